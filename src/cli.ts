@@ -1,0 +1,95 @@
+/**
+ * The one place that reads process.argv, maps errors to exit codes and exits (STYLE §1, §5).
+ * Kept light: a hook run imports only what its command needs.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { CodexError, UsageError, exitCodeOf } from './errors.js';
+import { COMMANDS, commandHelp, rootHelp } from './commands/registry.js';
+import type { Context } from './commands/context.js';
+import { createLogger } from './ui/logger.js';
+import { terminalConfirm, terminalAsk } from './ui/prompt.js';
+
+const COMMON = {
+  cwd: { type: 'string' },
+  json: { type: 'boolean' },
+  quiet: { type: 'boolean', short: 'q' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+function version(): string {
+  const pkg = JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+  return pkg.version;
+}
+
+async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) return '';
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const wantsJson = argv.includes('--json');
+  const logger = createLogger({ quiet: argv.includes('--quiet') || argv.includes('-q'), json: wantsJson });
+  try {
+    const [name, ...rest] = argv;
+    if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+      process.stdout.write(rootHelp(version()) + '\n');
+      return name === undefined ? 2 : 0;
+    }
+    if (name === '--version' || name === '-v') {
+      process.stdout.write(version() + '\n');
+      return 0;
+    }
+    const spec = COMMANDS[name];
+    if (!spec) throw new UsageError(`Unknown command "${name}"`, 'run `codex-hooks --help` for the list of commands');
+    let values: Record<string, unknown>;
+    let positionals: string[];
+    if (name === 'hook') {
+      // git's own arguments pass through untouched
+      const cwdAt = rest.indexOf('--cwd');
+      values = { cwd: cwdAt >= 0 ? rest[cwdAt + 1] : undefined, help: rest.includes('--help') };
+      positionals = rest.filter((a, i) => a !== '--help' && (cwdAt < 0 || (i !== cwdAt && i !== cwdAt + 1)));
+    } else {
+      try {
+        ({ values, positionals } = parseArgs({ args: rest, options: { ...COMMON, ...spec.options }, allowPositionals: true, strict: true }));
+      } catch (error) {
+        throw new UsageError((error as Error).message, `see \`codex-hooks ${name} --help\``);
+      }
+    }
+    if (values.help) {
+      process.stdout.write(commandHelp(name) + '\n');
+      return 0;
+    }
+    const json = Boolean(values.json);
+    const ctx: Context = {
+      cwd: path.resolve(typeof values.cwd === 'string' ? values.cwd : process.cwd()),
+      env: process.env,
+      json,
+      quiet: Boolean(values.quiet),
+      logger,
+      confirm: terminalConfirm(process.env),
+      ask: terminalAsk(process.env),
+      stdin: readStdin,
+    };
+    const { run } = await spec.load();
+    const result = await run(ctx, values as never, positionals);
+    if (json) process.stdout.write(JSON.stringify(result.data, null, 2) + '\n');
+    else if (result.render) result.render(logger);
+    return result.exitCode ?? 0;
+  } catch (error) {
+    const code = exitCodeOf(error);
+    if (wantsJson) {
+      const e = error as CodexError;
+      process.stdout.write(JSON.stringify({ ok: false, error: { type: e.name, kind: (e as { kind?: string }).kind, message: e.message, hint: e.hint } }, null, 2) + '\n');
+    }
+    if (error instanceof CodexError) {
+      logger.error(error.message + (error.hint ? `\n  → ${error.hint}` : ''));
+    } else {
+      process.stderr.write(`codex-hooks: unexpected error (a bug; please report it):\n${(error as Error)?.stack ?? error}\n`);
+    }
+    return code;
+  }
+}

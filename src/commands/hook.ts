@@ -1,0 +1,25 @@
+import { UsageError } from '../errors.js';
+import { msg } from '../ui/messages.js';
+import { DetachedHead } from '../env/resolve.js';
+import type { CommandResult, Context, Values } from './context.js';
+
+export async function run(ctx: Context, _values: Values, positionals: string[]): Promise<CommandResult> {
+  const [name] = positionals;
+  if (name !== 'pre-push' && name !== 'post-commit') {
+    throw new UsageError(`Unknown hook "${name ?? ''}"`, 'codex-hooks hook <post-commit|pre-push>');
+  }
+  if (ctx.env.CODEX_HOOKS === '0') {
+    ctx.logger.warn(msg.hooksDisabled);
+    return { data: { hook: name, skipped: 'CODEX_HOOKS=0' } };
+  }
+  try {
+    if (name === 'pre-push') return await (await import('../hooks/pre-push.js')).prePush(ctx);
+    return await (await import('../hooks/post-commit.js')).postCommit(ctx);
+  } catch (error) {
+    if (error instanceof DetachedHead) {
+      ctx.logger.info(msg.detachedSkip);
+      return { data: { hook: name, skipped: 'detached HEAD' } };
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,15 @@
+import { openProject } from '../git/project.js';
+import { install } from '../hooks/install.js';
+import type { CommandResult, Context } from './context.js';
+
+export async function run(ctx: Context): Promise<CommandResult> {
+  const project = await openProject(ctx.cwd, ctx.env);
+  const result = await install(project);
+  return {
+    data: result,
+    render: (log) => {
+      if (result.unchanged) log.info('codex-hooks: hooks already installed, nothing changed.');
+      for (const c of result.changed) log.success(c);
+    },
+  };
+}

@@ -1,0 +1,124 @@
+import type { ParseArgsConfig } from 'node:util';
+import type { CommandResult, Context, Values } from './context.js';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+export interface CommandSpec {
+  summary: string;
+  usage: string;
+  details: string;
+  options: Options;
+  /** Loaded only when the command runs: a hook never pays for `sync-org`'s imports. */
+  load: () => Promise<{ run: (ctx: Context, values: Values, positionals: string[]) => Promise<CommandResult> }>;
+}
+
+const env = { type: 'string', multiple: true } as const;
+
+export const COMMON_HELP = `Common options:
+  --cwd DIR     run in DIR instead of the current folder
+  --json        print one JSON document on stdout, nothing else there
+  --quiet       print only warnings and errors
+  -h, --help    show help`;
+
+export const COMMANDS: Record<string, CommandSpec> = {
+  init: {
+    summary: 'write .codexrc.json for this project',
+    usage: 'codex-hooks init [--org O] [--codex URL] [--project NAME] [--yes]',
+    details: 'Writes .codexrc.json (with $schema) holding the defaults, asks for missing values on a terminal,\nand adds pull_dir to .gitignore. Refuses to overwrite an existing config.',
+    options: { org: { type: 'string' }, codex: { type: 'string' }, project: { type: 'string' }, yes: { type: 'boolean', short: 'y' } },
+    load: () => import('./init.js'),
+  },
+  install: {
+    summary: 'install the post-commit and pre-push hooks (husky)',
+    usage: 'codex-hooks install',
+    details: 'Sets core.hooksPath to .husky/_ through husky, adds the codex-hooks line to .husky/post-commit and\n.husky/pre-push (keeping what they already run), carries over hooks from .git/hooks, and adds\n"prepare": "husky" to package.json. Running it again changes nothing.',
+    options: {},
+    load: () => import('./install.js'),
+  },
+  uninstall: {
+    summary: 'remove exactly what install added',
+    usage: 'codex-hooks uninstall',
+    details: 'Removes the codex-hooks lines and files that install added, and nothing else.',
+    options: {},
+    load: () => import('./uninstall.js'),
+  },
+  sync: {
+    summary: 'sync docs with the codex now',
+    usage: 'codex-hooks sync [--env E] [--direction D] [--ref R] [--dry-run] [--yes] [--allow-deletions] [--retry]',
+    details:
+      'Syncs the files of one commit (HEAD, or --ref) with the codex branch of the environment.\n' +
+      '  --env E            the environment (explicit: never asks); default: derived from the branch\n' +
+      '  --direction D      to-codex, from-codex or bidirectional (default: sync_direction)\n' +
+      '  --ref R            the commit to sync (default HEAD); never the working tree\n' +
+      '  --dry-run          fetch and print the plan; write nothing\n' +
+      '  --yes              answer yes to the production confirmation\n' +
+      '  --allow-deletions  let a sync delete more than deletion_threshold of the project\'s files\n' +
+      '  --retry            deliver the syncs kept from failed hook runs',
+    options: {
+      env,
+      direction: { type: 'string' },
+      ref: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      yes: { type: 'boolean', short: 'y' },
+      'allow-deletions': { type: 'boolean' },
+      retry: { type: 'boolean' },
+    },
+    load: () => import('./sync.js'),
+  },
+  'sync-org': {
+    summary: 'sync many local checkouts, N at a time',
+    usage: 'codex-hooks sync-org [--env E] [--parallel N] [DIR...|--root DIR]',
+    details: 'Syncs each checkout with its own config. Production needs --env prod. Exit 1 if any failed.',
+    options: { env, parallel: { type: 'string' }, root: { type: 'string' }, 'dry-run': { type: 'boolean' } },
+    load: () => import('./sync-org.js'),
+  },
+  status: {
+    summary: 'show config, environment decision, hooks, last syncs and what would change',
+    usage: 'codex-hooks status [--offline]',
+    details: 'Without --offline it fetches the codex branch to tell what a sync would change now.',
+    options: { offline: { type: 'boolean' }, env },
+    load: () => import('./status.js'),
+  },
+  fetch: {
+    summary: 'print one document from the codex (production unless --env)',
+    usage: 'codex-hooks fetch <codex://org/project/path> [--env E]',
+    details: 'Reads the prod codex branch unless --env names another. codex://org/project/ lists the project\'s docs.',
+    options: { env },
+    load: () => import('./fetch.js'),
+  },
+  'create-branch': {
+    summary: 'create a codex branch from another',
+    usage: 'codex-hooks create-branch <branch> [--from main]',
+    details: 'Creates <branch> on the codex at the tip of --from (default main). On an empty codex it starts the branch.',
+    options: { from: { type: 'string' } },
+    load: () => import('./create-branch.js'),
+  },
+  hook: {
+    summary: 'what the installed hooks call',
+    usage: 'codex-hooks hook <post-commit|pre-push> [git\'s args]',
+    details: 'pre-push reads git\'s ref lines on stdin. CODEX_HOOKS=0 skips.',
+    options: {},
+    load: () => import('./hook.js'),
+  },
+};
+
+export function rootHelp(version: string): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  return `codex-hooks ${version} — environment-aware docs sync with the codex
+
+Usage: codex-hooks <command> [options]
+
+Commands:
+${lines.join('\n')}
+
+${COMMON_HELP}
+  -v, --version show the version
+
+Run \`codex-hooks <command> --help\` for a command's options.`;
+}
+
+export function commandHelp(name: string): string {
+  const c = COMMANDS[name];
+  return `Usage: ${c.usage}\n\n${c.summary}\n\n${c.details}\n\n${COMMON_HELP}`;
+}

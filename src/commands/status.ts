@@ -1,0 +1,119 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { resolveEnvironment, DetachedHead, type EnvDecision } from '../env/resolve.js';
+import { runGit } from '../git/exec.js';
+import { currentBranch, resolveCommit, type Project } from '../git/project.js';
+import { MARKER, HOOKS } from '../hooks/install.js';
+import { cachePathFor } from '../sync/cache.js';
+import { readBackground, readPending, readSynced } from '../sync/state.js';
+import type { Config } from '../config/normalize.js';
+import { redactUrl } from '../ui/messages.js';
+import { explicitEnv, projectAndConfig } from './common.js';
+import type { CommandResult, Context, Values } from './context.js';
+
+interface LastSync {
+  codexBranch: string;
+  codexCommit: string;
+  time: string;
+  sourceCommit: string;
+  sourceBranch: string;
+}
+
+async function hooksInstalled(project: Project): Promise<boolean> {
+  const { stdout, code } = await runGit(['config', '--get', 'core.hooksPath'], { cwd: project.root, env: project.env, okCodes: [1] });
+  if (code !== 0 || stdout.toString().trim() !== '.husky/_') return false;
+  return HOOKS.every((h) => {
+    const file = path.join(project.root, '.husky', h);
+    return fs.existsSync(file) && fs.readFileSync(file, 'utf8').includes(MARKER);
+  });
+}
+
+/** The last sync of this project to each environment, read from the codex trailers in the local cache. */
+async function lastSyncs(config: Config, env: Context['env']): Promise<Record<string, LastSync | null>> {
+  const out: Record<string, LastSync | null> = {};
+  if (!config.codexUrl) return out;
+  const dir = cachePathFor(config.codexUrl, env);
+  if (!fs.existsSync(dir)) return out;
+  const name = config.projectName.replace(/[.]/g, '\\.');
+  for (const [envName, { branch }] of Object.entries(config.environments)) {
+    const { stdout, code } = await runGit(
+      ['log', '-1', '--all-match', `--grep=^Codex-Project: ${name}$`, `--grep=^Codex-Env: ${envName}$`, '--format=%H%x1f%cI%x1f%(trailers:key=Codex-Source-Commit,valueonly,separator=)%x1f%(trailers:key=Codex-Source-Branch,valueonly,separator=)', `refs/heads/${branch}`, '--'],
+      { cwd: dir, env, okCodes: [128] },
+    );
+    const line = code === 0 ? stdout.toString().trim() : '';
+    if (!line) {
+      out[envName] = null;
+      continue;
+    }
+    const [codexCommit, time, sourceCommit, sourceBranch] = line.split('\x1f');
+    out[envName] = { codexBranch: branch, codexCommit, time, sourceCommit: sourceCommit.trim(), sourceBranch: sourceBranch.trim() };
+  }
+  return out;
+}
+
+export async function run(ctx: Context, values: Values): Promise<CommandResult> {
+  const explicit = explicitEnv(ctx, values);
+  const { project, config } = await projectAndConfig(ctx);
+  const branch = await currentBranch(project);
+  let decision: EnvDecision | null = null;
+  let decisionNote: string | null = null;
+  try {
+    decision = resolveEnvironment({ explicit, branch, config });
+  } catch (error) {
+    if (!(error instanceof DetachedHead)) throw error;
+    decisionNote = 'HEAD is detached: hooks skip; `codex-hooks sync --env <env>` syncs by hand';
+  }
+  let wouldChange: unknown = null;
+  let wouldChangeError: string | null = null;
+  if (!values.offline && decision && config.filepath && config.codexUrl) {
+    try {
+      const { runSync } = await import('../sync/engine.js');
+      const commit = await resolveCommit(project, 'HEAD');
+      const r = await runSync({ project, config, decision, commit, sourceBranch: branch ?? 'HEAD', direction: config.sync_direction, dryRun: true, logger: ctx.logger });
+      wouldChange = { toCodex: r.toCodex && { added: r.toCodex.added, changed: r.toCodex.changed, removed: r.toCodex.removed }, fromCodex: r.fromCodex };
+    } catch (error) {
+      wouldChangeError = (error as Error).message;
+    }
+  }
+  const data = {
+    configFile: config.filepath,
+    project: config.projectName,
+    codexUrl: config.codexUrl ? redactUrl(config.codexUrl) : null,
+    branch,
+    environment: decision && { name: decision.env, codexBranch: decision.codexBranch, explicit: decision.explicit, source: decision.source, needsConfirmation: decision.needsConfirmation, warning: decision.warning ?? null },
+    environmentNote: decisionNote,
+    hooksInstalled: await hooksInstalled(project),
+    lastSync: await lastSyncs(config, ctx.env),
+    recorded: readSynced(project),
+    pending: readPending(project),
+    background: readBackground(project),
+    wouldChange,
+    wouldChangeError,
+  };
+  return { data, render: (log) => renderStatus(data, log) };
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the JSON shape built just above
+function renderStatus(d: any, log: Context['logger']): void {
+  const row = (k: string, v: string) => log.info(`${(k + ':').padEnd(16)} ${v}`);
+  row('config', d.configFile ?? '(none: run `codex-hooks init`)');
+  row('project', d.project);
+  row('codex', d.codexUrl ?? '(not set: set codex_url or run `codex-hooks init`)');
+  if (d.environment) {
+    const e = d.environment;
+    row('branch', `${d.branch ?? '(detached)'} → ${e.name} (${e.explicit ? 'explicit' : 'assumed'}, from ${e.source}) → codex ${e.codexBranch}`);
+    row('confirmation', e.needsConfirmation ? 'needed: a push asks on the terminal (CODEX_ENV=prod git push does not ask)' : 'not needed');
+    if (e.warning) log.warn(e.warning);
+  } else row('branch', d.environmentNote);
+  row('hooks', d.hooksInstalled ? 'installed (pre-push, post-commit)' : 'not installed: run `codex-hooks install`');
+  const syncs = Object.entries(d.lastSync as Record<string, LastSync | null>);
+  if (syncs.length === 0) row('last syncs', '(unknown: no local codex cache yet)');
+  for (const [env, s] of syncs) row(`last ${env}`, s ? `${s.time} ${s.sourceBranch}@${s.sourceCommit.slice(0, 7)} → ${s.codexBranch} ${s.codexCommit.slice(0, 7)}` : 'never');
+  row('pending', d.pending.length ? d.pending.map((p: any) => `${p.env} (${p.commit.slice(0, 7)}, ${p.attempts} attempt(s): ${p.error.split('\n')[0]})`).join('; ') + ' — `codex-hooks sync --retry`' : 'none');
+  if (d.background) row('background', `${d.background.ok ? 'ok' : 'FAILED'} at ${d.background.time}: ${d.background.message.split('\n')[0]}`);
+  if (d.wouldChange) {
+    const w = d.wouldChange;
+    const n = (x: any) => (x ? `${x.added.length} added, ${x.changed.length} changed, ${x.removed.length} removed` : 'n/a');
+    row('would change', `to codex: ${n(w.toCodex)}; from codex: ${n(w.fromCodex)}`);
+  } else if (d.wouldChangeError) row('would change', `unknown: ${d.wouldChangeError.split('\n').join(' ')}`);
+}

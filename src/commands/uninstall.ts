@@ -1,0 +1,15 @@
+import { openProject } from '../git/project.js';
+import { uninstall } from '../hooks/install.js';
+import type { CommandResult, Context } from './context.js';
+
+export async function run(ctx: Context): Promise<CommandResult> {
+  const project = await openProject(ctx.cwd, ctx.env);
+  const result = await uninstall(project);
+  return {
+    data: result,
+    render: (log) => {
+      if (result.unchanged) log.info('codex-hooks: nothing to remove.');
+      for (const c of result.changed) log.success(c);
+    },
+  };
+}

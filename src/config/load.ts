@@ -1,0 +1,66 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { UsageError } from '../errors.js';
+import { originUrl, stateDir, type Project } from '../git/project.js';
+import { SEARCH_PLACES } from './defaults.js';
+import { normalizeConfig, type Config } from './normalize.js';
+
+/**
+ * Loads, validates and normalises the project's configuration (SPEC §2).
+ *
+ * cosmiconfig and zod cost ~100 ms to import on a small machine, more than a hook that has nothing to do
+ * may spend. So the normalised result of a data config (JSON/YAML/package.json) is kept in the git
+ * directory, keyed by the size and mtime of every place cosmiconfig would look and of `.git/config`
+ * (which holds the origin URL the project name may come from). Code configs (.js/.ts) may import other
+ * files, so they are always loaded afresh.
+ */
+export async function loadConfig(project: Project): Promise<Config> {
+  const cacheFile = path.join(stateDir(project), 'config-cache.json');
+  const signature = configSignature(project);
+  try {
+    const cached = JSON.parse(fs.readFileSync(cacheFile, 'utf8'));
+    if (cached.signature === signature && cached.version === 1) return cached.config as Config;
+  } catch {
+    // no cache or an unreadable one: load afresh
+  }
+  const config = await loadConfigFresh(project);
+  if (!config.filepath || /\.(json|ya?ml)$|\.codexrc$/.test(config.filepath)) {
+    try {
+      fs.mkdirSync(path.dirname(cacheFile), { recursive: true });
+      fs.writeFileSync(cacheFile, JSON.stringify({ version: 1, signature, config }));
+    } catch {
+      // a read-only git directory only costs speed
+    }
+  }
+  return config;
+}
+
+function configSignature(project: Project): string {
+  const files = [...SEARCH_PLACES.map((p) => path.join(project.root, p)), path.join(project.commonDir, 'config')];
+  const parts = [project.root];
+  for (const file of files) {
+    const st = fs.statSync(file, { throwIfNoEntry: false });
+    if (st) parts.push(`${file}:${st.size}:${st.mtimeMs}:${st.ino}`);
+  }
+  return parts.join('|');
+}
+
+export async function loadConfigFresh(project: Project): Promise<Config> {
+  const { cosmiconfig } = await import('cosmiconfig');
+  const { validateConfig } = await import('./validate.js');
+  const explorer = cosmiconfig('codex', { searchPlaces: SEARCH_PLACES, stopDir: project.root, cache: false });
+  let result;
+  try {
+    result = await explorer.search(project.root);
+  } catch (error) {
+    const message = (error as Error).message.replace(/\s+$/, '');
+    throw new UsageError(`Cannot read the codex-hooks configuration: ${message}`, 'fix the syntax at the line and column shown');
+  }
+  const filepath = result?.filepath ?? null;
+  // A file outside the root (cosmiconfig walking up) is not this project's config.
+  if (filepath && path.dirname(filepath) !== project.root && !filepath.startsWith(project.root + path.sep)) {
+    return normalizeConfig(validateConfig({}, '(defaults)'), project.root, null, await originUrl(project));
+  }
+  const parsed = validateConfig(result?.isEmpty ? {} : result?.config, filepath ?? '(defaults)');
+  return normalizeConfig(parsed, project.root, filepath, await originUrl(project));
+}

@@ -1,0 +1,57 @@
+import path from 'node:path';
+import { UsageError } from '../errors.js';
+import { DEFAULT_ENVIRONMENTS, PROJECT_NAME } from './defaults.js';
+import type { ParsedConfig } from './schema.js';
+
+/** The configuration with every default and derived value filled in: what the rest of the code reads. */
+export interface Config extends ParsedConfig {
+  /** The codex's URL or absolute path, or undefined when neither codex_url nor organization+codex_repo is set. */
+  codexUrl?: string;
+  projectName: string;
+  /** The file the config came from, or null when there is none (defaults only). */
+  filepath: string | null;
+  root: string;
+}
+
+/** True for what git treats as a URL rather than a local path (scheme://, or scp-like user@host:path). */
+export function isRemoteUrl(url: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(url) || /^[^/\\]+@[^/\\]+:/.test(url);
+}
+
+/** The repository name at the end of a remote URL or path: `git@host:org/site.git` → `site`. */
+export function repoNameOf(url: string): string | undefined {
+  const name = url.replace(/[\\/]+$/, '').split(/[/:\\]/).pop()?.replace(/\.git$/, '');
+  return name && PROJECT_NAME.test(name) && name !== '.' && name !== '..' ? name : undefined;
+}
+
+export function normalizeConfig(parsed: ParsedConfig, root: string, filepath: string | null, originUrl?: string): Config {
+  let codexUrl = parsed.codex_url;
+  if (codexUrl && !isRemoteUrl(codexUrl)) codexUrl = path.resolve(root, codexUrl);
+  if (!codexUrl && parsed.organization && parsed.codex_repo) {
+    codexUrl = `https://github.com/${parsed.organization}/${parsed.codex_repo}.git`;
+  }
+  const projectName = parsed.project_name ?? (originUrl && repoNameOf(originUrl)) ?? repoNameOf(root);
+  if (!projectName) {
+    throw new UsageError(
+      `Cannot derive a project name from the folder "${path.basename(root)}"`,
+      `set project_name in ${filepath ?? '.codexrc.json'} (letters, digits, ".", "_", "-")`,
+    );
+  }
+  return {
+    ...parsed,
+    environments: { ...DEFAULT_ENVIRONMENTS, ...parsed.environments },
+    codexUrl,
+    projectName,
+    filepath,
+    root,
+  };
+}
+
+/** The codex URL, or the error that says how to set one. */
+export function requireCodexUrl(config: Config): string {
+  if (config.codexUrl) return config.codexUrl;
+  throw new UsageError(
+    config.filepath ? `No codex is configured in ${config.filepath}` : 'No codex-hooks configuration found',
+    config.filepath ? 'set codex_url (or organization and codex_repo), or run `codex-hooks init`' : 'run `codex-hooks init`',
+  );
+}

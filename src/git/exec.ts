@@ -1,0 +1,88 @@
+import { spawn } from 'node:child_process';
+import { SyncError } from '../errors.js';
+import { gitEnv, type Env } from './env.js';
+
+/** A git command that exited non-zero. Its stderr is kept for classification, never shown raw with URLs. */
+export class GitError extends SyncError {
+  args: string[];
+  code: number | null;
+  stderr: string;
+  constructor(args: string[], code: number | null, stderr: string, redact: (s: string) => string) {
+    const shown = redact(stderr.trim().split('\n').slice(-3).join('\n'));
+    super('git', `git ${args.find((a) => !a.startsWith('-')) ?? ''} failed (exit ${code}): ${shown}`);
+    this.args = args;
+    this.code = code;
+    this.stderr = redact(stderr);
+  }
+}
+
+export interface RunOptions {
+  cwd: string;
+  /** The parent environment; local git variables are removed from it (see env.ts). */
+  env?: Env;
+  /** Extra variables for this child only. */
+  extraEnv?: Env;
+  input?: string | Buffer;
+  /** Exit codes that are answers, not failures (e.g. 1 for `cat-file -e`). */
+  okCodes?: number[];
+  /** Kill the child after this many milliseconds (network commands in hooks). */
+  timeoutMs?: number;
+  /** Removes credentials from anything that may be shown. */
+  redact?: (s: string) => string;
+}
+
+export interface RunResult {
+  stdout: Buffer;
+  stderr: string;
+  code: number;
+}
+
+const identity = (s: string) => s;
+
+/** Runs one git command. Every git call of codex-hooks goes through here. */
+export function runGit(args: string[], options: RunOptions): Promise<RunResult> {
+  const redact = options.redact ?? identity;
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', args, {
+      cwd: options.cwd,
+      env: gitEnv(options.env ?? process.env, options.extraEnv) as NodeJS.ProcessEnv,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let timer: NodeJS.Timeout | undefined;
+    let timedOut = false;
+    if (options.timeoutMs) {
+      timer = setTimeout(() => {
+        timedOut = true;
+        child.kill('SIGKILL');
+      }, options.timeoutMs);
+    }
+    child.stdout.on('data', (d: Buffer) => out.push(d));
+    child.stderr.on('data', (d: Buffer) => err.push(d));
+    child.on('error', (e) => {
+      if (timer) clearTimeout(timer);
+      reject(new GitError(args, null, `cannot run git: ${e.message}`, redact));
+    });
+    child.on('close', (code) => {
+      if (timer) clearTimeout(timer);
+      const stderr = Buffer.concat(err).toString('utf8');
+      if (timedOut) {
+        reject(new GitError(args, code, `timed out after ${options.timeoutMs} ms\n${stderr}`, redact));
+        return;
+      }
+      const result = { stdout: Buffer.concat(out), stderr, code: code ?? -1 };
+      if (code === 0 || options.okCodes?.includes(code ?? -1)) resolve(result);
+      else reject(new GitError(args, code, stderr, redact));
+    });
+    // A child that exits before reading its stdin makes the write fail with EPIPE; the exit code tells.
+    child.stdin.on('error', () => {});
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+/** Runs git and returns stdout as text without the trailing newline. */
+export async function gitText(args: string[], options: RunOptions): Promise<string> {
+  const { stdout } = await runGit(args, options);
+  return stdout.toString('utf8').replace(/\n$/, '');
+}

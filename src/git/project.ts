@@ -1,0 +1,84 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { UsageError } from '../errors.js';
+import type { Env } from './env.js';
+import { gitText, runGit } from './exec.js';
+import { parseLsTree, type TreeEntry } from './parse.js';
+
+/** The project repository: where its files and its git data are. */
+export interface Project {
+  root: string;
+  gitDir: string;
+  /** Shared by all worktrees: codex-hooks keeps its state here (`<commonDir>/codex-hooks`). */
+  commonDir: string;
+  env: Env;
+}
+
+export async function openProject(cwd: string, env: Env = process.env): Promise<Project> {
+  if (!fs.existsSync(cwd)) throw new UsageError(`No such folder: ${cwd}`, 'pass an existing folder to --cwd');
+  let out: string;
+  try {
+    out = await gitText(['rev-parse', '--show-toplevel', '--absolute-git-dir', '--git-common-dir'], { cwd, env });
+  } catch {
+    throw new UsageError(`Not a git repository: ${cwd}`, 'run codex-hooks inside a git checkout, or pass --cwd <checkout>');
+  }
+  const [root, gitDir, common] = out.split('\n');
+  return { root, gitDir, commonDir: path.resolve(cwd, common), env };
+}
+
+export function stateDir(project: Project): string {
+  return path.join(project.commonDir, 'codex-hooks');
+}
+
+const opts = (p: Project) => ({ cwd: p.root, env: p.env });
+
+/** The current branch, or null on a detached HEAD. */
+export async function currentBranch(project: Project): Promise<string | null> {
+  const { stdout, code } = await runGit(['symbolic-ref', '-q', '--short', 'HEAD'], { ...opts(project), okCodes: [1] });
+  return code === 0 ? stdout.toString().trim() : null;
+}
+
+/** The commit a revision names, or a UsageError naming the revision. */
+export async function resolveCommit(project: Project, rev: string): Promise<string> {
+  const { stdout, code } = await runGit(['rev-parse', '--verify', '-q', `${rev}^{commit}`], { ...opts(project), okCodes: [1, 128] });
+  if (code !== 0) {
+    throw new UsageError(
+      rev === 'HEAD' ? 'This repository has no commits yet' : `No commit named "${rev}" in this repository`,
+      rev === 'HEAD' ? 'commit your docs first (git commit), then sync' : 'pass --ref <branch|tag|sha> that exists here',
+    );
+  }
+  return stdout.toString().trim();
+}
+
+export async function originUrl(project: Project): Promise<string | undefined> {
+  const { stdout, code } = await runGit(['config', '--get', 'remote.origin.url'], { ...opts(project), okCodes: [1] });
+  return code === 0 ? stdout.toString().trim() : undefined;
+}
+
+/** Every entry of a commit, recursively, with blob sizes (`ls-tree -l`); submodules show as type commit. */
+export async function listCommit(project: Project, commit: string): Promise<TreeEntry[]> {
+  const { stdout } = await runGit(['ls-tree', '-r', '-z', '-l', '--full-tree', commit], opts(project));
+  return parseLsTree(stdout);
+}
+
+/** A rebase, merge, cherry-pick or revert is under way: post-commit stays out of it. */
+export function operationInProgress(project: Project): string | null {
+  const markers: Array<[string, string]> = [
+    ['rebase-merge', 'rebase'],
+    ['rebase-apply', 'rebase'],
+    ['MERGE_HEAD', 'merge'],
+    ['CHERRY_PICK_HEAD', 'cherry-pick'],
+    ['REVERT_HEAD', 'revert'],
+  ];
+  for (const [file, name] of markers) if (fs.existsSync(path.join(project.gitDir, file))) return name;
+  return null;
+}
+
+export async function userIdentity(project: Project): Promise<{ name: string; email: string }> {
+  const get = async (key: string) => {
+    const { stdout, code } = await runGit(['config', '--get', key], { ...opts(project), okCodes: [1] });
+    return code === 0 ? stdout.toString().trim() : '';
+  };
+  const [name, email] = await Promise.all([get('user.name'), get('user.email')]);
+  return { name: name || 'codex-hooks', email: email || 'codex-hooks@localhost' };
+}

@@ -1,0 +1,68 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfig } from '../config/load.js';
+import { resolveEnvironment } from '../env/resolve.js';
+import { currentBranch, openProject, operationInProgress, resolveCommit, stateDir } from '../git/project.js';
+import { keepPending, writeBackground } from '../sync/state.js';
+import { summaryLine } from '../ui/messages.js';
+import type { CommandResult, Context } from '../commands/context.js';
+import { alreadySynced } from './up-to-date.js';
+import { reportBackground } from './background.js';
+
+const BACKGROUND_CHILD = 'CODEX_HOOKS_BACKGROUND_CHILD';
+
+/**
+ * post-commit (SPEC §6): to-codex for an assumed environment that needs no confirmation; never prompts,
+ * never writes production unless CODEX_ENV names it; stays out of rebases, merges, cherry-picks and
+ * detached HEADs. `background` hands the work to a detached process and returns at once.
+ */
+export async function postCommit(ctx: Context): Promise<CommandResult> {
+  const skip = (why: string): CommandResult => ({ data: { hook: 'post-commit', skipped: why } });
+  const project = await openProject(ctx.cwd, ctx.env);
+  const inProgress = operationInProgress(project);
+  if (inProgress) return skip(inProgress);
+  const config = await loadConfig(project);
+  if (!config.filepath || !config.codexUrl || config.hooks.post_commit === 'off' || config.sync_direction === 'from-codex') return skip('not configured');
+  const child = ctx.env[BACKGROUND_CHILD] === '1';
+  if (!child) reportBackground(project, ctx.logger);
+  const branch = await currentBranch(project);
+  if (branch === null) return skip('detached HEAD');
+  const decision = resolveEnvironment({ explicit: { envVar: ctx.env.CODEX_ENV || undefined }, branch, config });
+  if (decision.needsConfirmation) return skip('production needs confirmation: synced on push');
+  const commit = await resolveCommit(project, 'HEAD');
+  if (await alreadySynced(project, config, decision, commit)) return skip('up to date');
+
+  if (config.hooks.post_commit === 'background' && !child) {
+    const dir = stateDir(project);
+    fs.mkdirSync(dir, { recursive: true });
+    const logFd = fs.openSync(path.join(dir, 'background.log'), 'w');
+    const bin = fileURLToPath(new URL('../../bin/codex-hooks.js', import.meta.url));
+    const sub = spawn(process.execPath, [bin, 'hook', 'post-commit'], {
+      cwd: project.root,
+      env: { ...ctx.env, [BACKGROUND_CHILD]: '1' } as NodeJS.ProcessEnv,
+      detached: true,
+      stdio: ['ignore', logFd, logFd],
+    });
+    sub.unref();
+    fs.closeSync(logFd);
+    return { data: { hook: 'post-commit', background: sub.pid } };
+  }
+
+  const { runSync } = await import('../sync/engine.js');
+  try {
+    const r = await runSync({ project, config, decision, commit, sourceBranch: branch, direction: 'to-codex', logger: ctx.logger });
+    const t = r.toCodex!;
+    const line = summaryLine({ project: r.project, env: r.env, codexBranch: r.codexBranch, added: t.added.length, changed: t.changed.length, removed: t.removed.length, commit: t.codexCommit });
+    if (child) writeBackground(project, { ok: true, message: line, time: new Date().toISOString() });
+    else ctx.logger.info(line);
+    return { data: { hook: 'post-commit', result: r } };
+  } catch (error) {
+    const e = error as Error;
+    keepPending(project, { env: decision.env, explicit: decision.explicit, commit, branch, direction: 'to-codex', error: e.message });
+    if (child) writeBackground(project, { ok: false, message: e.message, time: new Date().toISOString() });
+    else ctx.logger.warn(`codex-hooks: docs sync after commit failed; kept for retry.\n${e.message}`);
+    return { data: { hook: 'post-commit', error: e.message }, exitCode: 0 };
+  }
+}

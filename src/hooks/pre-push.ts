@@ -1,0 +1,80 @@
+import { UsageError } from '../errors.js';
+import { loadConfig } from '../config/load.js';
+import { resolveEnvironment, branchOfRef, type EnvDecision } from '../env/resolve.js';
+import { openProject } from '../git/project.js';
+import { clearPending, keepPending, readPending } from '../sync/state.js';
+import { msg, summaryLine } from '../ui/messages.js';
+import type { CommandResult, Context } from '../commands/context.js';
+import { confirmProduction } from '../commands/common.js';
+import { isDeletion, parseRefLines, type RefUpdate } from './refs.js';
+import { alreadySynced } from './up-to-date.js';
+import { reportBackground } from './background.js';
+
+/**
+ * pre-push (SPEC §6): reads every ref line first, skips deletions and tags, and syncs each distinct
+ * environment once, from the pushed commit. Only bad input (an unknown CODEX_ENV) or
+ * `hooks.on_failure: block` stops the push.
+ */
+export async function prePush(ctx: Context): Promise<CommandResult> {
+  const updates = parseRefLines(ctx.stdin ? await ctx.stdin() : '');
+  const log = ctx.logger;
+  const project = await openProject(ctx.cwd, ctx.env);
+  const config = await loadConfig(project);
+  const done = (data: object): CommandResult => ({ data: { hook: 'pre-push', ...data } });
+  if (!config.filepath || config.hooks.pre_push === 'off') return done({ skipped: config.filepath ? 'pre_push off' : 'no config' });
+  reportBackground(project, log);
+
+  const groups = new Map<string, { decision: EnvDecision; update: RefUpdate; branch: string }>();
+  for (const update of updates) {
+    const branch = branchOfRef(update.remoteRef);
+    if (isDeletion(update) || branch === null) continue;
+    const decision = resolveEnvironment({ explicit: { envVar: ctx.env.CODEX_ENV || undefined }, branch, config });
+    if (!groups.has(decision.env)) groups.set(decision.env, { decision, update, branch });
+  }
+  if (groups.size > 0 && !config.codexUrl) {
+    if (ctx.env.CODEX_ENV) throw new UsageError(`No codex is configured in ${config.filepath}`, 'set codex_url (or organization and codex_repo), or run `codex-hooks init`');
+    log.warn(`codex-hooks: no codex_url in ${config.filepath}; docs not synced (run \`codex-hooks init\`)`);
+    return done({ skipped: 'no codex_url' });
+  }
+
+  const { runSync } = groups.size ? await import('../sync/engine.js') : { runSync: null };
+  const outcomes: object[] = [];
+  for (const [env, { decision, update, branch }] of groups) {
+    if (await alreadySynced(project, config, decision, update.localSha)) {
+      clearPending(project, env); // this push supersedes a kept request of the same environment
+      log.info(summaryLine({ project: config.projectName, env, codexBranch: decision.codexBranch, added: 0, changed: 0, removed: 0 }));
+      outcomes.push({ env, status: 'up-to-date' });
+      continue;
+    }
+    if (decision.needsConfirmation) {
+      const answer = await confirmProduction(ctx, { decision, branch, codexUrl: config.codexUrl!, direction: config.sync_direction });
+      if (answer !== 'yes') {
+        log.warn(answer === 'no-terminal' ? msg.noTerminal(branch) : msg.declined);
+        outcomes.push({ env, status: answer });
+        continue;
+      }
+    }
+    try {
+      const r = await runSync!({ project, config, decision, commit: update.localSha, sourceBranch: branch, direction: config.sync_direction, logger: log });
+      clearPending(project, env);
+      const t = r.toCodex;
+      log.info(summaryLine({ project: r.project, env, codexBranch: r.codexBranch, added: t?.added.length ?? 0, changed: t?.changed.length ?? 0, removed: t?.removed.length ?? 0, commit: t?.codexCommit, pulled: r.fromCodex ? r.fromCodex.added.length + r.fromCodex.changed.length : 0 }));
+      outcomes.push({ env, status: 'synced', codexCommit: t?.codexCommit ?? null });
+    } catch (error) {
+      if (error instanceof UsageError || config.hooks.on_failure === 'block') throw error;
+      const e = error as Error & { hint?: string };
+      keepPending(project, { env, explicit: decision.explicit || decision.needsConfirmation, commit: update.localSha, branch, direction: config.sync_direction, error: e.message });
+      log.warn(`codex-hooks: docs sync to ${decision.codexBranch} failed; the push goes on.\n${e.message}${e.hint ? `\n  → ${e.hint}` : ''}\n${msg.kept(env)}`);
+      outcomes.push({ env, status: 'failed', error: e.message });
+    }
+  }
+  // Kept requests of environments this push does not touch are delivered now too.
+  const others = readPending(project).filter((r) => !groups.has(r.env));
+  if (others.length) {
+    const { deliverPending } = await import('../sync/retry.js');
+    for (const o of await deliverPending(project, config, log, (r) => !groups.has(r.env))) {
+      (o.ok ? log.info : log.warn)(`codex-hooks: kept sync for ${o.env}: ${o.message}`);
+    }
+  }
+  return done({ outcomes });
+}

@@ -1,0 +1,127 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { SyncError } from '../errors.js';
+import type { Env } from '../git/env.js';
+import { runGit, type RunOptions } from '../git/exec.js';
+import { acquireLock, removeStaleGitLocks } from './lock.js';
+import { authEnv, classifyRemoteError, makeRedactor, redactUrl } from './remote.js';
+
+/**
+ * A persistent bare clone of one codex (SPEC §4): fetched, never cloned again. Its refs change only under
+ * its lock (fetch, the ref update after a push, repacking); building and pushing a commit only add objects,
+ * which git allows concurrently, so syncs of many projects through one cache run side by side.
+ */
+export interface CodexCache {
+  dir: string;
+  url: string;
+  env: Env;
+  redact: (s: string) => string;
+  timeoutMs: number;
+  locked: <T>(fn: () => Promise<T>) => Promise<T>;
+}
+
+export function cacheRoot(env: Env): string {
+  if (env.CODEX_HOOKS_CACHE_DIR) return path.resolve(env.CODEX_HOOKS_CACHE_DIR);
+  const base = env.XDG_CACHE_HOME || path.join(env.HOME || os.homedir(), '.cache');
+  return path.join(base, 'codex-hooks');
+}
+
+/** One folder per codex URL, named without its credentials (a rotated token keeps the same cache). */
+export function cachePathFor(url: string, env: Env): string {
+  const shown = redactUrl(url);
+  const slug = (shown.replace(/\.git$/, '').split(/[/:\\]/).pop() || 'codex').replace(/[^A-Za-z0-9._-]/g, '_');
+  const id = createHash('sha256').update(shown).digest('hex').slice(0, 12);
+  return path.join(cacheRoot(env), `${slug}-${id}.git`);
+}
+
+export async function openCache(url: string, env: Env): Promise<CodexCache> {
+  const dir = cachePathFor(url, env);
+  fs.mkdirSync(path.dirname(dir), { recursive: true });
+  const locked = async <T>(fn: () => Promise<T>): Promise<T> => {
+    const release = await acquireLock(`${dir}.lock`);
+    try {
+      removeStaleGitLocks(dir);
+      return await fn();
+    } finally {
+      release();
+    }
+  };
+  await locked(async () => {
+    if (fs.existsSync(path.join(dir, 'HEAD'))) return;
+    // Initialise into a scratch folder and rename: a crash never leaves a half-made cache behind.
+    const tmp = `${dir}.init-${process.pid}`;
+    fs.rmSync(tmp, { recursive: true, force: true });
+    await runGit(['init', '--bare', '-q', tmp], { cwd: path.dirname(dir), env });
+    fs.renameSync(tmp, dir);
+  });
+  return { dir, url, env, redact: makeRedactor(url, env), timeoutMs: Number(env.CODEX_HOOKS_TIMEOUT || 60) * 1000, locked };
+}
+
+export const local = (cache: CodexCache, extra: Partial<RunOptions> = {}): RunOptions => ({
+  cwd: cache.dir,
+  env: cache.env,
+  redact: cache.redact,
+  ...extra,
+});
+
+const remote = (cache: CodexCache): RunOptions => local(cache, { extraEnv: authEnv(cache.url, cache.env), timeoutMs: cache.timeoutMs });
+
+/** Fetches one codex branch into the cache; returns its tip, or null when the codex has no such branch. */
+export function fetchBranch(cache: CodexCache, branch: string): Promise<string | null> {
+  return cache.locked(() => fetchUnlocked(cache, branch));
+}
+
+async function fetchUnlocked(cache: CodexCache, branch: string): Promise<string | null> {
+  try {
+    await runGit(['fetch', '--no-tags', '--no-write-fetch-head', '-q', cache.url, `+refs/heads/${branch}:refs/heads/${branch}`], remote(cache));
+  } catch (error) {
+    const e = error as { stderr?: string };
+    if (e.stderr && /couldn't find remote ref/i.test(e.stderr)) {
+      await runGit(['update-ref', '-d', `refs/heads/${branch}`], local(cache));
+      return null;
+    }
+    throw classifyRemoteError(error, cache.url);
+  }
+  return (await runGit(['rev-parse', `refs/heads/${branch}`], local(cache))).stdout.toString().trim();
+}
+
+/** The codex's branches, from the remote itself. */
+export async function remoteBranches(cache: CodexCache): Promise<string[]> {
+  try {
+    const { stdout } = await runGit(['ls-remote', '--heads', cache.url], remote(cache));
+    return stdout
+      .toString()
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => line.split('\trefs/heads/')[1]);
+  } catch (error) {
+    throw classifyRemoteError(error, cache.url);
+  }
+}
+
+export type PushOutcome = 'pushed' | 'moved';
+
+/**
+ * Pushes a commit to a codex branch without force. 'moved' means the branch changed since our fetch (or a
+ * concurrent push holds its ref lock): re-apply on the new tip and try again.
+ */
+export async function pushCommit(cache: CodexCache, commit: string, branch: string): Promise<PushOutcome> {
+  let result;
+  try {
+    result = await runGit(['push', '--no-verify', '--porcelain', '-q', cache.url, `${commit}:refs/heads/${branch}`], { ...remote(cache), okCodes: [1] });
+  } catch (error) {
+    throw classifyRemoteError(error, cache.url);
+  }
+  if (result.code === 0) {
+    await cache.locked(() => runGit(['update-ref', `refs/heads/${branch}`, commit], local(cache)));
+    return 'pushed';
+  }
+  const text = result.stdout.toString() + result.stderr;
+  if (/\[rejected\]|fetch first|non-fast-forward|cannot lock ref|failed to update ref|incorrect old value|unable to update local ref|reference already exists/i.test(text)) {
+    return 'moved';
+  }
+  const reason = cache.redact(text).trim().split('\n').filter(Boolean).pop() ?? '';
+  throw new SyncError('git', `The codex refused the push to '${branch}': ${reason}`, "check the codex's branch protection and server hooks");
+}

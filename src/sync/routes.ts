@@ -1,0 +1,103 @@
+import fs from 'node:fs';
+import picomatch from 'picomatch';
+import { gitText, runGit } from '../git/exec.js';
+import { parseBatch, parseDiffTree, parseLsTree } from '../git/parse.js';
+import { local, type CodexCache } from './cache.js';
+
+/** A codex doc whose front matter routes it to projects (SPEC §4 from-codex). */
+export interface Route {
+  oid: string;
+  mode: string;
+  include: string[];
+  exclude: string[];
+}
+
+interface RouteIndex {
+  version: 1;
+  tree: string;
+  docs: Record<string, Route>;
+}
+
+const MARKDOWN = /\.(md|mdx|markdown)$/i;
+const CHUNK = 500;
+
+const toList = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : []);
+
+/**
+ * Reads routing front matter. Only YAML: gray-matter would otherwise evaluate `---js` front matter, and
+ * codex content must never run code on a developer's machine.
+ */
+export async function parseRouting(content: Buffer): Promise<{ include: string[]; exclude: string[] } | null> {
+  const head = content.subarray(0, 3).toString();
+  if (head !== '---') return null;
+  const { default: matter } = await import('gray-matter');
+  const refuse = () => {
+    throw new Error('only YAML front matter is read');
+  };
+  try {
+    const { data } = matter(content.toString('utf8'), { engines: { js: refuse, javascript: refuse, coffee: refuse, json: refuse } } as never);
+    const include = toList(data.codex_sync_include);
+    return include.length ? { include, exclude: toList(data.codex_sync_exclude) } : null;
+  } catch {
+    return null; // a doc with broken front matter is routed nowhere
+  }
+}
+
+/**
+ * The codex's routed docs at `tip`, kept up to date incrementally in the cache: after the first scan
+ * only the docs that changed between the indexed tree and the new one are read (`diff-tree`), so each
+ * blob's front matter is parsed once, and a warm sync costs what changed, not the codex's size.
+ */
+export async function routedDocs(cache: CodexCache, branch: string, tip: string): Promise<Record<string, Route>> {
+  const file = `${cache.dir}/codex-hooks-routes-${Buffer.from(branch).toString('hex')}.json`;
+  const tree = await gitText(['rev-parse', `${tip}^{tree}`], local(cache));
+  let index: RouteIndex | undefined;
+  try {
+    index = JSON.parse(fs.readFileSync(file, 'utf8'));
+    if (index?.version !== 1) index = undefined;
+  } catch {
+    index = undefined;
+  }
+  if (index?.tree === tree) return index.docs;
+
+  const docs: Record<string, Route> = index ? { ...index.docs } : {};
+  let candidates: Array<{ path: string; oid: string; mode: string }>;
+  if (index) {
+    const { stdout } = await runGit(['diff-tree', '-r', '-z', '--no-renames', index.tree, tree], local(cache));
+    candidates = [];
+    for (const d of parseDiffTree(stdout)) {
+      if (!MARKDOWN.test(d.path)) continue;
+      delete docs[d.path];
+      if (d.status !== 'D' && d.newMode !== '160000') candidates.push({ path: d.path, oid: d.newOid, mode: d.newMode });
+    }
+  } else {
+    const { stdout } = await runGit(['ls-tree', '-r', '-z', tree], local(cache));
+    candidates = parseLsTree(stdout).filter((e) => e.type === 'blob' && MARKDOWN.test(e.path) && e.mode !== '120000');
+  }
+  const parsed = new Map<string, { include: string[]; exclude: string[] } | null>();
+  for (let i = 0; i < candidates.length; i += CHUNK) {
+    const chunk = candidates.slice(i, i + CHUNK).filter((c) => c.mode !== '120000');
+    const oids = [...new Set(chunk.map((c) => c.oid))].filter((o) => !parsed.has(o));
+    if (oids.length) {
+      const { stdout } = await runGit(['cat-file', '--batch'], local(cache, { input: oids.join('\n') + '\n' }));
+      for (const [oid, content] of parseBatch(stdout)) parsed.set(oid, await parseRouting(content));
+    }
+    for (const c of chunk) {
+      const r = parsed.get(c.oid);
+      if (r) docs[c.path] = { oid: c.oid, mode: c.mode, ...r };
+    }
+  }
+  try {
+    fs.writeFileSync(`${file}.tmp-${process.pid}`, JSON.stringify({ version: 1, tree, docs } satisfies RouteIndex));
+    fs.renameSync(`${file}.tmp-${process.pid}`, file);
+  } catch {
+    // the index is only a speed-up
+  }
+  return docs;
+}
+
+/** Does a doc's codex_sync_include / codex_sync_exclude route it to this project? Pure. */
+export function routesTo(route: Pick<Route, 'include' | 'exclude'>, projectName: string): boolean {
+  const hit = (list: string[]) => list.some((p) => p === '*' || p === projectName || picomatch.isMatch(projectName, p));
+  return hit(route.include) && !hit(route.exclude);
+}

@@ -1,0 +1,90 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { stateDir, type Project } from '../git/project.js';
+import { redactUrl } from '../ui/messages.js';
+
+/** What the last successful sync of each environment wrote, so a hook with nothing new skips the network. */
+export interface SyncedRecord {
+  /** codex URL (redacted) + codex branch + project name: a change of any of them invalidates the record. */
+  target: string;
+  selectionKey: string;
+  commit: string;
+  codexCommit: string | null;
+  time: string;
+}
+
+/** A sync that failed and is kept for retry (SPEC §6). One per environment: a newer one replaces it. */
+export interface PendingRequest {
+  env: string;
+  explicit: boolean;
+  commit: string;
+  branch: string;
+  direction: string;
+  attempts: number;
+  error: string;
+  time: string;
+}
+
+export interface BackgroundOutcome {
+  ok: boolean;
+  message: string;
+  time: string;
+  reported?: boolean;
+}
+
+function readJson<T>(file: string, fallback: T): T {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
+  } catch {
+    return fallback;
+  }
+}
+
+/** Writes through a temp file and a rename: a crash leaves the old file or the new one, never half of one. */
+export function writeJson(file: string, value: unknown): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.tmp-${process.pid}`;
+  fs.writeFileSync(tmp, JSON.stringify(value, null, 2) + '\n');
+  fs.renameSync(tmp, file);
+}
+
+const syncedFile = (p: Project) => path.join(stateDir(p), 'synced.json');
+const pendingDir = (p: Project) => path.join(stateDir(p), 'pending');
+const backgroundFile = (p: Project) => path.join(stateDir(p), 'background.json');
+export const pulledFile = (p: Project) => path.join(stateDir(p), 'pulled.json');
+
+export const readSynced = (p: Project): Record<string, SyncedRecord> => readJson(syncedFile(p), {});
+
+export function recordSynced(p: Project, env: string, record: SyncedRecord): void {
+  const all = readSynced(p);
+  all[env] = record;
+  writeJson(syncedFile(p), all);
+}
+
+export function readPending(p: Project): PendingRequest[] {
+  const dir = pendingDir(p);
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => readJson<PendingRequest | null>(path.join(dir, f), null))
+    .filter((r): r is PendingRequest => r !== null);
+}
+
+export function keepPending(p: Project, request: Omit<PendingRequest, 'attempts' | 'time'>): PendingRequest {
+  const file = path.join(pendingDir(p), `${request.env}.json`);
+  const previous = readJson<PendingRequest | null>(file, null);
+  const kept = { ...request, attempts: (previous?.attempts ?? 0) + 1, time: new Date().toISOString() };
+  writeJson(file, kept);
+  return kept;
+}
+
+export function clearPending(p: Project, env: string): void {
+  fs.rmSync(path.join(pendingDir(p), `${env}.json`), { force: true });
+}
+
+export const readBackground = (p: Project): BackgroundOutcome | null => readJson(backgroundFile(p), null);
+export const writeBackground = (p: Project, o: BackgroundOutcome): void => writeJson(backgroundFile(p), o);
+
+/** What a synced record is about: a change of codex, codex branch or project name invalidates it. */
+export const syncTarget = (url: string, branch: string, project: string) => `${redactUrl(url)}#${branch}#${project}`;

@@ -1,0 +1,47 @@
+/** Every sentence codex-hooks says to people, in one place (STYLE §6). */
+
+export const redactUrl = (url: string): string => url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1');
+
+export const msg = {
+  branchMissing: (branch: string, env: string, configFile: string | null) =>
+    [
+      'TARGET BRANCH NOT FOUND',
+      `The codex has no branch '${branch}' (environment ${env}).`,
+      `Create it:   codex-hooks create-branch ${branch} --from main`,
+      `Or send ${env} to production: set environments.${env}.branch = "main" in ${configFile ?? '.codexrc.json'}`,
+    ].join('\n'),
+  unreachable: (url: string, detail: string) =>
+    `CODEX UNREACHABLE\nCannot reach the codex at ${redactUrl(url)}: ${detail}\nCheck codex_url in your config, your network, and that the repository exists.`,
+  authFailed: (url: string) =>
+    `AUTHENTICATION FAILED\nThe codex at ${redactUrl(url)} refused the credentials.\nFor https GitHub URLs set GITHUB_TOKEN (or GH_TOKEN); for ssh check \`ssh -T\` to the host.`,
+  pushRejected: (branch: string, attempts: number) =>
+    `The codex branch '${branch}' kept moving: the sync was re-applied ${attempts} times and still rejected.`,
+  deletionsHeld: (removed: number, total: number, threshold: number) =>
+    `This sync would delete ${removed} of ${total} files of the project in the codex (more than ${Math.round(threshold * 100)}%).`,
+  deletionsHint: 'if that is intended, run `codex-hooks sync --allow-deletions` (threshold: deletion_threshold)',
+
+  confirmTitle: '⚠ PRODUCTION SYNC CONFIRMATION',
+  confirmBody: (branch: string, url: string, codexBranch: string, direction: string) =>
+    [
+      `You are pushing ${branch}. This will sync documentation to PRODUCTION.`,
+      `Target: ${redactUrl(url)} (branch ${codexBranch})   Direction: ${direction}`,
+    ].join('\n'),
+  confirmQuestion: 'Sync to production?',
+  noTerminal: (branch: string) =>
+    `Production docs sync skipped for ${branch}: no terminal to confirm on.\n  Release them with:  CODEX_ENV=prod git push   or   codex-hooks sync --env prod`,
+  declined: 'Production docs sync skipped (declined). The push goes on.',
+  needsConfirmationNoTty: 'This sync writes production docs and there is no terminal to confirm on',
+  needsConfirmationHint: 'pass --env prod to sync production explicitly, or --yes to confirm',
+
+  hooksDisabled: 'codex-hooks: skipped (CODEX_HOOKS=0)',
+  detachedSkip: 'codex-hooks: HEAD is detached, no docs sync (run `codex-hooks sync --env <env>` to sync by hand)',
+  noConfig: 'codex-hooks: no configuration found, nothing to sync (run `codex-hooks init`)',
+  kept: (env: string) => `The request is kept and will be retried by the next hook run or \`codex-hooks sync --retry\` (environment ${env}).`,
+};
+
+export function summaryLine(r: { project: string; env: string; codexBranch: string; added: number; changed: number; removed: number; commit?: string | null; pulled?: number }): string {
+  const n = r.added + r.changed + r.removed;
+  const what = r.commit ? `${n} file${n === 1 ? '' : 's'} → codex ${r.codexBranch} (${r.commit.slice(0, 7)})` : `up to date on codex ${r.codexBranch}`;
+  const pulled = r.pulled ? `, ${r.pulled} pulled` : '';
+  return `codex-hooks: ${r.project} [${r.env}] ${what}${pulled}`;
+}
