@@ -53,8 +53,7 @@ export async function loadConfigFresh(project: Project): Promise<Config> {
   try {
     result = await explorer.search(project.root);
   } catch (error) {
-    const message = (error as Error).message.replace(/\s+$/, '');
-    throw new UsageError(`Cannot read the codex-hooks configuration: ${message}`, 'fix the syntax at the line and column shown');
+    throw new UsageError(describeParseError(error as Error & { filepath?: string }), 'fix the syntax at the line and column shown');
   }
   const filepath = result?.filepath ?? null;
   // A file outside the root (cosmiconfig walking up) is not this project's config.
@@ -63,4 +62,28 @@ export async function loadConfigFresh(project: Project): Promise<Config> {
   }
   const parsed = validateConfig(result?.isEmpty ? {} : result?.config, filepath ?? '(defaults)');
   return normalizeConfig(parsed, project.root, filepath, await originUrl(project));
+}
+
+/** "Cannot parse <file> at line L, column C: <reason>", from cosmiconfig's JSON or YAML errors. */
+export function describeParseError(error: Error & { filepath?: string; mark?: { line: number; column: number } }): string {
+  const text = error.message;
+  const file = error.filepath ?? /(?:Error|error) in (\S+?):?\s/.exec(text)?.[1] ?? 'the configuration file';
+  let where = '';
+  if (error.mark) where = ` at line ${error.mark.line + 1}, column ${error.mark.column + 1}`;
+  else {
+    const pos = /at position (\d+)/.exec(text);
+    if (pos && fs.existsSync(file)) {
+      const before = fs.readFileSync(file, 'utf8').slice(0, Number(pos[1]));
+      const lines = before.split('\n');
+      where = ` at line ${lines.length}, column ${lines[lines.length - 1].length + 1}`;
+    } else {
+      const lc = /\((\d+):(\d+)\)/.exec(text);
+      if (lc) where = ` at line ${lc[1]}, column ${lc[2]}`;
+    }
+  }
+  const reason = text
+    .split('\n')
+    .map((l) => l.trim())
+    .find((l) => l && !/^(JSON Error|YAML Error|>|\d+ \||\|)/.test(l) && !/Error in /.test(l)) ?? text.split('\n')[0];
+  return `Cannot parse ${file}${where}: ${reason.replace(/ while parsing .*$/, '').replace(/ at position \d+/, '')}`;
 }

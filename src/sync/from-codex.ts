@@ -51,7 +51,12 @@ export async function codexSelection(
     const pathspec = bases.some((b) => b === '') ? [] : [...new Set(bases)].map((b) => `${b}/`);
     const { stdout } = await runGit(['ls-tree', '-r', '-z', tip, '--', ...pathspec], local(cache));
     const match = picomatch(config.from_codex_patterns, { dot: true });
-    for (const e of parseLsTree(stdout)) if (e.type === 'blob' && match(e.path)) add(e.path, { oid: e.oid, mode: e.mode });
+    for (const e of parseLsTree(stdout)) {
+      if (e.type !== 'blob') continue;
+      // Unsafe names are refused before matching: `shared/**` must not quietly pass over `shared/../x`.
+      if (!safeRelativePath(e.path)) refused.push(e.path);
+      else if (match(e.path)) add(e.path, { oid: e.oid, mode: e.mode });
+    }
   }
   for (const [p, route] of Object.entries(await routedDocs(cache, branch, tip))) {
     if (routesTo(route, config.projectName)) add(p, { oid: route.oid, mode: route.mode });

@@ -14,6 +14,13 @@ export interface Selection {
   skipped: Array<{ path: string; reason: 'too-large' | 'submodule' | 'denied' }>;
 }
 
+/**
+ * picomatch's patterns use `.`, which in a JavaScript regular expression never matches a line break:
+ * a file named with a newline would slip past both the sync and the deny patterns. Match such names
+ * with the break replaced by a character every `*` matches.
+ */
+export const matchable = (p: string) => p.replace(/[\n\r\u2028\u2029]/g, '\uFFFD');
+
 /** File modes as git fast-import accepts them; group-writable blobs are ordinary files to git. */
 export function normalMode(mode: string): string {
   if (mode === '120000' || mode === '100755') return mode;
@@ -38,10 +45,10 @@ export function selectFiles(entries: TreeEntry[], config: SelectConfig): Selecti
   const files: TreeEntry[] = [];
   const skipped: Selection['skipped'] = [];
   for (const entry of entries) {
-    if (!wanted(entry.path)) continue;
+    if (!wanted(matchable(entry.path))) continue;
     if (entry.type === 'commit') skipped.push({ path: entry.path, reason: 'submodule' });
     else if (entry.type !== 'blob') continue;
-    else if (denied(entry.path) || deniedDir(entry.path)) skipped.push({ path: entry.path, reason: 'denied' });
+    else if (denied(matchable(entry.path)) || deniedDir(matchable(entry.path))) skipped.push({ path: entry.path, reason: 'denied' });
     else if (entry.size > config.max_file_size) skipped.push({ path: entry.path, reason: 'too-large' });
     else files.push({ ...entry, mode: normalMode(entry.mode) });
   }

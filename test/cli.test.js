@@ -1,0 +1,163 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { cleanup, cli, git, isolatedEnv, makeCodex, makeRepo, tmpdir, writeConfig, refOf } from './helpers.js';
+import { COMMANDS } from '../dist/commands/registry.js';
+
+const t = suite('cli');
+t.after.each(cleanup);
+
+t('--version prints the package version; --help lists every command', async () => {
+  const env = isolatedEnv();
+  const pkg = JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+  const v = await cli(['--version'], { env });
+  assert.is(v.code, 0);
+  assert.is(v.stdout.trim(), pkg.version);
+  const h = await cli(['--help'], { env });
+  assert.is(h.code, 0);
+  for (const name of Object.keys(COMMANDS)) assert.ok(h.stdout.includes(`  ${name}`), name);
+});
+
+t('every command has --help with its usage and the common options', async () => {
+  const env = isolatedEnv();
+  for (const name of Object.keys(COMMANDS)) {
+    const r = await cli([name, '--help'], { env });
+    assert.is(r.code, 0, name);
+    assert.ok(r.stdout.includes(`Usage: codex-hooks ${name}`), name);
+    for (const o of ['--cwd', '--json', '--quiet']) assert.ok(r.stdout.includes(o), `${name} ${o}`);
+  }
+});
+
+/** Bad input: a clear message naming the fix, exit 2, and nothing written anywhere. */
+async function badInput(args, { cwd, env }, pattern) {
+  const codexBefore = env.__codex ? git(env.__codex, ['for-each-ref'], env) : null;
+  const r = await cli(args, { cwd, env });
+  assert.is(r.code, 2, `${args.join(' ')}: exit ${r.code}\n${r.stderr}`);
+  assert.match(r.stderr, pattern);
+  assert.match(r.stderr, /→ /, 'a hint that says what fixes it');
+  if (env.__codex) assert.is(git(env.__codex, ['for-each-ref'], env), codexBefore, 'codex refs unchanged');
+  assert.not.ok(fs.existsSync(env.CODEX_HOOKS_CACHE_DIR), 'no codex cache made');
+  return r;
+}
+
+t('not a git repository', async () => {
+  const env = isolatedEnv();
+  await badInput(['status'], { cwd: tmpdir(), env }, /Not a git repository/);
+  await badInput(['sync', '--cwd', tmpdir()], { env }, /Not a git repository/);
+});
+
+t('unknown command and unknown option', async () => {
+  const env = isolatedEnv();
+  await badInput(['synk'], { env }, /Unknown command "synk"/);
+  await badInput(['sync', '--force'], { env }, /Unknown option '--force'/);
+});
+
+t('config that does not parse names the line and column', async () => {
+  const env = isolatedEnv();
+  const dir = makeRepo(env);
+  fs.writeFileSync(path.join(dir, '.codexrc.json'), '{\n  "codex_url": "x",\n  oops\n}\n');
+  const r = await badInput(['status'], { cwd: dir, env }, /\.codexrc\.json/);
+  assert.match(r.stderr, /line 3|3:3|\(3:/i);
+  fs.rmSync(path.join(dir, '.codexrc.json'));
+  fs.writeFileSync(path.join(dir, '.codexrc.yaml'), 'codex_url: x\nsync_patterns: [a\n');
+  const y = await badInput(['sync', '--env', 'test'], { cwd: dir, env }, /\.codexrc\.yaml/);
+  assert.match(y.stderr, /line|\d+:\d+/);
+});
+
+t('invalid values in the config, each with its key path', async () => {
+  const env = isolatedEnv();
+  const dir = makeRepo(env);
+  const cases = [
+    [{ codex_url: 'x', max_file_size: 'big' }, /max_file_size: expected a number/],
+    [{ codex_url: 'x', sync_patern: [] }, /sync_patern: unknown key \(did you mean "sync_patterns"\?\)/],
+    [{ codex_url: 'x', project_name: 'a/b' }, /project_name/],
+    [{ codex_url: 'x', project_name: '..' }, /project_name/],
+    [{ codex_url: 'x', pull_dir: '../outside' }, /pull_dir/],
+    [{ codex_url: 'x', environments: { 'Bad Name': { branch: 'x' } } }, /environments\.Bad Name: environment names must match/],
+  ];
+  for (const [config, pattern] of cases) {
+    writeConfig(dir, config);
+    await badInput(['status', '--offline'], { cwd: dir, env }, pattern);
+  }
+});
+
+t('the earlier plugin config file is read as is', async () => {
+  const env = isolatedEnv();
+  const dir = makeRepo(env);
+  fs.mkdirSync(path.join(dir, '.fractary/plugins/codex'), { recursive: true });
+  fs.writeFileSync(path.join(dir, '.fractary/plugins/codex/config.json'), JSON.stringify({ organization: 'acme', codex_repo: 'codex.acme.com', project_name: 'legacy' }));
+  const r = await cli(['status', '--offline', '--json'], { cwd: dir, env });
+  assert.is(r.code, 0, r.stderr);
+  const s = JSON.parse(r.stdout);
+  assert.ok(s.configFile.endsWith('.fractary/plugins/codex/config.json'));
+  assert.is(s.codexUrl, 'https://github.com/acme/codex.acme.com.git');
+  assert.is(s.project, 'legacy');
+});
+
+t('CODEX_ENV=prd, --env twice, --env empty: exit 2 before any git work', async () => {
+  const env = isolatedEnv();
+  const codex = makeCodex(env);
+  const dir = makeRepo(env);
+  writeConfig(dir, { codex_url: codex });
+  const e = { ...env, __codex: codex };
+  const r = await badInput(['sync'], { cwd: dir, env: { ...e, CODEX_ENV: 'prd' } }, /Unknown environment "prd"/);
+  assert.match(r.stderr, /Known environments: dev, test, staging, prod/);
+  await badInput(['sync', '--env', 'test', '--env', 'prod'], { cwd: dir, env: e }, /--env was given 2 times/);
+  await badInput(['sync', '--env='], { cwd: dir, env: e }, /--env needs an environment name/);
+  await badInput(['sync', '--direction', 'sideways'], { cwd: dir, env: e }, /Unknown direction/);
+  assert.is(refOf(codex, 'main', env), git(codex, ['rev-parse', 'main'], env));
+});
+
+t('init writes .codexrc.json with $schema and the defaults, and refuses to overwrite', async () => {
+  const env = isolatedEnv();
+  const dir = makeRepo(env);
+  const r = await cli(['init', '--org', 'acme', '--codex', '../codex.git', '--project', 'api', '--yes'], { cwd: dir, env });
+  assert.is(r.code, 0, r.stderr);
+  const config = JSON.parse(fs.readFileSync(path.join(dir, '.codexrc.json'), 'utf8'));
+  assert.is(config.$schema, './node_modules/codex-hooks/schema.json');
+  assert.is(config.project_name, 'api');
+  assert.equal(config.environments.dev, { branch: 'test' });
+  assert.match(fs.readFileSync(path.join(dir, '.gitignore'), 'utf8'), /^\/\.codex\/$/m);
+  await badInput(['init', '--yes'], { cwd: dir, env }, /already exists/);
+  const again = await cli(['init', '--yes'], { cwd: dir, env });
+  assert.is(again.code, 2);
+});
+
+t('init with no terminal and no --yes does not wait', async () => {
+  const env = isolatedEnv({ CI: 'true' });
+  const dir = makeRepo(env);
+  const r = await cli(['init', '--codex', '/srv/codex.git'], { cwd: dir, env });
+  assert.is(r.code, 0, r.stderr);
+  assert.ok(fs.existsSync(path.join(dir, '.codexrc.json')));
+});
+
+t('status prints the decision for the current branch; --json parses', async () => {
+  const env = isolatedEnv();
+  const dir = makeRepo(env);
+  writeConfig(dir, { codex_url: 'https://user:s3cret@example.com/acme/codex.git', project_name: 'api' });
+  const human = await cli(['status', '--offline'], { cwd: dir, env });
+  assert.is(human.code, 0, human.stderr);
+  assert.match(human.stdout, /main → prod \(assumed, from prod_branches\) → codex main/);
+  assert.match(human.stdout, /confirmation:\s+needed/);
+  assert.not.match(human.stdout + human.stderr, /s3cret/);
+  git(dir, ['checkout', '-q', '-b', 'feat/x'], env);
+  const json = await cli(['status', '--offline', '--json'], { cwd: dir, env });
+  const s = JSON.parse(json.stdout);
+  assert.is(s.codexUrl, 'https://example.com/acme/codex.git');
+  assert.equal(s.environment, { name: 'test', codexBranch: 'test', explicit: false, source: 'default_environment', needsConfirmation: false, warning: null });
+  assert.is(s.hooksInstalled, false);
+  const prod = JSON.parse((await cli(['status', '--offline', '--json'], { cwd: dir, env: { ...env, CODEX_ENV: 'prod' } })).stdout);
+  assert.equal([prod.environment.name, prod.environment.explicit, prod.environment.needsConfirmation], ['prod', true, false]);
+});
+
+t('--json errors are one JSON document on stdout', async () => {
+  const env = isolatedEnv();
+  const r = await cli(['status', '--json'], { cwd: tmpdir(), env });
+  assert.is(r.code, 2);
+  const doc = JSON.parse(r.stdout);
+  assert.is(doc.ok, false);
+  assert.is(doc.error.type, 'UsageError');
+});
+
+t.run();

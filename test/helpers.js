@@ -1,0 +1,147 @@
+// Real repositories and bare codex remotes in temp folders; every child gets an isolated HOME, git
+// config and codex cache, so tests never read or write the developer's own.
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const BIN = path.join(ROOT, 'bin', 'codex-hooks.js');
+
+const made = [];
+
+/** A fresh temp folder, removed by cleanup(). */
+export function tmpdir(prefix = 'codex-hooks-test-') {
+  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), prefix)));
+  made.push(dir);
+  return dir;
+}
+
+export function cleanup() {
+  while (made.length) fs.rmSync(made.pop(), { recursive: true, force: true });
+}
+
+/** An environment with its own HOME, global git config and codex cache. */
+export function isolatedEnv(extra = {}) {
+  const home = tmpdir('codex-hooks-home-');
+  fs.writeFileSync(
+    path.join(home, '.gitconfig'),
+    '[user]\n\tname = Test User\n\temail = test@example.com\n[init]\n\tdefaultBranch = main\n[commit]\n\tgpgSign = false\n[gc]\n\tauto = 0\n[advice]\n\tdetachedHead = false\n',
+  );
+  const env = { ...process.env };
+  for (const k of Object.keys(env)) if (k.startsWith('GIT_') || k.startsWith('CODEX_') || k === 'CI' || k === 'HUSKY' || k === 'FORCE_COLOR') delete env[k];
+  return {
+    ...env,
+    HOME: home,
+    XDG_CONFIG_HOME: path.join(home, '.config'),
+    GIT_CONFIG_NOSYSTEM: '1',
+    CODEX_HOOKS_CACHE_DIR: path.join(home, 'cache'),
+    NO_COLOR: '1',
+    ...extra,
+  };
+}
+
+export function git(cwd, args, env, input) {
+  return execFileSync('git', args, { cwd, env, input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] }).replace(/\n$/, '');
+}
+
+/** A project repository on branch main with the given files committed. */
+export function makeRepo(env, files = { 'docs/intro.md': '# Intro\n', 'README.md': '# Project\n' }, name = 'project') {
+  const dir = path.join(tmpdir(), name);
+  fs.mkdirSync(dir);
+  git(dir, ['init', '-q', '-b', 'main'], env);
+  writeFiles(dir, files);
+  git(dir, ['add', '-A'], env);
+  git(dir, ['commit', '-q', '-m', 'initial'], env);
+  return dir;
+}
+
+export function writeFiles(dir, files) {
+  for (const [rel, content] of Object.entries(files)) {
+    const file = path.join(dir, rel);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    if (content === null) fs.rmSync(file, { force: true });
+    else fs.writeFileSync(file, content);
+  }
+}
+
+export function commit(dir, env, files, message = 'change') {
+  writeFiles(dir, files);
+  git(dir, ['add', '-A'], env);
+  git(dir, ['commit', '-q', '-m', message], env);
+  return git(dir, ['rev-parse', 'HEAD'], env);
+}
+
+/** A bare codex with `branches`, each holding `files` (shared docs, another project's folder). */
+export function makeCodex(env, files = { 'shared/guide.md': '# Shared guide\n', 'projects/other/keep.md': 'other project\n' }, branches = ['main', 'test']) {
+  const base = tmpdir('codex-');
+  const bare = path.join(base, 'codex.git');
+  git(base, ['init', '-q', '--bare', bare], env);
+  if (branches.length === 0) return bare;
+  const seed = path.join(base, 'seed');
+  fs.mkdirSync(seed);
+  git(seed, ['init', '-q', '-b', 'main'], env);
+  writeFiles(seed, files);
+  git(seed, ['add', '-A'], env);
+  git(seed, ['commit', '-q', '-m', 'seed codex'], env);
+  for (const b of branches) git(seed, ['push', '-q', bare, `HEAD:refs/heads/${b}`], env);
+  return bare;
+}
+
+/** path → content of a codex branch, or null when the branch is missing. */
+export function codexFiles(bare, branch, env) {
+  let out;
+  try {
+    out = git(bare, ['ls-tree', '-r', '-z', branch], env);
+  } catch {
+    return null;
+  }
+  const files = {};
+  for (const rec of out.split('\0').filter(Boolean)) {
+    const tab = rec.indexOf('\t');
+    const [meta, p] = [rec.slice(0, tab), rec.slice(tab + 1)];
+    const [mode, , oid] = meta.split(' ');
+    const content = git(bare, ['cat-file', 'blob', oid], env);
+    files[p] = mode === '120000' ? `-> ${content}` : content;
+  }
+  return files;
+}
+
+export function writeConfig(dir, config) {
+  fs.writeFileSync(path.join(dir, '.codexrc.json'), JSON.stringify(config, null, 2));
+}
+
+/** Runs the CLI as users do; resolves { code, stdout, stderr }. */
+export function cli(args, { cwd, env, input = '' } = {}) {
+  return run(process.execPath, [BIN, ...args], { cwd, env, input });
+}
+
+export function run(cmd, args, { cwd, env, input = '', timeoutMs = 120_000 } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${cmd} ${args.join(' ')} timed out\n${stdout}\n${stderr}`));
+    }, timeoutMs);
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+    child.stdin.on('error', () => {});
+    child.stdin.end(input);
+  });
+}
+
+export const refOf = (bare, branch, env) => {
+  try {
+    return git(bare, ['rev-parse', `refs/heads/${branch}`], env);
+  } catch {
+    return null;
+  }
+};

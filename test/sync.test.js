@@ -1,0 +1,310 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { cleanup, cli, codexFiles, commit, git, isolatedEnv, makeCodex, makeRepo, refOf, writeConfig, writeFiles } from './helpers.js';
+
+const t = suite('sync');
+t.after.each(cleanup);
+
+function setup(files, config = {}, codexSeed) {
+  const env = isolatedEnv();
+  const codex = makeCodex(env, codexSeed);
+  const dir = makeRepo(env, { 'docs/intro.md': '# Intro\n', 'docs/guide/setup.md': '# Setup\n', 'README.md': '# API\n', 'src/index.js': 'code\n', ...files });
+  writeConfig(dir, { codex_url: codex, project_name: 'api', ...config });
+  git(dir, ['add', '-A'], env);
+  git(dir, ['commit', '-q', '-m', 'config'], env);
+  git(dir, ['checkout', '-q', '-b', 'feat/docs'], env);
+  return { env, codex, dir };
+}
+
+const sync = (dir, env, args = []) => cli(['sync', ...args], { cwd: dir, env });
+
+t('a feature branch lands on test and not on main, with the message and trailers', async () => {
+  const { env, codex, dir } = setup();
+  const mainBefore = refOf(codex, 'main', env);
+  const r = await sync(dir, env);
+  assert.is(r.code, 0, r.stderr);
+  assert.is(refOf(codex, 'main', env), mainBefore);
+  const files = codexFiles(codex, 'test', env);
+  assert.is(files['projects/api/docs/intro.md'], '# Intro');
+  assert.is(files['projects/api/docs/guide/setup.md'], '# Setup');
+  assert.is(files['projects/api/README.md'], '# API');
+  assert.not.ok('projects/api/src/index.js' in files);
+  const head = git(dir, ['rev-parse', 'HEAD'], env);
+  const message = git(codex, ['log', '-1', '--format=%B', 'test'], env);
+  assert.match(message, `docs(api): sync 3 files from feat/docs@${head.slice(0, 7)} [test]`);
+  assert.match(message, `Codex-Project: api\nCodex-Source-Commit: ${head}\nCodex-Source-Branch: feat/docs\nCodex-Env: test`);
+  assert.is(git(codex, ['rev-list', '--count', 'test'], env), '2', 'one codex commit per sync, on top of the tip (no project history)');
+});
+
+t('explicit prod lands on main without asking; the sync works through GIT_DIR set by a hook elsewhere', async () => {
+  const { env, codex, dir } = setup();
+  const other = makeRepo(env, { 'x.md': 'x' }, 'unrelated');
+  // A hook exports GIT_DIR/GIT_INDEX_FILE; they must not leak into work on the codex cache.
+  const r = await sync(dir, { ...env, GIT_DIR: path.join(other, '.git'), GIT_INDEX_FILE: path.join(other, '.git/index'), GIT_WORK_TREE: other }, ['--env', 'prod', '--cwd', dir]);
+  assert.is(r.code, 0, r.stderr);
+  assert.is(codexFiles(codex, 'main', env)['projects/api/docs/intro.md'], '# Intro');
+  assert.not.ok('projects/api/docs/intro.md' in codexFiles(codex, 'test', env));
+});
+
+t('a second identical sync makes no commit; a removed doc is removed from the codex', async () => {
+  const { env, codex, dir } = setup();
+  await sync(dir, env);
+  const tip = refOf(codex, 'test', env);
+  const again = await sync(dir, env, ['--json']);
+  assert.is(again.code, 0);
+  assert.is(JSON.parse(again.stdout).toCodex.codexCommit, null);
+  assert.is(refOf(codex, 'test', env), tip);
+  commit(dir, env, { 'docs/guide/setup.md': null });
+  const r = await sync(dir, env, ['--json']);
+  assert.equal(JSON.parse(r.stdout).toCodex.removed, ['docs/guide/setup.md']);
+  const files = codexFiles(codex, 'test', env);
+  assert.not.ok('projects/api/docs/guide/setup.md' in files);
+  assert.ok('projects/api/docs/intro.md' in files);
+});
+
+t("another project's folder and shared/ are untouched byte for byte", async () => {
+  const { env, codex, dir } = setup();
+  const treeOf = (p) => git(codex, ['rev-parse', `test:${p}`], env);
+  const before = [treeOf('shared'), treeOf('projects/other')];
+  await sync(dir, env);
+  commit(dir, env, { 'docs/new.md': 'new\n', 'docs/intro.md': null });
+  await sync(dir, env);
+  assert.equal([treeOf('shared'), treeOf('projects/other')], before);
+  const changed = git(codex, ['diff', '--name-only', `${refOf(codex, 'main', env)}`, 'test'], env).split('\n');
+  assert.ok(changed.every((p) => p.startsWith('projects/api/')), changed.join(','));
+});
+
+t('uncommitted edits in the working tree are not synced; --ref syncs another commit', async () => {
+  const { env, codex, dir } = setup();
+  const first = git(dir, ['rev-parse', 'HEAD'], env);
+  commit(dir, env, { 'docs/intro.md': '# Intro v2\n' });
+  writeFiles(dir, { 'docs/intro.md': '# DIRTY\n', 'docs/untracked.md': 'u\n' });
+  await sync(dir, env);
+  let files = codexFiles(codex, 'test', env);
+  assert.is(files['projects/api/docs/intro.md'], '# Intro v2');
+  assert.not.ok('projects/api/docs/untracked.md' in files);
+  await sync(dir, env, ['--ref', first]);
+  files = codexFiles(codex, 'test', env);
+  assert.is(files['projects/api/docs/intro.md'], '# Intro');
+});
+
+t('secrets matched by sync_patterns never reach the codex; big files and submodules are skipped', async () => {
+  const { env, codex, dir } = setup({
+    'docs/.env': 'TOKEN=abc\n',
+    'docs/.env.production': 'TOKEN=abc\n',
+    'docs/keys/id_rsa': 'PRIVATE\n',
+    'docs/server.pem': 'PEM\n',
+    'docs/db-password.txt': 'hunter2\n',
+    'docs/.secrets/notes.md': 'x\n',
+    'docs/big.bin': 'x'.repeat(2000),
+  }, { max_file_size: 1000, deny_patterns: ['**/.env', '**/.env.*', '**/id_rsa*', '**/*.pem', '**/*password*', '**/.secrets'] });
+  const sub = makeRepo(env, { 'a.md': 'a' }, 'sub');
+  git(dir, ['-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', sub, 'docs/vendor'], env);
+  git(dir, ['commit', '-q', '-m', 'submodule'], env);
+  const r = await sync(dir, env, ['--json']);
+  assert.is(r.code, 0, r.stderr);
+  const skipped = JSON.parse(r.stdout).toCodex.skipped;
+  const files = Object.keys(codexFiles(codex, 'test', env)).filter((p) => p.startsWith('projects/api/'));
+  assert.equal(files.sort(), ['projects/api/README.md', 'projects/api/docs/guide/setup.md', 'projects/api/docs/intro.md']);
+  const reasons = Object.fromEntries(skipped.map((s) => [s.path, s.reason]));
+  assert.is(reasons['docs/big.bin'], 'too-large');
+  assert.is(reasons['docs/vendor'], 'submodule');
+  assert.is(reasons['docs/.env'], 'denied');
+  assert.is(reasons['docs/.secrets/notes.md'], 'denied');
+});
+
+t('a symlink to /etc/passwd arrives as a link; odd file names survive', async () => {
+  const { env, codex, dir } = setup();
+  fs.symlinkSync('/etc/passwd', path.join(dir, 'docs/passwd.md'));
+  const odd = ['docs/with space.md', 'docs/ünïcödé — 文档.md', 'docs/new\nline.md', 'docs/quote"back\\slash.md', 'docs/tab\there.md'];
+  writeFiles(dir, Object.fromEntries(odd.map((p, i) => [p, `odd ${i}\n`])));
+  git(dir, ['add', '-A'], env);
+  git(dir, ['commit', '-q', '-m', 'odd'], env);
+  const r = await sync(dir, env);
+  assert.is(r.code, 0, r.stderr);
+  const files = codexFiles(codex, 'test', env);
+  assert.is(files['projects/api/docs/passwd.md'], '-> /etc/passwd');
+  odd.forEach((p, i) => assert.is(files[`projects/api/${p}`], `odd ${i}`, JSON.stringify(p)));
+});
+
+t('the missing branch message, exit 1', async () => {
+  const { env, dir } = setup({}, {}, undefined);
+  const env2 = env;
+  const codex = makeCodex(env2, undefined, ['main']);
+  writeConfig(dir, { codex_url: codex, project_name: 'api' });
+  git(dir, ['commit', '-q', '-am', 'point to a codex without test'], env);
+  const r = await sync(dir, env);
+  assert.is(r.code, 1, r.stderr);
+  assert.match(r.stderr, "✖ TARGET BRANCH NOT FOUND\nThe codex has no branch 'test' (environment test).\nCreate it:   codex-hooks create-branch test --from main\nOr send test to production: set environments.test.branch = \"main\" in ");
+  const c = await cli(['create-branch', 'test', '--from', 'main'], { cwd: dir, env });
+  assert.is(c.code, 0, c.stderr);
+  assert.is(refOf(codex, 'test', env), refOf(codex, 'main', env));
+  assert.is((await sync(dir, env)).code, 0);
+});
+
+t('create-branch on an empty codex starts the branch', async () => {
+  const env = isolatedEnv();
+  const codex = makeCodex(env, {}, []);
+  const dir = makeRepo(env);
+  writeConfig(dir, { codex_url: codex, project_name: 'api' });
+  for (const b of ['main', 'test']) assert.is((await cli(['create-branch', b], { cwd: dir, env })).code, 0);
+  const r = await cli(['sync', '--env', 'prod'], { cwd: dir, env });
+  assert.is(r.code, 0, r.stderr);
+  assert.ok('projects/api/docs/intro.md' in codexFiles(codex, 'main', env));
+  const dup = await cli(['create-branch', 'test'], { cwd: dir, env });
+  assert.is(dup.code, 2);
+});
+
+t('unreachable codex and its message (exit 1), credentials never shown', async () => {
+  const env = isolatedEnv();
+  const dir = makeRepo(env);
+  writeConfig(dir, { codex_url: '/nonexistent/codex.git', project_name: 'api' });
+  const r = await cli(['sync', '--env', 'test'], { cwd: dir, env });
+  assert.is(r.code, 1);
+  assert.match(r.stderr, /CODEX UNREACHABLE/);
+  writeConfig(dir, { codex_url: 'http://user:tok3n-s3cret@127.0.0.1:9/codex.git', project_name: 'api' });
+  const h = await cli(['sync', '--env', 'test', '--json'], { cwd: dir, env: { ...env, GITHUB_TOKEN: 'ghp_planted' } });
+  assert.is(h.code, 1);
+  assert.match(h.stderr, /CODEX UNREACHABLE/);
+  assert.not.match(h.stdout + h.stderr, /tok3n-s3cret|ghp_planted/);
+  assert.match(h.stderr, /http:\/\/127\.0\.0\.1:9\/codex\.git/);
+});
+
+t('--dry-run fetches, prints the plan, and writes nothing anywhere', async () => {
+  const { env, codex, dir } = setup();
+  const refs = git(codex, ['for-each-ref'], env);
+  const status = git(dir, ['status', '--porcelain', '--ignored'], env);
+  const r = await sync(dir, env, ['--dry-run', '--json']);
+  assert.is(r.code, 0, r.stderr);
+  const plan = JSON.parse(r.stdout);
+  assert.equal(plan.toCodex.added.sort(), ['README.md', 'docs/guide/setup.md', 'docs/intro.md']);
+  assert.equal(plan.fromCodex.added, ['shared/guide.md']);
+  assert.is(git(codex, ['for-each-ref'], env), refs);
+  assert.is(git(dir, ['status', '--porcelain', '--ignored'], env), status);
+  const human = await sync(dir, env, ['--dry-run', '--env', 'prod']);
+  assert.match(human.stdout, /dry run, nothing written/);
+  assert.match(human.stdout, /add \(3\):/);
+});
+
+t('the pulled tree mirrors the codex: routed docs arrive, stale files go, own folder never', async () => {
+  const seed = {
+    'shared/guide.md': '# Shared\n',
+    'shared/old.md': 'old\n',
+    'teams/routed.md': '---\ncodex_sync_include: ["api", "web"]\n---\nfor api\n',
+    'teams/all.md': '---\ncodex_sync_include: "*"\ncodex_sync_exclude: ["api"]\n---\nnot for api\n',
+    'teams/glob.md': '---\ncodex_sync_include: ["ap*"]\n---\nglob\n',
+    'teams/plain.md': 'no front matter\n',
+    'teams/evil.md': "---js\n{ codex_sync_include: (require('fs').writeFileSync('/tmp/codex-hooks-pwned', 'x'), ['api']) }\n---\n",
+    'projects/api/docs/stale.md': 'own folder\n',
+  };
+  const { env, codex, dir } = setup({}, {}, seed);
+  const r = await sync(dir, env);
+  assert.is(r.code, 0, r.stderr);
+  const pulled = (rel) => fs.readFileSync(path.join(dir, '.codex', rel), 'utf8');
+  assert.is(pulled('shared/guide.md'), '# Shared\n');
+  assert.is(pulled('teams/routed.md'), seed['teams/routed.md']);
+  assert.is(pulled('teams/glob.md'), seed['teams/glob.md']);
+  assert.not.ok(fs.existsSync(path.join(dir, '.codex/teams/all.md')));
+  assert.not.ok(fs.existsSync(path.join(dir, '.codex/teams/plain.md')));
+  assert.not.ok(fs.existsSync(path.join(dir, '.codex/teams/evil.md')));
+  assert.not.ok(fs.existsSync('/tmp/codex-hooks-pwned'), 'front matter never runs code');
+  assert.not.ok(fs.existsSync(path.join(dir, '.codex/projects')));
+  // the codex changes: a shared doc removed, one routed away; a stray local file appears
+  const seedDir = path.join(path.dirname(codex), 'seed');
+  git(seedDir, ['pull', '-q', codex, 'test'], env);
+  commit(seedDir, env, { 'shared/old.md': null, 'teams/glob.md': 'no longer routed\n', 'shared/new.md': 'new\n' });
+  git(seedDir, ['push', '-q', codex, 'HEAD:test'], env);
+  writeFiles(dir, { '.codex/stray.md': 'not from the codex\n' });
+  const again = await sync(dir, env);
+  assert.is(again.code, 0, again.stderr);
+  const list = [];
+  const walk = (d, rel = '') => fs.readdirSync(d, { withFileTypes: true }).forEach((e) => (e.isDirectory() ? walk(path.join(d, e.name), rel + e.name + '/') : list.push(rel + e.name)));
+  walk(path.join(dir, '.codex'));
+  assert.equal(list.sort(), ['shared/guide.md', 'shared/new.md', 'teams/routed.md']);
+});
+
+t('a codex path that would escape pull_dir is refused', async () => {
+  const { env, codex, dir } = setup();
+  // Craft a tree entry named ".." under shared/ (git's own tools refuse to; the object format does not).
+  const blob = git(codex, ['hash-object', '-w', '--stdin'], env, 'escaped\n');
+  const hex = Buffer.from(blob, 'hex');
+  const inner = Buffer.concat([Buffer.from('100644 evil.md\0'), hex]);
+  const innerTree = git(codex, ['hash-object', '-w', '-t', 'tree', '--literally', '--stdin'], env, inner);
+  const shared = Buffer.concat([Buffer.from('40000 ..\0'), Buffer.from(innerTree, 'hex'), Buffer.from('100644 ok.md\0'), hex]);
+  const sharedTree = git(codex, ['hash-object', '-w', '-t', 'tree', '--literally', '--stdin'], env, shared);
+  const root = Buffer.concat([Buffer.from('40000 shared\0'), Buffer.from(sharedTree, 'hex')]);
+  const rootTree = git(codex, ['hash-object', '-w', '-t', 'tree', '--literally', '--stdin'], env, root);
+  const c = git(codex, ['commit-tree', rootTree, '-p', 'test', '-m', 'evil'], env);
+  git(codex, ['update-ref', 'refs/heads/test', c], env);
+  const r = await sync(dir, env);
+  assert.is(r.code, 0, r.stderr);
+  assert.match(r.stderr, /Refused codex path/);
+  assert.ok(fs.existsSync(path.join(dir, '.codex/shared/ok.md')));
+  assert.not.ok(fs.existsSync(path.join(dir, '.codex/evil.md')));
+  assert.not.ok(fs.existsSync(path.join(dir, 'evil.md')));
+});
+
+t('the deletion guard holds back a sync that would delete most docs', async () => {
+  const many = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`docs/d${i}.md`, `${i}\n`]));
+  const { env, codex, dir } = setup(many);
+  await sync(dir, env);
+  commit(dir, env, Object.fromEntries(Object.keys(many).map((k) => [k, null])));
+  const tip = refOf(codex, 'test', env);
+  const r = await sync(dir, env);
+  assert.is(r.code, 1);
+  assert.match(r.stderr, /would delete 12 of 15 files/);
+  assert.match(r.stderr, /--allow-deletions/);
+  assert.is(refOf(codex, 'test', env), tip);
+  assert.is((await sync(dir, env, ['--allow-deletions'])).code, 0);
+  assert.is(Object.keys(codexFiles(codex, 'test', env)).filter((p) => p.startsWith('projects/api/')).length, 3);
+});
+
+t('an assumed production sync asks; with no terminal it fails with exit 3 and says --env', async () => {
+  const { env, codex, dir } = setup();
+  git(dir, ['checkout', '-q', 'main'], env);
+  const tip = refOf(codex, 'main', env);
+  const r = await cli(['sync'], { cwd: dir, env: { ...env, CI: 'true' } });
+  assert.is(r.code, 3);
+  assert.match(r.stderr, /--env prod/);
+  assert.is(refOf(codex, 'main', env), tip);
+  const yes = await cli(['sync', '--yes'], { cwd: dir, env: { ...env, CI: 'true' } });
+  assert.is(yes.code, 0, yes.stderr);
+  assert.ok('projects/api/docs/intro.md' in codexFiles(codex, 'main', env));
+});
+
+t('detached HEAD: sync asks for --env', async () => {
+  const { env, dir } = setup();
+  git(dir, ['checkout', '-q', '--detach'], env);
+  const r = await cli(['sync'], { cwd: dir, env });
+  assert.is(r.code, 2);
+  assert.match(r.stderr, /detached/);
+  assert.match(r.stderr, /--env/);
+  assert.is((await cli(['sync', '--env', 'test'], { cwd: dir, env })).code, 0);
+});
+
+t('20 projects syncing one branch at once all land (separate caches: real push races)', async () => {
+  const env = isolatedEnv();
+  const codex = makeCodex(env);
+  const projects = Array.from({ length: 20 }, (_, i) => {
+    const dir = makeRepo(env, { [`docs/p${i}.md`]: `project ${i}\n`, 'docs/common.md': `common ${i}\n` }, `p${i}`);
+    writeConfig(dir, { codex_url: codex, project_name: `p${i}`, sync_direction: 'to-codex' });
+    git(dir, ['add', '-A'], env);
+    git(dir, ['commit', '-q', '-m', 'cfg'], env);
+    git(dir, ['checkout', '-q', '-b', 'feat'], env);
+    return dir;
+  });
+  const results = await Promise.all(projects.map((dir, i) => cli(['sync'], { cwd: dir, env: { ...env, CODEX_HOOKS_CACHE_DIR: `${env.CODEX_HOOKS_CACHE_DIR}-${i}` } })));
+  results.forEach((r, i) => assert.is(r.code, 0, `p${i}: ${r.stderr}`));
+  const files = codexFiles(codex, 'test', env);
+  for (let i = 0; i < 20; i++) {
+    assert.is(files[`projects/p${i}/docs/p${i}.md`], `project ${i}`);
+    assert.is(files[`projects/p${i}/docs/common.md`], `common ${i}`);
+  }
+  assert.is(files['shared/guide.md'], '# Shared guide');
+  assert.is(git(codex, ['rev-list', '--count', 'test'], env), '21');
+  git(codex, ['fsck', '--strict', '--no-progress'], env);
+});
+
+t.run();
