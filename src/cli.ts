@@ -4,11 +4,13 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import tty from 'node:tty';
 import { parseArgs } from 'node:util';
 import { CodexError, UsageError, exitCodeOf } from './errors.js';
 import { COMMANDS, commandHelp, rootHelp } from './commands/registry.js';
 import type { Context } from './commands/context.js';
 import { createLogger } from './ui/logger.js';
+import { packageRoot } from './paths.js';
 import { terminalConfirm, terminalAsk } from './ui/prompt.js';
 
 const COMMON = {
@@ -19,15 +21,17 @@ const COMMON = {
 } as const;
 
 function version(): string {
-  const pkg = JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-  return pkg.version;
+  return JSON.parse(fs.readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')).version;
 }
 
+/** All of stdin (git's ref lines); read synchronously, which spares a hook the stream machinery. */
 async function readStdin(): Promise<string> {
-  if (process.stdin.isTTY) return '';
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  if (tty.isatty(0)) return '';
+  try {
+    return fs.readFileSync(0, 'utf8');
+  } catch {
+    return ''; // closed or not readable: no ref lines
+  }
 }
 
 export async function main(argv: string[]): Promise<number> {

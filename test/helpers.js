@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const BIN = path.join(ROOT, 'bin', 'codex-hooks.js');
+export const BIN = path.join(ROOT, 'bin', 'codex-hooks.cjs');
 
 const made = [];
 

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { SyncError } from '../errors.js';
 import { gitEnv, type Env } from './env.js';
 
@@ -40,8 +39,10 @@ export interface RunResult {
 const identity = (s: string) => s;
 
 /** Runs one git command. Every git call of codex-hooks goes through here. */
-export function runGit(args: string[], options: RunOptions): Promise<RunResult> {
+export async function runGit(args: string[], options: RunOptions): Promise<RunResult> {
   const redact = options.redact ?? identity;
+  // Loaded on first use: a hook that finds nothing to do starts no process and need not load it.
+  const { spawn } = await import('node:child_process');
   return new Promise((resolve, reject) => {
     const child = spawn('git', args, {
       cwd: options.cwd,

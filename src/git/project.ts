@@ -16,6 +16,8 @@ export interface Project {
 
 export async function openProject(cwd: string, env: Env = process.env): Promise<Project> {
   if (!fs.existsSync(cwd)) throw new UsageError(`No such folder: ${cwd}`, 'pass an existing folder to --cwd');
+  const found = findRepository(cwd, env);
+  if (found) return { ...found, env };
   let out: string;
   try {
     out = await gitText(['rev-parse', '--show-toplevel', '--absolute-git-dir', '--git-common-dir'], { cwd, env });
@@ -24,6 +26,30 @@ export async function openProject(cwd: string, env: Env = process.env): Promise<
   }
   const [root, gitDir, common] = out.split('\n');
   return { root, gitDir, commonDir: path.resolve(cwd, common), env };
+}
+
+/**
+ * Finds the repository from the files alone when that is unambiguous: a hook runs at the top of the work
+ * tree, where `.git` is a folder, or a `gitdir:` file in a linked worktree. A hook is timed against a
+ * bare `node -e 0`; this saves it a `git rev-parse` process. Anything else (a subfolder, GIT_DIR set,
+ * a bare repository) asks git.
+ */
+function findRepository(cwd: string, env: Env): Omit<Project, 'env'> | null {
+  if (env.GIT_DIR || env.GIT_WORK_TREE || env.GIT_COMMON_DIR) return null;
+  const dotGit = path.join(cwd, '.git');
+  const st = fs.statSync(dotGit, { throwIfNoEntry: false });
+  if (!st) return null;
+  let gitDir = dotGit;
+  if (st.isFile()) {
+    const m = /^gitdir: (.+)$/m.exec(fs.readFileSync(dotGit, 'utf8'));
+    if (!m) return null;
+    gitDir = path.resolve(cwd, m[1].trim());
+  }
+  if (!fs.existsSync(path.join(gitDir, 'HEAD'))) return null;
+  let commonDir = gitDir;
+  const commonFile = path.join(gitDir, 'commondir');
+  if (fs.existsSync(commonFile)) commonDir = path.resolve(gitDir, fs.readFileSync(commonFile, 'utf8').trim());
+  return { root: fs.realpathSync(cwd), gitDir: fs.realpathSync(gitDir), commonDir: fs.realpathSync(commonDir) };
 }
 
 export function stateDir(project: Project): string {

@@ -1,11 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import { UsageError } from '../errors.js';
 import { gitEnv } from '../git/env.js';
 import { runGit } from '../git/exec.js';
 import { stateDir, type Project } from '../git/project.js';
 import { writeJson } from '../sync/state.js';
+import { packageRoot } from '../paths.js';
 
 export const HOOKS = ['pre-push', 'post-commit'] as const;
 export const MARKER = '# codex-hooks';
@@ -13,7 +16,6 @@ export const MARKER = '# codex-hooks';
 export const hookLine = (name: string) => `. "$(dirname "$0")/codex-hooks/${name}" ${MARKER}`;
 
 const HUSKY_DIR = '.husky';
-const packageHooks = new URL('../../hooks/', import.meta.url);
 
 export interface InstallRecord {
   hooksPathSet: boolean;
@@ -48,7 +50,7 @@ async function hooksPath(project: Project): Promise<string | null> {
 
 /** Runs husky's own installer in the project (it works relative to the current folder). */
 function runHusky(project: Project): Promise<string> {
-  const entry = import.meta.resolve('husky');
+  const entry = pathToFileURL(createRequire(path.join(packageRoot(), 'package.json')).resolve('husky')).href;
   const script = `import husky from ${JSON.stringify(entry)}; process.stdout.write(husky(${JSON.stringify(HUSKY_DIR)}));`;
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
@@ -87,7 +89,7 @@ export async function install(project: Project): Promise<InstallResult> {
   }
 
   for (const name of HOOKS) {
-    const script = fs.readFileSync(new URL(name, packageHooks), 'utf8');
+    const script = fs.readFileSync(path.join(packageRoot(), 'hooks', name), 'utf8');
     writeIfDifferent(path.join(huskyRoot, 'codex-hooks', name), script, 0o644, changed, `${HUSKY_DIR}/codex-hooks/${name}`);
     const hookFile = path.join(huskyRoot, name);
     const exists = fs.existsSync(hookFile);

@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../config/load.js';
 import { resolveEnvironment } from '../env/resolve.js';
 import { currentBranch, openProject, operationInProgress, resolveCommit, stateDir } from '../git/project.js';
@@ -9,6 +8,7 @@ import { keepPending, writeBackground } from '../sync/state.js';
 import { summaryLine } from '../ui/messages.js';
 import type { CommandResult, Context } from '../commands/context.js';
 import { alreadySynced } from './up-to-date.js';
+import { packageRoot } from '../paths.js';
 import { reportBackground } from './background.js';
 
 const BACKGROUND_CHILD = 'CODEX_HOOKS_BACKGROUND_CHILD';
@@ -38,7 +38,7 @@ export async function postCommit(ctx: Context): Promise<CommandResult> {
     const dir = stateDir(project);
     fs.mkdirSync(dir, { recursive: true });
     const logFd = fs.openSync(path.join(dir, 'background.log'), 'w');
-    const bin = fileURLToPath(new URL('../../bin/codex-hooks.js', import.meta.url));
+    const bin = path.join(packageRoot(), 'bin', 'codex-hooks.cjs');
     const sub = spawn(process.execPath, [bin, 'hook', 'post-commit'], {
       cwd: project.root,
       env: { ...ctx.env, [BACKGROUND_CHILD]: '1' } as NodeJS.ProcessEnv,

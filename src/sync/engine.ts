@@ -10,6 +10,8 @@ import { msg, redactUrl } from '../ui/messages.js';
 import { fetchBranch, local, openCache, pushCommit, type CodexCache } from './cache.js';
 import { applyPull, codexSelection, planPull, pullRoot, type PullState } from './from-codex.js';
 import { selectFiles, selectionKey } from './select.js';
+import { probeKey, probeNames, selectionConfigKey } from './probe.js';
+import { parseLsTree } from '../git/parse.js';
 import { pulledFile, recordSynced, syncTarget, writeJson } from './state.js';
 import { codexProjectFiles, commitMessage, planToCodex, transferBlobs, writeCommit } from './to-codex.js';
 
@@ -121,9 +123,13 @@ export async function runSync(o: SyncOptions): Promise<SyncResult> {
       result.fromCodex = { added: plan.added, changed: plan.changed, removed: plan.removed, refused };
     }
     if (!o.dryRun && key !== null) {
+      const names = probeNames(o.config.sync_patterns);
+      const root = names ? parseLsTree((await runGit(['ls-tree', '-z', o.commit], { cwd: o.project.root, env: o.project.env })).stdout) : [];
       recordSynced(o.project, env, {
         target: syncTarget(url, codexBranch, o.config.projectName),
         selectionKey: key,
+        configKey: selectionConfigKey(o.config),
+        probe: names && probeKey(names, root.map((e) => ({ mode: e.mode, name: e.path, oid: e.oid }))),
         commit: o.commit,
         codexCommit: result.toCodex?.codexCommit ?? null,
         time: new Date().toISOString(),

@@ -8,6 +8,10 @@ export interface SyncedRecord {
   /** codex URL (redacted) + codex branch + project name: a change of any of them invalidates the record. */
   target: string;
   selectionKey: string;
+  /** The selection-relevant config (patterns, size limit) the record was made with. */
+  configKey: string;
+  /** The root tree entries the selection can come from (see probe.ts), or null when patterns start with a glob. */
+  probe: string | null;
   commit: string;
   codexCommit: string | null;
   time: string;
