@@ -1,6 +1,6 @@
 import { UsageError, SyncError } from '../errors.js';
 import { requireCodexUrl } from '../config/normalize.js';
-import { runGit, gitText } from '../git/exec.js';
+import { gitText } from '../git/exec.js';
 import { fetchBranch, local, openCache, pushCommit, remoteBranches } from '../sync/cache.js';
 import { redactUrl } from '../ui/messages.js';
 import { projectAndConfig, requireConfig } from './common.js';
@@ -17,7 +17,6 @@ export async function run(ctx: Context, values: Values, positionals: string[]): 
   requireConfig(config);
   const url = requireCodexUrl(config);
   const cache = await openCache(url, ctx.env);
-  {
     const existing = await remoteBranches(cache);
     if (existing.includes(branch)) throw new UsageError(`The codex already has a branch '${branch}'`, 'nothing to do; sync to it with `codex-hooks sync`');
     let commit: string;
@@ -33,9 +32,9 @@ export async function run(ctx: Context, values: Values, positionals: string[]): 
       if (!tip) throw new SyncError('branch-missing', `The codex has no branch '${from}' to start from (it has: ${existing.join(', ')})`, `pass --from with one of: ${existing.join(', ')}`);
       commit = tip;
     }
-    if ((await pushCommit(cache, commit, branch)) !== 'pushed') throw new SyncError('rejected', `Someone created '${branch}' on the codex meanwhile`, 'run `codex-hooks status` to see it');
-    await runGit(['update-ref', `refs/heads/${branch}`, commit], local(cache));
+    const outcome = await pushCommit(cache, commit, branch);
+    if (!outcome.pushed) throw new SyncError('rejected', `Someone created '${branch}' on the codex meanwhile`, 'run `codex-hooks status` to see it');
+    await outcome.recorded;
     const data = { branch, from: existing.length ? from : null, commit, codexUrl: redactUrl(url) };
     return { data, render: (log) => log.success(`created codex branch '${branch}'${data.from ? ` from '${from}'` : ' (empty codex: new root commit)'} at ${commit.slice(0, 7)} on ${data.codexUrl}`) };
-  }
 }

@@ -65,8 +65,11 @@ export async function runGit(args: string[], options: RunOptions): Promise<RunRe
       if (timer) clearTimeout(timer);
       reject(new GitError(args, null, `cannot run git: ${e.message}`, redact));
     });
+    const started = Date.now();
     child.on('close', (code) => {
       if (timer) clearTimeout(timer);
+      // CODEX_HOOKS_TRACE=1 shows each git process and its time: where a slow sync spends it.
+      if (options.env?.CODEX_HOOKS_TRACE ?? process.env.CODEX_HOOKS_TRACE) process.stderr.write(`codex-hooks trace: ${Date.now() - started} ms  git ${redact(args.join(' ')).slice(0, 120)}\n`);
       const stderr = Buffer.concat(err).toString('utf8');
       if (timedOut) {
         reject(new GitError(args, code, `timed out after ${options.timeoutMs} ms\n${stderr}`, redact));

@@ -49,17 +49,6 @@ export function parseDiffTree(out: Buffer | string): DiffTreeEntry[] {
   return entries;
 }
 
-/** `git cat-file --batch-check` lines: `<oid> <type> <size>` or `<oid> missing`. */
-export function parseBatchCheck(out: string): Map<string, string> {
-  const types = new Map<string, string>();
-  for (const line of out.split('\n')) {
-    if (!line) continue;
-    const [oid, type] = line.split(' ');
-    types.set(oid, type);
-  }
-  return types;
-}
-
 /**
  * `git cat-file --batch` output for known oids: `<oid> <type> <size>\n<content>\n` repeated.
  * Returns the contents in order.

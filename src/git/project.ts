@@ -58,14 +58,34 @@ export function stateDir(project: Project): string {
 
 const opts = (p: Project) => ({ cwd: p.root, env: p.env });
 
+/** HEAD from the files when it is plain (`ref: refs/heads/x`); undefined sends the caller to git. */
+function readHead(project: Project): { branch: string | null; commit?: string } | undefined {
+  if (project.env.GIT_DIR) return undefined;
+  try {
+    const head = fs.readFileSync(path.join(project.gitDir, 'HEAD'), 'utf8').trim();
+    if (/^[0-9a-f]{40}$/.test(head)) return { branch: null, commit: head };
+    const m = /^ref: refs\/heads\/(.+)$/.exec(head);
+    if (!m) return undefined;
+    const ref = path.join(project.commonDir, 'refs', 'heads', ...m[1].split('/'));
+    const commit = fs.existsSync(ref) ? fs.readFileSync(ref, 'utf8').trim() : undefined;
+    return { branch: m[1], commit: commit && /^[0-9a-f]{40}$/.test(commit) ? commit : undefined };
+  } catch {
+    return undefined;
+  }
+}
+
 /** The current branch, or null on a detached HEAD. */
 export async function currentBranch(project: Project): Promise<string | null> {
+  const head = readHead(project);
+  if (head) return head.branch;
   const { stdout, code } = await runGit(['symbolic-ref', '-q', '--short', 'HEAD'], { ...opts(project), okCodes: [1] });
   return code === 0 ? stdout.toString().trim() : null;
 }
 
 /** The commit a revision names, or a UsageError naming the revision. */
 export async function resolveCommit(project: Project, rev: string): Promise<string> {
+  const head = rev === 'HEAD' ? readHead(project) : undefined;
+  if (head?.commit) return head.commit;
   const { stdout, code } = await runGit(['rev-parse', '--verify', '-q', `${rev}^{commit}`], { ...opts(project), okCodes: [1, 128] });
   if (code !== 0) {
     throw new UsageError(
@@ -83,7 +103,8 @@ export async function originUrl(project: Project): Promise<string | undefined> {
 
 /** Every entry of a commit, recursively, with blob sizes (`ls-tree -l`); submodules show as type commit. */
 export async function listCommit(project: Project, commit: string): Promise<TreeEntry[]> {
-  const { stdout } = await runGit(['ls-tree', '-r', '-z', '-l', '--full-tree', commit], opts(project));
+  // -t lists the folders too: the root's entries feed the hook's quick check (sync/probe.ts).
+  const { stdout } = await runGit(['ls-tree', '-r', '-t', '-z', '-l', '--full-tree', commit], opts(project));
   return parseLsTree(stdout);
 }
 
@@ -100,11 +121,9 @@ export function operationInProgress(project: Project): string | null {
   return null;
 }
 
+/** The developer's identity as git would commit with it (user.name/email, GIT_COMMITTER_* …). */
 export async function userIdentity(project: Project): Promise<{ name: string; email: string }> {
-  const get = async (key: string) => {
-    const { stdout, code } = await runGit(['config', '--get', key], { ...opts(project), okCodes: [1] });
-    return code === 0 ? stdout.toString().trim() : '';
-  };
-  const [name, email] = await Promise.all([get('user.name'), get('user.email')]);
-  return { name: name || 'codex-hooks', email: email || 'codex-hooks@localhost' };
+  const { stdout, code } = await runGit(['var', 'GIT_COMMITTER_IDENT'], { ...opts(project), okCodes: [128] });
+  const m = code === 0 ? /^(.*) <(.*)> \d+ [+-]\d{4}$/.exec(stdout.toString().trim()) : null;
+  return { name: m?.[1] || 'codex-hooks', email: m?.[2] || 'codex-hooks@localhost' };
 }

@@ -84,6 +84,8 @@ async function fetchUnlocked(cache: CodexCache, branch: string): Promise<string 
     }
     throw classifyRemoteError(error, cache.url);
   }
+  const loose = path.join(cache.dir, 'refs', 'heads', ...branch.split('/'));
+  if (fs.existsSync(loose)) return fs.readFileSync(loose, 'utf8').trim();
   return (await runGit(['rev-parse', `refs/heads/${branch}`], local(cache))).stdout.toString().trim();
 }
 
@@ -101,7 +103,8 @@ export async function remoteBranches(cache: CodexCache): Promise<string[]> {
   }
 }
 
-export type PushOutcome = 'pushed' | 'moved';
+/** `recorded` settles when the cache's own ref has caught up; nothing needs to wait for it but the end. */
+export type PushOutcome = { pushed: true; recorded: Promise<unknown> } | { pushed: false };
 
 /**
  * Pushes a commit to a codex branch without force. 'moved' means the branch changed since our fetch (or a
@@ -115,12 +118,11 @@ export async function pushCommit(cache: CodexCache, commit: string, branch: stri
     throw classifyRemoteError(error, cache.url);
   }
   if (result.code === 0) {
-    await cache.locked(() => runGit(['update-ref', `refs/heads/${branch}`, commit], local(cache)));
-    return 'pushed';
+    return { pushed: true, recorded: cache.locked(() => runGit(['update-ref', `refs/heads/${branch}`, commit], local(cache))) };
   }
   const text = result.stdout.toString() + result.stderr;
   if (/\[rejected\]|fetch first|non-fast-forward|cannot lock ref|failed to update ref|incorrect old value|unable to update local ref|reference already exists/i.test(text)) {
-    return 'moved';
+    return { pushed: false };
   }
   const reason = cache.redact(text).trim().split('\n').filter(Boolean).pop() ?? '';
   throw new SyncError('git', `The codex refused the push to '${branch}': ${reason}`, "check the codex's branch protection and server hooks");

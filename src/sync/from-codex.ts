@@ -46,19 +46,22 @@ export async function codexSelection(
     if (!safeRelativePath(p)) refused.push(p);
     else wanted.set(p, e);
   };
-  if (config.from_codex_patterns.length) {
-    const bases = config.from_codex_patterns.map((p) => picomatch.scan(p).base);
-    const pathspec = bases.some((b) => b === '') ? [] : [...new Set(bases)].map((b) => `${b}/`);
-    const { stdout } = await runGit(['ls-tree', '-r', '-z', tip, '--', ...pathspec], local(cache));
+  const bases = config.from_codex_patterns.map((p) => picomatch.scan(p).base);
+  const pathspec = bases.some((b) => b === '') ? [] : [...new Set(bases)].map((b) => `${b}/`);
+  const [listed, routed] = await Promise.all([
+    config.from_codex_patterns.length ? runGit(['ls-tree', '-r', '-z', tip, '--', ...pathspec], local(cache)) : null,
+    routedDocs(cache, branch, tip),
+  ]);
+  if (listed) {
     const match = picomatch(config.from_codex_patterns, { dot: true });
-    for (const e of parseLsTree(stdout)) {
+    for (const e of parseLsTree(listed.stdout)) {
       if (e.type !== 'blob') continue;
       // Unsafe names are refused before matching: `shared/**` must not quietly pass over `shared/../x`.
       if (!safeRelativePath(e.path)) refused.push(e.path);
       else if (match(e.path)) add(e.path, { oid: e.oid, mode: e.mode });
     }
   }
-  for (const [p, route] of Object.entries(await routedDocs(cache, branch, tip))) {
+  for (const [p, route] of Object.entries(routed)) {
     if (routesTo(route, config.projectName)) add(p, { oid: route.oid, mode: route.mode });
   }
   return { wanted, refused };

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import picomatch from 'picomatch';
-import { gitText, runGit } from '../git/exec.js';
+import { runGit } from '../git/exec.js';
 import { parseBatch, parseDiffTree, parseLsTree } from '../git/parse.js';
 import { local, type CodexCache } from './cache.js';
 
@@ -13,8 +13,9 @@ export interface Route {
 }
 
 interface RouteIndex {
-  version: 1;
-  tree: string;
+  version: 2;
+  /** The codex commit the index describes. */
+  commit: string;
   docs: Record<string, Route>;
 }
 
@@ -50,20 +51,19 @@ export async function parseRouting(content: Buffer): Promise<{ include: string[]
  */
 export async function routedDocs(cache: CodexCache, branch: string, tip: string): Promise<Record<string, Route>> {
   const file = `${cache.dir}/codex-hooks-routes-${Buffer.from(branch).toString('hex')}.json`;
-  const tree = await gitText(['rev-parse', `${tip}^{tree}`], local(cache));
   let index: RouteIndex | undefined;
   try {
     index = JSON.parse(fs.readFileSync(file, 'utf8'));
-    if (index?.version !== 1) index = undefined;
+    if (index?.version !== 2) index = undefined;
   } catch {
     index = undefined;
   }
-  if (index?.tree === tree) return index.docs;
+  if (index?.commit === tip) return index.docs;
 
   const docs: Record<string, Route> = index ? { ...index.docs } : {};
   let candidates: Array<{ path: string; oid: string; mode: string }>;
   if (index) {
-    const { stdout } = await runGit(['diff-tree', '-r', '-z', '--no-renames', index.tree, tree], local(cache));
+    const { stdout } = await runGit(['diff-tree', '-r', '-z', '--no-renames', index.commit, tip], local(cache));
     candidates = [];
     for (const d of parseDiffTree(stdout)) {
       if (!MARKDOWN.test(d.path)) continue;
@@ -71,8 +71,7 @@ export async function routedDocs(cache: CodexCache, branch: string, tip: string)
       if (d.status !== 'D' && d.newMode !== '160000') candidates.push({ path: d.path, oid: d.newOid, mode: d.newMode });
     }
   } else {
-    const { stdout } = await runGit(['ls-tree', '-r', '-z', tree], local(cache));
-    candidates = parseLsTree(stdout).filter((e) => e.type === 'blob' && MARKDOWN.test(e.path) && e.mode !== '120000');
+    candidates = await grepCandidates(cache, tip);
   }
   const parsed = new Map<string, { include: string[]; exclude: string[] } | null>();
   for (let i = 0; i < candidates.length; i += CHUNK) {
@@ -88,12 +87,28 @@ export async function routedDocs(cache: CodexCache, branch: string, tip: string)
     }
   }
   try {
-    fs.writeFileSync(`${file}.tmp-${process.pid}`, JSON.stringify({ version: 1, tree, docs } satisfies RouteIndex));
+    fs.writeFileSync(`${file}.tmp-${process.pid}`, JSON.stringify({ version: 2, commit: tip, docs } satisfies RouteIndex));
     fs.renameSync(`${file}.tmp-${process.pid}`, file);
   } catch {
     // the index is only a speed-up
   }
   return docs;
+}
+
+/**
+ * The first scan of a codex: only docs that mention codex_sync_include can be routed, and `git grep`
+ * finds them in the object store (threaded, in C) without this process reading every blob.
+ */
+async function grepCandidates(cache: CodexCache, tree: string): Promise<Array<{ path: string; oid: string; mode: string }>> {
+  const { stdout, code } = await runGit(['grep', '-l', '-z', '-F', '-e', 'codex_sync_include', tree, '--', '*.md', '*.mdx', '*.markdown'], local(cache, { okCodes: [1] }));
+  if (code === 1) return [];
+  const paths = stdout.toString('utf8').split('\0').filter(Boolean).map((p) => p.slice(tree.length + 1));
+  const found = [];
+  for (let i = 0; i < paths.length; i += 1000) {
+    const { stdout: listed } = await runGit(['ls-tree', '-z', tree, '--', ...paths.slice(i, i + 1000)], local(cache));
+    found.push(...parseLsTree(listed).filter((e) => e.type === 'blob' && e.mode !== '120000'));
+  }
+  return found;
 }
 
 /** Does a doc's codex_sync_include / codex_sync_exclude route it to this project? Pure. */

@@ -1,5 +1,7 @@
 import { runGit, gitText } from '../git/exec.js';
-import { parseBatchCheck, parseLsTree, quoteFastImportPath, type TreeEntry } from '../git/parse.js';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseBatch, parseLsTree, quoteFastImportPath, type TreeEntry } from '../git/parse.js';
 import type { Project } from '../git/project.js';
 import { local, type CodexCache } from './cache.js';
 
@@ -39,25 +41,20 @@ export function planToCodex(selection: TreeEntry[], existing: Map<string, TreeEn
   return plan;
 }
 
-/**
- * Copies the blobs the cache lacks from the project: a pack of exactly those objects, never the
- * project's history. Costs the files changed.
- */
-export async function transferBlobs(project: Project, cache: CodexCache, oids: string[]): Promise<number> {
-  if (oids.length === 0) return 0;
-  const unique = [...new Set(oids)];
-  const check = await runGit(['cat-file', '--batch-check'], local(cache, { input: unique.join('\n') + '\n' }));
-  const missing = [...parseBatchCheck(check.stdout.toString()).entries()].filter(([, t]) => t === 'missing').map(([o]) => o);
-  if (missing.length === 0) return 0;
-  const pack = await runGit(['pack-objects', '--stdout', '-q'], { cwd: project.root, env: project.env, input: missing.join('\n') + '\n' });
-  await runGit(['index-pack', '--stdin'], local(cache, { input: pack.stdout }));
-  return missing.length;
+/** The contents of these blobs from the project (one `cat-file --batch`); they go to the codex inline. */
+export async function readBlobs(project: Project, files: TreeEntry[]): Promise<Map<string, Buffer>> {
+  const oids = [...new Set(files.map((f) => f.oid))];
+  if (oids.length === 0) return new Map();
+  const { stdout } = await runGit(['cat-file', '--batch'], { cwd: project.root, env: project.env, input: oids.join('\n') + '\n' });
+  return parseBatch(stdout);
 }
 
 export interface CommitSpec {
   tip: string;
   projectName: string;
   files: TreeEntry[];
+  /** Contents of the blobs the codex lacks; every other file is referred to by its object id. */
+  blobs: Map<string, Buffer>;
   message: string;
   identity: { name: string; email: string };
 }
@@ -79,15 +76,25 @@ export async function writeCommit(cache: CodexCache, spec: CommitSpec): Promise<
     `committer ${who} ${when}`,
     `data ${message.length}`,
   ];
-  const tail = [`from ${spec.tip}`, `D ${quoteFastImportPath(dir)}`];
-  for (const f of spec.files) tail.push(`M ${f.mode} ${f.oid} ${quoteFastImportPath(`${dir}/${f.path}`)}`);
-  tail.push('', 'done', '');
-  const input = Buffer.concat([Buffer.from(lines.join('\n') + '\n'), message, Buffer.from('\n' + tail.join('\n'))]);
+  const parts: Buffer[] = [Buffer.from(lines.join('\n') + '\n'), message, Buffer.from(`\nfrom ${spec.tip}\nD ${quoteFastImportPath(dir)}\n`)];
+  for (const f of spec.files) {
+    const target = quoteFastImportPath(`${dir}/${f.path}`);
+    const content = spec.blobs.get(f.oid);
+    if (content) parts.push(Buffer.from(`M ${f.mode} inline ${target}\ndata ${content.length}\n`), content, Buffer.from('\n'));
+    else parts.push(Buffer.from(`M ${f.mode} ${f.oid} ${target}\n`));
+  }
+  parts.push(Buffer.from('\ndone\n'));
+  await runGit(['fast-import', '--quiet', '--done'], local(cache, { input: Buffer.concat(parts) }));
+  // The scratch ref is ours alone: read and drop its file directly, sparing two git processes.
+  const file = path.join(cache.dir, ref);
   try {
-    await runGit(['fast-import', '--quiet', '--done'], local(cache, { input }));
-    return await gitText(['rev-parse', ref], local(cache));
-  } finally {
+    const commit = fs.readFileSync(file, 'utf8').trim();
+    fs.unlinkSync(file);
+    return commit;
+  } catch {
+    const commit = await gitText(['rev-parse', ref], local(cache));
     await runGit(['update-ref', '-d', ref], local(cache, { okCodes: [1, 128] }));
+    return commit;
   }
 }
 

@@ -1,0 +1,191 @@
+// `npm run bench`: builds its own fixtures and prints one table of medians and ratios, measured side by
+// side in one run. Sizes: BENCH_SIZES=1000,20000,100000 (default), runs per measure: BENCH_RUNS (5).
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const BIN = path.join(ROOT, 'bin/codex-hooks.cjs');
+const SIZES = (process.env.BENCH_SIZES || '1000,20000,100000').split(',').map(Number);
+const RUNS = Number(process.env.BENCH_RUNS || 5);
+const base = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'codex-hooks-bench-')));
+const env = { ...process.env };
+for (const k of Object.keys(env)) if (k.startsWith('GIT_') || k.startsWith('CODEX_') || k === 'CI') delete env[k];
+Object.assign(env, { HOME: base, GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_NAME: 'Bench', GIT_AUTHOR_EMAIL: 'b@example.com', GIT_COMMITTER_NAME: 'Bench', GIT_COMMITTER_EMAIL: 'b@example.com' });
+
+const git = (cwd, args, input) => execFileSync('git', args, { cwd, env, input, encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['pipe', 'pipe', 'pipe'] }).trim();
+const time = (fn) => {
+  const t = process.hrtime.bigint();
+  fn();
+  return Number(process.hrtime.bigint() - t) / 1e6;
+};
+const sh = (cmd, args, opts = {}) => {
+  const r = spawnSync(cmd, args, { env, encoding: 'utf8', maxBuffer: 1 << 30, ...opts, env: { ...env, ...(opts.env || {}) } });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}`);
+  return r;
+};
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const stats = (xs) => ({ median: median(xs), min: Math.min(...xs), max: Math.max(...xs) });
+const rows = [];
+const row = (measure, ours, ref, target, label) => {
+  const ratio = ours.median / ref.median;
+  rows.push({ measure, ours, ref, ratio, target, holds: target ? target(ratio, ours) : null, label });
+};
+const log = (s) => process.stderr.write(s + '\n');
+
+// A codex of `n` files (projects/pN/docs/fN.md and shared/), branches main and test, made by fast-import.
+function makeCodex(n) {
+  const bare = path.join(base, `codex-${n}.git`);
+  git(base, ['init', '-q', '--bare', bare]);
+  const chunks = ['commit refs/heads/main\ncommitter Bench <b@example.com> 1700000000 +0000\ndata 4\nseed\n'];
+  for (let i = 0; i < n; i++) {
+    const p = i < 20 ? `shared/doc${i}.md` : `projects/p${Math.floor(i / 100)}/docs/f${i % 100}.md`;
+    const body = `# ${p}\n\nDocument ${i} of the benchmark codex.\n`;
+    chunks.push(`M 100644 inline ${p}\ndata ${Buffer.byteLength(body)}\n${body}\n`);
+  }
+  chunks.push('\n');
+  execFileSync('git', ['fast-import', '--quiet'], { cwd: bare, env, input: chunks.join(''), maxBuffer: 1 << 30 });
+  git(bare, ['branch', 'test', 'main']);
+  git(bare, ['gc', '-q']);
+  return bare;
+}
+
+/** The project: 100 docs; `version` changes 10 of them. */
+function makeProject(codex) {
+  const dir = path.join(base, `api-${path.basename(codex)}`);
+  fs.mkdirSync(path.join(dir, 'docs'), { recursive: true });
+  git(dir, ['init', '-q', '-b', 'main']);
+  for (let i = 0; i < 100; i++) fs.writeFileSync(path.join(dir, `docs/d${i}.md`), `# Doc ${i}\n`);
+  fs.writeFileSync(path.join(dir, '.codexrc.json'), JSON.stringify({ codex_url: codex, project_name: 'bench-api', hooks: { post_commit: 'off' } }));
+  git(dir, ['add', '-A']);
+  git(dir, ['commit', '-q', '-m', 'docs']);
+  git(dir, ['checkout', '-q', '-b', 'feat']);
+  return dir;
+}
+let versionCounter = 0;
+function changeTenDocs(dir) {
+  versionCounter++;
+  for (let i = 0; i < 10; i++) fs.writeFileSync(path.join(dir, `docs/d${i}.md`), `# Doc ${i}\n\nrevision ${versionCounter}\n`);
+  git(dir, ['commit', '-q', '-am', `revision ${versionCounter}`]);
+}
+const sync = (dir, cache, extra = []) => sh(process.execPath, [BIN, 'sync', '--env', 'test', '--quiet', ...extra], { cwd: dir, env: { CODEX_HOOKS_CACHE_DIR: cache } });
+
+/** git alone: a warm mirror fetches the branch and pushes one commit of 10 changed docs (built untimed). */
+function floorRound(mirror, codex) {
+  git(mirror, ['fetch', '-q', codex, '+refs/heads/test:refs/heads/test']);
+  versionCounter++;
+  const stream = ['commit refs/heads/test\ncommitter Bench <b@example.com> 1700000000 +0000\ndata 5\nfloor\nfrom refs/heads/test^0\n'];
+  for (let i = 0; i < 10; i++) {
+    const body = `# Doc ${i}\n\nfloor ${versionCounter}\n`;
+    stream.push(`M 100644 inline projects/bench-api/docs/d${i}.md\ndata ${body.length}\n${body}\n`);
+  }
+  execFileSync('git', ['fast-import', '--quiet', '--force'], { cwd: mirror, env, input: stream.join('') + '\n' });
+  return time(() => {
+    git(mirror, ['fetch', '-q', codex, '+refs/heads/test:refs/heads/floor-check']);
+    git(mirror, ['push', '-q', codex, 'refs/heads/test:refs/heads/test']);
+  });
+}
+
+/** The fresh-clone approach: shallow clone, copy the docs in, git add -A, commit, push. */
+function freshCloneRound(dir, codex) {
+  const work = path.join(base, `fresh-${Date.now()}`);
+  changeTenDocs(dir);
+  const ms = time(() => {
+    git(base, ['clone', '-q', '--depth', '1', '--single-branch', '-b', 'test', codex, work]);
+    const target = path.join(work, 'projects/bench-api');
+    fs.rmSync(target, { recursive: true, force: true });
+    fs.cpSync(path.join(dir, 'docs'), path.join(target, 'docs'), { recursive: true });
+    git(work, ['add', '-A']);
+    git(work, ['commit', '-q', '-m', 'sync']);
+    git(work, ['push', '-q', 'origin', 'HEAD:test']);
+  });
+  fs.rmSync(work, { recursive: true, force: true });
+  return ms;
+}
+
+function hookNoop() {
+  const codex = makeCodex(200);
+  const dir = makeProject(codex);
+  const cache = path.join(base, 'cache-hook');
+  sync(dir, cache);
+  git(dir, ['commit', '-q', '--allow-empty', '-m', 'code only']);
+  const line = `refs/heads/feat ${git(dir, ['rev-parse', 'HEAD'])} refs/heads/feat ${'0'.repeat(40)}\n`;
+  const hook = [];
+  const node = [];
+  for (let i = 0; i < Math.max(RUNS * 2, 9); i++) {
+    node.push(time(() => sh(process.execPath, ['-e', '0'])));
+    hook.push(time(() => sh(process.execPath, [BIN, 'hook', 'pre-push', 'origin', 'x'], { cwd: dir, input: line, env: { CODEX_HOOKS_CACHE_DIR: cache } })));
+  }
+  row('pre-push hook, no doc changed', stats(hook), stats(node), (r) => r <= 1.5, 'node -e 0');
+}
+
+function bySize(n) {
+  log(`codex of ${n} files: building…`);
+  const codex = makeCodex(n);
+  const dir = makeProject(codex);
+
+  // cold: a fresh cache, against git clone --bare --single-branch of the same branch
+  const cold = [];
+  const clone = [];
+  for (let i = 0; i < Math.min(RUNS, 3); i++) {
+    const target = path.join(base, `clone-${n}-${i}.git`);
+    clone.push(time(() => git(base, ['clone', '-q', '--bare', '--single-branch', '-b', 'test', codex, target])));
+    fs.rmSync(target, { recursive: true, force: true });
+    changeTenDocs(dir);
+    const cache = path.join(base, `cache-cold-${n}-${i}`);
+    cold.push(time(() => sync(dir, cache)));
+    fs.rmSync(cache, { recursive: true, force: true });
+  }
+  row(`cold first sync, ${n} files`, stats(cold), stats(clone), (r) => r <= 1.5, 'git clone --bare --single-branch');
+
+  // warm: side by side with git's floor and the fresh-clone approach
+  const cache = path.join(base, `cache-${n}`);
+  changeTenDocs(dir);
+  sync(dir, cache);
+  const mirror = path.join(base, `mirror-${n}.git`);
+  git(base, ['clone', '-q', '--bare', '--single-branch', '-b', 'test', codex, mirror]);
+  const warm = [];
+  const floor = [];
+  const fresh = [];
+  let rss = 0;
+  for (let i = 0; i < RUNS; i++) {
+    changeTenDocs(dir);
+    const rssFile = path.join(base, 'rss');
+    warm.push(time(() => sh(process.execPath, [path.join(ROOT, 'scripts/bench-rss.cjs'), 'sync', '--env', 'test', '--quiet'], { cwd: dir, env: { CODEX_HOOKS_CACHE_DIR: cache, BENCH_RSS_FILE: rssFile } })));
+    rss = Math.max(rss, Number(fs.readFileSync(rssFile, 'utf8')));
+    floor.push(floorRound(mirror, codex));
+    fresh.push(freshCloneRound(dir, codex));
+  }
+  row(`warm sync (10 of 100 docs), ${n} files`, stats(warm), stats(floor), (r) => r <= 3, 'git fetch + push alone');
+  row(`warm sync vs fresh shallow clone, ${n} files`, stats(warm), stats(fresh), (r) => r <= 1 / 20, 'clone+copy+add+commit+push');
+  rows.push({ measure: `peak memory of the sync process, ${n} files`, memory: rss, holds: rss < 150 * 1024 * 1024 });
+  fs.rmSync(codex, { recursive: true, force: true });
+  fs.rmSync(mirror, { recursive: true, force: true });
+  fs.rmSync(cache, { recursive: true, force: true });
+}
+
+try {
+  log(`codex-hooks bench: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, ${git(base, ['--version'])}`);
+  hookNoop();
+  for (const n of SIZES) bySize(n);
+} finally {
+  fs.rmSync(base, { recursive: true, force: true });
+}
+
+const ms = (x) => `${x.toFixed(0)} ms`;
+const lines = [
+  `| measure | ours (median, min–max) | against (median) | ratio | target | holds |`,
+  `|---|---|---|---|---|---|`,
+];
+for (const r of rows) {
+  if ('memory' in r) {
+    lines.push(`| ${r.measure} | ${(r.memory / 2 ** 20).toFixed(0)} MB | | | < 150 MB | ${r.holds ? 'yes' : 'NO'} |`);
+    continue;
+  }
+  const target = r.label === 'clone+copy+add+commit+push' ? '≥ 20× faster' : r.label === 'node -e 0' ? '≤ 1.5×' : r.label.startsWith('git fetch') ? '≤ 3×' : '≤ 1.5×';
+  const ratio = r.label === 'clone+copy+add+commit+push' ? `${(1 / r.ratio).toFixed(1)}× faster` : `${r.ratio.toFixed(2)}×`;
+  lines.push(`| ${r.measure} | ${ms(r.ours.median)} (${ms(r.ours.min)}–${ms(r.ours.max)}) | ${r.label}: ${ms(r.ref.median)} | ${ratio} | ${target} | ${r.holds ? 'yes' : 'NO'} |`);
+}
+console.log(lines.join('\n'));
