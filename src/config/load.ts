@@ -71,9 +71,11 @@ export function describeParseError(error: Error & { filepath?: string; mark?: { 
   let where = '';
   if (error.mark) where = ` at line ${error.mark.line + 1}, column ${error.mark.column + 1}`;
   else {
-    const pos = /at position (\d+)/.exec(text);
-    if (pos && fs.existsSync(file)) {
-      const before = fs.readFileSync(file, 'utf8').slice(0, Number(pos[1]));
+    const at = /at position (\d+)/.exec(text)?.[1];
+    const offset = at !== undefined ? Number(at) : /Unexpected end of JSON/.test(text) ? Infinity : undefined;
+    if (offset !== undefined && fs.existsSync(file)) {
+      let before = fs.readFileSync(file, 'utf8').slice(0, offset);
+      if (offset === Infinity) before = before.trimEnd(); // the end of the text, not of trailing blank lines
       const lines = before.split('\n');
       where = ` at line ${lines.length}, column ${lines[lines.length - 1].length + 1}`;
     } else {

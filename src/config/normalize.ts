@@ -13,9 +13,9 @@ export interface Config extends ParsedConfig {
   root: string;
 }
 
-/** True for what git treats as a URL rather than a local path (scheme://, or scp-like user@host:path). */
+/** True for what git treats as a URL rather than a local path (scheme://, transport::address, scp-like user@host:path). */
 export function isRemoteUrl(url: string): boolean {
-  return /^[a-z][a-z0-9+.-]*:\/\//i.test(url) || /^[^/\\]+@[^/\\]+:/.test(url);
+  return /^[a-z][a-z0-9+.-]*:(\/\/|:)/i.test(url) || /^[^/\\]+@[^/\\]+:/.test(url);
 }
 
 /** The repository name at the end of a remote URL or path: `git@host:org/site.git` → `site`. */

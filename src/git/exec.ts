@@ -48,6 +48,9 @@ export async function runGit(args: string[], options: RunOptions): Promise<RunRe
       cwd: options.cwd,
       env: gitEnv(options.env ?? process.env, options.extraEnv) as NodeJS.ProcessEnv,
       stdio: ['pipe', 'pipe', 'pipe'],
+      // A network command runs in its own process group, so a time-out ends its helpers too (ssh, a
+      // remote helper): they hold the pipes open, and killing git alone would leave us waiting on them.
+      detached: Boolean(options.timeoutMs),
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
@@ -56,7 +59,11 @@ export async function runGit(args: string[], options: RunOptions): Promise<RunRe
     if (options.timeoutMs) {
       timer = setTimeout(() => {
         timedOut = true;
-        child.kill('SIGKILL');
+        try {
+          process.kill(-child.pid!, 'SIGKILL');
+        } catch {
+          child.kill('SIGKILL');
+        }
       }, options.timeoutMs);
     }
     child.stdout.on('data', (d: Buffer) => out.push(d));

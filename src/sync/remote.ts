@@ -34,7 +34,9 @@ export function classifyRemoteError(error: unknown, url: string): unknown {
     return new SyncError('auth', msg.authFailed(url));
   }
   if (/does not appear to be a git repository|Could not resolve host|unable to access|Connection refused|Could not read from remote repository|No such file or directory|not found|timed out|unable to connect|Network is unreachable/i.test(text)) {
-    return new SyncError('unreachable', msg.unreachable(url, text.trim().split('\n').pop() ?? ''));
+    const lines = text.trim().split('\n');
+    const detail = lines.find((l) => /^(fatal|error): /.test(l) || /timed out/.test(l)) ?? lines.pop() ?? '';
+    return new SyncError('unreachable', msg.unreachable(url, detail.replace(/^(fatal|error): /, '')));
   }
   return error;
 }

@@ -1,0 +1,357 @@
+// `npm run test:reliability [-- --quick]`: concurrency, SIGKILL recovery, an unreachable codex, production
+// safety over every combination, secrets, and bad input. Real git, real processes, real terminals.
+// Last line: `N passed, N failed`. --quick is the bounded form CI runs.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { BIN, cleanup, cli, codexFiles, commit, git, isolatedEnv, makeCodex, makeRepo, refOf, run, tmpdir, writeConfig, writeFiles } from '../helpers.js';
+import { e2eProject, pushInTerminal, pushWithoutTerminal } from '../e2e-helpers.js';
+
+const QUICK = process.argv.includes('--quick');
+let passed = 0;
+let failed = 0;
+const failures = [];
+
+async function scenario(name, fn) {
+  const started = Date.now();
+  try {
+    await fn();
+    passed++;
+    process.stdout.write(`  ✔ ${name} (${Date.now() - started} ms)\n`);
+  } catch (error) {
+    failed++;
+    failures.push(name);
+    process.stdout.write(`  ✘ ${name}\n    ${String(error?.stack ?? error).split('\n').slice(0, 6).join('\n    ')}\n`);
+  }
+}
+const check = (cond, message) => {
+  if (!cond) throw new Error(message);
+};
+const section = (s) => process.stdout.write(`\n${s}\n`);
+// A seeded generator: the same "random" kill moments and combinations on every run.
+let seed = 20261123;
+const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+
+function project(env, codex, name, files, config = {}) {
+  const dir = makeRepo(env, files, name);
+  writeConfig(dir, { codex_url: codex, project_name: name, sync_direction: 'to-codex', ...config });
+  git(dir, ['add', '-A'], env);
+  git(dir, ['commit', '-q', '-m', 'config'], env);
+  git(dir, ['checkout', '-q', '-b', 'feat'], env);
+  return dir;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+section('Concurrency: many projects syncing one codex branch at once');
+{
+  const count = QUICK ? 8 : 20;
+  const rounds = QUICK ? 2 : 3;
+  for (const shared of [false, true]) {
+    await scenario(`${count} projects × ${rounds} rounds, ${shared ? 'one shared cache' : 'a cache each'}: every file lands, fsck clean`, async () => {
+      const env = isolatedEnv();
+      const codex = makeCodex(env);
+      const dirs = Array.from({ length: count }, (_, i) => project(env, codex, `p${i}`, { [`docs/p${i}.md`]: 'round 0\n' }));
+      for (let round = 1; round <= rounds; round++) {
+        dirs.forEach((dir, i) => commit(dir, env, { [`docs/p${i}.md`]: `round ${round}\n`, [`docs/r${round}.md`]: `${i}\n` }));
+        const results = await Promise.all(dirs.map((dir, i) => cli(['sync'], { cwd: dir, env: shared ? env : { ...env, CODEX_HOOKS_CACHE_DIR: `${env.CODEX_HOOKS_CACHE_DIR}-${i}` } })));
+        results.forEach((r, i) => check(r.code === 0, `p${i} round ${round}: ${r.stderr}`));
+        const files = codexFiles(codex, 'test', env);
+        for (let i = 0; i < count; i++) {
+          check(files[`projects/p${i}/docs/p${i}.md`] === `round ${round}`, `p${i} round ${round} missing`);
+          for (let r = 1; r <= round; r++) check(files[`projects/p${i}/docs/r${r}.md`] === String(i), `p${i} r${r} missing`);
+        }
+        check(files['shared/guide.md'] === '# Shared guide', 'shared/ changed');
+      }
+      git(codex, ['fsck', '--strict', '--no-progress'], env);
+      cleanup();
+    });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+section('SIGKILL at random moments: the next sync succeeds, the codex is never partial');
+{
+  const kills = QUICK ? 10 : 30;
+  await scenario(`${kills} kills mid-sync, each followed by a sync that succeeds`, async () => {
+    const env = isolatedEnv();
+    const codex = makeCodex(env);
+    const many = Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`docs/f${i}.md`, `v0 ${i}\n`]));
+    const dir = project(env, codex, 'killed', many);
+    const expected = (v) => Object.fromEntries(Object.keys(many).map((k, i) => [`projects/killed/${k}`, `v${v} ${i}`]));
+    const canonical = (o) => JSON.stringify(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : 1)));
+    const folder = () => canonical(Object.fromEntries(Object.entries(codexFiles(codex, 'test', env)).filter(([p]) => p.startsWith('projects/killed/'))));
+    let version = 0;
+    let killedMidway = 0;
+    for (let k = 0; k < kills; k++) {
+      version++;
+      commit(dir, env, Object.fromEntries(Object.keys(many).map((f, i) => [f, `v${version} ${i}\n`])));
+      const child = spawn(process.execPath, [BIN, 'sync'], { cwd: dir, env, stdio: 'ignore' });
+      const delay = Math.floor(random() * 450);
+      await new Promise((r) => setTimeout(r, delay));
+      const alive = child.exitCode === null;
+      child.kill('SIGKILL');
+      await new Promise((r) => child.on('close', r));
+      if (alive) killedMidway++;
+      const now = folder();
+      const consistent = [version - 1, version].some((v) => now === canonical(v === 0 ? {} : expected(v)));
+      check(consistent, `after a kill at ${delay} ms the codex holds a partial folder: ${now.slice(0, 200)}`);
+      const r = await cli(['sync'], { cwd: dir, env });
+      check(r.code === 0, `sync after kill ${k} (${delay} ms) failed: ${r.stderr}`);
+      check(folder() === canonical(expected(version)), `after kill ${k} the next sync did not deliver v${version}`);
+    }
+    git(codex, ['fsck', '--strict', '--no-progress'], env);
+    process.stdout.write(`    (${killedMidway} of ${kills} processes were still running when killed)\n`);
+    cleanup();
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+section('Codex unreachable, then back');
+await scenario('a hanging codex: the hook gives up at CODEX_HOOKS_TIMEOUT, the push goes on, the request is kept and later delivered', async () => {
+  const env = isolatedEnv({ CODEX_HOOKS_TIMEOUT: '2' });
+  fs.appendFileSync(path.join(env.HOME, '.gitconfig'), '[protocol "ext"]\n\tallow = always\n');
+  const p = e2eProject(env, { config: { codex_url: 'ext::sleep 60' } });
+  check((await run(p.bin, ['install'], { cwd: p.dir, env })).code === 0, 'install');
+  git(p.dir, ['checkout', '-q', '-b', 'feat'], env);
+  const started = Date.now();
+  const r = await pushWithoutTerminal(p.dir, env, ['origin', 'feat']);
+  const took = Date.now() - started;
+  check(r.code === 0, `push failed: ${r.stderr}`);
+  check(took < 15_000, `the hook took ${took} ms`);
+  check(/timed out/.test(r.stderr) && /kept/.test(r.stderr), `no timeout/kept message: ${r.stderr}`);
+  writeConfig(p.dir, { codex_url: p.codex, project_name: 'api', hooks: { post_commit: 'off' } });
+  const retry = await run(p.bin, ['sync', '--retry'], { cwd: p.dir, env });
+  check(retry.code === 0, `retry failed: ${retry.stderr}`);
+  check('projects/api/docs/intro.md' in codexFiles(p.codex, 'test', env), 'kept request not delivered');
+  process.stdout.write(`    (push with a hanging codex returned in ${took} ms)\n`);
+  cleanup();
+});
+await scenario('a missing codex: three pushes go on; the next push after it is back delivers, nothing lost', async () => {
+  const env = isolatedEnv();
+  const p = e2eProject(env);
+  check((await run(p.bin, ['install'], { cwd: p.dir, env })).code === 0, 'install');
+  fs.renameSync(p.codex, `${p.codex}.away`);
+  git(p.dir, ['checkout', '-q', '-b', 'feat'], env);
+  for (let i = 0; i < 3; i++) {
+    commit(p.dir, env, { [`docs/n${i}.md`]: `${i}\n` });
+    const r = await pushWithoutTerminal(p.dir, env, ['-u', 'origin', 'feat']);
+    check(r.code === 0, `push ${i} failed`);
+  }
+  fs.renameSync(`${p.codex}.away`, p.codex);
+  commit(p.dir, env, { 'src/code.js': 'x\n' });
+  check((await pushWithoutTerminal(p.dir, env, [])).code === 0, 'push after return');
+  const files = codexFiles(p.codex, 'test', env);
+  for (let i = 0; i < 3; i++) check(files[`projects/api/docs/n${i}.md`] === String(i), `n${i} lost`);
+  cleanup();
+});
+
+// ---------------------------------------------------------------------------------------------------------
+section('Production safety: production is written iff the environment was explicit or the answer was yes');
+{
+  const env = isolatedEnv();
+  const p = e2eProject(env);
+  check((await run(p.bin, ['install'], { cwd: p.dir, env })).code === 0, 'install');
+  const initial = { main: refOf(p.codex, 'main', env), test: refOf(p.codex, 'test', env) };
+  const kinds = { main: ['HEAD:main'], master: ['HEAD:master'], feature: ['HEAD:feat/x'], 'feat:main': ['feat:main'] };
+  const envs = { unset: undefined, test: 'test', prod: 'prod', invalid: 'prd' };
+  const terminals = ['none', 'y', 'n', 'Enter'];
+  let combos = [];
+  for (const kind of Object.keys(kinds)) for (const ce of Object.keys(envs)) for (const term of terminals) combos.push([kind, ce, term]);
+  if (QUICK) combos = combos.filter(() => random() < 0.3);
+  let n = 0;
+  for (const [kind, ce, term] of combos) {
+    await scenario(`push ${kind}, CODEX_ENV ${ce}, terminal ${term}`, async () => {
+      n++;
+      git(p.codex, ['update-ref', 'refs/heads/main', initial.main], env);
+      git(p.codex, ['update-ref', 'refs/heads/test', initial.test], env);
+      fs.rmSync(path.join(p.dir, '.git/codex-hooks'), { recursive: true, force: true });
+      git(p.dir, ['checkout', '-q', '-B', 'feat'], env);
+      commit(p.dir, env, { 'docs/intro.md': `# Intro ${n}\n` });
+      const e = envs[ce] ? { ...env, CODEX_ENV: envs[ce] } : env;
+      const args = ['origin', ...kinds[kind]];
+      const r = term === 'none' ? await pushWithoutTerminal(p.dir, e, args) : await pushInTerminal(p.dir, e, args, term === 'Enter' ? '\r' : term);
+      const wroteProd = refOf(p.codex, 'main', env) !== initial.main;
+      const prodBranch = kind !== 'feature';
+      const explicitProd = ce === 'prod';
+      const shouldProd = ce !== 'invalid' && (explicitProd || (ce === 'unset' && prodBranch && term === 'y'));
+      check(wroteProd === shouldProd, `production ${wroteProd ? 'written' : 'not written'}, expected ${shouldProd ? 'written' : 'not'}\n${r.stdout}${r.stderr}`);
+      if (ce === 'invalid') check(r.code !== 0 && /Unknown environment "prd"/.test(r.stdout + r.stderr), 'invalid CODEX_ENV must refuse the push');
+      else check(r.code === 0, `push failed: ${r.stdout}${r.stderr}`);
+      const asked = /Sync to production\?/.test(r.stdout);
+      check(asked === (ce === 'unset' && prodBranch && term !== 'none'), `prompt ${asked ? 'shown' : 'not shown'} wrongly`);
+    });
+  }
+  await scenario('codex-hooks sync: --env × CODEX_ENV × terminal on main', async () => {
+    for (const flag of [undefined, 'test', 'prod']) {
+      for (const ce of [undefined, 'test', 'prod']) {
+        for (const term of ['none', 'yes']) {
+          git(p.codex, ['update-ref', 'refs/heads/main', initial.main], env);
+          git(p.dir, ['checkout', '-q', 'main'], env);
+          commit(p.dir, env, { 'docs/intro.md': `# sync ${flag} ${ce} ${term}\n` });
+          const args = ['sync', ...(flag ? ['--env', flag] : []), ...(term === 'yes' ? ['--yes'] : [])];
+          const r = await run('setsid', ['-w', p.bin, ...args], { cwd: p.dir, env: ce ? { ...env, CODEX_ENV: ce } : env });
+          const chosen = flag ?? ce;
+          const shouldProd = chosen === 'prod' || (chosen === undefined && term === 'yes');
+          const wrote = refOf(p.codex, 'main', env) !== initial.main;
+          check(wrote === shouldProd, `sync ${args.join(' ')} CODEX_ENV=${ce}: production ${wrote ? 'written' : 'not written'}`);
+          check(r.code === (chosen === undefined && term === 'none' ? 3 : 0), `exit ${r.code} for ${args.join(' ')} CODEX_ENV=${ce}`);
+        }
+      }
+    }
+  });
+  cleanup();
+}
+
+// ---------------------------------------------------------------------------------------------------------
+section('Secrets and credentials');
+await scenario('a token planted in the codex URL and in GITHUB_TOKEN appears in no output, state, cache or codex commit', async () => {
+  const env = isolatedEnv({ GITHUB_TOKEN: 'ghp_PLANTEDTOKEN0123456789', GH_TOKEN: 'gho_PLANTEDTOKEN9876543210' });
+  const codex = makeCodex(env);
+  const dir = project(env, codex, 'leaky', { 'docs/a.md': 'a\n', 'docs/.env': 'API_KEY=sk_live_PLANTED\n', 'docs/id_ed25519': 'PRIVATE KEY PLANTED\n', 'docs/cloud-credentials.json': '{}' , 'docs/credentials.json': '{"k":"PLANTED"}' });
+  const outputs = [];
+  for (const url of ['https://x-access-token:url_PLANTED_SECRET@127.0.0.1:9/codex.git', 'https://github.com/acme/codex.git', 'http://bob:pw_PLANTED_SECRET@localhost:9/c.git']) {
+    writeConfig(dir, { codex_url: url, project_name: 'leaky' });
+    for (const args of [['sync', '--env', 'test'], ['sync', '--env', 'test', '--json'], ['status'], ['status', '--json'], ['create-branch', 'x'], ['fetch', 'codex://acme/leaky/docs/a.md']]) {
+      const r = await cli(args, { cwd: dir, env: { ...env, CODEX_HOOKS_TIMEOUT: '5' } });
+      outputs.push(r.stdout, r.stderr);
+    }
+    const hook = await cli(['hook', 'pre-push', 'origin', url], { cwd: dir, env, input: `refs/heads/feat ${git(dir, ['rev-parse', 'HEAD'], env)} refs/heads/feat ${'0'.repeat(40)}\n` });
+    outputs.push(hook.stdout, hook.stderr);
+  }
+  writeConfig(dir, { codex_url: codex, project_name: 'leaky' });
+  const ok = await cli(['sync'], { cwd: dir, env });
+  check(ok.code === 0, ok.stderr);
+  const secrets = ['ghp_PLANTEDTOKEN0123456789', 'gho_PLANTEDTOKEN9876543210', 'url_PLANTED_SECRET', 'pw_PLANTED_SECRET', 'sk_live_PLANTED', 'PRIVATE KEY PLANTED', '"k":"PLANTED"'];
+  const blob = (dirPath) => {
+    const out = [];
+    const walk = (d) => fs.existsSync(d) && fs.readdirSync(d, { withFileTypes: true }).forEach((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : e.isFile() && out.push(fs.readFileSync(path.join(d, e.name)).toString('latin1'))));
+    walk(dirPath);
+    return out.join('\n');
+  };
+  const places = {
+    output: outputs.join('\n'),
+    'state (.git/codex-hooks)': blob(path.join(dir, '.git/codex-hooks')),
+    'git config': fs.readFileSync(path.join(dir, '.git/config'), 'utf8'),
+    'cache (config, refs, indexes)': blob(env.CODEX_HOOKS_CACHE_DIR).replace(/PACK[\s\S]*/g, ''),
+    'codex history': git(codex, ['log', '--all', '-p', '--format=%B'], env),
+  };
+  for (const [where, text] of Object.entries(places)) for (const s of secrets) check(!text.includes(s), `${s} found in ${where}`);
+  const files = Object.keys(codexFiles(codex, 'test', env));
+  check(files.includes('projects/leaky/docs/a.md'), 'the plain doc did not land');
+  check(!files.some((f) => /\/\.env$|\/id_ed25519$|\/credentials\.json$/.test(f)), `a deny-listed file reached the codex: ${files}`);
+  check(files.includes('projects/leaky/docs/cloud-credentials.json'), 'only the exact name credentials.json is on the default deny list');
+  for (const cache of fs.readdirSync(env.CODEX_HOOKS_CACHE_DIR).filter((f) => f.endsWith('.git'))) {
+    const cfg = fs.readFileSync(path.join(env.CODEX_HOOKS_CACHE_DIR, cache, 'config'), 'utf8');
+    check(!/PLANTED/.test(cfg), `cache config holds a secret: ${cfg}`);
+  }
+  cleanup();
+});
+
+// ---------------------------------------------------------------------------------------------------------
+section('Bad input: a clear message, the right exit code, nothing written');
+{
+  const env = isolatedEnv();
+  const codex = makeCodex(env);
+  const emptyCodex = makeCodex(env, {}, []);
+  const base = makeRepo(env, { 'docs/a.md': 'a\n' }, 'base');
+  writeConfig(base, { codex_url: codex, project_name: 'base' });
+  git(base, ['add', '-A'], env);
+  git(base, ['commit', '-q', '-m', 'config'], env);
+  git(base, ['checkout', '-q', '-b', 'feat'], env);
+  const cases = [];
+  const withConfig = (name, content, file = '.codexrc.json') => {
+    const dir = makeRepo(env, { 'docs/a.md': 'a\n' }, `cfg-${cases.length}`);
+    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    fs.writeFileSync(path.join(dir, file), typeof content === 'string' ? content : JSON.stringify(content));
+    return dir;
+  };
+  const add = (name, args, cwd, code, pattern, extraEnv = {}) => cases.push({ name, args, cwd, code, pattern, extraEnv });
+  // configs
+  add('JSON syntax error', ['sync', '--env', 'test'], withConfig('', '{ "codex_url": '), 2, /Cannot parse .*line 1/);
+  add('YAML syntax error', ['sync', '--env', 'test'], withConfig('', 'codex_url: [x\n', '.codexrc.yaml'), 2, /Cannot parse .*\.codexrc\.yaml/);
+  add('package.json codex key of wrong type', ['status', '--offline'], withConfig('', { name: 'x', codex: { sync_patterns: 'docs' } }, 'package.json'), 2, /sync_patterns: expected an array/);
+  add('unknown top-level key', ['status', '--offline'], withConfig('', { codex_url: codex, syncPatterns: [] }), 2, /syncPatterns: unknown key/);
+  add('unknown hooks key', ['status', '--offline'], withConfig('', { codex_url: codex, hooks: { prepush: 'on' } }), 2, /hooks\.prepush: unknown key \(did you mean "pre_push"\?\)/);
+  add('wrong type deep', ['status', '--offline'], withConfig('', { codex_url: codex, environments: { test: { branch: 7 } } }), 2, /environments\.test\.branch: expected a string/);
+  add('max_file_size negative', ['status', '--offline'], withConfig('', { codex_url: codex, max_file_size: -1 }), 2, /max_file_size/);
+  add('deletion_threshold above 1', ['status', '--offline'], withConfig('', { codex_url: codex, deletion_threshold: 3 }), 2, /deletion_threshold/);
+  add('project_name with a slash', ['status', '--offline'], withConfig('', { codex_url: codex, project_name: 'a/b' }), 2, /project_name/);
+  add('project_name ..', ['status', '--offline'], withConfig('', { codex_url: codex, project_name: '..' }), 2, /project_name/);
+  add('pull_dir outside', ['status', '--offline'], withConfig('', { codex_url: codex, pull_dir: '../x' }), 2, /pull_dir/);
+  add('pull_dir absolute', ['status', '--offline'], withConfig('', { codex_url: codex, pull_dir: '/tmp/x' }), 2, /pull_dir/);
+  add('environment name breaks the rule', ['status', '--offline'], withConfig('', { codex_url: codex, environments: { 'Pre Prod': { branch: 'x' } } }), 2, /environment names must match/);
+  add('default_environment unknown', ['status', '--offline'], withConfig('', { codex_url: codex, default_environment: 'qa' }), 2, /default_environment: unknown environment "qa"/);
+  add('sync_direction invalid', ['status', '--offline'], withConfig('', { codex_url: codex, sync_direction: 'up' }), 2, /sync_direction: expected one of/);
+  add('legacy plugin config broken', ['status', '--offline'], withConfig('', '{oops', '.fractary/plugins/codex/config.json'), 2, /Cannot parse .*config\.json/);
+  add('no codex_url', ['sync', '--env', 'test'], withConfig('', { project_name: 'x' }), 2, /codex_url/);
+  add('no config at all', ['sync', '--env', 'test'], makeRepo(env, { 'a.md': 'a' }, 'noconfig'), 2, /codex-hooks init/);
+  // environment names
+  add('CODEX_ENV=prd', ['sync'], base, 2, /Unknown environment "prd".*Did you mean "prod"/s, { CODEX_ENV: 'prd' });
+  add('--env unknown', ['sync', '--env', 'qa'], base, 2, /Unknown environment "qa"/);
+  add('--env empty', ['sync', '--env='], base, 2, /--env needs an environment name/);
+  add('--env twice', ['sync', '--env', 'test', '--env', 'dev'], base, 2, /--env was given 2 times/);
+  add('status with CODEX_ENV invalid', ['status', '--offline'], base, 2, /Unknown environment "PROD"/, { CODEX_ENV: 'PROD' });
+  // URIs
+  add('fetch: not a codex URI', ['fetch', 'https://x/y'], base, 2, /Malformed codex URI/);
+  add('fetch: missing project', ['fetch', 'codex://acme'], base, 2, /Malformed codex URI/);
+  add('fetch: .. in path', ['fetch', 'codex://acme/base/../x'], base, 2, /Malformed codex URI/);
+  add('fetch: unknown project', ['fetch', 'codex://acme/nope/a.md'], base, 2, /Unknown project "nope"/);
+  add('fetch: two URIs', ['fetch', 'codex://a/b/c', 'codex://a/b/d'], base, 2, /one codex:\/\/ URI/);
+  // arguments
+  add('unknown command', ['sink'], base, 2, /Unknown command "sink"/);
+  add('unknown option', ['sync', '--forse'], base, 2, /Unknown option '--forse'/);
+  add('bad --direction', ['sync', '--env', 'test', '--direction', 'both'], base, 2, /Unknown direction "both"/);
+  add('bad --ref', ['sync', '--env', 'test', '--ref', 'no-such-ref'], base, 2, /No commit named "no-such-ref"/);
+  add('bad --parallel', ['sync-org', '--parallel', '0', base], base, 2, /--parallel must be/);
+  add('sync-org with nothing to sync', ['sync-org'], base, 2, /needs checkouts/);
+  add('create-branch bad name', ['create-branch', 'a..b'], base, 2, /not a valid branch name/);
+  add('unknown hook', ['hook', 'pre-commit'], base, 2, /Unknown hook "pre-commit"/);
+  // repository states
+  add('not a git repository', ['status'], tmpdir(), 2, /Not a git repository/);
+  const detached = makeRepo(env, { 'docs/a.md': 'a\n' }, 'detached');
+  writeConfig(detached, { codex_url: codex });
+  git(detached, ['add', '-A'], env);
+  git(detached, ['commit', '-q', '-m', 'c'], env);
+  git(detached, ['checkout', '-q', '--detach'], env);
+  add('detached HEAD without --env', ['sync'], detached, 2, /HEAD is detached.*--env/s);
+  const unborn = path.join(tmpdir(), 'unborn');
+  fs.mkdirSync(unborn);
+  git(unborn, ['init', '-q', '-b', 'main'], env);
+  writeConfig(unborn, { codex_url: codex });
+  add('no commits yet', ['sync', '--env', 'test'], unborn, 2, /no commits yet/);
+  const orphan = makeRepo(env, { 'docs/a.md': 'a\n' }, 'orphan');
+  writeConfig(orphan, { codex_url: codex });
+  git(orphan, ['checkout', '-q', '--orphan', 'fresh'], env);
+  add('unborn branch (orphan)', ['sync', '--env', 'test'], orphan, 2, /no commits yet/);
+  const emptyTarget = makeRepo(env, { 'docs/a.md': 'a\n' }, 'emptycodex');
+  writeConfig(emptyTarget, { codex_url: emptyCodex });
+  add('codex repository empty', ['sync', '--env', 'test'], emptyTarget, 1, /TARGET BRANCH NOT FOUND[\s\S]*codex-hooks create-branch test/);
+  const existing = makeRepo(env, { 'docs/a.md': 'a\n' }, 'hasconfig');
+  writeConfig(existing, { codex_url: codex });
+  add('init when a config exists', ['init', '--yes'], existing, 2, /already exists/);
+
+  for (const c of cases) {
+    await scenario(`${c.name}: exit ${c.code}`, async () => {
+      const refs = git(codex, ['for-each-ref'], env);
+      const isRepo = fs.existsSync(path.join(c.cwd, '.git'));
+      const before = isRepo ? git(c.cwd, ['status', '--porcelain', '--ignored'], env) : '';
+      const r = await cli(c.args, { cwd: c.cwd, env: { ...env, ...c.extraEnv } });
+      check(r.code === c.code, `exit ${r.code}, expected ${c.code}\n${r.stderr}`);
+      check(c.pattern.test(r.stderr), `message did not match ${c.pattern}:\n${r.stderr}`);
+      check(/→ /.test(r.stderr) || c.code === 1, `no hint on what fixes it:\n${r.stderr}`);
+      check(git(codex, ['for-each-ref'], env) === refs, 'the codex changed');
+      if (isRepo) check(git(c.cwd, ['status', '--porcelain', '--ignored'], env) === before, 'the project changed');
+    });
+  }
+  await scenario('shallow clone of the project: sync works (no history needed)', async () => {
+    const shallow = path.join(tmpdir(), 'shallow');
+    git(path.dirname(shallow), ['clone', '-q', '--depth', '1', '--no-local', '-b', 'feat', `file://${base}`, shallow], env);
+    const r = await cli(['sync', '--env', 'test'], { cwd: shallow, env });
+    check(r.code === 0, r.stderr);
+    check('projects/base/docs/a.md' in codexFiles(codex, 'test', env), 'not synced');
+  });
+  cleanup();
+}
+
+process.stdout.write(`\n${failures.length ? `failed: ${failures.join('; ')}\n` : ''}${passed} passed, ${failed} failed\n`);
+process.exitCode = failed ? 1 : 0;
