@@ -131,14 +131,15 @@ function bySize(n) {
   const clone = [];
   for (let i = 0; i < Math.min(RUNS, 3); i++) {
     const target = path.join(base, `clone-${n}-${i}.git`);
-    clone.push(time(() => git(base, ['clone', '-q', '--bare', '--single-branch', '-b', 'test', codex, target])));
+    // --no-local: a real transfer, as from a server (a local clone would only hard-link the object files)
+    clone.push(time(() => git(base, ['clone', '-q', '--bare', '--no-local', '--single-branch', '-b', 'test', codex, target])));
     fs.rmSync(target, { recursive: true, force: true });
     changeTenDocs(dir);
     const cache = path.join(base, `cache-cold-${n}-${i}`);
     cold.push(time(() => sync(dir, cache)));
     fs.rmSync(cache, { recursive: true, force: true });
   }
-  row(`cold first sync, ${n} files`, stats(cold), stats(clone), (r) => r <= 1.5, 'git clone --bare --single-branch');
+  row(`cold first sync, ${n} files`, stats(cold), stats(clone), (r) => r <= 1.5, 'git clone --bare --no-local --single-branch');
 
   // warm: side by side with git's floor and the fresh-clone approach
   const cache = path.join(base, `cache-${n}`);

@@ -42,41 +42,39 @@ export async function run(ctx: Context, values: Values, positionals: string[]): 
   }
   const url = requireCodexUrl(config);
   const cache = await openCache(url, ctx.env);
-  {
-    const tip = await fetchBranch(cache, decision.codexBranch);
-    if (!tip) throw new SyncError('branch-missing', msg.branchMissing(decision.codexBranch, decision.env, config.filepath));
-    const base = `projects/${uri.project}`;
-    const { stdout } = await runGit(['ls-tree', '-r', '-z', tip, '--', `${base}/`], local(cache));
-    const entries = parseLsTree(stdout).filter((e) => e.type === 'blob');
-    if (entries.length === 0) {
-      const { stdout: all } = await runGit(['ls-tree', '-z', '--name-only', `${tip}:projects`], local(cache, { okCodes: [128] }));
-      const known = all.toString().split('\0').filter(Boolean);
-      throw new UsageError(`Unknown project "${uri.project}" on codex branch ${decision.codexBranch} (environment ${decision.env})`, known.length ? `known projects: ${known.join(', ')}` : 'no project has synced to this branch yet');
-    }
-    if (uri.path === '') {
-      const files = entries.map((e) => e.path.slice(base.length + 1));
-      return { data: { env: decision.env, codexBranch: decision.codexBranch, project: uri.project, files }, render: (log) => files.forEach((f) => log.info(f)) };
-    }
-    const entry = entries.find((e) => e.path === `${base}/${uri.path}`);
-    if (!entry) {
-      const under = entries.filter((e) => e.path.startsWith(`${base}/${uri.path}/`)).map((e) => e.path.slice(base.length + 1));
-      if (under.length) return { data: { env: decision.env, codexBranch: decision.codexBranch, project: uri.project, files: under }, render: (log) => under.forEach((f) => log.info(f)) };
-      const hint = decision.env === 'prod' && !flag ? 'it may not be released yet: try --env test, or release it with CODEX_ENV=prod git push' : `list the project's docs with codex-hooks fetch codex://${uri.org}/${uri.project}/`;
-      throw new UsageError(`No document "${uri.path}" in project "${uri.project}" on codex branch ${decision.codexBranch} (environment ${decision.env})`, hint);
-    }
-    // Fetched documents are kept by blob id: the same content is never read out of git twice.
-    const blobFile = path.join(cacheRoot(ctx.env), 'blobs', entry.oid.slice(0, 2), entry.oid.slice(2));
-    let content: Buffer;
-    if (fs.existsSync(blobFile)) content = fs.readFileSync(blobFile);
-    else {
-      content = (await runGit(['cat-file', 'blob', entry.oid], local(cache))).stdout;
-      fs.mkdirSync(path.dirname(blobFile), { recursive: true });
-      fs.writeFileSync(`${blobFile}.tmp-${process.pid}`, content);
-      fs.renameSync(`${blobFile}.tmp-${process.pid}`, blobFile);
-    }
-    return {
-      data: { env: decision.env, codexBranch: decision.codexBranch, project: uri.project, path: uri.path, oid: entry.oid, content: content.toString('utf8') },
-      render: () => void process.stdout.write(content),
-    };
+  const tip = await fetchBranch(cache, decision.codexBranch);
+  if (!tip) throw new SyncError('branch-missing', msg.branchMissing(decision.codexBranch, decision.env, config.filepath));
+  const base = `projects/${uri.project}`;
+  const { stdout } = await runGit(['ls-tree', '-r', '-z', tip, '--', `${base}/`], local(cache));
+  const entries = parseLsTree(stdout).filter((e) => e.type === 'blob');
+  if (entries.length === 0) {
+    const { stdout: all } = await runGit(['ls-tree', '-z', '--name-only', `${tip}:projects`], local(cache, { okCodes: [128] }));
+    const known = all.toString().split('\0').filter(Boolean);
+    throw new UsageError(`Unknown project "${uri.project}" on codex branch ${decision.codexBranch} (environment ${decision.env})`, known.length ? `known projects: ${known.join(', ')}` : 'no project has synced to this branch yet');
   }
+  if (uri.path === '') {
+    const files = entries.map((e) => e.path.slice(base.length + 1));
+    return { data: { env: decision.env, codexBranch: decision.codexBranch, project: uri.project, files }, render: (log) => files.forEach((f) => log.info(f)) };
+  }
+  const entry = entries.find((e) => e.path === `${base}/${uri.path}`);
+  if (!entry) {
+    const under = entries.filter((e) => e.path.startsWith(`${base}/${uri.path}/`)).map((e) => e.path.slice(base.length + 1));
+    if (under.length) return { data: { env: decision.env, codexBranch: decision.codexBranch, project: uri.project, files: under }, render: (log) => under.forEach((f) => log.info(f)) };
+    const hint = decision.env === 'prod' && !flag ? 'it may not be released yet: try --env test, or release it with CODEX_ENV=prod git push' : `list the project's docs with codex-hooks fetch codex://${uri.org}/${uri.project}/`;
+    throw new UsageError(`No document "${uri.path}" in project "${uri.project}" on codex branch ${decision.codexBranch} (environment ${decision.env})`, hint);
+  }
+  // Fetched documents are kept by blob id: the same content is never read out of git twice.
+  const blobFile = path.join(cacheRoot(ctx.env), 'blobs', entry.oid.slice(0, 2), entry.oid.slice(2));
+  let content: Buffer;
+  if (fs.existsSync(blobFile)) content = fs.readFileSync(blobFile);
+  else {
+    content = (await runGit(['cat-file', 'blob', entry.oid], local(cache))).stdout;
+    fs.mkdirSync(path.dirname(blobFile), { recursive: true });
+    fs.writeFileSync(`${blobFile}.tmp-${process.pid}`, content);
+    fs.renameSync(`${blobFile}.tmp-${process.pid}`, blobFile);
+  }
+  return {
+    data: { env: decision.env, codexBranch: decision.codexBranch, project: uri.project, path: uri.path, oid: entry.oid, content: content.toString('utf8') },
+    render: () => void process.stdout.write(content),
+  };
 }
