@@ -37,7 +37,6 @@ export async function prePush(ctx: Context): Promise<CommandResult> {
     return done({ skipped: 'no codex_url' });
   }
 
-  const { runSync } = groups.size ? await import('../sync/engine.js') : { runSync: null };
   const outcomes: object[] = [];
   for (const [env, { decision, update, branch }] of groups) {
     if (await alreadySynced(project, config, decision, update.localSha)) {
@@ -55,7 +54,8 @@ export async function prePush(ctx: Context): Promise<CommandResult> {
       }
     }
     try {
-      const r = await runSync!({ project, config, decision, commit: update.localSha, sourceBranch: branch, direction: config.sync_direction, logger: log });
+      const { runSync } = await import('../sync/engine.js'); // only when there is something to sync
+      const r = await runSync({ project, config, decision, commit: update.localSha, sourceBranch: branch, direction: config.sync_direction, logger: log });
       clearPending(project, env);
       const t = r.toCodex;
       log.info(summaryLine({ project: r.project, env, codexBranch: r.codexBranch, added: t?.added.length ?? 0, changed: t?.changed.length ?? 0, removed: t?.removed.length ?? 0, commit: t?.codexCommit, pulled: r.fromCodex ? r.fromCodex.added.length + r.fromCodex.changed.length : 0 }));
