@@ -47,7 +47,8 @@ export async function runGit(args: string[], options: RunOptions): Promise<RunRe
     const child = spawn('git', args, {
       cwd: options.cwd,
       env: gitEnv(options.env ?? process.env, options.extraEnv) as NodeJS.ProcessEnv,
-      stdio: ['pipe', 'pipe', 'pipe'],
+      // No stdin pipe unless there is input: each pipe costs the main thread to make and to tear down.
+      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
       // A network command runs in its own process group, so a time-out ends its helpers too (ssh, a
       // remote helper): they hold the pipes open, and killing git alone would leave us waiting on them.
       detached: Boolean(options.timeoutMs),
@@ -66,8 +67,8 @@ export async function runGit(args: string[], options: RunOptions): Promise<RunRe
         }
       }, options.timeoutMs);
     }
-    child.stdout.on('data', (d: Buffer) => out.push(d));
-    child.stderr.on('data', (d: Buffer) => err.push(d));
+    child.stdout!.on('data', (d: Buffer) => out.push(d));
+    child.stderr!.on('data', (d: Buffer) => err.push(d));
     child.on('error', (e) => {
       if (timer) clearTimeout(timer);
       reject(new GitError(args, null, `cannot run git: ${e.message}`, redact));
@@ -86,9 +87,11 @@ export async function runGit(args: string[], options: RunOptions): Promise<RunRe
       if (code === 0 || options.okCodes?.includes(code ?? -1)) resolve(result);
       else reject(new GitError(args, code, stderr, redact));
     });
-    // A child that exits before reading its stdin makes the write fail with EPIPE; the exit code tells.
-    child.stdin.on('error', () => {});
-    child.stdin.end(options.input ?? '');
+    if (child.stdin) {
+      // A child that exits before reading its stdin makes the write fail with EPIPE; the exit code tells.
+      child.stdin.on('error', () => {});
+      child.stdin.end(options.input);
+    }
   });
 }
 

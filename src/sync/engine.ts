@@ -66,6 +66,10 @@ export async function runSync(o: SyncOptions): Promise<SyncResult> {
   let tip = fetched;
   const result: SyncResult = { project: o.config.projectName, env, codexBranch, codexUrl: redactUrl(url), commit: o.commit, direction: o.direction, dryRun: !!o.dryRun };
 
+  // What to pull depends only on the fetched tip (never on our own folder), so it is listed while the
+  // commit is built and pushed.
+  const pulling = o.direction !== 'to-codex' ? codexSelection(cache, codexBranch, tip, o.config) : null;
+  pulling?.catch(() => {}); // awaited below; a to-codex failure must not leave it unhandled
   let pushed: Promise<unknown> = Promise.resolve();
   if (entries) {
     const selection = selectFiles(entries, o.config);
@@ -116,8 +120,8 @@ export async function runSync(o: SyncOptions): Promise<SyncResult> {
       });
     }
   }
-  if (o.direction !== 'to-codex') {
-    const { wanted, refused } = await codexSelection(cache, codexBranch, tip, o.config);
+  if (pulling) {
+    const { wanted, refused } = await pulling;
     const root = pullRoot(o.project.root, o.config.pull_dir);
     let state: PullState;
     try {
