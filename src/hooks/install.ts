@@ -121,8 +121,7 @@ export async function install(project: Project): Promise<InstallResult> {
     const prepare: string | undefined = pkg.scripts?.prepare;
     if (!prepare || !/\bhusky\b/.test(prepare)) {
       pkg.scripts = { ...(pkg.scripts ?? {}), prepare: prepare ? `${prepare} && husky` : 'husky' };
-      const indent = /^\{\n(\s+)/.exec(raw)?.[1] ?? '  ';
-      fs.writeFileSync(pkgFile, JSON.stringify(pkg, null, indent) + '\n');
+      writePackageJson(pkgFile, raw, pkg);
       record.prepareAdded = true;
       changed.push('added "prepare": "husky" to package.json');
     }
@@ -190,14 +189,19 @@ export async function uninstall(project: Project): Promise<InstallResult> {
         if (next === undefined) delete pkg.scripts.prepare;
         else pkg.scripts.prepare = next;
         if (pkg.scripts && Object.keys(pkg.scripts).length === 0) delete pkg.scripts;
-        const indent = /^\{\n(\s+)/.exec(raw)?.[1] ?? '  ';
-        fs.writeFileSync(pkgFile, JSON.stringify(pkg, null, indent) + '\n');
+        writePackageJson(pkgFile, raw, pkg);
         changed.push('removed "prepare": "husky" from package.json');
       }
     }
   }
   fs.rmSync(recordFile(project), { force: true });
   return { changed, unchanged: changed.length === 0 };
+}
+
+/** Rewrites package.json keeping the indentation it had. */
+function writePackageJson(file: string, raw: string, pkg: unknown): void {
+  const indent = /^\{\r?\n([ \t]+)/.exec(raw)?.[1] ?? '  ';
+  fs.writeFileSync(file, JSON.stringify(pkg, null, indent) + '\n');
 }
 
 /** Hook files of the user's own in .husky: husky stays installed for them. */

@@ -32,7 +32,8 @@ export async function postCommit(ctx: Context): Promise<CommandResult> {
   const decision = resolveEnvironment({ explicit: { envVar: ctx.env.CODEX_ENV || undefined }, branch, config });
   if (decision.needsConfirmation) return skip('production needs confirmation: synced on push');
   const commit = await resolveCommit(project, 'HEAD');
-  if (await alreadySynced(project, config, decision, commit)) return skip('up to date');
+  const known = await alreadySynced(project, config, decision, commit);
+  if (known.upToDate) return skip('up to date');
 
   if (config.hooks.post_commit === 'background' && !child) {
     const dir = stateDir(project);
@@ -52,9 +53,8 @@ export async function postCommit(ctx: Context): Promise<CommandResult> {
 
   const { runSync } = await import('../sync/engine.js');
   try {
-    const r = await runSync({ project, config, decision, commit, sourceBranch: branch, direction: 'to-codex', logger: ctx.logger });
-    const t = r.toCodex!;
-    const line = summaryLine({ project: r.project, env: r.env, codexBranch: r.codexBranch, added: t.added.length, changed: t.changed.length, removed: t.removed.length, commit: t.codexCommit });
+    const r = await runSync({ project, config, decision, commit, entries: known.entries, sourceBranch: branch, direction: 'to-codex', logger: ctx.logger });
+    const line = summaryLine(r, r);
     if (child) writeBackground(project, { ok: true, message: line, time: new Date().toISOString() });
     else ctx.logger.info(line);
     return { data: { hook: 'post-commit', result: r } };

@@ -39,9 +39,10 @@ export async function prePush(ctx: Context): Promise<CommandResult> {
 
   const outcomes: object[] = [];
   for (const [env, { decision, update, branch }] of groups) {
-    if (await alreadySynced(project, config, decision, update.localSha)) {
+    const known = await alreadySynced(project, config, decision, update.localSha);
+    if (known.upToDate) {
       clearPending(project, env); // this push supersedes a kept request of the same environment
-      log.info(summaryLine({ project: config.projectName, env, codexBranch: decision.codexBranch, added: 0, changed: 0, removed: 0 }));
+      log.info(summaryLine({ project: config.projectName, env, codexBranch: decision.codexBranch }));
       outcomes.push({ env, status: 'up-to-date' });
       continue;
     }
@@ -55,11 +56,10 @@ export async function prePush(ctx: Context): Promise<CommandResult> {
     }
     try {
       const { runSync } = await import('../sync/engine.js'); // only when there is something to sync
-      const r = await runSync({ project, config, decision, commit: update.localSha, sourceBranch: branch, direction: config.sync_direction, logger: log });
+      const r = await runSync({ project, config, decision, commit: update.localSha, entries: known.entries, sourceBranch: branch, direction: config.sync_direction, logger: log });
       clearPending(project, env);
-      const t = r.toCodex;
-      log.info(summaryLine({ project: r.project, env, codexBranch: r.codexBranch, added: t?.added.length ?? 0, changed: t?.changed.length ?? 0, removed: t?.removed.length ?? 0, commit: t?.codexCommit, pulled: r.fromCodex ? r.fromCodex.added.length + r.fromCodex.changed.length : 0 }));
-      outcomes.push({ env, status: 'synced', codexCommit: t?.codexCommit ?? null });
+      log.info(summaryLine(r, r));
+      outcomes.push({ env, status: 'synced', codexCommit: r.toCodex?.codexCommit ?? null });
     } catch (error) {
       if (error instanceof UsageError || config.hooks.on_failure === 'block') throw error;
       const e = error as Error & { hint?: string };

@@ -2,27 +2,30 @@ import type { Config } from '../config/normalize.js';
 import type { EnvDecision } from '../env/resolve.js';
 import { commitTree, readLooseObject, treeEntries } from '../git/loose.js';
 import { listCommit, type Project } from '../git/project.js';
+import type { TreeEntry } from '../git/parse.js';
 import { probeKey, probeNames, selectionConfigKey } from '../sync/probe.js';
 import { selectFiles, selectionKey } from '../sync/select.js';
 import { readSynced, syncTarget } from '../sync/state.js';
 
 /**
- * True when the last successful sync of this environment wrote exactly the files this commit would: the
- * hook then skips the codex (no network). Cheapest first: the same commit; then the root tree's entries
- * for the synced folders, read from loose objects without a git process; then the full selection.
+ * `upToDate` when the last successful sync of this environment wrote exactly the files this commit
+ * would: the hook then skips the codex (no network). Cheapest first: the same commit; then the root
+ * tree's entries for the synced folders, read from loose objects without a git process; then the full
+ * listing, which is handed back (`entries`) so the sync that follows does not list the commit again.
  */
-export async function alreadySynced(project: Project, config: Config, decision: EnvDecision, commit: string): Promise<boolean> {
-  if (!config.codexUrl || config.sync_direction === 'from-codex') return false;
+export async function alreadySynced(project: Project, config: Config, decision: EnvDecision, commit: string): Promise<{ upToDate: boolean; entries?: TreeEntry[] }> {
+  const no = { upToDate: false };
+  if (!config.codexUrl || config.sync_direction === 'from-codex') return no;
   const record = readSynced(project)[decision.env];
-  if (!record || record.target !== syncTarget(config.codexUrl, decision.codexBranch, config.projectName)) return false;
-  if (record.configKey !== selectionConfigKey(config)) return false;
-  if (record.commit === commit) return true;
+  if (!record || record.target !== syncTarget(config.codexUrl, decision.codexBranch, config.projectName)) return no;
+  if (record.configKey !== selectionConfigKey(config)) return no;
+  if (record.commit === commit) return { upToDate: true };
   const names = probeNames(config.sync_patterns);
   if (names && record.probe) {
     const c = readLooseObject(project.commonDir, commit);
     const tree = c?.type === 'commit' ? readLooseObject(project.commonDir, commitTree(c.body) ?? '') : null;
-    if (tree?.type === 'tree' && probeKey(names, treeEntries(tree.body)) === record.probe) return true;
+    if (tree?.type === 'tree' && probeKey(names, treeEntries(tree.body)) === record.probe) return { upToDate: true };
   }
-  const { files } = selectFiles(await listCommit(project, commit), config);
-  return selectionKey(files) === record.selectionKey;
+  const entries = await listCommit(project, commit);
+  return { upToDate: selectionKey(selectFiles(entries, config).files) === record.selectionKey, entries };
 }

@@ -5,6 +5,7 @@ import { requireCodexUrl } from '../config/normalize.js';
 import type { EnvDecision } from '../env/resolve.js';
 import { runGit } from '../git/exec.js';
 import { listCommit, userIdentity, type Project } from '../git/project.js';
+import type { TreeEntry } from '../git/parse.js';
 import type { Logger } from '../ui/logger.js';
 import { msg, redactUrl } from '../ui/messages.js';
 import { fetchBranch, local, openCache, pushCommit, type CodexCache } from './cache.js';
@@ -22,6 +23,8 @@ export interface SyncOptions {
   decision: EnvDecision;
   /** The full sha of the commit whose files are synced (never the working tree). */
   commit: string;
+  /** That commit's listing, when the caller has already read it (`listCommit`). */
+  entries?: TreeEntry[];
   /** The branch the commit came from, for the message and trailers. */
   sourceBranch: string;
   direction: Direction;
@@ -62,7 +65,7 @@ export async function runSync(o: SyncOptions): Promise<SyncResult> {
     return tip;
   };
   const wantsTo = o.direction !== 'from-codex';
-  const [fetched, entries] = await Promise.all([fetchTip(), wantsTo ? listCommit(o.project, o.commit) : null]);
+  const [fetched, entries] = await Promise.all([fetchTip(), wantsTo ? (o.entries ?? listCommit(o.project, o.commit)) : null]);
   let tip = fetched;
   const result: SyncResult = { project: o.config.projectName, env, codexBranch, codexUrl: redactUrl(url), commit: o.commit, direction: o.direction, dryRun: !!o.dryRun };
 

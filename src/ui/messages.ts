@@ -1,4 +1,5 @@
 /** Every sentence codex-hooks says to people, in one place (STYLE §6). */
+import type { SyncResult } from '../sync/engine.js';
 
 export const redactUrl = (url: string): string => url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1');
 
@@ -39,9 +40,11 @@ export const msg = {
   kept: (env: string) => `The request is kept and will be retried by the next hook run or \`codex-hooks sync --retry\` (environment ${env}).`,
 };
 
-export function summaryLine(r: { project: string; env: string; codexBranch: string; added: number; changed: number; removed: number; commit?: string | null; pulled?: number }): string {
-  const n = r.added + r.changed + r.removed;
-  const what = r.commit ? `${n} file${n === 1 ? '' : 's'} → codex ${r.codexBranch} (${r.commit.slice(0, 7)})` : `up to date on codex ${r.codexBranch}`;
-  const pulled = r.pulled ? `, ${r.pulled} pulled` : '';
-  return `codex-hooks: ${r.project} [${r.env}] ${what}${pulled}`;
+/** The one line a hook prints for a sync; without a result, the environment was already up to date. */
+export function summaryLine(s: { project: string; env: string; codexBranch: string }, r?: SyncResult): string {
+  const t = r?.toCodex;
+  const n = t ? t.added.length + t.changed.length + t.removed.length : 0;
+  const what = t?.codexCommit ? `${n} file${n === 1 ? '' : 's'} → codex ${s.codexBranch} (${t.codexCommit.slice(0, 7)})` : `up to date on codex ${s.codexBranch}`;
+  const pulled = r?.fromCodex ? r.fromCodex.added.length + r.fromCodex.changed.length : 0;
+  return `codex-hooks: ${s.project} [${s.env}] ${what}${pulled ? `, ${pulled} pulled` : ''}`;
 }
