@@ -60,7 +60,8 @@ export function renderSync(r: SyncResult, log: Logger): void {
   const list = (label: string, items: string[]) => {
     if (items.length === 0) return;
     log.info(`  ${label} (${items.length}):`);
-    for (const p of items.slice(0, 50)) log.info(`    ${p}`);
+    // A name with a line break or control character is shown quoted, as git does, so it stays one line.
+    for (const p of items.slice(0, 50)) log.info(`    ${/[\x00-\x1f\x7f"]/.test(p) ? JSON.stringify(p) : p}`);
     if (items.length > 50) log.info(`    … ${items.length - 50} more`);
   };
   if (r.toCodex) {
