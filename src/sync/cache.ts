@@ -75,7 +75,8 @@ export function fetchBranch(cache: CodexCache, branch: string): Promise<string |
 
 async function fetchUnlocked(cache: CodexCache, branch: string): Promise<string | null> {
   try {
-    await runGit(['fetch', '--no-tags', '--no-write-fetch-head', '-q', cache.url, `+refs/heads/${branch}:refs/heads/${branch}`], remote(cache));
+    // --no-auto-gc: no maintenance process after every fetch; the engine repacks the cache when it needs it
+    await runGit(['fetch', '--no-tags', '--no-write-fetch-head', '--no-auto-gc', '-q', cache.url, `+refs/heads/${branch}:refs/heads/${branch}`], remote(cache));
   } catch (error) {
     const e = error as { stderr?: string };
     if (e.stderr && /couldn't find remote ref/i.test(e.stderr)) {
@@ -87,6 +88,18 @@ async function fetchUnlocked(cache: CodexCache, branch: string): Promise<string 
   const loose = path.join(cache.dir, 'refs', 'heads', ...branch.split('/'));
   if (fs.existsSync(loose)) return fs.readFileSync(loose, 'utf8').trim();
   return (await runGit(['rev-parse', `refs/heads/${branch}`], local(cache))).stdout.toString().trim();
+}
+
+/**
+ * Points the cache's branch at a commit we just pushed. Under the cache lock nothing else writes refs, so
+ * the loose ref file is written directly (temp file + rename, as git does), sparing a git process.
+ */
+function writeLooseRef(cache: CodexCache, branch: string, commit: string): void {
+  const file = path.join(cache.dir, 'refs', 'heads', ...branch.split('/'));
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = path.join(cache.dir, `codex-hooks-ref-${process.pid}.tmp`); // outside refs/: never seen as a ref
+  fs.writeFileSync(tmp, commit + '\n');
+  fs.renameSync(tmp, file);
 }
 
 /** The codex's branches, from the remote itself. */
@@ -118,7 +131,7 @@ export async function pushCommit(cache: CodexCache, commit: string, branch: stri
     throw classifyRemoteError(error, cache.url);
   }
   if (result.code === 0) {
-    return { pushed: true, recorded: cache.locked(() => runGit(['update-ref', `refs/heads/${branch}`, commit], local(cache))) };
+    return { pushed: true, recorded: cache.locked(async () => writeLooseRef(cache, branch, commit)) };
   }
   const text = result.stdout.toString() + result.stderr;
   if (/\[rejected\]|fetch first|non-fast-forward|cannot lock ref|failed to update ref|incorrect old value|unable to update local ref|reference already exists/i.test(text)) {

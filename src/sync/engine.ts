@@ -46,6 +46,8 @@ export interface SyncResult {
 }
 
 const MAX_ATTEMPTS = 30;
+/** Up to this many bytes of selected docs are read before knowing which ones the codex lacks. */
+const EARLY_BLOBS = 8 * 1024 * 1024;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Full jitter: concurrent projects that collided once spread out instead of colliding again. */
 const backoff = (attempt: number) => Math.random() * Math.min(2000, 50 * 2 ** attempt);
@@ -65,7 +67,15 @@ export async function runSync(o: SyncOptions): Promise<SyncResult> {
     return tip;
   };
   const wantsTo = o.direction !== 'from-codex';
-  const [fetched, entries] = await Promise.all([fetchTip(), wantsTo ? (o.entries ?? listCommit(o.project, o.commit)) : null]);
+  const listing = wantsTo ? Promise.resolve(o.entries ?? listCommit(o.project, o.commit)) : null;
+  const selecting = listing?.then((e) => selectFiles(e, o.config));
+  // While the codex is fetched: the committer and, for a selection of modest size, every selected blob,
+  // so neither waits behind the fetch; only those the codex lacks are used.
+  const writing = wantsTo && !o.dryRun;
+  const early = writing ? selecting!.then((s) => (s.files.reduce((n, f) => n + f.size, 0) <= EARLY_BLOBS ? readBlobs(o.project, s.files) : null)) : null;
+  const identity = writing ? userIdentity(o.project) : null;
+  for (const p of [early, identity]) p?.catch(() => {}); // awaited below, or moot when the fetch fails
+  const [fetched, entries] = await Promise.all([fetchTip(), listing]);
   let tip = fetched;
   const result: SyncResult = { project: o.config.projectName, env, codexBranch, codexUrl: redactUrl(url), commit: o.commit, direction: o.direction, dryRun: !!o.dryRun };
 
@@ -75,7 +85,7 @@ export async function runSync(o: SyncOptions): Promise<SyncResult> {
   pulling?.catch(() => {}); // awaited below; a to-codex failure must not leave it unhandled
   let pushed: Promise<unknown> = Promise.resolve();
   if (entries) {
-    const selection = selectFiles(entries, o.config);
+    const selection = (await selecting)!;
     let existing = await codexProjectFiles(cache, tip, o.config.projectName);
     let plan = planToCodex(selection.files, existing);
     const removed = plan.removed.length;
@@ -87,11 +97,14 @@ export async function runSync(o: SyncOptions): Promise<SyncResult> {
     if (!o.dryRun && changes(plan) > 0) {
       // The blobs the codex folder lacks travel inline in the fast-import stream: no project history moves.
       const present = new Set([...existing.values()].map((e) => e.oid));
-      const [blobs, identity] = await Promise.all([readBlobs(o.project, selection.files.filter((f) => !present.has(f.oid))), userIdentity(o.project)]);
+      const lacking = selection.files.filter((f) => !present.has(f.oid));
+      const read = await early;
+      const blobs = read ? new Map(lacking.map((f) => [f.oid, read.get(f.oid)!])) : await readBlobs(o.project, lacking);
+      const committer = (await identity)!;
       for (;;) {
         attempts++;
         const message = commitMessage({ projectName: o.config.projectName, count: changes(plan), branch: o.sourceBranch, commit: o.commit, env });
-        const candidate = await writeCommit(cache, { tip, projectName: o.config.projectName, files: selection.files, blobs, message, identity });
+        const candidate = await writeCommit(cache, { tip, projectName: o.config.projectName, files: selection.files, blobs, message, identity: committer });
         const outcome = await pushCommit(cache, candidate, codexBranch);
         if (outcome.pushed) {
           codexCommit = candidate;
