@@ -6,8 +6,7 @@ import { requireCodexUrl } from '../config/normalize.js';
 import { resolveEnvironment } from '../env/resolve.js';
 import { currentBranch, openProject, resolveCommit } from '../git/project.js';
 import { runSync } from '../sync/engine.js';
-import { recordingLogger } from '../ui/logger.js';
-import { colorEnabled } from '../ui/logger.js';
+import { colorEnabled, recordingLogger } from '../ui/logger.js';
 import { explicitEnv } from './common.js';
 import type { CommandResult, Context, Values } from './context.js';
 

@@ -20,6 +20,19 @@ export function readLooseObject(commonDir: string, oid: string): { type: string;
   return { type, body: raw.subarray(nul + 1) };
 }
 
+/** The file of a branch's loose ref (`refs/heads/a/b`), whether or not it exists. */
+export const looseRefFile = (gitDir: string, branch: string) => path.join(gitDir, 'refs', 'heads', ...branch.split('/'));
+
+/** A branch's commit read from its loose ref file, or undefined (packed, missing, or not a sha). */
+export function readLooseRef(gitDir: string, branch: string): string | undefined {
+  try {
+    const sha = fs.readFileSync(looseRefFile(gitDir, branch), 'utf8').trim();
+    return /^[0-9a-f]{40}$/.test(sha) ? sha : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The root tree of a commit object's body. */
 export const commitTree = (body: Buffer): string | null => /^tree ([0-9a-f]{40})/.exec(body.toString('latin1'))?.[1] ?? null;
 

@@ -4,6 +4,7 @@ import { UsageError } from '../errors.js';
 import type { Env } from './env.js';
 import { gitText, runGit } from './exec.js';
 import { parseLsTree, type TreeEntry } from './parse.js';
+import { readLooseRef } from './loose.js';
 
 /** The project repository: where its files and its git data are. */
 export interface Project {
@@ -66,9 +67,7 @@ function readHead(project: Project): { branch: string | null; commit?: string } 
     if (/^[0-9a-f]{40}$/.test(head)) return { branch: null, commit: head };
     const m = /^ref: refs\/heads\/(.+)$/.exec(head);
     if (!m) return undefined;
-    const ref = path.join(project.commonDir, 'refs', 'heads', ...m[1].split('/'));
-    const commit = fs.existsSync(ref) ? fs.readFileSync(ref, 'utf8').trim() : undefined;
-    return { branch: m[1], commit: commit && /^[0-9a-f]{40}$/.test(commit) ? commit : undefined };
+    return { branch: m[1], commit: readLooseRef(project.commonDir, m[1]) };
   } catch {
     return undefined;
   }

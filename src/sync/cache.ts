@@ -5,6 +5,7 @@ import path from 'node:path';
 import { SyncError } from '../errors.js';
 import type { Env } from '../git/env.js';
 import { runGit, type RunOptions } from '../git/exec.js';
+import { looseRefFile, readLooseRef } from '../git/loose.js';
 import { acquireLock, removeStaleGitLocks } from './lock.js';
 import { authEnv, classifyRemoteError, makeRedactor, redactUrl } from './remote.js';
 
@@ -85,9 +86,7 @@ async function fetchUnlocked(cache: CodexCache, branch: string): Promise<string 
     }
     throw classifyRemoteError(error, cache.url);
   }
-  const loose = path.join(cache.dir, 'refs', 'heads', ...branch.split('/'));
-  if (fs.existsSync(loose)) return fs.readFileSync(loose, 'utf8').trim();
-  return (await runGit(['rev-parse', `refs/heads/${branch}`], local(cache))).stdout.toString().trim();
+  return readLooseRef(cache.dir, branch) ?? (await runGit(['rev-parse', `refs/heads/${branch}`], local(cache))).stdout.toString().trim();
 }
 
 /**
@@ -95,7 +94,7 @@ async function fetchUnlocked(cache: CodexCache, branch: string): Promise<string 
  * the loose ref file is written directly (temp file + rename, as git does), sparing a git process.
  */
 function writeLooseRef(cache: CodexCache, branch: string, commit: string): void {
-  const file = path.join(cache.dir, 'refs', 'heads', ...branch.split('/'));
+  const file = looseRefFile(cache.dir, branch);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const tmp = path.join(cache.dir, `codex-hooks-ref-${process.pid}.tmp`); // outside refs/: never seen as a ref
   fs.writeFileSync(tmp, commit + '\n');

@@ -51,6 +51,3 @@ export function terminalAsk(env: Env = process.env) {
     return typeof answer === 'string' ? answer : null;
   };
 }
-
-/** Answers every question the same way (`--yes`, tests). */
-export const answer = (value: boolean | null): Confirm => async () => value;
