@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { LOCAL_ENV_VARS, gitEnv, configEnv } from '../dist/git/env.js';
-import { parseLsTree, parseDiffTree, quoteFastImportPath } from '../dist/git/parse.js';
+import { parseLsTree } from '../dist/git/parse.js';
 
 test('LOCAL_ENV_VARS covers `git rev-parse --local-env-vars` of the installed git', () => {
   const fromGit = execFileSync('git', ['rev-parse', '--local-env-vars'], { encoding: 'utf8' }).split('\n').filter(Boolean);
@@ -22,9 +22,6 @@ test('gitEnv drops repository-local variables and never lets git prompt', () => 
 test('parsers for -z output', () => {
   const ls = parseLsTree('100644 blob aaaa     12\tdocs/a b.md\x00160000 commit bbbb       -\tvendor\x00120000 blob cccc 11\tnew\nline\x00');
   assert.equal(ls.map((e) => [e.mode, e.type, e.size, e.path]), [['100644', 'blob', 12, 'docs/a b.md'], ['160000', 'commit', -1, 'vendor'], ['120000', 'blob', 11, 'new\nline']]);
-  const d = parseDiffTree(':100644 100644 aaaa bbbb M\x00docs/x.md\x00:000000 100644 0000 cccc A\x00tab\there.md\x00');
-  assert.equal(d.map((e) => [e.status, e.path, e.newOid]), [['M', 'docs/x.md', 'bbbb'], ['A', 'tab\there.md', 'cccc']]);
-  assert.is(quoteFastImportPath('a "b"\\c\nd\te\u0001ü'), '"a \\"b\\"\\\\c\\nd\\te\\001ü"');
 });
 
 test.run();

@@ -1,3 +1,4 @@
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { SyncError } from '../errors.js';
 import { gitEnv, type Env } from './env.js';
 
@@ -28,6 +29,8 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Removes credentials from anything that may be shown. */
   redact?: (s: string) => string;
+  /** Called once the process has been started (a caller may hold other work back until then). */
+  onSpawn?: () => void;
 }
 
 export interface RunResult {
@@ -37,6 +40,11 @@ export interface RunResult {
 }
 
 const identity = (s: string) => s;
+
+/** With CODEX_HOOKS_TRACE=1, one line on stderr: what happened, at how many ms since the process started. */
+export function trace(what: string): void {
+  if (process.env.CODEX_HOOKS_TRACE) process.stderr.write(`codex-hooks trace: at ${performance.now().toFixed(0)} ms  ${what}\n`);
+}
 
 /** Runs one git command. Every git call of codex-hooks goes through here. */
 export async function runGit(args: string[], options: RunOptions): Promise<RunResult> {
@@ -53,6 +61,7 @@ export async function runGit(args: string[], options: RunOptions): Promise<RunRe
       // remote helper): they hold the pipes open, and killing git alone would leave us waiting on them.
       detached: Boolean(options.timeoutMs),
     });
+    options.onSpawn?.();
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let timer: NodeJS.Timeout | undefined;
@@ -73,11 +82,11 @@ export async function runGit(args: string[], options: RunOptions): Promise<RunRe
       if (timer) clearTimeout(timer);
       reject(new GitError(args, null, `cannot run git: ${e.message}`, redact));
     });
-    const started = Date.now();
+    const started = performance.now();
     child.on('close', (code) => {
       if (timer) clearTimeout(timer);
       // CODEX_HOOKS_TRACE=1 shows each git process and its time: where a slow sync spends it.
-      if (options.env?.CODEX_HOOKS_TRACE ?? process.env.CODEX_HOOKS_TRACE) process.stderr.write(`codex-hooks trace: ${Date.now() - started} ms  git ${redact(args.join(' ')).slice(0, 120)}\n`);
+      if (options.env?.CODEX_HOOKS_TRACE ?? process.env.CODEX_HOOKS_TRACE) process.stderr.write(`codex-hooks trace: ${(performance.now() - started).toFixed(0)} ms (at ${started.toFixed(0)}–${performance.now().toFixed(0)})  git ${redact(args.join(' ')).slice(0, 120)}\n`);
       const stderr = Buffer.concat(err).toString('utf8');
       if (timedOut) {
         reject(new GitError(args, code, `timed out after ${options.timeoutMs} ms\n${stderr}`, redact));
@@ -93,6 +102,23 @@ export async function runGit(args: string[], options: RunOptions): Promise<RunRe
       child.stdin.end(options.input);
     }
   });
+}
+
+/**
+ * Starts a long-lived git command whose stdin and stdout the caller drives (`cat-file --batch`): one
+ * process answers many requests. Its environment is built as for runGit; stderr is kept for the error.
+ */
+export async function spawnGit(args: string[], options: RunOptions): Promise<{ child: ChildProcessWithoutNullStreams; stderr: () => string }> {
+  const { spawn } = await import('node:child_process');
+  const child = spawn('git', args, { cwd: options.cwd, env: gitEnv(options.env ?? process.env, options.extraEnv) as NodeJS.ProcessEnv });
+  const err: Buffer[] = [];
+  child.stderr.on('data', (d: Buffer) => err.push(d));
+  child.stdin.on('error', () => {}); // a child that died is reported by its exit, not by EPIPE
+  const started = performance.now();
+  if (options.env?.CODEX_HOOKS_TRACE ?? process.env.CODEX_HOOKS_TRACE) {
+    child.on('close', () => process.stderr.write(`codex-hooks trace: ${(performance.now() - started).toFixed(0)} ms (at ${started.toFixed(0)}–${performance.now().toFixed(0)})  git ${args.join(' ')}\n`));
+  }
+  return { child, stderr: () => (options.redact ?? identity)(Buffer.concat(err).toString('utf8')) };
 }
 
 /** Runs git and returns stdout as text without the trailing newline. */

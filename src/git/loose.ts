@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
+import { hashObject } from './objects.js';
 
 /**
  * Reads one loose object straight from the object store, or null when it is not loose (packed, or in an
@@ -20,6 +21,26 @@ export function readLooseObject(commonDir: string, oid: string): { type: string;
   return { type, body: raw.subarray(nul + 1) };
 }
 
+/**
+ * Writes an object as a loose file, as git does: deflated into a temporary file beside its final place,
+ * then renamed, so a reader never sees half an object and two writers of the same object both succeed.
+ * Returns its id.
+ */
+export function writeLooseObject(objectsDir: string, type: string, body: Buffer): string {
+  const oid = hashObject(type, body);
+  const dir = path.join(objectsDir, oid.slice(0, 2));
+  const file = path.join(dir, oid.slice(2));
+  if (fs.existsSync(file)) return oid;
+  fs.mkdirSync(dir, { recursive: true });
+  const tmp = path.join(dir, `tmp_obj_codex_${process.pid}_${oid.slice(2, 10)}`);
+  // Fast over small: core.looseCompression's level, and for a small object a small window, since setting
+  // up zlib's default one costs more than compressing a doc. A later repack compresses them well.
+  const small = body.length < 64 * 1024 ? { windowBits: 9, memLevel: 1 } : {};
+  fs.writeFileSync(tmp, zlib.deflateSync(Buffer.concat([Buffer.from(`${type} ${body.length}\0`), body]), { level: 1, ...small }), { mode: 0o444 });
+  fs.renameSync(tmp, file);
+  return oid;
+}
+
 /** The file of a branch's loose ref (`refs/heads/a/b`), whether or not it exists. */
 export const looseRefFile = (gitDir: string, branch: string) => path.join(gitDir, 'refs', 'heads', ...branch.split('/'));
 
@@ -31,24 +52,4 @@ export function readLooseRef(gitDir: string, branch: string): string | undefined
   } catch {
     return undefined;
   }
-}
-
-/** The root tree of a commit object's body. */
-export const commitTree = (body: Buffer): string | null => /^tree ([0-9a-f]{40})/.exec(body.toString('latin1'))?.[1] ?? null;
-
-/** Entries of a tree object's body: `<mode> <name>\0<20-byte oid>` repeated. */
-export function treeEntries(body: Buffer): Array<{ mode: string; name: string; oid: string }> {
-  const entries = [];
-  let pos = 0;
-  while (pos < body.length) {
-    const space = body.indexOf(0x20, pos);
-    const nul = body.indexOf(0, space);
-    entries.push({
-      mode: body.subarray(pos, space).toString('latin1'),
-      name: body.subarray(space + 1, nul).toString('utf8'),
-      oid: body.subarray(nul + 1, nul + 21).toString('hex'),
-    });
-    pos = nul + 21;
-  }
-  return entries;
 }

@@ -28,27 +28,6 @@ export function parseLsTree(out: Buffer | string): TreeEntry[] {
   return entries;
 }
 
-export interface DiffTreeEntry {
-  status: string;
-  oldOid: string;
-  newOid: string;
-  newMode: string;
-  path: string;
-}
-
-/** `git diff-tree -r -z --no-renames A B`: `:<m1> <m2> <o1> <o2> <S> NUL <path> NUL`. */
-export function parseDiffTree(out: Buffer | string): DiffTreeEntry[] {
-  const parts = (typeof out === 'string' ? out : out.toString('utf8')).split('\0');
-  const entries: DiffTreeEntry[] = [];
-  for (let i = 0; i + 1 < parts.length; i += 2) {
-    const head = parts[i];
-    if (!head.startsWith(':')) continue;
-    const [, newMode, oldOid, newOid, status] = head.slice(1).split(' ');
-    entries.push({ status, oldOid, newOid, newMode, path: parts[i + 1] });
-  }
-  return entries;
-}
-
 /**
  * `git cat-file --batch` output for known oids: `<oid> <type> <size>\n<content>\n` repeated.
  * Returns the contents in order.
@@ -69,19 +48,4 @@ export function parseBatch(out: Buffer): Map<string, Buffer> {
     pos = nl + 1 + n + 1;
   }
   return blobs;
-}
-
-/** Quotes a path for `git fast-import` (C-style, as git itself quotes). */
-export function quoteFastImportPath(path: string): string {
-  let s = '"';
-  for (const ch of path) {
-    const code = ch.codePointAt(0)!;
-    if (ch === '"') s += '\\"';
-    else if (ch === '\\') s += '\\\\';
-    else if (ch === '\n') s += '\\n';
-    else if (ch === '\t') s += '\\t';
-    else if (code < 0x20 || code === 0x7f) s += '\\' + code.toString(8).padStart(3, '0');
-    else s += ch;
-  }
-  return s + '"';
 }

@@ -1,6 +1,7 @@
 import type { Config } from '../config/normalize.js';
 import type { EnvDecision } from '../env/resolve.js';
-import { commitTree, readLooseObject, treeEntries } from '../git/loose.js';
+import { readLooseObject } from '../git/loose.js';
+import { commitTree, treeEntries } from '../git/objects.js';
 import { listCommit, type Project } from '../git/project.js';
 import type { TreeEntry } from '../git/parse.js';
 import { probeKey, probeNames, selectionConfigKey } from '../sync/probe.js';

@@ -70,14 +70,14 @@ export const local = (cache: CodexCache, extra: Partial<RunOptions> = {}): RunOp
 const remote = (cache: CodexCache): RunOptions => local(cache, { extraEnv: authEnv(cache.url, cache.env), timeoutMs: cache.timeoutMs });
 
 /** Fetches one codex branch into the cache; returns its tip, or null when the codex has no such branch. */
-export function fetchBranch(cache: CodexCache, branch: string): Promise<string | null> {
-  return cache.locked(() => fetchUnlocked(cache, branch));
+export function fetchBranch(cache: CodexCache, branch: string, onSpawn?: () => void): Promise<string | null> {
+  return cache.locked(() => fetchUnlocked(cache, branch, onSpawn));
 }
 
-async function fetchUnlocked(cache: CodexCache, branch: string): Promise<string | null> {
+async function fetchUnlocked(cache: CodexCache, branch: string, onSpawn?: () => void): Promise<string | null> {
   try {
     // --no-auto-gc: no maintenance process after every fetch; the engine repacks the cache when it needs it
-    await runGit(['fetch', '--no-tags', '--no-write-fetch-head', '--no-auto-gc', '-q', cache.url, `+refs/heads/${branch}:refs/heads/${branch}`], remote(cache));
+    await runGit(['fetch', '--no-tags', '--no-write-fetch-head', '--no-auto-gc', '-q', cache.url, `+refs/heads/${branch}:refs/heads/${branch}`], { ...remote(cache), onSpawn });
   } catch (error) {
     const e = error as { stderr?: string };
     if (e.stderr && /couldn't find remote ref/i.test(e.stderr)) {
@@ -122,10 +122,10 @@ export type PushOutcome = { pushed: true; recorded: Promise<unknown> } | { pushe
  * Pushes a commit to a codex branch without force. 'moved' means the branch changed since our fetch (or a
  * concurrent push holds its ref lock): re-apply on the new tip and try again.
  */
-export async function pushCommit(cache: CodexCache, commit: string, branch: string): Promise<PushOutcome> {
+export async function pushCommit(cache: CodexCache, commit: string, branch: string, onSpawn?: () => void): Promise<PushOutcome> {
   let result;
   try {
-    result = await runGit(['push', '--no-verify', '--porcelain', '-q', cache.url, `${commit}:refs/heads/${branch}`], { ...remote(cache), okCodes: [1] });
+    result = await runGit(['push', '--no-verify', '--porcelain', '-q', cache.url, `${commit}:refs/heads/${branch}`], { ...remote(cache), okCodes: [1], onSpawn });
   } catch (error) {
     throw classifyRemoteError(error, cache.url);
   }

@@ -3,17 +3,18 @@ import { SyncError } from '../errors.js';
 import type { Config } from '../config/normalize.js';
 import { requireCodexUrl } from '../config/normalize.js';
 import type { EnvDecision } from '../env/resolve.js';
-import { runGit } from '../git/exec.js';
+import { ObjectStore, type ObjectSource } from '../git/store.js';
+import { runGit, trace } from '../git/exec.js';
 import { listCommit, userIdentity, type Project } from '../git/project.js';
 import type { TreeEntry } from '../git/parse.js';
 import type { Logger } from '../ui/logger.js';
 import { msg, redactUrl } from '../ui/messages.js';
 import { fetchBranch, local, openCache, pushCommit, type CodexCache } from './cache.js';
-import { applyPull, codexSelection, planPull, pullRoot, type PullState } from './from-codex.js';
+import { applyPull, codexSelection, planPull, pullRoot, type PullEntry, type PullState } from './from-codex.js';
 import { probeKey, probeNames, selectionConfigKey } from './probe.js';
-import { selectFiles, selectionKey } from './select.js';
+import { selectFiles, selectionKey, type Selection } from './select.js';
 import { pulledFile, recordSynced, syncTarget, writeJson } from './state.js';
-import { codexProjectFiles, commitMessage, planToCodex, readBlobs, writeCommit, type FilePlan } from './to-codex.js';
+import { codexProjectFiles, commitMessage, planToCodex, stageFolder, writeCommit, type FilePlan } from './to-codex.js';
 
 export type Direction = 'to-codex' | 'from-codex' | 'bidirectional';
 
@@ -46,48 +47,79 @@ export interface SyncResult {
 }
 
 const MAX_ATTEMPTS = 30;
-/** Up to this many bytes of selected docs are read before knowing which ones the codex lacks. */
-const EARLY_BLOBS = 8 * 1024 * 1024;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Full jitter: concurrent projects that collided once spread out instead of colliding again. */
 const backoff = (attempt: number) => Math.random() * Math.min(2000, 50 * 2 ** attempt);
 const changes = (p: FilePlan) => p.added.length + p.changed.length + p.removed.length;
 
 /**
- * One sync (SPEC §4): to-codex, then from-codex, on the same codex branch. Every git process here costs
- * ~15 ms on a small machine, so independent ones run side by side and plain ref reads go to the files.
+ * One sync (SPEC §4): to-codex, then from-codex, on the same codex branch. Its time is the fetch, the
+ * push and what lies between them, so the fetch starts first; the codex's trees are read and the commit
+ * is written in this process (git/store.ts): no git process between the fetch and the push.
  */
 export async function runSync(o: SyncOptions): Promise<SyncResult> {
+  trace('sync starts');
   const url = requireCodexUrl(o.config);
   const { codexBranch, env } = o.decision;
   const cache = await openCache(url, o.project.env);
-  const fetchTip = async () => {
-    const tip = await fetchBranch(cache, codexBranch);
+  const fetchTip = async (onSpawn?: () => void) => {
+    const tip = await fetchBranch(cache, codexBranch, onSpawn);
     if (tip === null) throw new SyncError('branch-missing', msg.branchMissing(codexBranch, env, o.config.filepath));
     return tip;
   };
+  // The fetch is the longest chain: every other process starts after it (each start holds this thread).
+  let fetchStarted!: () => void;
+  const started = new Promise<void>((resolve) => (fetchStarted = resolve));
+  const fetching = fetchTip(fetchStarted);
+  await Promise.race([started, fetching.catch(() => {})]);
+  const reader = ObjectStore.open(cache.dir, local(cache));
   const wantsTo = o.direction !== 'from-codex';
+  // While the codex is fetched: the commit's listing, the selection, the committer, and the selected
+  // blobs the cache lacks copied in with the folder's trees (they depend on the commit alone).
   const listing = wantsTo ? Promise.resolve(o.entries ?? listCommit(o.project, o.commit)) : null;
-  const selecting = listing?.then((e) => selectFiles(e, o.config));
-  // While the codex is fetched: the committer and, for a selection of modest size, every selected blob,
-  // so neither waits behind the fetch; only those the codex lacks are used.
-  const writing = wantsTo && !o.dryRun;
-  const early = writing ? selecting!.then((s) => (s.files.reduce((n, f) => n + f.size, 0) <= EARLY_BLOBS ? readBlobs(o.project, s.files) : null)) : null;
-  const identity = writing ? userIdentity(o.project) : null;
-  for (const p of [early, identity]) p?.catch(() => {}); // awaited below, or moot when the fetch fails
-  const [fetched, entries] = await Promise.all([fetchTip(), listing]);
-  let tip = fetched;
-  const result: SyncResult = { project: o.config.projectName, env, codexBranch, codexUrl: redactUrl(url), commit: o.commit, direction: o.direction, dryRun: !!o.dryRun };
+  const selecting = listing?.then((entries) => ({ entries, selection: selectFiles(entries, o.config) })) ?? null;
+  const staging = selecting && !o.dryRun ? selecting.then((s) => stageFolder(cache, reader, o.project, s.selection.files)) : null;
+  const identity = wantsTo && !o.dryRun ? userIdentity(o.project) : null;
+  for (const p of [selecting, staging, identity]) p?.catch(() => {}); // awaited below, or moot when the fetch fails
+  try {
+    const [fetched, selected, staged] = await Promise.all([fetching, selecting, staging]);
+    trace('fetched');
+    return await syncWith(o, { cache, reader, tip: fetched, selected, staged: staged ?? null, identity, fetchTip, url });
+  } finally {
+    reader.close();
+  }
+}
 
-  // What to pull depends only on the fetched tip (never on our own folder), so it is listed while the
-  // commit is built and pushed.
-  const pulling = o.direction !== 'to-codex' ? codexSelection(cache, codexBranch, tip, o.config) : null;
-  pulling?.catch(() => {}); // awaited below; a to-codex failure must not leave it unhandled
+interface Prepared {
+  cache: CodexCache;
+  reader: ObjectSource;
+  tip: string;
+  selected: { entries: TreeEntry[]; selection: Selection } | null;
+  staged: string | null;
+  identity: Promise<{ name: string; email: string }> | null;
+  fetchTip: () => Promise<string>;
+  url: string;
+}
+
+async function syncWith(o: SyncOptions, s: Prepared): Promise<SyncResult> {
+  const { cache, reader, selected } = s;
+  const { codexBranch, env } = o.decision;
+  let tip = s.tip;
+  const result: SyncResult = { project: o.config.projectName, env, codexBranch, codexUrl: redactUrl(s.url), commit: o.commit, direction: o.direction, dryRun: !!o.dryRun };
+
+  // What to pull depends only on the fetched tip (never on our own folder). Its work in this thread
+  // waits until the push has started, so it runs while git pushes instead of before.
+  let pulling: Promise<{ wanted: Map<string, PullEntry>; refused: string[] }> | null = null;
+  const startPull = () => {
+    if (pulling || o.direction === 'to-codex') return;
+    pulling = codexSelection(cache, reader, codexBranch, s.tip, o.config);
+    pulling.catch(() => {}); // awaited below; a to-codex failure must not leave it unhandled
+  };
   let pushed: Promise<unknown> = Promise.resolve();
-  if (entries) {
-    const selection = (await selecting)!;
-    let existing = await codexProjectFiles(cache, tip, o.config.projectName);
-    let plan = planToCodex(selection.files, existing);
+  if (selected) {
+    const { entries, selection } = selected;
+    let folder = await codexProjectFiles(reader, tip, o.config.projectName);
+    let plan = planToCodex(selection.files, folder.files);
     const removed = plan.removed.length;
     if (removed >= 10 && removed / plan.before > o.config.deletion_threshold && !o.allowDeletions) {
       throw new SyncError('deletions', msg.deletionsHeld(removed, plan.before, o.config.deletion_threshold), msg.deletionsHint);
@@ -95,17 +127,13 @@ export async function runSync(o: SyncOptions): Promise<SyncResult> {
     let codexCommit: string | null = null;
     let attempts = 0;
     if (!o.dryRun && changes(plan) > 0) {
-      // The blobs the codex folder lacks travel inline in the fast-import stream: no project history moves.
-      const present = new Set([...existing.values()].map((e) => e.oid));
-      const lacking = selection.files.filter((f) => !present.has(f.oid));
-      const read = await early;
-      const blobs = read ? new Map(lacking.map((f) => [f.oid, read.get(f.oid)!])) : await readBlobs(o.project, lacking);
-      const committer = (await identity)!;
+      const committer = (await s.identity)!;
       for (;;) {
         attempts++;
         const message = commitMessage({ projectName: o.config.projectName, count: changes(plan), branch: o.sourceBranch, commit: o.commit, env });
-        const candidate = await writeCommit(cache, { tip, projectName: o.config.projectName, files: selection.files, blobs, message, identity: committer });
-        const outcome = await pushCommit(cache, candidate, codexBranch);
+        const candidate = writeCommit(cache, { tip, projectName: o.config.projectName, folder, tree: s.staged, message, identity: committer });
+        trace('commit written');
+        const outcome = await pushCommit(cache, candidate, codexBranch, startPull);
         if (outcome.pushed) {
           codexCommit = candidate;
           pushed = outcome.recorded;
@@ -113,10 +141,11 @@ export async function runSync(o: SyncOptions): Promise<SyncResult> {
         }
         if (attempts >= MAX_ATTEMPTS) throw new SyncError('rejected', msg.pushRejected(codexBranch, attempts), 'run `codex-hooks sync --retry` in a moment');
         await sleep(backoff(attempts));
-        tip = await fetchTip();
-        existing = await codexProjectFiles(cache, tip, o.config.projectName);
-        // Blobs referred to by id were in the old tip, so the cache keeps them whatever the new tip holds.
-        plan = planToCodex(selection.files, existing);
+        tip = await s.fetchTip();
+        // Every object the new commit refers to is in the cache already: the staged ones, and the
+        // codex's own, which the fetch brought.
+        folder = await codexProjectFiles(reader, tip, o.config.projectName);
+        plan = planToCodex(selection.files, folder.files);
         if (changes(plan) === 0) break; // another run synced the same files meanwhile
       }
       await maintain(cache);
@@ -126,7 +155,7 @@ export async function runSync(o: SyncOptions): Promise<SyncResult> {
       // What lets the next hook with nothing new skip the codex (see hooks/up-to-date.ts).
       const names = probeNames(o.config.sync_patterns);
       recordSynced(o.project, env, {
-        target: syncTarget(url, codexBranch, o.config.projectName),
+        target: syncTarget(s.url, codexBranch, o.config.projectName),
         selectionKey: selectionKey(selection.files),
         configKey: selectionConfigKey(o.config),
         probe: names && probeKey(names, entries.filter((e) => !e.path.includes('/')).map((e) => ({ mode: e.mode, name: e.path, oid: e.oid }))),
@@ -136,8 +165,9 @@ export async function runSync(o: SyncOptions): Promise<SyncResult> {
       });
     }
   }
+  startPull();
   if (pulling) {
-    const { wanted, refused } = await pulling;
+    const { wanted, refused } = await (pulling as Promise<{ wanted: Map<string, PullEntry>; refused: string[] }>);
     const root = pullRoot(o.project.root, o.config.pull_dir);
     let state: PullState;
     try {
@@ -149,16 +179,23 @@ export async function runSync(o: SyncOptions): Promise<SyncResult> {
     for (const p of refused) o.logger.warn(`Refused codex path that would leave ${o.config.pull_dir}: ${JSON.stringify(p)}`);
     if (!o.dryRun) {
       fs.mkdirSync(root, { recursive: true });
-      writeJson(pulledFile(o.project), await applyPull(cache, root, plan));
+      writeJson(pulledFile(o.project), await applyPull(reader, root, plan));
     }
     result.fromCodex = { added: plan.added, changed: plan.changed, removed: plan.removed, refused };
   }
+  trace('pull applied');
   await pushed;
+  trace('sync done');
   return result;
 }
 
-/** Each sync adds a small pack; repack now and then so object look-ups stay fast. */
+/**
+ * Each sync leaves loose objects (its commit, and small fetches unpack loose) and now and then a pack;
+ * roll them up now and then so object look-ups stay fast. Loose objects are counted as `git gc --auto`
+ * does, from one of the 256 folders.
+ */
 async function maintain(cache: CodexCache): Promise<void> {
   const packs = fs.readdirSync(`${cache.dir}/objects/pack`).filter((f) => f.endsWith('.pack')).length;
-  if (packs > 50) await cache.locked(() => runGit(['repack', '-d', '-q', '--geometric=2'], local(cache, { okCodes: [128] })));
+  const loose = fs.existsSync(`${cache.dir}/objects/17`) ? fs.readdirSync(`${cache.dir}/objects/17`).length : 0;
+  if (packs > 50 || loose > 27) await cache.locked(() => runGit(['repack', '-d', '-q', '--geometric=2'], local(cache, { okCodes: [128] })));
 }

@@ -2,9 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import picomatch from 'picomatch';
 import { SyncError } from '../errors.js';
-import { runGit } from '../git/exec.js';
-import { parseBatch, parseLsTree } from '../git/parse.js';
-import { local, type CodexCache } from './cache.js';
+import type { ObjectSource } from '../git/store.js';
+import { isTreeMode } from '../git/objects.js';
+import type { TreeEntry } from '../git/parse.js';
+import type { CodexCache } from './cache.js';
+import { listFiles, pathChain, rootTree } from './codex-tree.js';
 import { routedDocs, routesTo } from './routes.js';
 import { projectDir } from './to-codex.js';
 
@@ -30,41 +32,55 @@ export function safeRelativePath(p: string): boolean {
 
 /**
  * What the project should pull from a codex commit: from_codex_patterns plus docs routed to it by front
- * matter, never its own projects/<name>/. Listing walks only the trees under each pattern's fixed prefix.
+ * matter, never its own projects/<name>/. Only the trees under each pattern's fixed prefix are read.
  */
 export async function codexSelection(
   cache: CodexCache,
+  reader: ObjectSource,
   branch: string,
   tip: string,
   config: { from_codex_patterns: string[]; projectName: string },
 ): Promise<{ wanted: Map<string, PullEntry>; refused: string[] }> {
   const wanted = new Map<string, PullEntry>();
-  const refused: string[] = [];
+  const refused = new Set<string>();
   const own = projectDir(config.projectName) + '/';
   const add = (p: string, e: PullEntry) => {
     if (p.startsWith(own)) return;
-    if (!safeRelativePath(p)) refused.push(p);
+    if (!safeRelativePath(p)) refused.add(p);
     else wanted.set(p, e);
   };
-  const bases = config.from_codex_patterns.map((p) => picomatch.scan(p).base);
-  const pathspec = bases.some((b) => b === '') ? [] : [...new Set(bases)].map((b) => `${b}/`);
   const [listed, routed] = await Promise.all([
-    config.from_codex_patterns.length ? runGit(['ls-tree', '-r', '-z', tip, '--', ...pathspec], local(cache)) : null,
-    routedDocs(cache, branch, tip),
+    config.from_codex_patterns.length ? listBases(reader, tip, config.from_codex_patterns) : [],
+    routedDocs(cache, reader, branch, tip),
   ]);
-  if (listed) {
-    const match = picomatch(config.from_codex_patterns, { dot: true });
-    for (const e of parseLsTree(listed.stdout)) {
-      if (e.type !== 'blob') continue;
-      // Unsafe names are refused before matching: `shared/**` must not quietly pass over `shared/../x`.
-      if (!safeRelativePath(e.path)) refused.push(e.path);
-      else if (match(e.path)) add(e.path, { oid: e.oid, mode: e.mode });
-    }
+  const match = picomatch(config.from_codex_patterns, { dot: true });
+  for (const e of listed) {
+    if (e.type !== 'blob') continue;
+    // Unsafe names are refused before matching: `shared/**` must not quietly pass over `shared/../x`.
+    if (!safeRelativePath(e.path)) refused.add(e.path);
+    else if (match(e.path)) add(e.path, { oid: e.oid, mode: e.mode });
   }
   for (const [p, route] of Object.entries(routed)) {
     if (routesTo(route, config.projectName)) add(p, { oid: route.oid, mode: route.mode });
   }
-  return { wanted, refused };
+  return { wanted, refused: [...refused] };
+}
+
+/** The files under the fixed prefix of each pattern (`shared/**` → shared/): the only trees read. */
+async function listBases(reader: ObjectSource, tip: string, patterns: string[]): Promise<TreeEntry[]> {
+  const root = await rootTree(reader, tip);
+  const bases = [...new Set(patterns.map((p) => picomatch.scan(p).base))];
+  if (bases.includes('')) return listFiles(reader, root);
+  const outer = bases.filter((b) => !bases.some((o) => o !== b && b.startsWith(o + '/')));
+  const lists = await Promise.all(
+    outer.map(async (base) => {
+      const { target } = await pathChain(reader, root, base.split('/'));
+      if (!target) return [];
+      if (isTreeMode(target.mode)) return listFiles(reader, target.oid, base + '/');
+      return [{ mode: target.mode, type: target.mode === '160000' ? 'commit' : 'blob', oid: target.oid, size: -1, path: base } satisfies TreeEntry];
+    }),
+  );
+  return lists.flat();
 }
 
 /** Every file and link under pull_dir, as relative posix paths; links are never followed. */
@@ -111,15 +127,14 @@ export function planPull(root: string, wanted: Map<string, PullEntry>, state: Pu
 }
 
 /** Makes pull_dir mirror the plan. Writes only inside `root`, replacing (never following) links. */
-export async function applyPull(cache: CodexCache, root: string, plan: PullPlan): Promise<PullState> {
+export async function applyPull(reader: ObjectSource, root: string, plan: PullPlan): Promise<PullState> {
   for (const p of plan.removed) fs.rmSync(path.join(root, p), { force: true });
   removeEmptyDirs(root);
   const todo = [...plan.added, ...plan.changed];
   for (let i = 0; i < todo.length; i += 500) {
     const chunk = todo.slice(i, i + 500);
     const oids = [...new Set(chunk.map((p) => plan.wanted.get(p)!.oid))];
-    const { stdout } = await runGit(['cat-file', '--batch'], local(cache, { input: oids.join('\n') + '\n' }));
-    const blobs = parseBatch(stdout);
+    const blobs = new Map((await reader.readMany(oids)).flatMap((o) => (o?.type === 'blob' ? [[o.oid, o.body] as const] : [])));
     for (const p of chunk) {
       const entry = plan.wanted.get(p)!;
       writeInside(root, p, blobs.get(entry.oid) ?? Buffer.alloc(0), entry.mode);

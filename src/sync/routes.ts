@@ -1,8 +1,10 @@
 import fs from 'node:fs';
 import picomatch from 'picomatch';
+import type { ObjectSource } from '../git/store.js';
 import { runGit } from '../git/exec.js';
-import { parseBatch, parseDiffTree, parseLsTree } from '../git/parse.js';
+import { parseLsTree } from '../git/parse.js';
 import { local, type CodexCache } from './cache.js';
+import { diffTrees, rootTree } from './codex-tree.js';
 
 /** A codex doc whose front matter routes it to projects (SPEC §4 from-codex). */
 export interface Route {
@@ -46,10 +48,11 @@ export async function parseRouting(content: Buffer): Promise<{ include: string[]
 
 /**
  * The codex's routed docs at `tip`, kept up to date incrementally in the cache: after the first scan
- * only the docs that changed between the indexed tree and the new one are read (`diff-tree`), so each
- * blob's front matter is parsed once, and a warm sync costs what changed, not the codex's size.
+ * only the docs that changed between the indexed tree and the new one are read (a tree diff that skips
+ * unchanged folders), so each blob's front matter is parsed once, and a warm sync costs what changed,
+ * not the codex's size.
  */
-export async function routedDocs(cache: CodexCache, branch: string, tip: string): Promise<Record<string, Route>> {
+export async function routedDocs(cache: CodexCache, reader: ObjectSource, branch: string, tip: string): Promise<Record<string, Route>> {
   const file = `${cache.dir}/codex-hooks-routes-${Buffer.from(branch).toString('hex')}.json`;
   let index: RouteIndex | undefined;
   try {
@@ -60,27 +63,35 @@ export async function routedDocs(cache: CodexCache, branch: string, tip: string)
   }
   if (index?.commit === tip) return index.docs;
 
-  const docs: Record<string, Route> = index ? { ...index.docs } : {};
-  let candidates: Array<{ path: string; oid: string; mode: string }>;
+  let docs: Record<string, Route> = {};
+  let candidates: Array<{ path: string; oid: string; mode: string }> | null = null;
   if (index) {
-    const { stdout } = await runGit(['diff-tree', '-r', '-z', '--no-renames', index.commit, tip], local(cache));
-    candidates = [];
-    for (const d of parseDiffTree(stdout)) {
-      if (!MARKDOWN.test(d.path)) continue;
-      delete docs[d.path];
-      if (d.status !== 'D' && d.newMode !== '160000') candidates.push({ path: d.path, oid: d.newOid, mode: d.newMode });
+    try {
+      const changes = await diffTrees(reader, await rootTree(reader, index.commit), await rootTree(reader, tip));
+      docs = { ...index.docs };
+      candidates = [];
+      for (const c of changes) {
+        if (c.status === 'D' && c.folder) {
+          for (const p of Object.keys(docs)) if (p.startsWith(c.path + '/')) delete docs[p];
+          continue;
+        }
+        if (!MARKDOWN.test(c.path)) continue;
+        delete docs[c.path];
+        if (c.entry?.type === 'blob') candidates.push({ path: c.path, oid: c.entry.oid, mode: c.entry.mode });
+      }
+    } catch {
+      candidates = null; // the indexed commit is gone from the cache: scan afresh
     }
-  } else {
+  }
+  if (!candidates) {
+    docs = {};
     candidates = await grepCandidates(cache, tip);
   }
   const parsed = new Map<string, { include: string[]; exclude: string[] } | null>();
   for (let i = 0; i < candidates.length; i += CHUNK) {
     const chunk = candidates.slice(i, i + CHUNK).filter((c) => c.mode !== '120000');
     const oids = [...new Set(chunk.map((c) => c.oid))].filter((o) => !parsed.has(o));
-    if (oids.length) {
-      const { stdout } = await runGit(['cat-file', '--batch'], local(cache, { input: oids.join('\n') + '\n' }));
-      for (const [oid, content] of parseBatch(stdout)) parsed.set(oid, await parseRouting(content));
-    }
+    for (const o of await reader.readMany(oids)) if (o?.type === 'blob') parsed.set(o.oid, await parseRouting(o.body));
     for (const c of chunk) {
       const r = parsed.get(c.oid);
       if (r) docs[c.path] = { oid: c.oid, mode: c.mode, ...r };

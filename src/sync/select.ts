@@ -21,7 +21,7 @@ export interface Selection {
  */
 export const matchable = (p: string) => p.replace(/[\n\r\u2028\u2029]/g, '\uFFFD');
 
-/** File modes as git fast-import accepts them; group-writable blobs are ordinary files to git. */
+/** File modes as git writes them in trees; group-writable blobs are ordinary files to git. */
 export function normalMode(mode: string): string {
   if (mode === '120000' || mode === '100755') return mode;
   return '100644';

@@ -1,9 +1,13 @@
-import { runGit, gitText } from '../git/exec.js';
-import fs from 'node:fs';
 import path from 'node:path';
-import { parseBatch, parseLsTree, quoteFastImportPath, type TreeEntry } from '../git/parse.js';
+import type { ObjectSource, ObjectStore } from '../git/store.js';
+import { SyncError } from '../errors.js';
+import { runGit } from '../git/exec.js';
+import { readLooseObject, writeLooseObject } from '../git/loose.js';
+import { encodeCommit, isTreeMode, type RawEntry } from '../git/objects.js';
+import { parseBatch, type TreeEntry } from '../git/parse.js';
 import type { Project } from '../git/project.js';
-import { local, type CodexCache } from './cache.js';
+import type { CodexCache } from './cache.js';
+import { buildTree, listFiles, pathChain, replaceAt, rootTree, type Write } from './codex-tree.js';
 
 export interface FilePlan {
   added: string[];
@@ -15,16 +19,21 @@ export interface FilePlan {
 
 export const projectDir = (projectName: string) => `projects/${projectName}`;
 
-/**
- * What `projects/<name>/` holds on a codex commit. `ls-tree` with a path walks only the trees on that
- * path, so this costs the size of the project's folder, not of the codex.
- */
-export async function codexProjectFiles(cache: CodexCache, tip: string, projectName: string): Promise<Map<string, TreeEntry>> {
-  const prefix = projectDir(projectName) + '/';
-  const { stdout } = await runGit(['ls-tree', '-r', '-z', tip, '--', prefix], local(cache));
+/** The project's folder in a codex commit: its files, and the trees on the way for writing a new one. */
+export interface CodexFolder {
+  files: Map<string, TreeEntry>;
+  levels: RawEntry[][];
+  /** The folder's tree, or null when the codex has no such folder yet. */
+  tree: string | null;
+}
+
+/** What `projects/<name>/` holds on a codex commit: only the trees on that path are read. */
+export async function codexProjectFiles(reader: ObjectSource, tip: string, projectName: string): Promise<CodexFolder> {
+  const { levels, target } = await pathChain(reader, await rootTree(reader, tip), ['projects', projectName]);
+  const tree = target && isTreeMode(target.mode) ? target.oid : null;
   const files = new Map<string, TreeEntry>();
-  for (const e of parseLsTree(stdout)) if (e.path.startsWith(prefix)) files.set(e.path.slice(prefix.length), e);
-  return files;
+  if (tree) for (const e of await listFiles(reader, tree)) files.set(e.path, e);
+  return { files, levels, tree };
 }
 
 /** Compares the selection with the codex folder. Pure. */
@@ -41,61 +50,70 @@ export function planToCodex(selection: TreeEntry[], existing: Map<string, TreeEn
   return plan;
 }
 
-/** The contents of these blobs from the project (one `cat-file --batch`); they go to the codex inline. */
+/**
+ * The contents of these blobs from the project. Docs committed a moment ago are loose objects, read
+ * here without a process; the rest (packed, or in an alternate) come from one `cat-file --batch`.
+ */
 export async function readBlobs(project: Project, files: TreeEntry[]): Promise<Map<string, Buffer>> {
-  const oids = [...new Set(files.map((f) => f.oid))];
-  if (oids.length === 0) return new Map();
-  const { stdout } = await runGit(['cat-file', '--batch'], { cwd: project.root, env: project.env, input: oids.join('\n') + '\n' });
-  return parseBatch(stdout);
+  const blobs = new Map<string, Buffer>();
+  const rest: string[] = [];
+  for (const oid of new Set(files.map((f) => f.oid))) {
+    const o = readLooseObject(project.commonDir, oid);
+    if (o?.type === 'blob') blobs.set(oid, o.body);
+    else rest.push(oid);
+  }
+  if (rest.length === 0) return blobs;
+  const { stdout } = await runGit(['cat-file', '--batch'], { cwd: project.root, env: project.env, input: rest.join('\n') + '\n' });
+  for (const [oid, body] of parseBatch(stdout)) blobs.set(oid, body);
+  return blobs;
+}
+
+const writer = (cache: CodexCache): Write => {
+  const objects = path.join(cache.dir, 'objects');
+  return (type, body) => writeLooseObject(objects, type, body);
+};
+
+/**
+ * Copies into the cache the selected blobs it lacks (only those: no project history moves) and writes
+ * the folder's trees. Both depend on the commit alone, so this runs while the codex is fetched. Returns
+ * the folder's tree, or null for an empty selection.
+ */
+export async function stageFolder(cache: CodexCache, store: ObjectStore, project: Project, files: TreeEntry[]): Promise<string | null> {
+  const write = writer(cache);
+  const lacking = [...new Map(files.filter((f) => !store.has(f.oid)).map((f) => [f.oid, f])).values()];
+  for (let i = 0; i < lacking.length; i += 256) {
+    const chunk = lacking.slice(i, i + 256);
+    const blobs = await readBlobs(project, chunk);
+    for (const f of chunk) {
+      const body = blobs.get(f.oid);
+      if (!body) throw new SyncError('git', `The project's object ${f.oid} (${f.path}) cannot be read`, 'run `git fsck` in the project');
+      write('blob', body);
+    }
+  }
+  return buildTree(files, write);
 }
 
 export interface CommitSpec {
   tip: string;
   projectName: string;
-  files: TreeEntry[];
-  /** Contents of the blobs the codex lacks; every other file is referred to by its object id. */
-  blobs: Map<string, Buffer>;
+  /** The codex's folder on `tip` (codexProjectFiles). */
+  folder: CodexFolder;
+  /** The new folder's tree (stageFolder). */
+  tree: string | null;
   message: string;
   identity: { name: string; email: string };
 }
 
 /**
- * Writes one codex commit on top of `tip` whose `projects/<name>/` is exactly `files`, everything else
- * untouched. git fast-import loads only the trees on the paths it changes, so neither the codex's size
- * nor an index of it enters the cost.
+ * Writes one codex commit on top of `tip` whose `projects/<name>/` is the staged tree, everything else
+ * untouched: new trees only on that path, then the commit, as loose objects in the cache. No index of
+ * the codex, no checkout, no process: the cost follows the depth of the path.
  */
-export async function writeCommit(cache: CodexCache, spec: CommitSpec): Promise<string> {
-  const ref = `refs/codex-hooks/work/${process.pid}-${Date.now()}`;
-  const when = `${Math.floor(Date.now() / 1000)} +0000`;
-  const who = `${spec.identity.name.replace(/[<>\n]/g, '')} <${spec.identity.email.replace(/[<>\n]/g, '')}>`;
-  const dir = projectDir(spec.projectName);
-  const message = Buffer.from(spec.message);
-  const lines = [
-    `commit ${ref}`,
-    `author ${who} ${when}`,
-    `committer ${who} ${when}`,
-    `data ${message.length}`,
-  ];
-  const parts: Buffer[] = [Buffer.from(lines.join('\n') + '\n'), message, Buffer.from(`\nfrom ${spec.tip}\nD ${quoteFastImportPath(dir)}\n`)];
-  for (const f of spec.files) {
-    const target = quoteFastImportPath(`${dir}/${f.path}`);
-    const content = spec.blobs.get(f.oid);
-    if (content) parts.push(Buffer.from(`M ${f.mode} inline ${target}\ndata ${content.length}\n`), content, Buffer.from('\n'));
-    else parts.push(Buffer.from(`M ${f.mode} ${f.oid} ${target}\n`));
-  }
-  parts.push(Buffer.from('\ndone\n'));
-  await runGit(['fast-import', '--quiet', '--done'], local(cache, { input: Buffer.concat(parts) }));
-  // The scratch ref is ours alone: read and drop its file directly, sparing two git processes.
-  const file = path.join(cache.dir, ref);
-  try {
-    const commit = fs.readFileSync(file, 'utf8').trim();
-    fs.unlinkSync(file);
-    return commit;
-  } catch {
-    const commit = await gitText(['rev-parse', ref], local(cache));
-    await runGit(['update-ref', '-d', ref], local(cache, { okCodes: [1, 128] }));
-    return commit;
-  }
+export function writeCommit(cache: CodexCache, spec: CommitSpec): string {
+  const write = writer(cache);
+  const tree = replaceAt(spec.folder.levels, ['projects', spec.projectName], spec.tree, write);
+  const me = { ...spec.identity, when: Math.floor(Date.now() / 1000) };
+  return write('commit', encodeCommit({ tree, parents: [spec.tip], author: me, committer: me, message: spec.message }));
 }
 
 export function commitMessage(o: { projectName: string; count: number; branch: string; commit: string; env: string }): string {

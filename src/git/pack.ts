@@ -1,0 +1,175 @@
+import fs from 'node:fs';
+import zlib from 'node:zlib';
+
+/**
+ * Objects read straight from a pack (`objects/pack/*.pack` with its version-2 `.idx`), so a sync reads
+ * the codex's trees without a git process. Formats: gitformat-pack(5). Anything unexpected (another idx
+ * version, a damaged entry) returns null, and the caller asks git instead.
+ */
+const TYPES = ['', 'commit', 'tree', 'blob', 'tag'] as const;
+const OFS_DELTA = 6;
+const REF_DELTA = 7;
+
+export interface PackObject {
+  type: string;
+  body: Buffer;
+}
+
+export class Pack {
+  private idx: Buffer;
+  private fd: number;
+  private count: number;
+  /** Objects read lately (small ones only): the deltas of a chain share their bases. */
+  private bases = new Map<number, PackObject>();
+  private cachedBytes = 0;
+
+  private constructor(idx: Buffer, fd: number) {
+    this.idx = idx;
+    this.fd = fd;
+    this.count = idx.readUInt32BE(8 + 255 * 4);
+  }
+
+  /** Opens `<name>.idx` and `<name>.pack`; null when the index is not version 2 or the files are gone. */
+  static open(base: string): Pack | null {
+    try {
+      const idx = fs.readFileSync(`${base}.idx`);
+      if (idx.readUInt32BE(0) !== 0xff744f63 || idx.readUInt32BE(4) !== 2) return null;
+      return new Pack(idx, fs.openSync(`${base}.pack`, 'r'));
+    } catch {
+      return null;
+    }
+  }
+
+  close(): void {
+    fs.closeSync(this.fd);
+  }
+
+  /** The offset of an object in the pack, by binary search within its first byte's fan-out slot. */
+  offsetOf(oid: string): number | null {
+    const want = Buffer.from(oid, 'hex');
+    const first = want[0];
+    let lo = first === 0 ? 0 : this.idx.readUInt32BE(8 + (first - 1) * 4);
+    let hi = this.idx.readUInt32BE(8 + first * 4);
+    const shas = 8 + 256 * 4;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const cmp = this.idx.compare(want, 0, 20, shas + mid * 20, shas + mid * 20 + 20);
+      if (cmp === 0) {
+        const offsets = shas + this.count * 24;
+        const small = this.idx.readUInt32BE(offsets + mid * 4);
+        if (!(small & 0x80000000)) return small;
+        const large = offsets + this.count * 4 + (small & 0x7fffffff) * 8;
+        return Number(this.idx.readBigUInt64BE(large));
+      }
+      if (cmp > 0) hi = mid;
+      else lo = mid + 1;
+    }
+    return null;
+  }
+
+  /** The object at `offset`, deltas applied; `lookup` finds a REF_DELTA's base anywhere in the store. */
+  read(offset: number, lookup: (oid: string) => PackObject | null): PackObject | null {
+    const cached = this.bases.get(offset);
+    if (cached) return cached;
+    const head = Buffer.alloc(32);
+    const got = fs.readSync(this.fd, head, 0, 32, offset);
+    let pos = 0;
+    let c = head[pos++];
+    const type = (c >> 4) & 7;
+    let size = c & 15;
+    for (let shift = 4; c & 0x80; shift += 7) {
+      c = head[pos++];
+      size += (c & 0x7f) * 2 ** shift;
+    }
+    let base: PackObject | null = null;
+    if (type === OFS_DELTA) {
+      c = head[pos++];
+      let back = c & 0x7f;
+      while (c & 0x80) {
+        c = head[pos++];
+        back = (back + 1) * 128 + (c & 0x7f);
+      }
+      base = this.read(offset - back, lookup);
+    } else if (type === REF_DELTA) {
+      base = lookup(head.toString('hex', pos, pos + 20));
+      pos += 20;
+    } else if (!TYPES[type]) {
+      return null;
+    }
+    if (pos > got) return null;
+    const data = this.inflate(offset + pos, size);
+    if (!data) return null;
+    let object: PackObject;
+    if (type === OFS_DELTA || type === REF_DELTA) {
+      if (!base) return null;
+      const body = applyDelta(base.body, data);
+      if (!body) return null;
+      object = { type: base.type, body };
+    } else {
+      object = { type: TYPES[type], body: data };
+    }
+    if (object.body.length <= 256 * 1024) {
+      if (this.cachedBytes > 16 * 1024 * 1024) {
+        this.bases.clear();
+        this.cachedBytes = 0;
+      }
+      this.bases.set(offset, object);
+      this.cachedBytes += object.body.length;
+    }
+    return object;
+  }
+
+  /** `size` bytes inflated from `at`: the compressed length is not stored, so read more until it fits. */
+  private inflate(at: number, size: number): Buffer | null {
+    for (let window = size + 256; ; window *= 4) {
+      const buf = Buffer.alloc(window);
+      const got = fs.readSync(this.fd, buf, 0, window, at);
+      try {
+        const out = zlib.inflateSync(buf.subarray(0, got), { chunkSize: Math.max(64, size + 1) });
+        return out.length === size ? out : null;
+      } catch {
+        if (got < window) return null; // the whole rest of the file did not inflate: damaged
+      }
+    }
+  }
+}
+
+/** A delta (gitformat-pack(5), "Deltified representation") applied to its base. */
+export function applyDelta(base: Buffer, delta: Buffer): Buffer | null {
+  let pos = 0;
+  const varint = () => {
+    let value = 0;
+    let c;
+    let shift = 0;
+    do {
+      c = delta[pos++];
+      value += (c & 0x7f) * 2 ** shift;
+      shift += 7;
+    } while (c & 0x80);
+    return value;
+  };
+  if (varint() !== base.length) return null;
+  const out = Buffer.allocUnsafe(varint());
+  let o = 0;
+  while (pos < delta.length) {
+    const op = delta[pos++];
+    if (op & 0x80) {
+      let from = 0;
+      let n = 0;
+      for (let i = 0; i < 4; i++) if (op & (1 << i)) from += delta[pos++] * 2 ** (8 * i);
+      for (let i = 0; i < 3; i++) if (op & (0x10 << i)) n += delta[pos++] * 2 ** (8 * i);
+      if (n === 0) n = 0x10000;
+      if (from + n > base.length || o + n > out.length) return null;
+      base.copy(out, o, from, from + n);
+      o += n;
+    } else if (op) {
+      if (o + op > out.length) return null;
+      delta.copy(out, o, pos, pos + op);
+      o += op;
+      pos += op;
+    } else {
+      return null;
+    }
+  }
+  return o === out.length ? out : null;
+}

@@ -1,0 +1,118 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { ObjectReader, type GitObject } from './batch.js';
+import type { RunOptions } from './exec.js';
+import { readLooseObject } from './loose.js';
+import { Pack } from './pack.js';
+
+/** Where a sync reads git objects from: this process, or a git process that answers for it. */
+export interface ObjectSource {
+  read(oid: string): Promise<GitObject | null>;
+  readMany(oids: string[]): Promise<Array<GitObject | null>>;
+  close(): void;
+}
+
+const OID = /^[0-9a-f]{40}$/;
+
+/**
+ * A repository's objects read in this process: loose files and version-2 packs, the two forms git
+ * itself writes here. Whatever is not found that way (an alternate, a SHA-256 repository, a pack of
+ * another version, replace refs in force) is asked of one `git cat-file --batch`, started only when
+ * first needed, so the answer is always git's.
+ */
+export class ObjectStore implements ObjectSource {
+  private packs = new Map<string, Pack | null>();
+  private packDirStamp = -1;
+  private fallback: Promise<ObjectReader> | null = null;
+
+  private constructor(private objects: string, private git: RunOptions, private inProcess: boolean) {}
+
+  /** The store of the repository whose git folder (the common one, for a worktree) is `gitDir`. */
+  static open(gitDir: string, git: RunOptions): ObjectStore {
+    // Replace refs change what an id reads as; git honours them, so then git alone reads.
+    const replaced = fs.existsSync(path.join(gitDir, 'refs', 'replace')) || packedRefsMention(gitDir, 'refs/replace/');
+    return new ObjectStore(path.join(gitDir, 'objects'), git, !replaced);
+  }
+
+  /** The object from this process, or null when only git can say. */
+  readHere(oid: string): GitObject | null {
+    if (!this.inProcess || !OID.test(oid)) return null;
+    const loose = readLooseObject(path.dirname(this.objects), oid);
+    if (loose) return { oid, ...loose };
+    const found = this.fromPacks(oid);
+    if (found || !this.rescanPacks()) return found;
+    return this.fromPacks(oid);
+  }
+
+  /** Whether the object is here as a loose file or in a pack (false also when only git could tell). */
+  has(oid: string): boolean {
+    if (!this.inProcess || !OID.test(oid)) return false;
+    if (fs.existsSync(path.join(this.objects, oid.slice(0, 2), oid.slice(2)))) return true;
+    const inPacks = () => [...this.packs.values()].some((p) => p?.offsetOf(oid) != null);
+    if (this.packDirStamp < 0) this.rescanPacks();
+    return inPacks() || (this.rescanPacks() && inPacks());
+  }
+
+  async read(oid: string): Promise<GitObject | null> {
+    return (await this.readMany([oid]))[0];
+  }
+
+  async readMany(oids: string[]): Promise<Array<GitObject | null>> {
+    const found = oids.map((oid) => this.readHere(oid));
+    const missing = oids.filter((_, i) => !found[i]);
+    if (missing.length === 0) return found;
+    this.fallback ??= ObjectReader.start(this.git);
+    const answers = await (await this.fallback).readMany(missing);
+    let next = 0;
+    return found.map((o) => o ?? answers[next++]);
+  }
+
+  close(): void {
+    for (const pack of this.packs.values()) pack?.close();
+    this.packs.clear();
+    this.fallback?.then((r) => r.close(), () => {});
+  }
+
+  private fromPacks(oid: string): GitObject | null {
+    if (this.packDirStamp < 0) this.rescanPacks();
+    for (const pack of this.packs.values()) {
+      const offset = pack?.offsetOf(oid);
+      if (offset == null) continue;
+      const o = pack!.read(offset, (base) => this.readHere(base));
+      if (o) return { oid, ...o };
+    }
+    return null;
+  }
+
+  /** Opens packs that appeared since the last look (a fetch writes one); true when there were any. */
+  private rescanPacks(): boolean {
+    const dir = path.join(this.objects, 'pack');
+    let stamp: number;
+    let names: string[];
+    try {
+      stamp = fs.statSync(dir).mtimeMs;
+      if (stamp === this.packDirStamp) return false;
+      names = fs.readdirSync(dir);
+    } catch {
+      return false;
+    }
+    this.packDirStamp = stamp;
+    let added = false;
+    for (const name of names) {
+      if (!name.endsWith('.idx')) continue;
+      const base = path.join(dir, name.slice(0, -4));
+      if (this.packs.has(base)) continue;
+      this.packs.set(base, Pack.open(base));
+      added = true;
+    }
+    return added;
+  }
+}
+
+function packedRefsMention(gitDir: string, prefix: string): boolean {
+  try {
+    return fs.readFileSync(path.join(gitDir, 'packed-refs'), 'latin1').includes(` ${prefix}`);
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,143 @@
+import type { ObjectSource } from '../git/store.js';
+import { commitTree, encodeTree, isTreeMode, parseTree, type RawEntry } from '../git/objects.js';
+import type { TreeEntry } from '../git/parse.js';
+
+/**
+ * Reading and rewriting codex trees (objects from git/store.ts). Only the trees on the paths asked for
+ * are read, each level of a walk in one request, so the cost follows the folders touched, never the size
+ * of the codex.
+ */
+export type Write = (type: 'tree' | 'commit' | 'blob', body: Buffer) => string;
+
+async function must(reader: ObjectSource, oid: string, type: string) {
+  const o = await reader.read(oid);
+  if (!o || o.type !== type) throw new Error(`the codex cache lacks ${type} ${oid}: run \`codex-hooks sync\` again to fetch it`);
+  return o.body;
+}
+
+export async function rootTree(reader: ObjectSource, commit: string): Promise<string> {
+  const tree = commitTree(await must(reader, commit, 'commit'));
+  if (!tree) throw new Error(`commit ${commit} has no tree`);
+  return tree;
+}
+
+/** The trees from the root down `segments`: `levels[i]` holds the entries inside `segments[0..i)`. */
+export async function pathChain(reader: ObjectSource, root: string, segments: string[]): Promise<{ levels: RawEntry[][]; target: RawEntry | null }> {
+  const levels: RawEntry[][] = [parseTree(await must(reader, root, 'tree'))];
+  for (let i = 0; i < segments.length; i++) {
+    const entry = levels[i].find((e) => e.name.toString('utf8') === segments[i]) ?? null;
+    if (i === segments.length - 1 || !entry || !isTreeMode(entry.mode)) return { levels, target: i === segments.length - 1 ? entry : null };
+    levels.push(parseTree(await must(reader, entry.oid, 'tree')));
+  }
+  return { levels, target: null };
+}
+
+const entryOf = (e: RawEntry, path: string): TreeEntry => ({
+  mode: isTreeMode(e.mode) ? '040000' : e.mode,
+  type: isTreeMode(e.mode) ? 'tree' : e.mode === '160000' ? 'commit' : 'blob',
+  oid: e.oid,
+  size: -1,
+  path,
+});
+
+/** Every file under a tree (blobs, links and submodules), paths relative to it after `prefix`. */
+export async function listFiles(reader: ObjectSource, tree: string, prefix = ''): Promise<TreeEntry[]> {
+  const files: TreeEntry[] = [];
+  let level = [{ oid: tree, path: prefix }];
+  while (level.length) {
+    const objects = await reader.readMany(level.map((t) => t.oid));
+    const next: typeof level = [];
+    objects.forEach((o, i) => {
+      if (!o || o.type !== 'tree') throw new Error(`the codex cache lacks tree ${level[i].oid}: run \`codex-hooks sync\` again to fetch it`);
+      for (const e of parseTree(o.body)) {
+        const p = level[i].path + e.name.toString('utf8');
+        if (isTreeMode(e.mode)) next.push({ oid: e.oid, path: p + '/' });
+        else files.push(entryOf(e, p));
+      }
+    });
+    level = next;
+  }
+  return files;
+}
+
+export interface TreeChange {
+  path: string;
+  /** 'D' for a whole folder means everything under `path/` went. */
+  status: 'A' | 'M' | 'D';
+  entry: TreeEntry | null;
+  folder: boolean;
+}
+
+/** What changed between two trees, skipping every subtree whose id did not change. */
+export async function diffTrees(reader: ObjectSource, from: string, to: string): Promise<TreeChange[]> {
+  const changes: TreeChange[] = [];
+  let level = from === to ? [] : [{ a: from, b: to, path: '' }];
+  while (level.length) {
+    const objects = await reader.readMany(level.flatMap((p) => [p.a, p.b]));
+    const next: typeof level = [];
+    const added: Array<{ oid: string; path: string }> = [];
+    level.forEach((pair, i) => {
+      const [a, b] = [objects[2 * i], objects[2 * i + 1]];
+      if (!a || !b) throw new Error(`the codex cache lacks tree ${a ? pair.b : pair.a}: run \`codex-hooks sync\` again to fetch it`);
+      const before = new Map(parseTree(a.body).map((e) => [e.name.toString('utf8'), e]));
+      for (const e of parseTree(b.body)) {
+        const name = e.name.toString('utf8');
+        const old = before.get(name);
+        before.delete(name);
+        const p = pair.path + name;
+        if (old && old.oid === e.oid && old.mode === e.mode) continue;
+        if (old && isTreeMode(old.mode) && isTreeMode(e.mode)) next.push({ a: old.oid, b: e.oid, path: p + '/' });
+        else {
+          if (old) changes.push({ path: p, status: 'D', entry: null, folder: isTreeMode(old.mode) });
+          if (isTreeMode(e.mode)) added.push({ oid: e.oid, path: p + '/' });
+          else changes.push({ path: p, status: old && !isTreeMode(old.mode) ? 'M' : 'A', entry: entryOf(e, p), folder: false });
+        }
+      }
+      for (const [name, old] of before) changes.push({ path: pair.path + name, status: 'D', entry: null, folder: isTreeMode(old.mode) });
+    });
+    for (const t of added) for (const f of await listFiles(reader, t.oid, t.path)) changes.push({ path: f.path, status: 'A', entry: f, folder: false });
+    level = next;
+  }
+  // A file that became a folder (or back) shows as a removal and additions; order removals first.
+  return changes.sort((x, y) => (x.status === 'D' ? 0 : 1) - (y.status === 'D' ? 0 : 1));
+}
+
+/** Trees for `files` (paths relative to the folder); null when there are none (git has no empty folders). */
+export function buildTree(files: Array<{ path: string; mode: string; oid: string }>, write: Write): string | null {
+  type Dir = Map<string, Dir | { mode: string; oid: string }>;
+  const top: Dir = new Map();
+  for (const f of files) {
+    const parts = f.path.split('/');
+    let dir = top;
+    for (const seg of parts.slice(0, -1)) {
+      let sub = dir.get(seg);
+      if (!(sub instanceof Map)) dir.set(seg, (sub = new Map()));
+      dir = sub;
+    }
+    dir.set(parts[parts.length - 1], { mode: f.mode, oid: f.oid });
+  }
+  const emit = (dir: Dir): string | null => {
+    const entries: RawEntry[] = [];
+    for (const [name, v] of dir) {
+      const oid = v instanceof Map ? emit(v) : v.oid;
+      if (oid) entries.push({ mode: v instanceof Map ? '40000' : v.mode, name: Buffer.from(name), oid });
+    }
+    return entries.length ? write('tree', encodeTree(entries)) : null;
+  };
+  return emit(top);
+}
+
+/**
+ * A new root tree in which `segments` names `subtree` (null removes it), every other entry kept as it
+ * was, byte for byte. `levels` comes from pathChain; folders left empty are dropped.
+ */
+export function replaceAt(levels: RawEntry[][], segments: string[], subtree: string | null, write: Write): string {
+  let current = subtree;
+  for (let i = segments.length - 1; i >= 0; i--) {
+    const name = Buffer.from(segments[i]);
+    const entries = (levels[i] ?? []).filter((e) => !e.name.equals(name));
+    if (current) entries.push({ mode: '40000', name, oid: current });
+    current = entries.length || i === 0 ? write('tree', encodeTree(entries)) : null;
+  }
+  return current!;
+}

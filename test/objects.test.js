@@ -1,0 +1,193 @@
+// The in-process object store (git/store.ts, git/pack.ts) and writer (git/objects.ts, git/loose.ts)
+// against git itself: every object read here must be byte for byte what `git cat-file` gives, and every
+// object written here must be what git would write.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { ObjectStore } from '../dist/git/store.js';
+import { writeLooseObject } from '../dist/git/loose.js';
+import { encodeTree, hashObject } from '../dist/git/objects.js';
+import { buildTree, diffTrees, listFiles, replaceAt, pathChain, rootTree } from '../dist/sync/codex-tree.js';
+import { cleanup, git, isolatedEnv, makeRepo, tmpdir, writeFiles } from './helpers.js';
+
+test.after.each(cleanup);
+
+/** Every object of a repository, as git reads it: id → { type, body }. */
+function allObjects(dir, env) {
+  const ids = git(dir, ['cat-file', '--batch-all-objects', '--batch-check=%(objectname)'], env).split('\n').filter(Boolean);
+  const out = execFileSync('git', ['cat-file', '--batch'], { cwd: dir, env, input: ids.join('\n') + '\n', maxBuffer: 1 << 28 });
+  const objects = new Map();
+  let pos = 0;
+  while (pos < out.length) {
+    const nl = out.indexOf(0x0a, pos);
+    const [oid, type, size] = out.subarray(pos, nl).toString().split(' ');
+    objects.set(oid, { type, body: out.subarray(nl + 1, nl + 1 + Number(size)) });
+    pos = nl + 1 + Number(size) + 1;
+  }
+  return objects;
+}
+
+/** A history whose objects delta against each other: one growing doc, edited in the middle, many times. */
+function historyRepo(env) {
+  const lines = Array.from({ length: 400 }, (_, i) => `line ${i} of a document that changes a little each time`);
+  const dir = makeRepo(env, { 'docs/big.md': lines.join('\n') + '\n' });
+  for (let round = 0; round < 25; round++) {
+    lines[(round * 37) % lines.length] = `edited in round ${round}`;
+    lines.push(`appended ${round}`);
+    writeFiles(dir, { 'docs/big.md': lines.join('\n') + '\n', [`docs/r${round}/n${round}.md`]: `# ${round}\n`, [`bin${round}.dat`]: Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * round) & 255)) });
+    git(dir, ['add', '-A'], env);
+    git(dir, ['commit', '-q', '-m', `round ${round}`], env);
+  }
+  return dir;
+}
+
+async function readAllHere(dir, objects) {
+  const store = ObjectStore.open(path.join(dir, '.git'), { cwd: dir });
+  try {
+    for (const [oid, want] of objects) {
+      const got = store.readHere(oid);
+      assert.ok(got, `object ${oid} (${want.type}) not read in-process`);
+      assert.is(got.type, want.type, oid);
+      assert.ok(got.body.equals(want.body), `object ${oid} (${want.type}) differs from git's`);
+    }
+  } finally {
+    store.close();
+  }
+}
+
+test('loose objects and a packed history (offset deltas, deep chains) read exactly as git reads them', async () => {
+  const env = isolatedEnv();
+  const dir = historyRepo(env);
+  await readAllHere(dir, allObjects(dir, env)); // all loose
+  git(dir, ['gc', '-q', '--aggressive', '--prune=now'], env);
+  assert.ok(fs.readdirSync(path.join(dir, '.git/objects/pack')).some((f) => f.endsWith('.pack')));
+  const objects = allObjects(dir, env);
+  const verify = git(dir, ['verify-pack', '-v', ...fs.readdirSync(path.join(dir, '.git/objects/pack')).filter((f) => f.endsWith('.idx')).map((f) => `.git/objects/pack/${f}`)], env);
+  assert.match(verify, /chain length = [2-9]/, 'the pack has delta chains to follow');
+  await readAllHere(dir, objects);
+});
+
+test('a pack of reference deltas (no delta-base-offset) reads the same', async () => {
+  const env = isolatedEnv();
+  const dir = historyRepo(env);
+  const objects = allObjects(dir, env);
+  const packDir = path.join(dir, '.git/objects/pack');
+  const ids = [...objects.keys()].join('\n') + '\n';
+  execFileSync('git', ['pack-objects', '-q', '--window=50', '--depth=20', path.join(packDir, 'pack')], { cwd: dir, env, input: ids });
+  git(dir, ['prune-packed'], env);
+  const idx = fs.readdirSync(packDir).find((f) => f.endsWith('.idx'));
+  assert.match(git(dir, ['verify-pack', '-v', `.git/objects/pack/${idx}`], env), /chain length = 1/);
+  await readAllHere(dir, objects);
+});
+
+test('a pack written after the store opened is found; what only git can read comes from git', async () => {
+  const env = isolatedEnv();
+  const source = historyRepo(env);
+  const bare = path.join(tmpdir(), 'cache.git');
+  git(path.dirname(bare), ['init', '-q', '--bare', bare], env);
+  const store = ObjectStore.open(bare, { cwd: bare, env });
+  try {
+    const head = git(source, ['rev-parse', 'HEAD'], env);
+    assert.is(await store.read(head), null);
+    git(bare, ['fetch', '-q', source, 'main:main'], env);
+    const got = await store.read(head);
+    assert.is(got.type, 'commit');
+    assert.ok(store.has(head));
+  } finally {
+    store.close();
+  }
+  // objects reachable only through an alternate: the in-process reader says nothing, git answers
+  const borrower = path.join(tmpdir(), 'borrower.git');
+  git(path.dirname(borrower), ['clone', '-q', '--bare', '--shared', source, borrower], env);
+  const borrowed = ObjectStore.open(borrower, { cwd: borrower, env });
+  try {
+    const head = git(source, ['rev-parse', 'HEAD'], env);
+    assert.is(borrowed.readHere(head), null);
+    const [commit, missing] = await borrowed.readMany([head, 'f'.repeat(40)]);
+    assert.is(commit.type, 'commit');
+    assert.is(missing, null);
+  } finally {
+    borrowed.close();
+  }
+});
+
+test('replace refs leave reading to git', async () => {
+  const env = isolatedEnv();
+  const dir = makeRepo(env, { 'a.md': 'one\n' });
+  const blob = git(dir, ['rev-parse', 'HEAD:a.md'], env);
+  const other = git(dir, ['hash-object', '-w', '--stdin'], env, 'replaced\n');
+  git(dir, ['replace', blob, other], env);
+  const store = ObjectStore.open(path.join(dir, '.git'), { cwd: dir, env });
+  try {
+    assert.is(store.readHere(blob), null);
+    assert.is((await store.read(blob)).body.toString(), 'replaced\n');
+  } finally {
+    store.close();
+  }
+});
+
+test('trees and loose objects written here are the ones git writes (order, modes, odd names)', () => {
+  const env = isolatedEnv();
+  const dir = tmpdir();
+  git(dir, ['init', '-q', '--bare', 'r.git'], env);
+  const repo = path.join(dir, 'r.git');
+  const write = (type, body) => writeLooseObject(path.join(repo, 'objects'), type, body);
+  const blob = (s) => git(repo, ['hash-object', '-w', '--stdin'], env, s);
+  const [x, y] = [blob('x\n'), blob('y\n')];
+  // names that sort differently as files and as folders: "a", "a.b", "a/…", "a-"; a link; an executable
+  const files = [
+    { path: 'a.b', mode: '100644', oid: x },
+    { path: 'a/z.md', mode: '100644', oid: y },
+    { path: 'a-', mode: '100755', oid: x },
+    { path: 'link', mode: '120000', oid: y },
+    { path: 'sp ace/ü n\ti.md', mode: '100644', oid: x },
+    { path: 'a/b/c/d.md', mode: '100644', oid: x },
+  ];
+  const tree = buildTree(files, write);
+  const listed = git(repo, ['ls-tree', '-r', '-z', tree], env).split('\0').filter(Boolean);
+  assert.is(listed.length, files.length);
+  // git builds the same tree from the same entries
+  const viaGit = git(repo, ['mktree', '-z', '--missing'], env, git(repo, ['ls-tree', '-z', tree], env));
+  assert.is(tree, viaGit);
+  assert.is(git(repo, ['fsck', '--strict', '--no-dangling', '--connectivity-only'], env), '');
+  assert.is(git(repo, ['fsck', '--strict', '--no-dangling'], env), '');
+  assert.is(hashObject('blob', Buffer.from('x\n')), x);
+  assert.is(write('blob', Buffer.from('x\n')), x, 'writing an object that exists is harmless');
+  assert.is(buildTree([], write), null);
+  assert.is(encodeTree([]).length, 0);
+});
+
+test('replaceAt swaps one folder and keeps every other entry; diffTrees sees only what changed', async () => {
+  const env = isolatedEnv();
+  const dir = makeRepo(env, { 'shared/a.md': 'a\n', 'projects/api/docs/x.md': 'x\n', 'projects/web/y.md': 'y\n', 'README.md': 'r\n' });
+  const gitDir = path.join(dir, '.git');
+  const store = ObjectStore.open(gitDir, { cwd: dir, env });
+  const write = (type, body) => writeLooseObject(path.join(gitDir, 'objects'), type, body);
+  try {
+    const head = git(dir, ['rev-parse', 'HEAD'], env);
+    const root = await rootTree(store, head);
+    const { levels, target } = await pathChain(store, root, ['projects', 'api']);
+    assert.is(target.oid, git(dir, ['rev-parse', 'HEAD:projects/api'], env));
+    const z = git(dir, ['hash-object', '-w', '--stdin'], env, 'z\n');
+    const folder = buildTree([{ path: 'docs/z.md', mode: '100644', oid: z }], write);
+    const newRoot = replaceAt(levels, ['projects', 'api'], folder, write);
+    const paths = git(dir, ['ls-tree', '-r', '--name-only', newRoot], env).split('\n');
+    assert.equal(paths, ['README.md', 'projects/api/docs/z.md', 'projects/web/y.md', 'shared/a.md']);
+    assert.is(git(dir, ['rev-parse', `${newRoot}:shared`], env), git(dir, ['rev-parse', 'HEAD:shared'], env));
+    const changes = await diffTrees(store, root, newRoot);
+    assert.equal(changes.map((c) => [c.status, c.path]), [['D', 'projects/api/docs/x.md'], ['A', 'projects/api/docs/z.md']]);
+    // removing the only project drops the empty folder, as git has no empty folders
+    const { levels: l2 } = await pathChain(store, newRoot, ['projects', 'web']);
+    const rootWithoutWeb = replaceAt(l2, ['projects', 'web'], null, write);
+    assert.equal(git(dir, ['ls-tree', '-r', '--name-only', rootWithoutWeb], env).split('\n'), ['README.md', 'projects/api/docs/z.md', 'shared/a.md']);
+    const { levels: l3 } = await pathChain(store, rootWithoutWeb, ['projects', 'api']);
+    assert.equal(git(dir, ['ls-tree', '--name-only', replaceAt(l3, ['projects', 'api'], null, write)], env).split('\n'), ['README.md', 'shared']);
+    assert.equal((await listFiles(store, root, '')).map((f) => f.path).sort(), ['README.md', 'projects/api/docs/x.md', 'projects/web/y.md', 'shared/a.md']);
+  } finally {
+    store.close();
+  }
+});
+
+test.run();
