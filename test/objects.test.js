@@ -10,6 +10,9 @@ import { ObjectStore } from '../dist/git/store.js';
 import { writeLooseObject } from '../dist/git/loose.js';
 import { encodeTree, hashObject } from '../dist/git/objects.js';
 import { buildTree, diffTrees, listFiles, replaceAt, pathChain, rootTree } from '../dist/sync/codex-tree.js';
+import { commitPeople, listCommit, openProject } from '../dist/git/project.js';
+import { listForSync, patternBases } from '../dist/sync/listing.js';
+import { selectFiles } from '../dist/sync/select.js';
 import { cleanup, git, isolatedEnv, makeRepo, tmpdir, writeFiles } from './helpers.js';
 
 test.after.each(cleanup);
@@ -188,6 +191,46 @@ test('replaceAt swaps one folder and keeps every other entry; diffTrees sees onl
   } finally {
     store.close();
   }
+});
+
+test('the in-process listing selects what git ls-tree selects, loose and packed, size limit included', async () => {
+  const env = isolatedEnv();
+  const random = Buffer.alloc(300_000);
+  for (let i = 0; i < random.length; i++) random[i] = (i * 2654435761) >>> 24;
+  const dir = makeRepo(env, {
+    'README.md': '# r\n',
+    'docs/a.md': 'a\n',
+    'docs/deep/er/b.md': 'b\n',
+    'docs/big.bin': random, // over the limit, does not compress
+    'docs/zeros.md': Buffer.alloc(400_000), // over the limit, compresses to almost nothing
+    'src/x.md': 'not synced\n',
+  });
+  fs.symlinkSync('a.md', path.join(dir, 'docs/link.md'));
+  git(dir, ['add', '-A'], env);
+  git(dir, ['commit', '-q', '-m', 'link'], env);
+  const config = { sync_patterns: ['docs/**', 'README.md', 'guides/*.md'], exclude_patterns: [], deny_patterns: ['**/.env'], max_file_size: 200_000 };
+  const project = await openProject(dir, env);
+  const head = git(dir, ['rev-parse', 'HEAD'], env);
+  const viaGit = selectFiles(await listCommit(project, head), config);
+  const check = async () => {
+    const here = selectFiles(await listForSync(project, head, config), config);
+    assert.equal(here.files.map((f) => [f.path, f.mode, f.oid]).sort(), viaGit.files.map((f) => [f.path, f.mode, f.oid]).sort());
+    assert.equal(here.skipped.sort((a, b) => a.path.localeCompare(b.path)), viaGit.skipped.sort((a, b) => a.path.localeCompare(b.path)));
+  };
+  assert.equal(viaGit.skipped.map((s) => s.path).sort(), ['docs/big.bin', 'docs/zeros.md']);
+  await check();
+  git(dir, ['gc', '-q', '--prune=now'], env);
+  await check();
+  assert.equal(patternBases(['**/*.md']), null);
+  assert.equal(patternBases(['docs/**', 'docs/api/*.md', 'README.md']), ['docs', 'README.md']);
+});
+
+test("a codex commit carries the source commit's author and committer", async () => {
+  const env = isolatedEnv({ GIT_AUTHOR_NAME: 'Ada Writer', GIT_AUTHOR_EMAIL: 'ada@example.com' });
+  const dir = makeRepo(env, { 'docs/a.md': 'a\n' });
+  const project = await openProject(dir, env);
+  const people = await commitPeople(project, git(dir, ['rev-parse', 'HEAD'], env));
+  assert.equal(people, { author: { name: 'Ada Writer', email: 'ada@example.com' }, committer: { name: 'Test User', email: 'test@example.com' } });
 });
 
 test.run();

@@ -82,11 +82,13 @@ export async function runGit(args: string[], options: RunOptions): Promise<RunRe
       if (timer) clearTimeout(timer);
       reject(new GitError(args, null, `cannot run git: ${e.message}`, redact));
     });
-    const started = performance.now();
+    // CODEX_HOOKS_TRACE=1 shows each git process, when it ran and for how long: where a slow sync spends
+    // its time. (The clock is only read then: it is a module of its own to load.)
+    const tracing = Boolean(options.env?.CODEX_HOOKS_TRACE ?? process.env.CODEX_HOOKS_TRACE);
+    const started = tracing ? performance.now() : 0;
     child.on('close', (code) => {
       if (timer) clearTimeout(timer);
-      // CODEX_HOOKS_TRACE=1 shows each git process and its time: where a slow sync spends it.
-      if (options.env?.CODEX_HOOKS_TRACE ?? process.env.CODEX_HOOKS_TRACE) process.stderr.write(`codex-hooks trace: ${(performance.now() - started).toFixed(0)} ms (at ${started.toFixed(0)}–${performance.now().toFixed(0)})  git ${redact(args.join(' ')).slice(0, 120)}\n`);
+      if (tracing) process.stderr.write(`codex-hooks trace: ${(performance.now() - started).toFixed(0)} ms (at ${started.toFixed(0)}–${performance.now().toFixed(0)})  git ${redact(args.join(' ')).slice(0, 120)}\n`);
       const stderr = Buffer.concat(err).toString('utf8');
       if (timedOut) {
         reject(new GitError(args, code, `timed out after ${options.timeoutMs} ms\n${stderr}`, redact));
@@ -114,8 +116,8 @@ export async function spawnGit(args: string[], options: RunOptions): Promise<{ c
   const err: Buffer[] = [];
   child.stderr.on('data', (d: Buffer) => err.push(d));
   child.stdin.on('error', () => {}); // a child that died is reported by its exit, not by EPIPE
-  const started = performance.now();
   if (options.env?.CODEX_HOOKS_TRACE ?? process.env.CODEX_HOOKS_TRACE) {
+    const started = performance.now();
     child.on('close', () => process.stderr.write(`codex-hooks trace: ${(performance.now() - started).toFixed(0)} ms (at ${started.toFixed(0)}–${performance.now().toFixed(0)})  git ${args.join(' ')}\n`));
   }
   return { child, stderr: () => (options.redact ?? identity)(Buffer.concat(err).toString('utf8')) };

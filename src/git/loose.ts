@@ -21,6 +21,30 @@ export function readLooseObject(commonDir: string, oid: string): { type: string;
   return { type, body: raw.subarray(nul + 1) };
 }
 
+/** A loose object's type and size from the start of its file, or null when it is not loose. */
+export function looseObjectHeader(commonDir: string, oid: string): { type: string; size: number } | null {
+  if (!/^[0-9a-f]{40}$/.test(oid)) return null;
+  let fd: number;
+  try {
+    fd = fs.openSync(path.join(commonDir, 'objects', oid.slice(0, 2), oid.slice(2)), 'r');
+  } catch {
+    return null;
+  }
+  try {
+    const start = Buffer.alloc(64);
+    const got = fs.readSync(fd, start, 0, 64, 0);
+    const raw = zlib.inflateSync(start.subarray(0, got), { finishFlush: zlib.constants.Z_SYNC_FLUSH });
+    const nul = raw.indexOf(0);
+    if (nul < 0) return null;
+    const [type, size] = raw.toString('latin1', 0, nul).split(' ');
+    return { type, size: Number(size) };
+  } catch {
+    return null;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 /**
  * Writes an object as a loose file, as git does: deflated into a temporary file beside its final place,
  * then renamed, so a reader never sees half an object and two writers of the same object both succeed.

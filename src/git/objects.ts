@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash } from '../hash.js';
 
 /**
  * git's object formats, read and written in-process (SPEC §4: a sync builds its commit from git objects).

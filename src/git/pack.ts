@@ -67,6 +67,45 @@ export class Pack {
     return null;
   }
 
+  /** An object's size from its entry header alone (for a delta, from the start of the delta). */
+  sizeAt(offset: number): number | null {
+    const head = Buffer.alloc(64);
+    fs.readSync(this.fd, head, 0, 64, offset);
+    let pos = 0;
+    let c = head[pos++];
+    const type = (c >> 4) & 7;
+    let size = c & 15;
+    for (let shift = 4; c & 0x80; shift += 7) {
+      c = head[pos++];
+      size += (c & 0x7f) * 2 ** shift;
+    }
+    if (TYPES[type]) return size;
+    if (type === OFS_DELTA) while (head[pos++] & 0x80);
+    else if (type === REF_DELTA) pos += 20;
+    else return null;
+    const start = Buffer.alloc(64);
+    fs.readSync(this.fd, start, 0, 64, offset + pos);
+    try {
+      const delta = zlib.inflateSync(start, { finishFlush: zlib.constants.Z_SYNC_FLUSH });
+      let at = 0;
+      const varint = () => {
+        let value = 0;
+        let shift = 0;
+        let b;
+        do {
+          b = delta[at++];
+          value += (b & 0x7f) * 2 ** shift;
+          shift += 7;
+        } while (b & 0x80 && at < delta.length);
+        return value;
+      };
+      varint(); // the base's size
+      return at < delta.length ? varint() : null;
+    } catch {
+      return null;
+    }
+  }
+
   /** The object at `offset`, deltas applied; `lookup` finds a REF_DELTA's base anywhere in the store. */
   read(offset: number, lookup: (oid: string) => PackObject | null): PackObject | null {
     const cached = this.bases.get(offset);

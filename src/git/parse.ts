@@ -4,7 +4,7 @@ export interface TreeEntry {
   mode: string;
   type: 'blob' | 'tree' | 'commit';
   oid: string;
-  /** Size in bytes for blobs (ls-tree -l), -1 otherwise. */
+  /** Size in bytes for blobs (ls-tree -l); -1 for the rest, and for blobs known to be within max_file_size unmeasured. */
   size: number;
   path: string;
 }

@@ -5,6 +5,7 @@ import type { Env } from './env.js';
 import { gitText, runGit } from './exec.js';
 import { parseLsTree, type TreeEntry } from './parse.js';
 import { readLooseRef } from './loose.js';
+import { ObjectStore } from './store.js';
 
 /** The project repository: where its files and its git data are. */
 export interface Project {
@@ -125,4 +126,35 @@ export async function userIdentity(project: Project): Promise<{ name: string; em
   const { stdout, code } = await runGit(['var', 'GIT_COMMITTER_IDENT'], { ...opts(project), okCodes: [128] });
   const m = code === 0 ? /^(.*) <(.*)> \d+ [+-]\d{4}$/.exec(stdout.toString().trim()) : null;
   return { name: m?.[1] || 'codex-hooks', email: m?.[2] || 'codex-hooks@localhost' };
+}
+
+export interface Person {
+  name: string;
+  email: string;
+}
+
+/**
+ * Who wrote and who committed a commit (its `author` and `committer` lines): a codex commit carries the
+ * source commit's people, as a cherry-pick does. Read in this process when the commit is loose or packed
+ * here; otherwise the developer's identity from git.
+ */
+export async function commitPeople(project: Project, commit: string): Promise<{ author: Person; committer: Person }> {
+  const store = ObjectStore.open(project.commonDir, opts(project));
+  try {
+    const c = store.readHere(commit);
+    if (c?.type === 'commit') {
+      const head = c.body.toString('utf8', 0, Math.max(0, c.body.indexOf('\n\n')));
+      const person = (role: string) => {
+        const m = new RegExp(`^${role} (.*) <(.*)> \\d+ [+-]\\d{4}$`, 'm').exec(head);
+        return m ? { name: m[1], email: m[2] } : null;
+      };
+      const author = person('author');
+      const committer = person('committer');
+      if (author && committer) return { author, committer };
+    }
+  } finally {
+    store.close();
+  }
+  const me = await userIdentity(project);
+  return { author: me, committer: me };
 }

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ObjectReader, type GitObject } from './batch.js';
 import type { RunOptions } from './exec.js';
-import { readLooseObject } from './loose.js';
+import { looseObjectHeader, readLooseObject } from './loose.js';
 import { Pack } from './pack.js';
 
 /** Where a sync reads git objects from: this process, or a git process that answers for it. */
@@ -51,6 +51,26 @@ export class ObjectStore implements ObjectSource {
     const inPacks = () => [...this.packs.values()].some((p) => p?.offsetOf(oid) != null);
     if (this.packDirStamp < 0) this.rescanPacks();
     return inPacks() || (this.rescanPacks() && inPacks());
+  }
+
+  /**
+   * An object's size without reading it whole; -1 when it is certainly at most `limit` bytes (a loose
+   * file of n bytes inflates to at most ~1032·n: deflate's largest ratio), null when only git can say.
+   */
+  sizeHere(oid: string, limit = 0): number | null {
+    if (!this.inProcess || !OID.test(oid)) return null;
+    if (limit > 0) {
+      const st = fs.statSync(`${this.objects}/${oid.slice(0, 2)}/${oid.slice(2)}`, { throwIfNoEntry: false });
+      if (st && st.size * 1100 <= limit) return -1;
+    }
+    const loose = looseObjectHeader(path.dirname(this.objects), oid);
+    if (loose) return loose.size;
+    if (this.packDirStamp < 0) this.rescanPacks();
+    for (const pack of this.packs.values()) {
+      const offset = pack?.offsetOf(oid);
+      if (offset != null) return pack!.sizeAt(offset);
+    }
+    return null;
   }
 
   async read(oid: string): Promise<GitObject | null> {

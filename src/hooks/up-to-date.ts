@@ -2,7 +2,8 @@ import type { Config } from '../config/normalize.js';
 import type { EnvDecision } from '../env/resolve.js';
 import { readLooseObject } from '../git/loose.js';
 import { commitTree, treeEntries } from '../git/objects.js';
-import { listCommit, type Project } from '../git/project.js';
+import type { Project } from '../git/project.js';
+import { listForSync } from '../sync/listing.js';
 import type { TreeEntry } from '../git/parse.js';
 import { probeKey, probeNames, selectionConfigKey } from '../sync/probe.js';
 import { selectFiles, selectionKey } from '../sync/select.js';
@@ -27,6 +28,6 @@ export async function alreadySynced(project: Project, config: Config, decision: 
     const tree = c?.type === 'commit' ? readLooseObject(project.commonDir, commitTree(c.body) ?? '') : null;
     if (tree?.type === 'tree' && probeKey(names, treeEntries(tree.body)) === record.probe) return { upToDate: true };
   }
-  const entries = await listCommit(project, commit);
+  const entries = await listForSync(project, commit, config);
   return { upToDate: selectionKey(selectFiles(entries, config).files) === record.selectionKey, entries };
 }

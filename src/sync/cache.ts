@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { shortId } from '../hash.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -33,7 +33,7 @@ export function cacheRoot(env: Env): string {
 export function cachePathFor(url: string, env: Env): string {
   const shown = redactUrl(url);
   const slug = (shown.replace(/\.git$/, '').split(/[/:\\]/).pop() || 'codex').replace(/[^A-Za-z0-9._-]/g, '_');
-  const id = createHash('sha256').update(shown).digest('hex').slice(0, 12);
+  const id = shortId(shown).slice(0, 12);
   return path.join(cacheRoot(env), `${slug}-${id}.git`);
 }
 

@@ -5,7 +5,8 @@ import { requireCodexUrl } from '../config/normalize.js';
 import type { EnvDecision } from '../env/resolve.js';
 import { ObjectStore, type ObjectSource } from '../git/store.js';
 import { runGit, trace } from '../git/exec.js';
-import { listCommit, userIdentity, type Project } from '../git/project.js';
+import { commitPeople, type Project } from '../git/project.js';
+import { listForSync } from './listing.js';
 import type { TreeEntry } from '../git/parse.js';
 import type { Logger } from '../ui/logger.js';
 import { msg, redactUrl } from '../ui/messages.js';
@@ -24,7 +25,7 @@ export interface SyncOptions {
   decision: EnvDecision;
   /** The full sha of the commit whose files are synced (never the working tree). */
   commit: string;
-  /** That commit's listing, when the caller has already read it (`listCommit`). */
+  /** That commit's listing, when the caller has already read it (`listForSync`). */
   entries?: TreeEntry[];
   /** The branch the commit came from, for the message and trailers. */
   sourceBranch: string;
@@ -74,17 +75,17 @@ export async function runSync(o: SyncOptions): Promise<SyncResult> {
   await Promise.race([started, fetching.catch(() => {})]);
   const reader = ObjectStore.open(cache.dir, local(cache));
   const wantsTo = o.direction !== 'from-codex';
-  // While the codex is fetched: the commit's listing, the selection, the committer, and the selected
+  // While the codex is fetched: the commit's listing, the selection, its people, and the selected
   // blobs the cache lacks copied in with the folder's trees (they depend on the commit alone).
-  const listing = wantsTo ? Promise.resolve(o.entries ?? listCommit(o.project, o.commit)) : null;
+  const listing = wantsTo ? Promise.resolve(o.entries ?? listForSync(o.project, o.commit, o.config)) : null;
   const selecting = listing?.then((entries) => ({ entries, selection: selectFiles(entries, o.config) })) ?? null;
   const staging = selecting && !o.dryRun ? selecting.then((s) => stageFolder(cache, reader, o.project, s.selection.files)) : null;
-  const identity = wantsTo && !o.dryRun ? userIdentity(o.project) : null;
-  for (const p of [selecting, staging, identity]) p?.catch(() => {}); // awaited below, or moot when the fetch fails
+  const people = wantsTo && !o.dryRun ? commitPeople(o.project, o.commit) : null;
+  for (const p of [selecting, staging, people]) p?.catch(() => {}); // awaited below, or moot when the fetch fails
   try {
     const [fetched, selected, staged] = await Promise.all([fetching, selecting, staging]);
     trace('fetched');
-    return await syncWith(o, { cache, reader, tip: fetched, selected, staged: staged ?? null, identity, fetchTip, url });
+    return await syncWith(o, { cache, reader, tip: fetched, selected, staged: staged ?? null, people, fetchTip, url });
   } finally {
     reader.close();
   }
@@ -96,7 +97,7 @@ interface Prepared {
   tip: string;
   selected: { entries: TreeEntry[]; selection: Selection } | null;
   staged: string | null;
-  identity: Promise<{ name: string; email: string }> | null;
+  people: ReturnType<typeof commitPeople> | null;
   fetchTip: () => Promise<string>;
   url: string;
 }
@@ -127,11 +128,11 @@ async function syncWith(o: SyncOptions, s: Prepared): Promise<SyncResult> {
     let codexCommit: string | null = null;
     let attempts = 0;
     if (!o.dryRun && changes(plan) > 0) {
-      const committer = (await s.identity)!;
+      const people = (await s.people)!;
       for (;;) {
         attempts++;
         const message = commitMessage({ projectName: o.config.projectName, count: changes(plan), branch: o.sourceBranch, commit: o.commit, env });
-        const candidate = writeCommit(cache, { tip, projectName: o.config.projectName, folder, tree: s.staged, message, identity: committer });
+        const candidate = writeCommit(cache, { tip, projectName: o.config.projectName, folder, tree: s.staged, message, people });
         trace('commit written');
         const outcome = await pushCommit(cache, candidate, codexBranch, startPull);
         if (outcome.pushed) {

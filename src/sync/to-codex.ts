@@ -5,7 +5,7 @@ import { runGit } from '../git/exec.js';
 import { readLooseObject, writeLooseObject } from '../git/loose.js';
 import { encodeCommit, isTreeMode, type RawEntry } from '../git/objects.js';
 import { parseBatch, type TreeEntry } from '../git/parse.js';
-import type { Project } from '../git/project.js';
+import type { Person, Project } from '../git/project.js';
 import type { CodexCache } from './cache.js';
 import { buildTree, listFiles, pathChain, replaceAt, rootTree, type Write } from './codex-tree.js';
 
@@ -101,7 +101,7 @@ export interface CommitSpec {
   /** The new folder's tree (stageFolder). */
   tree: string | null;
   message: string;
-  identity: { name: string; email: string };
+  people: { author: Person; committer: Person };
 }
 
 /**
@@ -112,8 +112,9 @@ export interface CommitSpec {
 export function writeCommit(cache: CodexCache, spec: CommitSpec): string {
   const write = writer(cache);
   const tree = replaceAt(spec.folder.levels, ['projects', spec.projectName], spec.tree, write);
-  const me = { ...spec.identity, when: Math.floor(Date.now() / 1000) };
-  return write('commit', encodeCommit({ tree, parents: [spec.tip], author: me, committer: me, message: spec.message }));
+  const when = Math.floor(Date.now() / 1000);
+  const { author, committer } = spec.people;
+  return write('commit', encodeCommit({ tree, parents: [spec.tip], author: { ...author, when }, committer: { ...committer, when }, message: spec.message }));
 }
 
 export function commitMessage(o: { projectName: string; count: number; branch: string; commit: string; env: string }): string {

@@ -1,0 +1,101 @@
+import picomatch from 'picomatch';
+import { listCommit, type Project } from '../git/project.js';
+import { commitTree, isTreeMode, parseTree, type RawEntry } from '../git/objects.js';
+import type { TreeEntry } from '../git/parse.js';
+import { ObjectStore } from '../git/store.js';
+
+/**
+ * The fixed paths sync patterns can match under: `docs/**` → docs, `README.md` → README.md. Null when
+ * a pattern can match anywhere (`**\/*.md`, a negation): then every path is a candidate.
+ */
+export function patternBases(patterns: string[]): string[] | null {
+  const bases = new Set<string>();
+  for (const pattern of patterns) {
+    const scan = picomatch.scan(pattern);
+    const base = scan.isGlob ? scan.base : pattern;
+    if (!base || scan.negated || base.startsWith('./') || base.startsWith('/') || base.includes('\\')) return null;
+    bases.add(base);
+  }
+  return [...bases].filter((b) => ![...bases].some((o) => o !== b && b.startsWith(o + '/')));
+}
+
+/**
+ * What a sync needs of a commit: the root's entries (the hook's quick check), and every entry under the
+ * patterns' fixed paths with blob sizes, as `git ls-tree -r -t -l` gives them (sizes of small loose
+ * blobs only bounded: see TreeEntry.size). Read in this process
+ * (a commit made a moment ago is loose; older trees come from its packs), so a push with docs in it does
+ * not wait for a git process before the fetch; git lists when a pattern can match anywhere or an object
+ * is out of reach here (an alternate, replace refs).
+ */
+export async function listForSync(project: Project, commit: string, config: { sync_patterns: string[]; max_file_size: number }): Promise<TreeEntry[]> {
+  const bases = patternBases(config.sync_patterns);
+  if (bases) {
+    const store = ObjectStore.open(project.commonDir, { cwd: project.root, env: project.env });
+    try {
+      const entries = walk(store, commit, bases, config.max_file_size);
+      if (entries) return entries;
+    } finally {
+      store.close();
+    }
+  }
+  return listCommit(project, commit);
+}
+
+/** ls-tree's way of showing a mode: folders as 040000, and a blob's mode made canonical. */
+function shownMode(raw: string): string {
+  if (isTreeMode(raw)) return '040000';
+  if (raw === '160000' || raw === '120000') return raw;
+  return Number.parseInt(raw, 8) & 0o111 ? '100755' : '100644';
+}
+
+function walk(store: ObjectStore, commit: string, bases: string[], limit: number): TreeEntry[] | null {
+  const c = store.readHere(commit);
+  const rootOid = c?.type === 'commit' ? commitTree(c.body) : null;
+  const read = (oid: string | null): RawEntry[] | null => {
+    const t = oid ? store.readHere(oid) : null;
+    return t?.type === 'tree' ? parseTree(t.body) : null;
+  };
+  const root = read(rootOid);
+  if (!root) return null;
+  const out: TreeEntry[] = [];
+  const seen = new Set<string>();
+  const add = (e: RawEntry, path: string): boolean => {
+    if (seen.has(path)) return true;
+    seen.add(path);
+    const mode = shownMode(e.mode);
+    const type = mode === '040000' ? 'tree' : mode === '160000' ? 'commit' : 'blob';
+    const size = type === 'blob' ? store.sizeHere(e.oid, limit) : -1;
+    if (size === null) return false;
+    out.push({ mode, type, oid: e.oid, size, path });
+    return true;
+  };
+  for (const e of root) if (!add(e, e.name.toString('utf8'))) return null;
+  const below = (tree: string, prefix: string): boolean => {
+    const entries = read(tree);
+    if (!entries) return false;
+    for (const e of entries) {
+      const p = prefix + e.name.toString('utf8');
+      if (!add(e, p)) return false;
+      if (isTreeMode(e.mode) && !below(e.oid, p + '/')) return false;
+    }
+    return true;
+  };
+  for (const base of bases) {
+    const segments = base.split('/');
+    let entries: RawEntry[] | null = root;
+    for (let i = 0; i < segments.length && entries; i++) {
+      const e: RawEntry | undefined = entries.find((x) => x.name.toString('utf8') === segments[i]);
+      if (!e) break;
+      const p = segments.slice(0, i + 1).join('/');
+      if (i > 0 && !add(e, p)) return null;
+      if (!isTreeMode(e.mode)) break;
+      if (i === segments.length - 1) {
+        if (!below(e.oid, p + '/')) return null;
+      } else {
+        entries = read(e.oid);
+        if (!entries) return null;
+      }
+    }
+  }
+  return out;
+}
