@@ -29,6 +29,8 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Removes credentials from anything that may be shown. */
   redact?: (s: string) => string;
+  /** Nothing is read from stdout (`fetch -q`): no pipe is made for it. */
+  discardStdout?: boolean;
   /** Called once the process has been started (a caller may hold other work back until then). */
   onSpawn?: () => void;
 }
@@ -56,7 +58,7 @@ export async function runGit(args: string[], options: RunOptions): Promise<RunRe
       cwd: options.cwd,
       env: gitEnv(options.env ?? process.env, options.extraEnv) as NodeJS.ProcessEnv,
       // No stdin pipe unless there is input: each pipe costs the main thread to make and to tear down.
-      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+      stdio: [options.input === undefined ? 'ignore' : 'pipe', options.discardStdout ? 'ignore' : 'pipe', 'pipe'],
       // A network command runs in its own process group, so a time-out ends its helpers too (ssh, a
       // remote helper): they hold the pipes open, and killing git alone would leave us waiting on them.
       detached: Boolean(options.timeoutMs),
@@ -76,7 +78,7 @@ export async function runGit(args: string[], options: RunOptions): Promise<RunRe
         }
       }, options.timeoutMs);
     }
-    child.stdout!.on('data', (d: Buffer) => out.push(d));
+    child.stdout?.on('data', (d: Buffer) => out.push(d));
     child.stderr!.on('data', (d: Buffer) => err.push(d));
     child.on('error', (e) => {
       if (timer) clearTimeout(timer);

@@ -49,14 +49,17 @@ export async function openCache(url: string, env: Env): Promise<CodexCache> {
       release();
     }
   };
-  await locked(async () => {
-    if (fs.existsSync(path.join(dir, 'HEAD'))) return;
-    // Initialise into a scratch folder and rename: a crash never leaves a half-made cache behind.
-    const tmp = `${dir}.init-${process.pid}`;
-    fs.rmSync(tmp, { recursive: true, force: true });
-    await runGit(['init', '--bare', '-q', tmp], { cwd: path.dirname(dir), env });
-    fs.renameSync(tmp, dir);
-  });
+  // A cache is made once; only making it needs the lock (and the check again under it).
+  if (!fs.existsSync(path.join(dir, 'HEAD'))) {
+    await locked(async () => {
+      if (fs.existsSync(path.join(dir, 'HEAD'))) return;
+      // Initialise into a scratch folder and rename: a crash never leaves a half-made cache behind.
+      const tmp = `${dir}.init-${process.pid}`;
+      fs.rmSync(tmp, { recursive: true, force: true });
+      await runGit(['init', '--bare', '-q', tmp], { cwd: path.dirname(dir), env });
+      fs.renameSync(tmp, dir);
+    });
+  }
   return { dir, url, env, redact: makeRedactor(url, env), timeoutMs: Number(env.CODEX_HOOKS_TIMEOUT || 60) * 1000, locked };
 }
 
@@ -77,7 +80,7 @@ export function fetchBranch(cache: CodexCache, branch: string, onSpawn?: () => v
 async function fetchUnlocked(cache: CodexCache, branch: string, onSpawn?: () => void): Promise<string | null> {
   try {
     // --no-auto-gc: no maintenance process after every fetch; the engine repacks the cache when it needs it
-    await runGit(['fetch', '--no-tags', '--no-write-fetch-head', '--no-auto-gc', '-q', cache.url, `+refs/heads/${branch}:refs/heads/${branch}`], { ...remote(cache), onSpawn });
+    await runGit(['fetch', '--no-tags', '--no-write-fetch-head', '--no-auto-gc', '-q', cache.url, `+refs/heads/${branch}:refs/heads/${branch}`], { ...remote(cache), onSpawn, discardStdout: true });
   } catch (error) {
     const e = error as { stderr?: string };
     if (e.stderr && /couldn't find remote ref/i.test(e.stderr)) {

@@ -11,7 +11,7 @@ import type { TreeEntry } from '../git/parse.js';
 import type { Logger } from '../ui/logger.js';
 import { msg, redactUrl } from '../ui/messages.js';
 import { fetchBranch, local, openCache, pushCommit, type CodexCache } from './cache.js';
-import { applyPull, codexSelection, planPull, pullRoot, type PullEntry, type PullState } from './from-codex.js';
+import { applyPull, codexSelection, planPull, pullRoot, type PullState } from './from-codex.js';
 import { probeKey, probeNames, selectionConfigKey } from './probe.js';
 import { selectFiles, selectionKey, type Selection } from './select.js';
 import { pulledFile, recordSynced, syncTarget, writeJson } from './state.js';
@@ -108,12 +108,12 @@ async function syncWith(o: SyncOptions, s: Prepared): Promise<SyncResult> {
   let tip = s.tip;
   const result: SyncResult = { project: o.config.projectName, env, codexBranch, codexUrl: redactUrl(s.url), commit: o.commit, direction: o.direction, dryRun: !!o.dryRun };
 
-  // What to pull depends only on the fetched tip (never on our own folder). Its work in this thread
-  // waits until the push has started, so it runs while git pushes instead of before.
-  let pulling: Promise<{ wanted: Map<string, PullEntry>; refused: string[] }> | null = null;
+  // What to pull depends only on the fetched tip (never on our own folder), so the pull is listed and
+  // applied while git pushes; its work in this thread starts once the push has.
+  let pulling: Promise<NonNullable<SyncResult['fromCodex']>> | null = null;
   const startPull = () => {
     if (pulling || o.direction === 'to-codex') return;
-    pulling = codexSelection(cache, reader, codexBranch, s.tip, o.config);
+    pulling = pull(o, cache, reader, codexBranch, s.tip);
     pulling.catch(() => {}); // awaited below; a to-codex failure must not leave it unhandled
   };
   let pushed: Promise<unknown> = Promise.resolve();
@@ -167,27 +167,30 @@ async function syncWith(o: SyncOptions, s: Prepared): Promise<SyncResult> {
     }
   }
   startPull();
-  if (pulling) {
-    const { wanted, refused } = await (pulling as Promise<{ wanted: Map<string, PullEntry>; refused: string[] }>);
-    const root = pullRoot(o.project.root, o.config.pull_dir);
-    let state: PullState;
-    try {
-      state = JSON.parse(fs.readFileSync(pulledFile(o.project), 'utf8'));
-    } catch {
-      state = { files: {} };
-    }
-    const plan = planPull(root, wanted, state, refused);
-    for (const p of refused) o.logger.warn(`Refused codex path that would leave ${o.config.pull_dir}: ${JSON.stringify(p)}`);
-    if (!o.dryRun) {
-      fs.mkdirSync(root, { recursive: true });
-      writeJson(pulledFile(o.project), await applyPull(reader, root, plan));
-    }
-    result.fromCodex = { added: plan.added, changed: plan.changed, removed: plan.removed, refused };
-  }
+  if (pulling) result.fromCodex = await pulling;
   trace('pull applied');
   await pushed;
   trace('sync done');
   return result;
+}
+
+/** Makes pull_dir mirror what the codex tip holds for this project (SPEC §4 from-codex). */
+async function pull(o: SyncOptions, cache: CodexCache, reader: ObjectSource, branch: string, tip: string): Promise<NonNullable<SyncResult['fromCodex']>> {
+  const { wanted, refused } = await codexSelection(cache, reader, branch, tip, o.config);
+  const root = pullRoot(o.project.root, o.config.pull_dir);
+  let state: PullState;
+  try {
+    state = JSON.parse(fs.readFileSync(pulledFile(o.project), 'utf8'));
+  } catch {
+    state = { files: {} };
+  }
+  const plan = planPull(root, wanted, state, refused);
+  for (const p of refused) o.logger.warn(`Refused codex path that would leave ${o.config.pull_dir}: ${JSON.stringify(p)}`);
+  if (!o.dryRun) {
+    fs.mkdirSync(root, { recursive: true });
+    writeJson(pulledFile(o.project), await applyPull(reader, root, plan));
+  }
+  return { added: plan.added, changed: plan.changed, removed: plan.removed, refused };
 }
 
 /**
