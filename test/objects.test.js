@@ -7,6 +7,7 @@ import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ObjectStore } from '../dist/git/store.js';
+import { Pack } from '../dist/git/pack.js';
 import { writeLooseObject } from '../dist/git/loose.js';
 import { encodeTree, hashObject } from '../dist/git/objects.js';
 import { buildTree, diffTrees, listFiles, replaceAt, pathChain, rootTree } from '../dist/sync/codex-tree.js';
@@ -70,6 +71,13 @@ test('loose objects and a packed history (offset deltas, deep chains) read exact
   const verify = git(dir, ['verify-pack', '-v', ...fs.readdirSync(path.join(dir, '.git/objects/pack')).filter((f) => f.endsWith('.idx')).map((f) => `.git/objects/pack/${f}`)], env);
   assert.match(verify, /chain length = [2-9]/, 'the pack has delta chains to follow');
   await readAllHere(dir, objects);
+  // a very large repository's index is read in place, not whole
+  Pack.wholeIndexBytes = 0;
+  try {
+    await readAllHere(dir, objects);
+  } finally {
+    Pack.wholeIndexBytes = 8 * 1024 * 1024;
+  }
 });
 
 test('a pack of reference deltas (no delta-base-offset) reads the same', async () => {

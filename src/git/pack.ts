@@ -16,50 +16,66 @@ export interface PackObject {
 }
 
 export class Pack {
-  private idx: Buffer;
-  private fd: number;
-  private count: number;
+  /** An index up to this size is read whole; a larger one (a very large repository) is read in place. */
+  static wholeIndexBytes = 8 * 1024 * 1024;
+
   /** Objects read lately (small ones only): the deltas of a chain share their bases. */
   private bases = new Map<number, PackObject>();
   private cachedBytes = 0;
 
-  private constructor(idx: Buffer, fd: number) {
-    this.idx = idx;
-    this.fd = fd;
-    this.count = idx.readUInt32BE(8 + 255 * 4);
-  }
+  private constructor(
+    private head: Buffer,
+    private idx: Buffer | null,
+    private idxFd: number | null,
+    private fd: number,
+    private count: number,
+  ) {}
 
   /** Opens `<name>.idx` and `<name>.pack`; null when the index is not version 2 or the files are gone. */
   static open(base: string): Pack | null {
+    let idxFd: number | null = null;
     try {
-      const idx = fs.readFileSync(`${base}.idx`);
-      if (idx.readUInt32BE(0) !== 0xff744f63 || idx.readUInt32BE(4) !== 2) return null;
-      return new Pack(idx, fs.openSync(`${base}.pack`, 'r'));
+      idxFd = fs.openSync(`${base}.idx`, 'r');
+      const whole = fs.fstatSync(idxFd).size <= Pack.wholeIndexBytes;
+      const head = whole ? fs.readFileSync(idxFd) : Buffer.alloc(8 + 256 * 4);
+      if (!whole) fs.readSync(idxFd, head, 0, head.length, 0);
+      if (head.readUInt32BE(0) !== 0xff744f63 || head.readUInt32BE(4) !== 2) throw new Error('not a version 2 index');
+      const pack = new Pack(head, whole ? head : null, whole ? null : idxFd, fs.openSync(`${base}.pack`, 'r'), head.readUInt32BE(8 + 255 * 4));
+      if (whole) fs.closeSync(idxFd);
+      return pack;
     } catch {
+      if (idxFd !== null) fs.closeSync(idxFd);
       return null;
     }
   }
 
   close(): void {
     fs.closeSync(this.fd);
+    if (this.idxFd !== null) fs.closeSync(this.idxFd);
+  }
+
+  private idxAt(pos: number, length: number): Buffer {
+    if (this.idx) return this.idx.subarray(pos, pos + length);
+    const b = Buffer.alloc(length);
+    fs.readSync(this.idxFd!, b, 0, length, pos);
+    return b;
   }
 
   /** The offset of an object in the pack, by binary search within its first byte's fan-out slot. */
   offsetOf(oid: string): number | null {
     const want = Buffer.from(oid, 'hex');
     const first = want[0];
-    let lo = first === 0 ? 0 : this.idx.readUInt32BE(8 + (first - 1) * 4);
-    let hi = this.idx.readUInt32BE(8 + first * 4);
+    let lo = first === 0 ? 0 : this.head.readUInt32BE(8 + (first - 1) * 4);
+    let hi = this.head.readUInt32BE(8 + first * 4);
     const shas = 8 + 256 * 4;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      const cmp = this.idx.compare(want, 0, 20, shas + mid * 20, shas + mid * 20 + 20);
+      const cmp = this.idxAt(shas + mid * 20, 20).compare(want);
       if (cmp === 0) {
         const offsets = shas + this.count * 24;
-        const small = this.idx.readUInt32BE(offsets + mid * 4);
+        const small = this.idxAt(offsets + mid * 4, 4).readUInt32BE(0);
         if (!(small & 0x80000000)) return small;
-        const large = offsets + this.count * 4 + (small & 0x7fffffff) * 8;
-        return Number(this.idx.readBigUInt64BE(large));
+        return Number(this.idxAt(offsets + this.count * 4 + (small & 0x7fffffff) * 8, 8).readBigUInt64BE(0));
       }
       if (cmp > 0) hi = mid;
       else lo = mid + 1;

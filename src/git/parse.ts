@@ -27,25 +27,3 @@ export function parseLsTree(out: Buffer | string): TreeEntry[] {
   }
   return entries;
 }
-
-/**
- * `git cat-file --batch` output for known oids: `<oid> <type> <size>\n<content>\n` repeated.
- * Returns the contents in order.
- */
-export function parseBatch(out: Buffer): Map<string, Buffer> {
-  const blobs = new Map<string, Buffer>();
-  let pos = 0;
-  while (pos < out.length) {
-    const nl = out.indexOf(0x0a, pos);
-    if (nl < 0) break;
-    const [oid, type, size] = out.subarray(pos, nl).toString('utf8').split(' ');
-    if (type === 'missing') {
-      pos = nl + 1;
-      continue;
-    }
-    const n = Number(size);
-    blobs.set(oid, out.subarray(nl + 1, nl + 1 + n));
-    pos = nl + 1 + n + 1;
-  }
-  return blobs;
-}

@@ -46,6 +46,11 @@ export async function parseRouting(content: Buffer): Promise<{ include: string[]
   }
 }
 
+const routeIndexFile = (cache: CodexCache, branch: string) => `${cache.dir}/codex-hooks-routes-${Buffer.from(branch).toString('hex')}.json`;
+
+/** Whether this branch's routes were scanned before: the first scan reads every doc, and takes a while. */
+export const routesIndexed = (cache: CodexCache, branch: string) => fs.existsSync(routeIndexFile(cache, branch));
+
 /**
  * The codex's routed docs at `tip`, kept up to date incrementally in the cache: after the first scan
  * only the docs that changed between the indexed tree and the new one are read (a tree diff that skips
@@ -53,7 +58,7 @@ export async function parseRouting(content: Buffer): Promise<{ include: string[]
  * not the codex's size.
  */
 export async function routedDocs(cache: CodexCache, reader: ObjectSource, branch: string, tip: string): Promise<Record<string, Route>> {
-  const file = `${cache.dir}/codex-hooks-routes-${Buffer.from(branch).toString('hex')}.json`;
+  const file = routeIndexFile(cache, branch);
   let index: RouteIndex | undefined;
   try {
     index = JSON.parse(fs.readFileSync(file, 'utf8'));

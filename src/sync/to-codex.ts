@@ -1,10 +1,9 @@
 import path from 'node:path';
-import type { ObjectSource, ObjectStore } from '../git/store.js';
+import { ObjectStore, type ObjectSource } from '../git/store.js';
 import { SyncError } from '../errors.js';
-import { runGit } from '../git/exec.js';
-import { readLooseObject, writeLooseObject } from '../git/loose.js';
+import { writeLooseObject } from '../git/loose.js';
 import { encodeCommit, isTreeMode, type RawEntry } from '../git/objects.js';
-import { parseBatch, type TreeEntry } from '../git/parse.js';
+import type { TreeEntry } from '../git/parse.js';
 import type { Person, Project } from '../git/project.js';
 import type { CodexCache } from './cache.js';
 import { buildTree, listFiles, pathChain, replaceAt, rootTree, type Write } from './codex-tree.js';
@@ -50,24 +49,6 @@ export function planToCodex(selection: TreeEntry[], existing: Map<string, TreeEn
   return plan;
 }
 
-/**
- * The contents of these blobs from the project. Docs committed a moment ago are loose objects, read
- * here without a process; the rest (packed, or in an alternate) come from one `cat-file --batch`.
- */
-export async function readBlobs(project: Project, files: TreeEntry[]): Promise<Map<string, Buffer>> {
-  const blobs = new Map<string, Buffer>();
-  const rest: string[] = [];
-  for (const oid of new Set(files.map((f) => f.oid))) {
-    const o = readLooseObject(project.commonDir, oid);
-    if (o?.type === 'blob') blobs.set(oid, o.body);
-    else rest.push(oid);
-  }
-  if (rest.length === 0) return blobs;
-  const { stdout } = await runGit(['cat-file', '--batch'], { cwd: project.root, env: project.env, input: rest.join('\n') + '\n' });
-  for (const [oid, body] of parseBatch(stdout)) blobs.set(oid, body);
-  return blobs;
-}
-
 const writer = (cache: CodexCache): Write => {
   const objects = path.join(cache.dir, 'objects');
   return (type, body) => writeLooseObject(objects, type, body);
@@ -81,14 +62,20 @@ const writer = (cache: CodexCache): Write => {
 export async function stageFolder(cache: CodexCache, store: ObjectStore, project: Project, files: TreeEntry[]): Promise<string | null> {
   const write = writer(cache);
   const lacking = [...new Map(files.filter((f) => !store.has(f.oid)).map((f) => [f.oid, f])).values()];
-  for (let i = 0; i < lacking.length; i += 256) {
-    const chunk = lacking.slice(i, i + 256);
-    const blobs = await readBlobs(project, chunk);
-    for (const f of chunk) {
-      const body = blobs.get(f.oid);
-      if (!body) throw new SyncError('git', `The project's object ${f.oid} (${f.path}) cannot be read`, 'run `git fsck` in the project');
-      write('blob', body);
+  // Docs committed a moment ago are loose objects, older ones packed: both read here, git for the rest.
+  const source = ObjectStore.open(project.commonDir, { cwd: project.root, env: project.env });
+  try {
+    for (let i = 0; i < lacking.length; i += 256) {
+      const chunk = lacking.slice(i, i + 256);
+      const blobs = await source.readMany(chunk.map((f) => f.oid));
+      chunk.forEach((f, j) => {
+        const blob = blobs[j];
+        if (blob?.type !== 'blob') throw new SyncError('git', `The project's object ${f.oid} (${f.path}) cannot be read`, 'run `git fsck` in the project');
+        write('blob', blob.body);
+      });
     }
+  } finally {
+    source.close();
   }
   return buildTree(files, write);
 }
