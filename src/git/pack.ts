@@ -83,10 +83,10 @@ export class Pack {
     return null;
   }
 
-  /** An object's size from its entry header alone (for a delta, from the start of the delta). */
-  sizeAt(offset: number): number | null {
+  /** An entry's header: its type, its size (the delta's, for a delta), its base, where its data starts. */
+  private header(offset: number): { type: number; size: number; base: number | string | null; data: number } | null {
     const head = Buffer.alloc(64);
-    fs.readSync(this.fd, head, 0, 64, offset);
+    const got = fs.readSync(this.fd, head, 0, 64, offset);
     let pos = 0;
     let c = head[pos++];
     const type = (c >> 4) & 7;
@@ -95,28 +95,34 @@ export class Pack {
       c = head[pos++];
       size += (c & 0x7f) * 2 ** shift;
     }
-    if (TYPES[type]) return size;
-    if (type === OFS_DELTA) while (head[pos++] & 0x80);
-    else if (type === REF_DELTA) pos += 20;
-    else return null;
+    let base: number | string | null = null;
+    if (type === OFS_DELTA) {
+      c = head[pos++];
+      let back = c & 0x7f;
+      while (c & 0x80) {
+        c = head[pos++];
+        back = (back + 1) * 128 + (c & 0x7f);
+      }
+      base = offset - back;
+    } else if (type === REF_DELTA) {
+      base = head.toString('hex', pos, pos + 20);
+      pos += 20;
+    } else if (!TYPES[type]) {
+      return null;
+    }
+    return pos <= got ? { type, size, base, data: offset + pos } : null;
+  }
+
+  /** An object's size without inflating it (for a delta, from the first bytes of the delta). */
+  sizeAt(offset: number): number | null {
+    const h = this.header(offset);
+    if (!h || h.base === null) return h?.size ?? null;
     const start = Buffer.alloc(64);
-    fs.readSync(this.fd, start, 0, 64, offset + pos);
+    fs.readSync(this.fd, start, 0, 64, h.data);
     try {
       const delta = zlib.inflateSync(start, { finishFlush: zlib.constants.Z_SYNC_FLUSH });
-      let at = 0;
-      const varint = () => {
-        let value = 0;
-        let shift = 0;
-        let b;
-        do {
-          b = delta[at++];
-          value += (b & 0x7f) * 2 ** shift;
-          shift += 7;
-        } while (b & 0x80 && at < delta.length);
-        return value;
-      };
-      varint(); // the base's size
-      return at < delta.length ? varint() : null;
+      const [, next] = varint(delta, 0); // the base's size, then the object's
+      return next < delta.length ? varint(delta, next)[0] : null;
     } catch {
       return null;
     }
@@ -126,50 +132,22 @@ export class Pack {
   read(offset: number, lookup: (oid: string) => PackObject | null): PackObject | null {
     const cached = this.bases.get(offset);
     if (cached) return cached;
-    const head = Buffer.alloc(32);
-    const got = fs.readSync(this.fd, head, 0, 32, offset);
-    let pos = 0;
-    let c = head[pos++];
-    const type = (c >> 4) & 7;
-    let size = c & 15;
-    for (let shift = 4; c & 0x80; shift += 7) {
-      c = head[pos++];
-      size += (c & 0x7f) * 2 ** shift;
-    }
-    let base: PackObject | null = null;
-    if (type === OFS_DELTA) {
-      c = head[pos++];
-      let back = c & 0x7f;
-      while (c & 0x80) {
-        c = head[pos++];
-        back = (back + 1) * 128 + (c & 0x7f);
-      }
-      base = this.read(offset - back, lookup);
-    } else if (type === REF_DELTA) {
-      base = lookup(head.toString('hex', pos, pos + 20));
-      pos += 20;
-    } else if (!TYPES[type]) {
-      return null;
-    }
-    if (pos > got) return null;
-    const data = this.inflate(offset + pos, size);
+    const h = this.header(offset);
+    if (!h) return null;
+    const base = typeof h.base === 'number' ? this.read(h.base, lookup) : typeof h.base === 'string' ? lookup(h.base) : null;
+    if (h.base !== null && !base) return null;
+    const data = this.inflate(h.data, h.size);
     if (!data) return null;
-    let object: PackObject;
-    if (type === OFS_DELTA || type === REF_DELTA) {
-      if (!base) return null;
-      const body = applyDelta(base.body, data);
-      if (!body) return null;
-      object = { type: base.type, body };
-    } else {
-      object = { type: TYPES[type], body: data };
-    }
-    if (object.body.length <= 256 * 1024) {
+    const body = base ? applyDelta(base.body, data) : data;
+    if (!body) return null;
+    const object = { type: base ? base.type : TYPES[h.type], body };
+    if (body.length <= 256 * 1024) {
       if (this.cachedBytes > 16 * 1024 * 1024) {
         this.bases.clear();
         this.cachedBytes = 0;
       }
       this.bases.set(offset, object);
-      this.cachedBytes += object.body.length;
+      this.cachedBytes += body.length;
     }
     return object;
   }
@@ -191,20 +169,11 @@ export class Pack {
 
 /** A delta (gitformat-pack(5), "Deltified representation") applied to its base. */
 export function applyDelta(base: Buffer, delta: Buffer): Buffer | null {
-  let pos = 0;
-  const varint = () => {
-    let value = 0;
-    let c;
-    let shift = 0;
-    do {
-      c = delta[pos++];
-      value += (c & 0x7f) * 2 ** shift;
-      shift += 7;
-    } while (c & 0x80);
-    return value;
-  };
-  if (varint() !== base.length) return null;
-  const out = Buffer.allocUnsafe(varint());
+  const [baseSize, afterBase] = varint(delta, 0);
+  if (baseSize !== base.length) return null;
+  const [size, start] = varint(delta, afterBase);
+  let pos = start;
+  const out = Buffer.allocUnsafe(size);
   let o = 0;
   while (pos < delta.length) {
     const op = delta[pos++];
@@ -227,4 +196,17 @@ export function applyDelta(base: Buffer, delta: Buffer): Buffer | null {
     }
   }
   return o === out.length ? out : null;
+}
+
+/** A delta's size field: 7 bits a byte, least significant first. Returns the value and the next position. */
+function varint(buf: Buffer, at: number): [number, number] {
+  let value = 0;
+  let c;
+  let shift = 0;
+  do {
+    c = buf[at++];
+    value += (c & 0x7f) * 2 ** shift;
+    shift += 7;
+  } while (c & 0x80 && at < buf.length);
+  return [value, at];
 }

@@ -101,12 +101,13 @@ interface Prepared {
   people: ReturnType<typeof commitPeople> | null;
   fetchTip: () => Promise<string>;
   url: string;
+  /** Settles when the cache's ref has caught up with a push: awaited last. */
+  recorded?: Promise<unknown>;
 }
 
 async function syncWith(o: SyncOptions, s: Prepared): Promise<SyncResult> {
-  const { cache, reader, selected } = s;
+  const { cache, reader } = s;
   const { codexBranch, env } = o.decision;
-  let tip = s.tip;
   const result: SyncResult = { project: o.config.projectName, env, codexBranch, codexUrl: redactUrl(s.url), commit: o.commit, direction: o.direction, dryRun: !!o.dryRun };
 
   // What to pull depends only on the fetched tip (never on our own folder), so the pull is listed and
@@ -119,7 +120,25 @@ async function syncWith(o: SyncOptions, s: Prepared): Promise<SyncResult> {
   };
   // Except on a branch's first sync: its scan of every doc for routes is then the longest part.
   if (!routesIndexed(cache, codexBranch)) startPull();
-  let pushed: Promise<unknown> = Promise.resolve();
+  try {
+    const written = await toCodex(o, s, startPull);
+    if (written) result.toCodex = written;
+  } catch (error) {
+    await (pulling as Promise<unknown> | null)?.catch(() => {}); // never leave the pull half-written behind
+    throw error;
+  }
+  startPull();
+  if (pulling) result.fromCodex = await pulling;
+  trace('pull applied');
+  await s.recorded;
+  trace('sync done');
+  return result;
+}
+
+async function toCodex(o: SyncOptions, s: Prepared, startPull: () => void): Promise<SyncResult['toCodex']> {
+  const { cache, reader, selected } = s;
+  const { codexBranch, env } = o.decision;
+  let tip = s.tip;
   if (selected) {
     const { entries, selection } = selected;
     let folder = await codexProjectFiles(reader, tip, o.config.projectName);
@@ -140,7 +159,7 @@ async function syncWith(o: SyncOptions, s: Prepared): Promise<SyncResult> {
         const outcome = await pushCommit(cache, candidate, codexBranch, startPull);
         if (outcome.pushed) {
           codexCommit = candidate;
-          pushed = outcome.recorded;
+          s.recorded = outcome.recorded;
           break;
         }
         if (attempts >= MAX_ATTEMPTS) throw new SyncError('rejected', msg.pushRejected(codexBranch, attempts), 'run `codex-hooks sync --retry` in a moment');
@@ -154,7 +173,6 @@ async function syncWith(o: SyncOptions, s: Prepared): Promise<SyncResult> {
       }
       await maintain(cache);
     }
-    result.toCodex = { added: plan.added, changed: plan.changed, removed: plan.removed, skipped: selection.skipped, codexCommit, attempts };
     if (!o.dryRun) {
       // What lets the next hook with nothing new skip the codex (see hooks/up-to-date.ts).
       const names = probeNames(o.config.sync_patterns);
@@ -168,13 +186,9 @@ async function syncWith(o: SyncOptions, s: Prepared): Promise<SyncResult> {
         time: new Date().toISOString(),
       });
     }
+    return { added: plan.added, changed: plan.changed, removed: plan.removed, skipped: selection.skipped, codexCommit, attempts };
   }
-  startPull();
-  if (pulling) result.fromCodex = await pulling;
-  trace('pull applied');
-  await pushed;
-  trace('sync done');
-  return result;
+  return undefined;
 }
 
 /** Makes pull_dir mirror what the codex tip holds for this project (SPEC §4 from-codex). */

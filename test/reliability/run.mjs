@@ -86,11 +86,12 @@ section('SIGKILL at random moments: the next sync succeeds, the codex is never p
       version++;
       commit(dir, env, Object.fromEntries(Object.keys(many).map((f, i) => [f, `v${version} ${i}\n`])));
       const child = spawn(process.execPath, [BIN, 'sync'], { cwd: dir, env, stdio: 'ignore' });
+      const closed = new Promise((r) => child.on('close', r)); // before the wait: a quick sync may be done by then
       const delay = Math.floor(random() * 450);
       await new Promise((r) => setTimeout(r, delay));
       const alive = child.exitCode === null;
       child.kill('SIGKILL');
-      await new Promise((r) => child.on('close', r));
+      await closed;
       if (alive) killedMidway++;
       const now = folder();
       const consistent = [version - 1, version].some((v) => now === canonical(v === 0 ? {} : expected(v)));
