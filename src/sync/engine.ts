@@ -13,7 +13,6 @@ import { msg, redactUrl } from '../ui/messages.js';
 import { fetchBranch, local, openCache, pushCommit, type CodexCache } from './cache.js';
 import { applyPull, codexSelection, planPull, pullRoot, type PullState } from './from-codex.js';
 import { probeKey, probeNames, selectionConfigKey } from './probe.js';
-import { routesIndexed } from './routes.js';
 import { selectFiles, selectionKey, type Selection } from './select.js';
 import { pulledFile, recordSynced, syncTarget, writeJson } from './state.js';
 import { codexProjectFiles, commitMessage, planToCodex, stageFolder, writeCommit, type FilePlan } from './to-codex.js';
@@ -118,8 +117,6 @@ async function syncWith(o: SyncOptions, s: Prepared): Promise<SyncResult> {
     pulling = pull(o, cache, reader, codexBranch, s.tip);
     pulling.catch(() => {}); // awaited below; a to-codex failure must not leave it unhandled
   };
-  // Except on a branch's first sync: its scan of every doc for routes is then the longest part.
-  if (!routesIndexed(cache, codexBranch)) startPull();
   try {
     const written = await toCodex(o, s, startPull);
     if (written) result.toCodex = written;
