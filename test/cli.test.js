@@ -1,8 +1,9 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { cleanup, cli, git, isolatedEnv, makeCodex, makeRepo, tmpdir, writeConfig, refOf } from './helpers.js';
+import { BIN, cleanup, cli, git, isolatedEnv, makeCodex, makeRepo, tmpdir, writeConfig, refOf } from './helpers.js';
 import { COMMANDS } from '../dist/commands/registry.js';
 
 const t = suite('cli');
@@ -17,6 +18,19 @@ t('--version prints the package version; --help lists every command', async () =
   const h = await cli(['--help'], { env });
   assert.is(h.code, 0);
   for (const name of Object.keys(COMMANDS)) assert.ok(h.stdout.includes(`  ${name}`), name);
+});
+
+t('a reader that goes away (`codex-hooks status | head -1`) ends the output, not the command', async () => {
+  const env = isolatedEnv();
+  const dir = makeRepo(env);
+  writeConfig(dir, { codex_url: makeCodex(env), project_name: 'api' });
+  const child = spawn(process.execPath, [BIN, 'status'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.destroy(); // every write the command makes now fails with EPIPE
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const code = await new Promise((resolve) => child.on('close', resolve));
+  assert.is(stderr, '');
+  assert.is(code, 0);
 });
 
 t('every command has --help with its usage and the common options', async () => {
