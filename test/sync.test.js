@@ -64,6 +64,28 @@ t('a second identical sync makes no commit; a removed doc is removed from the co
   assert.ok('projects/api/docs/intro.md' in files);
 });
 
+t('a SHA-256 project syncs into a SHA-1 codex; a second identical sync makes no commit', async () => {
+  const env = isolatedEnv();
+  const codex = makeCodex(env);
+  const dir = path.join(path.dirname(codex), 'sha256-project');
+  fs.mkdirSync(dir);
+  git(dir, ['init', '-q', '--object-format=sha256', '-b', 'main'], env);
+  writeFiles(dir, { 'docs/a.md': '# A\n', 'docs/deep/b.md': '# B\n' });
+  writeConfig(dir, { codex_url: codex, project_name: 'api' });
+  git(dir, ['add', '-A'], env);
+  git(dir, ['commit', '-q', '-m', 'docs'], env);
+  const first = await sync(dir, env, ['--env', 'test']);
+  assert.is(first.code, 0, first.stderr);
+  const files = codexFiles(codex, 'test', env);
+  assert.is(files['projects/api/docs/a.md'], '# A');
+  assert.is(files['projects/api/docs/deep/b.md'], '# B');
+  git(codex, ['fsck', '--strict', '--no-progress'], env);
+  const tip = refOf(codex, 'test', env);
+  const again = await sync(dir, env, ['--env', 'test']);
+  assert.is(again.code, 0, again.stderr);
+  assert.is(refOf(codex, 'test', env), tip);
+});
+
 t("another project's folder and shared/ are untouched byte for byte", async () => {
   const { env, codex, dir } = setup();
   const treeOf = (p) => git(codex, ['rev-parse', `test:${p}`], env);

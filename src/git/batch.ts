@@ -12,7 +12,7 @@ interface Waiting {
   reject: (e: Error) => void;
 }
 
-const OID = /^[0-9a-f]{40}$/;
+const OID = /^[0-9a-f]{40}([0-9a-f]{24})?$/; // SHA-1 or SHA-256
 
 /**
  * One long-lived `git cat-file --batch`: objects by id, answered in order, for the price of one process

@@ -139,7 +139,10 @@ async function toCodex(o: SyncOptions, s: Prepared, startPull: () => void): Prom
   if (selected) {
     const { entries, selection } = selected;
     let folder = await codexProjectFiles(reader, tip, o.config.projectName);
-    let plan = planToCodex(selection.files, folder.files);
+    // The staged folder's tree equal to the codex's settles it whatever the ids say (a SHA-256 project's
+    // blobs have other ids than their copies in the codex).
+    const planFor = (): FilePlan => (!o.dryRun && s.staged === folder.tree ? { added: [], changed: [], removed: [], before: folder.files.size } : planToCodex(selection.files, folder.files));
+    let plan = planFor();
     const removed = plan.removed.length;
     if (removed >= 10 && removed / plan.before > o.config.deletion_threshold && !o.allowDeletions) {
       throw new SyncError('deletions', msg.deletionsHeld(removed, plan.before, o.config.deletion_threshold), msg.deletionsHint);
@@ -165,7 +168,7 @@ async function toCodex(o: SyncOptions, s: Prepared, startPull: () => void): Prom
         // Every object the new commit refers to is in the cache already: the staged ones, and the
         // codex's own, which the fetch brought.
         folder = await codexProjectFiles(reader, tip, o.config.projectName);
-        plan = planToCodex(selection.files, folder.files);
+        plan = planFor();
         if (changes(plan) === 0) break; // another run synced the same files meanwhile
       }
       await maintain(cache);

@@ -64,6 +64,9 @@ export async function stageFolder(cache: CodexCache, store: ObjectStore, project
   const lacking = [...new Map(files.filter((f) => !store.has(f.oid)).map((f) => [f.oid, f])).values()];
   // Docs committed a moment ago are loose objects, older ones packed: both read here, git for the rest.
   const source = ObjectStore.open(project.commonDir, { cwd: project.root, env: project.env });
+  // The id each blob has in the cache: the project's own, unless the two use different hashes (a
+  // SHA-256 project), when the copy's is used.
+  const ids = new Map<string, string>();
   try {
     for (let i = 0; i < lacking.length; i += 256) {
       const chunk = lacking.slice(i, i + 256);
@@ -71,13 +74,13 @@ export async function stageFolder(cache: CodexCache, store: ObjectStore, project
       chunk.forEach((f, j) => {
         const blob = blobs[j];
         if (blob?.type !== 'blob') throw new SyncError('git', `The project's object ${f.oid} (${f.path}) cannot be read`, 'run `git fsck` in the project');
-        write('blob', blob.body);
+        ids.set(f.oid, write('blob', blob.body));
       });
     }
   } finally {
     source.close();
   }
-  return buildTree(files, write);
+  return buildTree(files.map((f) => ({ ...f, oid: ids.get(f.oid) ?? f.oid })), write);
 }
 
 export interface CommitSpec {
