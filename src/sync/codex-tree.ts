@@ -1,4 +1,6 @@
+import { SyncError } from '../errors.js';
 import type { ObjectSource } from '../git/store.js';
+import { msg } from '../ui/messages.js';
 import { commitTree, encodeTree, isTreeMode, parseTree, type RawEntry } from '../git/objects.js';
 import type { TreeEntry } from '../git/parse.js';
 
@@ -9,15 +11,17 @@ import type { TreeEntry } from '../git/parse.js';
  */
 export type Write = (type: 'tree' | 'commit' | 'blob', body: Buffer) => string;
 
+const lacks = (type: string, oid: string) => new SyncError('git', msg.cacheLacks(type, oid), msg.cacheLacksHint);
+
 async function must(reader: ObjectSource, oid: string, type: string) {
   const o = await reader.read(oid);
-  if (!o || o.type !== type) throw new Error(`the codex cache lacks ${type} ${oid}: run \`codex-hooks sync\` again to fetch it`);
+  if (!o || o.type !== type) throw lacks(type, oid);
   return o.body;
 }
 
 export async function rootTree(reader: ObjectSource, commit: string): Promise<string> {
   const tree = commitTree(await must(reader, commit, 'commit'));
-  if (!tree) throw new Error(`commit ${commit} has no tree`);
+  if (!tree) throw lacks('tree of commit', commit);
   return tree;
 }
 
@@ -48,7 +52,7 @@ export async function listFiles(reader: ObjectSource, tree: string, prefix = '')
     const objects = await reader.readMany(level.map((t) => t.oid));
     const next: typeof level = [];
     objects.forEach((o, i) => {
-      if (!o || o.type !== 'tree') throw new Error(`the codex cache lacks tree ${level[i].oid}: run \`codex-hooks sync\` again to fetch it`);
+      if (!o || o.type !== 'tree') throw lacks('tree', level[i].oid);
       for (const e of parseTree(o.body)) {
         const p = level[i].path + e.name.toString('utf8');
         if (isTreeMode(e.mode)) next.push({ oid: e.oid, path: p + '/' });
@@ -78,7 +82,7 @@ export async function diffTrees(reader: ObjectSource, from: string, to: string):
     const added: Array<{ oid: string; path: string }> = [];
     level.forEach((pair, i) => {
       const [a, b] = [objects[2 * i], objects[2 * i + 1]];
-      if (!a || !b) throw new Error(`the codex cache lacks tree ${a ? pair.b : pair.a}: run \`codex-hooks sync\` again to fetch it`);
+      if (!a || !b) throw lacks('tree', a ? pair.b : pair.a);
       const before = new Map(parseTree(a.body).map((e) => [e.name.toString('utf8'), e]));
       for (const e of parseTree(b.body)) {
         const name = e.name.toString('utf8');

@@ -20,6 +20,8 @@ export const msg = {
   deletionsHeld: (removed: number, total: number, threshold: number) =>
     `This sync would delete ${removed} of ${total} files of the project in the codex (more than ${Math.round(threshold * 100)}%).`,
   deletionsHint: 'if that is intended, run `codex-hooks sync --allow-deletions` (threshold: deletion_threshold)',
+  cacheLacks: (type: string, oid: string) => `The local codex cache lacks the ${type} ${oid} (damaged, or cut short)`,
+  cacheLacksHint: 'remove the cache folder ($CODEX_HOOKS_CACHE_DIR, else ~/.cache/codex-hooks/<codex>-<id>.git) and sync again: it is fetched afresh',
 
   confirmTitle: '⚠ PRODUCTION SYNC CONFIRMATION',
   confirmBody: (branch: string, url: string, codexBranch: string, direction: string) =>
