@@ -60,7 +60,14 @@ export function writeLooseObject(objectsDir: string, type: string, body: Buffer)
   // Fast over small: core.looseCompression's level, and for a small object a small window, since setting
   // up zlib's default one costs more than compressing a doc. A later repack compresses them well.
   const small = body.length < 64 * 1024 ? { windowBits: 9, memLevel: 1 } : {};
-  fs.writeFileSync(tmp, zlib.deflateSync(Buffer.concat([Buffer.from(`${type} ${body.length}\0`), body]), { level: 1, ...small }), { mode: 0o444 });
+  const data = zlib.deflateSync(Buffer.concat([Buffer.from(`${type} ${body.length}\0`), body]), { level: 1, ...small });
+  try {
+    fs.writeFileSync(tmp, data, { mode: 0o444, flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    fs.rmSync(tmp, { force: true }); // left by a process killed mid-write that had our pid (read-only)
+    fs.writeFileSync(tmp, data, { mode: 0o444, flag: 'wx' });
+  }
   fs.renameSync(tmp, file);
   return oid;
 }
