@@ -1,18 +1,21 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { hashObject } from './objects.js';
+import { hashObject, isSha1 } from './objects.js';
+
+/** Where a loose object's file is, whether or not it is there. */
+export const looseObjectFile = (objectsDir: string, oid: string) => `${objectsDir}/${oid.slice(0, 2)}/${oid.slice(2)}`;
 
 /**
  * Reads one loose object straight from the object store, or null when it is not loose (packed, or in an
  * alternate). A commit made a moment before `git push` is loose, and so is its root tree: the hook can see
  * what changed at the top of the tree without starting a git process.
  */
-export function readLooseObject(commonDir: string, oid: string): { type: string; body: Buffer } | null {
-  if (!/^[0-9a-f]{40}$/.test(oid)) return null;
+export function readLooseObject(objectsDir: string, oid: string): { type: string; body: Buffer } | null {
+  if (!isSha1(oid)) return null;
   let raw: Buffer;
   try {
-    raw = zlib.inflateSync(fs.readFileSync(path.join(commonDir, 'objects', oid.slice(0, 2), oid.slice(2))));
+    raw = zlib.inflateSync(fs.readFileSync(looseObjectFile(objectsDir, oid)));
   } catch {
     return null;
   }
@@ -22,11 +25,11 @@ export function readLooseObject(commonDir: string, oid: string): { type: string;
 }
 
 /** A loose object's type and size from the start of its file, or null when it is not loose. */
-export function looseObjectHeader(commonDir: string, oid: string): { type: string; size: number } | null {
-  if (!/^[0-9a-f]{40}$/.test(oid)) return null;
+export function looseObjectHeader(objectsDir: string, oid: string): { type: string; size: number } | null {
+  if (!isSha1(oid)) return null;
   let fd: number;
   try {
-    fd = fs.openSync(path.join(commonDir, 'objects', oid.slice(0, 2), oid.slice(2)), 'r');
+    fd = fs.openSync(looseObjectFile(objectsDir, oid), 'r');
   } catch {
     return null;
   }
@@ -52,9 +55,9 @@ export function looseObjectHeader(commonDir: string, oid: string): { type: strin
  */
 export function writeLooseObject(objectsDir: string, type: string, body: Buffer): string {
   const oid = hashObject(type, body);
-  const dir = path.join(objectsDir, oid.slice(0, 2));
-  const file = path.join(dir, oid.slice(2));
+  const file = looseObjectFile(objectsDir, oid);
   if (fs.existsSync(file)) return oid;
+  const dir = path.dirname(file);
   fs.mkdirSync(dir, { recursive: true });
   const tmp = path.join(dir, `tmp_obj_codex_${process.pid}_${oid.slice(2, 10)}`);
   // Fast over small: core.looseCompression's level, and for a small object a small window, since setting
@@ -79,7 +82,7 @@ export const looseRefFile = (gitDir: string, branch: string) => path.join(gitDir
 export function readLooseRef(gitDir: string, branch: string): string | undefined {
   try {
     const sha = fs.readFileSync(looseRefFile(gitDir, branch), 'utf8').trim();
-    return /^[0-9a-f]{40}$/.test(sha) ? sha : undefined;
+    return isSha1(sha) ? sha : undefined;
   } catch {
     return undefined;
   }

@@ -10,6 +10,9 @@ export interface RawEntry {
   oid: string;
 }
 
+/** A SHA-1 object id, the one format read and written in this process (git answers for the other). */
+export const isSha1 = (id: string) => /^[0-9a-f]{40}$/.test(id);
+
 export const isTreeMode = (mode: string) => mode === '40000' || mode === '040000';
 
 /** Entries of a tree object's body: `<mode> <name>\0<20-byte oid>` repeated. */

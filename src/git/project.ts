@@ -5,6 +5,7 @@ import type { Env } from './env.js';
 import { gitText, runGit } from './exec.js';
 import { parseLsTree, type TreeEntry } from './parse.js';
 import { readLooseRef } from './loose.js';
+import { isSha1 } from './objects.js';
 import { ObjectStore } from './store.js';
 
 /** The project repository: where its files and its git data are. */
@@ -65,7 +66,7 @@ function readHead(project: Project): { branch: string | null; commit?: string } 
   if (project.env.GIT_DIR) return undefined;
   try {
     const head = fs.readFileSync(path.join(project.gitDir, 'HEAD'), 'utf8').trim();
-    if (/^[0-9a-f]{40}$/.test(head)) return { branch: null, commit: head };
+    if (isSha1(head)) return { branch: null, commit: head };
     const m = /^ref: refs\/heads\/(.+)$/.exec(head);
     if (!m) return undefined;
     return { branch: m[1], commit: readLooseRef(project.commonDir, m[1]) };

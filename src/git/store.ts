@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ObjectReader, type GitObject } from './batch.js';
 import type { RunOptions } from './exec.js';
-import { looseObjectHeader, readLooseObject } from './loose.js';
+import { looseObjectFile, looseObjectHeader, readLooseObject } from './loose.js';
+import { isSha1 } from './objects.js';
 import { Pack } from './pack.js';
 
 /** Where a sync reads git objects from: this process, or a git process that answers for it. */
@@ -11,8 +12,6 @@ export interface ObjectSource {
   readMany(oids: string[]): Promise<Array<GitObject | null>>;
   close(): void;
 }
-
-const OID = /^[0-9a-f]{40}$/;
 
 /**
  * A repository's objects read in this process: loose files and version-2 packs, the two forms git
@@ -36,8 +35,8 @@ export class ObjectStore implements ObjectSource {
 
   /** The object from this process, or null when only git can say. */
   readHere(oid: string): GitObject | null {
-    if (!this.inProcess || !OID.test(oid)) return null;
-    const loose = readLooseObject(path.dirname(this.objects), oid);
+    if (!this.inProcess || !isSha1(oid)) return null;
+    const loose = readLooseObject(this.objects, oid);
     if (loose) return { oid, ...loose };
     const found = this.fromPacks(oid);
     if (found || !this.rescanPacks()) return found;
@@ -46,8 +45,8 @@ export class ObjectStore implements ObjectSource {
 
   /** Whether the object is here as a loose file or in a pack (false also when only git could tell). */
   has(oid: string): boolean {
-    if (!this.inProcess || !OID.test(oid)) return false;
-    if (fs.existsSync(path.join(this.objects, oid.slice(0, 2), oid.slice(2)))) return true;
+    if (!this.inProcess || !isSha1(oid)) return false;
+    if (fs.existsSync(looseObjectFile(this.objects, oid))) return true;
     const inPacks = () => [...this.packs.values()].some((p) => p?.offsetOf(oid) != null);
     if (this.packDirStamp < 0) this.rescanPacks();
     return inPacks() || (this.rescanPacks() && inPacks());
@@ -58,12 +57,12 @@ export class ObjectStore implements ObjectSource {
    * file of n bytes inflates to at most ~1032·n: deflate's largest ratio), null when only git can say.
    */
   sizeHere(oid: string, limit = 0): number | null {
-    if (!this.inProcess || !OID.test(oid)) return null;
+    if (!this.inProcess || !isSha1(oid)) return null;
     if (limit > 0) {
-      const st = fs.statSync(`${this.objects}/${oid.slice(0, 2)}/${oid.slice(2)}`, { throwIfNoEntry: false });
+      const st = fs.statSync(looseObjectFile(this.objects, oid), { throwIfNoEntry: false });
       if (st && st.size * 1100 <= limit) return -1;
     }
-    const loose = looseObjectHeader(path.dirname(this.objects), oid);
+    const loose = looseObjectHeader(this.objects, oid);
     if (loose) return loose.size;
     if (this.packDirStamp < 0) this.rescanPacks();
     for (const pack of this.packs.values()) {

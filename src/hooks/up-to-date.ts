@@ -24,8 +24,9 @@ export async function alreadySynced(project: Project, config: Config, decision: 
   if (record.commit === commit) return { upToDate: true };
   const names = probeNames(config.sync_patterns);
   if (names && record.probe) {
-    const c = readLooseObject(project.commonDir, commit);
-    const tree = c?.type === 'commit' ? readLooseObject(project.commonDir, commitTree(c.body) ?? '') : null;
+    const objects = `${project.commonDir}/objects`;
+    const c = readLooseObject(objects, commit);
+    const tree = c?.type === 'commit' ? readLooseObject(objects, commitTree(c.body) ?? '') : null;
     if (tree?.type === 'tree' && probeKey(names, treeEntries(tree.body)) === record.probe) return { upToDate: true };
   }
   const entries = await listForSync(project, commit, config);
