@@ -11,7 +11,7 @@ import { Pack } from '../dist/git/pack.js';
 import { writeLooseObject } from '../dist/git/loose.js';
 import { encodeTree, hashObject } from '../dist/git/objects.js';
 import { buildTree, diffTrees, listFiles, replaceAt, pathChain, rootTree } from '../dist/sync/codex-tree.js';
-import { commitPeople, listCommit, openProject } from '../dist/git/project.js';
+import { commitPeople, listCommit, openProject, projectObjects } from '../dist/git/project.js';
 import { listForSync, patternBases } from '../dist/sync/listing.js';
 import { selectFiles } from '../dist/sync/select.js';
 import { cleanup, git, isolatedEnv, makeRepo, tmpdir, writeFiles } from './helpers.js';
@@ -221,7 +221,9 @@ test('the in-process listing selects what git ls-tree selects, loose and packed,
   const head = git(dir, ['rev-parse', 'HEAD'], env);
   const viaGit = selectFiles(await listCommit(project, head), config);
   const check = async () => {
-    const here = selectFiles(await listForSync(project, head, config), config);
+    const objects = projectObjects(project);
+    const here = selectFiles(await listForSync(project, objects, head, config), config);
+    objects.close();
     assert.equal(here.files.map((f) => [f.path, f.mode, f.oid]).sort(), viaGit.files.map((f) => [f.path, f.mode, f.oid]).sort());
     assert.equal(here.skipped.sort((a, b) => a.path.localeCompare(b.path)), viaGit.skipped.sort((a, b) => a.path.localeCompare(b.path)));
   };
@@ -237,7 +239,9 @@ test("a codex commit carries the source commit's author and committer", async ()
   const env = isolatedEnv({ GIT_AUTHOR_NAME: 'Ada Writer', GIT_AUTHOR_EMAIL: 'ada@example.com' });
   const dir = makeRepo(env, { 'docs/a.md': 'a\n' });
   const project = await openProject(dir, env);
-  const people = await commitPeople(project, git(dir, ['rev-parse', 'HEAD'], env));
+  const objects = projectObjects(project);
+  const people = await commitPeople(project, objects, git(dir, ['rev-parse', 'HEAD'], env));
+  objects.close();
   assert.equal(people, { author: { name: 'Ada Writer', email: 'ada@example.com' }, committer: { name: 'Test User', email: 'test@example.com' } });
 });
 

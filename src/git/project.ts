@@ -55,6 +55,9 @@ function findRepository(cwd: string, env: Env): Omit<Project, 'env'> | null {
   return { root: fs.realpathSync(cwd), gitDir: fs.realpathSync(gitDir), commonDir: fs.realpathSync(commonDir) };
 }
 
+/** The project's objects, read in this process (git/store.ts); the caller closes it. */
+export const projectObjects = (project: Project) => ObjectStore.open(project.commonDir, opts(project));
+
 export function stateDir(project: Project): string {
   return path.join(project.commonDir, 'codex-hooks');
 }
@@ -139,22 +142,17 @@ export interface Person {
  * source commit's people, as a cherry-pick does. Read in this process when the commit is loose or packed
  * here; otherwise the developer's identity from git.
  */
-export async function commitPeople(project: Project, commit: string): Promise<{ author: Person; committer: Person }> {
-  const store = ObjectStore.open(project.commonDir, opts(project));
-  try {
-    const c = store.readHere(commit);
-    if (c?.type === 'commit') {
-      const head = c.body.toString('utf8', 0, Math.max(0, c.body.indexOf('\n\n')));
-      const person = (role: string) => {
-        const m = new RegExp(`^${role} (.*) <(.*)> \\d+ [+-]\\d{4}$`, 'm').exec(head);
-        return m ? { name: m[1], email: m[2] } : null;
-      };
-      const author = person('author');
-      const committer = person('committer');
-      if (author && committer) return { author, committer };
-    }
-  } finally {
-    store.close();
+export async function commitPeople(project: Project, objects: ObjectStore, commit: string): Promise<{ author: Person; committer: Person }> {
+  const c = objects.readHere(commit);
+  if (c?.type === 'commit') {
+    const head = c.body.toString('utf8', 0, Math.max(0, c.body.indexOf('\n\n')));
+    const person = (role: string) => {
+      const m = new RegExp(`^${role} (.*) <(.*)> \\d+ [+-]\\d{4}$`, 'm').exec(head);
+      return m ? { name: m[1], email: m[2] } : null;
+    };
+    const author = person('author');
+    const committer = person('committer');
+    if (author && committer) return { author, committer };
   }
   const me = await userIdentity(project);
   return { author: me, committer: me };

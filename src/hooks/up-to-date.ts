@@ -2,7 +2,7 @@ import type { Config } from '../config/normalize.js';
 import type { EnvDecision } from '../env/resolve.js';
 import { readLooseObject } from '../git/loose.js';
 import { commitTree, treeEntries } from '../git/objects.js';
-import type { Project } from '../git/project.js';
+import { projectObjects, type Project } from '../git/project.js';
 import { listForSync } from '../sync/listing.js';
 import type { TreeEntry } from '../git/parse.js';
 import { probeKey, probeNames, selectionConfigKey } from '../sync/probe.js';
@@ -29,6 +29,12 @@ export async function alreadySynced(project: Project, config: Config, decision: 
     const tree = c?.type === 'commit' ? readLooseObject(objects, commitTree(c.body) ?? '') : null;
     if (tree?.type === 'tree' && probeKey(names, treeEntries(tree.body)) === record.probe) return { upToDate: true };
   }
-  const entries = await listForSync(project, commit, config);
+  const objects = projectObjects(project);
+  let entries: TreeEntry[];
+  try {
+    entries = await listForSync(project, objects, commit, config);
+  } finally {
+    objects.close();
+  }
   return { upToDate: selectionKey(selectFiles(entries, config).files) === record.selectionKey, entries };
 }

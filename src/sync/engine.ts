@@ -5,7 +5,7 @@ import { requireCodexUrl } from '../config/normalize.js';
 import type { EnvDecision } from '../env/resolve.js';
 import { ObjectStore, type ObjectSource } from '../git/store.js';
 import { runGit, trace } from '../git/exec.js';
-import { commitPeople, type Project } from '../git/project.js';
+import { commitPeople, projectObjects, type Project } from '../git/project.js';
 import { listForSync } from './listing.js';
 import type { TreeEntry } from '../git/parse.js';
 import type { Logger } from '../ui/logger.js';
@@ -74,13 +74,14 @@ export async function runSync(o: SyncOptions): Promise<SyncResult> {
   const fetching = fetchTip(fetchStarted);
   await Promise.race([started, fetching.catch(() => {})]);
   const reader = ObjectStore.open(cache.dir, local(cache));
+  const source = projectObjects(o.project);
   const wantsTo = o.direction !== 'from-codex';
   // While the codex is fetched: the commit's listing, the selection, its people, and the selected
   // blobs the cache lacks copied in with the folder's trees (they depend on the commit alone).
-  const listing = wantsTo ? Promise.resolve(o.entries ?? listForSync(o.project, o.commit, o.config)) : null;
+  const listing = wantsTo ? Promise.resolve(o.entries ?? listForSync(o.project, source, o.commit, o.config)) : null;
   const selecting = listing?.then((entries) => ({ entries, selection: selectFiles(entries, o.config) })) ?? null;
-  const staging = selecting && !o.dryRun ? selecting.then((s) => stageFolder(cache, reader, o.project, s.selection.files)) : null;
-  const people = wantsTo && !o.dryRun ? commitPeople(o.project, o.commit) : null;
+  const staging = selecting && !o.dryRun ? selecting.then((s) => stageFolder(cache, reader, source, s.selection.files)) : null;
+  const people = wantsTo && !o.dryRun ? commitPeople(o.project, source, o.commit) : null;
   for (const p of [selecting, staging, people]) p?.catch(() => {}); // awaited below, or moot when the fetch fails
   try {
     const [fetched, selected, staged] = await Promise.all([fetching, selecting, staging]);
@@ -88,6 +89,7 @@ export async function runSync(o: SyncOptions): Promise<SyncResult> {
     return await syncWith(o, { cache, reader, tip: fetched, selected, staged: staged ?? null, people, fetchTip, url });
   } finally {
     reader.close();
+    source.close();
   }
 }
 

@@ -2,7 +2,7 @@ import picomatch from 'picomatch';
 import { listCommit, type Project } from '../git/project.js';
 import { commitTree, isTreeMode, parseTree, type RawEntry } from '../git/objects.js';
 import type { TreeEntry } from '../git/parse.js';
-import { ObjectStore } from '../git/store.js';
+import type { ObjectStore } from '../git/store.js';
 
 /**
  * The fixed paths sync patterns can match under: `docs/**` → docs, `README.md` → README.md. Null when
@@ -27,18 +27,9 @@ export function patternBases(patterns: string[]): string[] | null {
  * not wait for a git process before the fetch; git lists when a pattern can match anywhere or an object
  * is out of reach here (an alternate, replace refs).
  */
-export async function listForSync(project: Project, commit: string, config: { sync_patterns: string[]; max_file_size: number }): Promise<TreeEntry[]> {
+export async function listForSync(project: Project, objects: ObjectStore, commit: string, config: { sync_patterns: string[]; max_file_size: number }): Promise<TreeEntry[]> {
   const bases = patternBases(config.sync_patterns);
-  if (bases) {
-    const store = ObjectStore.open(project.commonDir, { cwd: project.root, env: project.env });
-    try {
-      const entries = walk(store, commit, bases, config.max_file_size);
-      if (entries) return entries;
-    } finally {
-      store.close();
-    }
-  }
-  return listCommit(project, commit);
+  return (bases && walk(objects, commit, bases, config.max_file_size)) || listCommit(project, commit);
 }
 
 /** ls-tree's way of showing a mode: folders as 040000, and a blob's mode made canonical. */

@@ -4,7 +4,7 @@ import { SyncError } from '../errors.js';
 import { writeLooseObject } from '../git/loose.js';
 import { encodeCommit, isTreeMode, type RawEntry } from '../git/objects.js';
 import type { TreeEntry } from '../git/parse.js';
-import type { Person, Project } from '../git/project.js';
+import type { Person } from '../git/project.js';
 import type { CodexCache } from './cache.js';
 import { buildTree, listFiles, pathChain, replaceAt, rootTree, type Write } from './codex-tree.js';
 
@@ -55,30 +55,25 @@ const writer = (cache: CodexCache): Write => {
 };
 
 /**
- * Copies into the cache the selected blobs it lacks (only those: no project history moves) and writes
+ * Copies into the cache (`store`) the selected blobs it lacks, read from the project (`source`) (only those: no project history moves) and writes
  * the folder's trees. Both depend on the commit alone, so this runs while the codex is fetched. Returns
  * the folder's tree, or null for an empty selection.
  */
-export async function stageFolder(cache: CodexCache, store: ObjectStore, project: Project, files: TreeEntry[]): Promise<string | null> {
+export async function stageFolder(cache: CodexCache, store: ObjectStore, source: ObjectStore, files: TreeEntry[]): Promise<string | null> {
   const write = writer(cache);
   const lacking = [...new Map(files.filter((f) => !store.has(f.oid)).map((f) => [f.oid, f])).values()];
-  // Docs committed a moment ago are loose objects, older ones packed: both read here, git for the rest.
-  const source = ObjectStore.open(project.commonDir, { cwd: project.root, env: project.env });
   // The id each blob has in the cache: the project's own, unless the two use different hashes (a
   // SHA-256 project), when the copy's is used.
   const ids = new Map<string, string>();
-  try {
-    for (let i = 0; i < lacking.length; i += 256) {
-      const chunk = lacking.slice(i, i + 256);
-      const blobs = await source.readMany(chunk.map((f) => f.oid));
-      chunk.forEach((f, j) => {
-        const blob = blobs[j];
-        if (blob?.type !== 'blob') throw new SyncError('git', `The project's object ${f.oid} (${f.path}) cannot be read`, 'run `git fsck` in the project');
-        ids.set(f.oid, write('blob', blob.body));
-      });
-    }
-  } finally {
-    source.close();
+  for (let i = 0; i < lacking.length; i += 256) {
+    const chunk = lacking.slice(i, i + 256);
+    // Docs committed a moment ago are loose objects, older ones packed: both read here, git for the rest.
+    const blobs = await source.readMany(chunk.map((f) => f.oid));
+    chunk.forEach((f, j) => {
+      const blob = blobs[j];
+      if (blob?.type !== 'blob') throw new SyncError('git', `The project's object ${f.oid} (${f.path}) cannot be read`, 'run `git fsck` in the project');
+      ids.set(f.oid, write('blob', blob.body));
+    });
   }
   return buildTree(files.map((f) => ({ ...f, oid: ids.get(f.oid) ?? f.oid })), write);
 }
