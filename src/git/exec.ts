@@ -48,6 +48,19 @@ export function trace(what: string): void {
   if (process.env.CODEX_HOOKS_TRACE) process.stderr.write(`codex-hooks trace: at ${performance.now().toFixed(0)} ms  ${what}\n`);
 }
 
+/**
+ * CODEX_HOOKS_TRACE=1 shows each git process, when it ran and for how long: where a slow sync spends its
+ * time. (The clock is only read then: it is a module of its own to load.)
+ */
+function traceChild(child: { on(event: 'close', listener: () => void): unknown }, args: string[], options: RunOptions): void {
+  if (!(options.env?.CODEX_HOOKS_TRACE ?? process.env.CODEX_HOOKS_TRACE)) return;
+  const started = performance.now();
+  child.on('close', () => {
+    const ended = performance.now();
+    process.stderr.write(`codex-hooks trace: ${(ended - started).toFixed(0)} ms (at ${started.toFixed(0)}–${ended.toFixed(0)})  git ${(options.redact ?? identity)(args.join(' ')).slice(0, 120)}\n`);
+  });
+}
+
 /** Runs one git command. Every git call of codex-hooks goes through here. */
 export async function runGit(args: string[], options: RunOptions): Promise<RunResult> {
   const redact = options.redact ?? identity;
@@ -84,13 +97,9 @@ export async function runGit(args: string[], options: RunOptions): Promise<RunRe
       if (timer) clearTimeout(timer);
       reject(new GitError(args, null, `cannot run git: ${e.message}`, redact));
     });
-    // CODEX_HOOKS_TRACE=1 shows each git process, when it ran and for how long: where a slow sync spends
-    // its time. (The clock is only read then: it is a module of its own to load.)
-    const tracing = Boolean(options.env?.CODEX_HOOKS_TRACE ?? process.env.CODEX_HOOKS_TRACE);
-    const started = tracing ? performance.now() : 0;
+    traceChild(child, args, options);
     child.on('close', (code) => {
       if (timer) clearTimeout(timer);
-      if (tracing) process.stderr.write(`codex-hooks trace: ${(performance.now() - started).toFixed(0)} ms (at ${started.toFixed(0)}–${performance.now().toFixed(0)})  git ${redact(args.join(' ')).slice(0, 120)}\n`);
       const stderr = Buffer.concat(err).toString('utf8');
       if (timedOut) {
         reject(new GitError(args, code, `timed out after ${options.timeoutMs} ms\n${stderr}`, redact));
@@ -118,10 +127,7 @@ export async function spawnGit(args: string[], options: RunOptions): Promise<{ c
   const err: Buffer[] = [];
   child.stderr.on('data', (d: Buffer) => err.push(d));
   child.stdin.on('error', () => {}); // a child that died is reported by its exit, not by EPIPE
-  if (options.env?.CODEX_HOOKS_TRACE ?? process.env.CODEX_HOOKS_TRACE) {
-    const started = performance.now();
-    child.on('close', () => process.stderr.write(`codex-hooks trace: ${(performance.now() - started).toFixed(0)} ms (at ${started.toFixed(0)}–${performance.now().toFixed(0)})  git ${args.join(' ')}\n`));
-  }
+  traceChild(child, args, options);
   return { child, stderr: () => (options.redact ?? identity)(Buffer.concat(err).toString('utf8')) };
 }
 
