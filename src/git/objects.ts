@@ -1,4 +1,5 @@
 import { createHash } from '../hash.js';
+import type { TreeEntry } from './parse.js';
 
 /**
  * git's object formats, read and written in-process (SPEC §4: a sync builds its commit from git objects).
@@ -14,6 +15,13 @@ export interface RawEntry {
 export const isSha1 = (id: string) => /^[0-9a-f]{40}$/.test(id);
 
 export const isTreeMode = (mode: string) => mode === '40000' || mode === '040000';
+
+/** A tree entry as `git ls-tree` shows it: folders as 040000, a blob's mode made canonical. */
+export function listedEntry(e: RawEntry, path: string, size = -1): TreeEntry {
+  const tree = isTreeMode(e.mode);
+  const mode = tree ? '040000' : e.mode === '160000' || e.mode === '120000' ? e.mode : Number.parseInt(e.mode, 8) & 0o111 ? '100755' : '100644';
+  return { mode, type: tree ? 'tree' : mode === '160000' ? 'commit' : 'blob', oid: e.oid, size, path };
+}
 
 /** Entries of a tree object's body: `<mode> <name>\0<20-byte oid>` repeated. */
 export function parseTree(body: Buffer): RawEntry[] {

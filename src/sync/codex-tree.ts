@@ -1,7 +1,7 @@
 import { SyncError } from '../errors.js';
 import type { ObjectSource } from '../git/store.js';
 import { msg } from '../ui/messages.js';
-import { commitTree, encodeTree, isTreeMode, parseTree, type RawEntry } from '../git/objects.js';
+import { commitTree, encodeTree, isTreeMode, listedEntry, parseTree, type RawEntry } from '../git/objects.js';
 import type { TreeEntry } from '../git/parse.js';
 
 /**
@@ -36,14 +36,6 @@ export async function pathChain(reader: ObjectSource, root: string, segments: st
   return { levels, target: null };
 }
 
-const entryOf = (e: RawEntry, path: string): TreeEntry => ({
-  mode: isTreeMode(e.mode) ? '040000' : e.mode,
-  type: isTreeMode(e.mode) ? 'tree' : e.mode === '160000' ? 'commit' : 'blob',
-  oid: e.oid,
-  size: -1,
-  path,
-});
-
 /** Every file under a tree (blobs, links and submodules), paths relative to it after `prefix`. */
 export async function listFiles(reader: ObjectSource, tree: string, prefix = ''): Promise<TreeEntry[]> {
   const files: TreeEntry[] = [];
@@ -56,7 +48,7 @@ export async function listFiles(reader: ObjectSource, tree: string, prefix = '')
       for (const e of parseTree(o.body)) {
         const p = level[i].path + e.name.toString('utf8');
         if (isTreeMode(e.mode)) next.push({ oid: e.oid, path: p + '/' });
-        else files.push(entryOf(e, p));
+        else files.push(listedEntry(e, p));
       }
     });
     level = next;
@@ -94,7 +86,7 @@ export async function diffTrees(reader: ObjectSource, from: string, to: string):
         else {
           if (old) changes.push({ path: p, status: 'D', entry: null, folder: isTreeMode(old.mode) });
           if (isTreeMode(e.mode)) added.push({ oid: e.oid, path: p + '/' });
-          else changes.push({ path: p, status: old && !isTreeMode(old.mode) ? 'M' : 'A', entry: entryOf(e, p), folder: false });
+          else changes.push({ path: p, status: old && !isTreeMode(old.mode) ? 'M' : 'A', entry: listedEntry(e, p), folder: false });
         }
       }
       for (const [name, old] of before) changes.push({ path: pair.path + name, status: 'D', entry: null, folder: isTreeMode(old.mode) });

@@ -3,7 +3,7 @@ import path from 'node:path';
 import picomatch from 'picomatch';
 import { SyncError } from '../errors.js';
 import type { ObjectSource } from '../git/store.js';
-import { isTreeMode } from '../git/objects.js';
+import { isTreeMode, listedEntry } from '../git/objects.js';
 import type { TreeEntry } from '../git/parse.js';
 import type { CodexCache } from './cache.js';
 import { listFiles, pathChain, rootTree } from './codex-tree.js';
@@ -77,7 +77,7 @@ async function listBases(reader: ObjectSource, tip: string, patterns: string[]):
       const { target } = await pathChain(reader, root, base.split('/'));
       if (!target) return [];
       if (isTreeMode(target.mode)) return listFiles(reader, target.oid, base + '/');
-      return [{ mode: target.mode, type: target.mode === '160000' ? 'commit' : 'blob', oid: target.oid, size: -1, path: base } satisfies TreeEntry];
+      return [listedEntry(target, base)];
     }),
   );
   return lists.flat();

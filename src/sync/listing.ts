@@ -1,6 +1,6 @@
 import picomatch from 'picomatch';
 import { listCommit, type Project } from '../git/project.js';
-import { commitTree, isTreeMode, parseTree, type RawEntry } from '../git/objects.js';
+import { commitTree, isTreeMode, listedEntry, parseTree, type RawEntry } from '../git/objects.js';
 import type { TreeEntry } from '../git/parse.js';
 import type { ObjectStore } from '../git/store.js';
 
@@ -32,13 +32,6 @@ export async function listForSync(project: Project, objects: ObjectStore, commit
   return (bases && walk(objects, commit, bases, config.max_file_size)) || listCommit(project, commit);
 }
 
-/** ls-tree's way of showing a mode: folders as 040000, and a blob's mode made canonical. */
-function shownMode(raw: string): string {
-  if (isTreeMode(raw)) return '040000';
-  if (raw === '160000' || raw === '120000') return raw;
-  return Number.parseInt(raw, 8) & 0o111 ? '100755' : '100644';
-}
-
 function walk(store: ObjectStore, commit: string, bases: string[], limit: number): TreeEntry[] | null {
   const c = store.readHere(commit);
   const rootOid = c?.type === 'commit' ? commitTree(c.body) : null;
@@ -53,11 +46,13 @@ function walk(store: ObjectStore, commit: string, bases: string[], limit: number
   const add = (e: RawEntry, path: string): boolean => {
     if (seen.has(path)) return true;
     seen.add(path);
-    const mode = shownMode(e.mode);
-    const type = mode === '040000' ? 'tree' : mode === '160000' ? 'commit' : 'blob';
-    const size = type === 'blob' ? store.sizeHere(e.oid, limit) : -1;
-    if (size === null) return false;
-    out.push({ mode, type, oid: e.oid, size, path });
+    const entry = listedEntry(e, path);
+    if (entry.type === 'blob') {
+      const size = store.sizeHere(e.oid, limit);
+      if (size === null) return false;
+      entry.size = size;
+    }
+    out.push(entry);
     return true;
   };
   for (const e of root) if (!add(e, e.name.toString('utf8'))) return null;

@@ -3,7 +3,7 @@ import os from 'node:os';
 import picomatch from 'picomatch';
 import type { ObjectSource } from '../git/store.js';
 import { runGit } from '../git/exec.js';
-import { isTreeMode } from '../git/objects.js';
+import { listedEntry } from '../git/objects.js';
 import { local, type CodexCache } from './cache.js';
 import { diffTrees, pathChain, rootTree } from './codex-tree.js';
 
@@ -120,7 +120,8 @@ async function grepCandidates(cache: CodexCache, reader: ObjectSource, tip: stri
   const found = [];
   for (const p of stdout.toString('utf8').split('\0').filter(Boolean).map((line) => line.slice(tip.length + 1))) {
     const { target } = await pathChain(reader, root, p.split('/'));
-    if (target && !isTreeMode(target.mode) && target.mode !== '120000' && target.mode !== '160000') found.push({ path: p, oid: target.oid, mode: target.mode });
+    const e = target && listedEntry(target, p);
+    if (e?.type === 'blob' && e.mode !== '120000') found.push({ path: p, oid: e.oid, mode: e.mode });
   }
   return found;
 }
