@@ -42,12 +42,10 @@ export class ObjectReader {
     return new ObjectReader(child, stderr, args, options.redact ?? ((s) => s));
   }
 
-  /** The object, or null when the repository does not have it. */
-  read(oid: string): Promise<GitObject | null> {
-    return this.readMany([oid]).then(([o]) => o);
-  }
-
-  /** Several objects with one write: the answers stream back while the next ones are looked up. */
+  /**
+   * Objects by id (null for one the repository does not have), asked with one write: the answers stream
+   * back while the next ones are looked up.
+   */
   readMany(oids: string[]): Promise<Array<GitObject | null>> {
     if (this.failure) return Promise.reject(this.failure);
     if (oids.length === 0) return Promise.resolve([]);

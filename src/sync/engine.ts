@@ -102,8 +102,6 @@ interface Prepared {
   people: ReturnType<typeof commitPeople> | null;
   fetchTip: () => Promise<string>;
   url: string;
-  /** Settles when the cache's ref has caught up with a push: awaited last. */
-  recorded?: Promise<unknown>;
 }
 
 async function syncWith(o: SyncOptions, s: Prepared): Promise<SyncResult> {
@@ -119,9 +117,14 @@ async function syncWith(o: SyncOptions, s: Prepared): Promise<SyncResult> {
     pulling = pull(o, cache, reader, codexBranch, s.tip);
     pulling.catch(() => {}); // awaited below; a to-codex failure must not leave it unhandled
   };
+  // Settles when the cache's ref has caught up with a push: awaited last.
+  let recorded: Promise<unknown> | undefined;
   try {
     const written = await toCodex(o, s, startPull);
-    if (written) result.toCodex = written;
+    if (written) {
+      result.toCodex = written.result;
+      recorded = written.recorded;
+    }
   } catch (error) {
     await (pulling as Promise<unknown> | null)?.catch(() => {}); // never leave the pull half-written behind
     throw error;
@@ -129,12 +132,12 @@ async function syncWith(o: SyncOptions, s: Prepared): Promise<SyncResult> {
   startPull();
   if (pulling) result.fromCodex = await pulling;
   trace('pull applied');
-  await s.recorded;
+  await recorded;
   trace('sync done');
   return result;
 }
 
-async function toCodex(o: SyncOptions, s: Prepared, startPull: () => void): Promise<SyncResult['toCodex']> {
+async function toCodex(o: SyncOptions, s: Prepared, startPull: () => void): Promise<{ result: NonNullable<SyncResult['toCodex']>; recorded?: Promise<unknown> } | undefined> {
   const { cache, reader, selected } = s;
   const { codexBranch, env } = o.decision;
   let tip = s.tip;
@@ -150,6 +153,7 @@ async function toCodex(o: SyncOptions, s: Prepared, startPull: () => void): Prom
       throw new SyncError('deletions', msg.deletionsHeld(removed, plan.before, o.config.deletion_threshold), msg.deletionsHint);
     }
     let codexCommit: string | null = null;
+    let recorded: Promise<unknown> | undefined;
     let attempts = 0;
     if (!o.dryRun && changes(plan) > 0) {
       const people = (await s.people)!;
@@ -161,7 +165,7 @@ async function toCodex(o: SyncOptions, s: Prepared, startPull: () => void): Prom
         const outcome = await pushCommit(cache, candidate, codexBranch, startPull);
         if (outcome.pushed) {
           codexCommit = candidate;
-          s.recorded = outcome.recorded;
+          recorded = outcome.recorded;
           break;
         }
         if (attempts >= MAX_ATTEMPTS) throw new SyncError('rejected', msg.pushRejected(codexBranch, attempts), 'run `codex-hooks sync --retry` in a moment');
@@ -188,7 +192,7 @@ async function toCodex(o: SyncOptions, s: Prepared, startPull: () => void): Prom
         time: new Date().toISOString(),
       });
     }
-    return { added: plan.added, changed: plan.changed, removed: plan.removed, skipped: selection.skipped, codexCommit, attempts };
+    return { result: { added: plan.added, changed: plan.changed, removed: plan.removed, skipped: selection.skipped, codexCommit, attempts }, recorded };
   }
   return undefined;
 }
