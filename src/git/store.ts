@@ -38,18 +38,14 @@ export class ObjectStore implements ObjectSource {
     if (!this.inProcess || !isSha1(oid)) return null;
     const loose = readLooseObject(this.objects, oid);
     if (loose) return { oid, ...loose };
-    const found = this.fromPacks(oid);
-    if (found || !this.rescanPacks()) return found;
-    return this.fromPacks(oid);
+    const packed = this.inPacks(oid, (pack, at) => pack.read(at, (base) => this.readHere(base)));
+    return packed && { oid, ...packed };
   }
 
   /** Whether the object is here as a loose file or in a pack (false also when only git could tell). */
   has(oid: string): boolean {
     if (!this.inProcess || !isSha1(oid)) return false;
-    if (fs.existsSync(looseObjectFile(this.objects, oid))) return true;
-    const inPacks = () => [...this.packs.values()].some((p) => p?.offsetOf(oid) != null);
-    if (this.packDirStamp < 0) this.rescanPacks();
-    return inPacks() || (this.rescanPacks() && inPacks());
+    return fs.existsSync(looseObjectFile(this.objects, oid)) || this.inPacks(oid, () => true) !== null;
   }
 
   /**
@@ -63,13 +59,7 @@ export class ObjectStore implements ObjectSource {
       if (st && st.size * 1100 <= limit) return -1;
     }
     const loose = looseObjectHeader(this.objects, oid);
-    if (loose) return loose.size;
-    if (this.packDirStamp < 0) this.rescanPacks();
-    for (const pack of this.packs.values()) {
-      const offset = pack?.offsetOf(oid);
-      if (offset != null) return pack!.sizeAt(offset);
-    }
-    return null;
+    return loose ? loose.size : this.inPacks(oid, (pack, at) => pack.sizeAt(at));
   }
 
   async read(oid: string): Promise<GitObject | null> {
@@ -92,15 +82,22 @@ export class ObjectStore implements ObjectSource {
     this.fallback?.then((r) => r.close(), () => {});
   }
 
-  private fromPacks(oid: string): GitObject | null {
+  /**
+   * `use` applied to the object in the first pack that has it and gives an answer; the pack folder is
+   * looked at again once when none does (a fetch may have written a pack since).
+   */
+  private inPacks<T>(oid: string, use: (pack: Pack, offset: number) => T | null): T | null {
+    const search = () => {
+      for (const pack of this.packs.values()) {
+        const offset = pack?.offsetOf(oid);
+        const answer = offset == null ? null : use(pack!, offset);
+        if (answer !== null) return answer;
+      }
+      return null;
+    };
     if (this.packDirStamp < 0) this.rescanPacks();
-    for (const pack of this.packs.values()) {
-      const offset = pack?.offsetOf(oid);
-      if (offset == null) continue;
-      const o = pack!.read(offset, (base) => this.readHere(base));
-      if (o) return { oid, ...o };
-    }
-    return null;
+    const found = search();
+    return found !== null || !this.rescanPacks() ? found : search();
   }
 
   /** Opens packs that appeared since the last look (a fetch writes one); true when there were any. */
