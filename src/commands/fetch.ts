@@ -60,7 +60,7 @@ export async function run(ctx: Context, values: Values, positionals: string[]): 
   if (!entry) {
     const under = entries.filter((e) => e.path.startsWith(`${base}/${uri.path}/`)).map((e) => e.path.slice(base.length + 1));
     if (under.length) return { data: { env: decision.env, codexBranch: decision.codexBranch, project: uri.project, files: under }, render: (log) => under.forEach((f) => log.info(f)) };
-    const hint = decision.env === 'prod' && !flag ? 'it may not be released yet: try --env test, or release it with CODEX_ENV=prod git push' : `list the project's docs with codex-hooks fetch codex://${uri.org}/${uri.project}/`;
+    const hint = decision.env === 'prod' && !flag ? msg.notReleasedHint('test') : `list the project's docs with codex-hooks fetch codex://${uri.org}/${uri.project}/`;
     throw new UsageError(`No document "${uri.path}" in project "${uri.project}" on codex branch ${decision.codexBranch} (environment ${decision.env})`, hint);
   }
   // Fetched documents are kept by blob id: the same content is never read out of git twice.

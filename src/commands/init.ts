@@ -23,7 +23,7 @@ export async function run(ctx: Context, values: Values): Promise<CommandResult> 
   const yes = Boolean(values.yes);
   const ask = async (label: string, given: string | undefined, initial?: string) => {
     if (given !== undefined || yes || !ctx.ask) return given;
-    const answer = await ctx.ask(label, initial);
+    const answer = await ctx.ask(label, { initial });
     return answer === null ? given : answer.trim() || undefined;
   };
   const organization = await ask('Organisation (e.g. acme)', values.org as string | undefined);

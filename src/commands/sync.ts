@@ -35,9 +35,9 @@ export async function run(ctx: Context, values: Values): Promise<CommandResult> 
   const dryRun = Boolean(values['dry-run']);
 
   if (decision.needsConfirmation && !dryRun && !values.yes) {
-    const answer = await confirmProduction(ctx, { decision, branch: branch ?? ref, codexUrl, direction });
-    if (answer === 'no-terminal') throw new NeedsConfirmation(msg.needsConfirmationNoTty, msg.needsConfirmationHint);
-    if (answer === 'declined') throw new NeedsConfirmation('Production sync declined; nothing was written', msg.needsConfirmationHint);
+    const answer = await confirmProduction(ctx, { decision, branch: branch ?? ref, codexUrl, direction, verb: 'syncing' });
+    if (answer === 'declined') throw new NeedsConfirmation(msg.declinedSync, msg.needsConfirmationHint);
+    if (answer !== 'yes') throw new NeedsConfirmation(msg.needsConfirmationNoTty(answer), msg.needsConfirmationHint);
   }
 
   const result = await runSync({

@@ -1,7 +1,7 @@
 import { UsageError } from '../errors.js';
 import { loadConfig } from '../config/load.js';
 import { resolveEnvironment, branchOfRef, type EnvDecision } from '../env/resolve.js';
-import { openProject } from '../git/project.js';
+import { openProject, resolveCommit, type Project } from '../git/project.js';
 import { clearPending, keepPending, readPending } from '../sync/state.js';
 import { msg, summaryLine } from '../ui/messages.js';
 import type { CommandResult, Context } from '../commands/context.js';
@@ -9,6 +9,17 @@ import { confirmProduction } from '../commands/common.js';
 import { isDeletion, parseRefLines, type RefUpdate } from './refs.js';
 import { alreadySynced } from './up-to-date.js';
 import { reportBackground } from './background.js';
+
+/**
+ * What `codex-hooks sync --ref` needs to sync the pushed commit after the push: nothing when it is
+ * HEAD (the usual `git push` of the current branch), else the local branch that was pushed, else its sha.
+ */
+async function releaseRef(project: Project, update: RefUpdate): Promise<string | undefined> {
+  if ((await resolveCommit(project, 'HEAD').catch(() => null)) === update.localSha) return undefined;
+  const local = branchOfRef(update.localRef);
+  if (local && (await resolveCommit(project, local).catch(() => null)) === update.localSha) return local;
+  return update.localSha.slice(0, 12);
+}
 
 /**
  * pre-push (SPEC §6): reads every ref line first, skips deletions and tags, and syncs each distinct
@@ -47,9 +58,9 @@ export async function prePush(ctx: Context): Promise<CommandResult> {
       continue;
     }
     if (decision.needsConfirmation) {
-      const answer = await confirmProduction(ctx, { decision, branch, codexUrl: config.codexUrl!, direction: config.sync_direction });
+      const answer = await confirmProduction(ctx, { decision, branch, codexUrl: config.codexUrl!, direction: config.sync_direction, verb: 'pushing' });
       if (answer !== 'yes') {
-        log.warn(answer === 'no-terminal' ? msg.noTerminal(branch) : msg.declined);
+        log.warn(msg.productionSkipped(branch, answer, msg.releaseCommand(await releaseRef(project, update))));
         outcomes.push({ env, status: answer });
         continue;
       }

@@ -24,17 +24,38 @@ export const msg = {
   cacheLacksHint: 'remove the cache folder ($CODEX_HOOKS_CACHE_DIR, else ~/.cache/codex-hooks/<codex>-<id>.git) and sync again: it is fetched afresh',
 
   confirmTitle: '⚠ PRODUCTION SYNC CONFIRMATION',
-  confirmBody: (branch: string, url: string, codexBranch: string, direction: string) =>
+  confirmBody: (verb: 'pushing' | 'syncing', branch: string, url: string, codexBranch: string, direction: string) =>
     [
-      `You are pushing ${branch}. This will sync documentation to PRODUCTION.`,
+      `You are ${verb} ${branch}. This will sync documentation to PRODUCTION.`,
       `Target: ${redactUrl(url)} (branch ${codexBranch})   Direction: ${direction}`,
     ].join('\n'),
   confirmQuestion: 'Sync to production?',
-  noTerminal: (branch: string) =>
-    `Production docs sync skipped for ${branch}: no terminal to confirm on.\n  Release them with:  CODEX_ENV=prod git push   or   codex-hooks sync --env prod`,
-  declined: 'Production docs sync skipped (declined). The push goes on.',
-  needsConfirmationNoTty: 'This sync writes production docs and there is no terminal to confirm on',
+  /**
+   * After a push whose production sync was skipped. The push itself goes on, so a second
+   * `CODEX_ENV=prod git push` of the same commit would find nothing to push and never run the hook:
+   * the command to run now is `sync`; CODEX_ENV is only for the next push (SPEC §6).
+   */
+  productionSkipped: (branch: string, why: 'no-terminal' | 'ci' | 'declined', release: string) =>
+    [
+      why === 'declined'
+        ? `Production docs sync skipped (declined) for ${branch}. The push goes on.`
+        : why === 'ci'
+          ? `Production docs sync skipped for ${branch}: CI is set, so nobody is asked to confirm. The push goes on.`
+          : `Production docs sync skipped for ${branch}: no terminal to confirm on. The push goes on.`,
+      `  Release these docs now:  ${release}`,
+      '  Next time, release as you push:  CODEX_ENV=prod git push',
+    ].join('\n'),
+  /** The command that syncs the pushed commit to production after the push (`--ref` when it is not HEAD). */
+  releaseCommand: (ref?: string) => `codex-hooks sync --env prod${ref ? ` --ref ${ref}` : ''}`,
+  needsConfirmationNoTty: (why: 'no-terminal' | 'ci') =>
+    why === 'ci' ? 'This sync writes production docs and CI is set, so nobody is asked to confirm' : 'This sync writes production docs and there is no terminal to confirm on',
   needsConfirmationHint: 'pass --env prod to sync production explicitly, or --yes to confirm',
+  declinedSync: 'Production sync declined; nothing was written',
+  interruptedPush: 'Push stopped at the production question (Ctrl-C); nothing was pushed or synced',
+  interruptedPushHint: 'push again to answer; `CODEX_HOOKS=0 git push` pushes without the docs sync',
+  interruptedSync: 'Stopped at the production question (Ctrl-C); nothing was written',
+  notReleasedHint: (env: string) =>
+    `it may not be released yet: try --env ${env}; release it with \`codex-hooks sync --env prod\` on the commit that has it`,
 
   hooksDisabled: 'codex-hooks: skipped (CODEX_HOOKS=0)',
   detachedSkip: 'codex-hooks: HEAD is detached, no docs sync (run `codex-hooks sync --env <env>` to sync by hand)',
