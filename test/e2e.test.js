@@ -100,6 +100,7 @@ t('git push origin feat:main is treated as main', async () => {
   assert.is(r.code, 0, r.stderr);
   assert.match(r.stderr, /skipped for main: no terminal/);
   assert.is(refOf(codex, 'test', env), testBefore);
+  git(dir, ['commit', '-q', '--allow-empty', '-m', 'next'], env); // so that main has something new to push
   const y = await pushInTerminal(dir, env, ['origin', 'feat:refs/heads/release-main', 'feat:main'], 'y\r');
   assert.is(y.code, 0, y.stdout);
 });
