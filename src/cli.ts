@@ -80,7 +80,8 @@ export async function main(argv: string[]): Promise<number> {
     };
     const { run } = await spec.load();
     const result = await run(ctx, values as never, positionals);
-    if (json) process.stdout.write(JSON.stringify(result.data, null, 2) + '\n');
+    // Every document says whether the command succeeded, as the error documents do (`ok: false`).
+    if (json) process.stdout.write(JSON.stringify({ ok: (result.exitCode ?? 0) === 0, ...(result.data as object) }, null, 2) + '\n');
     else if (result.render) result.render(logger);
     return result.exitCode ?? 0;
   } catch (error) {

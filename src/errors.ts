@@ -13,6 +13,9 @@ export class CodexError extends Error {
 /** Bad input: usage, configuration, environment name. Exit 2, raised before any git work. */
 export class UsageError extends CodexError {}
 
+/** The configuration file is invalid or does not parse (a UsageError: exit 2). */
+export class ConfigError extends UsageError {}
+
 /** Confirmation was needed and not given (declined, or no terminal). Exit 3. */
 export class NeedsConfirmation extends CodexError {}
 

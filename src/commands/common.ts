@@ -10,7 +10,9 @@ import { single } from './context.js';
 
 export async function projectAndConfig(ctx: Context): Promise<{ project: Project; config: Config }> {
   const project = await openProject(ctx.cwd, ctx.env);
-  return { project, config: await loadConfig(project) };
+  const config = await loadConfig(project);
+  for (const note of config.notes ?? []) ctx.logger.info(msg.configNote(note));
+  return { project, config };
 }
 
 export function requireConfig(config: Config): void {

@@ -11,6 +11,8 @@ export interface Config extends ParsedConfig {
   /** The file the config came from, or null when there is none (defaults only). */
   filepath: string | null;
   root: string;
+  /** Things worth one line when a command shows the config (keys of the earlier plugin set aside). */
+  notes?: string[];
 }
 
 /** True for what git treats as a URL rather than a local path (scheme://, transport::address, scp-like user@host:path). */

@@ -32,7 +32,11 @@ export async function prePush(ctx: Context): Promise<CommandResult> {
   const project = await openProject(ctx.cwd, ctx.env);
   const config = await loadConfig(project);
   const done = (data: object): CommandResult => ({ data: { hook: 'pre-push', ...data } });
-  if (!config.filepath || config.hooks.pre_push === 'off') return done({ skipped: config.filepath ? 'pre_push off' : 'no config' });
+  if (!config.filepath) {
+    log.info(msg.noConfig);
+    return done({ skipped: 'no config' });
+  }
+  if (config.hooks.pre_push === 'off') return done({ skipped: 'pre_push off' });
   reportBackground(project, log);
 
   const groups = new Map<string, { decision: EnvDecision; update: RefUpdate; branch: string }>();

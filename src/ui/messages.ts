@@ -59,6 +59,17 @@ export const msg = {
 
   hooksDisabled: 'codex-hooks: skipped (CODEX_HOOKS=0)',
   detachedSkip: 'codex-hooks: HEAD is detached, no docs sync (run `codex-hooks sync --env <env>` to sync by hand)',
+  configBroken: (hook: string, message: string, hint?: string) =>
+    [
+      `codex-hooks: docs not synced: ${message}`,
+      ...(hint ? [`  → ${hint}`] : []),
+      hook === 'pre-push'
+        ? '  The push goes on. Until the config is fixed, `CODEX_HOOKS=0 git push` skips codex-hooks.'
+        : '  The commit is made. Until the config is fixed, `CODEX_HOOKS=0 git commit` skips codex-hooks.',
+    ].join('\n'),
+  configBrokenHint: (hint: string | undefined, codexEnv: string) =>
+    `${hint ?? 'fix the configuration'}; the push stopped because CODEX_ENV=${codexEnv} asked for a sync. To push without it: CODEX_HOOKS=0 git push`,
+  configNote: (note: string) => `note: ${note}`,
   noConfig: 'codex-hooks: no configuration found, nothing to sync (run `codex-hooks init`)',
   kept: (env: string) => `The request is kept and will be retried by the next hook run or \`codex-hooks sync --retry\` (environment ${env}).`,
 };
