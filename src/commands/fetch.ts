@@ -5,7 +5,7 @@ import { requireCodexUrl } from '../config/normalize.js';
 import { resolveEnvironment } from '../env/resolve.js';
 import { runGit } from '../git/exec.js';
 import { parseLsTree } from '../git/parse.js';
-import { cacheRoot, fetchBranch, local, openCache } from '../sync/cache.js';
+import { cacheRoot, fetchBranch, local, openCache, remoteBranches } from '../sync/cache.js';
 import { msg } from '../ui/messages.js';
 import { explicitEnv, projectAndConfig, requireConfig } from './common.js';
 import type { CommandResult, Context, Values } from './context.js';
@@ -43,7 +43,7 @@ export async function run(ctx: Context, values: Values, positionals: string[]): 
   const url = requireCodexUrl(config);
   const cache = await openCache(url, ctx.env);
   const tip = await fetchBranch(cache, decision.codexBranch);
-  if (!tip) throw new SyncError('branch-missing', msg.branchMissing(decision.codexBranch, decision.env, config.filepath));
+  if (!tip) throw new SyncError('branch-missing', msg.branchMissing(decision.codexBranch, decision.env, config.filepath, await remoteBranches(cache).catch(() => null), config.environments.prod.branch));
   const base = `projects/${uri.project}`;
   const { stdout } = await runGit(['ls-tree', '-r', '-z', tip, '--', `${base}/`], local(cache));
   const entries = parseLsTree(stdout).filter((e) => e.type === 'blob');

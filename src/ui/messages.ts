@@ -4,13 +4,24 @@ import type { SyncResult } from '../sync/engine.js';
 export const redactUrl = (url: string): string => url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1');
 
 export const msg = {
-  branchMissing: (branch: string, env: string, configFile: string | null) =>
-    [
-      'TARGET BRANCH NOT FOUND',
-      `The codex has no branch '${branch}' (environment ${env}).`,
-      `Create it:   codex-hooks create-branch ${branch} --from main`,
-      `Or send ${env} to production: set environments.${env}.branch = "main" in ${configFile ?? '.codexrc.json'}`,
-    ].join('\n'),
+  /**
+   * The codex lacks an environment's branch. The way out names only branches the codex has (`existing`,
+   * when known): on an empty codex, create-branch starts the branch from nothing.
+   */
+  branchMissing: (branch: string, env: string, configFile: string | null, existing: string[] | null = null, prodBranch = 'main') => {
+    const from = existing === null || existing.includes(prodBranch) ? prodBranch : existing.find((b) => b !== branch);
+    const lines = ['TARGET BRANCH NOT FOUND', `The codex has no branch '${branch}' (environment ${env}).`];
+    if (existing !== null && existing.length === 0) lines.push(`Create it:   codex-hooks create-branch ${branch}`, 'The codex is empty: that starts its first branch.');
+    else lines.push(`Create it:   codex-hooks create-branch ${branch}${from ? ` --from ${from}` : ''}`);
+    if (branch !== prodBranch && (existing === null || existing.includes(prodBranch))) {
+      lines.push(`Or send ${env} to production: set environments.${env}.branch = "${prodBranch}" in ${configFile ?? '.codexrc.json'}`);
+    }
+    return lines.join('\n');
+  },
+  branchExists: (branch: string) => `The codex already has a branch '${branch}': nothing to do (sync to it with \`codex-hooks sync\`).`,
+  noFromBranch: (from: string, existing: string[]) => `The codex has no branch '${from}' to start from (it has: ${existing.join(', ')})`,
+  noFromBranchHint: (branch: string, existing: string[], prodBranch: string) =>
+    `pass --from with one of: ${existing.join(', ')} (e.g. codex-hooks create-branch ${branch} --from ${existing.includes(prodBranch) ? prodBranch : existing[0]})`,
   unreachable: (url: string, detail: string) =>
     `CODEX UNREACHABLE\nCannot reach the codex at ${redactUrl(url)}: ${detail}\nCheck codex_url in your config, your network, and that the repository exists.`,
   authFailed: (url: string) =>
@@ -56,6 +67,10 @@ export const msg = {
   interruptedSync: 'Stopped at the production question (Ctrl-C); nothing was written',
   notReleasedHint: (env: string) =>
     `it may not be released yet: try --env ${env}; release it with \`codex-hooks sync --env prod\` on the commit that has it`,
+
+  unknownOption: (option: string, command: string) => `Unknown option ${option} for \`codex-hooks ${command}\``,
+  badTimeout: (value: string) => `CODEX_HOOKS_TIMEOUT=${JSON.stringify(value)} is not a number of seconds`,
+  badTimeoutHint: 'set CODEX_HOOKS_TIMEOUT to a positive number of seconds (e.g. CODEX_HOOKS_TIMEOUT=60), or unset it for the default of 60',
 
   hooksDisabled: 'codex-hooks: skipped (CODEX_HOOKS=0)',
   detachedSkip: 'codex-hooks: HEAD is detached, no docs sync (run `codex-hooks sync --env <env>` to sync by hand)',
