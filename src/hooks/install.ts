@@ -21,8 +21,50 @@ export interface InstallRecord {
   hooksPathSet: boolean;
   previousHooksPath: string | null;
   prepareAdded: boolean;
+  /** The package.json that got the prepare script, from the project root (a sub-folder in a monorepo). */
+  prepareFile?: string;
+  /** What was added to it: `husky`, or `cd .. && husky` from a sub-folder. */
+  prepareCommand?: string;
   createdHookFiles: string[];
 }
+
+/** Per clone: the core.hooksPath that was set before install; the hook scripts run its hooks (SPEC §6). */
+export const chainFile = (p: Project) => path.join(stateDir(p), 'chained-hooks-path');
+
+const TOOLKIT = ['node_modules', 'codex-hooks', 'bin', 'codex-hooks.cjs'];
+const PACKAGE_DIR_LINE = /^codex_hooks_package_dir=.*$/m;
+
+/**
+ * The folder, from the project root, whose node_modules has codex-hooks: the nearest one from where
+ * install runs up to the root ('' for the root itself). In a monorepo it is the package's sub-folder
+ * (`web`); the hooks run at the root and look there too. Unknown (a global install): what the
+ * installed scripts already say, else the root.
+ */
+export function toolkitDir(project: Project, cwd: string): string {
+  const root = project.root;
+  let dir = path.resolve(cwd);
+  if (dir === root || dir.startsWith(root + path.sep)) {
+    for (;;) {
+      if (fs.existsSync(path.join(dir, ...TOOLKIT))) return path.relative(root, dir).split(path.sep).join('/');
+      if (dir === root) break;
+      dir = path.dirname(dir);
+    }
+  }
+  return recordedToolkitDir(project) ?? '';
+}
+
+/** The package folder the installed hook scripts look in, or null when they are not installed. */
+export function recordedToolkitDir(project: Project): string | null {
+  try {
+    const text = fs.readFileSync(path.join(project.root, HUSKY_DIR, 'codex-hooks', 'pre-push'), 'utf8');
+    const m = /^codex_hooks_package_dir='((?:[^']|'\\'')*)'/m.exec(text);
+    return m ? m[1].replace(/'\\''/g, "'") : null;
+  } catch {
+    return null;
+  }
+}
+
+const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 export interface InstallResult {
   changed: string[];
@@ -65,8 +107,8 @@ function runHusky(project: Project): Promise<string> {
   });
 }
 
-/** Installs the hooks (SPEC §5 install). Compares before writing; says what it changed. */
-export async function install(project: Project): Promise<InstallResult> {
+/** Installs the hooks (SPEC §5 install), run from `cwd`. Compares before writing; says what it changed. */
+export async function install(project: Project, cwd: string = project.root): Promise<InstallResult> {
   const changed: string[] = [];
   const record: InstallRecord = readRecord(project) ?? { hooksPathSet: false, previousHooksPath: null, prepareAdded: false, createdHookFiles: [] };
   const huskyRoot = path.join(project.root, HUSKY_DIR);
@@ -83,13 +125,20 @@ export async function install(project: Project): Promise<InstallResult> {
         record.previousHooksPath = before;
       }
       changed.push(`set core.hooksPath to ${wanted}${before ? ` (was ${before})` : ''}`);
+      const chained = before && chainablePath(before);
+      if (chained) {
+        fs.mkdirSync(stateDir(project), { recursive: true });
+        fs.writeFileSync(chainFile(project), chained + '\n');
+        changed.push(`kept the hooks of ${before}: the codex-hooks scripts run them after codex-hooks`);
+      }
     } else {
       changed.push(`restored husky's files in ${wanted}`);
     }
   }
 
+  const pkgDir = toolkitDir(project, cwd);
   for (const name of HOOKS) {
-    const script = fs.readFileSync(path.join(packageRoot(), 'hooks', name), 'utf8');
+    const script = fs.readFileSync(path.join(packageRoot(), 'hooks', name), 'utf8').replace(PACKAGE_DIR_LINE, (line) => line.replace("=''", `=${shellQuote(pkgDir)}`));
     writeIfDifferent(path.join(huskyRoot, 'codex-hooks', name), script, 0o644, changed, `${HUSKY_DIR}/codex-hooks/${name}`);
     const hookFile = path.join(huskyRoot, name);
     const exists = fs.existsSync(hookFile);
@@ -114,16 +163,20 @@ export async function install(project: Project): Promise<InstallResult> {
     changed.push(`${exists ? 'added the codex-hooks line to' : 'created'} ${HUSKY_DIR}/${name}`);
   }
 
-  const pkgFile = path.join(project.root, 'package.json');
+  // The package whose `npm install` should set husky up again: the one that has codex-hooks. From a
+  // sub-folder husky runs at the root (husky's monorepo recipe: `cd .. && husky`).
+  const pkgRel = pkgDir ? `${pkgDir}/package.json` : 'package.json';
+  const pkgFile = path.join(project.root, pkgRel);
   if (fs.existsSync(pkgFile)) {
     const raw = fs.readFileSync(pkgFile, 'utf8');
     const pkg = JSON.parse(raw);
     const prepare: string | undefined = pkg.scripts?.prepare;
+    const command = pkgDir ? `cd ${path.posix.relative(pkgDir, '.') || '.'} && husky` : 'husky';
     if (!prepare || !/\bhusky\b/.test(prepare)) {
-      pkg.scripts = { ...(pkg.scripts ?? {}), prepare: prepare ? `${prepare} && husky` : 'husky' };
+      pkg.scripts = { ...(pkg.scripts ?? {}), prepare: prepare ? `${prepare} && ${command}` : command };
       writePackageJson(pkgFile, raw, pkg);
-      record.prepareAdded = true;
-      changed.push('added "prepare": "husky" to package.json');
+      Object.assign(record, { prepareAdded: true, prepareFile: pkgRel, prepareCommand: command });
+      changed.push(`added "prepare": "${command}" to ${pkgRel}`);
     }
   }
 
@@ -178,24 +231,38 @@ export async function uninstall(project: Project): Promise<InstallResult> {
     if (fs.existsSync(huskyRoot) && fs.readdirSync(huskyRoot).length === 0) fs.rmdirSync(huskyRoot);
     changed.push(record.previousHooksPath ? `restored core.hooksPath to ${record.previousHooksPath}` : 'unset core.hooksPath');
   }
+  if (fs.existsSync(chainFile(project))) fs.rmSync(chainFile(project));
   if (record?.prepareAdded && !huskyStays) {
-    const pkgFile = path.join(project.root, 'package.json');
+    const pkgRel = record.prepareFile ?? 'package.json';
+    const command = record.prepareCommand ?? 'husky';
+    const pkgFile = path.join(project.root, pkgRel);
     if (fs.existsSync(pkgFile)) {
       const raw = fs.readFileSync(pkgFile, 'utf8');
       const pkg = JSON.parse(raw);
       const prepare: string | undefined = pkg.scripts?.prepare;
-      const next = prepare === 'husky' ? undefined : prepare?.replace(/ && husky$/, '');
+      const next = prepare === command ? undefined : prepare?.endsWith(` && ${command}`) ? prepare.slice(0, -` && ${command}`.length) : prepare;
       if (prepare !== next) {
         if (next === undefined) delete pkg.scripts.prepare;
         else pkg.scripts.prepare = next;
         if (pkg.scripts && Object.keys(pkg.scripts).length === 0) delete pkg.scripts;
         writePackageJson(pkgFile, raw, pkg);
-        changed.push('removed "prepare": "husky" from package.json');
+        changed.push(`removed "prepare": "${command}" from ${pkgRel}`);
       }
     }
   }
   fs.rmSync(recordFile(project), { force: true });
   return { changed, unchanged: changed.length === 0 };
+}
+
+/**
+ * The hooks folder to run after ours, as the hook scripts will find it from the worktree root; never
+ * husky's own folders (that would run our hook file again).
+ */
+function chainablePath(hooksPath: string): string | null {
+  const expanded = hooksPath.startsWith('~/') ? path.join(process.env.HOME ?? '~', hooksPath.slice(2)) : hooksPath;
+  const norm = path.posix.normalize(expanded.replace(/\\/g, '/')).replace(/\/+$/, '');
+  if (norm === HUSKY_DIR || norm.startsWith(`${HUSKY_DIR}/`)) return null;
+  return expanded;
 }
 
 /** Rewrites package.json keeping the indentation it had. */

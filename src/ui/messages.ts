@@ -72,6 +72,20 @@ export const msg = {
   badTimeout: (value: string) => `CODEX_HOOKS_TIMEOUT=${JSON.stringify(value)} is not a number of seconds`,
   badTimeoutHint: 'set CODEX_HOOKS_TIMEOUT to a positive number of seconds (e.g. CODEX_HOOKS_TIMEOUT=60), or unset it for the default of 60',
 
+  hooksNotInstalled: 'not installed',
+  huskyFilesMissing: "installed, but husky's files (.husky/_) are missing in this worktree: git runs no hook here",
+  hookScriptsMissing: 'installed, but the codex-hooks scripts (.husky/codex-hooks/) are missing: the hooks fail',
+  toolkitNotFound: (pkgDir: string) =>
+    `installed, but the hooks cannot find codex-hooks (no ${pkgDir ? `${pkgDir}/` : ''}node_modules/codex-hooks, none on PATH): they skip every sync`,
+
+  initBadOrg: 'use letters, digits, ".", "_" and "-" (e.g. acme)',
+  initBadCodex: 'give the codex as a git URL or a path, without spaces (e.g. git@github.com:acme/codex.git)',
+  initBadProject: 'use letters, digits, ".", "_" and "-", not "." or ".."',
+  initNotJson: (file: string) => `${file} is not a JSON file: codex-hooks init fills in JSON configs only`,
+  initNothingToFill: (file: string) => `${file} already has every key: nothing to fill in.`,
+  initKept: (key: string, file: string) => `${key} is already set in ${file}: kept as it is (edit the file to change it)`,
+  initMissingCodex: (file: string) => `no codex_url in ${file} yet: run \`codex-hooks init --codex <git URL or path>\` to fill it in`,
+
   hooksDisabled: 'codex-hooks: skipped (CODEX_HOOKS=0)',
   detachedSkip: 'codex-hooks: HEAD is detached, no docs sync (run `codex-hooks sync --env <env>` to sync by hand)',
   configBroken: (hook: string, message: string, hint?: string) =>
