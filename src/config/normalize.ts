@@ -54,6 +54,6 @@ export function requireCodexUrl(config: Config): string {
   if (config.codexUrl) return config.codexUrl;
   throw new UsageError(
     config.filepath ? `No codex is configured in ${config.filepath}` : 'No codex-hooks configuration found',
-    config.filepath ? 'set codex_url (or organization and codex_repo), or run `codex-hooks init`' : 'run `codex-hooks init`',
+    config.filepath ? 'set codex_url (or organization and codex_repo), or run `codex-hooks init --codex <git URL or path>`' : 'run `codex-hooks init`',
   );
 }

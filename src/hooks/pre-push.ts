@@ -47,8 +47,8 @@ export async function prePush(ctx: Context): Promise<CommandResult> {
     if (!groups.has(decision.env)) groups.set(decision.env, { decision, update, branch });
   }
   if (groups.size > 0 && !config.codexUrl) {
-    if (ctx.env.CODEX_ENV) throw new UsageError(`No codex is configured in ${config.filepath}`, 'set codex_url (or organization and codex_repo), or run `codex-hooks init`');
-    log.warn(`codex-hooks: no codex_url in ${config.filepath}; docs not synced (run \`codex-hooks init\`)`);
+    if (ctx.env.CODEX_ENV) throw new UsageError(`No codex is configured in ${config.filepath}`, msg.setCodexHint);
+    log.warn(`codex-hooks: no codex_url in ${config.filepath}; docs not synced (${msg.setCodexHint})`);
     return done({ skipped: 'no codex_url' });
   }
 

@@ -81,6 +81,7 @@ export const msg = {
   initBadOrg: 'use letters, digits, ".", "_" and "-" (e.g. acme)',
   initBadCodex: 'give the codex as a git URL or a path, without spaces (e.g. git@github.com:acme/codex.git)',
   initBadProject: 'use letters, digits, ".", "_" and "-", not "." or ".."',
+  setCodexHint: 'set codex_url (or organization and codex_repo), or run `codex-hooks init --codex <git URL or path>`',
   initNotJson: (file: string) => `${file} is not a JSON file: codex-hooks init fills in JSON configs only`,
   initNothingToFill: (file: string) => `${file} already has every key: nothing to fill in.`,
   initKept: (key: string, file: string) => `${key} is already set in ${file}: kept as it is (edit the file to change it)`,
