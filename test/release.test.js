@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { cleanup, codexFiles, git, isolatedEnv, refOf, run } from './helpers.js';
+import { cleanup, cli, codexFiles, commit, git, isolatedEnv, makeCodex, makeRepo, refOf, run, writeConfig } from './helpers.js';
 import { e2eProject, pushInTerminal, pushWithoutTerminal, shellQuote, terminal } from './e2e-helpers.js';
 
 const t = suite('release');
@@ -130,6 +130,27 @@ t('CI set on a terminal: no question, the reason says CI', async () => {
   const s = await terminal(`${shellQuote([bin, 'sync'])}`, { cwd: dir, env: { ...env, CI: 'true' } }).done;
   assert.is(s.code, 3, s.stdout);
   assert.match(s.stdout, /CI is set/);
+});
+
+t('fetch of a doc only on test: the hint releases it with a command that works', async () => {
+  const env = isolatedEnv();
+  const codex = makeCodex(env);
+  const dir = makeRepo(env);
+  writeConfig(dir, { codex_url: codex, project_name: 'api', organization: 'acme' });
+  git(dir, ['checkout', '-q', '-b', 'feat'], env);
+  commit(dir, env, { 'docs/new.md': '# New\n' });
+  assert.is((await cli(['sync'], { cwd: dir, env })).code, 0);
+  const r = await cli(['fetch', 'codex://acme/api/docs/new.md'], { cwd: dir, env });
+  assert.is(r.code, 2, r.stderr);
+  assert.match(r.stderr, /not be released yet/);
+  assert.not.match(r.stderr, /CODEX_ENV=prod git push/);
+  const hint = /`(codex-hooks sync --env prod)`/.exec(r.stderr)?.[1];
+  assert.ok(hint, r.stderr);
+  const h = await cli(hint.split(' ').slice(1), { cwd: dir, env });
+  assert.is(h.code, 0, h.stderr);
+  const again = await cli(['fetch', 'codex://acme/api/docs/new.md'], { cwd: dir, env });
+  assert.is(again.code, 0, again.stderr);
+  assert.is(again.stdout, '# New\n');
 });
 
 t.run();

@@ -50,7 +50,8 @@ export async function run(ctx: Context, values: Values, positionals: string[]): 
   if (entries.length === 0) {
     const { stdout: all } = await runGit(['ls-tree', '-z', '--name-only', `${tip}:projects`], local(cache, { okCodes: [128] }));
     const known = all.toString().split('\0').filter(Boolean);
-    throw new UsageError(`Unknown project "${uri.project}" on codex branch ${decision.codexBranch} (environment ${decision.env})`, known.length ? `known projects: ${known.join(', ')}` : 'no project has synced to this branch yet');
+    const unreleased = decision.env === 'prod' && !flag ? `; ${msg.notReleasedHint('test')}` : '';
+    throw new UsageError(`Unknown project "${uri.project}" on codex branch ${decision.codexBranch} (environment ${decision.env})`, (known.length ? `known projects: ${known.join(', ')}` : 'no project has synced to this branch yet') + unreleased);
   }
   if (uri.path === '') {
     const files = entries.map((e) => e.path.slice(base.length + 1));
