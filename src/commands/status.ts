@@ -6,7 +6,7 @@ import { hooksHealth } from '../hooks/health.js';
 import { cachePathFor } from '../sync/cache.js';
 import { readBackground, readPending, readSynced } from '../sync/state.js';
 import type { Config } from '../config/normalize.js';
-import { redactUrl } from '../ui/messages.js';
+import { escapeControl, redactUrl } from '../ui/messages.js';
 import { explicitEnv, projectAndConfig } from './common.js';
 import type { CommandResult, Context, Values } from './context.js';
 
@@ -105,7 +105,8 @@ function renderStatus(d: any, log: Context['logger']): void {
   else problem('hooks', `${d.hooks.problem}: run \`${d.hooks.fix}\``);
   const syncs = Object.entries(d.lastSync as Record<string, LastSync | null>);
   if (syncs.length === 0) row('last syncs', '(unknown: no local codex cache yet)');
-  for (const [env, s] of syncs) row(`last ${env}`, s ? `${s.time} ${s.sourceBranch}@${s.sourceCommit.slice(0, 7)} → ${s.codexBranch} ${s.codexCommit.slice(0, 7)}` : 'never');
+  // Trailers are codex text, written by anybody: shown with their control characters escaped.
+  for (const [env, s] of syncs) row(`last ${env}`, s ? escapeControl(`${s.time} ${s.sourceBranch}@${s.sourceCommit.slice(0, 7)} → ${s.codexBranch} ${s.codexCommit.slice(0, 7)}`) : 'never');
   if (d.pending.length) problem('pending', d.pending.map((p: any) => `${p.env} (${p.commit.slice(0, 7)}, ${p.attempts} attempt(s): ${p.error.split('\n')[0]})`).join('; ') + ' — `codex-hooks sync --retry`');
   else row('pending', 'none');
   if (d.background) (d.background.ok ? row : problem)('background', `${d.background.ok ? 'ok' : 'FAILED'} at ${d.background.time}: ${d.background.message.split('\n')[0]}`);
