@@ -117,6 +117,18 @@ t('codex-hooks sync on main says "syncing"; n declines with exit 3 and writes no
   assert.is(refOf(codex, 'main', env), before);
 });
 
+t('codex-hooks sync: Ctrl-C at the question stops it (exit 130), nothing written', async () => {
+  const { env, dir, codex, bin } = await installed();
+  const before = refOf(codex, 'main', env);
+  const term = terminal(`${shellQuote([bin, 'sync'])}`, { cwd: dir, env });
+  await term.waitFor(/Sync to production\?/);
+  term.type('\x03');
+  const r = await term.done;
+  assert.is(r.code, 130, r.stdout);
+  assert.match(r.stdout, /Stopped at the production question \(Ctrl-C\); nothing was written/);
+  assert.is(refOf(codex, 'main', env), before);
+});
+
 t('CI set on a terminal: no question, the reason says CI', async () => {
   const { env, dir, codex, origin, bin } = await installed();
   const term = terminal(`git push ${shellQuote(['origin', 'main'])}`, { cwd: dir, env: { ...env, CI: 'true' } });
