@@ -108,6 +108,23 @@ t('core.hooksPath set before install: its hooks still run (pre-push with the ref
   assert.is(git(p.dir, ['config', 'core.hooksPath'], env), '.githooks');
 });
 
+t('a global core.hooksPath (~/hooks): chained, and uninstall leaves no local copy of it', async () => {
+  const env = isolatedEnv();
+  const p = e2eProject(env);
+  const seen = path.join(env.HOME, 'global-saw.txt');
+  fs.mkdirSync(path.join(env.HOME, 'hooks'));
+  fs.writeFileSync(path.join(env.HOME, 'hooks/pre-push'), `#!/bin/sh\ncat > '${seen}'\n`, { mode: 0o755 });
+  git(p.dir, ['config', '--global', 'core.hooksPath', '~/hooks'], env);
+  assert.is((await run(p.bin, ['install'], { cwd: p.dir, env })).code, 0);
+  git(p.dir, ['checkout', '-q', '-b', 'feat'], env);
+  const push = await pushWithoutTerminal(p.dir, env, ['origin', 'feat']);
+  assert.is(push.code, 0, push.stderr);
+  assert.match(fs.readFileSync(seen, 'utf8'), 'refs/heads/feat');
+  assert.is((await run(p.bin, ['uninstall'], { cwd: p.dir, env })).code, 0);
+  assert.throws(() => git(p.dir, ['config', '--local', 'core.hooksPath'], env));
+  assert.is(git(p.dir, ['config', 'core.hooksPath'], env), '~/hooks');
+});
+
 t('status: a linked worktree without husky\'s files, and a missing toolkit, are problems with their fix', async () => {
   const env = isolatedEnv();
   const p = e2eProject(env);

@@ -6,7 +6,7 @@ import { isLegacyFile } from '../config/legacy.js';
 import { repoNameOf } from '../config/normalize.js';
 import { loadConfigFresh } from '../config/load.js';
 import { openProject, originUrl, type Project } from '../git/project.js';
-import { toolkitDir } from '../hooks/install.js';
+import { toolkitDir } from '../hooks/toolkit.js';
 import { packageRoot } from '../paths.js';
 import { msg } from '../ui/messages.js';
 import type { CommandResult, Context, Values } from './context.js';

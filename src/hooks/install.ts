@@ -9,6 +9,7 @@ import { runGit } from '../git/exec.js';
 import { stateDir, type Project } from '../git/project.js';
 import { writeJson } from '../sync/state.js';
 import { packageRoot } from '../paths.js';
+import { chainFile, chainablePath, PACKAGE_DIR_LINE, shellQuote, toolkitDir } from './toolkit.js';
 
 export const HOOKS = ['pre-push', 'post-commit'] as const;
 export const MARKER = '# codex-hooks';
@@ -27,44 +28,6 @@ export interface InstallRecord {
   prepareCommand?: string;
   createdHookFiles: string[];
 }
-
-/** Per clone: the core.hooksPath that was set before install; the hook scripts run its hooks (SPEC §6). */
-export const chainFile = (p: Project) => path.join(stateDir(p), 'chained-hooks-path');
-
-const TOOLKIT = ['node_modules', 'codex-hooks', 'bin', 'codex-hooks.cjs'];
-const PACKAGE_DIR_LINE = /^codex_hooks_package_dir=.*$/m;
-
-/**
- * The folder, from the project root, whose node_modules has codex-hooks: the nearest one from where
- * install runs up to the root ('' for the root itself). In a monorepo it is the package's sub-folder
- * (`web`); the hooks run at the root and look there too. Unknown (a global install): what the
- * installed scripts already say, else the root.
- */
-export function toolkitDir(project: Project, cwd: string): string {
-  const root = project.root;
-  let dir = path.resolve(cwd);
-  if (dir === root || dir.startsWith(root + path.sep)) {
-    for (;;) {
-      if (fs.existsSync(path.join(dir, ...TOOLKIT))) return path.relative(root, dir).split(path.sep).join('/');
-      if (dir === root) break;
-      dir = path.dirname(dir);
-    }
-  }
-  return recordedToolkitDir(project) ?? '';
-}
-
-/** The package folder the installed hook scripts look in, or null when they are not installed. */
-export function recordedToolkitDir(project: Project): string | null {
-  try {
-    const text = fs.readFileSync(path.join(project.root, HUSKY_DIR, 'codex-hooks', 'pre-push'), 'utf8');
-    const m = /^codex_hooks_package_dir='((?:[^']|'\\'')*)'/m.exec(text);
-    return m ? m[1].replace(/'\\''/g, "'") : null;
-  } catch {
-    return null;
-  }
-}
-
-const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 export interface InstallResult {
   changed: string[];
@@ -85,8 +48,9 @@ function writeIfDifferent(file: string, content: string, mode: number, changed: 
   changed.push(`${current === null ? 'created' : 'updated'} ${label}`);
 }
 
-async function hooksPath(project: Project): Promise<string | null> {
-  const { stdout, code } = await runGit(['config', '--get', 'core.hooksPath'], { cwd: project.root, env: project.env, okCodes: [1] });
+/** core.hooksPath as git uses it (any scope), or only this repository's own setting (`--local`). */
+async function hooksPath(project: Project, local = false): Promise<string | null> {
+  const { stdout, code } = await runGit(['config', ...(local ? ['--local'] : []), '--get', 'core.hooksPath'], { cwd: project.root, env: project.env, okCodes: [1] });
   return code === 0 ? stdout.toString().trim() : null;
 }
 
@@ -114,6 +78,7 @@ export async function install(project: Project, cwd: string = project.root): Pro
   const huskyRoot = path.join(project.root, HUSKY_DIR);
 
   const before = await hooksPath(project);
+  const beforeHere = await hooksPath(project, true);
   const wanted = `${HUSKY_DIR}/_`;
   const huskyFilesMissing = !fs.existsSync(path.join(huskyRoot, '_', 'h'));
   if (before !== wanted || huskyFilesMissing) {
@@ -122,10 +87,12 @@ export async function install(project: Project, cwd: string = project.root): Pro
     if (before !== wanted) {
       if (!record.hooksPathSet) {
         record.hooksPathSet = true;
-        record.previousHooksPath = before;
+        // husky sets it in this repository's config: uninstall puts back that setting (a global one
+        // then applies again by itself)
+        record.previousHooksPath = beforeHere;
       }
       changed.push(`set core.hooksPath to ${wanted}${before ? ` (was ${before})` : ''}`);
-      const chained = before && chainablePath(before);
+      const chained = before && chainablePath(before, project.env);
       if (chained) {
         fs.mkdirSync(stateDir(project), { recursive: true });
         fs.writeFileSync(chainFile(project), chained + '\n');
@@ -252,17 +219,6 @@ export async function uninstall(project: Project): Promise<InstallResult> {
   }
   fs.rmSync(recordFile(project), { force: true });
   return { changed, unchanged: changed.length === 0 };
-}
-
-/**
- * The hooks folder to run after ours, as the hook scripts will find it from the worktree root; never
- * husky's own folders (that would run our hook file again).
- */
-function chainablePath(hooksPath: string): string | null {
-  const expanded = hooksPath.startsWith('~/') ? path.join(process.env.HOME ?? '~', hooksPath.slice(2)) : hooksPath;
-  const norm = path.posix.normalize(expanded.replace(/\\/g, '/')).replace(/\/+$/, '');
-  if (norm === HUSKY_DIR || norm.startsWith(`${HUSKY_DIR}/`)) return null;
-  return expanded;
 }
 
 /** Rewrites package.json keeping the indentation it had. */
