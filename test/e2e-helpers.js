@@ -111,12 +111,12 @@ const quoted = (args) => args.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join('
 
 /**
  * `git push ...` in a real pseudo-terminal, typing `answer` once the production question is shown
- * (`y\r`, `n\r`, `\r`, or `\x03` for Ctrl-C).
+ * (`y\r`, `n\r`, `\r`, or `\x03` for Ctrl-C). A push that asks nothing just runs to its end (callers
+ * check whether the question was shown).
  */
 export async function pushInTerminal(dir, env, pushArgs, answer) {
   const term = terminal(`git push ${quoted(pushArgs)}`, { cwd: dir, env });
-  await term.waitFor(/Sync to production\?/);
-  term.type(answer);
+  term.waitFor(/Sync to production\?/).then(() => term.type(answer), () => {});
   return term.done;
 }
 

@@ -179,7 +179,7 @@ section('Production safety: production is written iff the environment was explic
       commit(p.dir, env, { 'docs/intro.md': `# Intro ${n}\n` });
       const e = envs[ce] ? { ...env, CODEX_ENV: envs[ce] } : env;
       const args = ['origin', ...kinds[kind]];
-      const r = term === 'none' ? await pushWithoutTerminal(p.dir, e, args) : await pushInTerminal(p.dir, e, args, term === 'Enter' ? '\r' : term);
+      const r = term === 'none' ? await pushWithoutTerminal(p.dir, e, args) : await pushInTerminal(p.dir, e, args, term === 'Enter' ? '\r' : `${term}\r`);
       const wroteProd = refOf(p.codex, 'main', env) !== initial.main;
       const prodBranch = kind !== 'feature';
       const explicitProd = ce === 'prod';
