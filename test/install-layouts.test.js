@@ -103,6 +103,11 @@ t('core.hooksPath set before install: its hooks still run (pre-push with the ref
   const no = await pushWithoutTerminal(p.dir, env, ['origin', 'feat']);
   assert.is.not(no.code, 0);
   assert.match(no.stderr, /githooks says no/);
+  // an install by a version that did not chain: running install again chains what it recorded
+  fs.rmSync(path.join(p.dir, '.git/codex-hooks/chained-hooks-path'));
+  const again = await run(p.bin, ['install'], { cwd: p.dir, env });
+  assert.match(again.stdout, /kept the hooks of \.githooks/);
+  assert.match((await pushWithoutTerminal(p.dir, env, ['origin', 'feat'])).stderr, /githooks says no/);
   const u = await run(p.bin, ['uninstall'], { cwd: p.dir, env });
   assert.is(u.code, 0, u.stderr);
   assert.is(git(p.dir, ['config', 'core.hooksPath'], env), '.githooks');

@@ -92,15 +92,19 @@ export async function install(project: Project, cwd: string = project.root): Pro
         record.previousHooksPath = beforeHere;
       }
       changed.push(`set core.hooksPath to ${wanted}${before ? ` (was ${before})` : ''}`);
-      const chained = before && chainablePath(before, project.env);
-      if (chained) {
-        fs.mkdirSync(stateDir(project), { recursive: true });
-        fs.writeFileSync(chainFile(project), chained + '\n');
-        changed.push(`kept the hooks of ${before}: the codex-hooks scripts run them after codex-hooks`);
-      }
     } else {
       changed.push(`restored husky's files in ${wanted}`);
     }
+  }
+
+  // The hooks of the core.hooksPath we replace keep running: now, or as recorded by an earlier install
+  // that did not chain them yet.
+  const replaced = before !== wanted ? before : record.previousHooksPath;
+  const chained = replaced && chainablePath(replaced, project.env);
+  if (chained && (fs.existsSync(chainFile(project)) ? fs.readFileSync(chainFile(project), 'utf8') : null) !== chained + '\n') {
+    fs.mkdirSync(stateDir(project), { recursive: true });
+    fs.writeFileSync(chainFile(project), chained + '\n');
+    changed.push(`kept the hooks of ${replaced}: the codex-hooks scripts run them after codex-hooks`);
   }
 
   const pkgDir = toolkitDir(project, cwd);
