@@ -139,11 +139,11 @@ export interface Person {
 
 /**
  * Who wrote and who committed a commit (its `author` and `committer` lines): a codex commit carries the
- * source commit's people, as a cherry-pick does. Read in this process when the commit is loose or packed
- * here; otherwise the developer's identity from git.
+ * source commit's people, as a cherry-pick does (read here when loose, else by git, alternates included);
+ * the developer's identity from git only when the commit has no readable people lines.
  */
 export async function commitPeople(project: Project, objects: ObjectStore, commit: string): Promise<{ author: Person; committer: Person }> {
-  const c = objects.readHere(commit);
+  const c = await objects.read(commit);
   if (c?.type === 'commit') {
     const head = c.body.toString('utf8', 0, Math.max(0, c.body.indexOf('\n\n')));
     const person = (role: string) => {

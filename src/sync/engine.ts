@@ -101,6 +101,7 @@ async function syncUntil(o: SyncOptions): Promise<SyncResult> {
   const fetching = fetchTip(fetchStarted);
   await Promise.race([started, fetching.catch(() => {})]);
   const reader = ObjectStore.open(cache.dir, local(cache));
+  reader.warm(); // git's reader of packed codex objects starts while the fetch runs, ready when it ends
   const source = projectObjects(o.project);
   const wantsTo = o.direction !== 'from-codex';
   // While the codex is fetched: the commit's listing, the selection, its people, and the selected

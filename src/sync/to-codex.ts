@@ -61,13 +61,14 @@ const writer = (cache: CodexCache): Write => {
  */
 export async function stageFolder(cache: CodexCache, store: ObjectStore, source: ObjectStore, files: TreeEntry[]): Promise<string | null> {
   const write = writer(cache);
-  const lacking = [...new Map(files.filter((f) => !store.has(f.oid)).map((f) => [f.oid, f])).values()];
+  const present = await store.sizes(files.map((f) => f.oid));
+  const lacking = [...new Map(files.filter((f) => !present.has(f.oid)).map((f) => [f.oid, f])).values()];
   // The id each blob has in the cache: the project's own, unless the two use different hashes (a
   // SHA-256 project), when the copy's is used.
   const ids = new Map<string, string>();
   for (let i = 0; i < lacking.length; i += 256) {
     const chunk = lacking.slice(i, i + 256);
-    // Docs committed a moment ago are loose objects, older ones packed: both read here, git for the rest.
+    // Docs committed a moment ago are loose objects, read here; git reads the packed ones.
     const blobs = await source.readMany(chunk.map((f) => f.oid));
     chunk.forEach((f, j) => {
       const blob = blobs[j];

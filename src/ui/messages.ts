@@ -21,6 +21,7 @@ export const msg = {
     `This sync would delete ${removed} of ${total} files of the project in the codex (more than ${Math.round(threshold * 100)}%).`,
   deletionsHint: 'if that is intended, run `codex-hooks sync --allow-deletions` (threshold: deletion_threshold)',
   cacheLacks: (type: string, oid: string) => `The local codex cache lacks the ${type} ${oid} (damaged, or cut short)`,
+  cacheMalformed: (oid: string, why: string) => `The local codex cache holds a tree git did not write: ${oid} (${why})`,
   cacheLacksHint: 'remove the cache folder ($CODEX_HOOKS_CACHE_DIR, else ~/.cache/codex-hooks/<codex>-<id>.git) and sync again: it is fetched afresh',
 
   confirmTitle: '⚠ PRODUCTION SYNC CONFIRMATION',
@@ -50,7 +51,7 @@ export const msg = {
   cacheLocked: 'The codex cache is locked by another codex-hooks run',
   pullLocked: "This worktree's pull_dir is being written by another codex-hooks run",
   lockedHint: (file: string) => `wait for it to finish; if no codex-hooks is running, remove ${file}`,
-  syncTimedOut: (seconds: number) => `The sync did not finish within ${seconds} s (CODEX_HOOKS_TIMEOUT); it was stopped and nothing more is written`,
+  syncTimedOut: (seconds: number) => `The sync timed out: it did not finish within ${seconds} s (CODEX_HOOKS_TIMEOUT), so it was stopped and nothing more is written`,
   syncTimedOutHint: 'check the network and the codex, or raise CODEX_HOOKS_TIMEOUT (seconds); then run `codex-hooks sync --retry`',
   pullRefused: (p: string, pullDir: string) => `Refused codex path that would leave ${pullDir} or plant a .git: ${JSON.stringify(p)}`,
   pullKept: (p: string, reason: string) => `Kept ${escapeControl(p)}: ${reason}; the codex's file of that name is not pulled (move yours away to get it)`,
