@@ -1,7 +1,7 @@
 import { NeedsConfirmation } from '../errors.js';
 import { requireCodexUrl } from '../config/normalize.js';
 import { resolveEnvironment } from '../env/resolve.js';
-import { currentBranch, resolveCommit } from '../git/project.js';
+import { currentBranch, isLocalBranch, resolveCommit, type Project } from '../git/project.js';
 import { runSync, type SyncResult } from '../sync/engine.js';
 import { deliverPending } from '../sync/retry.js';
 import { msg } from '../ui/messages.js';
@@ -45,13 +45,25 @@ export async function run(ctx: Context, values: Values): Promise<CommandResult> 
     config,
     decision,
     commit,
-    sourceBranch: values.ref ? ref : (branch ?? 'HEAD'),
+    sourceBranch: await sourceBranchOf(project, values.ref as string | undefined, branch),
     direction,
     dryRun,
     allowDeletions: Boolean(values['allow-deletions']),
+    mirror: Boolean(values.mirror),
     logger: ctx.logger,
   });
   return { data: result, render: (log) => renderSync(result, log) };
+}
+
+/**
+ * The branch a sync is from (trailers, and a layer sync's base): `--ref` when it names a local branch,
+ * else the current branch (an older commit of it), else the ref as given.
+ */
+async function sourceBranchOf(project: Project, ref: string | undefined, current: string | null): Promise<string> {
+  if (ref === undefined) return current ?? 'HEAD';
+  const name = ref.replace(/^refs\/heads\//, '');
+  if (await isLocalBranch(project, name)) return name;
+  return current ?? ref;
 }
 
 export function renderSync(r: SyncResult, log: Logger): void {

@@ -32,7 +32,7 @@ export async function postCommit(ctx: Context): Promise<CommandResult> {
   const decision = resolveEnvironment({ explicit: { envVar: ctx.env.CODEX_ENV || undefined }, branch, config });
   if (decision.needsConfirmation) return skip('production needs confirmation: synced on push');
   const commit = await resolveCommit(project, 'HEAD');
-  const known = await alreadySynced(project, config, decision, commit);
+  const known = await alreadySynced(project, config, decision, commit, branch);
   if (known.upToDate) return skip('up to date');
 
   if (config.hooks.post_commit === 'background' && !child) {

@@ -39,7 +39,7 @@ export async function prePush(ctx: Context): Promise<CommandResult> {
 
   const outcomes: object[] = [];
   for (const [env, { decision, update, branch }] of groups) {
-    const known = await alreadySynced(project, config, decision, update.localSha);
+    const known = await alreadySynced(project, config, decision, update.localSha, branch);
     if (known.upToDate) {
       clearPending(project, env); // this push supersedes a kept request of the same environment
       log.info(summaryLine({ project: config.projectName, env, codexBranch: decision.codexBranch }));

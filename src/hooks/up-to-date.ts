@@ -15,12 +15,15 @@ import { readSynced, syncTarget } from '../sync/state.js';
  * tree's entries for the synced folders, read from loose objects without a git process; then the full
  * listing, which is handed back (`entries`) so the sync that follows does not list the commit again.
  */
-export async function alreadySynced(project: Project, config: Config, decision: EnvDecision, commit: string): Promise<{ upToDate: boolean; entries?: TreeEntry[] }> {
+export async function alreadySynced(project: Project, config: Config, decision: EnvDecision, commit: string, branch: string): Promise<{ upToDate: boolean; entries?: TreeEntry[] }> {
   const no = { upToDate: false };
   if (!config.codexUrl || config.sync_direction === 'from-codex') return no;
   const record = readSynced(project)[decision.env];
   if (!record || record.target !== syncTarget(config.codexUrl, decision.codexBranch, config.projectName)) return no;
   if (record.configKey !== selectionConfigKey(config)) return no;
+  // A layered folder holds what several branches wrote: the same selection from another branch may
+  // still change it.
+  if (decision.mode === 'layer' && record.branch !== branch) return no;
   if (record.commit === commit) return { upToDate: true };
   const names = probeNames(config.sync_patterns);
   if (names && record.probe) {

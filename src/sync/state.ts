@@ -7,6 +7,8 @@ import { redactUrl } from '../ui/messages.js';
 export interface SyncedRecord {
   /** codex URL (redacted) + codex branch + project name: a change of any of them invalidates the record. */
   target: string;
+  /** The source branch synced (a layer folder's content depends on it, not only on the selection). */
+  branch?: string;
   selectionKey: string;
   /** The selection-relevant config (patterns, size limit) the record was made with. */
   configKey: string;

@@ -1,0 +1,114 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { stateDir, listCommit, mergeBaseWithProduction, type Project } from '../git/project.js';
+import type { ObjectSource, ObjectStore } from '../git/store.js';
+import type { TreeEntry } from '../git/parse.js';
+import { listForSync } from './listing.js';
+import { selectFiles, type SelectConfig } from './select.js';
+import { writeJson } from './state.js';
+
+/**
+ * The base of a `layer` sync (SPEC §4): the commit this source branch last synced to the codex folder,
+ * else (its first sync) the merge base with the project's production branch. Its selection is what the
+ * branch's changes are measured against.
+ */
+export interface LayerBase {
+  commit: string | null;
+  /** Where the base came from: this machine's record, the codex's trailers, the merge base, or none. */
+  from: 'record' | 'codex' | 'merge-base' | 'none';
+  /** The base commit's selection (the project's blob ids); null without a base. */
+  files: TreeEntry[] | null;
+  /** A base named by the codex or the record that this clone does not have (then the merge base is used). */
+  missing?: string;
+}
+
+/** How far back the codex's history is searched for the branch's last sync (first-parent commits). */
+export const TRAILER_SEARCH_LIMIT = 10_000;
+
+const basesFile = (p: Project) => path.join(stateDir(p), 'layer-bases.json');
+type Bases = Record<string, Record<string, string>>;
+
+function readBases(p: Project): Bases {
+  try {
+    return JSON.parse(fs.readFileSync(basesFile(p), 'utf8')) as Bases;
+  } catch {
+    return {};
+  }
+}
+
+/** Remembers the commit `branch` synced to `target` (codex URL + branch + project): the next base. */
+export function recordBase(p: Project, target: string, branch: string, commit: string): void {
+  const all = readBases(p);
+  if (all[target]?.[branch] === commit) return;
+  all[target] = { ...all[target], [branch]: commit };
+  writeJson(basesFile(p), all);
+}
+
+export interface BaseInput {
+  project: Project;
+  source: ObjectStore;
+  config: SelectConfig & { projectName: string; prod_branches: string[] };
+  target: string;
+  branch: string;
+  commit: string;
+  /** The codex's objects and the fetched tip (awaited only when this machine has no record). */
+  codex: ObjectSource;
+  tip: Promise<string>;
+}
+
+export async function findBase(o: BaseInput): Promise<LayerBase> {
+  let missing: string | undefined;
+  const recorded = readBases(o.project)[o.target]?.[o.branch];
+  if (recorded) {
+    const files = await selectionOf(o, recorded);
+    if (files) return { commit: recorded, from: 'record', files };
+    missing = recorded;
+  }
+  const named = await lastSyncedFromCodex(o.codex, await o.tip, o.config.projectName, o.branch);
+  if (named && named !== recorded) {
+    const files = await selectionOf(o, named);
+    if (files) return { commit: named, from: 'codex', files };
+    missing = named;
+  }
+  const merged = await mergeBaseWithProduction(o.project, o.commit, o.config.prod_branches);
+  const files = merged ? await selectionOf(o, merged) : null;
+  if (merged && files) return { commit: merged, from: 'merge-base', files, missing };
+  return { commit: null, from: 'none', files: null, missing };
+}
+
+/** A commit's selection, or null when this clone lacks the commit (another developer's, rewritten since). */
+async function selectionOf(o: BaseInput, commit: string): Promise<TreeEntry[] | null> {
+  try {
+    const here = o.source.readHere(commit);
+    const entries = here?.type === 'commit' ? await listForSync(o.project, o.source, commit, o.config) : await listCommit(o.project, commit);
+    return selectFiles(entries, o.config).files;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The source commit of the newest codex commit on this branch that synced `branch` of the project,
+ * from the `Codex-Project`/`Codex-Source-Branch`/`Codex-Source-Commit` trailers, whichever machine
+ * wrote it. Codex commits are read in this process, newest first, along first parents.
+ */
+export async function lastSyncedFromCodex(reader: ObjectSource, tip: string, projectName: string, branch: string): Promise<string | null> {
+  let next: string | null = tip;
+  for (let i = 0; next && i < TRAILER_SEARCH_LIMIT; i++) {
+    const c = await reader.read(next);
+    if (!c || c.type !== 'commit') return null;
+    const text = c.body.toString('utf8');
+    const split = text.indexOf('\n\n');
+    const trailers = split < 0 ? '' : text.slice(split + 2);
+    if (trailerValue(trailers, 'Codex-Project') === projectName && trailerValue(trailers, 'Codex-Source-Branch') === branch) {
+      return trailerValue(trailers, 'Codex-Source-Commit');
+    }
+    next = /^parent ([0-9a-f]{40,64})$/m.exec(text.slice(0, split < 0 ? text.length : split))?.[1] ?? null;
+  }
+  return null;
+}
+
+function trailerValue(message: string, key: string): string | null {
+  const m = new RegExp(`^${key}: (.+)$`, 'm').exec(message);
+  return m ? m[1].trim() : null;
+}
