@@ -54,6 +54,8 @@ export interface SyncResult {
     codexCommit: string | null;
     attempts: number;
     mode: 'mirror' | 'layer';
+    /** sync_patterns matched no path of the commit at all (not even a skipped one). */
+    matchedNothing: boolean;
     /** layer: the commit the branch's changes were measured against, and where it came from. */
     base?: { commit: string | null; from: LayerBase['from']; missing?: string };
   };
@@ -212,6 +214,7 @@ async function toCodex(o: SyncOptions, s: Prepared, startPull: () => void): Prom
         target,
         branch: o.sourceBranch,
         selectionKey: selectionKey(selection.files),
+        matchedNothing: selection.files.length === 0 && selection.skipped.length === 0,
         configKey: selectionConfigKey(o.config),
         probe: names && probeKey(names, entries.filter((e) => !e.path.includes('/')).map((e) => ({ mode: e.mode, name: e.path, oid: e.oid }))),
         commit: o.commit,
@@ -220,7 +223,7 @@ async function toCodex(o: SyncOptions, s: Prepared, startPull: () => void): Prom
       });
     }
     const base = s.base ? { commit: s.base.commit, from: s.base.from, ...(s.base.missing ? { missing: s.base.missing } : {}) } : undefined;
-    return { result: { added: plan.added, changed: plan.changed, removed: plan.removed, skipped: selection.skipped, codexCommit, attempts, mode: layer ? 'layer' : 'mirror', base }, recorded };
+    return { result: { added: plan.added, changed: plan.changed, removed: plan.removed, skipped: selection.skipped, codexCommit, attempts, mode: layer ? 'layer' : 'mirror', matchedNothing: selection.files.length === 0 && selection.skipped.length === 0, base }, recorded };
   }
   return undefined;
 }
@@ -236,7 +239,7 @@ async function pull(o: SyncOptions, cache: CodexCache, reader: ObjectSource, bra
     state = { files: {} };
   }
   const plan = planPull(root, wanted, state, refused);
-  for (const p of refused) o.logger.warn(`Refused codex path that would leave ${o.config.pull_dir}: ${JSON.stringify(p)}`);
+  for (const p of refused) o.logger.warn(msg.refused(p, o.config.pull_dir));
   if (!o.dryRun) {
     fs.mkdirSync(root, { recursive: true });
     writeJson(pulledFile(o.project), await applyPull(reader, root, plan));

@@ -10,6 +10,8 @@ export interface SyncedRecord {
   /** The source branch synced (a layer folder's content depends on it, not only on the selection). */
   branch?: string;
   selectionKey: string;
+  /** sync_patterns matched no file: said again by every hook run that finds nothing new. */
+  matchedNothing?: boolean;
   /** The selection-relevant config (patterns, size limit) the record was made with. */
   configKey: string;
   /** The root tree entries the selection can come from (see probe.ts), or null when patterns start with a glob. */
@@ -35,6 +37,10 @@ export interface BackgroundOutcome {
   ok: boolean;
   message: string;
   time: string;
+  /** What the run skipped or warned about (SPEC §6): shown once by the next hook run. */
+  warnings?: string[];
+  /** What to run when a plain retry cannot fix the failure (held deletions). */
+  hint?: string;
   reported?: boolean;
 }
 
