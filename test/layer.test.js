@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { folderAfter, planToCodex } from '../dist/sync/to-codex.js';
 import { cleanup, cli, codexFiles, commit, git, isolatedEnv, makeCodex, refOf, tmpdir, writeConfig, writeFiles } from './helpers.js';
 
 const t = suite('layer');
@@ -158,6 +159,28 @@ t('the deletion guard still holds in layer mode', async () => {
   assert.is(refOf(codex, 'test', env), tip);
   assert.is((await sync(dir, env, ['--allow-deletions'])).code, 0);
   assert.equal(ours(codex, 'test', env), ['README.md', 'docs/intro.md']);
+});
+
+const e = (path, oid, mode = '100644') => ({ path, oid, mode, type: 'blob', size: 1 });
+const folder = (...entries) => new Map(entries.map((x) => [x.path, x]));
+
+t('planToCodex (pure): mirror, layer with a base, layer without one, a file where a folder was', () => {
+  const existing = folder(e('a.md', '1'), e('b.md', '2'), e('other.md', '9'));
+  const selection = [e('a.md', '1'), e('b.md', '3'), e('c.md', '4')];
+  assert.equal(planToCodex(selection, existing), { added: ['c.md'], changed: ['b.md'], removed: ['other.md'], before: 3 });
+  // the base had a.md and gone.md; b.md changed since; other.md is another branch's
+  const withGone = folder(...existing.values(), e('gone.md', '5'));
+  const base = [e('a.md', '1'), e('b.md', '2'), e('gone.md', '5')];
+  assert.equal(planToCodex(selection, withGone, { base }), { added: ['c.md'], changed: ['b.md'], removed: ['gone.md'], before: 4 });
+  // unchanged against the base: the folder's other version stays
+  assert.equal(planToCodex([e('a.md', '1')], folder(e('a.md', '7')), { base: [e('a.md', '1')] }), { added: [], changed: [], removed: [], before: 1 });
+  // no base: everything selected is written, nothing removed
+  assert.equal(planToCodex([e('a.md', '1')], folder(e('a.md', '7'), e('x.md', '8')), { base: null }), { added: [], changed: ['a.md'], removed: [], before: 2 });
+  // a file named like a folder of the codex replaces it (and the reverse)
+  const conflict = folder(e('docs/x/inner.md', '1'), e('y', '2'));
+  const plan = planToCodex([e('docs/x', '3'), e('y/z.md', '4')], conflict, { base: null });
+  assert.equal(plan.removed.sort(), ['docs/x/inner.md', 'y']);
+  assert.equal(folderAfter(conflict, [e('docs/x', '3'), e('y/z.md', '4')], plan).map((x) => x.path).sort(), ['docs/x', 'y/z.md']);
 });
 
 t.run();

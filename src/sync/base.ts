@@ -64,13 +64,16 @@ export async function findBase(o: BaseInput): Promise<LayerBase> {
     if (files) return { commit: recorded, from: 'record', files };
     missing = recorded;
   }
+  // Without a record the merge base may be needed: asked of git while the codex is fetched.
+  const merging = mergeBaseWithProduction(o.project, o.commit, o.config.prod_branches);
+  merging.catch(() => {});
   const named = await lastSyncedFromCodex(o.codex, await o.tip, o.config.projectName, o.branch);
   if (named && named !== recorded) {
     const files = await selectionOf(o, named);
     if (files) return { commit: named, from: 'codex', files };
     missing = named;
   }
-  const merged = await mergeBaseWithProduction(o.project, o.commit, o.config.prod_branches);
+  const merged = await merging;
   const files = merged ? await selectionOf(o, merged) : null;
   if (merged && files) return { commit: merged, from: 'merge-base', files, missing };
   return { commit: null, from: 'none', files: null, missing };
