@@ -31,6 +31,16 @@ function addToCodex(codex, env, files, branch = 'test') {
   git(work, ['push', '-q', 'origin', branch], env);
 }
 
+/** A codex path that would leave pull_dir (`shared/../evil.md`): git's tools refuse it, the object format does not. */
+function plantEscapingPath(codex, env) {
+  const blob = git(codex, ['hash-object', '-w', '--stdin'], env, 'escaped\n');
+  const hex = Buffer.from(blob, 'hex');
+  const inner = git(codex, ['hash-object', '-w', '-t', 'tree', '--literally', '--stdin'], env, Buffer.concat([Buffer.from('100644 evil.md\0'), hex]));
+  const shared = git(codex, ['hash-object', '-w', '-t', 'tree', '--literally', '--stdin'], env, Buffer.concat([Buffer.from('40000 ..\0'), Buffer.from(inner, 'hex'), Buffer.from('100644 ok.md\0'), hex]));
+  const root = git(codex, ['hash-object', '-w', '-t', 'tree', '--literally', '--stdin'], env, Buffer.concat([Buffer.from('40000 shared\0'), Buffer.from(shared, 'hex')]));
+  git(codex, ['update-ref', 'refs/heads/test', git(codex, ['commit-tree', root, '-p', 'test', '-m', 'evil'], env)], env);
+}
+
 /** Waits for the background post-commit run to record its outcome (it writes background.json last). */
 async function backgroundDone(dir) {
   const file = path.join(dir, '.git/codex-hooks/background.json');
@@ -86,17 +96,20 @@ t('patterns that match no file say so, naming sync_patterns', async () => {
 
 t("the background run's warnings are shown by the next hook run, once, and by status", async () => {
   const p = await installed({ hooks: { post_commit: 'background' }, max_file_size: 100, sync_patterns: ['docs/**', 'README.md', 'secrets/**'] });
+  plantEscapingPath(p.codex, p.env);
   git(p.dir, ['checkout', '-q', '-b', 'feat'], p.env);
   commit(p.dir, p.env, { 'docs/big.md': 'x'.repeat(500), 'docs/.env': 'TOKEN=1\n' });
   const bg = await backgroundDone(p.dir);
   assert.ok(bg.ok, bg.message);
   const status = await cliIn(p, ['status', '--offline']);
   assert.match(status.stdout + status.stderr, /docs\/big\.md \(over max_file_size\)/);
+  assert.match(status.stdout + status.stderr, /Refused codex path that would leave \.codex: "shared\/\.\.\/evil\.md"/);
   const r = await pushWithoutTerminal(p.dir, p.env, ['origin', 'feat']);
   assert.is(r.code, 0, r.stderr);
   assert.match(r.stderr, /background docs sync.*warned/);
   assert.match(r.stderr, /skipped docs\/big\.md \(over max_file_size\)/);
   assert.match(r.stderr, /skipped docs\/\.env \(deny_patterns\/exclude_patterns\)/);
+  assert.match(r.stderr, /Refused codex path/);
   commit(p.dir, p.env, { 'src/x.js': 'x\n' }); // a hook run (post-commit) after the warnings were shown
   const again = await pushWithoutTerminal(p.dir, p.env, ['origin', 'feat']);
   assert.not.match(again.stderr, /background docs sync.*warned/);
@@ -113,6 +126,7 @@ t('a sync held by the deletion guard: the hook names --allow-deletions, --retry 
   assert.is(held.code, 0, held.stderr);
   assert.match(held.stderr, /would delete 12 of 13 files/);
   assert.match(held.stderr, /codex-hooks sync --retry --allow-deletions/);
+  assert.match((await cliIn(p, ['status', '--offline'])).stdout, /pending: .*`codex-hooks sync --retry --allow-deletions`/);
   const plain = await cliIn(p, ['sync', '--retry']);
   assert.is(plain.code, 1);
   assert.match(plain.stdout + plain.stderr, /--allow-deletions/);

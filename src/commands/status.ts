@@ -109,7 +109,8 @@ function renderStatus(d: any, log: Context['logger']): void {
   const syncs = Object.entries(d.lastSync as Record<string, LastSync | null>);
   if (syncs.length === 0) row('last syncs', '(unknown: no local codex cache yet)');
   for (const [env, s] of syncs) row(`last ${env}`, s ? `${s.time} ${s.sourceBranch}@${s.sourceCommit.slice(0, 7)} → ${s.codexBranch} ${s.codexCommit.slice(0, 7)}` : 'never');
-  row('pending', d.pending.length ? d.pending.map((p: any) => `${p.env} (${p.commit.slice(0, 7)}, ${p.attempts} attempt(s): ${p.error.split('\n')[0]})`).join('; ') + ' — `codex-hooks sync --retry`' : 'none');
+  const retry = (p: any) => (p.kind === 'deletions' ? '`codex-hooks sync --retry --allow-deletions`' : '`codex-hooks sync --retry`');
+  row('pending', d.pending.length ? d.pending.map((p: any) => `${p.env} (${p.commit.slice(0, 7)}, ${p.attempts} attempt(s): ${p.error.split('\n')[0]}) — ${retry(p)}`).join('; ') : 'none');
   if (d.background) {
     row('background', `${d.background.ok ? 'ok' : 'FAILED'} at ${d.background.time}: ${d.background.message.split('\n')[0]}`);
     for (const w of d.background.warnings ?? []) log.warn(w);

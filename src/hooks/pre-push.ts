@@ -78,7 +78,7 @@ export async function prePush(ctx: Context): Promise<CommandResult> {
         outcomes.push({ env, status: 'pull-failed', error: e.message });
         continue;
       }
-      keepPending(project, { env, explicit: decision.explicit || decision.needsConfirmation, commit: update.localSha, branch, direction, error: e.message });
+      keepPending(project, { env, explicit: decision.explicit || decision.needsConfirmation, commit: update.localSha, branch, direction, error: e.message, kind: e.kind });
       log.warn(`codex-hooks: docs sync to ${decision.codexBranch} failed; the push goes on.\n${e.message}${e.hint ? `\n  → ${e.hint}` : ''}\n${e.kind === 'deletions' ? msg.keptHeld(env) : msg.kept(env)}`);
       outcomes.push({ env, status: 'failed', error: e.message });
     }

@@ -63,7 +63,7 @@ export async function deliverPending(project: Project, config: Config, logger: L
       const e = error as Error & { hint?: string };
       const held = error instanceof SyncError && error.kind === 'deletions';
       const bad = error instanceof UsageError;
-      keepPending(project, { ...request, error: e.message });
+      keepPending(project, { ...request, error: e.message, kind: error instanceof SyncError ? error.kind : bad ? 'usage' : undefined });
       const why = held ? msg.retryHeld : bad ? msg.retryBadInput(e.hint) : null;
       outcomes.push({ ...base, ok: false, retryCannotFix: !!why, message: `still failing: ${e.message.split('\n')[0]}${why ? `\n  → ${why}` : ''}` });
     }

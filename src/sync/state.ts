@@ -30,6 +30,8 @@ export interface PendingRequest {
   direction: string;
   attempts: number;
   error: string;
+  /** The failure's kind (SyncError.kind): `deletions` needs `--allow-deletions` to be delivered. */
+  kind?: string;
   time: string;
 }
 
