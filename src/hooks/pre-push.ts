@@ -74,7 +74,7 @@ export async function prePush(ctx: Context): Promise<CommandResult> {
       const e = error as Error & { hint?: string; kind?: string };
       if (pullOnly) {
         // Nothing to write was lost: a kept request would only replace one that writes.
-        log.warn(msg.pullFailed(decision.codexBranch, e.message.split('\n').join(' ')));
+        log.warn(msg.pullOnlyFailed(decision.codexBranch, e.message.split('\n').join(' ')));
         outcomes.push({ env, status: 'pull-failed', error: e.message });
         continue;
       }
