@@ -95,7 +95,10 @@ t('a branch synced from a second clone (another developer) layers the same way: 
   commit(b, envB, { 'docs/old.md': null, 'docs/b.md': 'from B\n' });
   const r = await sync(b, envB, ['--json']);
   assert.is(r.code, 0, r.stderr);
-  assert.equal(JSON.parse(r.stdout).toCodex.removed, ['docs/old.md']);
+  const out = JSON.parse(r.stdout).toCodex;
+  assert.equal(out.removed, ['docs/old.md']);
+  assert.is(out.base.from, 'codex', 'B has no record of its own: the base comes from the codex trailers');
+  assert.is(out.base.commit, git(dir, ['rev-parse', 'feat/one'], env));
   assert.equal(ours(codex, 'test', env), ['README.md', 'docs/b.md', 'docs/intro.md', 'docs/one.md', 'docs/two.md']);
 });
 
@@ -110,7 +113,10 @@ t("a second clone whose base commit it does not have falls back to the merge bas
   commit(b, envB, { 'docs/b.md': 'from B\n' });
   const r = await sync(b, envB, ['--json']);
   assert.is(r.code, 0, r.stderr);
-  assert.equal(JSON.parse(r.stdout).toCodex.removed, []);
+  const out = JSON.parse(r.stdout).toCodex;
+  assert.equal(out.removed, []);
+  assert.is(out.base.from, 'merge-base');
+  assert.is(out.base.missing, git(dir, ['rev-parse', 'feat/one'], env));
   assert.equal(ours(codex, 'test', env), ['README.md', 'docs/b.md', 'docs/intro.md', 'docs/one.md', 'docs/two.md']);
 });
 
@@ -120,7 +126,9 @@ t('prod stays a mirror: what left the selection leaves production', async () => 
   commit(dir, env, { 'docs/old.md': null });
   const r = await sync(dir, env, ['--env', 'prod', '--json']);
   assert.is(r.code, 0, r.stderr);
-  assert.equal(JSON.parse(r.stdout).toCodex.removed, ['docs/old.md']);
+  const out = JSON.parse(r.stdout).toCodex;
+  assert.equal(out.removed, ['docs/old.md']);
+  assert.is(out.mode, 'mirror');
   assert.equal(ours(codex, 'main', env), ['README.md', 'docs/intro.md']);
 });
 

@@ -80,8 +80,9 @@ export async function run(ctx: Context, values: Values): Promise<CommandResult> 
     project: config.projectName,
     codexUrl: config.codexUrl ? redactUrl(config.codexUrl) : null,
     branch,
-    environment: decision && { name: decision.env, codexBranch: decision.codexBranch, explicit: decision.explicit, source: decision.source, needsConfirmation: decision.needsConfirmation, warning: decision.warning ?? null },
+    environment: decision && { name: decision.env, codexBranch: decision.codexBranch, explicit: decision.explicit, source: decision.source, needsConfirmation: decision.needsConfirmation, warning: decision.warning ?? null, mode: decision.mode },
     environmentNote: decisionNote,
+    direction: config.sync_direction,
     hooksInstalled: await hooksInstalled(project),
     lastSync: await lastSyncs(config, ctx.env),
     recorded: readSynced(project),
@@ -101,8 +102,8 @@ function renderStatus(d: any, log: Context['logger']): void {
   row('codex', d.codexUrl ?? '(not set: set codex_url or run `codex-hooks init`)');
   if (d.environment) {
     const e = d.environment;
-    row('branch', `${d.branch ?? '(detached)'} → ${e.name} (${e.explicit ? 'explicit' : 'assumed'}, from ${e.source}) → codex ${e.codexBranch}`);
-    row('confirmation', e.needsConfirmation ? 'needed: a push asks on the terminal (CODEX_ENV=prod git push does not ask)' : 'not needed');
+    row('branch', `${d.branch ?? '(detached)'} → ${e.name} (${e.explicit ? 'explicit' : 'assumed'}, from ${e.source}) → codex ${e.codexBranch} (${e.mode})`);
+    row('confirmation', !e.needsConfirmation ? 'not needed' : d.direction === 'from-codex' ? 'not needed: sync_direction from-codex only reads production' : 'needed: a push asks on the terminal (CODEX_ENV=prod git push does not ask)');
     if (e.warning) log.warn(e.warning);
   } else row('branch', d.environmentNote);
   row('hooks', d.hooksInstalled ? 'installed (pre-push, post-commit)' : 'not installed: run `codex-hooks install`');
