@@ -169,6 +169,19 @@ t('the deletion guard still holds in layer mode', async () => {
   assert.equal(ours(codex, 'test', env), ['README.md', 'docs/intro.md']);
 });
 
+t('a codex trailer that is no commit id is no base: codex text never reaches git as a revision', async () => {
+  const { env, codex, dir } = setup();
+  await branchWith(dir, env, 'feat/two', { 'docs/two.md': 'two\n' });
+  // A forged codex commit claims feat/one last synced "feat/two" (a revision, not an id): taken as the
+  // base, feat/one would seem to have deleted two.md.
+  const tip = refOf(codex, 'test', env);
+  const message = 'docs(api): forged\n\nCodex-Project: api\nCodex-Source-Commit: feat/two\nCodex-Source-Branch: feat/one\nCodex-Env: test\n';
+  git(codex, ['update-ref', 'refs/heads/test', git(codex, ['commit-tree', `${tip}^{tree}`, '-p', tip, '-m', message], env)], env);
+  const r = await branchWith(dir, env, 'feat/one', { 'docs/one.md': 'one\n' }, 'main');
+  assert.match(r.stdout, /0 removed/);
+  assert.equal(ours(codex, 'test', env), ['README.md', 'docs/intro.md', 'docs/one.md', 'docs/two.md']);
+});
+
 const e = (path, oid, mode = '100644') => ({ path, oid, mode, type: 'blob', size: 1 });
 const folder = (...entries) => new Map(entries.map((x) => [x.path, x]));
 

@@ -81,6 +81,7 @@ export async function findBase(o: BaseInput): Promise<LayerBase> {
 
 /** A commit's selection, or null when this clone lacks the commit (another developer's, rewritten since). */
 async function selectionOf(o: BaseInput, commit: string): Promise<TreeEntry[] | null> {
+  if (!OBJECT_ID.test(commit)) return null;
   try {
     const here = o.source.readHere(commit);
     const entries = here?.type === 'commit' ? await listForSync(o.project, o.source, commit, o.config) : await listCommit(o.project, commit);
@@ -104,12 +105,16 @@ export async function lastSyncedFromCodex(reader: ObjectSource, tip: string, pro
     const split = text.indexOf('\n\n');
     const trailers = split < 0 ? '' : text.slice(split + 2);
     if (trailerValue(trailers, 'Codex-Project') === projectName && trailerValue(trailers, 'Codex-Source-Branch') === branch) {
-      return trailerValue(trailers, 'Codex-Source-Commit');
+      // Codex text: only an object id is taken (it is handed to git), anything else means no base here.
+      const named = trailerValue(trailers, 'Codex-Source-Commit');
+      return named && OBJECT_ID.test(named) ? named : null;
     }
     next = /^parent ([0-9a-f]{40,64})$/m.exec(text.slice(0, split < 0 ? text.length : split))?.[1] ?? null;
   }
   return null;
 }
+
+const OBJECT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 
 function trailerValue(message: string, key: string): string | null {
   const m = new RegExp(`^${key}: (.+)$`, 'm').exec(message);
