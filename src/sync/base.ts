@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { stateDir, listCommit, mergeBaseWithProduction, type Project } from '../git/project.js';
-import type { ObjectSource, ObjectStore } from '../git/store.js';
+import type { ObjectStore } from '../git/store.js';
+import { runGit } from '../git/exec.js';
+import { local, type CodexCache } from './cache.js';
 import type { TreeEntry } from '../git/parse.js';
 import { listForSync } from './listing.js';
 import { selectFiles, type SelectConfig } from './select.js';
@@ -21,9 +23,6 @@ export interface LayerBase {
   /** A base named by the codex or the record that this clone does not have (then the merge base is used). */
   missing?: string;
 }
-
-/** How far back the codex's history is searched for the branch's last sync (first-parent commits). */
-export const TRAILER_SEARCH_LIMIT = 10_000;
 
 const basesFile = (p: Project) => path.join(stateDir(p), 'layer-bases.json');
 type Bases = Record<string, Record<string, string>>;
@@ -51,8 +50,8 @@ export interface BaseInput {
   target: string;
   branch: string;
   commit: string;
-  /** The codex's objects and the fetched tip (awaited only when this machine has no record). */
-  codex: ObjectSource;
+  /** The codex's cache and the fetched tip (awaited only when this machine has no record). */
+  codex: CodexCache;
   tip: Promise<string>;
 }
 
@@ -94,29 +93,18 @@ async function selectionOf(o: BaseInput, commit: string): Promise<TreeEntry[] | 
 /**
  * The source commit of the newest codex commit on this branch that synced `branch` of the project,
  * from the `Codex-Project`/`Codex-Source-Branch`/`Codex-Source-Commit` trailers, whichever machine
- * wrote it. Codex commits are read in this process, newest first, along first parents.
+ * wrote it. Asked of git (`log --grep`, first parents): a branch's first sync finds no such commit and
+ * walks the whole history, which git does in a few ms per thousand commits.
  */
-export async function lastSyncedFromCodex(reader: ObjectSource, tip: string, projectName: string, branch: string): Promise<string | null> {
-  let next: string | null = tip;
-  for (let i = 0; next && i < TRAILER_SEARCH_LIMIT; i++) {
-    const c = await reader.read(next);
-    if (!c || c.type !== 'commit') return null;
-    const text = c.body.toString('utf8');
-    const split = text.indexOf('\n\n');
-    const trailers = split < 0 ? '' : text.slice(split + 2);
-    if (trailerValue(trailers, 'Codex-Project') === projectName && trailerValue(trailers, 'Codex-Source-Branch') === branch) {
-      // Codex text: only an object id is taken (it is handed to git), anything else means no base here.
-      const named = trailerValue(trailers, 'Codex-Source-Commit');
-      return named && OBJECT_ID.test(named) ? named : null;
-    }
-    next = /^parent ([0-9a-f]{40,64})$/m.exec(text.slice(0, split < 0 ? text.length : split))?.[1] ?? null;
-  }
-  return null;
+export async function lastSyncedFromCodex(cache: CodexCache, tip: string, projectName: string, branch: string): Promise<string | null> {
+  const ere = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const { stdout, code } = await runGit(
+    ['log', '-1', '--first-parent', '-E', '--all-match', `--grep=^Codex-Project: ${ere(projectName)}$`, `--grep=^Codex-Source-Branch: ${ere(branch)}$`, '--format=%(trailers:key=Codex-Source-Commit,valueonly,separator=%x20)', tip, '--'],
+    local(cache, { okCodes: [128] }),
+  );
+  // Codex text: only an object id is taken (it is handed to git), anything else means no base here.
+  const named = code === 0 ? stdout.toString().trim() : '';
+  return OBJECT_ID.test(named) ? named : null;
 }
 
 const OBJECT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
-
-function trailerValue(message: string, key: string): string | null {
-  const m = new RegExp(`^${key}: (.+)$`, 'm').exec(message);
-  return m ? m[1].trim() : null;
-}

@@ -127,7 +127,7 @@ async function syncUntil(o: SyncOptions): Promise<SyncResult> {
   // layer: the base's selection; from this machine's record it is read while the codex is fetched.
   const layered = wantsTo && !o.mirror && o.decision.mode === 'layer';
   const target = syncTarget(url, codexBranch, o.config.projectName);
-  const basing = layered ? findBase({ project: o.project, source, config: o.config, target, branch: o.sourceBranch, commit: o.commit, codex: reader, tip: fetching }) : null;
+  const basing = layered ? findBase({ project: o.project, source, config: o.config, target, branch: o.sourceBranch, commit: o.commit, codex: cache, tip: fetching }) : null;
   for (const p of [selecting, staging, people, basing]) p?.catch(() => {}); // awaited below, or moot when the fetch fails
   try {
     const [fetched, selected, staged, base] = await Promise.all([fetching, selecting, staging, basing]);
