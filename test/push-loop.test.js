@@ -68,6 +68,25 @@ t('default config: the background run and the push that follows leave .codex mat
   assert.match(r.stdout + r.stderr, /codex-hooks: api \[test\] up to date on codex test, 1 pulled/);
 });
 
+t('two feature branches pushed one after the other are both on test (layer); production mirrors', async () => {
+  const p = await installed({ sync_direction: 'to-codex' });
+  git(p.dir, ['checkout', '-q', '-b', 'feat/one'], p.env);
+  commit(p.dir, p.env, { 'docs/one.md': 'one\n' });
+  assert.is((await pushWithoutTerminal(p.dir, p.env, ['origin', 'feat/one'])).code, 0);
+  git(p.dir, ['checkout', '-q', '-b', 'feat/two', 'main'], p.env);
+  commit(p.dir, p.env, { 'docs/two.md': 'two\n' });
+  const r = await pushWithoutTerminal(p.dir, p.env, ['origin', 'feat/two']);
+  assert.is(r.code, 0, r.stderr);
+  const test = codexFiles(p.codex, 'test', p.env);
+  assert.is(test['projects/api/docs/one.md'], 'one');
+  assert.is(test['projects/api/docs/two.md'], 'two');
+  const prod = await pushWithoutTerminal(p.dir, { ...p.env, CODEX_ENV: 'prod' }, ['origin', 'feat/two:main']);
+  assert.is(prod.code, 0, prod.stderr);
+  const main = codexFiles(p.codex, 'main', p.env);
+  assert.ok('projects/api/docs/two.md' in main);
+  assert.not.ok('projects/api/docs/one.md' in main);
+});
+
 t('sync_direction from-codex on main: the push pulls production docs and asks nothing', async () => {
   const p = await installed({ sync_direction: 'from-codex' });
   const mainTip = refOf(p.codex, 'main', p.env);
