@@ -70,7 +70,8 @@ export async function prePush(ctx: Context): Promise<CommandResult> {
       for (const w of syncWarnings(r, { syncPatterns: config.sync_patterns, configFile: config.filepath })) log.warn(w);
       if (!pullOnly || known.upToDate) outcomes.push({ env, status: known.upToDate ? 'up-to-date' : 'synced', codexCommit: r.toCodex?.codexCommit ?? null });
     } catch (error) {
-      if (error instanceof UsageError || config.hooks.on_failure === 'block') throw error;
+      // A failed pull alone never blocks a push: nothing of the push's own is lost.
+      if (error instanceof UsageError || (config.hooks.on_failure === 'block' && !pullOnly)) throw error;
       const e = error as Error & { hint?: string; kind?: string };
       if (pullOnly) {
         // Nothing to write was lost: a kept request would only replace one that writes.
