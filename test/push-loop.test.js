@@ -87,6 +87,18 @@ t('two feature branches pushed one after the other are both on test (layer); pro
   assert.not.ok('projects/api/docs/one.md' in main);
 });
 
+t('up to date and the codex unreachable: the pull warns and the push goes on, even with on_failure block', async () => {
+  const p = await installed({ hooks: { post_commit: 'off', on_failure: 'block' } });
+  git(p.dir, ['checkout', '-q', '-b', 'feat'], p.env);
+  assert.is((await pushWithoutTerminal(p.dir, p.env, ['origin', 'feat'])).code, 0);
+  commit(p.dir, p.env, { 'src/code.js': 'x\n' });
+  fs.renameSync(p.codex, `${p.codex}.away`);
+  const r = await pushWithoutTerminal(p.dir, p.env, ['origin', 'feat']);
+  assert.is(r.code, 0, r.stderr);
+  assert.match(r.stderr, /shared docs not pulled from codex test/);
+  assert.is(refOf(p.origin, 'feat', p.env), git(p.dir, ['rev-parse', 'HEAD'], p.env));
+});
+
 t('sync_direction from-codex on main: the push pulls production docs and asks nothing', async () => {
   const p = await installed({ sync_direction: 'from-codex' });
   const mainTip = refOf(p.codex, 'main', p.env);
