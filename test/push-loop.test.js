@@ -183,6 +183,23 @@ t('a successful sync of the same environment clears the kept request', async () 
   assert.is(JSON.parse((await cliIn(p, ['status', '--offline', '--json'])).stdout).pending.length, 0);
 });
 
+t('a request kept for an environment the config no longer has says how to drop it', async () => {
+  const p = await installed({ sync_direction: 'to-codex', environments: { qa: { branch: 'test' } }, branch_environments: { 'qa/*': 'qa' } });
+  fs.renameSync(p.codex, `${p.codex}.away`);
+  git(p.dir, ['checkout', '-q', '-b', 'qa/x'], p.env);
+  await pushWithoutTerminal(p.dir, p.env, ['origin', 'qa/x']);
+  fs.renameSync(`${p.codex}.away`, p.codex);
+  const cfg = JSON.parse(fs.readFileSync(path.join(p.dir, '.codexrc.json'), 'utf8'));
+  delete cfg.environments;
+  delete cfg.branch_environments;
+  writeConfig(p.dir, cfg);
+  const r = await cliIn(p, ['sync', '--retry']);
+  assert.is(r.code, 1);
+  assert.match(r.stderr, /environment qa is no longer in .*\.codexrc\.json: a retry cannot deliver it; add environments\.qa again, or drop the request by removing .*pending\/qa\.json/);
+  fs.rmSync(path.join(p.dir, '.git/codex-hooks/pending/qa.json'));
+  assert.match((await cliIn(p, ['sync', '--retry'])).stdout, /No kept syncs to retry/);
+});
+
 t('a request kept from an assumed environment never becomes a production sync without a yes', async () => {
   const p = await installed({ sync_direction: 'to-codex' });
   const away = `${p.codex}.away`;

@@ -5,7 +5,7 @@ import type { Project } from '../git/project.js';
 import type { Logger } from '../ui/logger.js';
 import { msg } from '../ui/messages.js';
 import { runSync } from './engine.js';
-import { clearPending, keepPending, readPending, type PendingRequest } from './state.js';
+import { clearPending, keepPending, pendingFile, readPending, type PendingRequest } from './state.js';
 import type { Direction } from './engine.js';
 
 export interface RetryOutcome {
@@ -39,6 +39,11 @@ export async function deliverPending(project: Project, config: Config, logger: L
   for (const request of readPending(project)) {
     if (options.only && !options.only(request)) continue;
     const base = { env: request.env, commit: request.commit };
+    if (!Object.hasOwn(config.environments, request.env)) {
+      // The config no longer has it: no retry can deliver this request.
+      outcomes.push({ ...base, ok: false, retryCannotFix: true, message: msg.retryGoneEnv(request.env, config.filepath, pendingFile(project, request.env)) });
+      continue;
+    }
     try {
       const decision = resolveEnvironment({ explicit: { flag: request.env }, branch: request.branch, config });
       const writesProduction = request.direction !== 'from-codex' && decision.codexBranch === config.environments.prod.branch;

@@ -74,6 +74,8 @@ export function writeJson(file: string, value: unknown): void {
 
 const syncedFile = (p: Project) => path.join(stateDir(p), 'synced.json');
 const pendingDir = (p: Project) => path.join(stateDir(p), 'pending');
+/** Where the kept request of one environment is (named in messages: removing it drops the request). */
+export const pendingFile = (p: Project, env: string) => path.join(pendingDir(p), `${env}.json`);
 const backgroundFile = (p: Project) => path.join(stateDir(p), 'background.json');
 /** What the pull wrote into this worktree's pull_dir: per worktree, as each has a pull_dir of its own. */
 export const pulledFile = (p: Project) => path.join(p.gitDir, 'codex-hooks', 'pulled.json');

@@ -70,6 +70,8 @@ export const msg = {
     `The request is kept (environment ${env}), but a retry alone is held back again: if the deletions are intended, run \`codex-hooks sync --retry --allow-deletions\`.`,
   retryHeld: 'held back by the deletion guard: run `codex-hooks sync --retry --allow-deletions` if the deletions are intended',
   retryBadInput: (hint: string | undefined) => `a retry cannot fix this: ${hint ?? 'fix the configuration'}, then run \`codex-hooks sync --retry\``,
+  retryGoneEnv: (env: string, configFile: string | null, file: string) =>
+    `environment ${env} is no longer in ${configFile ?? 'the config'}: a retry cannot deliver it; add environments.${env} again, or drop the request by removing ${file}`,
   retryNeedsYes: (env: string, codexBranch: string) =>
     `kept: environment ${env} now writes the production codex branch '${codexBranch}' and this request was never confirmed for it; run \`codex-hooks sync --retry\` on a terminal, or \`codex-hooks sync --retry --yes\``,
   pullOnlyFailed: (branch: string, detail: string) => `codex-hooks: shared docs not pulled from codex ${branch}: ${detail}\n  → run \`codex-hooks sync --direction from-codex\` later`,
