@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { stateDir, listCommit, mergeBaseWithProduction, type Project } from '../git/project.js';
 import type { ObjectStore } from '../git/store.js';
@@ -7,7 +6,7 @@ import { local, type CodexCache } from './cache.js';
 import type { TreeEntry } from '../git/parse.js';
 import { listForSync } from './listing.js';
 import { selectFiles, type SelectConfig } from './select.js';
-import { writeJson } from './state.js';
+import { readJson, writeJson } from './state.js';
 
 /**
  * The base of a `layer` sync (SPEC §4): the commit this source branch last synced to the codex folder,
@@ -27,13 +26,7 @@ export interface LayerBase {
 const basesFile = (p: Project) => path.join(stateDir(p), 'layer-bases.json');
 type Bases = Record<string, Record<string, string>>;
 
-function readBases(p: Project): Bases {
-  try {
-    return JSON.parse(fs.readFileSync(basesFile(p), 'utf8')) as Bases;
-  } catch {
-    return {};
-  }
-}
+const readBases = (p: Project): Bases => readJson<Bases>(basesFile(p), {});
 
 /** Remembers the commit `branch` synced to `target` (codex URL + branch + project): the next base. */
 export function recordBase(p: Project, target: string, branch: string, commit: string): void {
