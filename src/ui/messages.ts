@@ -22,6 +22,8 @@ export const msg = {
   deletionsHint: 'if that is intended, run `codex-hooks sync --allow-deletions` (threshold: deletion_threshold)',
   cacheLacks: (type: string, oid: string) => `The local codex cache lacks the ${type} ${oid} (damaged, or cut short)`,
   cacheMalformed: (oid: string, why: string) => `The local codex cache holds a tree git did not write: ${oid} (${why})`,
+  codexFormat: (url: string, format: string) => `The codex at ${url} uses ${format} object ids; codex-hooks reads SHA-1 codexes only`,
+  codexFormatHint: 'use a SHA-1 codex (git init --object-format=sha1), or a mirror of it in SHA-1',
   cacheLacksHint: 'remove the cache folder ($CODEX_HOOKS_CACHE_DIR, else ~/.cache/codex-hooks/<codex>-<id>.git) and sync again: it is fetched afresh',
 
   confirmTitle: '⚠ PRODUCTION SYNC CONFIRMATION',
