@@ -10,6 +10,7 @@ import { CodexError, UsageError, exitCodeOf } from './errors.js';
 import { COMMANDS, commandHelp, rootHelp } from './commands/registry.js';
 import type { Context } from './commands/context.js';
 import { createLogger } from './ui/logger.js';
+import { stopGitOnSignals } from './git/exec.js';
 import { packageRoot } from './paths.js';
 import { terminalConfirm, terminalAsk } from './ui/prompt.js';
 import { nearest } from './config/suggest.js';
@@ -73,6 +74,7 @@ function checkTimeout(env: NodeJS.ProcessEnv): void {
 
 export async function main(rawArgv: string[]): Promise<number> {
   const argv = hoistGlobalFlags(rawArgv);
+  stopGitOnSignals(); // Ctrl-C ends the git processes a sync started: an interrupted push never lands later
   const wantsJson = argv.includes('--json');
   const logger = createLogger({ quiet: argv.includes('--quiet') || argv.includes('-q'), json: wantsJson });
   try {
