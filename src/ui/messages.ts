@@ -39,6 +39,10 @@ export const msg = {
   hooksDisabled: 'codex-hooks: skipped (CODEX_HOOKS=0)',
   detachedSkip: 'codex-hooks: HEAD is detached, no docs sync (run `codex-hooks sync --env <env>` to sync by hand)',
   noConfig: 'codex-hooks: no configuration found, nothing to sync (run `codex-hooks init`)',
+  orgNoConfig: 'no config',
+  orgNoRepositories: (root: string) => `No repositories under ${root}: sync-org --root syncs the git checkouts directly under it`,
+  orgNoRepositoriesHint: 'pass the folder that holds the checkouts (e.g. --root repos), or the checkouts themselves: codex-hooks sync-org DIR...',
+  orgNeedsProd: 'production: pass --env prod (no assumption across many projects)',
   kept: (env: string) => `The request is kept and will be retried by the next hook run or \`codex-hooks sync --retry\` (environment ${env}).`,
 };
 
