@@ -6,7 +6,7 @@ import type { Config } from '../config/normalize.js';
 import { requireCodexUrl } from '../config/normalize.js';
 import { resolveEnvironment, type EnvDecision } from '../env/resolve.js';
 import { currentBranch, openProject, resolveCommit, type Project } from '../git/project.js';
-import { runSync, type SyncResult } from '../sync/engine.js';
+import type { SyncResult } from '../sync/engine.js';
 import { colorEnabled, makeStyle, recordingLogger } from '../ui/logger.js';
 import { msg } from '../ui/messages.js';
 import { isFinished, naturalCompare, orgCounts, orgSummaryLine, orgTable, renderFrame, rowName, statusLabel, type OrgRow } from '../ui/org-table.js';
@@ -131,22 +131,28 @@ export async function run(ctx: Context, values: Values, positionals: string[]): 
   checkEnvOnce(explicit, loaded);
   const progress = await startProgress(ctx, rows);
   try {
+    const members = (await Promise.all(loaded.map((l) => limit(() => decide(ctx, l, explicit))))).filter((m): m is Member => m !== null);
+    progress.update();
+    // One batch per codex and codex branch (SPEC §9): one fetch, a commit per project, one push.
+    const batches = new Map<string, Member[]>();
+    for (const m of members) {
+      const key = `${requireCodexUrl(m.config)}\n${m.decision.codexBranch}`;
+      batches.set(key, [...(batches.get(key) ?? []), m]);
+    }
+    const { syncBatch } = await import('../sync/org-batch.js');
     await Promise.all(
-      loaded.map((l) =>
-        limit(async () => {
-          l.row.status = 'syncing';
-          progress.update();
-          const m = await decide(ctx, l, explicit);
-          if (m) {
-            try {
-              settle(m.row, await runSync({ project: m.project, config: m.config, decision: m.decision, commit: m.commit, sourceBranch: m.sourceBranch, direction: m.config.sync_direction, dryRun, logger: recordingLogger() }));
-            } catch (error) {
-              fail(m.row, error);
-            }
-          }
-          progress.update();
-        }),
-      ),
+      [...batches.values()].map(async (batch) => {
+        for (const m of batch) m.row.status = 'syncing';
+        progress.update();
+        const options = batch.map((m) => ({ project: m.project, config: m.config, decision: m.decision, commit: m.commit, sourceBranch: m.sourceBranch, direction: m.config.sync_direction, dryRun, logger: recordingLogger() }));
+        try {
+          const outcomes = await syncBatch(options, limit);
+          outcomes.forEach((o, i) => (o.ok ? settle(batch[i].row, o.result) : fail(batch[i].row, o.error)));
+        } catch (error) {
+          for (const m of batch) fail(m.row, error);
+        }
+        progress.update();
+      }),
     );
   } finally {
     progress.done();

@@ -47,10 +47,10 @@ export interface SyncResult {
   fromCodex?: { added: string[]; changed: string[]; removed: string[]; refused: string[] };
 }
 
-const MAX_ATTEMPTS = 30;
+export const MAX_ATTEMPTS = 30;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Full jitter: concurrent projects that collided once spread out instead of colliding again. */
-const backoff = (attempt: number) => Math.random() * Math.min(2000, 50 * 2 ** attempt);
+export const backoff = (attempt: number) => Math.random() * Math.min(2000, 50 * 2 ** attempt);
 const changes = (p: FilePlan) => p.added.length + p.changed.length + p.removed.length;
 
 /**
@@ -142,16 +142,13 @@ async function toCodex(o: SyncOptions, s: Prepared, startPull: () => void): Prom
   const { codexBranch, env } = o.decision;
   let tip = s.tip;
   if (selected) {
-    const { entries, selection } = selected;
+    const { selection } = selected;
     let folder = await codexProjectFiles(reader, tip, o.config.projectName);
     // The staged folder's tree equal to the codex's settles it whatever the ids say (a SHA-256 project's
     // blobs have other ids than their copies in the codex).
     const planFor = (): FilePlan => (!o.dryRun && s.staged === folder.tree ? { added: [], changed: [], removed: [], before: folder.files.size } : planToCodex(selection.files, folder.files));
     let plan = planFor();
-    const removed = plan.removed.length;
-    if (removed >= 10 && removed / plan.before > o.config.deletion_threshold && !o.allowDeletions) {
-      throw new SyncError('deletions', msg.deletionsHeld(removed, plan.before, o.config.deletion_threshold), msg.deletionsHint);
-    }
+    holdDeletions(plan, o);
     let codexCommit: string | null = null;
     let recorded: Promise<unknown> | undefined;
     let attempts = 0;
@@ -179,26 +176,37 @@ async function toCodex(o: SyncOptions, s: Prepared, startPull: () => void): Prom
       }
       await maintain(cache);
     }
-    if (!o.dryRun) {
-      // What lets the next hook with nothing new skip the codex (see hooks/up-to-date.ts).
-      const names = probeNames(o.config.sync_patterns);
-      recordSynced(o.project, env, {
-        target: syncTarget(s.url, codexBranch, o.config.projectName),
-        selectionKey: selectionKey(selection.files),
-        configKey: selectionConfigKey(o.config),
-        probe: names && probeKey(names, entries.filter((e) => !e.path.includes('/')).map((e) => ({ mode: e.mode, name: e.path, oid: e.oid }))),
-        commit: o.commit,
-        codexCommit,
-        time: new Date().toISOString(),
-      });
-    }
+    if (!o.dryRun) recordToCodex(o, s.url, selected, codexCommit);
     return { result: { added: plan.added, changed: plan.changed, removed: plan.removed, skipped: selection.skipped, codexCommit, attempts }, recorded };
   }
   return undefined;
 }
 
+/** The deletion guard (SPEC §4): a sync that would remove too much of the project's folder is held back. */
+export function holdDeletions(plan: FilePlan, o: Pick<SyncOptions, 'config' | 'allowDeletions'>): void {
+  const removed = plan.removed.length;
+  if (removed >= 10 && removed / plan.before > o.config.deletion_threshold && !o.allowDeletions) {
+    throw new SyncError('deletions', msg.deletionsHeld(removed, plan.before, o.config.deletion_threshold), msg.deletionsHint);
+  }
+}
+
+/** What lets the next hook with nothing new skip the codex (see hooks/up-to-date.ts). */
+export function recordToCodex(o: SyncOptions, url: string, selected: { entries: TreeEntry[]; selection: Selection }, codexCommit: string | null): void {
+  const { entries, selection } = selected;
+  const names = probeNames(o.config.sync_patterns);
+  recordSynced(o.project, o.decision.env, {
+    target: syncTarget(url, o.decision.codexBranch, o.config.projectName),
+    selectionKey: selectionKey(selection.files),
+    configKey: selectionConfigKey(o.config),
+    probe: names && probeKey(names, entries.filter((e) => !e.path.includes('/')).map((e) => ({ mode: e.mode, name: e.path, oid: e.oid }))),
+    commit: o.commit,
+    codexCommit,
+    time: new Date().toISOString(),
+  });
+}
+
 /** Makes pull_dir mirror what the codex tip holds for this project (SPEC §4 from-codex). */
-async function pull(o: SyncOptions, cache: CodexCache, reader: ObjectSource, branch: string, tip: string): Promise<NonNullable<SyncResult['fromCodex']>> {
+export async function pull(o: SyncOptions, cache: CodexCache, reader: ObjectSource, branch: string, tip: string): Promise<NonNullable<SyncResult['fromCodex']>> {
   const { wanted, refused } = await codexSelection(cache, reader, branch, tip, o.config);
   const root = pullRoot(o.project.root, o.config.pull_dir);
   let state: PullState;
@@ -221,7 +229,7 @@ async function pull(o: SyncOptions, cache: CodexCache, reader: ObjectSource, bra
  * roll them up now and then so object look-ups stay fast. Loose objects are counted as `git gc --auto`
  * does, from one of the 256 folders.
  */
-async function maintain(cache: CodexCache): Promise<void> {
+export async function maintain(cache: CodexCache): Promise<void> {
   const packs = fs.readdirSync(`${cache.dir}/objects/pack`).filter((f) => f.endsWith('.pack')).length;
   const loose = fs.existsSync(`${cache.dir}/objects/17`) ? fs.readdirSync(`${cache.dir}/objects/17`).length : 0;
   if (packs > 50 || loose > 27) await cache.locked(() => runGit(['repack', '-d', '-q', '--geometric=2'], local(cache, { okCodes: [128] })));
