@@ -10,6 +10,7 @@ import type { SyncResult } from '../sync/engine.js';
 import { colorEnabled, makeStyle, recordingLogger } from '../ui/logger.js';
 import { msg } from '../ui/messages.js';
 import { isFinished, naturalCompare, orgCounts, orgSummaryLine, orgTable, renderFrame, rowName, statusLabel, type OrgRow } from '../ui/org-table.js';
+import { trace } from '../git/exec.js';
 import { explicitEnv } from './common.js';
 import type { CommandResult, Context, Values } from './context.js';
 
@@ -128,10 +129,12 @@ export async function run(ctx: Context, values: Values, positionals: string[]): 
   const rows: OrgRow[] = dirs.map((dir) => ({ dir, project: null, env: null, codexBranch: null, status: 'waiting', changed: 0, message: '' }));
 
   const loaded = (await Promise.all(rows.map((row) => limit(() => load(ctx, row))))).filter((l): l is Loaded => l !== null);
+  trace('configs loaded');
   checkEnvOnce(explicit, loaded);
   const progress = await startProgress(ctx, rows);
   try {
     const members = (await Promise.all(loaded.map((l) => limit(() => decide(ctx, l, explicit))))).filter((m): m is Member => m !== null);
+    trace('environments decided');
     progress.update();
     // One batch per codex and codex branch (SPEC §9): one fetch, a commit per project, one push.
     const batches = new Map<string, Member[]>();

@@ -8,6 +8,7 @@ import { msg, redactUrl } from '../ui/messages.js';
 import { fetchBranch, local, openCache, pushCommit, type CodexCache } from './cache.js';
 import { backoff, holdDeletions, maintain, MAX_ATTEMPTS, pull, recordToCodex, type SyncOptions, type SyncResult } from './engine.js';
 import { listForSync } from './listing.js';
+import { routedDocs } from './routes.js';
 import { selectFiles, type Selection } from './select.js';
 import { codexProjectFiles, commitMessage, planToCodex, stageFolder, writeCommit, type CodexFolder, type FilePlan } from './to-codex.js';
 
@@ -67,6 +68,7 @@ export async function syncBatch(options: SyncOptions[], limit: <T>(fn: () => Pro
   try {
     // While the codex is fetched: each project's selection, its staged folder and its people.
     await Promise.all(members.map((m) => limit(() => prepare(m, cache, reader))));
+    trace('batch prepared');
     let tip: string;
     try {
       tip = await fetching;
@@ -109,6 +111,8 @@ export async function syncBatch(options: SyncOptions[], limit: <T>(fn: () => Pro
     }
     if (pushed !== tip || attempts > 1) await maintain(cache);
     // After the push, per project: the record for the hooks, then the pull from what the codex now holds.
+    // The routed docs are indexed for the new tip once, not by each project's pull at the same moment.
+    if (members.some((m) => !m.error && m.o.direction !== 'to-codex')) await routedDocs(cache, reader, branch, pushed).catch(() => {});
     await Promise.all(
       members.map((m) =>
         limit(async () => {
@@ -122,6 +126,7 @@ export async function syncBatch(options: SyncOptions[], limit: <T>(fn: () => Pro
         }),
       ),
     );
+    trace('batch pulled');
     await recorded;
     return outcomes(members, url, attempts);
   } finally {
