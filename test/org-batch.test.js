@@ -69,7 +69,7 @@ t('30 projects and an unconfigured checkout: all 30 land in at most 3 pushes, on
   assert.is(r.code, 0, r.stdout + r.stderr);
   const out = JSON.parse(r.stdout);
   assert.equal(out.summary, { total: 31, synced: 30, upToDate: 0, skipped: 1, failed: 0 });
-  assert.equal(out.projects.find((p) => p.dir.endsWith('unconfigured')), { dir: path.join(root, 'unconfigured'), project: null, env: null, codexBranch: null, status: 'skipped', changed: 0, message: 'no config' });
+  assert.equal(out.projects.find((p) => p.dir.endsWith('unconfigured')), { dir: path.join(root, 'unconfigured'), project: null, env: null, codexBranch: null, status: 'skipped', changed: 0, message: 'no config', codexCommit: null });
   assert.ok(pushes() >= 1 && pushes() <= 3, `${pushes()} pushes`);
   const commits = codexCommits(codex, 'test', before, env);
   assert.is(commits.length, 30);
@@ -85,7 +85,7 @@ t('30 projects and an unconfigured checkout: all 30 land in at most 3 pushes, on
     const touched = git(codex, ['diff-tree', '--no-commit-id', '--name-only', '-r', c.sha], env).split('\n');
     assert.equal(touched, [`projects/${name}/docs/index.md`]);
     const project = out.projects.find((p) => p.project === name);
-    assert.equal([project.status, project.changed, project.message], ['synced', 1, `→ ${c.sha.slice(0, 7)}`]);
+    assert.equal([project.status, project.changed, project.message, project.codexCommit], ['synced', 1, `→ ${c.sha.slice(0, 7)}`, c.sha]);
   }
   const files = codexFiles(codex, 'test', env);
   for (let i = 1; i <= 30; i++) assert.is(files[`projects/svc${i}/docs/index.md`], `# svc${i}`);

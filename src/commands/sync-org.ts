@@ -109,6 +109,7 @@ export function settle(row: OrgRow, r: SyncResult): void {
   const t = r.toCodex;
   row.changed = t ? t.added.length + t.changed.length + t.removed.length : 0;
   row.status = t?.codexCommit ? 'synced' : 'up-to-date';
+  row.codexCommit = t?.codexCommit ?? null;
   row.message = t?.codexCommit ? `→ ${t.codexCommit.slice(0, 7)}` : r.dryRun ? 'dry run' : 'nothing to change';
 }
 
@@ -126,7 +127,7 @@ export async function run(ctx: Context, values: Values, positionals: string[]): 
   const dirs = checkouts(ctx, values, positionals);
   const { default: pLimit } = await import('p-limit');
   const limit = pLimit(parallel);
-  const rows: OrgRow[] = dirs.map((dir) => ({ dir, project: null, env: null, codexBranch: null, status: 'waiting', changed: 0, message: '' }));
+  const rows: OrgRow[] = dirs.map((dir) => ({ dir, project: null, env: null, codexBranch: null, status: 'waiting', changed: 0, message: '', codexCommit: null }));
 
   const loaded = (await Promise.all(rows.map((row) => limit(() => load(ctx, row))))).filter((l): l is Loaded => l !== null);
   trace('configs loaded');

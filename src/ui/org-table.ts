@@ -12,6 +12,8 @@ export interface OrgRow {
   status: OrgStatus;
   changed: number;
   message: string;
+  /** The codex commit made for this row (full id), null when none. */
+  codexCommit: string | null;
 }
 
 const LABEL: Record<OrgStatus, string> = { waiting: 'waiting', syncing: 'syncing', synced: 'synced', 'up-to-date': 'up to date', skipped: 'skipped', failed: 'failed' };
