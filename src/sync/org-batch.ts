@@ -1,6 +1,8 @@
 import { SyncError } from '../errors.js';
 import { requireCodexUrl } from '../config/normalize.js';
+import path from 'node:path';
 import { ObjectStore } from '../git/store.js';
+import { PackWriter } from '../git/pack-write.js';
 import { trace } from '../git/exec.js';
 import { commitPeople, projectObjects, type Person } from '../git/project.js';
 import type { TreeEntry } from '../git/parse.js';
@@ -65,9 +67,11 @@ export async function syncBatch(options: SyncOptions[], limit: <T>(fn: () => Pro
   const fetching = fetchTip();
   fetching.catch(() => {}); // awaited below
   const reader = ObjectStore.open(cache.dir, local(cache));
+  // What the batch writes (staged folders, the chain) is held and written as one pack before each push.
+  const objects = new PackWriter(path.join(cache.dir, 'objects'), reader);
   try {
     // While the codex is fetched: each project's selection, its staged folder and its people.
-    await Promise.all(members.map((m) => limit(() => prepare(m, cache, reader))));
+    await Promise.all(members.map((m) => limit(() => prepare(m, cache, reader, objects))));
     trace('batch prepared');
     let tip: string;
     try {
@@ -77,16 +81,22 @@ export async function syncBatch(options: SyncOptions[], limit: <T>(fn: () => Pro
       return outcomes(members, url);
     }
     trace('batch fetched');
+    const pulls = members.some((m) => m.o.direction !== 'to-codex');
     let attempts = 0;
     let pushed = tip;
     let recorded: Promise<unknown> | undefined;
     for (;;) {
       attempts++;
-      const head = await build(members, cache, reader, tip);
+      const head = await build(members, cache, objects, tip);
       if (head === tip) break;
+      objects.flush();
+      // While git pushes: the routed docs of the new head indexed for the pulls (an index of a head that
+      // does not land is only a starting point for the next diff).
+      const indexing = pulls ? routedDocs(cache, reader, branch, head).catch(() => {}) : null;
       let outcome;
       try {
         outcome = await pushCommit(cache, head, branch);
+        await indexing;
       } catch (error) {
         for (const m of members) if (m.codexCommit) m.error = error;
         break;
@@ -112,7 +122,8 @@ export async function syncBatch(options: SyncOptions[], limit: <T>(fn: () => Pro
     if (pushed !== tip || attempts > 1) await maintain(cache);
     // After the push, per project: the record for the hooks, then the pull from what the codex now holds.
     // The routed docs are indexed for the new tip once, not by each project's pull at the same moment.
-    if (members.some((m) => !m.error && m.o.direction !== 'to-codex')) await routedDocs(cache, reader, branch, pushed).catch(() => {});
+    if (pulls) await routedDocs(cache, reader, branch, pushed).catch(() => {});
+    trace('batch routes indexed');
     await Promise.all(
       members.map((m) =>
         limit(async () => {
@@ -134,7 +145,7 @@ export async function syncBatch(options: SyncOptions[], limit: <T>(fn: () => Pro
   }
 }
 
-async function prepare(m: Member, cache: CodexCache, reader: ObjectStore): Promise<void> {
+async function prepare(m: Member, cache: CodexCache, reader: ObjectStore, objects: PackWriter): Promise<void> {
   if (!wantsTo(m)) return;
   const { o } = m;
   const source = projectObjects(o.project);
@@ -142,7 +153,7 @@ async function prepare(m: Member, cache: CodexCache, reader: ObjectStore): Promi
     const entries = o.entries ?? (await listForSync(o.project, source, o.commit, o.config));
     m.selected = { entries, selection: selectFiles(entries, o.config) };
     if (!o.dryRun) {
-      m.staged = await stageFolder(cache, reader, source, m.selected.selection.files);
+      m.staged = await stageFolder(cache, reader, source, m.selected.selection.files, objects.write);
       m.people = await commitPeople(o.project, source, o.commit);
     }
   } catch (error) {
@@ -153,7 +164,7 @@ async function prepare(m: Member, cache: CodexCache, reader: ObjectStore): Promi
 }
 
 /** Builds the chain of commits on `tip`, one per project with changes; returns its head (`tip` when none). */
-async function build(members: Member[], cache: CodexCache, reader: ObjectStore, tip: string): Promise<string> {
+async function build(members: Member[], cache: CodexCache, objects: PackWriter, tip: string): Promise<string> {
   let head = tip;
   for (const m of members) {
     m.buildError = undefined;
@@ -161,13 +172,13 @@ async function build(members: Member[], cache: CodexCache, reader: ObjectStore, 
     if (m.error || !m.selected) continue;
     const { o } = m;
     try {
-      const folder = await codexProjectFiles(reader, head, o.config.projectName);
+      const folder = await codexProjectFiles(objects, head, o.config.projectName);
       const plan = planFor(m, folder);
       m.plan = plan;
       holdDeletions(plan, o);
       if (o.dryRun || changes(plan) === 0) continue;
       const message = commitMessage({ projectName: o.config.projectName, count: changes(plan), branch: o.sourceBranch, commit: o.commit, env: o.decision.env });
-      head = writeCommit(cache, { tip: head, projectName: o.config.projectName, folder, tree: m.staged ?? null, message, people: m.people! });
+      head = writeCommit(cache, { tip: head, projectName: o.config.projectName, folder, tree: m.staged ?? null, message, people: m.people! }, objects.write);
       m.codexCommit = head;
     } catch (error) {
       m.buildError = error;

@@ -59,8 +59,7 @@ const writer = (cache: CodexCache): Write => {
  * the folder's trees. Both depend on the commit alone, so this runs while the codex is fetched. Returns
  * the folder's tree, or null for an empty selection.
  */
-export async function stageFolder(cache: CodexCache, store: ObjectStore, source: ObjectStore, files: TreeEntry[]): Promise<string | null> {
-  const write = writer(cache);
+export async function stageFolder(cache: CodexCache, store: ObjectStore, source: ObjectStore, files: TreeEntry[], write: Write = writer(cache)): Promise<string | null> {
   const lacking = [...new Map(files.filter((f) => !store.has(f.oid)).map((f) => [f.oid, f])).values()];
   // The id each blob has in the cache: the project's own, unless the two use different hashes (a
   // SHA-256 project), when the copy's is used.
@@ -94,8 +93,7 @@ export interface CommitSpec {
  * untouched: new trees only on that path, then the commit, as loose objects in the cache. No index of
  * the codex, no checkout, no process: the cost follows the depth of the path.
  */
-export function writeCommit(cache: CodexCache, spec: CommitSpec): string {
-  const write = writer(cache);
+export function writeCommit(cache: CodexCache, spec: CommitSpec, write: Write = writer(cache)): string {
   const tree = replaceAt(spec.folder.levels, ['projects', spec.projectName], spec.tree, write);
   const when = Math.floor(Date.now() / 1000);
   const { author, committer } = spec.people;
