@@ -43,6 +43,21 @@ t('--env with a name no project knows: exit 2 before any work, one message listi
   assert.match(JSON.parse(j.stdout).error.message, /Unknown environment "prd"/);
 });
 
+t('--env that only some projects know: those sync, the others fail their row (exit 1)', async () => {
+  const env = isolatedEnv();
+  const codex = makeCodex(env);
+  const root = tmpdir('org-');
+  checkout(root, 'with-qa', env, { codex_url: codex, environments: { qa: { branch: 'test' } } });
+  checkout(root, 'without', env, { codex_url: codex });
+  const r = await cli(['sync-org', '--root', root, '--env', 'qa', '--json'], { cwd: root, env });
+  assert.is(r.code, 1, r.stderr);
+  const rows = JSON.parse(r.stdout).projects;
+  assert.is(rows.find((p) => p.project === 'with-qa').status, 'synced');
+  const other = rows.find((p) => p.project === 'without');
+  assert.is(other.status, 'failed');
+  assert.match(other.message, /Unknown environment "qa" \(from --env\)/);
+});
+
 t('a checkout without a codex-hooks config is skipped (no config), not failed: exit 0', async () => {
   const env = isolatedEnv();
   const codex = makeCodex(env);

@@ -49,7 +49,7 @@ export interface Member extends Loaded {
   sourceBranch: string;
 }
 
-const oneLine = (error: unknown) => (error as Error).message.split('\n').join(' ');
+const oneLine = (error: unknown) => (error as Error).message.split('\n').map((l) => l.trim()).filter(Boolean).join(' ');
 
 async function load(ctx: Context, row: OrgRow): Promise<Loaded | null> {
   try {
