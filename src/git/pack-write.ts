@@ -103,7 +103,8 @@ export function writePack(packDir: string, objects: Array<{ oid: string; type: s
   const index: Array<{ oid: Buffer; offset: number; crc: number }> = [];
   for (const o of objects) {
     const h = entryHeader(o.type, o.body.length);
-    const z = zlib.deflateSync(o.body, { level: 1 });
+    // as for a loose object: a small window for a small object, whose setup would cost more than it saves
+    const z = zlib.deflateSync(o.body, o.body.length < 1024 ? { level: 1, windowBits: 9, memLevel: 1 } : { level: 1 });
     index.push({ oid: Buffer.from(o.oid, 'hex'), offset, crc: crc32([h, z]) });
     parts.push(h, z);
     offset += h.length + z.length;

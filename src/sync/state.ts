@@ -46,9 +46,17 @@ function readJson<T>(file: string, fallback: T): T {
 
 /** Writes through a temp file and a rename: a crash leaves the old file or the new one, never half of one. */
 export function writeJson(file: string, value: unknown): void {
+  const text = JSON.stringify(value, null, 2) + '\n';
+  // The same content is left alone: a rename over a file costs a flush of its data (ext4), ~1 ms a file,
+  // which sync-org would pay for every project whose pull changed nothing.
+  try {
+    if (fs.readFileSync(file, 'utf8') === text) return;
+  } catch {
+    // not there yet
+  }
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.tmp-${process.pid}`;
-  fs.writeFileSync(tmp, JSON.stringify(value, null, 2) + '\n');
+  fs.writeFileSync(tmp, text);
   fs.renameSync(tmp, file);
 }
 
