@@ -50,6 +50,16 @@ export class PackWriter implements ObjectSource {
     return here.map((o) => o ?? answers[next++]);
   }
 
+  async sizes(oids: string[]): Promise<Map<string, number>> {
+    const missing = oids.filter((oid) => !this.held.has(oid));
+    const out = missing.length ? await this.below.sizes(missing) : new Map<string, number>();
+    for (const oid of oids) {
+      const o = this.held.get(oid);
+      if (o) out.set(oid, o.body.length);
+    }
+    return out;
+  }
+
   close(): void {}
 
   /** Writes what is held as one pack and its index (pack first: an index names a complete pack). */
