@@ -229,6 +229,7 @@ function organisation(n, counts) {
       for (const d of o.dirs) changeOneDoc(d);
       const before = Number(git(codex, ['rev-list', '--count', 'test']));
       o.times.push(time(o.run));
+      if (process.env.BENCH_VERBOSE) log(`  sync-org ${o.count}: ${o.times[o.times.length - 1].toFixed(0)} ms, one project: ${one[one.length - 1].toFixed(0)} ms`);
       const landed = Number(git(codex, ['rev-list', '--count', 'test'])) - before;
       if (landed !== o.count) throw new Error(`sync-org of ${o.count} projects made ${landed} codex commits`);
     }
