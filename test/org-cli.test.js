@@ -5,7 +5,7 @@ import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { cleanup, cli, codexFiles, git, isolatedEnv, makeCodex, refOf, run, tmpdir, writeConfig } from './helpers.js';
-import { renderFrame, orgTable } from '../dist/ui/org-table.js';
+import { naturalCompare, renderFrame, orgTable } from '../dist/ui/org-table.js';
 import { makeStyle } from '../dist/ui/logger.js';
 
 const t = suite('org-cli');
@@ -124,6 +124,7 @@ t('the frame shows each row in its real state and keeps the counter, active and 
   assert.match(all, /svc5\s+test\s+test\s+waiting/);
   assert.match(all, /svc2\s+test\s+test\s+up to date/);
   assert.not.match(all, /more/);
+  assert.equal(['svc10', 'svc2', 'Svc1', 'svc1b', 'svc1', 'a-9', 'a-10', 'a-09x'].sort(naturalCompare), ['a-9', 'a-09x', 'a-10', 'Svc1', 'svc1', 'svc1b', 'svc2', 'svc10']);
   // the final table: colour only when asked for
   assert.not.match(orgTable(rows, makeStyle(false)), /\u001b\[/);
   assert.match(orgTable(rows, makeStyle(true)), /\u001b\[31mfailed/);

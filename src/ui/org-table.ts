@@ -22,8 +22,25 @@ export const isFinished = (r: OrgRow) => FINISHED.has(r.status);
 export const statusLabel = (s: OrgStatus) => LABEL[s];
 export const rowName = (r: OrgRow) => r.project ?? path.basename(r.dir);
 
-/** Folder names in the order people count: svc1, svc2, svc10. */
-export const naturalCompare = new Intl.Collator('en', { numeric: true, sensitivity: 'base' }).compare;
+/**
+ * Folder names in the order people count: svc1, svc2, svc10 (runs of digits compared as numbers, the rest
+ * without regard to case). By hand: ICU's numeric collator costs ~10 ms to set up, more than a sort.
+ */
+export function naturalCompare(a: string, b: string): number {
+  const split = (s: string) => s.toLowerCase().match(/\d+|\D+/g) ?? [];
+  const x = split(a);
+  const y = split(b);
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    if (x[i] === y[i]) continue;
+    if (/^\d/.test(x[i]) && /^\d/.test(y[i])) {
+      const d = Number(x[i]) - Number(y[i]);
+      if (d) return d;
+      continue; // 09 and 9: the rest decides
+    }
+    return x[i] < y[i] ? -1 : 1;
+  }
+  return x.length - y.length || (a < b ? -1 : a > b ? 1 : 0);
+}
 
 export function orgCounts(rows: OrgRow[]) {
   const n = (s: OrgStatus) => rows.filter((r) => r.status === s).length;
