@@ -166,4 +166,32 @@ t('a project held by its deletion guard fails alone; a push rejected because the
   assert.ok(seed === before);
 });
 
+t('--dry-run plans every project and writes nothing; a from-codex project only pulls, after the others land', async () => {
+  const env = isolatedEnv();
+  const codex = makeCodex(env);
+  const pushes = countPushes(codex);
+  const { root } = organisation(env, codex, 3, (i) => (i === 3 ? { sync_direction: 'from-codex' } : {}));
+  const before = refOf(codex, 'test', env);
+  const dry = await cli(['sync-org', '--root', root, '--env', 'test', '--dry-run', '--json'], { cwd: root, env });
+  assert.is(dry.code, 0, dry.stderr);
+  const planned = JSON.parse(dry.stdout).projects;
+  assert.equal(planned.map((p) => [p.project ?? 'unconfigured', p.status, p.changed, p.message]), [
+    ['svc1', 'up-to-date', 1, 'dry run: 1 would change'],
+    ['svc2', 'up-to-date', 1, 'dry run: 1 would change'],
+    ['svc3', 'up-to-date', 0, 'dry run: nothing to change'],
+    ['unconfigured', 'skipped', 0, 'no config'],
+  ]);
+  assert.is(refOf(codex, 'test', env), before);
+  assert.is(pushes(), 0);
+  assert.not.ok(fs.existsSync(path.join(root, 'svc1/.codex')));
+  const r = await cli(['sync-org', '--root', root, '--env', 'test', '--json'], { cwd: root, env });
+  assert.is(r.code, 0, r.stderr);
+  assert.is(pushes(), 1);
+  const files = codexFiles(codex, 'test', env);
+  assert.ok(files['projects/svc1/docs/index.md'] && files['projects/svc2/docs/index.md']);
+  assert.not.ok('projects/svc3/docs/index.md' in files);
+  // the pull comes from the codex after the push: svc3 gets shared docs
+  assert.is(fs.readFileSync(path.join(root, 'svc3/.codex/shared/guide.md'), 'utf8'), '# Shared guide\n');
+});
+
 t.run();

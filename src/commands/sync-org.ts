@@ -110,7 +110,7 @@ export function settle(row: OrgRow, r: SyncResult): void {
   row.changed = t ? t.added.length + t.changed.length + t.removed.length : 0;
   row.status = t?.codexCommit ? 'synced' : 'up-to-date';
   row.codexCommit = t?.codexCommit ?? null;
-  row.message = t?.codexCommit ? `→ ${t.codexCommit.slice(0, 7)}` : r.dryRun ? 'dry run' : 'nothing to change';
+  row.message = t?.codexCommit ? `→ ${t.codexCommit.slice(0, 7)}` : r.dryRun ? `dry run: ${row.changed ? `${row.changed} would change` : 'nothing to change'}` : 'nothing to change';
 }
 
 export function fail(row: OrgRow, error: unknown): void {
