@@ -194,4 +194,22 @@ t('--dry-run plans every project and writes nothing; a from-codex project only p
   assert.is(fs.readFileSync(path.join(root, 'svc3/.codex/shared/guide.md'), 'utf8'), '# Shared guide\n');
 });
 
+t('a batch ends within CODEX_HOOKS_TIMEOUT: a codex that hangs fails every row of it, saying so', async () => {
+  const env = isolatedEnv({ CODEX_HOOKS_TIMEOUT: '2' });
+  const codex = makeCodex(env);
+  const { root } = organisation(env, codex, 3);
+  // the server holds the push until the client has gone (or a minute has passed)
+  fs.writeFileSync(path.join(codex, 'hooks', 'pre-receive'), '#!/bin/sh\ncat >/dev/null\ni=0\nwhile [ $i -lt 600 ] && kill -0 $PPID 2>/dev/null; do sleep 0.1; i=$((i+1)); done\nexit 1\n', { mode: 0o755 });
+  const before = refOf(codex, 'test', env);
+  const r = await cli(['sync-org', '--root', root, '--env', 'test', '--json'], { cwd: root, env });
+  assert.is(r.code, 1, r.stderr);
+  const rows = JSON.parse(r.stdout).projects.filter((p) => p.project);
+  assert.is(rows.length, 3);
+  for (const row of rows) {
+    assert.is(row.status, 'failed');
+    assert.match(row.message, /did not finish within 2 s \(CODEX_HOOKS_TIMEOUT\)/);
+  }
+  assert.is(refOf(codex, 'test', env), before);
+});
+
 t.run();

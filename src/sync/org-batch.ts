@@ -7,7 +7,7 @@ import { trace } from '../git/exec.js';
 import { commitPeople, projectObjects, type Person } from '../git/project.js';
 import type { TreeEntry } from '../git/parse.js';
 import { msg, redactUrl } from '../ui/messages.js';
-import { fetchBranch, local, openCache, pushCommit, type CodexCache } from './cache.js';
+import { fetchBranch, local, openCache, pushCommit, timeoutSeconds, type CodexCache } from './cache.js';
 import { backoff, holdDeletions, maintain, MAX_ATTEMPTS, pull, recordToCodex, type SyncOptions, type SyncResult } from './engine.js';
 import { listForSync } from './listing.js';
 import { routedDocs } from './routes.js';
@@ -54,11 +54,36 @@ function planFor(m: Member, folder: CodexFolder): FilePlan {
  * in flight. Returns one outcome per member, in their order; never throws for one member's failure.
  */
 export async function syncBatch(options: SyncOptions[], limit: <T>(fn: () => Promise<T>) => Promise<T>): Promise<BatchOutcome[]> {
+  // A batch, like a sync, ends within CODEX_HOOKS_TIMEOUT: then its git processes are ended, no lock is
+  // waited for, and every project of the batch is reported failed (a new run finds what did land).
+  const seconds = timeoutSeconds(options[0].project.env);
+  const deadline = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const error = new SyncError('timeout', msg.syncTimedOut(seconds), msg.syncTimedOutHint);
+      deadline.abort(error);
+      reject(error);
+    }, seconds * 1000);
+  });
+  expired.catch(() => {});
+  const running = batchUntil(options.map((o) => ({ ...o, signal: deadline.signal })), limit, deadline.signal);
+  running.catch(() => {});
+  try {
+    return await Promise.race([running, expired]);
+  } catch (error) {
+    return options.map(() => ({ ok: false, error }));
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function batchUntil(options: SyncOptions[], limit: <T>(fn: () => Promise<T>) => Promise<T>, signal: AbortSignal): Promise<BatchOutcome[]> {
   const members: Member[] = options.map((o) => ({ o }));
   const first = options[0];
   const url = requireCodexUrl(first.config);
   const branch = first.decision.codexBranch;
-  const cache = await openCache(url, first.project.env);
+  const cache = await openCache(url, first.project.env, signal);
   const fetchTip = async () => {
     const tip = await fetchBranch(cache, branch);
     if (tip === null) throw new SyncError('branch-missing', msg.branchMissing(branch, first.decision.env, first.config.filepath));
@@ -89,6 +114,7 @@ export async function syncBatch(options: SyncOptions[], limit: <T>(fn: () => Pro
       attempts++;
       const head = await build(members, cache, objects, tip);
       if (head === tip) break;
+      signal.throwIfAborted();
       objects.flush();
       // While git pushes: the routed docs of the new head indexed for the pulls (an index of a head that
       // does not land is only a starting point for the next diff).
@@ -127,7 +153,7 @@ export async function syncBatch(options: SyncOptions[], limit: <T>(fn: () => Pro
     await Promise.all(
       members.map((m) =>
         limit(async () => {
-          if (m.error || m.buildError) return;
+          if (m.error || m.buildError || signal.aborted) return; // out of time: nothing more is written
           try {
             if (m.selected && !m.o.dryRun) recordToCodex(m.o, url, m.selected, m.codexCommit ?? null);
             if (m.o.direction !== 'to-codex') m.fromCodex = await pull(m.o, cache, reader, branch, pushed);
