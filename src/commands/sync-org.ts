@@ -82,7 +82,7 @@ function checkEnvOnce(explicit: { flag?: string; envVar?: string }, loaded: Load
   resolveEnvironment({ explicit, branch: null, config: { ...loaded[0].config, environments, filepath: null } }); // throws its UsageError
 }
 
-async function decide(ctx: Context, l: Loaded, explicit: { flag?: string; envVar?: string }): Promise<Member | null> {
+async function decide(l: Loaded, explicit: { flag?: string; envVar?: string }): Promise<Member | null> {
   const { row, project, config } = l;
   try {
     const branch = await currentBranch(project);
@@ -134,7 +134,7 @@ export async function run(ctx: Context, values: Values, positionals: string[]): 
   checkEnvOnce(explicit, loaded);
   const progress = await startProgress(ctx, rows);
   try {
-    const members = (await Promise.all(loaded.map((l) => limit(() => decide(ctx, l, explicit))))).filter((m): m is Member => m !== null);
+    const members = (await Promise.all(loaded.map((l) => limit(() => decide(l, explicit))))).filter((m): m is Member => m !== null);
     trace('environments decided');
     progress.update();
     // One batch per codex and codex branch (SPEC §9): one fetch, a commit per project, one push.

@@ -1,6 +1,6 @@
+import path from 'node:path';
 import { SyncError } from '../errors.js';
 import { requireCodexUrl } from '../config/normalize.js';
-import path from 'node:path';
 import { ObjectStore } from '../git/store.js';
 import { PackWriter } from '../git/pack-write.js';
 import { trace } from '../git/exec.js';
