@@ -67,6 +67,7 @@ t('30 projects and an unconfigured checkout: all 30 land in at most 3 pushes, on
   const before = refOf(codex, 'test', env);
   const r = await cli(['sync-org', '--root', root, '--env', 'test', '--json'], { cwd: root, env });
   assert.is(r.code, 0, r.stdout + r.stderr);
+  assert.not.match(r.stderr, /Warning/);
   const out = JSON.parse(r.stdout);
   assert.equal(out.summary, { total: 31, synced: 30, upToDate: 0, skipped: 1, failed: 0 });
   assert.equal(out.projects.find((p) => p.dir.endsWith('unconfigured')), { dir: path.join(root, 'unconfigured'), project: null, env: null, codexBranch: null, status: 'skipped', changed: 0, message: 'no config', codexCommit: null });

@@ -117,7 +117,9 @@ t('the frame shows each row in its real state and keeps the counter, active and 
   for (const name of ['svc21', 'svc22', 'svc30', 'svc26']) assert.match(frame, new RegExp(`\\b${name}\\b`), frame);
   assert.match(frame, /svc21\s+test\s+test\s+syncing/);
   assert.match(frame, /svc26\s+test\s+test\s+failed\s+0\s+broken config/);
-  assert.match(frame, /… \d+ more/);
+  assert.match(frame, /… 25 more \(\d+ waiting, \d+ done\)/);
+  const busy = rows.map((r) => ({ ...r, status: r.status === 'waiting' ? 'syncing' : r.status }));
+  assert.match(renderFrame(busy, { height: 10, width: 80, style: makeStyle(false) }), /… 25 more \(\d+ syncing, \d+ done\)/);
   for (const l of lines) assert.ok(l.length <= 80, l);
   // tall enough: every row, each in its own state
   const all = renderFrame(rows, { height: 60, width: 120, style: makeStyle(false) });

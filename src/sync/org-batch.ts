@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import path from 'node:path';
 import { SyncError } from '../errors.js';
 import { requireCodexUrl } from '../config/normalize.js';
@@ -58,6 +59,8 @@ export async function syncBatch(options: SyncOptions[], limit: <T>(fn: () => Pro
   // waited for, and every project of the batch is reported failed (a new run finds what did land).
   const seconds = timeoutSeconds(options[0].project.env);
   const deadline = new AbortController();
+  // every git process and lock of the batch listens to it: many projects, many listeners, no leak
+  setMaxListeners(0, deadline.signal);
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {

@@ -109,8 +109,9 @@ export function renderFrame(rows: OrgRow[], o: { height: number; width: number; 
   const out = [counter, ...lines(rows, shown, o.style, o.width)];
   const hidden = rows.length - shown.length;
   if (hidden > 0) {
-    const waiting = rows.filter((r) => !chosen.has(r) && r.status === 'waiting').length;
-    out.push(o.style.dim(`… ${hidden} more (${waiting} waiting, ${hidden - waiting} done)`.slice(0, o.width)));
+    const count = (s: OrgStatus) => rows.filter((r) => !chosen.has(r) && r.status === s).length;
+    const kinds = ([['syncing', count('syncing')], ['waiting', count('waiting')], ['done', rows.filter((r) => !chosen.has(r) && isFinished(r)).length]] as const).filter(([, n]) => n > 0);
+    out.push(o.style.dim(`… ${hidden} more (${kinds.map(([k, n]) => `${n} ${k}`).join(', ')})`.slice(0, o.width)));
   }
   return out.join('\n');
 }
