@@ -213,4 +213,22 @@ t('a batch ends within CODEX_HOOKS_TIMEOUT: a codex that hangs fails every row o
   assert.is(refOf(codex, 'test', env), before);
 });
 
+t('layer mode in a batch (test environment): a second feature branch adds to the folder, never erases the first', async () => {
+  const env = isolatedEnv();
+  const codex = makeCodex(env);
+  const { root } = organisation(env, codex, 2);
+  const dir = path.join(root, 'svc1');
+  commit(dir, env, { 'docs/one.md': 'one\n' });
+  assert.is((await cli(['sync-org', '--root', root, '--env', 'test'], { cwd: root, env })).code, 0);
+  git(dir, ['checkout', '-q', '-b', 'feat-two', 'main'], env);
+  commit(dir, env, { 'docs/two.md': 'two\n' });
+  const r = await cli(['sync-org', '--root', root, '--env', 'test', '--json'], { cwd: root, env });
+  assert.is(r.code, 0, r.stderr);
+  const files = codexFiles(codex, 'test', env);
+  assert.is(files['projects/svc1/docs/one.md'], 'one');
+  assert.is(files['projects/svc1/docs/two.md'], 'two');
+  const row = JSON.parse(r.stdout).projects.find((p) => p.project === 'svc1');
+  assert.equal([row.status, row.changed], ['synced', 1]);
+});
+
 t.run();

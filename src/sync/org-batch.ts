@@ -13,7 +13,10 @@ import { backoff, holdDeletions, maintain, MAX_ATTEMPTS, pull, recordToCodex, ty
 import { listForSync } from './listing.js';
 import { routedDocs } from './routes.js';
 import { selectFiles, type Selection } from './select.js';
-import { codexProjectFiles, commitMessage, planToCodex, stageFolder, writeCommit, type CodexFolder, type FilePlan } from './to-codex.js';
+import { buildTree, type Write } from './codex-tree.js';
+import { findBase, type LayerBase } from './base.js';
+import { syncTarget } from './state.js';
+import { codexIds, codexProjectFiles, commitMessage, folderAfter, planToCodex, stageFolder, writeCommit, type CodexFolder, type FilePlan, type Staged } from './to-codex.js';
 
 /**
  * Many projects into one codex branch (SPEC §9): one fetch, one commit per project built as its own sync
@@ -29,7 +32,9 @@ interface Member {
   /** Why its commit could not be built on the last tip (a held deletion): judged again on each build. */
   buildError?: unknown;
   selected?: { entries: TreeEntry[]; selection: Selection };
-  staged?: string | null;
+  staged?: Staged | null;
+  /** layer mode's base (SPEC §4); undefined in mirror mode. */
+  base?: LayerBase;
   people?: { author: Person; committer: Person };
   /** From the last build of the chain. */
   plan?: FilePlan;
@@ -37,17 +42,25 @@ interface Member {
   fromCodex?: SyncResult['fromCodex'];
 }
 
+type Limit = <T>(fn: () => Promise<T>) => Promise<T>;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const changes = (p: FilePlan) => p.added.length + p.changed.length + p.removed.length;
 const wantsTo = (m: Member) => m.o.direction !== 'from-codex';
 
+const layered = (o: SyncOptions) => o.direction !== 'from-codex' && !o.mirror && o.decision.mode === 'layer';
+
 /**
- * The plan of one project against the codex folder: the one step that depends on how the folder changes.
- * The staged folder's tree equal to the codex's settles it whatever the ids say (as in the engine).
+ * The plan of one project against the codex folder, and the folder's new tree: the steps that depend on
+ * how the folder changes (mirror or layer), as the engine takes them. The staged folder's tree equal to
+ * the codex's settles it whatever the ids say.
  */
-function planFor(m: Member, folder: CodexFolder): FilePlan {
-  if (!m.o.dryRun && m.staged === folder.tree) return { added: [], changed: [], removed: [], before: folder.files.size };
-  return planToCodex(m.selected!.selection.files, folder.files);
+function planFor(m: Member, folder: CodexFolder): { plan: FilePlan; tree: (write: Write) => string | null } {
+  const ids = m.staged?.ids ?? new Map<string, string>();
+  const files = codexIds(m.selected!.selection.files, ids);
+  const layer = m.base ? { base: m.base.files && codexIds(m.base.files, ids) } : undefined;
+  const plan = !m.o.dryRun && m.staged?.tree === folder.tree ? { added: [], changed: [], removed: [], before: folder.files.size } : planToCodex(files, folder.files, layer);
+  // mirror: the selection's own tree, staged during the fetch; layer: the folder with the plan applied
+  return { plan, tree: (write) => (layer ? buildTree(folderAfter(folder.files, files, plan), write) : m.staged!.tree) };
 }
 
 /**
@@ -95,11 +108,12 @@ async function batchUntil(options: SyncOptions[], limit: <T>(fn: () => Promise<T
   const fetching = fetchTip();
   fetching.catch(() => {}); // awaited below
   const reader = ObjectStore.open(cache.dir, local(cache));
+  reader.warm(); // git's reader of the codex's packed objects starts with the fetch, ready when it ends
   // What the batch writes (staged folders, the chain) is held and written as one pack before each push.
   const objects = new PackWriter(path.join(cache.dir, 'objects'), reader);
   try {
     // While the codex is fetched: each project's selection, its staged folder and its people.
-    await Promise.all(members.map((m) => limit(() => prepare(m, cache, reader, objects))));
+    await prepare(members, cache, reader, objects, limit, { url, branch, tip: fetching });
     trace('batch prepared');
     let tip: string;
     try {
@@ -158,7 +172,7 @@ async function batchUntil(options: SyncOptions[], limit: <T>(fn: () => Promise<T
         limit(async () => {
           if (m.error || m.buildError || signal.aborted) return; // out of time: nothing more is written
           try {
-            if (m.selected && !m.o.dryRun) recordToCodex(m.o, url, m.selected, m.codexCommit ?? null);
+            if (m.selected && !m.o.dryRun) recordToCodex(m.o, url, m.selected, m.codexCommit ?? null, !!m.base);
             if (m.o.direction !== 'to-codex') m.fromCodex = await pull(m.o, cache, reader, branch, pushed);
           } catch (error) {
             m.error = error;
@@ -174,22 +188,49 @@ async function batchUntil(options: SyncOptions[], limit: <T>(fn: () => Promise<T
   }
 }
 
-async function prepare(m: Member, cache: CodexCache, reader: ObjectStore, objects: PackWriter): Promise<void> {
-  if (!wantsTo(m)) return;
-  const { o } = m;
-  const source = projectObjects(o.project);
-  try {
-    const entries = o.entries ?? (await listForSync(o.project, source, o.commit, o.config));
-    m.selected = { entries, selection: selectFiles(entries, o.config) };
-    if (!o.dryRun) {
-      m.staged = await stageFolder(cache, reader, source, m.selected.selection.files, objects.write);
+/**
+ * While the codex is fetched, each project's part that depends on its commit alone: its selection, then
+ * (after one question to git for every selected blob the cache already has) its staged folder, its
+ * people and, in layer mode, its base. A project that fails here fails alone.
+ */
+async function prepare(members: Member[], cache: CodexCache, reader: ObjectStore, objects: PackWriter, limit: Limit, codex: { url: string; branch: string; tip: Promise<string> }): Promise<void> {
+  const each = (fn: (m: Member, source: ObjectStore) => Promise<void>) =>
+    Promise.all(
+      members.filter((m) => wantsTo(m) && !m.error).map(async (m) => {
+        const source = projectObjects(m.o.project);
+        try {
+          await fn(m, source);
+        } catch (error) {
+          m.error = error;
+        } finally {
+          source.close();
+        }
+      }),
+    );
+  await each((m, source) =>
+    limit(async () => {
+      const entries = m.o.entries ?? (await listForSync(m.o.project, source, m.o.commit, m.o.config));
+      m.selected = { entries, selection: selectFiles(entries, m.o.config) };
+    }),
+  );
+  // Which selected blobs the cache has: one git process for the batch, not one per project.
+  const staging = members.filter((m) => m.selected && !m.o.dryRun);
+  const present = staging.length ? await reader.sizes(staging.flatMap((m) => m.selected!.selection.files.map((f) => f.oid))) : new Map<string, number>();
+  const known = { sizes: async (oids: string[]) => new Map(oids.filter((oid) => present.has(oid)).map((oid) => [oid, present.get(oid)!])) };
+  await each(async (m, source) => {
+    const { o } = m;
+    await limit(async () => {
+      if (o.dryRun) return;
+      m.staged = await stageFolder(cache, known, source, m.selected!.selection.files, objects.write);
       m.people = await commitPeople(o.project, source, o.commit);
+    });
+    // layer: the base, as the engine finds it (this machine's record, else the codex's trailers at the
+    // fetched tip, else the merge base); outside the limit, since it may wait for the fetch
+    if (layered(o)) {
+      const target = syncTarget(codex.url, codex.branch, o.config.projectName);
+      m.base = await findBase({ project: o.project, source, config: o.config, target, branch: o.sourceBranch, commit: o.commit, codex: cache, tip: codex.tip });
     }
-  } catch (error) {
-    m.error = error;
-  } finally {
-    source.close();
-  }
+  });
 }
 
 /** Builds the chain of commits on `tip`, one per project with changes; returns its head (`tip` when none). */
@@ -202,12 +243,12 @@ async function build(members: Member[], cache: CodexCache, objects: PackWriter, 
     const { o } = m;
     try {
       const folder = await codexProjectFiles(objects, head, o.config.projectName);
-      const plan = planFor(m, folder);
+      const { plan, tree } = planFor(m, folder);
       m.plan = plan;
       holdDeletions(plan, o);
       if (o.dryRun || changes(plan) === 0) continue;
       const message = commitMessage({ projectName: o.config.projectName, count: changes(plan), branch: o.sourceBranch, commit: o.commit, env: o.decision.env });
-      head = writeCommit(cache, { tip: head, projectName: o.config.projectName, folder, tree: m.staged ?? null, message, people: m.people! }, objects.write);
+      head = writeCommit(cache, { tip: head, projectName: o.config.projectName, folder, tree: tree(objects.write), message, people: m.people! }, objects.write);
       m.codexCommit = head;
     } catch (error) {
       m.buildError = error;
@@ -225,7 +266,9 @@ function outcomes(members: Member[], url: string, attempts = 0): BatchOutcome[] 
     const result: SyncResult = { project: o.config.projectName, env: o.decision.env, codexBranch: o.decision.codexBranch, codexUrl: redactUrl(url), commit: o.commit, direction: o.direction, dryRun: !!o.dryRun };
     if (m.selected && m.plan) {
       const p = m.plan;
-      result.toCodex = { added: p.added, changed: p.changed, removed: p.removed, skipped: m.selected.selection.skipped, codexCommit: m.codexCommit ?? null, attempts };
+      const { selection } = m.selected;
+      const base = m.base ? { commit: m.base.commit, from: m.base.from, ...(m.base.missing ? { missing: m.base.missing } : {}) } : undefined;
+      result.toCodex = { added: p.added, changed: p.changed, removed: p.removed, skipped: selection.skipped, codexCommit: m.codexCommit ?? null, attempts, mode: m.base ? 'layer' : 'mirror', matchedNothing: selection.files.length === 0 && selection.skipped.length === 0, base };
     }
     if (m.fromCodex) result.fromCodex = m.fromCodex;
     return { ok: true, result };
