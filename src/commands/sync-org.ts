@@ -7,6 +7,7 @@ import { requireCodexUrl } from '../config/normalize.js';
 import { resolveEnvironment, type EnvDecision } from '../env/resolve.js';
 import { currentBranch, openProject, resolveCommit, type Project } from '../git/project.js';
 import type { SyncResult } from '../sync/engine.js';
+import type { BatchOutcome } from '../sync/org-batch.js';
 import { colorEnabled, makeStyle, recordingLogger } from '../ui/logger.js';
 import { msg } from '../ui/messages.js';
 import { isFinished, naturalCompare, orgCounts, orgSummaryLine, orgTable, renderFrame, rowName, statusLabel, type OrgRow } from '../ui/org-table.js';
@@ -150,8 +151,12 @@ export async function run(ctx: Context, values: Values, positionals: string[]): 
         progress.update();
         const options = batch.map((m) => ({ project: m.project, config: m.config, decision: m.decision, commit: m.commit, sourceBranch: m.sourceBranch, direction: m.config.sync_direction, dryRun, logger: recordingLogger() }));
         try {
-          const outcomes = await syncBatch(options, limit);
-          outcomes.forEach((o, i) => (o.ok ? settle(batch[i].row, o.result) : fail(batch[i].row, o.error)));
+          const show = (i: number, o: BatchOutcome) => (o.ok ? settle(batch[i].row, o.result) : fail(batch[i].row, o.error));
+          const outcomes = await syncBatch(options, limit, (i, o) => {
+            show(i, o);
+            progress.update();
+          });
+          outcomes.forEach((o, i) => show(i, o));
         } catch (error) {
           for (const m of batch) fail(m.row, error);
         }
@@ -196,7 +201,21 @@ async function startProgress(ctx: Context, rows: OrgRow[]) {
   const style = makeStyle(colorEnabled(stream, ctx.env));
   const { createLogUpdate } = await import('log-update');
   const draw = createLogUpdate(stream);
-  const update = () => draw(renderFrame(rows, { height: stream.rows || 24, width: stream.columns || 80, style }));
-  update();
-  return { update, done: () => draw.clear() };
+  const frame = () => draw(renderFrame(rows, { height: stream.rows || 24, width: stream.columns || 80, style }));
+  // at most one frame every 50 ms: a batch settles many rows at once
+  let pending: NodeJS.Timeout | null = null;
+  const update = () => {
+    pending ??= setTimeout(() => {
+      pending = null;
+      frame();
+    }, 50);
+  };
+  frame();
+  return {
+    update,
+    done: () => {
+      if (pending) clearTimeout(pending);
+      draw.clear();
+    },
+  };
 }

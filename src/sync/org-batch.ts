@@ -67,7 +67,7 @@ function planFor(m: Member, folder: CodexFolder): { plan: FilePlan; tree: (write
  * Syncs every member (all with the same codex URL and codex branch); `limit` bounds the work on projects
  * in flight. Returns one outcome per member, in their order; never throws for one member's failure.
  */
-export async function syncBatch(options: SyncOptions[], limit: <T>(fn: () => Promise<T>) => Promise<T>): Promise<BatchOutcome[]> {
+export async function syncBatch(options: SyncOptions[], limit: Limit, onSettled?: (index: number, outcome: BatchOutcome) => void): Promise<BatchOutcome[]> {
   // A batch, like a sync, ends within CODEX_HOOKS_TIMEOUT: then its git processes are ended, no lock is
   // waited for, and every project of the batch is reported failed (a new run finds what did land).
   const seconds = timeoutSeconds(options[0].project.env);
@@ -83,7 +83,7 @@ export async function syncBatch(options: SyncOptions[], limit: <T>(fn: () => Pro
     }, seconds * 1000);
   });
   expired.catch(() => {});
-  const running = batchUntil(options.map((o) => ({ ...o, signal: deadline.signal })), limit, deadline.signal);
+  const running = batchUntil(options.map((o) => ({ ...o, signal: deadline.signal })), limit, deadline.signal, onSettled);
   running.catch(() => {});
   try {
     return await Promise.race([running, expired]);
@@ -94,7 +94,7 @@ export async function syncBatch(options: SyncOptions[], limit: <T>(fn: () => Pro
   }
 }
 
-async function batchUntil(options: SyncOptions[], limit: <T>(fn: () => Promise<T>) => Promise<T>, signal: AbortSignal): Promise<BatchOutcome[]> {
+async function batchUntil(options: SyncOptions[], limit: Limit, signal: AbortSignal, onSettled?: (index: number, outcome: BatchOutcome) => void): Promise<BatchOutcome[]> {
   const members: Member[] = options.map((o) => ({ o }));
   const first = options[0];
   const url = requireCodexUrl(first.config);
@@ -168,15 +168,18 @@ async function batchUntil(options: SyncOptions[], limit: <T>(fn: () => Promise<T
     if (pulls) await routedDocs(cache, reader, branch, pushed).catch(() => {});
     trace('batch routes indexed');
     await Promise.all(
-      members.map((m) =>
+      members.map((m, i) =>
         limit(async () => {
-          if (m.error || m.buildError || signal.aborted) return; // out of time: nothing more is written
-          try {
-            if (m.selected && !m.o.dryRun) recordToCodex(m.o, url, m.selected, m.codexCommit ?? null, !!m.base);
-            if (m.o.direction !== 'to-codex') m.fromCodex = await pull(m.o, cache, reader, branch, pushed);
-          } catch (error) {
-            m.error = error;
+          if (signal.aborted) return; // out of time: nothing more is written
+          if (!m.error && !m.buildError) {
+            try {
+              if (m.selected && !m.o.dryRun) recordToCodex(m.o, url, m.selected, m.codexCommit ?? null, !!m.base);
+              if (m.o.direction !== 'to-codex') m.fromCodex = await pull(m.o, cache, reader, branch, pushed);
+            } catch (error) {
+              m.error = error;
+            }
           }
+          onSettled?.(i, outcomeOf(m, url, attempts)); // a live display moves on as each project is done
         }),
       ),
     );
@@ -259,18 +262,18 @@ async function build(members: Member[], cache: CodexCache, objects: PackWriter, 
   return head;
 }
 
-function outcomes(members: Member[], url: string, attempts = 0): BatchOutcome[] {
-  return members.map((m): BatchOutcome => {
-    if (m.error || m.buildError) return { ok: false, error: m.error ?? m.buildError };
-    const { o } = m;
-    const result: SyncResult = { project: o.config.projectName, env: o.decision.env, codexBranch: o.decision.codexBranch, codexUrl: redactUrl(url), commit: o.commit, direction: o.direction, dryRun: !!o.dryRun };
-    if (m.selected && m.plan) {
-      const p = m.plan;
-      const { selection } = m.selected;
-      const base = m.base ? { commit: m.base.commit, from: m.base.from, ...(m.base.missing ? { missing: m.base.missing } : {}) } : undefined;
-      result.toCodex = { added: p.added, changed: p.changed, removed: p.removed, skipped: selection.skipped, codexCommit: m.codexCommit ?? null, attempts, mode: m.base ? 'layer' : 'mirror', matchedNothing: selection.files.length === 0 && selection.skipped.length === 0, base };
-    }
-    if (m.fromCodex) result.fromCodex = m.fromCodex;
-    return { ok: true, result };
-  });
+const outcomes = (members: Member[], url: string, attempts = 0): BatchOutcome[] => members.map((m) => outcomeOf(m, url, attempts));
+
+function outcomeOf(m: Member, url: string, attempts: number): BatchOutcome {
+  if (m.error || m.buildError) return { ok: false, error: m.error ?? m.buildError };
+  const { o } = m;
+  const result: SyncResult = { project: o.config.projectName, env: o.decision.env, codexBranch: o.decision.codexBranch, codexUrl: redactUrl(url), commit: o.commit, direction: o.direction, dryRun: !!o.dryRun };
+  if (m.selected && m.plan) {
+    const p = m.plan;
+    const { selection } = m.selected;
+    const base = m.base ? { commit: m.base.commit, from: m.base.from, ...(m.base.missing ? { missing: m.base.missing } : {}) } : undefined;
+    result.toCodex = { added: p.added, changed: p.changed, removed: p.removed, skipped: selection.skipped, codexCommit: m.codexCommit ?? null, attempts, mode: m.base ? 'layer' : 'mirror', matchedNothing: selection.files.length === 0 && selection.skipped.length === 0, base };
+  }
+  if (m.fromCodex) result.fromCodex = m.fromCodex;
+  return { ok: true, result };
 }
