@@ -182,6 +182,8 @@ async function syncWith(o: SyncOptions, s: Prepared): Promise<SyncResult> {
   if (pulling) result.fromCodex = await pulling;
   trace('pull applied');
   await recorded;
+  // Every sync's fetch leaves objects (a pull-only project's too): roll them up now and then.
+  if (!o.dryRun) await maintain(cache);
   trace('sync done');
   return result;
 }
@@ -228,7 +230,6 @@ async function toCodex(o: SyncOptions, s: Prepared, startPull: () => void): Prom
         plan = planFor();
         if (changes(plan) === 0) break; // another run synced the same files meanwhile
       }
-      await maintain(cache);
     }
     if (!o.dryRun) recordToCodex(o, s.url, selected, codexCommit, !!layer);
     const base = s.base ? { commit: s.base.commit, from: s.base.from, ...(s.base.missing ? { missing: s.base.missing } : {}) } : undefined;
