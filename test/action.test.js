@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import yaml from 'js-yaml';
 import { cleanup, commit, git, isolatedEnv, makeCodex, makeRepo, refOf, ROOT, run, tmpdir, writeConfig } from './helpers.js';
 
 const t = suite('action');
@@ -73,18 +74,34 @@ t('sync-org: the organisation rows in the summary, one codex commit per codex br
   assert.match(bad.stderr, /::error::inputs "direction" and "ref" are for command: sync/);
 });
 
-t('action.yml: every input reaches the script through the environment, none is pasted into a shell line', () => {
-  const yml = fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8');
-  const inputs = [...yml.slice(yml.indexOf('\ninputs:'), yml.indexOf('\noutputs:')).matchAll(/^ {2}([a-z-]+):$/gm)].map((m) => m[1]);
+t('action.yml: every input reaches the script through the environment, none is pasted into a shell line; the examples use it', () => {
+  const action = yaml.load(fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8'));
+  const inputs = Object.keys(action.inputs);
   assert.equal(inputs, ['command', 'environment', 'direction', 'dry-run', 'ref', 'working-directory', 'root', 'parallel', 'token']);
+  assert.is(action.runs.using, 'composite');
+  const [setup, build, sync] = action.runs.steps;
+  assert.match(setup.uses, /^actions\/setup-node@v[5-9]/);
+  assert.is(String(setup.with['node-version']), '24');
+  assert.match(build.run, /npm ci/);
+  assert.is(build['working-directory'], '${{ github.action_path }}');
+  assert.is(sync.id, 'sync');
   const script = fs.readFileSync(path.join(ROOT, 'scripts/action.mjs'), 'utf8');
   for (const name of inputs.filter((n) => n !== 'token')) {
-    assert.match(yml, new RegExp(`INPUT_${name.toUpperCase().replace(/-/g, '_')}: \\$\\{\\{ inputs\\.${name} \\}\\}`));
+    assert.is(sync.env[`INPUT_${name.toUpperCase().replace(/-/g, '_')}`], `\${{ inputs.${name} }}`);
     assert.match(script, new RegExp(`get\\('${name}'\\)`));
   }
-  for (const line of yml.split('\n').filter((l) => /^\s+(run:|npm|node)/.test(l))) assert.not.match(line, /\$\{\{/, line);
-  for (const out of ['codex-commit', 'files-changed', 'environment']) assert.match(yml, new RegExp(`${out}:\\n.*\\n\\s+value: \\$\\{\\{ steps\\.sync\\.outputs\\.${out} \\}\\}`));
-  assert.match(yml, /node-version: 24/);
+  assert.match(sync.env.GITHUB_TOKEN, /inputs\.token/);
+  for (const step of action.runs.steps) if (step.run) assert.not.match(step.run, /\$\{\{/, step.run);
+  for (const out of ['codex-commit', 'files-changed', 'environment']) assert.is(action.outputs[out].value, `\${{ steps.sync.outputs.${out} }}`);
+  // the shipped workflows run through the action, naming the environment
+  for (const file of ['docs-sync.yml', 'org-sync.yml']) {
+    const workflow = yaml.load(fs.readFileSync(path.join(ROOT, 'examples/github-actions', file), 'utf8'));
+    const steps = Object.values(workflow.jobs).flatMap((j) => j.steps);
+    const uses = steps.filter((st) => /\/codex-hooks@/.test(st.uses ?? ''));
+    assert.is(uses.length, 1, file);
+    assert.ok(uses[0].with.environment, file);
+    assert.not.ok(steps.some((st) => /node-version: 20|npx codex-hooks|npm install --global/.test(JSON.stringify(st))), file);
+  }
 });
 
 t.run();
