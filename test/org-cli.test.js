@@ -58,6 +58,20 @@ t('--env that only some projects know: those sync, the others fail their row (ex
   assert.match(other.message, /Unknown environment "qa" \(from --env\)/);
 });
 
+t('two checkouts of one project_name into one codex branch: the first syncs, the second fails saying why', async () => {
+  const env = isolatedEnv();
+  const codex = makeCodex(env);
+  const root = tmpdir('org-');
+  checkout(root, 'api', env, { codex_url: codex, project_name: 'api' });
+  checkout(root, 'api-fork', env, { codex_url: codex, project_name: 'api' });
+  const r = await cli(['sync-org', '--root', root, '--env', 'test', '--json'], { cwd: root, env });
+  assert.is(r.code, 1, r.stderr);
+  const [first, second] = JSON.parse(r.stdout).projects;
+  assert.equal([first.status, second.status], ['synced', 'failed']);
+  assert.match(second.message, new RegExp(`project_name "api" is also synced from ${first.dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} to codex branch test`));
+  assert.is(codexFiles(codex, 'test', env)['projects/api/docs/index.md'], '# api');
+});
+
 t('a checkout without a codex-hooks config is skipped (no config), not failed: exit 0', async () => {
   const env = isolatedEnv();
   const codex = makeCodex(env);

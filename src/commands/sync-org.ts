@@ -142,7 +142,11 @@ export async function run(ctx: Context, values: Values, positionals: string[]): 
     const batches = new Map<string, Member[]>();
     for (const m of members) {
       const key = `${requireCodexUrl(m.config)}\n${m.decision.codexBranch}`;
-      batches.set(key, [...(batches.get(key) ?? []), m]);
+      const batch = batches.get(key) ?? [];
+      // Two checkouts writing one folder would overwrite each other within the push: the first keeps it.
+      const same = batch.find((b) => b.config.projectName === m.config.projectName);
+      if (same) fail(m.row, new UsageError(msg.orgSameProject(m.config.projectName, same.row.dir, m.decision.codexBranch)));
+      else batches.set(key, [...batch, m]);
     }
     const { syncBatch } = await import('../sync/org-batch.js');
     await Promise.all(
