@@ -124,8 +124,9 @@ export async function main(rawArgv: string[]): Promise<number> {
     };
     const { run } = await spec.load();
     const result = await run(ctx, values as never, positionals);
-    // Every document says whether the command succeeded, as the error documents do (`ok: false`).
-    if (json) process.stdout.write(JSON.stringify({ ok: (result.exitCode ?? 0) === 0, ...(result.data as object) }, null, 2) + '\n');
+    // A result document says `ok: true`, as an error document says `ok: false` with its error; a result
+    // with failed parts (sync-org's rows) says which in its own fields.
+    if (json) process.stdout.write(JSON.stringify({ ok: true, ...(result.data as object) }, null, 2) + '\n');
     else if (result.render) result.render(logger);
     return result.exitCode ?? 0;
   } catch (error) {
