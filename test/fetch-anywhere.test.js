@@ -1,32 +1,12 @@
 // `codex-hooks fetch` outside any git checkout (SPEC §5): the codex from --codex, CODEX_URL or the config
 // in the folder; and the "not released yet" hint names commands that work.
 import fs from 'node:fs';
-import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { cleanup, cli, git, isolatedEnv, tmpdir, writeConfig, writeFiles } from './helpers.js';
+import { cleanup, cli, isolatedEnv, splitCodex, tmpdir, writeConfig } from './helpers.js';
 
 const t = suite('fetch-anywhere');
 t.after.each(cleanup);
-
-/** A bare codex whose main (production) and test branches hold different files. */
-export function splitCodex(env, main, test) {
-  const base = tmpdir('codex-split-');
-  const bare = path.join(base, 'codex.git');
-  git(base, ['init', '-q', '--bare', bare], env);
-  const seed = path.join(base, 'seed');
-  fs.mkdirSync(seed);
-  git(seed, ['init', '-q', '-b', 'main'], env);
-  writeFiles(seed, main);
-  git(seed, ['add', '-A'], env);
-  git(seed, ['commit', '-q', '-m', 'docs(api): sync\n\nCodex-Project: api\nCodex-Source-Commit: 1111111111111111111111111111111111111111\nCodex-Source-Branch: main\nCodex-Env: prod'], env);
-  git(seed, ['push', '-q', bare, 'HEAD:refs/heads/main'], env);
-  writeFiles(seed, test);
-  git(seed, ['add', '-A'], env);
-  git(seed, ['commit', '-q', '-m', 'test docs'], env);
-  git(seed, ['push', '-q', bare, 'HEAD:refs/heads/test'], env);
-  return { bare, seed };
-}
 
 const MAIN = { 'projects/api/docs/intro.md': '# Intro\nreleased text\n', 'shared/guide.md': '# Guide\n' };
 const TEST = { 'projects/api/docs/intro.md': '# Intro\nunreleased text\n', 'projects/api/docs/new.md': '# New\n' };
