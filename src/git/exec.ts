@@ -33,6 +33,8 @@ export interface RunOptions {
   discardStdout?: boolean;
   /** Called once the process has been started (a caller may hold other work back until then). */
   onSpawn?: () => void;
+  /** Stops the process (and, for a network command, its helpers) when aborted: a server shutting down. */
+  signal?: AbortSignal;
 }
 
 export interface RunResult {
@@ -81,15 +83,24 @@ export async function runGit(args: string[], options: RunOptions): Promise<RunRe
     const err: Buffer[] = [];
     let timer: NodeJS.Timeout | undefined;
     let timedOut = false;
+    const stop = () => {
+      try {
+        if (!options.timeoutMs) throw new Error('not a group of its own');
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
+    };
     if (options.timeoutMs) {
       timer = setTimeout(() => {
         timedOut = true;
-        try {
-          process.kill(-child.pid!, 'SIGKILL');
-        } catch {
-          child.kill('SIGKILL');
-        }
+        stop();
       }, options.timeoutMs);
+    }
+    if (options.signal) {
+      if (options.signal.aborted) stop();
+      else options.signal.addEventListener('abort', stop, { once: true });
+      child.on('close', () => options.signal!.removeEventListener('abort', stop));
     }
     child.stdout?.on('data', (d: Buffer) => out.push(d));
     child.stderr!.on('data', (d: Buffer) => err.push(d));

@@ -52,6 +52,8 @@ export class Reader {
   private memo: TreeMemo | null = null;
   private branches = new Map<string, BranchState>();
   private snapshots = new Map<string, Snapshot>();
+  /** Stops a fetch in flight and any wait for the cache lock when the server closes. */
+  private stopping = new AbortController();
   readonly cacheDir: string;
 
   constructor(readonly settings: ReaderSettings) {
@@ -95,7 +97,7 @@ export class Reader {
 
   private async refresh(branch: string, s: BranchState): Promise<void> {
     try {
-      this.cache ??= await openCache(this.settings.url, this.settings.env);
+      this.cache ??= await openCache(this.settings.url, this.settings.env, this.stopping.signal);
       const tip = await fetchBranch(this.cache, branch);
       s.tip = tip;
       s.missing = !tip;
@@ -159,8 +161,15 @@ export class Reader {
     return found;
   }
 
+  /** Ends what this reader started: a fetch in flight, a lock wait, the object store's git process. */
   close(): void {
+    this.stopping.abort();
     this.store?.close();
+  }
+
+  /** The signal that close() aborts (for git processes started on the reader's behalf). */
+  get signal(): AbortSignal {
+    return this.stopping.signal;
   }
 }
 

@@ -48,6 +48,7 @@ export async function grepTree(commit: string, query: string, o: GrepOptions, gi
     timedOut = truncated = true;
     stop();
   }, o.timeoutMs);
+  git.signal?.addEventListener('abort', stop, { once: true });
   return new Promise((resolve, reject) => {
     child.stdout.on('data', (chunk: Buffer) => {
       if (truncated) return;
@@ -79,6 +80,7 @@ export async function grepTree(commit: string, query: string, o: GrepOptions, gi
     });
     child.on('close', (code) => {
       clearTimeout(timer);
+      git.signal?.removeEventListener('abort', stop);
       // 1: nothing matched. A signal: we stopped it, and what came before stands.
       if (code === 0 || code === 1 || truncated) resolve({ hits, truncated, timedOut });
       else reject(new Error(`git grep failed (exit ${code}): ${stderr().trim().split('\n').pop() ?? ''}`));

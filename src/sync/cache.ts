@@ -21,6 +21,8 @@ export interface CodexCache {
   redact: (s: string) => string;
   timeoutMs: number;
   locked: <T>(fn: () => Promise<T>) => Promise<T>;
+  /** Aborting it stops the cache's git processes and lock waits (a long-lived reader shutting down). */
+  signal?: AbortSignal;
 }
 
 export function cacheRoot(env: Env): string {
@@ -37,11 +39,11 @@ export function cachePathFor(url: string, env: Env): string {
   return path.join(cacheRoot(env), `${slug}-${id}.git`);
 }
 
-export async function openCache(url: string, env: Env): Promise<CodexCache> {
+export async function openCache(url: string, env: Env, signal?: AbortSignal): Promise<CodexCache> {
   const dir = cachePathFor(url, env);
   fs.mkdirSync(path.dirname(dir), { recursive: true });
   const locked = async <T>(fn: () => Promise<T>): Promise<T> => {
-    const release = await acquireLock(`${dir}.lock`);
+    const release = await acquireLock(`${dir}.lock`, { signal });
     try {
       removeStaleGitLocks(dir);
       return await fn();
@@ -60,13 +62,14 @@ export async function openCache(url: string, env: Env): Promise<CodexCache> {
       fs.renameSync(tmp, dir);
     });
   }
-  return { dir, url, env, redact: makeRedactor(url, env), timeoutMs: Number(env.CODEX_HOOKS_TIMEOUT || 60) * 1000, locked };
+  return { dir, url, env, redact: makeRedactor(url, env), timeoutMs: Number(env.CODEX_HOOKS_TIMEOUT || 60) * 1000, locked, signal };
 }
 
 export const local = (cache: CodexCache, extra: Partial<RunOptions> = {}): RunOptions => ({
   cwd: cache.dir,
   env: cache.env,
   redact: cache.redact,
+  signal: cache.signal,
   ...extra,
 });
 

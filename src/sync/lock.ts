@@ -18,7 +18,7 @@ function alive(pid: number): boolean {
  * An exclusive lock file (O_EXCL). A holder that died (its pid is gone on this host) or that has held it
  * longer than `staleMs` leaves a stale lock, which the next run takes over: a SIGKILL never wedges the cache.
  */
-export async function acquireLock(file: string, { waitMs = 120_000, staleMs = 10 * 60_000 } = {}): Promise<() => void> {
+export async function acquireLock(file: string, { waitMs = 120_000, staleMs = 10 * 60_000, signal }: { waitMs?: number; staleMs?: number; signal?: AbortSignal } = {}): Promise<() => void> {
   const started = Date.now();
   const me = JSON.stringify({ pid: process.pid, host: os.hostname(), time: Date.now() });
   for (let delay = 20; ; delay = Math.min(delay * 2, 500)) {
@@ -45,6 +45,7 @@ export async function acquireLock(file: string, { waitMs = 120_000, staleMs = 10
       }
       continue;
     }
+    if (signal?.aborted) throw new SyncError('locked', `Stopped waiting for the codex cache lock (${file})`);
     if (Date.now() - started > waitMs) {
       throw new SyncError('locked', `The codex cache is locked by another codex-hooks run (${file})`, `wait for it to finish; if no codex-hooks is running, remove ${file}`);
     }
