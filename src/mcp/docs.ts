@@ -135,7 +135,7 @@ export async function listDocs(reader: Reader, org: string, checkOrg: string | n
   const size = (oid: string) => reader.sizeOf(oid, 0) ?? undefined;
   if (!isTreeMode(entry.mode)) return { entries: [{ uri: formatCodexUri(uri.org, uri.project, uri.path), kind: 'document', size: size(entry.oid) }], more: false, note };
   const { files, more } = await snapshot.files(p!, LIMITS.listEntries);
-  const entries = files.filter((f) => f.mode !== '160000').map((f) => ({ uri: formatCodexUri(uri.org, uri.project, f.path.slice(base!.length + 1)), kind: 'document' as const, size: size(f.oid) }));
+  const entries = files.filter((f) => f.mode !== '160000' && f.mode !== '120000').map((f) => ({ uri: formatCodexUri(uri.org, uri.project, f.path.slice(base!.length + 1)), kind: 'document' as const, size: size(f.oid) }));
   return { entries, more, note };
 }
 
