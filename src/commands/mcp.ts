@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { packageRoot } from '../paths.js';
+import { timeoutSeconds } from '../sync/cache.js';
 import { codexSource } from './codex-source.js';
 import type { CommandResult, Context, Values } from './context.js';
 import { single } from './context.js';
@@ -20,7 +21,7 @@ export async function run(ctx: Context, values: Values, positionals: string[]): 
         branch: prod,
         unreleasedBranches: [...new Set(Object.values(source.config.environments).map((e) => e.branch))].filter((b) => b !== prod),
         refreshSeconds: source.config.mcp?.refresh_seconds ?? 60,
-        timeoutMs: Number(ctx.env.CODEX_HOOKS_TIMEOUT || 60) * 1000,
+        timeoutMs: timeoutSeconds(ctx.env) * 1000,
         env: ctx.env,
       },
       org: source.org,

@@ -33,7 +33,7 @@ export interface RunOptions {
   discardStdout?: boolean;
   /** Called once the process has been started (a caller may hold other work back until then). */
   onSpawn?: () => void;
-  /** Stops the process (and, for a network command, its helpers) when aborted: a server shutting down. */
+  /** Ends the child (its whole group, for network commands) when aborted; nothing starts once it is. */
   signal?: AbortSignal;
 }
 
@@ -68,6 +68,7 @@ export async function runGit(args: string[], options: RunOptions): Promise<RunRe
   const redact = options.redact ?? identity;
   // Loaded on first use: a hook that finds nothing to do starts no process and need not load it.
   const { spawn } = await import('node:child_process');
+  options.signal?.throwIfAborted();
   return new Promise((resolve, reject) => {
     const child = spawn('git', args, {
       cwd: options.cwd,
@@ -83,9 +84,8 @@ export async function runGit(args: string[], options: RunOptions): Promise<RunRe
     const err: Buffer[] = [];
     let timer: NodeJS.Timeout | undefined;
     let timedOut = false;
-    const stop = () => {
+    const kill = () => {
       try {
-        if (!options.timeoutMs) throw new Error('not a group of its own');
         process.kill(-child.pid!, 'SIGKILL');
       } catch {
         child.kill('SIGKILL');
@@ -94,14 +94,10 @@ export async function runGit(args: string[], options: RunOptions): Promise<RunRe
     if (options.timeoutMs) {
       timer = setTimeout(() => {
         timedOut = true;
-        stop();
+        kill();
       }, options.timeoutMs);
     }
-    if (options.signal) {
-      if (options.signal.aborted) stop();
-      else options.signal.addEventListener('abort', stop, { once: true });
-      child.on('close', () => options.signal!.removeEventListener('abort', stop));
-    }
+    options.signal?.addEventListener('abort', kill, { once: true });
     child.stdout?.on('data', (d: Buffer) => out.push(d));
     child.stderr!.on('data', (d: Buffer) => err.push(d));
     child.on('error', (e) => {
@@ -111,6 +107,11 @@ export async function runGit(args: string[], options: RunOptions): Promise<RunRe
     traceChild(child, args, options);
     child.on('close', (code) => {
       if (timer) clearTimeout(timer);
+      options.signal?.removeEventListener('abort', kill);
+      if (options.signal?.aborted) {
+        reject(options.signal.reason);
+        return;
+      }
       const stderr = Buffer.concat(err).toString('utf8');
       if (timedOut) {
         reject(new GitError(args, code, `timed out after ${options.timeoutMs} ms\n${stderr}`, redact));

@@ -21,7 +21,7 @@ export interface CodexCache {
   redact: (s: string) => string;
   timeoutMs: number;
   locked: <T>(fn: () => Promise<T>) => Promise<T>;
-  /** Aborting it stops the cache's git processes and lock waits (a long-lived reader shutting down). */
+  /** The sync's own deadline (SPEC §4): git processes started for it end when it passes. */
   signal?: AbortSignal;
 }
 
@@ -58,11 +58,17 @@ export async function openCache(url: string, env: Env, signal?: AbortSignal): Pr
       // Initialise into a scratch folder and rename: a crash never leaves a half-made cache behind.
       const tmp = `${dir}.init-${process.pid}`;
       fs.rmSync(tmp, { recursive: true, force: true });
-      await runGit(['init', '--bare', '-q', tmp], { cwd: path.dirname(dir), env });
+      await runGit(['init', '--bare', '-q', tmp], { cwd: path.dirname(dir), env, signal });
       fs.renameSync(tmp, dir);
     });
   }
-  return { dir, url, env, redact: makeRedactor(url, env), timeoutMs: Number(env.CODEX_HOOKS_TIMEOUT || 60) * 1000, locked, signal };
+  return { dir, url, env, redact: makeRedactor(url, env), timeoutMs: timeoutSeconds(env) * 1000, locked, signal };
+}
+
+/** CODEX_HOOKS_TIMEOUT in seconds (default 60): the bound of each network git process and of a whole sync. */
+export function timeoutSeconds(env: Env): number {
+  const n = Number(env.CODEX_HOOKS_TIMEOUT || 60);
+  return Number.isFinite(n) && n > 0 ? n : 60;
 }
 
 export const local = (cache: CodexCache, extra: Partial<RunOptions> = {}): RunOptions => ({
