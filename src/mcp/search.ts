@@ -1,4 +1,9 @@
 import { spawnGit, type RunOptions } from '../git/exec.js';
+import { readerMsg } from '../ui/messages.js';
+import { LIMITS } from './docs.js';
+import { uriOfPath } from './listing.js';
+import { ReaderError, type Reader } from './reader.js';
+import { printable } from './uri.js';
 
 export interface GrepHit {
   /** The codex path. */
@@ -86,4 +91,33 @@ export async function grepTree(commit: string, query: string, o: GrepOptions, gi
       else reject(new Error(`git grep failed (exit ${code}): ${stderr().trim().split('\n').pop() ?? ''}`));
     });
   });
+}
+
+export interface SearchInput {
+  query: string;
+  project?: string;
+  limit?: number;
+  case_sensitive?: boolean;
+}
+
+export const MAX_QUERY = 1000;
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+/** codex_search: lines of released docs holding the query (a fixed string), case-insensitive unless asked. */
+export async function searchDocs(reader: Reader, org: string, input: SearchInput) {
+  if (input.query.length > MAX_QUERY) throw new ReaderError('bad-input', `The query is ${input.query.length} characters long, more than ${MAX_QUERY}.`, 'search for a shorter phrase');
+  if (!input.query.trim()) throw new ReaderError('bad-input', 'The query is empty.', 'search for a word or a phrase');
+  if (CONTROL.test(input.query)) throw new ReaderError('bad-input', `The query is refused: ${readerMsg.queryControl}.`, 'search for one line of text');
+  const { snapshot, note } = await reader.production();
+  let folder: string | undefined;
+  if (input.project !== undefined) {
+    const base = /^[A-Za-z0-9._-]+$/.test(input.project) && input.project !== '.' && input.project !== '..' ? await snapshot.base(input.project) : null;
+    if (base === null) throw new ReaderError('not-found', readerMsg.unknownProject(printable(input.project, 100), reader.settings.branch), `list the projects with codex_list {}`);
+    folder = base;
+  }
+  const limit = input.limit ?? 20;
+  const timeoutMs = Math.min(LIMITS.searchSeconds * 1000, reader.settings.timeoutMs);
+  const result = await grepTree(snapshot.tip, input.query, { ignoreCase: !input.case_sensitive, limit, folder, timeoutMs }, { cwd: reader.cacheDir, env: reader.settings.env, signal: reader.signal });
+  const hits = result.hits.map((h) => ({ uri: uriOfPath(org, h.path), path: h.path, line: h.line, text: h.text }));
+  return { hits, truncated: result.truncated, timedOut: result.timedOut, limit, timeoutSeconds: timeoutMs / 1000, note };
 }

@@ -2,7 +2,10 @@ import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mc
 import { McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { readerMsg } from '../ui/messages.js';
-import { LIMITS, MAX_QUERY, listDocs, listResources, readDoc, searchDocs, status } from './docs.js';
+import { LIMITS, readDoc } from './docs.js';
+import { listDocs, listResources } from './listing.js';
+import { MAX_QUERY, searchDocs } from './search.js';
+import { status } from './status.js';
 import { ReaderError, type Reader } from './reader.js';
 
 /** What the tools read: made once the configuration is known (after the first answer: see serve.ts). */

@@ -11,7 +11,6 @@ export interface CodexUri {
 export const MAX_URI_LENGTH = 4096;
 const NAME = /^[A-Za-z0-9._-]+$/;
 // C0 controls, DEL and the C1 range: never part of a document name an agent should be sent to
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 const bad = (uri: string, why: string) =>
