@@ -10,7 +10,7 @@ import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { createServer } from '../dist/mcp/server.js';
 import { Reader } from '../dist/mcp/reader.js';
 import { cachePathFor } from '../dist/sync/cache.js';
-import { cleanup, isolatedEnv, releaseToCodex, splitCodex, tmpdir } from './helpers.js';
+import { cleanup, isolatedEnv, makeCodex, releaseToCodex, splitCodex, tmpdir } from './helpers.js';
 
 const t = suite('mcp');
 const open = [];
@@ -312,6 +312,37 @@ t('big documents are cut at 1 MiB with a note; the organisation is not checked w
   assert.is(spaced.uri, 'codex://codex/api/a%20b.md');
   assert.is((await client.readResource({ uri: spaced.uri })).contents[0].text, 'spaced\n');
   assert.is((await call('codex_fetch', { uri: spaced.uri })).content[0].text, 'spaced\n');
+});
+
+t('bounds: an object over 16 MiB is not read, a binary over 1 MiB not returned, a slow search is stopped', async () => {
+  const env = isolatedEnv();
+  const huge = Buffer.alloc(17 << 20, 'y');
+  const blob = Buffer.concat([Buffer.from([0]), Buffer.alloc(2 << 20, 1)]);
+  const codex = splitCodex(env, { 'projects/api/huge.md': huge, 'projects/api/blob.bin': blob, 'projects/api/a.md': 'needle\n' }, { 'projects/api/t.md': 't\n' });
+  const { call } = await connect({ codex: codex.bare, env });
+  const r = await call('codex_fetch', { uri: 'codex://acme/api/huge.md' });
+  assert.ok(r.isError);
+  assert.match(textOf(r), /is 17825792 bytes, more than the 16777216 bytes served here/);
+  const b = await call('codex_fetch', { uri: 'codex://acme/api/blob.bin' });
+  assert.ok(b.isError);
+  assert.match(textOf(b), /more than the 1048576 bytes/);
+  // a search gets at most min(10 s, CODEX_HOOKS_TIMEOUT): here 1 ms, which no git grep finishes in
+  const hurried = await connect({ codex: codex.bare, env, timeoutMs: 1 });
+  const warm = async () => (await hurried.call('codex_status', {})).structuredContent?.tip;
+  while (!(await warm())) await new Promise((res) => setTimeout(res, 50)); // the first fetch goes on after the call's wait
+  const s = await hurried.call('codex_search', { query: 'needle' });
+  assert.not.ok(s.isError, textOf(s));
+  assert.ok(s.structuredContent.truncated);
+  assert.match(textOf(s), /the search was stopped after 0\.001 s/);
+});
+
+t('a codex without a production branch: nothing is released, said as such', async () => {
+  const env = isolatedEnv();
+  const bare = makeCodex(env, { 'projects/api/docs/a.md': 'a\n' }, ['test']);
+  const { call } = await connect({ codex: bare, env });
+  const r = await call('codex_fetch', { uri: 'codex://acme/api/docs/a.md' });
+  assert.ok(r.isError);
+  assert.match(textOf(r), /The codex has no production branch 'main' yet: nothing is released/);
 });
 
 t.run();
