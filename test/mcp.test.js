@@ -1,5 +1,6 @@
 // The reader for agents (SPEC §8): the server factory over the SDK's in-memory transport, against real
 // bare codexes in temp folders whose main (production) and test branches differ.
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -258,6 +259,12 @@ t('codex unreachable: the last tip is served with a note and its age; with no ti
   const search = await call('codex_search', { query: 'released phrase' });
   assert.is(search.structuredContent.hits.length, 2);
   assert.match(textOf(search), /Note: the codex could not be fetched/);
+  // a server started later on the same cache, its refs packed meanwhile (git gc): the last tip still serves
+  execFileSync('git', ['pack-refs', '--all'], { cwd: cachePathFor(codex.bare, env), env });
+  const later = await connect({ codex: codex.bare, env, refreshSeconds: 0 });
+  const again = await later.call('codex_fetch', { uri: 'codex://acme/api/docs/intro.md' });
+  assert.is(again.content[0].text, '# Intro\nThe Released Phrase lives here.\n', textOf(again));
+  assert.match(again.content[1].text, /^Note: the codex could not be fetched/);
   // another cache, never fetched: nothing to serve
   const fresh = await connect({ codex: codex.bare, env: isolatedEnv(), refreshSeconds: 0 });
   const none = await fresh.call('codex_fetch', { uri: 'codex://acme/api/docs/intro.md' });

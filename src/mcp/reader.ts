@@ -61,7 +61,7 @@ export class Reader {
     const record = readRecord(this.cacheDir);
     for (const branch of [settings.branch, ...settings.unreleasedBranches]) {
       // What an earlier run (a hook, another server) fetched is served until the first refresh answers.
-      const tip = fs.existsSync(path.join(this.cacheDir, 'HEAD')) ? (readLooseRef(this.cacheDir, branch) ?? null) : null;
+      const tip = fs.existsSync(path.join(this.cacheDir, 'HEAD')) ? (readLooseRef(this.cacheDir, branch) ?? packedRef(this.cacheDir, branch)) : null;
       const known = record[branch]?.tip === tip ? record[branch].at : refTime(this.cacheDir, branch);
       this.branches.set(branch, { tip, fetchedAt: tip ? known : null, lastAttempt: 0, error: null, missing: false, refreshing: null });
     }
@@ -89,7 +89,7 @@ export class Reader {
       s.refreshing = this.refresh(branch, s).finally(() => (s.refreshing = null));
     }
     if (s.refreshing && (started || !s.tip)) await bounded(s.refreshing, this.settings.timeoutMs);
-    if (s.refreshing && !s.error && s.lastAttempt === now && started) {
+    if (started && s.refreshing && !s.error) {
       s.error = `no answer within CODEX_HOOKS_TIMEOUT (${Math.round(this.settings.timeoutMs / 1000)} s): the codex hangs or its cache is locked`;
     }
     return s;
@@ -199,6 +199,17 @@ function writeRecord(dir: string, branch: string, tip: string | null, at: number
     fs.renameSync(tmp, path.join(dir, RECORD));
   } catch {
     // a read-only cache only loses the age of the next start's first answer
+  }
+}
+
+/** A branch's commit from packed-refs (a `git gc` on the cache packs its refs), or null. */
+function packedRef(dir: string, branch: string): string | null {
+  try {
+    const line = fs.readFileSync(path.join(dir, 'packed-refs'), 'utf8').split('\n').find((l) => l.endsWith(` refs/heads/${branch}`));
+    const sha = line?.slice(0, 40) ?? '';
+    return /^[0-9a-f]{40}$/.test(sha) ? sha : null;
+  } catch {
+    return null;
   }
 }
 
