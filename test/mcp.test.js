@@ -343,6 +343,16 @@ t('bounds: an object over 16 MiB is not read, a binary over 1 MiB not returned, 
   assert.match(textOf(s), /the search was stopped after 0\.001 s/);
 });
 
+t('a top-level folder hidden by a project of the same name: its hits keep their codex path and no URI', async () => {
+  const env = isolatedEnv();
+  const codex = splitCodex(env, { 'projects/shared/x.md': 'needle in the project\n', 'shared/y.md': 'needle in the folder\n' }, { 'projects/api/t.md': 't\n' });
+  const { call } = await connect({ codex: codex.bare, env });
+  const s = await call('codex_search', { query: 'needle' });
+  assert.equal(s.structuredContent.hits.map((h) => [h.uri, h.path]), [['codex://acme/shared/x.md', 'projects/shared/x.md'], [null, 'shared/y.md']]);
+  assert.is((await call('codex_fetch', { uri: 'codex://acme/shared/x.md' })).content[0].text, 'needle in the project\n');
+  assert.ok((await call('codex_fetch', { uri: 'codex://acme/shared/y.md' })).isError);
+});
+
 t('a codex without a production branch: nothing is released, said as such', async () => {
   const env = isolatedEnv();
   const bare = makeCodex(env, { 'projects/api/docs/a.md': 'a\n' }, ['test']);

@@ -30,10 +30,14 @@ export async function listDocs(reader: Reader, org: string, checkOrg: string | n
 }
 
 /** A codex path as a URI of this reader: projects/<p>/x → codex://org/p/x, <folder>/x → codex://org/folder/x. */
-export function uriOfPath(org: string, codexPath: string): string | null {
+/**
+ * Null for a file at the codex's root, and for one in a top-level folder that a project's name hides
+ * (its URI would name the project's file): such hits keep their codex path only.
+ */
+export function uriOfPath(org: string, codexPath: string, projects: Set<string>): string | null {
   const parts = codexPath.split('/');
   if (parts[0] === 'projects' && parts.length >= 3) return formatCodexUri(org, parts[1], parts.slice(2).join('/'));
-  return parts.length >= 2 ? formatCodexUri(org, parts[0], parts.slice(1).join('/')) : null;
+  return parts.length >= 2 && parts[0] !== 'projects' && !projects.has(parts[0]) ? formatCodexUri(org, parts[0], parts.slice(1).join('/')) : null;
 }
 
 export async function listResources(reader: Reader, org: string): Promise<Array<{ uri: string; name: string; title: string; description: string; mimeType: string }>> {

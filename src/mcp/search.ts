@@ -118,6 +118,7 @@ export async function searchDocs(reader: Reader, org: string, input: SearchInput
   const limit = input.limit ?? 20;
   const timeoutMs = Math.min(LIMITS.searchSeconds * 1000, reader.settings.timeoutMs);
   const result = await grepTree(snapshot.tip, input.query, { ignoreCase: !input.case_sensitive, limit, folder, timeoutMs }, { cwd: reader.cacheDir, env: reader.settings.env, signal: reader.signal });
-  const hits = result.hits.map((h) => ({ uri: uriOfPath(org, h.path), path: h.path, line: h.line, text: h.text }));
+  const projects = new Set((await snapshot.bases()).filter((b) => b.kind === 'project').map((b) => b.name));
+  const hits = result.hits.map((h) => ({ uri: uriOfPath(org, h.path, projects), path: h.path, line: h.line, text: h.text }));
   return { hits, truncated: result.truncated, timedOut: result.timedOut, limit, timeoutSeconds: timeoutMs / 1000, note };
 }
