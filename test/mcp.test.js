@@ -225,10 +225,14 @@ t('freshness: a new release is served once refresh_seconds passed, and not befor
   assert.match((await slow.call('codex_fetch', { uri: 'codex://acme/api/docs/intro.md' })).content[0].text, /Released Phrase/);
 });
 
-t('reads between fetches start no git process', async () => {
+t('reads between fetches start no git process (loose objects in process, packs by git processes already running)', async () => {
   const { env, codex } = setup();
   const { call } = await connect({ codex: codex.bare, env, refreshSeconds: 3600 });
   assert.not.ok((await call('codex_fetch', { uri: 'codex://acme/api/docs/intro.md' })).isError);
+  // packed, as a cache is after a big fetch or a gc: packs are read by one long-lived git cat-file, started now
+  execFileSync('git', ['repack', '-adq'], { cwd: cachePathFor(codex.bare, env), env });
+  assert.not.ok((await call('codex_fetch', { uri: 'codex://acme/shared/style.md' })).isError);
+  assert.not.ok((await call('codex_list', { uri: 'codex://acme/shared/' })).isError);
   const savedPath = env.PATH;
   env.PATH = tmpdir('no-git-'); // the reader's environment: any git it started now would fail to start
   try {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { originUrl, stateDir, type Project } from '../git/project.js';
 import { DEFAULT_ENVIRONMENTS, SEARCH_PLACES } from './defaults.js';
-import { codexUrlOf, normalizeConfig, type Config } from './normalize.js';
+import { codexUrlOf, normalizeConfig, withModes, type Config } from './normalize.js';
 
 /**
  * Loads, validates and normalises the project's configuration (SPEC §2).
@@ -109,5 +109,5 @@ export async function loadConfigIn(dir: string): Promise<ReaderConfig> {
   }
   const filepath = result?.filepath && path.dirname(result.filepath) === dir ? result.filepath : null;
   const parsed = validateConfig(filepath && !result?.isEmpty ? result?.config : {}, filepath ?? '(defaults)');
-  return { ...parsed, environments: { ...DEFAULT_ENVIRONMENTS, ...parsed.environments }, codexUrl: codexUrlOf(parsed, dir), filepath };
+  return { ...parsed, environments: withModes({ ...DEFAULT_ENVIRONMENTS, ...parsed.environments }), codexUrl: codexUrlOf(parsed, dir), filepath };
 }

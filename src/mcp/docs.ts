@@ -92,7 +92,7 @@ export async function readDoc(reader: Reader, org: string | null, rawUri: string
   if (isTreeMode(entry.mode) || uri.path === '') throw new ReaderError('not-found', readerMsg.isFolder(formatCodexUri(uri.org, uri.project, uri.path).replace(/\/?$/, '/')));
   if (entry.mode === '120000') throw new ReaderError('not-found', readerMsg.isLink(shown));
   if (entry.mode === '160000') throw new ReaderError('not-found', readerMsg.notFound(shown, reader.settings.branch));
-  const size = reader.sizeOf(entry.oid, LIMITS.readBytes);
+  const [size] = await reader.sizesOf([entry.oid]);
   if (size !== null && size > LIMITS.readBytes) throw new ReaderError('too-large', readerMsg.tooLarge(shown, size, LIMITS.readBytes));
   const object = await reader.object(entry.oid);
   if (!object) throw new ReaderError('not-found', readerMsg.notFound(shown, reader.settings.branch));

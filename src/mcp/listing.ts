@@ -22,15 +22,19 @@ export async function listDocs(reader: Reader, org: string, checkOrg: string | n
   const p = base === null ? null : uri.path ? `${base}/${uri.path}` : base;
   const entry = p === null ? null : await snapshot.at(p);
   if (!entry) throw await missing(reader, uri, printable(rawUri!));
-  const size = (oid: string) => reader.sizeOf(oid, 0) ?? undefined;
-  if (!isTreeMode(entry.mode)) return { entries: [{ uri: formatCodexUri(uri.org, uri.project, uri.path), kind: 'document', size: size(entry.oid) }], more: false, note };
+  if (!isTreeMode(entry.mode)) {
+    const [size] = await reader.sizesOf([entry.oid]);
+    return { entries: [{ uri: formatCodexUri(uri.org, uri.project, uri.path), kind: 'document', size: size ?? undefined }], more: false, note };
+  }
   const { files, more } = await snapshot.files(p!, LIMITS.listEntries);
-  const entries = files.filter((f) => f.mode !== '160000' && f.mode !== '120000').map((f) => ({ uri: formatCodexUri(uri.org, uri.project, f.path.slice(base!.length + 1)), kind: 'document' as const, size: size(f.oid) }));
+  const docs = files.filter((f) => f.mode !== '160000' && f.mode !== '120000');
+  const sizes = await reader.sizesOf(docs.map((f) => f.oid));
+  const entries = docs.map((f, i) => ({ uri: formatCodexUri(uri.org, uri.project, f.path.slice(base!.length + 1)), kind: 'document' as const, size: sizes[i] ?? undefined }));
   return { entries, more, note };
 }
 
-/** A codex path as a URI of this reader: projects/<p>/x → codex://org/p/x, <folder>/x → codex://org/folder/x. */
 /**
+ * A codex path as a URI of this reader: projects/<p>/x → codex://org/p/x, <folder>/x → codex://org/folder/x.
  * Null for a file at the codex's root, and for one in a top-level folder that a project's name hides
  * (its URI would name the project's file): such hits keep their codex path only.
  */

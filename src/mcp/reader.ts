@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CodexError } from '../errors.js';
 import type { Env } from '../git/env.js';
+import { SizeReader } from '../git/batch-check.js';
 import { readLooseRef } from '../git/loose.js';
 import { ObjectStore } from '../git/store.js';
 import { cachePathFor, fetchBranch, openCache, type CodexCache } from '../sync/cache.js';
@@ -54,6 +55,7 @@ export class Reader {
   private snapshots = new Map<string, Snapshot>();
   /** Stops a fetch in flight and any wait for the cache lock when the server closes. */
   private stopping = new AbortController();
+  private sizeReader: Promise<SizeReader> | null = null;
   readonly cacheDir: string;
 
   constructor(readonly settings: ReaderSettings) {
@@ -146,9 +148,18 @@ export class Reader {
     return this.memo!.object(oid);
   }
 
-  /** An object's size without reading it; -1 when surely at most `limit`; null when unknown here. */
-  sizeOf(oid: string, limit: number): number | null {
-    return this.store!.sizeHere(oid, limit);
+  /**
+   * Objects' sizes without reading them (null: not in the cache): loose ones from their headers here,
+   * the rest from one long-lived `git cat-file --batch-check`, all asked in one write.
+   */
+  async sizesOf(oids: string[]): Promise<Array<number | null>> {
+    const here = oids.map((oid) => this.store!.sizeHere(oid));
+    const ask = oids.filter((_, i) => here[i] === null);
+    if (ask.length === 0) return here;
+    this.sizeReader ??= SizeReader.start({ cwd: this.cacheDir, env: this.settings.env, signal: this.stopping.signal });
+    const answers = await (await this.sizeReader).sizes(ask);
+    let next = 0;
+    return here.map((size) => size ?? answers[next++]);
   }
 
   /** The non-production branches whose tip has `codexPath` (for "not released yet"; never its content). */
@@ -165,6 +176,7 @@ export class Reader {
   close(): void {
     this.stopping.abort();
     this.store?.close();
+    this.sizeReader?.then((r) => r.close(), () => {});
   }
 
   /** The signal that close() aborts (for git processes started on the reader's behalf). */

@@ -34,7 +34,8 @@ const nameOf = (e: RawEntry) => e.name.toString('utf8');
 const byPath = (files: CodexFile[]) => files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 
 /**
- * One commit of the codex, read in this process (git/store.ts): no git process per read. The folder a
+ * One commit of the codex, read through the store (git/store.ts: loose objects in this process, packs by
+ * one long-lived git cat-file), trees kept by id: no git process starts per read. The folder a
  * URI's project names is `projects/<name>` when the codex has that project, else the top-level folder
  * `<name>` (`shared`, say).
  */
