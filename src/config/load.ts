@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { originUrl, stateDir, type Project } from '../git/project.js';
+import { readJson, writeJsonIfPossible } from '../json-file.js';
 import { DEFAULT_ENVIRONMENTS, SEARCH_PLACES } from './defaults.js';
 import { codexUrlOf, normalizeConfig, withModes, type Config } from './normalize.js';
 
@@ -17,20 +18,11 @@ import { codexUrlOf, normalizeConfig, withModes, type Config } from './normalize
 export async function loadConfig(project: Project): Promise<Config> {
   const cacheFile = path.join(stateDir(project), 'config-cache.json');
   const signature = configSignature(project);
-  try {
-    const cached = JSON.parse(fs.readFileSync(cacheFile, 'utf8'));
-    if (cached.signature === signature && cached.version === 1) return cached.config as Config;
-  } catch {
-    // no cache or an unreadable one: load afresh
-  }
+  const cached = readJson<{ signature?: string; version?: number; config?: Config } | null>(cacheFile, null);
+  if (cached?.signature === signature && cached.version === 1) return cached.config as Config;
   const config = await loadConfigFresh(project);
   if (!config.filepath || /\.(json|ya?ml)$|\.codexrc$/.test(config.filepath)) {
-    try {
-      fs.mkdirSync(path.dirname(cacheFile), { recursive: true });
-      fs.writeFileSync(cacheFile, JSON.stringify({ version: 1, signature, config }));
-    } catch {
-      // a read-only git directory only costs speed
-    }
+    writeJsonIfPossible(cacheFile, { version: 1, signature, config }, { compact: true }); // a read-only git directory only costs speed
   }
   return config;
 }
