@@ -4,6 +4,7 @@ import { CodexError } from '../errors.js';
 import type { Env } from '../git/env.js';
 import { SizeReader } from '../git/batch-check.js';
 import { readLooseRef } from '../git/loose.js';
+import { readJson, writeJsonIfPossible } from '../json-file.js';
 import { ObjectStore } from '../git/store.js';
 import { cachePathFor, fetchBranch, openCache, type CodexCache } from '../sync/cache.js';
 import { readerMsg, redactUrl } from '../ui/messages.js';
@@ -196,22 +197,12 @@ const firstLine = (text: string) => text.split('\n').filter(Boolean).slice(0, 2)
 
 /** When each branch was last fetched by a server: kept beside the cache's refs, never inside them. */
 function readRecord(dir: string): Record<string, { tip: string | null; at: number }> {
-  try {
-    return JSON.parse(fs.readFileSync(path.join(dir, RECORD), 'utf8'));
-  } catch {
-    return {};
-  }
+  return readJson(path.join(dir, RECORD), {});
 }
 
 function writeRecord(dir: string, branch: string, tip: string | null, at: number): void {
-  try {
-    const record = { ...readRecord(dir), [branch]: { tip, at } };
-    const tmp = path.join(dir, `${RECORD}.${process.pid}.tmp`);
-    fs.writeFileSync(tmp, JSON.stringify(record));
-    fs.renameSync(tmp, path.join(dir, RECORD));
-  } catch {
-    // a read-only cache only loses the age of the next start's first answer
-  }
+  // a read-only cache only loses the age of the next start's first answer
+  writeJsonIfPossible(path.join(dir, RECORD), { ...readRecord(dir), [branch]: { tip, at } }, { compact: true });
 }
 
 /** A branch's commit from packed-refs (a `git gc` on the cache packs its refs), or null. */
