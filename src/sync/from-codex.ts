@@ -8,7 +8,7 @@ import type { TreeEntry } from '../git/parse.js';
 import type { CodexCache } from './cache.js';
 import { listFiles, pathChain, rootTree } from './codex-tree.js';
 import { byBudget, routedDocs, routesTo } from './routes.js';
-import { projectDir } from './to-codex.js';
+import { projectDir } from './layout.js';
 import { safeRelativePath } from '../git/names.js';
 import { msg } from '../ui/messages.js';
 
