@@ -17,7 +17,6 @@ export interface FilePlan {
   before: number;
 }
 
-export { projectDir } from './layout.js';
 
 /** The project's folder in a codex commit: its files, and the trees on the way for writing a new one. */
 export interface CodexFolder {
