@@ -115,6 +115,7 @@ export async function main(rawArgv: string[]): Promise<number> {
     const ctx: Context = {
       cwd: path.resolve(typeof values.cwd === 'string' ? values.cwd : process.cwd()),
       env: process.env,
+      codexEnv: process.env.CODEX_ENV || undefined,
       json,
       quiet: Boolean(values.quiet),
       logger,

@@ -1,5 +1,5 @@
 import { openProject } from '../git/project.js';
-import { install } from '../hooks/install.js';
+import { install } from '../install/install.js';
 import type { CommandResult, Context } from './context.js';
 
 export async function run(ctx: Context): Promise<CommandResult> {

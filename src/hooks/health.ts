@@ -4,7 +4,7 @@ import { runGit } from '../git/exec.js';
 import type { Project } from '../git/project.js';
 import type { Env } from '../git/env.js';
 import { msg } from '../ui/messages.js';
-import { HOOKS, MARKER } from './install.js';
+import { HOOKS, MARKER } from '../install/record.js';
 import { recordedToolkitDir } from './toolkit.js';
 
 export interface HooksHealth {

@@ -4,8 +4,8 @@ import { resolveEnvironment, branchOfRef, type EnvDecision } from '../env/resolv
 import { openProject, resolveCommit, type Project } from '../git/project.js';
 import { clearPending, keepPending, readPending } from '../sync/state.js';
 import { msg, summaryLine, syncWarnings } from '../ui/messages.js';
-import type { CommandResult, Context } from '../commands/context.js';
-import { confirmProduction } from '../commands/common.js';
+import type { CommandResult, Context } from '../ui/context.js';
+import { confirmProduction } from '../ui/context.js';
 import { isDeletion, parseRefLines, type RefUpdate } from './refs.js';
 import { alreadySynced } from './up-to-date.js';
 import { reportBackground } from './background.js';
@@ -43,11 +43,11 @@ export async function prePush(ctx: Context): Promise<CommandResult> {
   for (const update of updates) {
     const branch = branchOfRef(update.remoteRef);
     if (isDeletion(update) || branch === null) continue;
-    const decision = resolveEnvironment({ explicit: { envVar: ctx.env.CODEX_ENV || undefined }, branch, config });
+    const decision = resolveEnvironment({ explicit: { envVar: ctx.codexEnv }, branch, config });
     if (!groups.has(decision.env)) groups.set(decision.env, { decision, update, branch });
   }
   if (groups.size > 0 && !config.codexUrl) {
-    if (ctx.env.CODEX_ENV) throw new UsageError(`No codex is configured in ${config.filepath}`, msg.setCodexHint);
+    if (ctx.codexEnv) throw new UsageError(`No codex is configured in ${config.filepath}`, msg.setCodexHint);
     log.warn(`codex-hooks: no codex_url in ${config.filepath}; docs not synced (${msg.setCodexHint})`);
     return done({ skipped: 'no codex_url' });
   }

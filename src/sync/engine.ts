@@ -101,7 +101,7 @@ export async function runSync(o: SyncOptions): Promise<SyncResult> {
 }
 
 async function syncUntil(o: SyncOptions): Promise<SyncResult> {
-  trace('sync starts');
+  trace(o.project.env, 'sync starts');
   const url = requireCodexUrl(o.config);
   const { codexBranch, env } = o.decision;
   const cache = await openCache(url, o.project.env, o.signal);
@@ -133,7 +133,7 @@ async function syncUntil(o: SyncOptions): Promise<SyncResult> {
   for (const p of [selecting, staging, people, basing]) p?.catch(() => {}); // awaited below, or moot when the fetch fails
   try {
     const [fetched, selected, staged, base] = await Promise.all([fetching, selecting, staging, basing]);
-    trace('fetched');
+    trace(o.project.env, 'fetched');
     return await syncWith(o, { cache, reader, tip: fetched, selected, staged: staged ?? null, base, people, fetchTip, url });
   } finally {
     reader.close();
@@ -181,11 +181,11 @@ async function syncWith(o: SyncOptions, s: Prepared): Promise<SyncResult> {
   }
   startPull();
   if (pulling) result.fromCodex = await pulling;
-  trace('pull applied');
+  trace(o.project.env, 'pull applied');
   await recorded;
   // Every sync's fetch leaves objects (a pull-only project's too): roll them up now and then.
   if (!o.dryRun) await maintain(cache);
-  trace('sync done');
+  trace(o.project.env, 'sync done');
   return result;
 }
 
@@ -215,7 +215,7 @@ async function toCodex(o: SyncOptions, s: Prepared, startPull: () => void): Prom
         attempts++;
         const message = commitMessage({ projectName: o.config.projectName, count: changes(plan), branch: o.sourceBranch, commit: o.commit, env });
         const candidate = writeCommit(cache, { tip, projectName: o.config.projectName, folder, tree: treeFor(plan), message, people });
-        trace('commit written');
+        trace(o.project.env, 'commit written');
         const outcome = await pushCommit(cache, candidate, codexBranch, startPull);
         if (outcome.pushed) {
           codexCommit = candidate;

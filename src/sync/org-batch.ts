@@ -114,7 +114,7 @@ async function batchUntil(options: SyncOptions[], limit: Limit, signal: AbortSig
   try {
     // While the codex is fetched: each project's selection, its staged folder and its people.
     await prepare(members, cache, reader, objects, limit, { url, branch, tip: fetching });
-    trace('batch prepared');
+    trace(cache.env, 'batch prepared');
     let tip: string;
     try {
       tip = await fetching;
@@ -122,7 +122,7 @@ async function batchUntil(options: SyncOptions[], limit: Limit, signal: AbortSig
       for (const m of members) m.error ??= error;
       return outcomes(members, url);
     }
-    trace('batch fetched');
+    trace(cache.env, 'batch fetched');
     const pulls = members.some((m) => m.o.direction !== 'to-codex');
     let attempts = 0;
     let pushed = tip;
@@ -166,7 +166,7 @@ async function batchUntil(options: SyncOptions[], limit: Limit, signal: AbortSig
     // After the push, per project: the record for the hooks, then the pull from what the codex now holds.
     // The routed docs are indexed for the new tip once, not by each project's pull at the same moment.
     if (pulls) await routedDocs(cache, reader, branch, pushed).catch(() => {});
-    trace('batch routes indexed');
+    trace(cache.env, 'batch routes indexed');
     await Promise.all(
       members.map((m, i) =>
         limit(async () => {
@@ -183,7 +183,7 @@ async function batchUntil(options: SyncOptions[], limit: Limit, signal: AbortSig
         }),
       ),
     );
-    trace('batch pulled');
+    trace(cache.env, 'batch pulled');
     await recorded;
     return outcomes(members, url, attempts);
   } finally {
@@ -258,7 +258,7 @@ async function build(members: Member[], cache: CodexCache, objects: PackWriter, 
       m.codexCommit = null;
     }
   }
-  trace('batch built');
+  trace(cache.env, 'batch built');
   return head;
 }
 

@@ -96,7 +96,6 @@ export const msg = {
   initMissingCodex: (file: string) => `no codex_url in ${file} yet: run \`codex-hooks init --codex <git URL or path>\` to fill it in`,
 
   hooksDisabled: 'codex-hooks: skipped (CODEX_HOOKS=0)',
-  detachedSkip: 'codex-hooks: HEAD is detached, no docs sync (run `codex-hooks sync --env <env>` to sync by hand)',
   configBroken: (hook: string, message: string, hint?: string) =>
     [
       `codex-hooks: docs not synced: ${message}`,

@@ -54,7 +54,7 @@ async function onTerminal(env: Env, make: (enquirer: Record<string, PromptClass>
   }
 }
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- enquirer's prompt internals are untyped */
+// enquirer's prompt internals are untyped: `any` below is deliberate.
 /**
  * A [y/N] question answered by a line: `y` or `n` only chooses, Enter submits (so the Enter typed after
  * `y` is read here, never left for the shell), Enter alone is No. A No is shown as declined, not with
@@ -80,7 +80,6 @@ function lineConfirm(enquirer: Record<string, PromptClass>): PromptClass {
     }
   } as unknown as PromptClass;
 }
-/* eslint-enable @typescript-eslint/no-explicit-any */
 
 export function terminalConfirm(env: Env = process.env): Confirm {
   return async (message, preamble) => {
