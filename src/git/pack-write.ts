@@ -5,6 +5,8 @@ import zlib from 'node:zlib';
 import { hashObject } from './objects.js';
 import type { ObjectSource } from './store.js';
 import type { GitObject } from './batch.js';
+import { writeLooseObject } from './loose.js';
+import { runGit, type RunOptions } from './exec.js';
 
 /**
  * Objects written in memory and then into the repository as one pack (gitformat-pack(5): a version-2 pack
@@ -25,11 +27,16 @@ export class PackWriter implements ObjectSource {
 
   /** Holds an object; returns its id. */
   write = (type: 'blob' | 'tree' | 'commit', body: Buffer): string => {
+    if (this.mode === 'loose-mem') {
+      const oid = writeLooseObject(this.objectsDir, type, body);
+      this.held.set(oid, { type, body });
+      return oid;
+    }
     const oid = hashObject(type, body);
     if (!this.held.has(oid)) {
       this.held.set(oid, { type, body });
       this.bytes += body.length;
-      if (this.bytes > this.limit) this.flush();
+      if (this.bytes > this.limit) void this.flush();
     }
     return oid;
   };
@@ -62,13 +69,21 @@ export class PackWriter implements ObjectSource {
 
   close(): void {}
 
+  /** EXPERIMENT: how the held objects reach the repository. */
+  mode: 'ours' | 'index-pack' | 'unpack' | 'loose-mem' = 'ours';
+  git?: RunOptions;
+
   /** Writes what is held as one pack and its index (pack first: an index names a complete pack). */
-  flush(): void {
-    if (this.held.size === 0) return;
+  async flush(): Promise<void> {
+    if (this.held.size === 0 || this.mode === 'loose-mem') return;
     const entries = [...this.held].map(([oid, o]) => ({ oid, ...o }));
     this.held = new Map();
     this.bytes = 0;
-    writePack(path.join(this.objectsDir, 'pack'), entries);
+    if (this.mode === 'ours') writePack(path.join(this.objectsDir, 'pack'), entries);
+    else {
+      const { parts } = packStream(entries);
+      await runGit(this.mode === 'unpack' ? ['unpack-objects', '-q'] : ['index-pack', '--stdin'], { ...this.git!, input: Buffer.concat(parts) });
+    }
   }
 }
 
@@ -101,8 +116,7 @@ function crc32(parts: Buffer[]): number {
   return (c ^ -1) >>> 0;
 }
 
-/** Writes `pack-<checksum>.pack` and `.idx` into `packDir`, each through a temporary file and a rename. */
-export function writePack(packDir: string, objects: Array<{ oid: string; type: string; body: Buffer }>): string {
+export function packStream(objects: Array<{ oid: string; type: string; body: Buffer }>) {
   const parts: Buffer[] = [];
   const head = Buffer.alloc(12);
   head.write('PACK', 0, 'latin1');
@@ -124,6 +138,12 @@ export function writePack(packDir: string, objects: Array<{ oid: string; type: s
   const checksum = packSum.digest();
   parts.push(checksum);
   if (offset >= 2 ** 31) throw new Error('pack too large for small offsets'); // never: the writer flushes at 32 MiB
+  return { parts, index, checksum };
+}
+
+/** Writes `pack-<checksum>.pack` and `.idx` into `packDir`, each through a temporary file and a rename. */
+export function writePack(packDir: string, objects: Array<{ oid: string; type: string; body: Buffer }>): string {
+  const { parts, index, checksum } = packStream(objects);
 
   index.sort((a, b) => a.oid.compare(b.oid));
   const idx = Buffer.alloc(8 + 256 * 4 + index.length * (20 + 4 + 4) + 40);

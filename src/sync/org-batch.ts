@@ -4,6 +4,9 @@ import { SyncError } from '../errors.js';
 import { requireCodexUrl } from '../config/normalize.js';
 import { ObjectStore } from '../git/store.js';
 import { PackWriter } from '../git/pack-write.js';
+import { writeLooseObject } from '../git/loose.js';
+import type { ObjectSource } from '../git/store.js';
+type BatchObjects = ObjectSource & { write: Write; flush(): Promise<void> };
 import { trace } from '../git/exec.js';
 import { commitPeople, projectObjects, type Person } from '../git/project.js';
 import type { TreeEntry } from '../git/parse.js';
@@ -110,7 +113,13 @@ async function batchUntil(options: SyncOptions[], limit: Limit, signal: AbortSig
   const reader = ObjectStore.open(cache.dir, local(cache));
   reader.warm(); // git's reader of the codex's packed objects starts with the fetch, ready when it ends
   // What the batch writes (staged folders, the chain) is held and written as one pack before each push.
-  const objects = new PackWriter(path.join(cache.dir, 'objects'), reader);
+  const variant = process.env.BATCHW ?? 'ours';
+  const objects: BatchObjects =
+    variant === 'loose-mem'
+      ? Object.assign(new PackWriter(path.join(cache.dir, 'objects'), reader), { mode: variant, git: local(cache) })
+      : variant === 'loose'
+      ? ({ read: (oid: string) => reader.read(oid), readMany: (oids: string[]) => reader.readMany(oids), sizes: (oids: string[]) => reader.sizes(oids), close: () => {}, write: (type: string, body: Buffer) => writeLooseObject(path.join(cache.dir, 'objects'), type, body), flush: async () => {} })
+      : Object.assign(new PackWriter(path.join(cache.dir, 'objects'), reader), { mode: variant, git: local(cache) });
   try {
     // While the codex is fetched: each project's selection, its staged folder and its people.
     await prepare(members, cache, reader, objects, limit, { url, branch, tip: fetching });
@@ -132,13 +141,15 @@ async function batchUntil(options: SyncOptions[], limit: Limit, signal: AbortSig
       const head = await build(members, cache, objects, tip);
       if (head === tip) break;
       signal.throwIfAborted();
-      objects.flush();
+      await objects.flush();
+      trace('batch flushed');
       // While git pushes: the routed docs of the new head indexed for the pulls (an index of a head that
       // does not land is only a starting point for the next diff).
       const indexing = pulls ? routedDocs(cache, reader, branch, head).catch(() => {}) : null;
       let outcome;
       try {
         outcome = await pushCommit(cache, head, branch);
+        trace('batch pushed');
         await indexing;
       } catch (error) {
         for (const m of members) if (m.codexCommit) m.error = error;
@@ -196,7 +207,7 @@ async function batchUntil(options: SyncOptions[], limit: Limit, signal: AbortSig
  * (after one question to git for every selected blob the cache already has) its staged folder, its
  * people and, in layer mode, its base. A project that fails here fails alone.
  */
-async function prepare(members: Member[], cache: CodexCache, reader: ObjectStore, objects: PackWriter, limit: Limit, codex: { url: string; branch: string; tip: Promise<string> }): Promise<void> {
+async function prepare(members: Member[], cache: CodexCache, reader: ObjectStore, objects: BatchObjects, limit: Limit, codex: { url: string; branch: string; tip: Promise<string> }): Promise<void> {
   const each = (fn: (m: Member, source: ObjectStore) => Promise<void>) =>
     Promise.all(
       members.filter((m) => wantsTo(m) && !m.error).map(async (m) => {
@@ -237,7 +248,7 @@ async function prepare(members: Member[], cache: CodexCache, reader: ObjectStore
 }
 
 /** Builds the chain of commits on `tip`, one per project with changes; returns its head (`tip` when none). */
-async function build(members: Member[], cache: CodexCache, objects: PackWriter, tip: string): Promise<string> {
+async function build(members: Member[], cache: CodexCache, objects: BatchObjects, tip: string): Promise<string> {
   let head = tip;
   for (const m of members) {
     m.buildError = undefined;
