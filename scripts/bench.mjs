@@ -14,7 +14,6 @@ const SIZES = (process.env.BENCH_SIZES || '1000,20000,100000').split(',').map(Nu
 const RUNS = Number(process.env.BENCH_RUNS || 5);
 const ONLY = new Set((process.env.BENCH_ONLY || 'hook,size,org').split(','));
 const ORG = (process.env.BENCH_ORG || '50,200').split(',').map(Number);
-const VARIANTS = (process.env.BENCH_VARIANTS || 'ours').split(',');
 const ORG_CODEX = Number(process.env.BENCH_ORG_CODEX || 20000);
 const base = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'codex-hooks-bench-')));
 const env = { ...process.env };
@@ -233,29 +232,27 @@ function organisation(n, counts) {
   const orgs = counts.map((count) => {
     const root = path.join(base, `org-${count}`);
     const dirs = Array.from({ length: count }, (_, i) => orgProject(root, codex, i + 1));
-    const run = (v) => sh(process.execPath, [BIN, 'sync-org', '--root', root, '--env', 'test', '--quiet'], { env: { CODEX_HOOKS_CACHE_DIR: cache, BATCHW: v, ...(process.env.BENCH_TRACE ? { CODEX_HOOKS_TRACE: '1' } : {}) } });
-    run(VARIANTS[0]); // every project synced once: the rounds below are warm
-    return { count, root, dirs, run, times: Object.fromEntries(VARIANTS.map((v) => [v, []])) };
+    const run = () => sh(process.execPath, [BIN, 'sync-org', '--root', root, '--env', 'test', '--quiet'], { env: { CODEX_HOOKS_CACHE_DIR: cache } });
+    run(); // every project synced once: the rounds below are warm
+    return { count, root, dirs, run, times: [] };
   });
   // Side by side, round after round, so the machine's load weighs on both alike.
   const one = [];
   for (let i = 0; i < RUNS; i++) {
     changeOneDoc(single);
     one.push(time(() => sync(single, cache)));
-    for (const o of orgs) for (const v of (i % 2 ? [...VARIANTS].reverse() : VARIANTS)) {
+    for (const o of orgs) {
       if (o.count > 100 && i >= 3) continue;
       for (const d of o.dirs) changeOneDoc(d);
       const before = Number(git(codex, ['rev-list', '--count', 'test']));
-      let r;
-      o.times[v].push(time(() => (r = o.run(v))));
-      if (process.env.BENCH_TRACE) log(r.stderr.split('\n').filter((l) => l.includes('trace')).map((l) => l.replace(/codex-hooks trace: at /, '')).join(' | '));
-      log(`  ${v} sync-org ${o.count}: ${o.times[v][o.times[v].length - 1].toFixed(0)} ms, one project: ${one[one.length - 1].toFixed(0)} ms, load ${os.loadavg()[0].toFixed(2)}`);
+      o.times.push(time(o.run));
+      if (process.env.BENCH_VERBOSE) log(`  sync-org ${o.count}: ${o.times[o.times.length - 1].toFixed(0)} ms, one project: ${one[one.length - 1].toFixed(0)} ms`);
       const landed = Number(git(codex, ['rev-list', '--count', 'test'])) - before;
       if (landed !== o.count) throw new Error(`sync-org of ${o.count} projects made ${landed} codex commits`);
     }
   }
-  for (const o of orgs) for (const v of VARIANTS) {
-    row(`[${v}] sync-org, ${o.count} projects (1 changed doc each), ${n} files`, stats(o.times[v]), stats(one), o.count <= 50 ? (r) => r <= 3 : null, "one project's sync of 1 changed doc");
+  for (const o of orgs) {
+    row(`sync-org, ${o.count} projects (1 changed doc each), ${n} files`, stats(o.times), stats(one), o.count <= 50 ? (r) => r <= 3 : null, "one project's sync of 1 changed doc");
     fs.rmSync(o.root, { recursive: true, force: true });
   }
   fs.rmSync(codex, { recursive: true, force: true });
