@@ -91,11 +91,12 @@ t('30 projects and an unconfigured checkout: all 30 land in at most 3 pushes, on
   const files = codexFiles(codex, 'test', env);
   for (let i = 1; i <= 30; i++) assert.is(files[`projects/svc${i}/docs/index.md`], `# svc${i}`);
   assert.is(files['shared/guide.md'], '# Shared guide');
-  // the batch's objects went into the cache as loose objects, as a single sync writes them (SPEC §7: packs
-  // are git's, made by its push), each one git reads and checks whole
+  // the batch's objects went into the cache as one pack (not hundreds of loose files) that git stored and
+  // indexed (index-pack), and that git reads whole
   const cache = fs.readdirSync(env.CODEX_HOOKS_CACHE_DIR).map((n) => path.join(env.CODEX_HOOKS_CACHE_DIR, n)).find((p) => p.endsWith('.git'));
   git(cache, ['fsck', '--strict', '--no-dangling'], env);
-  for (const c of commits) assert.ok(fs.existsSync(path.join(cache, 'objects', c.sha.slice(0, 2), c.sha.slice(2))), `commit ${c.sha} is not a loose object in the cache`);
+  for (const idx of fs.readdirSync(path.join(cache, 'objects/pack')).filter((f) => f.endsWith('.idx'))) git(cache, ['verify-pack', path.join('objects/pack', idx)], env);
+  assert.ok(git(cache, ['count-objects', '-v'], env).match(/^count: (\d+)$/m)[1] < 30, 'loose objects in the cache');
   // the pull after the push, per project (bidirectional by default: shared/** into .codex)
   assert.is(fs.readFileSync(path.join(root, 'svc17/.codex/shared/guide.md'), 'utf8'), '# Shared guide\n');
   // a second run: nothing to change, no push

@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events';
 import { SyncError } from '../errors.js';
 import { requireCodexUrl } from '../config/normalize.js';
 import { ObjectStore } from '../git/store.js';
+import { PackWriter } from '../git/pack-write.js';
 import { trace } from '../git/exec.js';
 import { commitPeople, projectObjects, type Person } from '../git/project.js';
 import type { TreeEntry } from '../git/parse.js';
@@ -11,9 +12,10 @@ import { backoff, holdDeletions, maintain, MAX_ATTEMPTS, pull, recordToCodex, ty
 import { listForSync } from './listing.js';
 import { routedDocs } from './routes.js';
 import { selectFiles, type Selection } from './select.js';
+import { buildTree, type Write } from './codex-tree.js';
 import { findBase, type LayerBase } from './base.js';
 import { syncTarget } from './state.js';
-import { codexIds, codexProjectFiles, commitMessage, folderAfter, folderTree, planToCodex, stageFolder, writeCommit, type CodexFolder, type FilePlan, type Staged } from './to-codex.js';
+import { codexIds, codexProjectFiles, commitMessage, folderAfter, planToCodex, stageFolder, writeCommit, type CodexFolder, type FilePlan, type Staged } from './to-codex.js';
 
 /**
  * Many projects into one codex branch (SPEC §9): one fetch, one commit per project built as its own sync
@@ -51,13 +53,13 @@ const layered = (o: SyncOptions) => o.direction !== 'from-codex' && !o.mirror &&
  * how the folder changes (mirror or layer), as the engine takes them. The staged folder's tree equal to
  * the codex's settles it whatever the ids say.
  */
-function planFor(m: Member, cache: CodexCache, folder: CodexFolder): { plan: FilePlan; tree: () => string | null } {
+function planFor(m: Member, folder: CodexFolder): { plan: FilePlan; tree: (write: Write) => string | null } {
   const ids = m.staged?.ids ?? new Map<string, string>();
   const files = codexIds(m.selected!.selection.files, ids);
   const layer = m.base ? { base: m.base.files && codexIds(m.base.files, ids) } : undefined;
   const plan = !m.o.dryRun && m.staged?.tree === folder.tree ? { added: [], changed: [], removed: [], before: folder.files.size } : planToCodex(files, folder.files, layer);
   // mirror: the selection's own tree, staged during the fetch; layer: the folder with the plan applied
-  return { plan, tree: () => (layer ? folderTree(cache, folderAfter(folder.files, files, plan)) : m.staged!.tree) };
+  return { plan, tree: (write) => (layer ? buildTree(folderAfter(folder.files, files, plan), write) : m.staged!.tree) };
 }
 
 /**
@@ -106,12 +108,12 @@ async function batchUntil(options: SyncOptions[], limit: Limit, signal: AbortSig
   fetching.catch(() => {}); // awaited below
   const reader = ObjectStore.open(cache.dir, local(cache));
   reader.warm(); // git's reader of the codex's packed objects starts with the fetch, ready when it ends
-  // What the batch writes (staged folders, the chain) goes into the cache as loose objects, as a single
-  // sync writes them (SPEC §7: writing trees and commits is ours, packs are git's); `reader` reads them
-  // back in this process, and git's push packs them.
+  // What the batch writes (staged folders, the chain) is held, and handed to git as one pack before each
+  // push (git's index-pack stores and indexes it: src/git/pack-write.ts).
+  const objects = new PackWriter(local(cache), reader);
   try {
     // While the codex is fetched: each project's selection, its staged folder and its people.
-    await prepare(members, cache, reader, limit, { url, branch, tip: fetching });
+    await prepare(members, cache, reader, objects, limit, { url, branch, tip: fetching });
     trace('batch prepared');
     let tip: string;
     try {
@@ -127,9 +129,10 @@ async function batchUntil(options: SyncOptions[], limit: Limit, signal: AbortSig
     let recorded: Promise<unknown> | undefined;
     for (;;) {
       attempts++;
-      const head = await build(members, cache, reader, tip);
+      const head = await build(members, cache, objects, tip);
       if (head === tip) break;
       signal.throwIfAborted();
+      await objects.flush();
       // While git pushes: the routed docs of the new head indexed for the pulls (an index of a head that
       // does not land is only a starting point for the next diff).
       const indexing = pulls ? routedDocs(cache, reader, branch, head).catch(() => {}) : null;
@@ -193,7 +196,7 @@ async function batchUntil(options: SyncOptions[], limit: Limit, signal: AbortSig
  * (after one question to git for every selected blob the cache already has) its staged folder, its
  * people and, in layer mode, its base. A project that fails here fails alone.
  */
-async function prepare(members: Member[], cache: CodexCache, reader: ObjectStore, limit: Limit, codex: { url: string; branch: string; tip: Promise<string> }): Promise<void> {
+async function prepare(members: Member[], cache: CodexCache, reader: ObjectStore, objects: PackWriter, limit: Limit, codex: { url: string; branch: string; tip: Promise<string> }): Promise<void> {
   const each = (fn: (m: Member, source: ObjectStore) => Promise<void>) =>
     Promise.all(
       members.filter((m) => wantsTo(m) && !m.error).map(async (m) => {
@@ -221,7 +224,7 @@ async function prepare(members: Member[], cache: CodexCache, reader: ObjectStore
     const { o } = m;
     await limit(async () => {
       if (o.dryRun) return;
-      m.staged = await stageFolder(cache, known, source, m.selected!.selection.files);
+      m.staged = await stageFolder(cache, known, source, m.selected!.selection.files, objects.write);
       m.people = await commitPeople(o.project, source, o.commit);
     });
     // layer: the base, as the engine finds it (this machine's record, else the codex's trailers at the
@@ -234,7 +237,7 @@ async function prepare(members: Member[], cache: CodexCache, reader: ObjectStore
 }
 
 /** Builds the chain of commits on `tip`, one per project with changes; returns its head (`tip` when none). */
-async function build(members: Member[], cache: CodexCache, reader: ObjectStore, tip: string): Promise<string> {
+async function build(members: Member[], cache: CodexCache, objects: PackWriter, tip: string): Promise<string> {
   let head = tip;
   for (const m of members) {
     m.buildError = undefined;
@@ -242,13 +245,13 @@ async function build(members: Member[], cache: CodexCache, reader: ObjectStore, 
     if (m.error || !m.selected) continue;
     const { o } = m;
     try {
-      const folder = await codexProjectFiles(reader, head, o.config.projectName);
-      const { plan, tree } = planFor(m, cache, folder);
+      const folder = await codexProjectFiles(objects, head, o.config.projectName);
+      const { plan, tree } = planFor(m, folder);
       m.plan = plan;
       holdDeletions(plan, o);
       if (o.dryRun || changes(plan) === 0) continue;
       const message = commitMessage({ projectName: o.config.projectName, count: changes(plan), branch: o.sourceBranch, commit: o.commit, env: o.decision.env });
-      head = writeCommit(cache, { tip: head, projectName: o.config.projectName, folder, tree: tree(), message, people: m.people! });
+      head = writeCommit(cache, { tip: head, projectName: o.config.projectName, folder, tree: tree(objects.write), message, people: m.people! }, objects.write);
       m.codexCommit = head;
     } catch (error) {
       m.buildError = error;
