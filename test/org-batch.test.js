@@ -80,7 +80,7 @@ t('30 projects and an unconfigured checkout: all 30 land in at most 3 pushes, on
     const c = byProject.get(name);
     assert.ok(c, `no commit for ${name}`);
     assert.equal(c.trailers, { 'Codex-Project': name, 'Codex-Source-Commit': heads[name], 'Codex-Source-Branch': 'feat', 'Codex-Env': 'test' });
-    assert.is(c.subject, `docs(${name}): sync 1 files from feat@${heads[name].slice(0, 7)} [test]`);
+    assert.is(c.subject, `docs(${name}): sync 1 file from feat@${heads[name].slice(0, 7)} [test]`);
     assert.is(c.author, `Dev ${i} <dev${i}@example.com>`);
     // each commit changes its own project's folder only, as if synced alone
     const touched = git(codex, ['diff-tree', '--no-commit-id', '--name-only', '-r', c.sha], env).split('\n');

@@ -1,4 +1,5 @@
-import { UsageError } from '../errors.js';
+import { Interrupted, UsageError } from '../errors.js';
+import type { NoTerminal } from '../ui/prompt.js';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/normalize.js';
 import { openProject, type Project } from '../git/project.js';
@@ -9,7 +10,9 @@ import { single } from './context.js';
 
 export async function projectAndConfig(ctx: Context): Promise<{ project: Project; config: Config }> {
   const project = await openProject(ctx.cwd, ctx.env);
-  return { project, config: await loadConfig(project) };
+  const config = await loadConfig(project);
+  for (const note of config.notes ?? []) ctx.logger.info(msg.configNote(note));
+  return { project, config };
 }
 
 export function requireConfig(config: Config): void {
@@ -32,14 +35,19 @@ export function parseDirection(value: string | undefined, fallback: Direction): 
   return value as Direction;
 }
 
-export type Confirmation = 'yes' | 'declined' | 'no-terminal';
+export type Confirmation = 'yes' | 'declined' | NoTerminal;
 
-/** Shows the production warning and asks on the terminal (SPEC §6 wording). */
+/** Shows the production warning and asks on the terminal (SPEC §6 wording); Ctrl-C rejects with Interrupted. */
 export async function confirmProduction(
   ctx: Context,
-  o: { decision: EnvDecision; branch: string; codexUrl: string; direction: string },
+  o: { decision: EnvDecision; branch: string; codexUrl: string; direction: string; verb: 'pushing' | 'syncing' },
 ): Promise<Confirmation> {
-  const preamble = [msg.confirmTitle, ...(o.decision.warning ? [o.decision.warning] : []), msg.confirmBody(o.branch, o.codexUrl, o.decision.codexBranch, o.direction)].join('\n');
-  const answer = await ctx.confirm(msg.confirmQuestion, preamble);
-  return answer === null ? 'no-terminal' : answer ? 'yes' : 'declined';
+  const preamble = [msg.confirmTitle, ...(o.decision.warning ? [o.decision.warning] : []), msg.confirmBody(o.verb, o.branch, o.codexUrl, o.decision.codexBranch, o.direction)].join('\n');
+  try {
+    const answer = await ctx.confirm(msg.confirmQuestion, preamble);
+    return typeof answer === 'string' ? answer : answer ? 'yes' : 'declined';
+  } catch (error) {
+    if (error instanceof Interrupted) throw new Interrupted(o.verb === 'pushing' ? msg.interruptedPush : msg.interruptedSync, o.verb === 'pushing' ? msg.interruptedPushHint : undefined);
+    throw error;
+  }
 }

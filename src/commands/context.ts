@@ -1,7 +1,7 @@
 import { UsageError } from '../errors.js';
 import type { Env } from '../git/env.js';
 import type { Logger, Style } from '../ui/logger.js';
-import type { Confirm } from '../ui/prompt.js';
+import type { Ask, Confirm } from '../ui/prompt.js';
 
 /** What every command gets from the entry: the edge reads process state, the core reads only this. */
 export interface Context {
@@ -10,10 +10,10 @@ export interface Context {
   json: boolean;
   quiet: boolean;
   logger: Logger & { style?: Style };
-  /** Asks on the terminal; null when there is none. */
+  /** Asks on the terminal; says why not when there is none; rejects with Interrupted on Ctrl-C. */
   confirm: Confirm;
   /** Asks for a line of text on the terminal; null when there is none. */
-  ask?: (message: string, initial?: string) => Promise<string | null>;
+  ask?: Ask;
   /** Git's stdin for hooks (pre-push ref lines). */
   stdin?: () => Promise<string>;
 }

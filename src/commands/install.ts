@@ -4,7 +4,7 @@ import type { CommandResult, Context } from './context.js';
 
 export async function run(ctx: Context): Promise<CommandResult> {
   const project = await openProject(ctx.cwd, ctx.env);
-  const result = await install(project);
+  const result = await install(project, ctx.cwd);
   return {
     data: result,
     render: (log) => {

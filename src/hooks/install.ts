@@ -9,6 +9,7 @@ import { runGit } from '../git/exec.js';
 import { stateDir, type Project } from '../git/project.js';
 import { readJson, writeJson } from '../json-file.js';
 import { packageRoot } from '../paths.js';
+import { chainFile, chainablePath, PACKAGE_DIR_LINE, shellQuote, toolkitDir } from './toolkit.js';
 
 export const HOOKS = ['pre-push', 'post-commit'] as const;
 export const MARKER = '# codex-hooks';
@@ -21,6 +22,10 @@ export interface InstallRecord {
   hooksPathSet: boolean;
   previousHooksPath: string | null;
   prepareAdded: boolean;
+  /** The package.json that got the prepare script, from the project root (a sub-folder in a monorepo). */
+  prepareFile?: string;
+  /** What was added to it: `husky`, or `cd .. && husky` from a sub-folder. */
+  prepareCommand?: string;
   createdHookFiles: string[];
 }
 
@@ -43,8 +48,9 @@ function writeIfDifferent(file: string, content: string, mode: number, changed: 
   changed.push(`${current === null ? 'created' : 'updated'} ${label}`);
 }
 
-async function hooksPath(project: Project): Promise<string | null> {
-  const { stdout, code } = await runGit(['config', '--get', 'core.hooksPath'], { cwd: project.root, env: project.env, okCodes: [1] });
+/** core.hooksPath as git uses it (any scope), or only this repository's own setting (`--local`). */
+async function hooksPath(project: Project, local = false): Promise<string | null> {
+  const { stdout, code } = await runGit(['config', ...(local ? ['--local'] : []), '--get', 'core.hooksPath'], { cwd: project.root, env: project.env, okCodes: [1] });
   return code === 0 ? stdout.toString().trim() : null;
 }
 
@@ -65,13 +71,14 @@ function runHusky(project: Project): Promise<string> {
   });
 }
 
-/** Installs the hooks (SPEC §5 install). Compares before writing; says what it changed. */
-export async function install(project: Project): Promise<InstallResult> {
+/** Installs the hooks (SPEC §5 install), run from `cwd`. Compares before writing; says what it changed. */
+export async function install(project: Project, cwd: string = project.root): Promise<InstallResult> {
   const changed: string[] = [];
   const record: InstallRecord = readRecord(project) ?? { hooksPathSet: false, previousHooksPath: null, prepareAdded: false, createdHookFiles: [] };
   const huskyRoot = path.join(project.root, HUSKY_DIR);
 
   const before = await hooksPath(project);
+  const beforeHere = await hooksPath(project, true);
   const wanted = `${HUSKY_DIR}/_`;
   const huskyFilesMissing = !fs.existsSync(path.join(huskyRoot, '_', 'h'));
   if (before !== wanted || huskyFilesMissing) {
@@ -80,7 +87,9 @@ export async function install(project: Project): Promise<InstallResult> {
     if (before !== wanted) {
       if (!record.hooksPathSet) {
         record.hooksPathSet = true;
-        record.previousHooksPath = before;
+        // husky sets it in this repository's config: uninstall puts back that setting (a global one
+        // then applies again by itself)
+        record.previousHooksPath = beforeHere;
       }
       changed.push(`set core.hooksPath to ${wanted}${before ? ` (was ${before})` : ''}`);
     } else {
@@ -88,8 +97,19 @@ export async function install(project: Project): Promise<InstallResult> {
     }
   }
 
+  // The hooks of the core.hooksPath we replace keep running: now, or as recorded by an earlier install
+  // that did not chain them yet.
+  const replaced = before !== wanted ? before : record.previousHooksPath;
+  const chained = replaced && chainablePath(replaced, project.env);
+  if (chained && (fs.existsSync(chainFile(project)) ? fs.readFileSync(chainFile(project), 'utf8') : null) !== chained + '\n') {
+    fs.mkdirSync(stateDir(project), { recursive: true });
+    fs.writeFileSync(chainFile(project), chained + '\n');
+    changed.push(`kept the hooks of ${replaced}: the codex-hooks scripts run them after codex-hooks`);
+  }
+
+  const pkgDir = toolkitDir(project, cwd);
   for (const name of HOOKS) {
-    const script = fs.readFileSync(path.join(packageRoot(), 'hooks', name), 'utf8');
+    const script = fs.readFileSync(path.join(packageRoot(), 'hooks', name), 'utf8').replace(PACKAGE_DIR_LINE, (line) => line.replace("=''", `=${shellQuote(pkgDir)}`));
     writeIfDifferent(path.join(huskyRoot, 'codex-hooks', name), script, 0o644, changed, `${HUSKY_DIR}/codex-hooks/${name}`);
     const hookFile = path.join(huskyRoot, name);
     const exists = fs.existsSync(hookFile);
@@ -114,16 +134,20 @@ export async function install(project: Project): Promise<InstallResult> {
     changed.push(`${exists ? 'added the codex-hooks line to' : 'created'} ${HUSKY_DIR}/${name}`);
   }
 
-  const pkgFile = path.join(project.root, 'package.json');
+  // The package whose `npm install` should set husky up again: the one that has codex-hooks. From a
+  // sub-folder husky runs at the root (husky's monorepo recipe: `cd .. && husky`).
+  const pkgRel = pkgDir ? `${pkgDir}/package.json` : 'package.json';
+  const pkgFile = path.join(project.root, pkgRel);
   if (fs.existsSync(pkgFile)) {
     const raw = fs.readFileSync(pkgFile, 'utf8');
     const pkg = JSON.parse(raw);
     const prepare: string | undefined = pkg.scripts?.prepare;
+    const command = pkgDir ? `cd ${path.posix.relative(pkgDir, '.') || '.'} && husky` : 'husky';
     if (!prepare || !/\bhusky\b/.test(prepare)) {
-      pkg.scripts = { ...(pkg.scripts ?? {}), prepare: prepare ? `${prepare} && husky` : 'husky' };
+      pkg.scripts = { ...(pkg.scripts ?? {}), prepare: prepare ? `${prepare} && ${command}` : command };
       writePackageJson(pkgFile, raw, pkg);
-      record.prepareAdded = true;
-      changed.push('added "prepare": "husky" to package.json');
+      Object.assign(record, { prepareAdded: true, prepareFile: pkgRel, prepareCommand: command });
+      changed.push(`added "prepare": "${command}" to ${pkgRel}`);
     }
   }
 
@@ -174,19 +198,22 @@ export async function uninstall(project: Project): Promise<InstallResult> {
     if (fs.existsSync(huskyRoot) && fs.readdirSync(huskyRoot).length === 0) fs.rmdirSync(huskyRoot);
     changed.push(record.previousHooksPath ? `restored core.hooksPath to ${record.previousHooksPath}` : 'unset core.hooksPath');
   }
+  if (fs.existsSync(chainFile(project))) fs.rmSync(chainFile(project));
   if (record?.prepareAdded && !huskyStays) {
-    const pkgFile = path.join(project.root, 'package.json');
+    const pkgRel = record.prepareFile ?? 'package.json';
+    const command = record.prepareCommand ?? 'husky';
+    const pkgFile = path.join(project.root, pkgRel);
     if (fs.existsSync(pkgFile)) {
       const raw = fs.readFileSync(pkgFile, 'utf8');
       const pkg = JSON.parse(raw);
       const prepare: string | undefined = pkg.scripts?.prepare;
-      const next = prepare === 'husky' ? undefined : prepare?.replace(/ && husky$/, '');
+      const next = prepare === command ? undefined : prepare?.endsWith(` && ${command}`) ? prepare.slice(0, -` && ${command}`.length) : prepare;
       if (prepare !== next) {
         if (next === undefined) delete pkg.scripts.prepare;
         else pkg.scripts.prepare = next;
         if (pkg.scripts && Object.keys(pkg.scripts).length === 0) delete pkg.scripts;
         writePackageJson(pkgFile, raw, pkg);
-        changed.push('removed "prepare": "husky" from package.json');
+        changed.push(`removed "prepare": "${command}" from ${pkgRel}`);
       }
     }
   }

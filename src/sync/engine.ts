@@ -11,7 +11,7 @@ import { listForSync } from './listing.js';
 import type { TreeEntry } from '../git/parse.js';
 import type { Logger } from '../ui/logger.js';
 import { msg, redactUrl } from '../ui/messages.js';
-import { fetchBranch, local, openCache, pushCommit, timeoutSeconds, type CodexCache } from './cache.js';
+import { fetchBranch, local, openCache, pushCommit, remoteBranches, timeoutSeconds, type CodexCache } from './cache.js';
 import { applyPull, codexSelection, planPull, pullRoot, type PullState } from './from-codex.js';
 import { probeKey, probeNames, selectionConfigKey } from './probe.js';
 import { selectFiles, selectionKey, type Selection } from './select.js';
@@ -107,7 +107,8 @@ async function syncUntil(o: SyncOptions): Promise<SyncResult> {
   const cache = await openCache(url, o.project.env, o.signal);
   const fetchTip = async (onSpawn?: () => void) => {
     const tip = await fetchBranch(cache, codexBranch, onSpawn);
-    if (tip === null) throw new SyncError('branch-missing', msg.branchMissing(codexBranch, env, o.config.filepath));
+    // Only on this failure: the codex's branches, so the way out names branches that exist.
+    if (tip === null) throw new SyncError('branch-missing', msg.branchMissing(codexBranch, env, o.config.filepath, await remoteBranches(cache).catch(() => null), o.config.environments.prod.branch));
     return tip;
   };
   // The fetch is the longest chain: every other process starts after it (each start holds this thread).
