@@ -91,7 +91,8 @@ t('30 projects and an unconfigured checkout: all 30 land in at most 3 pushes, on
   const files = codexFiles(codex, 'test', env);
   for (let i = 1; i <= 30; i++) assert.is(files[`projects/svc${i}/docs/index.md`], `# svc${i}`);
   assert.is(files['shared/guide.md'], '# Shared guide');
-  // the batch's objects went into the cache as one pack (not hundreds of loose files), one git reads whole
+  // the batch's objects went into the cache as one pack (not hundreds of loose files) that git stored and
+  // indexed (index-pack), and that git reads whole
   const cache = fs.readdirSync(env.CODEX_HOOKS_CACHE_DIR).map((n) => path.join(env.CODEX_HOOKS_CACHE_DIR, n)).find((p) => p.endsWith('.git'));
   git(cache, ['fsck', '--strict', '--no-dangling'], env);
   for (const idx of fs.readdirSync(path.join(cache, 'objects/pack')).filter((f) => f.endsWith('.idx'))) git(cache, ['verify-pack', path.join('objects/pack', idx)], env);

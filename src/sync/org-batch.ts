@@ -1,5 +1,4 @@
 import { setMaxListeners } from 'node:events';
-import path from 'node:path';
 import { SyncError } from '../errors.js';
 import { requireCodexUrl } from '../config/normalize.js';
 import { ObjectStore } from '../git/store.js';
@@ -109,8 +108,9 @@ async function batchUntil(options: SyncOptions[], limit: Limit, signal: AbortSig
   fetching.catch(() => {}); // awaited below
   const reader = ObjectStore.open(cache.dir, local(cache));
   reader.warm(); // git's reader of the codex's packed objects starts with the fetch, ready when it ends
-  // What the batch writes (staged folders, the chain) is held and written as one pack before each push.
-  const objects = new PackWriter(path.join(cache.dir, 'objects'), reader);
+  // What the batch writes (staged folders, the chain) is held, and handed to git as one pack before each
+  // push (git's index-pack stores and indexes it: src/git/pack-write.ts).
+  const objects = new PackWriter(local(cache), reader);
   try {
     // While the codex is fetched: each project's selection, its staged folder and its people.
     await prepare(members, cache, reader, objects, limit, { url, branch, tip: fetching });
@@ -132,7 +132,7 @@ async function batchUntil(options: SyncOptions[], limit: Limit, signal: AbortSig
       const head = await build(members, cache, objects, tip);
       if (head === tip) break;
       signal.throwIfAborted();
-      objects.flush();
+      await objects.flush();
       // While git pushes: the routed docs of the new head indexed for the pulls (an index of a head that
       // does not land is only a starting point for the next diff).
       const indexing = pulls ? routedDocs(cache, reader, branch, head).catch(() => {}) : null;
