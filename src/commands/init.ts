@@ -5,6 +5,8 @@ import { DEFAULT_DENY_PATTERNS, DEFAULT_SYNC_PATTERNS, PROJECT_NAME } from '../c
 import { repoNameOf } from '../config/normalize.js';
 import { loadConfigFresh } from '../config/load.js';
 import { openProject, originUrl } from '../git/project.js';
+import { hasCredentials } from '../git/url.js';
+import { msg, redactUrl } from '../ui/messages.js';
 import type { CommandResult, Context, Values } from './context.js';
 
 /** `codex-hooks init` (SPEC §5): writes .codexrc.json with the defaults of §2. */
@@ -70,11 +72,13 @@ export async function run(ctx: Context, values: Values): Promise<CommandResult> 
     changed.push('added /.codex/ to .gitignore');
   }
   const missing = codex ? [] : ['codex_url'];
+  const warnings = codex && hasCredentials(codex) ? [msg.credentialsInUrl(file)] : [];
   return {
-    data: { file, config, changed, missing },
+    data: { file, config: { ...config, ...(codex ? { codex_url: redactUrl(codex) } : {}) }, changed, missing, warnings },
     render: (log) => {
       for (const c of changed) log.success(c);
       if (missing.length) log.warn(`set codex_url in ${file} before syncing (or run init again with --codex URL)`);
+      if (warnings.length) for (const w of warnings) log.warn(w);
       log.info('Next: `codex-hooks install` to sync on every push.');
     },
   };

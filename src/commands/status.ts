@@ -7,7 +7,8 @@ import { MARKER, HOOKS } from '../hooks/install.js';
 import { cachePathFor } from '../sync/cache.js';
 import { readBackground, readPending, readSynced } from '../sync/state.js';
 import type { Config } from '../config/normalize.js';
-import { redactUrl } from '../ui/messages.js';
+import { hasCredentials } from '../git/url.js';
+import { msg, redactUrl } from '../ui/messages.js';
 import { explicitEnv, projectAndConfig } from './common.js';
 import type { CommandResult, Context, Values } from './context.js';
 
@@ -79,6 +80,7 @@ export async function run(ctx: Context, values: Values): Promise<CommandResult> 
     configFile: config.filepath,
     project: config.projectName,
     codexUrl: config.codexUrl ? redactUrl(config.codexUrl) : null,
+    warnings: config.codex_url && hasCredentials(config.codex_url) ? [msg.credentialsInUrl(config.filepath)] : [],
     branch,
     environment: decision && { name: decision.env, codexBranch: decision.codexBranch, explicit: decision.explicit, source: decision.source, needsConfirmation: decision.needsConfirmation, warning: decision.warning ?? null },
     environmentNote: decisionNote,
@@ -99,6 +101,7 @@ function renderStatus(d: any, log: Context['logger']): void {
   row('config', d.configFile ?? '(none: run `codex-hooks init`)');
   row('project', d.project);
   row('codex', d.codexUrl ?? '(not set: set codex_url or run `codex-hooks init`)');
+  for (const w of d.warnings) log.warn(w);
   if (d.environment) {
     const e = d.environment;
     row('branch', `${d.branch ?? '(detached)'} → ${e.name} (${e.explicit ? 'explicit' : 'assumed'}, from ${e.source}) → codex ${e.codexBranch}`);

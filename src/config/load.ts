@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { originUrl, stateDir, type Project } from '../git/project.js';
+import { hasCredentials } from '../git/url.js';
 import { SEARCH_PLACES } from './defaults.js';
 import { normalizeConfig, type Config } from './normalize.js';
 
@@ -19,15 +20,19 @@ export async function loadConfig(project: Project): Promise<Config> {
   const signature = configSignature(project);
   try {
     const cached = JSON.parse(fs.readFileSync(cacheFile, 'utf8'));
-    if (cached.signature === signature && cached.version === 1) return cached.config as Config;
+    if (cached.signature === signature && cached.version === 2) return cached.config as Config;
   } catch {
     // no cache or an unreadable one: load afresh
   }
   const config = await loadConfigFresh(project);
-  if (!config.filepath || /\.(json|ya?ml)$|\.codexrc$/.test(config.filepath)) {
+  // A codex_url holding a token is never copied into the git directory (SPEC §4: no credentials in
+  // state): such a config is read afresh each time, and a copy an older version wrote is removed.
+  if (config.codex_url && hasCredentials(config.codex_url)) {
+    fs.rmSync(cacheFile, { force: true });
+  } else if (!config.filepath || /\.(json|ya?ml)$|\.codexrc$/.test(config.filepath)) {
     try {
       fs.mkdirSync(path.dirname(cacheFile), { recursive: true });
-      fs.writeFileSync(cacheFile, JSON.stringify({ version: 1, signature, config }));
+      fs.writeFileSync(cacheFile, JSON.stringify({ version: 2, signature, config }));
     } catch {
       // a read-only git directory only costs speed
     }

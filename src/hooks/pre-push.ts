@@ -1,4 +1,4 @@
-import { UsageError } from '../errors.js';
+import { SyncError, UsageError } from '../errors.js';
 import { loadConfig } from '../config/load.js';
 import { resolveEnvironment, branchOfRef, type EnvDecision } from '../env/resolve.js';
 import { openProject } from '../git/project.js';
@@ -64,7 +64,8 @@ export async function prePush(ctx: Context): Promise<CommandResult> {
       if (error instanceof UsageError || config.hooks.on_failure === 'block') throw error;
       const e = error as Error & { hint?: string };
       keepPending(project, { env, explicit: decision.explicit || decision.needsConfirmation, commit: update.localSha, branch, direction: config.sync_direction, error: e.message });
-      log.warn(`codex-hooks: docs sync to ${decision.codexBranch} failed; the push goes on.\n${e.message}${e.hint ? `\n  → ${e.hint}` : ''}\n${msg.kept(env)}`);
+      const kept = error instanceof SyncError && error.kind === 'refused' ? msg.keptRefused(env) : msg.kept(env);
+      log.warn(`codex-hooks: docs sync to ${decision.codexBranch} failed; the push goes on.\n${e.message}${e.hint ? `\n  → ${e.hint}` : ''}\n${kept}`);
       outcomes.push({ env, status: 'failed', error: e.message });
     }
   }

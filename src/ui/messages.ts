@@ -1,7 +1,11 @@
 /** Every sentence codex-hooks says to people, in one place (STYLE §6). */
 import type { SyncResult } from '../sync/engine.js';
 
-export const redactUrl = (url: string): string => url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1');
+/** The URL without its user info; the host starts after the last `@` before the path, so `p@ss` goes whole. */
+export const redactUrl = (url: string): string => url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1');
+
+/** Control characters from a server (its `remote:` lines) shown escaped, never acted on by the terminal. */
+const printable = (s: string) => s.replace(/[\x00-\x08\x0b-\x1f\x7f\x9b]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 
 export const msg = {
   branchMissing: (branch: string, env: string, configFile: string | null) =>
@@ -14,7 +18,23 @@ export const msg = {
   unreachable: (url: string, detail: string) =>
     `CODEX UNREACHABLE\nCannot reach the codex at ${redactUrl(url)}: ${detail}\nCheck codex_url in your config, your network, and that the repository exists.`,
   authFailed: (url: string) =>
-    `AUTHENTICATION FAILED\nThe codex at ${redactUrl(url)} refused the credentials.\nFor https GitHub URLs set GITHUB_TOKEN (or GH_TOKEN); for ssh check \`ssh -T\` to the host.`,
+    [
+      'AUTHENTICATION FAILED',
+      `The codex at ${redactUrl(url)} refused the credentials (or none were given; nothing is ever asked for).`,
+      /^https?:\/\//i.test(url)
+        ? "Set CODEX_TOKEN to a token for that host (GITHUB_TOKEN or GH_TOKEN also work for github.com), or store one in git's credential helper."
+        : 'Check the key ssh offers to that host: `ssh -T` with the same user and host (ssh runs with BatchMode=yes: no password or passphrase prompt; load the key into ssh-agent).',
+    ].join('\n'),
+  pushRefused: (url: string, branch: string, reason: string, remoteLines: string[]) =>
+    [
+      'THE CODEX REFUSED THE PUSH',
+      `The codex at ${redactUrl(url)} refused the push to its branch '${branch}'${reason ? ` (${printable(reason)})` : ''}.`,
+      ...(remoteLines.length ? ['The server said:', ...remoteLines.map((l) => `  ${printable(l)}`)] : []),
+    ].join('\n'),
+  pushRefusedHint: (branch: string, env: string, configFile: string | null) =>
+    `let the identity the sync pushes with push to '${branch}' (branch protection, the server's hooks), or send ${env} to another codex branch: set environments.${env}.branch in ${configFile ?? '.codexrc.json'}`,
+  credentialsInUrl: (file: string | null) =>
+    `codex_url carries credentials, and ${file ?? 'the config'} is committed: remove them from the URL and give the token through CODEX_TOKEN (GITHUB_TOKEN/GH_TOKEN for github.com) or git's credential helper`,
   pushRejected: (branch: string, attempts: number) =>
     `The codex branch '${branch}' kept moving: the sync was re-applied ${attempts} times and still rejected.`,
   deletionsHeld: (removed: number, total: number, threshold: number) =>
@@ -40,6 +60,7 @@ export const msg = {
   detachedSkip: 'codex-hooks: HEAD is detached, no docs sync (run `codex-hooks sync --env <env>` to sync by hand)',
   noConfig: 'codex-hooks: no configuration found, nothing to sync (run `codex-hooks init`)',
   kept: (env: string) => `The request is kept and will be retried by the next hook run or \`codex-hooks sync --retry\` (environment ${env}).`,
+  keptRefused: (env: string) => `The request is kept (environment ${env}); it is delivered by the next push once the codex accepts it.`,
 };
 
 /** The one line a hook prints for a sync; without a result, the environment was already up to date. */
