@@ -6,6 +6,12 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { cleanup, cli, codexFiles, git, isolatedEnv, makeCodex, makeRepo, tmpdir, writeConfig } from './helpers.js';
 import { startHttpCodex, startSilentListener, startSshd } from './servers.js';
+import { isLocalPath, isSshUrl, splitUrl, hasCredentials } from '../dist/git/url.js';
+import { batchSshCommand } from '../dist/git/ssh.js';
+import { connectionFor, makeRedactor, readPushOutcome } from '../dist/sync/remote.js';
+import { redactUrl } from '../dist/ui/messages.js';
+import { normalizeConfig } from '../dist/config/normalize.js';
+import { validateConfig } from '../dist/config/validate.js';
 
 const DOC = 'projects/api/docs/intro.md';
 const lands = (codex, branch, env) => DOC in (codexFiles(codex, branch, env) ?? {});
@@ -54,6 +60,134 @@ function filesHolding(dir, needles) {
   if (fs.existsSync(dir)) walk(dir);
   return hits;
 }
+
+// ---------------------------------------------------------------- the rules, as pure functions
+
+const u = suite('transport: how a codex_url is read');
+
+u('every form git accepts: local paths are resolved from the project root, the rest left to git', () => {
+  const resolved = (url) => normalizeConfig(validateConfig({ codex_url: url }, 'x'), '/w/api', '/w/api/.codexrc.json').codexUrl;
+  const table = [
+    ['https://github.com/acme/codex.git', 'https://github.com/acme/codex.git', false],
+    ['http://git.internal:8080/codex.git', 'http://git.internal:8080/codex.git', false],
+    ['ssh://git@example.com:2222/srv/codex.git', 'ssh://git@example.com:2222/srv/codex.git', true],
+    ['git+ssh://example.com/codex', 'git+ssh://example.com/codex', true],
+    ['git@github.com:acme/codex.git', 'git@github.com:acme/codex.git', true],
+    ['github.com:acme/codex', 'github.com:acme/codex', true],
+    ['codexhost:/srv/codex.git', 'codexhost:/srv/codex.git', true],
+    ['[git@host:22]:codex.git', '[git@host:22]:codex.git', true],
+    ['file:///srv/codex.git', 'file:///srv/codex.git', false],
+    ['ext::ssh -p 22 host %S codex', 'ext::ssh -p 22 host %S codex', false],
+    ['/srv/codex.git', '/srv/codex.git', false],
+    ['../codex.git', '/w/codex.git', false],
+    ['codex.git', '/w/api/codex.git', false],
+    ['./odd:name.git', '/w/api/odd:name.git', false],
+    ['C:\\codex.git', '/w/api/C:\\codex.git', false],
+    ['C:/codex.git', '/w/api/C:/codex.git', false],
+  ];
+  for (const [url, expected, ssh] of table) {
+    assert.is(resolved(url), expected, url);
+    assert.is(isSshUrl(url), ssh, url);
+  }
+  assert.ok(isLocalPath('C:\\codex') && isLocalPath('d:/x') && !isLocalPath('cd:/x'));
+});
+
+u('credentials: any password (one holding @ too) is taken out of the URL and never shown', () => {
+  assert.is(redactUrl('http://user:p@ssW0rdSecret@host/x'), 'http://host/x');
+  assert.is(redactUrl('https://tok%40en@host:8443/a/b.git'), 'https://host:8443/a/b.git');
+  assert.is(redactUrl('git@github.com:a/b.git'), 'git@github.com:a/b.git');
+  const parts = splitUrl('http://user:p@ssW0rdSecret@host/x');
+  assert.equal([parts.url, parts.origin, parts.user, parts.password], ['http://host/x', 'http://host/', 'user', 'p@ssW0rdSecret']);
+  assert.is(splitUrl('https://u:s%2Fcr%40t@h/r').password, 's/cr@t');
+  assert.is(splitUrl('ssh://git:nope@host/r').url, 'ssh://git@host/r');
+  assert.ok(hasCredentials('https://u:t@h/r') && !hasCredentials('https://u@h/r') && !hasCredentials('git@h:r'));
+  const redact = makeRedactor('http://user:p@ssW0rdSecret@host/x', {});
+  const said = redact("fatal: unable to access 'http://user:p@ssW0rdSecret@host/x/': p@ssW0rdSecret and http://a:b@c@host/y");
+  assert.not.match(said, 'ssW0rd');
+  assert.not.match(said, 'b@c');
+});
+
+u('which credential git is given, through its environment only', () => {
+  const header = (c) => Object.entries(c.env).find(([k, v]) => /^GIT_CONFIG_VALUE_/.test(k) && v.startsWith('Authorization'))?.[1];
+  const key = (c) => c.env.GIT_CONFIG_KEY_0;
+  const decode = (h) => Buffer.from(h.split(' ').pop(), 'base64').toString();
+  let c = connectionFor('https://git.example.com/acme/codex.git', { CODEX_TOKEN: 'ct0ken' });
+  assert.is(c.url, 'https://git.example.com/acme/codex.git');
+  assert.is(key(c), 'http.https://git.example.com/.extraheader');
+  assert.is(decode(header(c)), 'x-access-token:ct0ken');
+  c = connectionFor('https://alice@git.example.com:8443/codex.git', { CODEX_TOKEN: 'ct0ken' });
+  assert.is(c.url, 'https://git.example.com:8443/codex.git');
+  assert.is(key(c), 'http.https://git.example.com:8443/.extraheader');
+  assert.is(decode(header(c)), 'alice:ct0ken');
+  c = connectionFor('https://alice:p@ss@git.example.com/codex.git', { CODEX_TOKEN: 'ignored' });
+  assert.is(decode(header(c)), 'alice:p@ss');
+  c = connectionFor('https://alice@git.example.com/codex.git', {});
+  assert.equal([c.url, key(c), c.env.GIT_CONFIG_VALUE_0], ['https://git.example.com/codex.git', 'credential.https://git.example.com/.username', 'alice']);
+  assert.is(decode(header(connectionFor('https://github.com/a/b.git', { GH_TOKEN: 'gh0ken' }))), 'x-access-token:gh0ken');
+  assert.equal(connectionFor('https://gitlab.com/a/b.git', { GITHUB_TOKEN: 'gh0ken' }).env, {}, 'a GitHub token goes to GitHub only');
+  assert.equal(connectionFor('git@github.com:a/b.git', { CODEX_TOKEN: 'ct0ken' }).env, {}, 'ssh takes no token');
+});
+
+u('ssh never prompts: BatchMode added to the command git would run, a wrapper left alone', () => {
+  assert.is(batchSshCommand('ssh', true), 'ssh -o BatchMode=yes');
+  assert.is(batchSshCommand('ssh -F /x/config -i key', true), 'ssh -o BatchMode=yes -F /x/config -i key');
+  assert.is(batchSshCommand('"/opt/my ssh/ssh" -F c', true), '"/opt/my ssh/ssh" -o BatchMode=yes -F c');
+  assert.is(batchSshCommand('/usr/bin/ssh.exe', true), '/usr/bin/ssh.exe -o BatchMode=yes');
+  assert.is(batchSshCommand("/opt/it's/ssh", false), "'/opt/it'\\''s/ssh' -o BatchMode=yes");
+  assert.is(batchSshCommand('plink -P 22', true), 'plink -batch -P 22');
+  assert.is(batchSshCommand('my-wrapper --x', true), null);
+  assert.is(batchSshCommand('my-wrapper --x', true, 'ssh'), 'my-wrapper -o BatchMode=yes --x');
+  assert.is(batchSshCommand('ssh', true, 'simple'), null);
+});
+
+u('a refused push is told from a branch that moved', () => {
+  const stderr = 'remote: GH006: Protected branch update failed for refs/heads/main.\nremote: error: At least 1 approving review is required.\nerror: failed to push some refs to \'https://github.com/a/b.git\'\n';
+  const refused = readPushOutcome('To https://github.com/a/b.git\n!\tabc:refs/heads/main\t[remote rejected] (protected branch hook declined)\nDone\n', stderr);
+  assert.equal(refused, { reason: 'protected branch hook declined', remoteLines: ['remote: GH006: Protected branch update failed for refs/heads/main.', 'remote: error: At least 1 approving review is required.'] });
+  assert.is(readPushOutcome('!\tabc:refs/heads/main\t[rejected] (fetch first)\n', ''), 'moved');
+  assert.is(readPushOutcome('!\tabc:refs/heads/main\t[rejected] (non-fast-forward)\n', ''), 'moved');
+  assert.is(readPushOutcome('!\tabc:refs/heads/main\t[remote rejected] (cannot lock ref \'refs/heads/main\': is at x but expected y)\n', ''), 'moved');
+  assert.is(readPushOutcome('!\tabc:refs/heads/main\t[remote rejected] (pre-receive hook declined)\n', '').reason, 'pre-receive hook declined');
+});
+
+u.run();
+
+// ---------------------------------------------------------------- local paths, for the record
+
+const l = suite('transport: local codex paths');
+l.after.each(cleanup);
+
+l('absolute path, relative path and file:// URL all land', async () => {
+  const env = isolatedEnv();
+  const codex = makeCodex(env);
+  for (const form of ['absolute', 'relative', 'file://']) {
+    const dir = makeRepo(env);
+    const url = { absolute: codex, relative: path.relative(dir, codex), 'file://': `file://${codex}` }[form];
+    writeConfig(dir, { codex_url: url, project_name: 'api' });
+    git(codex, ['update-ref', 'refs/heads/test', git(codex, ['rev-parse', 'main'], env)], env);
+    const r = await cli(['sync', '--env', 'test'], { cwd: dir, env });
+    assert.is(r.code, 0, `${url}\n${r.stderr}`);
+    assert.ok(lands(codex, 'test', env), url);
+  }
+});
+
+l('init warns when codex_url carries credentials, and never prints them', async () => {
+  const env = isolatedEnv();
+  const dir = makeRepo(env);
+  const r = await cli(['init', '--yes', '--codex', 'https://alice:s3cr3t-t0ken@git.example.com/codex.git', '--project', 'api'], { cwd: dir, env });
+  assert.is(r.code, 0, r.stderr);
+  assert.match(r.stderr, /codex_url carries credentials/);
+  assert.match(r.stderr, /CODEX_TOKEN/);
+  assert.not.match(r.stdout + r.stderr, 's3cr3t');
+  const j = await cli(['status', '--offline', '--json'], { cwd: dir, env });
+  assert.not.match(j.stdout + j.stderr, 's3cr3t');
+  assert.match(JSON.parse(j.stdout).warnings[0], /codex_url carries credentials/);
+  const plain = makeRepo(env);
+  const q = await cli(['init', '--yes', '--codex', 'https://git.example.com/codex.git', '--project', 'api'], { cwd: plain, env });
+  assert.not.match(q.stderr, /credentials/);
+});
+
+l.run();
 
 // ---------------------------------------------------------------- Smart HTTP
 
