@@ -387,4 +387,17 @@ s('a wrong key → AUTHENTICATION FAILED at once: ssh never asks for a password 
   assert.is(git(codex, ['for-each-ref'], env), before);
 });
 
+s('an unknown host key: no question asked, the message says how to accept it', async () => {
+  const { env, codex, dir } = sshSetup();
+  const config = fs.readFileSync(sshd.sshConfig(), 'utf8').replace(/UserKnownHostsFile \S+/g, `UserKnownHostsFile ${path.join(env.HOME, 'empty_known_hosts')}`);
+  const file = path.join(env.HOME, 'ssh_config');
+  fs.writeFileSync(file, config);
+  writeConfig(dir, { codex_url: `codexhost:${codex}`, project_name: 'api' });
+  const r = await cli(['sync', '--env', 'test'], { cwd: dir, env: { ...env, GIT_SSH_COMMAND: `ssh -F ${file} -o StrictHostKeyChecking=ask` } });
+  assert.is(r.code, 1, r.stderr);
+  assert.match(r.stderr, /✖ CODEX UNREACHABLE/);
+  assert.match(r.stderr, /host key/);
+  assert.match(r.stderr, /ssh <host>/);
+});
+
 s.run();

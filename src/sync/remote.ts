@@ -59,9 +59,10 @@ export function makeRedactor(url: string, env: Env): (s: string) => string {
 export function classifyRemoteError(error: unknown, url: string): unknown {
   if (!(error instanceof GitError)) return error;
   const text = error.stderr;
-  if (/Authentication failed|could not read Username|could not read Password|terminal prompts disabled|Permission denied \((publickey|password|keyboard)|HTTP (401|403)|The requested URL returned error: 40[13]|invalid credentials|Host key verification failed/i.test(text)) {
+  if (/Authentication failed|could not read Username|could not read Password|terminal prompts disabled|Permission denied \((publickey|password|keyboard)|HTTP (401|403)|The requested URL returned error: 40[13]|invalid credentials/i.test(text)) {
     return new SyncError('auth', msg.authFailed(url));
   }
+  if (/Host key verification failed/.test(text)) return new SyncError('unreachable', msg.unreachable(url, msg.hostKeyUnknown));
   if (/does not appear to be a git repository|Could not resolve host|unable to access|Connection refused|Could not read from remote repository|No such file or directory|not found|timed out|unable to connect|Network is unreachable|Connection (closed|reset)/i.test(text)) {
     const lines = text.trim().split('\n');
     const detail = lines.find((l) => /^(fatal|error): /.test(l) || /timed out/.test(l)) ?? lines.pop() ?? '';

@@ -25,6 +25,7 @@ export const msg = {
         ? "Set CODEX_TOKEN to a token for that host (GITHUB_TOKEN or GH_TOKEN also work for github.com), or store one in git's credential helper."
         : 'Check the key ssh offers to that host: `ssh -T` with the same user and host (ssh runs with BatchMode=yes: no password or passphrase prompt; load the key into ssh-agent).',
     ].join('\n'),
+  hostKeyUnknown: "ssh does not know (or no longer trusts) the server's host key, and never asks here: connect once with `ssh <host>` to check and accept it",
   pushRefused: (url: string, branch: string, reason: string, remoteLines: string[]) =>
     [
       'THE CODEX REFUSED THE PUSH',
