@@ -78,7 +78,7 @@ export async function run(ctx: Context, values: Values): Promise<CommandResult> 
     render: (log) => {
       for (const c of changed) log.success(c);
       if (missing.length) log.warn(`set codex_url in ${file} before syncing (or run init again with --codex URL)`);
-      if (warnings.length) for (const w of warnings) log.warn(w);
+      for (const w of warnings) log.warn(w);
       log.info('Next: `codex-hooks install` to sync on every push.');
     },
   };
