@@ -37,7 +37,7 @@ await build({
   target: 'node20',
   minifySyntax: true,
   minifyWhitespace: true,
-  external: ['zod', 'cosmiconfig', 'enquirer', 'gray-matter', 'log-update', 'p-limit', 'husky'],
+  external: ['zod', 'cosmiconfig', 'enquirer', 'gray-matter', 'js-yaml', 'log-update', 'p-limit', 'husky'],
   define: { 'import.meta.url': '__codexHooksUrl' },
   banner: { js: "const __codexHooksUrl = require('node:url').pathToFileURL(__filename).href;" },
   plugins: [builtinsOnce],

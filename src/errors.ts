@@ -16,7 +16,7 @@ export class UsageError extends CodexError {}
 /** Confirmation was needed and not given (declined, or no terminal). Exit 3. */
 export class NeedsConfirmation extends CodexError {}
 
-export type SyncFailure = 'branch-missing' | 'unreachable' | 'auth' | 'rejected' | 'refused' | 'git' | 'deletions' | 'locked';
+export type SyncFailure = 'branch-missing' | 'unreachable' | 'auth' | 'rejected' | 'refused' | 'git' | 'deletions' | 'locked' | 'timeout';
 
 /** The sync or a git operation failed. Exit 1. */
 export class SyncError extends CodexError {

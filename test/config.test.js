@@ -52,7 +52,8 @@ test('project_name with / or .. is refused', () => {
 
 test('pull_dir must stay inside the project', () => {
   for (const bad of ['../out', '/abs', '.', '.git', 'a/../../b']) assert.match(problems({ pull_dir: bad }), /pull_dir/, bad);
-  assert.is(problems({ pull_dir: 'docs/.codex' }), '');
+  assert.match(problems({ pull_dir: 'docs/.codex' }), /pull_dir: "docs\/\.codex" overlaps sync_patterns entry "docs\/\*\*"/);
+  assert.is(problems({ pull_dir: '.cache/codex' }), '');
 });
 
 test('environment names follow the naming rule; references must be known', () => {

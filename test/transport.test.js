@@ -315,7 +315,7 @@ n.after.each(async () => {
   cleanup();
 });
 
-n('http and ssh: ended by CODEX_HOOKS_TIMEOUT → CODEX UNREACHABLE (timed out)', async () => {
+n('http and ssh: ended by CODEX_HOOKS_TIMEOUT', async () => {
   silent = await startSilentListener();
   const env = isolatedEnv({ CODEX_HOOKS_TIMEOUT: '2' });
   const dir = makeRepo(env);
@@ -323,8 +323,8 @@ n('http and ssh: ended by CODEX_HOOKS_TIMEOUT → CODEX UNREACHABLE (timed out)'
     writeConfig(dir, { codex_url: url, project_name: 'api' });
     const r = await cli(['sync', '--env', 'test'], { cwd: dir, env: { ...env, GIT_SSH_COMMAND: 'ssh -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null' }, timeoutMs: 30_000 });
     assert.is(r.code, 1, r.stderr);
-    assert.match(r.stderr, /✖ CODEX UNREACHABLE/, url);
-    assert.match(r.stderr, /timed out after 2000 ms/, url);
+    // the whole sync's deadline and the git process's own are the same 2 s: either may speak first
+    assert.match(r.stderr, /The sync did not finish within 2 s \(CODEX_HOOKS_TIMEOUT\)|✖ CODEX UNREACHABLE[^]*timed out after 2000 ms/, url);
   }
   assert.ok(silent.accepted() >= 2, 'both connected and were left waiting');
 });

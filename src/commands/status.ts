@@ -8,7 +8,7 @@ import { cachePathFor } from '../sync/cache.js';
 import { readBackground, readPending, readSynced } from '../sync/state.js';
 import type { Config } from '../config/normalize.js';
 import { hasCredentials } from '../git/url.js';
-import { msg, redactUrl } from '../ui/messages.js';
+import { escapeControl, msg, redactUrl } from '../ui/messages.js';
 import { explicitEnv, projectAndConfig } from './common.js';
 import type { CommandResult, Context, Values } from './context.js';
 
@@ -111,7 +111,8 @@ function renderStatus(d: any, log: Context['logger']): void {
   row('hooks', d.hooksInstalled ? 'installed (pre-push, post-commit)' : 'not installed: run `codex-hooks install`');
   const syncs = Object.entries(d.lastSync as Record<string, LastSync | null>);
   if (syncs.length === 0) row('last syncs', '(unknown: no local codex cache yet)');
-  for (const [env, s] of syncs) row(`last ${env}`, s ? `${s.time} ${s.sourceBranch}@${s.sourceCommit.slice(0, 7)} → ${s.codexBranch} ${s.codexCommit.slice(0, 7)}` : 'never');
+  // Trailers are codex text, written by anybody: shown with their control characters escaped.
+  for (const [env, s] of syncs) row(`last ${env}`, s ? escapeControl(`${s.time} ${s.sourceBranch}@${s.sourceCommit.slice(0, 7)} → ${s.codexBranch} ${s.codexCommit.slice(0, 7)}`) : 'never');
   row('pending', d.pending.length ? d.pending.map((p: any) => `${p.env} (${p.commit.slice(0, 7)}, ${p.attempts} attempt(s): ${p.error.split('\n')[0]})`).join('; ') + ' — `codex-hooks sync --retry`' : 'none');
   if (d.background) row('background', `${d.background.ok ? 'ok' : 'FAILED'} at ${d.background.time}: ${d.background.message.split('\n')[0]}`);
   if (d.wouldChange) {

@@ -73,7 +73,7 @@ export function renderSync(r: SyncResult, log: Logger): void {
       list('change', t.changed);
       list('remove', t.removed);
     }
-    for (const s of t.skipped) log.warn(`skipped ${s.path} (${s.reason === 'too-large' ? 'over max_file_size' : s.reason === 'denied' ? 'deny_patterns/exclude_patterns' : 'submodule'})`);
+    for (const s of t.skipped) log.warn(`skipped ${s.path} (${msg.skipReason[s.reason]})`);
   }
   if (r.fromCodex) {
     const f = r.fromCodex;

@@ -4,6 +4,8 @@ import { UsageError } from '../errors.js';
 import { ENV_NAME, DEFAULT_ENVIRONMENTS } from './defaults.js';
 import { configSchema, hooksSchema, type ParsedConfig } from './schema.js';
 import { nearest } from './suggest.js';
+import picomatch from 'picomatch';
+import { refusedComponent } from '../git/names.js';
 
 const KNOWN_KEYS: Record<string, string[]> = {
   '': Object.keys(configSchema.shape),
@@ -65,11 +67,37 @@ function crossChecks(config: ParsedConfig): string[] {
   for (const [glob, env] of Object.entries(config.branch_environments)) {
     if (!known.includes(env)) problems.push(`branch_environments.${glob}: ${unknownEnv(env)}`);
   }
-  const pull = path.posix.normalize(config.pull_dir.replace(/\\/g, '/'));
-  if (path.isAbsolute(config.pull_dir) || pull === '..' || pull.startsWith('../') || pull === '.' || pull === '.git' || pull.startsWith('.git/')) {
-    problems.push(`pull_dir: "${config.pull_dir}" must be a folder inside the project (e.g. ".codex"), not the project root, .git, or outside it`);
-  }
+  const pull = pullDirProblem(config.pull_dir, config.sync_patterns);
+  if (pull) problems.push(`pull_dir: ${JSON.stringify(config.pull_dir)} ${pull}; use a folder of its own inside the project, such as ".codex"`);
   return problems;
+}
+
+// A stand-in for the project root: paths are compared resolved, so `./`, `x/../` and `a//` all show as what they are.
+const ROOT = '/project/root';
+
+/**
+ * Why a pull_dir is unsafe, or null. The pull removes what it wrote there, so pull_dir must be a folder
+ * strictly inside the project, outside .git (in any letter case), and apart from what sync_patterns send
+ * to the codex (`pull_dir: "docs"` would mix pulled files with the project's own docs).
+ */
+export function pullDirProblem(pullDir: string, syncPatterns: string[]): string | null {
+  const spelled = pullDir.replace(/\\/g, '/');
+  if (spelled.trim() === '') return 'is empty';
+  if (path.posix.isAbsolute(spelled) || /^[A-Za-z]:/.test(spelled)) return 'is an absolute path, outside the project';
+  const rel = path.posix.relative(ROOT, path.posix.resolve(ROOT, spelled));
+  if (rel === '') return 'is the project root';
+  if (rel === '..' || rel.startsWith('../')) return 'is outside the project';
+  if (rel.split('/').some((s) => refusedComponent(s))) return 'is inside .git';
+  const lower = rel.toLowerCase();
+  // A pattern that starts with a glob (`**/*.md`) names no folder; pulled files are left out of the
+  // to-codex selection whatever it matches (sync/select.ts). One with a fixed folder must stay apart.
+  for (const pattern of syncPatterns) {
+    if (pattern.startsWith('!')) continue;
+    const base = path.posix.normalize(picomatch.scan(pattern).base || '.').replace(/\/$/, '').toLowerCase();
+    if (base === '.') continue;
+    if (lower === base || lower.startsWith(base + '/') || base.startsWith(lower + '/')) return `overlaps sync_patterns entry ${JSON.stringify(pattern)} (pulled files would mix with the project's own)`;
+  }
+  return null;
 }
 
 export function knownEnvironments(config: Pick<ParsedConfig, 'environments'>): string[] {

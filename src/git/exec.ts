@@ -33,6 +33,8 @@ export interface RunOptions {
   discardStdout?: boolean;
   /** Called once the process has been started (a caller may hold other work back until then). */
   onSpawn?: () => void;
+  /** Ends the child (its whole group, for network commands) when aborted; nothing starts once it is. */
+  signal?: AbortSignal;
 }
 
 export interface RunResult {
@@ -66,6 +68,7 @@ export async function runGit(args: string[], options: RunOptions): Promise<RunRe
   const redact = options.redact ?? identity;
   // Loaded on first use: a hook that finds nothing to do starts no process and need not load it.
   const { spawn } = await import('node:child_process');
+  options.signal?.throwIfAborted();
   return new Promise((resolve, reject) => {
     const child = spawn('git', args, {
       cwd: options.cwd,
@@ -81,16 +84,20 @@ export async function runGit(args: string[], options: RunOptions): Promise<RunRe
     const err: Buffer[] = [];
     let timer: NodeJS.Timeout | undefined;
     let timedOut = false;
+    const kill = () => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
+    };
     if (options.timeoutMs) {
       timer = setTimeout(() => {
         timedOut = true;
-        try {
-          process.kill(-child.pid!, 'SIGKILL');
-        } catch {
-          child.kill('SIGKILL');
-        }
+        kill();
       }, options.timeoutMs);
     }
+    options.signal?.addEventListener('abort', kill, { once: true });
     child.stdout?.on('data', (d: Buffer) => out.push(d));
     child.stderr!.on('data', (d: Buffer) => err.push(d));
     child.on('error', (e) => {
@@ -100,6 +107,11 @@ export async function runGit(args: string[], options: RunOptions): Promise<RunRe
     traceChild(child, args, options);
     child.on('close', (code) => {
       if (timer) clearTimeout(timer);
+      options.signal?.removeEventListener('abort', kill);
+      if (options.signal?.aborted) {
+        reject(options.signal.reason);
+        return;
+      }
       const stderr = Buffer.concat(err).toString('utf8');
       if (timedOut) {
         reject(new GitError(args, code, `timed out after ${options.timeoutMs} ms\n${stderr}`, redact));

@@ -55,11 +55,11 @@ export function batchSshCommand(command: string, cmdline: boolean, override?: st
 }
 
 /** The environment that makes git's ssh never prompt, for git commands run in `cwd` (config read there). */
-export async function batchSshEnv(cwd: string, env: Env): Promise<Env> {
+export async function batchSshEnv(cwd: string, env: Env, signal?: AbortSignal): Promise<Env> {
   let command = env.GIT_SSH_COMMAND || undefined;
   let variant = env.GIT_SSH_VARIANT || undefined;
   if (!command || !variant) {
-    const { stdout } = await runGit(['config', '--get-regexp', '^(core\\.sshcommand|ssh\\.variant)$'], { cwd, env, okCodes: [1] });
+    const { stdout } = await runGit(['config', '--get-regexp', '^(core\\.sshcommand|ssh\\.variant)$'], { cwd, env, okCodes: [1], signal });
     for (const line of stdout.toString().split('\n')) {
       const space = line.indexOf(' ');
       const [key, value] = [line.slice(0, space).toLowerCase(), line.slice(space + 1)];

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ObjectReader, type GitObject } from './batch.js';
-import type { RunOptions } from './exec.js';
+import { runGit, type RunOptions } from './exec.js';
 import { looseObjectFile, looseObjectHeader, readLooseObject } from './loose.js';
 import { isSha1 } from './objects.js';
 import { Pack } from './pack.js';
@@ -10,6 +10,8 @@ import { Pack } from './pack.js';
 export interface ObjectSource {
   read(oid: string): Promise<GitObject | null>;
   readMany(oids: string[]): Promise<Array<GitObject | null>>;
+  /** Object sizes in bytes, without reading the objects; ids git does not have are left out. */
+  sizes(oids: string[]): Promise<Map<string, number>>;
   close(): void;
 }
 
@@ -60,6 +62,23 @@ export class ObjectStore implements ObjectSource {
     }
     const loose = looseObjectHeader(this.objects, oid);
     return loose ? loose.size : this.inPacks(oid, (pack, at) => pack.sizeAt(at));
+  }
+
+  async sizes(oids: string[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    const ask: string[] = [];
+    for (const oid of new Set(oids)) {
+      const size = this.sizeHere(oid);
+      if (size === null || size < 0) ask.push(oid);
+      else out.set(oid, size);
+    }
+    if (ask.length === 0) return out;
+    const { stdout } = await runGit(['cat-file', '--batch-check=%(objectname) %(objectsize)'], { ...this.git, input: ask.join('\n') + '\n' });
+    for (const line of stdout.toString('utf8').split('\n')) {
+      const [oid, size] = line.split(' ');
+      if (size && /^\d+$/.test(size)) out.set(oid, Number(size));
+    }
+    return out;
   }
 
   async read(oid: string): Promise<GitObject | null> {

@@ -25,6 +25,8 @@ export interface CodexCache {
   redact: (s: string) => string;
   timeoutMs: number;
   locked: <T>(fn: () => Promise<T>) => Promise<T>;
+  /** The sync's own deadline (SPEC §4): git processes started for it end when it passes. */
+  signal?: AbortSignal;
 }
 
 export function cacheRoot(env: Env): string {
@@ -41,11 +43,11 @@ export function cachePathFor(url: string, env: Env): string {
   return path.join(cacheRoot(env), `${slug}-${id}.git`);
 }
 
-export async function openCache(url: string, env: Env): Promise<CodexCache> {
+export async function openCache(url: string, env: Env, signal?: AbortSignal): Promise<CodexCache> {
   const dir = cachePathFor(url, env);
   fs.mkdirSync(path.dirname(dir), { recursive: true });
   const locked = async <T>(fn: () => Promise<T>): Promise<T> => {
-    const release = await acquireLock(`${dir}.lock`);
+    const release = await acquireLock(`${dir}.lock`, { signal });
     try {
       removeStaleGitLocks(dir);
       return await fn();
@@ -60,20 +62,27 @@ export async function openCache(url: string, env: Env): Promise<CodexCache> {
       // Initialise into a scratch folder and rename: a crash never leaves a half-made cache behind.
       const tmp = `${dir}.init-${process.pid}`;
       fs.rmSync(tmp, { recursive: true, force: true });
-      await runGit(['init', '--bare', '-q', tmp], { cwd: path.dirname(dir), env });
+      await runGit(['init', '--bare', '-q', tmp], { cwd: path.dirname(dir), env, signal });
       fs.renameSync(tmp, dir);
     });
   }
   const connection = connectionFor(url, env);
   // ssh never prompts (BatchMode), whichever ssh command the user has git run
-  if (isSshUrl(connection.url)) Object.assign(connection.env, await batchSshEnv(dir, env));
-  return { dir, url, connection, env, redact: makeRedactor(url, env), timeoutMs: Number(env.CODEX_HOOKS_TIMEOUT || 60) * 1000, locked };
+  if (isSshUrl(connection.url)) Object.assign(connection.env, await batchSshEnv(dir, env, signal));
+  return { dir, url, connection, env, redact: makeRedactor(url, env), timeoutMs: timeoutSeconds(env) * 1000, locked, signal };
+}
+
+/** CODEX_HOOKS_TIMEOUT in seconds (default 60): the bound of each network git process and of a whole sync. */
+export function timeoutSeconds(env: Env): number {
+  const n = Number(env.CODEX_HOOKS_TIMEOUT || 60);
+  return Number.isFinite(n) && n > 0 ? n : 60;
 }
 
 export const local = (cache: CodexCache, extra: Partial<RunOptions> = {}): RunOptions => ({
   cwd: cache.dir,
   env: cache.env,
   redact: cache.redact,
+  signal: cache.signal,
   ...extra,
 });
 

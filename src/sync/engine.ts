@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { SyncError } from '../errors.js';
 import type { Config } from '../config/normalize.js';
 import { requireCodexUrl } from '../config/normalize.js';
@@ -10,11 +11,12 @@ import { listForSync } from './listing.js';
 import type { TreeEntry } from '../git/parse.js';
 import type { Logger } from '../ui/logger.js';
 import { msg, redactUrl } from '../ui/messages.js';
-import { fetchBranch, local, openCache, pushCommit, type CodexCache } from './cache.js';
+import { fetchBranch, local, openCache, pushCommit, timeoutSeconds, type CodexCache } from './cache.js';
 import { applyPull, codexSelection, planPull, pullRoot, type PullState } from './from-codex.js';
 import { probeKey, probeNames, selectionConfigKey } from './probe.js';
 import { selectFiles, selectionKey, type Selection } from './select.js';
-import { pulledFile, recordSynced, syncTarget, writeJson } from './state.js';
+import { pulledFile, pullLockFile, readJson, recordSynced, syncTarget, writeJson } from './state.js';
+import { acquireLock } from './lock.js';
 import { codexProjectFiles, commitMessage, planToCodex, stageFolder, writeCommit, type FilePlan } from './to-codex.js';
 
 export type Direction = 'to-codex' | 'from-codex' | 'bidirectional';
@@ -33,6 +35,8 @@ export interface SyncOptions {
   dryRun?: boolean;
   allowDeletions?: boolean;
   logger: Logger;
+  /** Set by runSync: aborted when the sync's time (CODEX_HOOKS_TIMEOUT) has run out. */
+  signal?: AbortSignal;
 }
 
 export interface SyncResult {
@@ -44,7 +48,7 @@ export interface SyncResult {
   direction: Direction;
   dryRun: boolean;
   toCodex?: { added: string[]; changed: string[]; removed: string[]; skipped: Array<{ path: string; reason: string }>; codexCommit: string | null; attempts: number };
-  fromCodex?: { added: string[]; changed: string[]; removed: string[]; refused: string[] };
+  fromCodex?: { added: string[]; changed: string[]; removed: string[]; refused: string[]; skipped: Array<{ path: string; reason: string }> };
 }
 
 const MAX_ATTEMPTS = 30;
@@ -59,10 +63,33 @@ const changes = (p: FilePlan) => p.added.length + p.changed.length + p.removed.l
  * is written in this process (git/store.ts): no git process between the fetch and the push.
  */
 export async function runSync(o: SyncOptions): Promise<SyncResult> {
+  // A whole sync, not only each git process, ends within CODEX_HOOKS_TIMEOUT: when it passes, the git
+  // processes it started are ended, no lock is waited for, and nothing more is written.
+  const seconds = timeoutSeconds(o.project.env);
+  const deadline = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const error = new SyncError('timeout', msg.syncTimedOut(seconds), msg.syncTimedOutHint);
+      deadline.abort(error);
+      reject(error);
+    }, seconds * 1000);
+  });
+  expired.catch(() => {});
+  const running = syncUntil({ ...o, signal: deadline.signal });
+  running.catch(() => {});
+  try {
+    return await Promise.race([running, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function syncUntil(o: SyncOptions): Promise<SyncResult> {
   trace('sync starts');
   const url = requireCodexUrl(o.config);
   const { codexBranch, env } = o.decision;
-  const cache = await openCache(url, o.project.env);
+  const cache = await openCache(url, o.project.env, o.signal);
   const fetchTip = async (onSpawn?: () => void) => {
     const tip = await fetchBranch(cache, codexBranch, onSpawn);
     if (tip === null) throw new SyncError('branch-missing', msg.branchMissing(codexBranch, env, o.config.filepath));
@@ -201,23 +228,38 @@ async function toCodex(o: SyncOptions, s: Prepared, startPull: () => void): Prom
   return undefined;
 }
 
-/** Makes pull_dir mirror what the codex tip holds for this project (SPEC §4 from-codex). */
+/**
+ * Makes pull_dir mirror what the codex tip holds for this project (SPEC §4 from-codex), among the files
+ * codex-hooks wrote there: a user's own file is never removed or overwritten. The worktree is locked
+ * while the pull is applied, so two syncs never interleave their writes.
+ */
 async function pull(o: SyncOptions, cache: CodexCache, reader: ObjectSource, branch: string, tip: string): Promise<NonNullable<SyncResult['fromCodex']>> {
-  const { wanted, refused } = await codexSelection(cache, reader, branch, tip, o.config);
+  const { wanted, refused, warnings } = await codexSelection(cache, reader, branch, tip, o.config);
   const root = pullRoot(o.project.root, o.config.pull_dir);
-  let state: PullState;
-  try {
-    state = JSON.parse(fs.readFileSync(pulledFile(o.project), 'utf8'));
-  } catch {
-    state = { files: {} };
-  }
-  const plan = planPull(root, wanted, state, refused);
-  for (const p of refused) o.logger.warn(`Refused codex path that would leave ${o.config.pull_dir}: ${JSON.stringify(p)}`);
-  if (!o.dryRun) {
+  const pullDir = path.relative(o.project.root, root);
+  const apply = async () => {
+    const saved = readJson<PullState>(pulledFile(o.project), { files: {} });
+    // Files recorded for another pull_dir are no licence to touch anything in this one.
+    const state: PullState = saved.root === undefined || saved.root === pullDir ? { ...saved, root: pullDir } : { root: pullDir, files: {} };
+    const plan = planPull(root, wanted, state, refused);
+    const warn = (text: string) => o.logger.warn(text);
+    for (const p of refused) warn(msg.pullRefused(p, o.config.pull_dir));
+    for (const w of warnings) warn(w);
+    for (const k of plan.kept) if (state.skipped?.[k.path] !== `${wanted.get(k.path)!.mode} ${wanted.get(k.path)!.oid}`) warn(msg.pullKept(path.posix.join(pullDir, k.path), k.reason));
+    if (o.dryRun) return { added: plan.added, changed: plan.changed, removed: plan.removed, refused, skipped: plan.kept };
     fs.mkdirSync(root, { recursive: true });
-    writeJson(pulledFile(o.project), await applyPull(reader, root, plan));
+    const outcome = await applyPull(reader, root, plan, state, o.config.max_file_size);
+    for (const s of outcome.skipped) if (s.fresh) warn(msg.pullSkipped(path.posix.join(pullDir, s.path), s.reason));
+    writeJson(pulledFile(o.project), outcome.state);
+    return { added: outcome.added, changed: outcome.changed, removed: plan.removed, refused, skipped: [...plan.kept, ...outcome.skipped.map(({ path: p, reason }) => ({ path: p, reason }))] };
+  };
+  if (o.dryRun) return apply();
+  const release = await acquireLock(pullLockFile(o.project), { signal: o.signal, what: msg.pullLocked });
+  try {
+    return await apply();
+  } finally {
+    release();
   }
-  return { added: plan.added, changed: plan.changed, removed: plan.removed, refused };
 }
 
 /**

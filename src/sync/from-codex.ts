@@ -7,32 +7,56 @@ import { isTreeMode, listedEntry } from '../git/objects.js';
 import type { TreeEntry } from '../git/parse.js';
 import type { CodexCache } from './cache.js';
 import { listFiles, pathChain, rootTree } from './codex-tree.js';
-import { routedDocs, routesTo } from './routes.js';
+import { byBudget, routedDocs, routesTo } from './routes.js';
 import { projectDir } from './to-codex.js';
+import { safeRelativePath } from '../git/names.js';
+import { msg } from '../ui/messages.js';
 
 export interface PullEntry {
   oid: string;
   mode: string;
 }
 
+/** A codex file the pull did not write, and why (a warning names it). */
+export interface PullSkip {
+  path: string;
+  reason: string;
+}
+
 export interface PullPlan {
   added: string[];
   changed: string[];
   removed: string[];
-  /** Codex paths refused because they would leave pull_dir. */
+  /** Codex paths refused because they would leave pull_dir (or plant a `.git`). */
   refused: string[];
+  /** Wanted files that are not written: a file of the user's is in the way (kept, never overwritten). */
+  kept: PullSkip[];
+  /** What will be written (added and changed, and files an earlier pull had to skip, tried again). */
+  write: string[];
   wanted: Map<string, PullEntry>;
 }
 
-/** A codex path that stays inside pull_dir: no empty, `.`, `..` or `.git` segment, no absolute path. */
-export function safeRelativePath(p: string): boolean {
-  if (p.startsWith('/') || p.includes('\\') || p.includes('\0')) return false;
-  return p.split('/').every((seg) => seg !== '' && seg !== '.' && seg !== '..' && seg.toLowerCase() !== '.git');
+/**
+ * What codex-hooks wrote into one worktree's pull_dir (kept per worktree, in its git folder): only these
+ * files are ever overwritten or removed by a pull. `skipped` remembers files that could not be written,
+ * so each is warned about once.
+ */
+export interface PullState {
+  /** The pull_dir the files are in: state about another folder is no licence to remove anything here. */
+  root?: string;
+  files: Record<string, string>;
+  skipped?: Record<string, string>;
 }
+
+const signature = (e: PullEntry) => `${e.mode} ${e.oid}`;
+
+/** A codex path that may be written under pull_dir: git accepts it, and no `\` makes it a path on Windows. */
+const pullable = (p: string) => safeRelativePath(p) && !p.includes('\\');
 
 /**
  * What the project should pull from a codex commit: from_codex_patterns plus docs routed to it by front
  * matter, never its own projects/<name>/. Only the trees under each pattern's fixed prefix are read.
+ * Names git refuses are refused; folders that look like a git directory are dropped whole.
  */
 export async function codexSelection(
   cache: CodexCache,
@@ -40,13 +64,13 @@ export async function codexSelection(
   branch: string,
   tip: string,
   config: { from_codex_patterns: string[]; projectName: string },
-): Promise<{ wanted: Map<string, PullEntry>; refused: string[] }> {
+): Promise<{ wanted: Map<string, PullEntry>; refused: string[]; warnings: string[] }> {
   const wanted = new Map<string, PullEntry>();
   const refused = new Set<string>();
   const own = projectDir(config.projectName) + '/';
   const add = (p: string, e: PullEntry) => {
     if (p.startsWith(own)) return;
-    if (!safeRelativePath(p)) refused.add(p);
+    if (!pullable(p)) refused.add(p);
     else wanted.set(p, e);
   };
   const [listed, routed] = await Promise.all([
@@ -57,13 +81,33 @@ export async function codexSelection(
   for (const e of listed) {
     if (e.type !== 'blob') continue;
     // Unsafe names are refused before matching: `shared/**` must not quietly pass over `shared/../x`.
-    if (!safeRelativePath(e.path)) refused.add(e.path);
+    if (!pullable(e.path)) refused.add(e.path);
     else if (match(e.path)) add(e.path, { oid: e.oid, mode: e.mode });
   }
-  for (const [p, route] of Object.entries(routed)) {
+  for (const [p, route] of Object.entries(routed.docs)) {
     if (routesTo(route, config.projectName)) add(p, { oid: route.oid, mode: route.mode });
   }
-  return { wanted, refused: [...refused] };
+  const warnings = routed.newlyRefused.map((r) => msg.routingRefused(r.path, r.reason));
+  for (const dir of gitDirectories(wanted.keys())) {
+    for (const p of [...wanted.keys()]) if (dir === '' || p.startsWith(dir + '/')) wanted.delete(p);
+    warnings.push(msg.gitDirRefused(dir));
+  }
+  return { wanted, refused: [...refused], warnings };
+}
+
+/**
+ * Folders that git would take for a repository (a HEAD file, objects/ and refs/): pulled, they plant a
+ * repository in the project whose config (core.pager, core.fsmonitor…) the next git command there runs.
+ */
+export function gitDirectories(paths: Iterable<string>): string[] {
+  const all = new Set(paths);
+  const folders = new Set<string>();
+  for (const p of all) {
+    const parts = p.split('/');
+    for (let i = 0; i < parts.length; i++) folders.add(parts.slice(0, i).join('/'));
+  }
+  const within = (dir: string, sub: string) => (dir ? `${dir}/${sub}` : sub);
+  return [...folders].filter((dir) => all.has(within(dir, 'HEAD')) && folders.has(within(dir, 'objects')) && folders.has(within(dir, 'refs')));
 }
 
 /** The files under the fixed prefix of each pattern (`shared/**` → shared/): the only trees read. */
@@ -83,22 +127,21 @@ async function listBases(reader: ObjectSource, tip: string, patterns: string[]):
   return lists.flat();
 }
 
-/** Every file and link under pull_dir, as relative posix paths; links are never followed. */
-function listTree(root: string): string[] {
-  const out: string[] = [];
+/** Every file and link under pull_dir, as relative posix paths (links are never followed); folders apart. */
+function listTree(root: string): { files: Set<string>; folders: Set<string> } {
+  const files = new Set<string>();
+  const folders = new Set<string>();
   const walk = (dir: string, rel: string) => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
       const r = rel ? `${rel}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) walk(path.join(dir, entry.name), r);
-      else out.push(r);
+      if (entry.isDirectory()) {
+        folders.add(r);
+        walk(path.join(dir, entry.name), r);
+      } else files.add(r);
     }
   };
   if (fs.existsSync(root)) walk(root, '');
-  return out;
-}
-
-export interface PullState {
-  files: Record<string, string>;
+  return { files, folders };
 }
 
 /** The pull_dir folder, refusing one that is (or sits under) a link leading out of the project. */
@@ -115,59 +158,138 @@ export function pullRoot(root: string, pullDir: string): string {
   return target;
 }
 
+/**
+ * Plans a pull that touches only what an earlier pull wrote (`state.files`): those files are updated or
+ * removed; a file of the user's where a codex file would go is kept and the codex file skipped. Files an
+ * earlier pull could not write are tried again but not reported again. Pure but for listing `root`.
+ */
 export function planPull(root: string, wanted: Map<string, PullEntry>, state: PullState, refused: string[]): PullPlan {
-  const present = new Set(listTree(root));
-  const plan: PullPlan = { added: [], changed: [], removed: [], refused, wanted };
+  const present = listTree(root);
+  const owned = state.files;
+  const skippedBefore = state.skipped ?? {};
+  const plan: PullPlan = { added: [], changed: [], removed: [], refused, kept: [], write: [], wanted };
   for (const [p, e] of wanted) {
-    if (!present.has(p)) plan.added.push(p);
-    else if (state.files[p] !== `${e.mode} ${e.oid}`) plan.changed.push(p);
+    const sig = signature(e);
+    const mine = owned[p] !== undefined;
+    const there = present.files.has(p) || present.folders.has(p);
+    if (!mine && there) {
+      plan.kept.push({ path: p, reason: present.folders.has(p) ? msg.pullKeptFolder : msg.pullKeptFile });
+      continue;
+    }
+    if (mine && owned[p] === sig && present.files.has(p)) continue;
+    plan.write.push(p);
+    if (skippedBefore[p] === sig) continue; // warned about once already
+    (mine && present.files.has(p) ? plan.changed : plan.added).push(p);
   }
-  for (const p of present) if (!wanted.has(p)) plan.removed.push(p);
+  for (const p of Object.keys(owned)) if (!wanted.has(p) && present.files.has(p)) plan.removed.push(p);
   return plan;
 }
 
-/** Makes pull_dir mirror the plan. Writes only inside `root`, replacing (never following) links. */
-export async function applyPull(reader: ObjectSource, root: string, plan: PullPlan): Promise<PullState> {
-  for (const p of plan.removed) fs.rmSync(path.join(root, p), { force: true });
-  removeEmptyDirs(root);
-  const todo = [...plan.added, ...plan.changed];
-  for (let i = 0; i < todo.length; i += 500) {
-    const chunk = todo.slice(i, i + 500);
-    const oids = [...new Set(chunk.map((p) => plan.wanted.get(p)!.oid))];
-    const blobs = new Map((await reader.readMany(oids)).flatMap((o) => (o?.type === 'blob' ? [[o.oid, o.body] as const] : [])));
-    for (const p of chunk) {
-      const entry = plan.wanted.get(p)!;
-      writeInside(root, p, blobs.get(entry.oid) ?? Buffer.alloc(0), entry.mode);
+export interface PullOutcome {
+  state: PullState;
+  added: string[];
+  changed: string[];
+  /** Files not written this time, each with its reason; `fresh` marks those not warned about before. */
+  skipped: Array<PullSkip & { fresh: boolean }>;
+}
+
+/**
+ * Applies a plan inside `root`. Each file stands alone: one that cannot be written (a name too long for
+ * this file system, a folder where a file should go, over max_file_size) is skipped and the rest written.
+ * Blobs are read in batches of bounded size, never more than one batch held at once.
+ */
+export async function applyPull(reader: ObjectSource, root: string, plan: PullPlan, state: PullState, maxFileSize: number): Promise<PullOutcome> {
+  const files: Record<string, string> = {};
+  for (const [p, sig] of Object.entries(state.files)) if (plan.wanted.has(p) || plan.removed.includes(p)) files[p] = sig;
+  for (const p of plan.removed) {
+    try {
+      fs.rmSync(path.join(root, p), { force: true });
+      delete files[p];
+      removeEmptyParents(root, p);
+    } catch {
+      // kept in the state: the next pull tries again
     }
   }
-  const files: Record<string, string> = {};
-  for (const [p, e] of plan.wanted) files[p] = `${e.mode} ${e.oid}`;
-  return { files };
+  const skippedBefore = state.skipped ?? {};
+  const skipped: PullOutcome['skipped'] = [];
+  const skip = (p: string, reason: string) => {
+    delete files[p];
+    skipped.push({ path: p, reason, fresh: skippedBefore[p] !== signature(plan.wanted.get(p)!) });
+  };
+  const written = new Set<string>();
+  const sizes = await reader.sizes(plan.write.map((p) => plan.wanted.get(p)!.oid));
+  const todo = plan.write.filter((p) => {
+    const size = sizes.get(plan.wanted.get(p)!.oid) ?? 0;
+    if (size <= maxFileSize) return true;
+    skip(p, msg.pullTooLarge(size, maxFileSize));
+    return false;
+  });
+  const byOid = new Map<string, string[]>();
+  for (const p of todo) byOid.set(plan.wanted.get(p)!.oid, [...(byOid.get(plan.wanted.get(p)!.oid) ?? []), p]);
+  for (const batch of byBudget([...byOid.keys()], (oid) => sizes.get(oid) ?? 0)) {
+    const objects = await reader.readMany(batch);
+    for (const [i, oid] of batch.entries()) {
+      const body = objects[i]?.type === 'blob' ? objects[i]!.body : null;
+      for (const p of byOid.get(oid)!) {
+        if (!body) {
+          skip(p, msg.pullUnreadable);
+          continue;
+        }
+        const problem = writeInside(root, p, body, plan.wanted.get(p)!.mode, state.files[p] !== undefined);
+        if (problem) skip(p, problem);
+        else {
+          files[p] = signature(plan.wanted.get(p)!);
+          written.add(p);
+        }
+      }
+    }
+  }
+  const skippedState: Record<string, string> = {};
+  for (const s of skipped) skippedState[s.path] = signature(plan.wanted.get(s.path)!);
+  for (const k of plan.kept) skippedState[k.path] = signature(plan.wanted.get(k.path)!);
+  return {
+    state: { root: state.root, files, skipped: skippedState },
+    added: plan.added.filter((p) => written.has(p)),
+    changed: plan.changed.filter((p) => written.has(p)),
+    skipped,
+  };
 }
 
-function writeInside(root: string, rel: string, content: Buffer, mode: string): void {
+/**
+ * Writes one pulled file, or says why not. Only inside `root`; never through a link; never over a file or
+ * folder the pull did not write (`mine` says whether the target itself is ours to replace).
+ */
+function writeInside(root: string, rel: string, content: Buffer, mode: string, mine: boolean): string | null {
   const target = path.join(root, rel);
-  if (!target.startsWith(root + path.sep)) throw new SyncError('git', `Refusing to write outside pull_dir: ${rel}`);
-  // Every folder on the way must be a real folder: a link (from an earlier pull or planted) is replaced.
-  let dir = root;
-  for (const seg of rel.split('/').slice(0, -1)) {
-    dir = path.join(dir, seg);
-    const st = fs.lstatSync(dir, { throwIfNoEntry: false });
-    if (st && !st.isDirectory()) fs.rmSync(dir, { force: true });
-    if (!st || !st.isDirectory()) fs.mkdirSync(dir);
+  if (!target.startsWith(root + path.sep)) return msg.pullOutside;
+  try {
+    let dir = root;
+    for (const seg of rel.split('/').slice(0, -1)) {
+      dir = path.join(dir, seg);
+      const st = fs.lstatSync(dir, { throwIfNoEntry: false });
+      if (!st) fs.mkdirSync(dir);
+      else if (!st.isDirectory()) return msg.pullBlocked(path.relative(root, dir));
+    }
+    const st = fs.lstatSync(target, { throwIfNoEntry: false });
+    if (st && (st.isDirectory() || !mine)) return st.isDirectory() ? msg.pullKeptFolder : msg.pullKeptFile;
+    if (st) fs.rmSync(target, { force: true });
+    if (mode === '120000') fs.symlinkSync(content.toString('utf8'), target);
+    else fs.writeFileSync(target, content, { mode: mode === '100755' ? 0o755 : 0o644, flag: 'wx' });
+    return null;
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    return msg.pullFailed(e.code === 'ENAMETOOLONG' ? 'the name is too long for this file system' : e.code ?? e.message);
   }
-  const st = fs.lstatSync(target, { throwIfNoEntry: false });
-  if (st) fs.rmSync(target, { recursive: true, force: true });
-  if (mode === '120000') fs.symlinkSync(content.toString('utf8'), target);
-  else fs.writeFileSync(target, content, { mode: mode === '100755' ? 0o755 : 0o644, flag: 'wx' });
 }
 
-function removeEmptyDirs(dir: string): boolean {
-  if (!fs.existsSync(dir)) return true;
-  let empty = true;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    if (entry.isDirectory() && removeEmptyDirs(path.join(dir, entry.name))) fs.rmdirSync(path.join(dir, entry.name));
-    else empty = false;
+/** Removes the folders a removed file leaves empty, up to (not including) pull_dir itself. */
+function removeEmptyParents(root: string, rel: string): void {
+  const parts = rel.split('/').slice(0, -1);
+  for (let i = parts.length; i > 0; i--) {
+    try {
+      fs.rmdirSync(path.join(root, ...parts.slice(0, i)));
+    } catch {
+      return; // not empty (or gone): folders above it are not empty either
+    }
   }
-  return empty;
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { SyncError } from '../errors.js';
+import { msg } from '../ui/messages.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -18,8 +19,12 @@ function alive(pid: number): boolean {
  * An exclusive lock file (O_EXCL). A holder that died (its pid is gone on this host) or that has held it
  * longer than `staleMs` leaves a stale lock, which the next run takes over: a SIGKILL never wedges the cache.
  */
-export async function acquireLock(file: string, { waitMs = 120_000, staleMs = 10 * 60_000 } = {}): Promise<() => void> {
+export async function acquireLock(
+  file: string,
+  { waitMs = 120_000, staleMs = 10 * 60_000, signal, what = msg.cacheLocked }: { waitMs?: number; staleMs?: number; signal?: AbortSignal; what?: string } = {},
+): Promise<() => void> {
   const started = Date.now();
+  fs.mkdirSync(path.dirname(file), { recursive: true });
   const me = JSON.stringify({ pid: process.pid, host: os.hostname(), time: Date.now() });
   for (let delay = 20; ; delay = Math.min(delay * 2, 500)) {
     try {
@@ -45,9 +50,8 @@ export async function acquireLock(file: string, { waitMs = 120_000, staleMs = 10
       }
       continue;
     }
-    if (Date.now() - started > waitMs) {
-      throw new SyncError('locked', `The codex cache is locked by another codex-hooks run (${file})`, `wait for it to finish; if no codex-hooks is running, remove ${file}`);
-    }
+    signal?.throwIfAborted();
+    if (Date.now() - started > waitMs) throw new SyncError('locked', `${what} (${file})`, msg.lockedHint(file));
     await sleep(delay + Math.random() * delay);
   }
 }

@@ -17,8 +17,9 @@ export function probeNames(syncPatterns: string[]): string[] | null {
 }
 
 /** What decides a selection besides the files: a config change invalidates every probe. */
-export function selectionConfigKey(c: { sync_patterns: string[]; exclude_patterns: string[]; deny_patterns: string[]; max_file_size: number }): string {
-  return JSON.stringify([c.sync_patterns, c.exclude_patterns, c.deny_patterns, c.max_file_size]);
+export function selectionConfigKey(c: { sync_patterns: string[]; exclude_patterns: string[]; deny_patterns: string[]; max_file_size: number; pull_dir: string }): string {
+  // 2: the rules themselves changed (deny patterns in any case, refused names, pull_dir left out).
+  return JSON.stringify([2, c.sync_patterns, c.exclude_patterns, c.deny_patterns, c.max_file_size, c.pull_dir]);
 }
 
 /** The root entries for `names`, as one string (absent names count too); short enough to keep as is. */

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
-import picomatch from 'picomatch';
+import { wildcardMatch } from './wildcard.js';
 import type { ObjectSource } from '../git/store.js';
 import { runGit } from '../git/exec.js';
 import { listedEntry } from '../git/objects.js';
@@ -16,34 +16,70 @@ export interface Route {
 }
 
 interface RouteIndex {
-  version: 2;
+  version: 3;
   /** The codex commit the index describes. */
   commit: string;
   docs: Record<string, Route>;
+  /** Docs whose front matter was not read, and why. */
+  refused: Record<string, string>;
+}
+
+export interface RoutedDocs {
+  docs: Record<string, Route>;
+  /** Docs refused by this scan (not those an earlier scan refused already): each is warned about once. */
+  newlyRefused: Array<{ path: string; reason: string }>;
 }
 
 const MARKDOWN = /\.(md|mdx|markdown)$/i;
-const CHUNK = 500;
+/** A doc larger than this is not read for routing at all. */
+export const ROUTED_DOC_MAX = 16 * 1024 * 1024;
 
-const toList = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : []);
+/** Bounds on what is read of a codex doc's front matter (SPEC §4: the codex is untrusted input). */
+export const FRONT_MATTER_MAX = 64 * 1024;
+export const ROUTE_MAX_VALUES = 100;
+export const ROUTE_MAX_LENGTH = 200;
+
+export type Routing = { include: string[]; exclude: string[] };
+
+/** A routing value: a string, or a list of at most ROUTE_MAX_VALUES strings of at most ROUTE_MAX_LENGTH characters. */
+function routeList(value: unknown, key: string): string[] {
+  const list = value === undefined || value === null ? [] : typeof value === 'string' ? [value] : value;
+  if (!Array.isArray(list) || list.some((v) => typeof v !== 'string')) throw new Error(`${key} is not a string or a list of strings`);
+  if (list.length > ROUTE_MAX_VALUES) throw new Error(`${key} has ${list.length} values (at most ${ROUTE_MAX_VALUES} are read)`);
+  if (list.some((v) => v.length > ROUTE_MAX_LENGTH)) throw new Error(`${key} has a value over ${ROUTE_MAX_LENGTH} characters`);
+  return list;
+}
 
 /**
- * Reads routing front matter. Only YAML: gray-matter would otherwise evaluate `---js` front matter, and
- * codex content must never run code on a developer's machine.
+ * Reads routing front matter within bounds: only YAML (gray-matter would otherwise evaluate `---js`, and
+ * codex content must never run code here), at most FRONT_MATTER_MAX bytes, no anchors or aliases (a few
+ * hundred bytes of aliases expand to gigabytes when walked). Returns null for a doc that routes nowhere,
+ * `{ refused }` for one whose front matter was not read, and why.
  */
-export async function parseRouting(content: Buffer): Promise<{ include: string[]; exclude: string[] } | null> {
-  const head = content.subarray(0, 3).toString();
-  if (head !== '---') return null;
-  const { default: matter } = await import('gray-matter');
+export async function parseRouting(content: Buffer): Promise<Routing | { refused: string } | null> {
+  if (content.subarray(0, 3).toString() !== '---') return null;
+  const head = content.subarray(0, FRONT_MATTER_MAX + 8).toString('utf8');
+  if (!/^---[ \t]*\r?\n/.test(head) || !head.includes('codex_sync_include')) return null;
+  const close = /\r?\n---[ \t]*(\r?\n|$)/.exec(head.slice(3));
+  if (!close || 3 + close.index > FRONT_MATTER_MAX) return { refused: `front matter over ${FRONT_MATTER_MAX / 1024} KiB or not closed` };
+  const text = head.slice(0, 3 + close.index + close[0].length);
+  const [{ default: matter }, yaml] = await Promise.all([import('gray-matter'), import('js-yaml')]);
   const refuse = () => {
     throw new Error('only YAML front matter is read');
   };
+  const parse = (str: string) =>
+    yaml.load(str, {
+      schema: yaml.CORE_SCHEMA,
+      listener(event: string, state: { anchor: string | null }) {
+        if (event === 'close' && state.anchor !== null) throw new Error('YAML anchors and aliases are not read');
+      },
+    } as never);
   try {
-    const { data } = matter(content.toString('utf8'), { engines: { js: refuse, javascript: refuse, coffee: refuse, json: refuse } } as never);
-    const include = toList(data.codex_sync_include);
-    return include.length ? { include, exclude: toList(data.codex_sync_exclude) } : null;
-  } catch {
-    return null; // a doc with broken front matter is routed nowhere
+    const { data } = matter(text, { engines: { yaml: parse, js: refuse, javascript: refuse, coffee: refuse, json: refuse } } as never);
+    const include = routeList(data.codex_sync_include, 'codex_sync_include');
+    return include.length ? { include, exclude: routeList(data.codex_sync_exclude, 'codex_sync_exclude') } : null;
+  } catch (error) {
+    return { refused: (error as Error).message.split('\n')[0].slice(0, 200) };
   }
 }
 
@@ -53,31 +89,34 @@ export async function parseRouting(content: Buffer): Promise<{ include: string[]
  * unchanged folders), so each blob's front matter is parsed once, and a warm sync costs what changed,
  * not the codex's size.
  */
-export async function routedDocs(cache: CodexCache, reader: ObjectSource, branch: string, tip: string): Promise<Record<string, Route>> {
+export async function routedDocs(cache: CodexCache, reader: ObjectSource, branch: string, tip: string): Promise<RoutedDocs> {
   const file = `${cache.dir}/codex-hooks-routes-${Buffer.from(branch).toString('hex')}.json`;
   let index: RouteIndex | undefined;
   try {
     index = JSON.parse(fs.readFileSync(file, 'utf8'));
-    if (index?.version !== 2) index = undefined;
+    if (index?.version !== 3) index = undefined;
   } catch {
     index = undefined;
   }
-  if (index?.commit === tip) return index.docs;
+  if (index?.commit === tip) return { docs: index.docs, newlyRefused: [] };
 
   let docs: Record<string, Route> = {};
+  let refused: Record<string, string> = {};
   let candidates: Array<{ path: string; oid: string; mode: string }> | null = null;
   if (index) {
     try {
       const changes = await diffTrees(reader, await rootTree(reader, index.commit), await rootTree(reader, tip));
       docs = { ...index.docs };
+      refused = { ...index.refused };
       candidates = [];
       for (const c of changes) {
         if (c.status === 'D' && c.folder) {
-          for (const p of Object.keys(docs)) if (p.startsWith(c.path + '/')) delete docs[p];
+          for (const known of [docs, refused]) for (const p of Object.keys(known)) if (p.startsWith(c.path + '/')) delete known[p];
           continue;
         }
         if (!MARKDOWN.test(c.path)) continue;
         delete docs[c.path];
+        delete refused[c.path];
         if (c.entry?.type === 'blob') candidates.push({ path: c.path, oid: c.entry.oid, mode: c.entry.mode });
       }
     } catch {
@@ -86,25 +125,57 @@ export async function routedDocs(cache: CodexCache, reader: ObjectSource, branch
   }
   if (!candidates) {
     docs = {};
+    refused = {};
     candidates = await grepCandidates(cache, reader, tip);
   }
-  const parsed = new Map<string, { include: string[]; exclude: string[] } | null>();
-  for (let i = 0; i < candidates.length; i += CHUNK) {
-    const chunk = candidates.slice(i, i + CHUNK).filter((c) => c.mode !== '120000');
-    const oids = [...new Set(chunk.map((c) => c.oid))].filter((o) => !parsed.has(o));
-    for (const o of await reader.readMany(oids)) if (o?.type === 'blob') parsed.set(o.oid, await parseRouting(o.body));
-    for (const c of chunk) {
-      const r = parsed.get(c.oid);
-      if (r) docs[c.path] = { oid: c.oid, mode: c.mode, ...r };
-    }
+  candidates = candidates.filter((c) => c.mode !== '120000');
+  const newlyRefused: RoutedDocs['newlyRefused'] = [];
+  const sizes = await reader.sizes(candidates.map((c) => c.oid));
+  const parsed = new Map<string, Awaited<ReturnType<typeof parseRouting>>>();
+  const readable = candidates.filter((c) => {
+    if ((sizes.get(c.oid) ?? 0) <= ROUTED_DOC_MAX) return true;
+    parsed.set(c.oid, { refused: `over ${ROUTED_DOC_MAX / 1024 / 1024} MiB, not read for routing` });
+    return false;
+  });
+  // Read in batches of bounded size: memory stays bounded whatever the codex holds.
+  for (const batch of byBudget([...new Set(readable.map((c) => c.oid))], (oid) => sizes.get(oid) ?? 0)) {
+    for (const o of await reader.readMany(batch)) if (o?.type === 'blob') parsed.set(o.oid, await parseRouting(o.body));
   }
+  for (const c of candidates) {
+    const r = parsed.get(c.oid);
+    if (!r) continue;
+    if ('refused' in r) {
+      refused[c.path] = r.refused;
+      newlyRefused.push({ path: c.path, reason: r.refused });
+    } else docs[c.path] = { oid: c.oid, mode: c.mode, ...r };
+  }
+  const tmp = `${file}.tmp-${process.pid}`;
   try {
-    fs.writeFileSync(`${file}.tmp-${process.pid}`, JSON.stringify({ version: 2, commit: tip, docs } satisfies RouteIndex));
-    fs.renameSync(`${file}.tmp-${process.pid}`, file);
+    fs.writeFileSync(tmp, JSON.stringify({ version: 3, commit: tip, docs, refused } satisfies RouteIndex));
+    fs.renameSync(tmp, file);
   } catch {
-    // the index is only a speed-up
+    fs.rmSync(tmp, { force: true }); // the index is only a speed-up
   }
-  return docs;
+  return { docs, newlyRefused };
+}
+
+/** Splits ids into batches of at most `budget` bytes and `most` ids (one larger object is a batch alone). */
+export function byBudget(oids: string[], sizeOf: (oid: string) => number, budget = 32 * 1024 * 1024, most = 500): string[][] {
+  const batches: string[][] = [];
+  let batch: string[] = [];
+  let bytes = 0;
+  for (const oid of oids) {
+    const size = sizeOf(oid);
+    if (batch.length && (bytes + size > budget || batch.length >= most)) {
+      batches.push(batch);
+      batch = [];
+      bytes = 0;
+    }
+    batch.push(oid);
+    bytes += size;
+  }
+  if (batch.length) batches.push(batch);
+  return batches;
 }
 
 /**
@@ -128,6 +199,6 @@ async function grepCandidates(cache: CodexCache, reader: ObjectSource, tip: stri
 
 /** Does a doc's codex_sync_include / codex_sync_exclude route it to this project? Pure. */
 export function routesTo(route: Pick<Route, 'include' | 'exclude'>, projectName: string): boolean {
-  const hit = (list: string[]) => list.some((p) => p === '*' || p === projectName || picomatch.isMatch(projectName, p));
+  const hit = (list: string[]) => list.some((p) => p === '*' || p === projectName || wildcardMatch(p, projectName));
   return hit(route.include) && !hit(route.exclude);
 }

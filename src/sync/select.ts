@@ -1,17 +1,21 @@
 import { createHash } from '../hash.js';
+import path from 'node:path';
 import picomatch from 'picomatch';
 import type { TreeEntry } from '../git/parse.js';
+import { safeRelativePath } from '../git/names.js';
 
 export interface SelectConfig {
   sync_patterns: string[];
   exclude_patterns: string[];
   deny_patterns: string[];
   max_file_size: number;
+  /** Pulled docs are never sent back, whatever the patterns (`**` matches them too). */
+  pull_dir?: string;
 }
 
 export interface Selection {
   files: TreeEntry[];
-  skipped: Array<{ path: string; reason: 'too-large' | 'submodule' | 'denied' }>;
+  skipped: Array<{ path: string; reason: 'too-large' | 'submodule' | 'denied' | 'refused' }>;
 }
 
 /**
@@ -30,23 +34,30 @@ export function normalMode(mode: string): string {
 /**
  * The files of one commit that go to the codex (SPEC §4): matching sync_patterns, minus exclude_patterns
  * and deny_patterns, minus files over max_file_size, minus submodules. Symlinks stay symlinks: their blob
- * is the link target, never the file it points to. Pure.
+ * is the link target, never the file it points to. A path with a component git refuses on checkout
+ * (`.git` in any spelling) is refused: one such file would make the codex unclonable. Pure.
  */
 export function selectFiles(entries: TreeEntry[], config: SelectConfig): Selection {
   const opts = { dot: true };
   const wanted = picomatch(config.sync_patterns, opts);
-  const denied = picomatch([...config.deny_patterns, ...config.exclude_patterns], opts);
+  // Secrets are denied in any letter case: `.ENV` is `.env` on macOS and Windows file systems.
+  const deniedAnyCase = picomatch(config.deny_patterns.length ? config.deny_patterns : ['\0'], { ...opts, nocase: true });
+  const excluded = picomatch(config.exclude_patterns.length ? config.exclude_patterns : ['\0'], opts);
+  const denied = (p: string) => deniedAnyCase(p) || excluded(p);
   // deny lists name files ("**/.env"); a denied folder name must also catch what is inside it.
   const deniedDir = (p: string) => {
     const parts = p.split('/');
     for (let i = 1; i < parts.length; i++) if (denied(parts.slice(0, i).join('/'))) return true;
     return false;
   };
+  const pulled = config.pull_dir && path.posix.normalize(config.pull_dir.replace(/\\/g, '/')).replace(/\/+$/, '');
+  const isPulled = (p: string) => !!pulled && (p === pulled || p.startsWith(pulled + '/'));
   const files: TreeEntry[] = [];
   const skipped: Selection['skipped'] = [];
   for (const entry of entries) {
-    if (!wanted(matchable(entry.path))) continue;
-    if (entry.type === 'commit') skipped.push({ path: entry.path, reason: 'submodule' });
+    if (!wanted(matchable(entry.path)) || isPulled(entry.path)) continue;
+    if ((entry.type === 'blob' || entry.type === 'commit') && !safeRelativePath(entry.path)) skipped.push({ path: entry.path, reason: 'refused' });
+    else if (entry.type === 'commit') skipped.push({ path: entry.path, reason: 'submodule' });
     else if (entry.type !== 'blob') continue;
     else if (denied(matchable(entry.path)) || deniedDir(matchable(entry.path))) skipped.push({ path: entry.path, reason: 'denied' });
     else if (entry.size > config.max_file_size) skipped.push({ path: entry.path, reason: 'too-large' });

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { stateDir, type Project } from '../git/project.js';
-import { redactUrl } from '../ui/messages.js';
+import { SyncError } from '../errors.js';
+import { msg, redactUrl } from '../ui/messages.js';
 
 /** What the last successful sync of each environment wrote, so a hook with nothing new skips the network. */
 export interface SyncedRecord {
@@ -36,7 +37,7 @@ export interface BackgroundOutcome {
   reported?: boolean;
 }
 
-function readJson<T>(file: string, fallback: T): T {
+export function readJson<T>(file: string, fallback: T): T {
   try {
     return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
   } catch {
@@ -44,18 +45,30 @@ function readJson<T>(file: string, fallback: T): T {
   }
 }
 
-/** Writes through a temp file and a rename: a crash leaves the old file or the new one, never half of one. */
+/**
+ * Writes through a temp file and a rename: a crash leaves the old file or the new one, never half of one.
+ * A write that fails (a full disk, a read-only folder) removes its temp file and says which file and why.
+ */
 export function writeJson(file: string, value: unknown): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.tmp-${process.pid}`;
-  fs.writeFileSync(tmp, JSON.stringify(value, null, 2) + '\n');
-  fs.renameSync(tmp, file);
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(tmp, JSON.stringify(value, null, 2) + '\n');
+    fs.renameSync(tmp, file);
+  } catch (error) {
+    fs.rmSync(tmp, { force: true });
+    const e = error as NodeJS.ErrnoException;
+    throw new SyncError('git', msg.stateUnwritable(file, e.code === 'ENOSPC' ? 'no space left on the device' : e.message), msg.stateUnwritableHint(path.dirname(file)));
+  }
 }
 
 const syncedFile = (p: Project) => path.join(stateDir(p), 'synced.json');
 const pendingDir = (p: Project) => path.join(stateDir(p), 'pending');
 const backgroundFile = (p: Project) => path.join(stateDir(p), 'background.json');
-export const pulledFile = (p: Project) => path.join(stateDir(p), 'pulled.json');
+/** What the pull wrote into this worktree's pull_dir: per worktree, as each has a pull_dir of its own. */
+export const pulledFile = (p: Project) => path.join(p.gitDir, 'codex-hooks', 'pulled.json');
+/** Held while a pull is applied to this worktree: two syncs of one project never interleave their writes. */
+export const pullLockFile = (p: Project) => path.join(p.gitDir, 'codex-hooks', 'pull.lock');
 
 export const readSynced = (p: Project): Record<string, SyncedRecord> => readJson(syncedFile(p), {});
 

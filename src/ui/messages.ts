@@ -4,9 +4,6 @@ import type { SyncResult } from '../sync/engine.js';
 /** The URL without its user info; the host starts after the last `@` before the path, so `p@ss` goes whole. */
 export const redactUrl = (url: string): string => url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1');
 
-/** Control characters from a server (its `remote:` lines) shown escaped, never acted on by the terminal. */
-const printable = (s: string) => s.replace(/[\x00-\x08\x0b-\x1f\x7f\x9b]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-
 export const msg = {
   branchMissing: (branch: string, env: string, configFile: string | null) =>
     [
@@ -29,8 +26,8 @@ export const msg = {
   pushRefused: (url: string, branch: string, reason: string, remoteLines: string[]) =>
     [
       'THE CODEX REFUSED THE PUSH',
-      `The codex at ${redactUrl(url)} refused the push to its branch '${branch}'${reason ? ` (${printable(reason)})` : ''}.`,
-      ...(remoteLines.length ? ['The server said:', ...remoteLines.map((l) => `  ${printable(l)}`)] : []),
+      `The codex at ${redactUrl(url)} refused the push to its branch '${branch}'${reason ? ` (${escapeControl(reason)})` : ''}.`,
+      ...(remoteLines.length ? ['The server said:', ...remoteLines.map((l) => `  ${escapeControl(l)}`)] : []),
     ].join('\n'),
   pushRefusedHint: (branch: string, env: string, configFile: string | null) =>
     `let the identity the sync pushes with push to '${branch}' (branch protection, the server's hooks), or send ${env} to another codex branch: set environments.${env}.branch in ${configFile ?? '.codexrc.json'}`,
@@ -60,9 +57,45 @@ export const msg = {
   hooksDisabled: 'codex-hooks: skipped (CODEX_HOOKS=0)',
   detachedSkip: 'codex-hooks: HEAD is detached, no docs sync (run `codex-hooks sync --env <env>` to sync by hand)',
   noConfig: 'codex-hooks: no configuration found, nothing to sync (run `codex-hooks init`)',
+  skipReason: {
+    'too-large': 'over max_file_size',
+    denied: 'deny_patterns/exclude_patterns',
+    submodule: 'submodule',
+    refused: 'a path component git refuses on checkout, such as .git',
+  } as Record<string, string>,
+  stateUnwritable: (file: string, why: string) => `Cannot write codex-hooks state ${file}: ${why}`,
+  stateUnwritableHint: (dir: string) => `free some disk space (or make ${dir} writable), then run \`codex-hooks sync\` again`,
+  cacheLocked: 'The codex cache is locked by another codex-hooks run',
+  pullLocked: "This worktree's pull_dir is being written by another codex-hooks run",
+  lockedHint: (file: string) => `wait for it to finish; if no codex-hooks is running, remove ${file}`,
+  syncTimedOut: (seconds: number) => `The sync did not finish within ${seconds} s (CODEX_HOOKS_TIMEOUT); it was stopped and nothing more is written`,
+  syncTimedOutHint: 'check the network and the codex, or raise CODEX_HOOKS_TIMEOUT (seconds); then run `codex-hooks sync --retry`',
+  pullRefused: (p: string, pullDir: string) => `Refused codex path that would leave ${pullDir} or plant a .git: ${JSON.stringify(p)}`,
+  pullKept: (p: string, reason: string) => `Kept ${escapeControl(p)}: ${reason}; the codex's file of that name is not pulled (move yours away to get it)`,
+  pullKeptFile: 'a file codex-hooks did not write is there',
+  pullKeptFolder: 'a folder is there',
+  pullSkipped: (p: string, reason: string) => `Not pulled: ${escapeControl(p)} (${reason}); the rest was pulled`,
+  pullTooLarge: (size: number, max: number) => `${size} bytes, over max_file_size ${max}`,
+  pullUnreadable: 'the codex cache lacks its content',
+  pullOutside: 'it would leave pull_dir',
+  pullBlocked: (p: string) => `${escapeControl(p)} is a file, not a folder`,
+  pullFailed: (why: string) => `cannot be written here: ${why}`,
+  routingRefused: (p: string, why: string) => `Codex doc ${escapeControl(p)} routes nowhere: its front matter was not read (${why})`,
+  gitDirRefused: (dir: string) => `Not pulled: codex folder ${escapeControl(dir || '(root)')} looks like a git directory (HEAD, objects/, refs/)`,
   kept: (env: string) => `The request is kept and will be retried by the next hook run or \`codex-hooks sync --retry\` (environment ${env}).`,
   keptRefused: (env: string) => `The request is kept (environment ${env}); it is delivered by the next push once the codex accepts it.`,
 };
+
+/**
+ * Text from the codex (paths, trailers) made safe to show on a terminal: control characters, which could
+ * clear the screen or rewrite a line, are shown as escapes (`\x1b`).
+ */
+export function escapeControl(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => {
+    const code = c.charCodeAt(0);
+    return c === '\n' ? '\\n' : c === '\t' ? '\\t' : code > 0xff ? `\\u${code.toString(16).padStart(4, '0')}` : `\\x${code.toString(16).padStart(2, '0')}`;
+  });
+}
 
 /** The one line a hook prints for a sync; without a result, the environment was already up to date. */
 export function summaryLine(s: { project: string; env: string; codexBranch: string }, r?: SyncResult): string {

@@ -6,13 +6,19 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { BIN, cleanup, cli, codexFiles, commit, git, isolatedEnv, makeCodex, makeRepo, refOf, run, tmpdir, writeConfig, writeFiles } from '../helpers.js';
 import { e2eProject, pushInTerminal, pushWithoutTerminal } from '../e2e-helpers.js';
+import { aliasBomb, commitTree, globBomb, snapshot } from '../hostile-helpers.js';
 
 const QUICK = process.argv.includes('--quick');
 let passed = 0;
 let failed = 0;
 const failures = [];
 
+// RELIABILITY_ONLY=<regex>: run only the sections whose title matches (while working on one of them).
+const ONLY = process.env.RELIABILITY_ONLY ? new RegExp(process.env.RELIABILITY_ONLY, 'i') : null;
+let current = '';
+
 async function scenario(name, fn) {
+  if (ONLY && !ONLY.test(current)) return;
   const started = Date.now();
   try {
     await fn();
@@ -27,7 +33,10 @@ async function scenario(name, fn) {
 const check = (cond, message) => {
   if (!cond) throw new Error(message);
 };
-const section = (s) => process.stdout.write(`\n${s}\n`);
+const section = (s) => {
+  current = s;
+  if (!ONLY || ONLY.test(s)) process.stdout.write(`\n${s}\n`);
+};
 // A seeded generator: the same "random" kill moments and combinations on every run.
 let seed = 20261123;
 const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
@@ -350,6 +359,179 @@ section('Bad input: a clear message, the right exit code, nothing written');
     const r = await cli(['sync', '--env', 'test'], { cwd: shallow, env });
     check(r.code === 0, r.stderr);
     check('projects/base/docs/a.md' in codexFiles(codex, 'test', env), 'not synced');
+  });
+  cleanup();
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Data safety and a hostile codex (SPEC §2 pull_dir, §4 "the codex is untrusted input"): run in full by
+// --quick too. Each case checks that nothing outside pull_dir changed (a snapshot of the project, .git
+// included), that the push or sync went on, and that the message is clear (never "unexpected error").
+section('Data safety: pull_dir spellings, user files, worktrees, concurrent pulls, secrets in any case');
+{
+  const outside = (dir, pullDir = '.codex') => snapshot(dir, { skip: [pullDir, '.git/codex-hooks', '.git/index', '.git/logs', '.git/worktrees'] });
+  const sameTree = (a, b, what) => check(JSON.stringify(a) === JSON.stringify(b), `${what}: the project changed outside pull_dir`);
+  const env = isolatedEnv();
+  const codex = makeCodex(env);
+  const base = project(env, codex, 'safe', { 'docs/intro.md': '# Intro\n', 'docs/draft.md': 'draft\n', 'README.md': '# R\n' }, { sync_direction: 'bidirectional' });
+  for (const pullDir of ['./', './/', '.', 'x/../', './x/../', 'x/..//', '', '  ', '/tmp', '../out', '..', '.git', '.GIT', '.Git/hooks', 'a/.gIt', 'docs', 'docs/pulled', 'Docs', './docs/', 'README.md']) {
+    await scenario(`pull_dir ${JSON.stringify(pullDir)}: refused (exit 2) before anything is touched`, async () => {
+      writeConfig(base, { codex_url: codex, project_name: 'safe', pull_dir: pullDir });
+      const before = snapshot(base);
+      const r = await cli(['sync'], { cwd: base, env });
+      check(r.code === 2 && /pull_dir/.test(r.stderr) && !/unexpected/i.test(r.stderr), `exit ${r.code}: ${r.stderr}`);
+      sameTree(snapshot(base), before, pullDir);
+    });
+  }
+  git(base, ['checkout', '--', '.codexrc.json'], env);
+  await scenario('user files in pull_dir are kept through pulls and codex removals; the colliding codex file is skipped', async () => {
+    writeFiles(base, { '.codex/mine.md': 'mine\n', '.codex/shared/guide.md': 'my guide\n', '.codex/notes/a.md': 'a\n' });
+    const before = outside(base);
+    for (let i = 0; i < 3; i++) {
+      const r = await cli(['sync'], { cwd: base, env });
+      check(r.code === 0 && !/unexpected/i.test(r.stderr), r.stderr);
+      if (i === 0) check(r.stderr.includes('.codex/shared/guide.md'), `the kept file is not named: ${r.stderr}`);
+    }
+    check(fs.readFileSync(path.join(base, '.codex/shared/guide.md'), 'utf8') === 'my guide\n', 'user file overwritten');
+    check(fs.readFileSync(path.join(base, '.codex/mine.md'), 'utf8') === 'mine\n', 'user file removed');
+    check(fs.existsSync(path.join(base, '.codex/notes/a.md')), 'user folder removed');
+    sameTree(outside(base), before, 'user files');
+  });
+  await scenario('three linked worktrees each get the codex change', async () => {
+    const wts = [1, 2, 3].map((i) => {
+      const wt = path.join(tmpdir(), `wt${i}`);
+      git(base, ['worktree', 'add', '-q', '-b', `feat-wt${i}`, wt], env);
+      return wt;
+    });
+    for (const wt of wts) check((await cli(['sync'], { cwd: wt, env })).code === 0, 'first sync');
+    const seedDir = path.join(path.dirname(codex), 'seed');
+    git(seedDir, ['pull', '-q', codex, 'test'], env);
+    commit(seedDir, env, { 'shared/guide.md': '# Guide v2\n' });
+    git(seedDir, ['push', '-q', codex, 'HEAD:test'], env);
+    for (const wt of wts) check((await cli(['sync'], { cwd: wt, env })).code === 0, 'second sync');
+    for (const wt of wts) check(fs.readFileSync(path.join(wt, '.codex/shared/guide.md'), 'utf8') === '# Guide v2\n', `${wt} stayed stale`);
+  });
+  await scenario('5 rounds of 3 pulls of one project at once: all succeed, the pull is complete', async () => {
+    const many = Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`shared/many/d${i}.md`, `${i}\n`]));
+    const e2 = isolatedEnv();
+    const c2 = makeCodex(e2, many);
+    const dir = project(e2, c2, 'conc', { 'docs/a.md': 'a\n' }, { sync_direction: 'from-codex' });
+    for (let round = 0; round < 5; round++) {
+      fs.rmSync(path.join(dir, '.codex'), { recursive: true, force: true });
+      fs.rmSync(path.join(dir, '.git/codex-hooks'), { recursive: true, force: true });
+      const rs = await Promise.all([0, 1, 2].map(() => cli(['sync'], { cwd: dir, env: e2 })));
+      rs.forEach((r) => check(r.code === 0, `round ${round}: ${r.stderr}`));
+      check(fs.readdirSync(path.join(dir, '.codex/shared/many')).length === 300, `round ${round}: incomplete pull`);
+    }
+  });
+  await scenario('every default deny pattern, in lower, UPPER and Mixed case: none reaches the codex', async () => {
+    const { DEFAULT_DENY_PATTERNS } = await import('../../dist/config/defaults.js');
+    const e2 = isolatedEnv();
+    const c2 = makeCodex(e2);
+    const names = [];
+    for (const pattern of DEFAULT_DENY_PATTERNS) {
+      const name = pattern.replace('**/', '').replace(/\*/g, 'x');
+      const mixed = name.replace(/[a-z]/g, (ch, i) => (i % 2 ? ch.toUpperCase() : ch));
+      for (const variant of new Set([name, name.toUpperCase(), mixed])) names.push(`docs/${variant}`);
+    }
+    const dir = project(e2, c2, 'secrets', Object.fromEntries([...names.map((n) => [n, 'SECRET=1\n']), ['docs/ok.md', 'ok\n']]), { sync_patterns: ['docs/**'] });
+    const r = await cli(['sync'], { cwd: dir, env: e2 });
+    check(r.code === 0, r.stderr);
+    const files = codexFiles(c2, 'test', e2);
+    check(files['projects/secrets/docs/ok.md'] === 'ok', 'ok.md missing');
+    const leaked = Object.keys(files).filter((p) => p.startsWith('projects/secrets/') && !p.endsWith('/ok.md'));
+    check(leaked.length === 0, `leaked: ${leaked.join(', ')}`);
+    process.stdout.write(`    (${names.length} case variants of ${DEFAULT_DENY_PATTERNS.length} deny patterns)\n`);
+  });
+  cleanup();
+}
+
+section('Hostile codex: each bad file skipped with a warning, the rest pulled, nothing outside pull_dir touched');
+{
+  const NAME = 'victim-project-with-a-long-name';
+  const routed = `---\ncodex_sync_include: ["${NAME}"]\n---\n# for us\n`;
+  const hostile = {
+    'alias bomb in front matter': { notes: { 'bomb.md': aliasBomb() } },
+    'extglob and star bombs in routing globs': { notes: { 'globs.md': globBomb() } },
+    'front matter over 64 KiB': { notes: { 'big-fm.md': `---\ncodex_sync_include: ["${NAME}"]\npad: "${'p'.repeat(70_000)}"\n---\n` } },
+    'a name over 255 bytes': { shared: { ['n'.repeat(300) + '.md']: 'long\n' } },
+    'a file and a folder of one name': { shared: { dup: [['same', 'file\n'], ['same', { inner: 'folder\n' }]] } },
+    'pulled files over max_file_size': { shared: { 'huge-1.md': 'x'.repeat(3_000_000), 'huge-2.md': 'y'.repeat(3_000_000) } },
+    'a planted git directory': { shared: { evil: { HEAD: 'ref: refs/heads/main\n', config: '[core]\n\tpager = touch /tmp/codex-hooks-pwned\n', objects: { info: { packs: '\n' } }, refs: { heads: { main: '0'.repeat(40) + '\n' } } } } },
+    'names git refuses (.GIT, git~1)': { shared: { '.GIT': { config: 'x\n' }, 'git~1': { config: 'x\n' } } },
+  };
+  const merge = (a, b) => {
+    const out = { ...a };
+    for (const [k, v] of Object.entries(b)) out[k] = out[k] && !Array.isArray(v) && typeof v === 'object' && typeof out[k] === 'object' ? merge(out[k], v) : v;
+    return out;
+  };
+  const seed = { shared: { 'guide.md': '# Guide\n' }, notes: { 'routed.md': routed } };
+  const pulledOk = (dir) => fs.readFileSync(path.join(dir, '.codex/shared/guide.md'), 'utf8') === '# Guide\n' && fs.readFileSync(path.join(dir, '.codex/notes/routed.md'), 'utf8') === routed;
+  for (const [name, spec] of Object.entries(hostile)) {
+    await scenario(`${name}: sync exits 0, the rest is pulled`, async () => {
+      const env = isolatedEnv({ CODEX_HOOKS_TIMEOUT: '60' });
+      const codex = makeCodex(env);
+      commitTree(codex, env, 'test', merge(seed, spec));
+      const dir = project(env, codex, NAME, { 'docs/a.md': 'a\n' }, { sync_direction: 'bidirectional', max_file_size: 1_000_000 });
+      const before = snapshot(dir, { skip: ['.codex', '.git/codex-hooks', '.git/index', '.git/logs'] });
+      const r = await cli(['sync'], { cwd: dir, env });
+      check(r.code === 0 && !/unexpected/i.test(r.stderr), `exit ${r.code}: ${r.stderr}`);
+      check(pulledOk(dir), 'the good files were not pulled');
+      check(JSON.stringify(snapshot(dir, { skip: ['.codex', '.git/codex-hooks', '.git/index', '.git/logs'] })) === JSON.stringify(before), 'changed outside pull_dir');
+      check(!fs.existsSync('/tmp/codex-hooks-pwned'), 'codex content ran');
+    });
+  }
+  await scenario('control characters in codex trailers: status shows them escaped', async () => {
+    const env = isolatedEnv();
+    const codex = makeCodex(env);
+    const dir = project(env, codex, NAME, { 'docs/a.md': 'a\n' });
+    check((await cli(['sync'], { cwd: dir, env })).code === 0, 'sync');
+    const tip = refOf(codex, 'test', env);
+    const spoof = git(codex, ['commit-tree', `${tip}^{tree}`, '-p', tip], env, `x\n\nCodex-Project: ${NAME}\nCodex-Source-Commit: ${'b'.repeat(40)}\nCodex-Source-Branch: \u001b[2J\u001b[Hmain\nCodex-Env: test\n`);
+    git(codex, ['update-ref', 'refs/heads/test', spoof], env);
+    check((await cli(['sync'], { cwd: dir, env })).code === 0, 'second sync');
+    const r = await cli(['status'], { cwd: dir, env });
+    check(r.code === 0 && !r.stdout.includes('\u001b') && r.stdout.includes('\\x1b[2J'), `raw escape shown: ${JSON.stringify(r.stdout)}`);
+  });
+  await scenario('a codex that accepts the connection and never answers: the push goes on within CODEX_HOOKS_TIMEOUT, the request is kept', async () => {
+    const net = await import('node:net');
+    const held = [];
+    const server = net.createServer((socket) => held.push(socket)); // accepts, never replies
+    await new Promise((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const env = isolatedEnv({ CODEX_HOOKS_TIMEOUT: '3' });
+      const p = e2eProject(env, { config: { codex_url: `http://127.0.0.1:${server.address().port}/codex.git` } });
+      check((await run(p.bin, ['install'], { cwd: p.dir, env })).code === 0, 'install');
+      git(p.dir, ['checkout', '-q', '-b', 'feat'], env);
+      const before = snapshot(p.dir, { skip: ['.codex', '.git'] });
+      const r = await pushWithoutTerminal(p.dir, env, ['origin', 'feat']);
+      check(r.code === 0, `push failed: ${r.stderr}`);
+      check(/timed out|CODEX_HOOKS_TIMEOUT/.test(r.stderr) && /kept/.test(r.stderr) && !/unexpected/i.test(r.stderr), `unclear message: ${r.stderr}`);
+      check(JSON.stringify(snapshot(p.dir, { skip: ['.codex', '.git'] })) === JSON.stringify(before), 'changed outside pull_dir');
+    } finally {
+      held.forEach((s) => s.destroy());
+      server.close();
+    }
+  });
+  await scenario('all hostile files at once, through a real git push: the push goes on, time and peak memory printed', async () => {
+    const env = isolatedEnv();
+    const p = e2eProject(env, { config: { project_name: NAME, max_file_size: 1_000_000 } });
+    let all = seed;
+    for (const spec of Object.values(hostile)) all = merge(all, spec);
+    commitTree(p.codex, env, 'test', all);
+    check((await run(p.bin, ['install'], { cwd: p.dir, env })).code === 0, 'install');
+    git(p.dir, ['checkout', '-q', '-b', 'feat'], env);
+    const timed = fs.existsSync('/usr/bin/time');
+    const args = ['push', 'origin', 'feat'];
+    const r = timed ? await run('/usr/bin/time', ['-v', 'git', ...args], { cwd: p.dir, env }) : await pushWithoutTerminal(p.dir, env, args);
+    check(r.code === 0, `push failed: ${r.stderr}`);
+    check(!/unexpected/i.test(r.stderr), r.stderr);
+    check(pulledOk(p.dir), 'the good files were not pulled');
+    if (timed) {
+      const wall = /Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (.*)/.exec(r.stderr)?.[1];
+      const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr)?.[1];
+      process.stdout.write(`    (git push with every hostile file: ${wall} wall, peak RSS ${Math.round(Number(rss) / 1024)} MB)\n`);
+    }
   });
   cleanup();
 }
