@@ -124,7 +124,7 @@ u('which credential git is given, through its environment only', () => {
   c = connectionFor('https://alice@git.example.com/codex.git', {});
   assert.equal([c.url, key(c), c.env.GIT_CONFIG_VALUE_0], ['https://git.example.com/codex.git', 'credential.https://git.example.com/.username', 'alice']);
   assert.is(decode(header(connectionFor('https://github.com/a/b.git', { GH_TOKEN: 'gh0ken' }))), 'x-access-token:gh0ken');
-  assert.equal(connectionFor('https://gitlab.com/a/b.git', { GITHUB_TOKEN: 'gh0ken' }).env, {}, 'a GitHub token goes to GitHub only');
+  assert.equal(connectionFor('https://gitlab.com/a/b.git', { GITHUB_TOKEN: 'gh0ken' }).env, { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'core.askPass', GIT_CONFIG_VALUE_0: '' }, 'a GitHub token goes to GitHub only; no askpass dialog');
   assert.equal(connectionFor('git@github.com:a/b.git', { CODEX_TOKEN: 'ct0ken' }).env, {}, 'ssh takes no token');
 });
 
@@ -234,8 +234,13 @@ h('CODEX_TOKEN authenticates the codex whatever the host (https, plain http) →
 h('no credentials, or a wrong CODEX_TOKEN → AUTHENTICATION FAILED, never a prompt', async () => {
   const { env, codex, dir } = await httpSetup();
   const before = git(codex, ['for-each-ref'], env);
+  // A desktop session's SSH_ASKPASS: git falls back to it for passwords even with terminal prompts off
+  const marker = path.join(env.HOME, 'askpass-was-run');
+  const askpass = path.join(env.HOME, 'askpass.sh');
+  fs.writeFileSync(askpass, `#!/bin/sh\necho "$@" >> '${marker}'\necho not-the-password\n`, { mode: 0o755 });
   for (const extra of [{}, { CODEX_TOKEN: 'wrong-token' }]) {
-    const r = await cli(['sync', '--env', 'test'], { cwd: dir, env: { ...env, ...extra } });
+    const r = await cli(['sync', '--env', 'test'], { cwd: dir, env: { ...env, SSH_ASKPASS: askpass, DISPLAY: ':0', ...extra } });
+    assert.not.ok(fs.existsSync(marker), `git prompted: ${fs.existsSync(marker) && fs.readFileSync(marker, 'utf8')}`);
     assert.is(r.code, 1, r.stderr);
     assert.match(r.stderr, /✖ AUTHENTICATION FAILED/);
     assert.match(r.stderr, /CODEX_TOKEN/);

@@ -35,13 +35,16 @@ export function connectionFor(url: string, env: Env): Connection {
     secrets: [...secrets, header?.slice('Basic '.length)].filter((s): s is string => !!s && s.length >= 4),
   });
   if (!isHttpUrl(url) || !parts.origin) return done([]);
+  // Without a terminal git still asks core.askPass, else SSH_ASKPASS (a desktop session's dialog): an
+  // empty core.askPass ends that chain. GIT_ASKPASS, a GUI client's own credential provider, still answers.
+  const noAskPass: [string, string] = ['core.askPass', ''];
   const github = /^https:\/\/github\.com\/$/i.test(parts.origin);
   const token = parts.password ?? (env.CODEX_TOKEN || undefined) ?? (github ? env.GITHUB_TOKEN || env.GH_TOKEN || undefined : undefined);
   if (token !== undefined) {
     const header = basic(parts.user ?? 'x-access-token', token);
-    return done([[`http.${parts.origin}.extraheader`, `Authorization: ${header}`]], header);
+    return done([[`http.${parts.origin}.extraheader`, `Authorization: ${header}`], noAskPass], header);
   }
-  return done(parts.user ? [[`credential.${parts.origin}.username`, parts.user]] : []);
+  return done(parts.user ? [[`credential.${parts.origin}.username`, parts.user], noAskPass] : [noAskPass]);
 }
 
 /** Removes every credential we know of from text that may be shown. */
