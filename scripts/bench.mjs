@@ -53,12 +53,12 @@ function makeCodex(n) {
 }
 
 /** The project: 100 docs; `version` changes 10 of them. */
-function makeProject(codex) {
-  const dir = path.join(base, `api-${path.basename(codex)}`);
+function makeProject(codex, config = {}, name = `api-${path.basename(codex)}`) {
+  const dir = path.join(base, name);
   fs.mkdirSync(path.join(dir, 'docs'), { recursive: true });
   git(dir, ['init', '-q', '-b', 'main']);
   for (let i = 0; i < 100; i++) fs.writeFileSync(path.join(dir, `docs/d${i}.md`), `# Doc ${i}\n`);
-  fs.writeFileSync(path.join(dir, '.codexrc.json'), JSON.stringify({ codex_url: codex, project_name: 'bench-api', hooks: { post_commit: 'off' } }));
+  fs.writeFileSync(path.join(dir, '.codexrc.json'), JSON.stringify({ codex_url: codex, project_name: 'bench-api', hooks: { post_commit: 'off' }, ...config }));
   git(dir, ['add', '-A']);
   git(dir, ['commit', '-q', '-m', 'docs']);
   git(dir, ['checkout', '-q', '-b', 'feat']);
@@ -111,7 +111,8 @@ function freshCloneRound(dir, codex) {
 
 function hookNoop() {
   const codex = makeCodex(200);
-  const dir = makeProject(codex);
+  // to-codex: a push with nothing new needs no network at all
+  const dir = makeProject(codex, { sync_direction: 'to-codex' });
   const cache = path.join(base, 'cache-hook');
   sync(dir, cache);
   git(dir, ['commit', '-q', '--allow-empty', '-m', 'code only']);
@@ -122,7 +123,23 @@ function hookNoop() {
     node.push(time(() => sh(process.execPath, ['-e', '0'])));
     hook.push(time(() => sh(process.execPath, [BIN, 'hook', 'pre-push', 'origin', 'x'], { cwd: dir, input: line, env: { CODEX_HOOKS_CACHE_DIR: cache } })));
   }
-  row('pre-push hook, no doc changed', stats(hook), stats(node), (r) => r <= 1.5, 'node -e 0');
+  row('pre-push hook, no doc changed (to-codex)', stats(hook), stats(node), (r) => r <= 1.5, 'node -e 0');
+
+  // bidirectional: our docs are there, so the push only pulls: one fetch of the codex and the pull
+  const both = makeProject(codex, {}, 'api-bidirectional');
+  const bothCache = path.join(base, 'cache-hook-both');
+  sync(both, bothCache);
+  git(both, ['commit', '-q', '--allow-empty', '-m', 'code only']);
+  const bothLine = `refs/heads/feat ${git(both, ['rev-parse', 'HEAD'])} refs/heads/feat ${'0'.repeat(40)}\n`;
+  const mirror = path.join(base, 'mirror-hook.git');
+  git(base, ['clone', '-q', '--bare', '--single-branch', '-b', 'test', codex, mirror]);
+  const pullHook = [];
+  const fetchRef = [];
+  for (let i = 0; i < Math.max(RUNS * 2, 9); i++) {
+    fetchRef.push(time(() => sh(process.execPath, ['-e', '0'])) + time(() => git(mirror, ['fetch', '-q', codex, '+refs/heads/test:refs/heads/test'])));
+    pullHook.push(time(() => sh(process.execPath, [BIN, 'hook', 'pre-push', 'origin', 'x'], { cwd: both, input: bothLine, env: { CODEX_HOOKS_CACHE_DIR: bothCache } })));
+  }
+  row('pre-push hook, no doc changed (bidirectional: pulls)', stats(pullHook), stats(fetchRef), (r) => r <= 1.5, 'node -e 0 + git fetch (nothing new)');
 }
 
 function bySize(n) {
@@ -197,7 +214,7 @@ for (const r of rows) {
     lines.push(`| ${r.measure} | ${(r.memory / 2 ** 20).toFixed(0)} MB | | | < 150 MB | ${r.holds ? 'yes' : 'NO'} |`);
     continue;
   }
-  const target = r.holds === null ? '(reference)' : r.label === 'clone+copy+add+commit+push' ? '≥ 20× faster' : r.label === 'node -e 0' ? '≤ 1.5×' : r.label.startsWith('git fetch') ? '≤ 3×' : r.label.startsWith('git clone') ? '≤ 1×' : '≤ 1.5×';
+  const target = r.holds === null ? '(reference)' : r.label === 'clone+copy+add+commit+push' ? '≥ 20× faster' : r.label.startsWith('node -e 0') ? '≤ 1.5×' : r.label.startsWith('git fetch') ? '≤ 3×' : r.label.startsWith('git clone') ? '≤ 1×' : '≤ 1.5×';
   const ratio = r.label === 'clone+copy+add+commit+push' ? `${(1 / r.ratio).toFixed(1)}× faster` : `${r.ratio.toFixed(2)}×`;
   lines.push(`| ${r.measure} | ${ms(r.ours.median)} (${ms(r.ours.min)}–${ms(r.ours.max)}) | ${r.label}: ${ms(r.ref.median)} | ${ratio} | ${target} | ${r.holds === null ? '' : r.holds ? 'yes' : 'NO'} |`);
 }

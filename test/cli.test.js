@@ -159,7 +159,7 @@ t('status prints the decision for the current branch; --json parses', async () =
   const json = await cli(['status', '--offline', '--json'], { cwd: dir, env });
   const s = JSON.parse(json.stdout);
   assert.is(s.codexUrl, 'https://example.com/acme/codex.git');
-  assert.equal(s.environment, { name: 'test', codexBranch: 'test', explicit: false, source: 'default_environment', needsConfirmation: false, warning: null });
+  assert.equal(s.environment, { name: 'test', codexBranch: 'test', explicit: false, source: 'default_environment', needsConfirmation: false, warning: null, mode: 'layer' });
   assert.is(s.hooksInstalled, false);
   const prod = JSON.parse((await cli(['status', '--offline', '--json'], { cwd: dir, env: { ...env, CODEX_ENV: 'prod' } })).stdout);
   assert.equal([prod.environment.name, prod.environment.explicit, prod.environment.needsConfirmation], ['prod', true, false]);

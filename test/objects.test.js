@@ -7,9 +7,8 @@ import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ObjectStore } from '../dist/git/store.js';
-import { Pack } from '../dist/git/pack.js';
 import { writeLooseObject } from '../dist/git/loose.js';
-import { encodeTree, hashObject } from '../dist/git/objects.js';
+import { encodeTree, hashObject, MalformedTree, parseTree } from '../dist/git/objects.js';
 import { buildTree, diffTrees, listFiles, replaceAt, pathChain, rootTree } from '../dist/sync/codex-tree.js';
 import { commitPeople, listCommit, openProject, projectObjects } from '../dist/git/project.js';
 import { listForSync, patternBases } from '../dist/sync/listing.js';
@@ -47,37 +46,60 @@ function historyRepo(env) {
   return dir;
 }
 
-async function readAllHere(dir, objects) {
+/** Every object reads as git reads it: loose ones in this process (`here`), packed ones through git. */
+async function readAll(dir, objects, { here }) {
   const store = ObjectStore.open(path.join(dir, '.git'), { cwd: dir });
   try {
-    for (const [oid, want] of objects) {
-      const got = store.readHere(oid);
-      assert.ok(got, `object ${oid} (${want.type}) not read in-process`);
-      assert.is(got.type, want.type, oid);
-      assert.ok(got.body.equals(want.body), `object ${oid} (${want.type}) differs from git's`);
-    }
+    const ids = [...objects.keys()];
+    const got = await store.readMany(ids);
+    ids.forEach((oid, i) => {
+      const want = objects.get(oid);
+      assert.ok(got[i], `object ${oid} (${want.type}) not read`);
+      assert.is(got[i].type, want.type, oid);
+      assert.ok(got[i].body.equals(want.body), `object ${oid} (${want.type}) differs from git's`);
+      assert.is(store.readHere(oid) !== null, here, `object ${oid} ${here ? 'not read' : 'read'} in-process`);
+    });
+    const sizes = await store.sizes(ids);
+    for (const oid of ids) assert.is(sizes.get(oid), objects.get(oid).body.length, `size of ${oid}`);
   } finally {
     store.close();
   }
 }
 
-test('loose objects and a packed history (offset deltas, deep chains) read exactly as git reads them', async () => {
+test('loose objects are read in-process and packed ones (delta chains) by git, exactly as git reads them', async () => {
   const env = isolatedEnv();
   const dir = historyRepo(env);
-  await readAllHere(dir, allObjects(dir, env)); // all loose
+  await readAll(dir, allObjects(dir, env), { here: true }); // all loose
   git(dir, ['gc', '-q', '--aggressive', '--prune=now'], env);
   assert.ok(fs.readdirSync(path.join(dir, '.git/objects/pack')).some((f) => f.endsWith('.pack')));
   const objects = allObjects(dir, env);
   const verify = git(dir, ['verify-pack', '-v', ...fs.readdirSync(path.join(dir, '.git/objects/pack')).filter((f) => f.endsWith('.idx')).map((f) => `.git/objects/pack/${f}`)], env);
   assert.match(verify, /chain length = [2-9]/, 'the pack has delta chains to follow');
-  await readAllHere(dir, objects);
-  // a very large repository's index is read in place, not whole
-  Pack.wholeIndexBytes = 0;
-  try {
-    await readAllHere(dir, objects);
-  } finally {
-    Pack.wholeIndexBytes = 8 * 1024 * 1024;
+  await readAll(dir, objects, { here: false });
+});
+
+test('a reference-delta chain over a thousand deep reads through git, as git reads it', async () => {
+  const env = isolatedEnv();
+  const dir = makeRepo(env, { 'docs/grow.md': 'start\n' });
+  // 2,400 versions of one file, each one line away from the last: packed with reference deltas (no
+  // delta-base-offset) and no depth limit, git chains them over a thousand deep.
+  let seed = 1;
+  const rnd = (n) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+  const lines = Array.from({ length: 300 }, (_, i) => `line ${i} ${'x'.repeat(40)}`);
+  const fi = [];
+  for (let i = 1; i <= 2400; i++) {
+    lines[rnd(300)] = `edit ${i} ${Array.from({ length: 40 }, () => 'abcdefghij'[rnd(10)]).join('')}`;
+    const body = lines.join('\n') + '\n';
+    fi.push(`commit refs/heads/main\ncommitter T <t@e> ${1700000000 + i} +0000\ndata 2\nv\nM 100644 inline docs/grow.md\ndata ${Buffer.byteLength(body)}\n${body}\n`);
   }
+  execFileSync('git', ['fast-import', '--quiet', '--force'], { cwd: dir, env, input: fi.join('') });
+  git(dir, ['-c', 'repack.useDeltaBaseOffset=false', 'repack', '-a', '-d', '-f', '-q', '--window=250', '--depth=4095'], env);
+  git(dir, ['prune-packed'], env);
+  const packDir = path.join(dir, '.git/objects/pack');
+  const idx = fs.readdirSync(packDir).find((f) => f.endsWith('.idx'));
+  const depths = [...git(dir, ['verify-pack', '-v', `.git/objects/pack/${idx}`], env).matchAll(/chain length = (\d+)/g)].map((m) => Number(m[1]));
+  assert.ok(Math.max(...depths) > 1000, `a deep chain (deepest ${Math.max(...depths)})`);
+  await readAll(dir, allObjects(dir, env), { here: false });
 });
 
 test('a pack of reference deltas (no delta-base-offset) reads the same', async () => {
@@ -90,7 +112,7 @@ test('a pack of reference deltas (no delta-base-offset) reads the same', async (
   git(dir, ['prune-packed'], env);
   const idx = fs.readdirSync(packDir).find((f) => f.endsWith('.idx'));
   assert.match(git(dir, ['verify-pack', '-v', `.git/objects/pack/${idx}`], env), /chain length = 1/);
-  await readAllHere(dir, objects);
+  await readAll(dir, objects, { here: false });
 });
 
 test('a pack written after the store opened is found; what only git can read comes from git', async () => {
@@ -105,7 +127,7 @@ test('a pack written after the store opened is found; what only git can read com
     git(bare, ['fetch', '-q', source, 'main:main'], env);
     const got = await store.read(head);
     assert.is(got.type, 'commit');
-    assert.ok(store.has(head));
+    assert.ok((await store.sizes([head])).has(head));
   } finally {
     store.close();
   }
@@ -243,6 +265,24 @@ test("a codex commit carries the source commit's author and committer", async ()
   const people = await commitPeople(project, objects, git(dir, ['rev-parse', 'HEAD'], env));
   objects.close();
   assert.equal(people, { author: { name: 'Ada Writer', email: 'ada@example.com' }, committer: { name: 'Test User', email: 'test@example.com' } });
+  // A clone that borrows its objects (git clone --shared): the commit is read by git, never replaced
+  // by the identity of whoever runs the sync.
+  const borrower = path.join(tmpdir(), 'borrower');
+  git(path.dirname(borrower), ['clone', '-q', '--shared', dir, borrower], { ...env, GIT_AUTHOR_NAME: 'Someone Else' });
+  const other = await openProject(borrower, { ...env, GIT_COMMITTER_NAME: 'Runner', GIT_COMMITTER_EMAIL: 'runner@ci' });
+  const borrowed = projectObjects(other);
+  const theirs = await commitPeople(other, borrowed, git(borrower, ['rev-parse', 'HEAD'], env));
+  borrowed.close();
+  assert.equal(theirs.author, { name: 'Ada Writer', email: 'ada@example.com' });
+});
+
+test('a malformed or foreign tree fails at once instead of looping (a SHA-256 tree has 32-byte ids)', () => {
+  const sha256Entry = Buffer.concat([Buffer.from('100644 a.md\0'), Buffer.alloc(32, 7)]);
+  assert.throws(() => parseTree(Buffer.concat([sha256Entry, sha256Entry])), /malformed/);
+  assert.throws(() => parseTree(Buffer.from('100644 no-nul-here')), /malformed/);
+  assert.throws(() => parseTree(Buffer.from('garbage')), /malformed/);
+  assert.throws(() => parseTree(Buffer.concat([Buffer.from('1x0644 a\0'), Buffer.alloc(20)])), /malformed/);
+  assert.equal(parseTree(Buffer.concat([Buffer.from('100644 a.md\0'), Buffer.alloc(20, 1)])).map((e) => e.name.toString()), ['a.md']);
 });
 
 test.run();

@@ -44,7 +44,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
   },
   sync: {
     summary: 'sync docs with the codex now',
-    usage: 'codex-hooks sync [--env E] [--direction D] [--ref R] [--dry-run] [--yes] [--allow-deletions] [--retry]',
+    usage: 'codex-hooks sync [--env E] [--direction D] [--ref R] [--dry-run] [--yes] [--allow-deletions] [--mirror] [--retry]',
     details:
       'Syncs the files of one commit (HEAD, or --ref) with the codex branch of the environment.\n' +
       '  --env E            the environment (explicit: never asks); default: derived from the branch\n' +
@@ -53,7 +53,8 @@ export const COMMANDS: Record<string, CommandSpec> = {
       '  --dry-run          fetch and print the plan; write nothing\n' +
       '  --yes              answer yes to the production confirmation\n' +
       '  --allow-deletions  let a sync delete more than deletion_threshold of the project\'s files\n' +
-      '  --retry            deliver the syncs kept from failed hook runs',
+      '  --mirror           make the project\'s codex folder mirror this commit, whatever the environment\'s mode\n' +
+      '  --retry            deliver the syncs kept from failed hook runs (takes --allow-deletions, --yes)',
     options: {
       env,
       direction: { type: 'string' },
@@ -61,6 +62,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
       'dry-run': { type: 'boolean' },
       yes: { type: 'boolean', short: 'y' },
       'allow-deletions': { type: 'boolean' },
+      mirror: { type: 'boolean' },
       retry: { type: 'boolean' },
     },
     load: () => import('./sync.js'),

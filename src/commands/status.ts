@@ -82,8 +82,9 @@ export async function run(ctx: Context, values: Values): Promise<CommandResult> 
     codexUrl: config.codexUrl ? redactUrl(config.codexUrl) : null,
     warnings: config.codex_url && hasCredentials(config.codex_url) ? [msg.credentialsInUrl(config.filepath)] : [],
     branch,
-    environment: decision && { name: decision.env, codexBranch: decision.codexBranch, explicit: decision.explicit, source: decision.source, needsConfirmation: decision.needsConfirmation, warning: decision.warning ?? null },
+    environment: decision && { name: decision.env, codexBranch: decision.codexBranch, explicit: decision.explicit, source: decision.source, needsConfirmation: decision.needsConfirmation, warning: decision.warning ?? null, mode: decision.mode },
     environmentNote: decisionNote,
+    direction: config.sync_direction,
     hooksInstalled: await hooksInstalled(project),
     lastSync: await lastSyncs(config, ctx.env),
     recorded: readSynced(project),
@@ -104,8 +105,8 @@ function renderStatus(d: any, log: Context['logger']): void {
   for (const w of d.warnings) log.warn(w);
   if (d.environment) {
     const e = d.environment;
-    row('branch', `${d.branch ?? '(detached)'} → ${e.name} (${e.explicit ? 'explicit' : 'assumed'}, from ${e.source}) → codex ${e.codexBranch}`);
-    row('confirmation', e.needsConfirmation ? 'needed: a push asks on the terminal (CODEX_ENV=prod git push does not ask)' : 'not needed');
+    row('branch', `${d.branch ?? '(detached)'} → ${e.name} (${e.explicit ? 'explicit' : 'assumed'}, from ${e.source}) → codex ${e.codexBranch} (${e.mode})`);
+    row('confirmation', !e.needsConfirmation ? 'not needed' : d.direction === 'from-codex' ? 'not needed: sync_direction from-codex only reads production' : 'needed: a push asks on the terminal (CODEX_ENV=prod git push does not ask)');
     if (e.warning) log.warn(e.warning);
   } else row('branch', d.environmentNote);
   row('hooks', d.hooksInstalled ? 'installed (pre-push, post-commit)' : 'not installed: run `codex-hooks install`');
@@ -113,8 +114,12 @@ function renderStatus(d: any, log: Context['logger']): void {
   if (syncs.length === 0) row('last syncs', '(unknown: no local codex cache yet)');
   // Trailers are codex text, written by anybody: shown with their control characters escaped.
   for (const [env, s] of syncs) row(`last ${env}`, s ? escapeControl(`${s.time} ${s.sourceBranch}@${s.sourceCommit.slice(0, 7)} → ${s.codexBranch} ${s.codexCommit.slice(0, 7)}`) : 'never');
-  row('pending', d.pending.length ? d.pending.map((p: any) => `${p.env} (${p.commit.slice(0, 7)}, ${p.attempts} attempt(s): ${p.error.split('\n')[0]})`).join('; ') + ' — `codex-hooks sync --retry`' : 'none');
-  if (d.background) row('background', `${d.background.ok ? 'ok' : 'FAILED'} at ${d.background.time}: ${d.background.message.split('\n')[0]}`);
+  const retry = (p: any) => (p.kind === 'deletions' ? '`codex-hooks sync --retry --allow-deletions`' : '`codex-hooks sync --retry`');
+  row('pending', d.pending.length ? d.pending.map((p: any) => `${p.env} (${p.commit.slice(0, 7)}, ${p.attempts} attempt(s): ${p.error.split('\n')[0]}) — ${retry(p)}`).join('; ') : 'none');
+  if (d.background) {
+    row('background', `${d.background.ok ? 'ok' : 'FAILED'} at ${d.background.time}: ${d.background.message.split('\n')[0]}`);
+    for (const w of d.background.warnings ?? []) log.warn(w);
+  }
   if (d.wouldChange) {
     const w = d.wouldChange;
     const n = (x: any) => (x ? `${x.added.length} added, ${x.changed.length} changed, ${x.removed.length} removed` : 'n/a');

@@ -1,10 +1,11 @@
 import { NeedsConfirmation } from '../errors.js';
 import { requireCodexUrl } from '../config/normalize.js';
 import { resolveEnvironment } from '../env/resolve.js';
-import { currentBranch, resolveCommit } from '../git/project.js';
+import { currentBranch, isLocalBranch, resolveCommit, type Project } from '../git/project.js';
 import { runSync, type SyncResult } from '../sync/engine.js';
 import { deliverPending } from '../sync/retry.js';
-import { msg } from '../ui/messages.js';
+import { msg, syncWarnings } from '../ui/messages.js';
+import { clearPending } from '../sync/state.js';
 import type { Logger } from '../ui/logger.js';
 import { confirmProduction, explicitEnv, parseDirection, projectAndConfig, requireConfig } from './common.js';
 import type { CommandResult, Context, Values } from './context.js';
@@ -16,10 +17,15 @@ export async function run(ctx: Context, values: Values): Promise<CommandResult> 
   const direction = parseDirection(values.direction as string | undefined, config.sync_direction);
 
   if (values.retry) {
-    const outcomes = await deliverPending(project, config, ctx.logger);
+    const outcomes = await deliverPending(project, config, ctx.logger, {
+      allowDeletions: Boolean(values['allow-deletions']),
+      confirm: async (decision, request) =>
+        Boolean(values.yes) || (await confirmProduction(ctx, { decision, branch: request.branch, codexUrl: requireCodexUrl(config), direction: request.direction})) === 'yes',
+    });
+    const failed = outcomes.filter((o) => !o.ok);
     return {
-      data: { retried: outcomes },
-      exitCode: outcomes.some((o) => !o.ok) ? 1 : 0,
+      data: { ok: failed.length === 0, retried: outcomes },
+      exitCode: failed.length === 0 ? 0 : failed.every((o) => o.needsConfirmation) ? 3 : 1,
       render: (log) => {
         if (outcomes.length === 0) log.info('No kept syncs to retry.');
         for (const o of outcomes) (o.ok ? log.success : log.error)(`${o.env}: ${o.message}`);
@@ -34,7 +40,8 @@ export async function run(ctx: Context, values: Values): Promise<CommandResult> 
   const commit = await resolveCommit(project, ref);
   const dryRun = Boolean(values['dry-run']);
 
-  if (decision.needsConfirmation && !dryRun && !values.yes) {
+  // Only a write to production needs a yes: a pull from it does not.
+  if (decision.needsConfirmation && direction !== 'from-codex' && !dryRun && !values.yes) {
     const answer = await confirmProduction(ctx, { decision, branch: branch ?? ref, codexUrl, direction });
     if (answer === 'no-terminal') throw new NeedsConfirmation(msg.needsConfirmationNoTty, msg.needsConfirmationHint);
     if (answer === 'declined') throw new NeedsConfirmation('Production sync declined; nothing was written', msg.needsConfirmationHint);
@@ -45,13 +52,36 @@ export async function run(ctx: Context, values: Values): Promise<CommandResult> 
     config,
     decision,
     commit,
-    sourceBranch: values.ref ? ref : (branch ?? 'HEAD'),
+    sourceBranch: await sourceBranchOf(project, values.ref as string | undefined, branch),
     direction,
     dryRun,
     allowDeletions: Boolean(values['allow-deletions']),
+    mirror: Boolean(values.mirror),
     logger: ctx.logger,
   });
-  return { data: result, render: (log) => renderSync(result, log) };
+  // This sync supersedes a kept request of the same environment (held deletions released included).
+  if (!dryRun && direction !== 'from-codex') clearPending(project, decision.env);
+  const warnings = syncWarnings(result, { syncPatterns: config.sync_patterns, configFile: config.filepath });
+  // Warnings go to stderr whatever the output mode: --json never hides them.
+  if (ctx.json) for (const w of warnings) ctx.logger.warn(w);
+  return {
+    data: result,
+    render: (log) => {
+      renderSync(result, log);
+      for (const w of warnings) log.warn(w);
+    },
+  };
+}
+
+/**
+ * The branch a sync is from (trailers, and a layer sync's base): `--ref` when it names a local branch,
+ * else the current branch (an older commit of it), else the ref as given.
+ */
+async function sourceBranchOf(project: Project, ref: string | undefined, current: string | null): Promise<string> {
+  if (ref === undefined) return current ?? 'HEAD';
+  const name = ref.replace(/^refs\/heads\//, '');
+  if (await isLocalBranch(project, name)) return name;
+  return current ?? ref;
 }
 
 export function renderSync(r: SyncResult, log: Logger): void {
@@ -73,7 +103,6 @@ export function renderSync(r: SyncResult, log: Logger): void {
       list('change', t.changed);
       list('remove', t.removed);
     }
-    for (const s of t.skipped) log.warn(`skipped ${s.path} (${msg.skipReason[s.reason]})`);
   }
   if (r.fromCodex) {
     const f = r.fromCodex;

@@ -4,8 +4,13 @@ import { DEFAULT_ENVIRONMENTS, PROJECT_NAME } from './defaults.js';
 import type { ParsedConfig } from './schema.js';
 import { isRemoteUrl } from '../git/url.js';
 
+export type SyncMode = 'mirror' | 'layer';
+export type Environment = { branch: string; description?: string; mode: SyncMode };
+
 /** The configuration with every default and derived value filled in: what the rest of the code reads. */
-export interface Config extends ParsedConfig {
+export interface Config extends Omit<ParsedConfig, 'environments'> {
+  /** Every environment, the defaults included, each with its mode decided (SPEC §4). */
+  environments: Record<string, Environment>;
   /** The codex's URL or absolute path, or undefined when neither codex_url nor organization+codex_repo is set. */
   codexUrl?: string;
   projectName: string;
@@ -37,12 +42,21 @@ export function normalizeConfig(parsed: ParsedConfig, root: string, filepath: st
   }
   return {
     ...parsed,
-    environments: { ...DEFAULT_ENVIRONMENTS, ...parsed.environments },
+    environments: withModes({ ...DEFAULT_ENVIRONMENTS, ...parsed.environments }),
     codexUrl,
     projectName,
     filepath,
     root,
   };
+}
+
+/**
+ * `mirror` for an environment on production's codex branch, `layer` for the others, unless the config
+ * says (SPEC §2): feature branches share `test`, production shows one commit.
+ */
+export function withModes(envs: Record<string, { branch: string; description?: string; mode?: SyncMode }>): Record<string, Environment> {
+  const prod = envs.prod?.branch;
+  return Object.fromEntries(Object.entries(envs).map(([name, e]) => [name, { ...e, mode: e.mode ?? (e.branch === prod ? 'mirror' : 'layer') }]));
 }
 
 /** The codex URL, or the error that says how to set one. */

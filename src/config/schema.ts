@@ -6,6 +6,10 @@ const globs = (fallback: string[]) => z.array(z.string().min(1)).default(fallbac
 const environment = z.strictObject({
   branch: z.string().min(1).describe('The codex branch this environment writes to'),
   description: z.string().optional(),
+  mode: z
+    .enum(['mirror', 'layer'])
+    .optional()
+    .describe("How a sync changes the project's folder: mirror (it mirrors one commit) or layer (each branch's changes are applied; default for environments off the production codex branch)"),
 });
 
 export const hooksSchema = z.strictObject({

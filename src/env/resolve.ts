@@ -14,6 +14,8 @@ export interface EnvDecision {
   needsConfirmation: boolean;
   /** Set when a non-prod environment is configured to the production branch. */
   warning?: string;
+  /** How a sync changes the project's codex folder (SPEC §4). */
+  mode: 'mirror' | 'layer';
 }
 
 export interface ResolveInput {
@@ -21,7 +23,7 @@ export interface ResolveInput {
   explicit: { flag?: string; envVar?: string };
   /** The branch being pushed, or the current branch; null on a detached HEAD. */
   branch: string | null;
-  config: Pick<Config, 'environments' | 'prod_branches' | 'branch_environments' | 'default_environment' | 'filepath'>;
+  config: Pick<Config, 'prod_branches' | 'branch_environments' | 'default_environment' | 'filepath'> & { environments: Record<string, { branch: string; mode?: 'mirror' | 'layer' }> };
 }
 
 /** A detached HEAD has no branch to derive an environment from: hooks skip, `sync` asks for --env. */
@@ -46,7 +48,8 @@ export function resolveEnvironment({ explicit, branch, config }: ResolveInput): 
       needsConfirmation && env !== 'prod'
         ? `Environment "${env}" is configured to the production codex branch "${codexBranch}" (environments.${env}.branch in ${config.filepath ?? 'the config'}).`
         : undefined;
-    return { env, codexBranch, explicit: explicitEnv, source, needsConfirmation, warning };
+    const mode = config.environments[env].mode ?? (codexBranch === prodBranch ? 'mirror' : 'layer');
+    return { env, codexBranch, explicit: explicitEnv, source, needsConfirmation, warning, mode };
   };
 
   if (explicit.flag !== undefined) {

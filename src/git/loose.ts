@@ -64,15 +64,24 @@ export function writeLooseObject(objectsDir: string, type: string, body: Buffer)
   // up zlib's default one costs more than compressing a doc. A later repack compresses them well.
   const small = body.length < 64 * 1024 ? { windowBits: 9, memLevel: 1 } : {};
   const data = zlib.deflateSync(Buffer.concat([Buffer.from(`${type} ${body.length}\0`), body]), { level: 1, ...small });
-  try {
-    fs.writeFileSync(tmp, data, { mode: 0o444, flag: 'wx' });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    fs.rmSync(tmp, { force: true }); // left by a process killed mid-write that had our pid (read-only)
-    fs.writeFileSync(tmp, data, { mode: 0o444, flag: 'wx' });
+  // `git prune-packed` (a repack, a user's `git gc`) removes empty fan-out folders at any moment, also
+  // between our mkdir and our write or rename: make the folder again and retry, as git itself does.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      try {
+        fs.writeFileSync(tmp, data, { mode: 0o444, flag: 'wx' });
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        fs.rmSync(tmp, { force: true }); // left by a process killed mid-write that had our pid (read-only)
+        fs.writeFileSync(tmp, data, { mode: 0o444, flag: 'wx' });
+      }
+      fs.renameSync(tmp, file);
+      return oid;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 5) throw error;
+      fs.mkdirSync(dir, { recursive: true });
+    }
   }
-  fs.renameSync(tmp, file);
-  return oid;
 }
 
 /** The file of a branch's loose ref (`refs/heads/a/b`), whether or not it exists. */

@@ -23,14 +23,23 @@ export function listedEntry(e: RawEntry, path: string, size = -1): TreeEntry {
   return { mode, type: tree ? 'tree' : mode === '160000' ? 'commit' : 'blob', oid: e.oid, size, path };
 }
 
-/** Entries of a tree object's body: `<mode> <name>\0<20-byte oid>` repeated. */
+/** A tree that is not what git writes: a damaged cache, or one of another object format. */
+export class MalformedTree extends Error {}
+
+/**
+ * Entries of a tree object's body: `<mode> <name>\0<20-byte oid>` repeated. Every step is checked, so a
+ * damaged or foreign tree (a SHA-256 one has 32-byte ids) fails at once instead of being misread.
+ */
 export function parseTree(body: Buffer): RawEntry[] {
   const entries: RawEntry[] = [];
   let pos = 0;
   while (pos < body.length) {
     const space = body.indexOf(0x20, pos);
-    const nul = body.indexOf(0, space);
-    entries.push({ mode: body.toString('latin1', pos, space), name: body.subarray(space + 1, nul), oid: body.toString('hex', nul + 1, nul + 21) });
+    const nul = space < 0 ? -1 : body.indexOf(0, space + 1);
+    if (space <= pos || space - pos > 6 || nul < 0 || nul === space + 1 || nul + 21 > body.length) throw new MalformedTree(`malformed tree entry at byte ${pos}`);
+    const mode = body.toString('latin1', pos, space);
+    if (!/^[0-7]+$/.test(mode)) throw new MalformedTree(`malformed tree mode ${JSON.stringify(mode)} at byte ${pos}`);
+    entries.push({ mode, name: body.subarray(space + 1, nul), oid: body.toString('hex', nul + 1, nul + 21) });
     pos = nul + 21;
   }
   return entries;

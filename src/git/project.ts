@@ -86,6 +86,11 @@ export async function currentBranch(project: Project): Promise<string | null> {
   return code === 0 ? stdout.toString().trim() : null;
 }
 
+export async function isLocalBranch(project: Project, name: string): Promise<boolean> {
+  const { code } = await runGit(['show-ref', '--verify', '-q', `refs/heads/${name}`], { ...opts(project), okCodes: [1, 128] });
+  return code === 0;
+}
+
 /** The commit a revision names, or a UsageError naming the revision. */
 export async function resolveCommit(project: Project, rev: string): Promise<string> {
   const head = rev === 'HEAD' ? readHead(project) : undefined;
@@ -139,11 +144,11 @@ export interface Person {
 
 /**
  * Who wrote and who committed a commit (its `author` and `committer` lines): a codex commit carries the
- * source commit's people, as a cherry-pick does. Read in this process when the commit is loose or packed
- * here; otherwise the developer's identity from git.
+ * source commit's people, as a cherry-pick does (read here when loose, else by git, alternates included);
+ * the developer's identity from git only when the commit has no readable people lines.
  */
 export async function commitPeople(project: Project, objects: ObjectStore, commit: string): Promise<{ author: Person; committer: Person }> {
-  const c = objects.readHere(commit);
+  const c = await objects.read(commit);
   if (c?.type === 'commit') {
     const head = c.body.toString('utf8', 0, Math.max(0, c.body.indexOf('\n\n')));
     const person = (role: string) => {
@@ -156,4 +161,19 @@ export async function commitPeople(project: Project, objects: ObjectStore, commi
   }
   const me = await userIdentity(project);
   return { author: me, committer: me };
+}
+
+/**
+ * The merge base of `commit` with the project's production branch: for each of `prodBranches` in turn,
+ * its remote-tracking ref (`origin/<b>`, what the team shares) else the local branch. Null when none
+ * exists or the histories share nothing.
+ */
+export async function mergeBaseWithProduction(project: Project, commit: string, prodBranches: string[]): Promise<string | null> {
+  const candidates = prodBranches.flatMap((b) => [`refs/remotes/origin/${b}`, `refs/heads/${b}`]);
+  const { stdout } = await runGit(['for-each-ref', '--format=%(refname)', ...candidates], opts(project));
+  const present = new Set(stdout.toString().split('\n').filter(Boolean));
+  const ref = candidates.find((c) => present.has(c));
+  if (!ref) return null;
+  const base = await runGit(['merge-base', commit, ref], { ...opts(project), okCodes: [1, 128] });
+  return base.code === 0 ? base.stdout.toString().trim() : null;
 }

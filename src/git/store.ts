@@ -1,10 +1,10 @@
+import type { ObjectReader as Reader, GitObject } from './batch.js';
+import { ObjectReader } from './batch.js';
+import { runGit, type RunOptions } from './exec.js';
+import { looseObjectHeader, readLooseObject } from './loose.js';
+import { isSha1 } from './objects.js';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ObjectReader, type GitObject } from './batch.js';
-import { runGit, type RunOptions } from './exec.js';
-import { looseObjectFile, looseObjectHeader, readLooseObject } from './loose.js';
-import { isSha1 } from './objects.js';
-import { Pack } from './pack.js';
 
 /** Where a sync reads git objects from: this process, or a git process that answers for it. */
 export interface ObjectSource {
@@ -16,15 +16,12 @@ export interface ObjectSource {
 }
 
 /**
- * A repository's objects read in this process: loose files and version-2 packs, the two forms git
- * itself writes here. Whatever is not found that way (an alternate, a SHA-256 repository, a pack of
- * another version, replace refs in force) is asked of one `git cat-file --batch`, started only when
- * first needed, so the answer is always git's.
+ * A repository's objects. Loose ones — what a commit made a moment ago, and what a small fetch brings —
+ * are read in this process (a hook with nothing to do starts no git process); everything else (packs,
+ * alternates, replace refs, SHA-256) is read by one `git cat-file --batch`, so reading packs stays git's.
  */
 export class ObjectStore implements ObjectSource {
-  private packs = new Map<string, Pack | null>();
-  private packDirStamp = -1;
-  private fallback: Promise<ObjectReader> | null = null;
+  private reader: Promise<Reader> | null = null;
 
   private constructor(private objects: string, private git: RunOptions, private inProcess: boolean) {}
 
@@ -35,33 +32,27 @@ export class ObjectStore implements ObjectSource {
     return new ObjectStore(path.join(gitDir, 'objects'), git, !replaced);
   }
 
-  /** The object from this process, or null when only git can say. */
+  /** Starts git's reader now (a sync starts it with its fetch, so it is ready when the fetch is done). */
+  warm(): void {
+    this.batch().catch(() => {}); // a failure is reported by the read that needs it
+  }
+
+  /** A loose object read in this process, or null when only git can say. */
   readHere(oid: string): GitObject | null {
     if (!this.inProcess || !isSha1(oid)) return null;
     const loose = readLooseObject(this.objects, oid);
-    if (loose) return { oid, ...loose };
-    const packed = this.inPacks(oid, (pack, at) => pack.read(at, (base) => this.readHere(base)));
-    return packed && { oid, ...packed };
+    return loose && { oid, ...loose };
   }
 
-  /** Whether the object is here as a loose file or in a pack (false also when only git could tell). */
-  has(oid: string): boolean {
-    if (!this.inProcess || !isSha1(oid)) return false;
-    return fs.existsSync(looseObjectFile(this.objects, oid)) || this.inPacks(oid, () => true) !== null;
+  /** Whether the object is here as a loose file (false also when only git could tell). */
+  hasLoose(oid: string): boolean {
+    return this.inProcess && isSha1(oid) && looseObjectHeader(this.objects, oid) !== null;
   }
 
-  /**
-   * An object's size without reading it whole; -1 when it is certainly at most `limit` bytes (a loose
-   * file of n bytes inflates to at most ~1032·n: deflate's largest ratio), null when only git can say.
-   */
-  sizeHere(oid: string, limit = 0): number | null {
+  /** A loose object's size from its header, or null when only git can say. */
+  sizeHere(oid: string): number | null {
     if (!this.inProcess || !isSha1(oid)) return null;
-    if (limit > 0) {
-      const st = fs.statSync(looseObjectFile(this.objects, oid), { throwIfNoEntry: false });
-      if (st && st.size * 1100 <= limit) return -1;
-    }
-    const loose = looseObjectHeader(this.objects, oid);
-    return loose ? loose.size : this.inPacks(oid, (pack, at) => pack.sizeAt(at));
+    return looseObjectHeader(this.objects, oid)?.size ?? null;
   }
 
   async sizes(oids: string[]): Promise<Map<string, number>> {
@@ -69,7 +60,7 @@ export class ObjectStore implements ObjectSource {
     const ask: string[] = [];
     for (const oid of new Set(oids)) {
       const size = this.sizeHere(oid);
-      if (size === null || size < 0) ask.push(oid);
+      if (size === null) ask.push(oid);
       else out.set(oid, size);
     }
     if (ask.length === 0) return out;
@@ -89,58 +80,18 @@ export class ObjectStore implements ObjectSource {
     const found = oids.map((oid) => this.readHere(oid));
     const missing = oids.filter((_, i) => !found[i]);
     if (missing.length === 0) return found;
-    this.fallback ??= ObjectReader.start(this.git);
-    const answers = await (await this.fallback).readMany(missing);
+    const answers = await (await this.batch()).readMany(missing);
     let next = 0;
     return found.map((o) => o ?? answers[next++]);
   }
 
   close(): void {
-    for (const pack of this.packs.values()) pack?.close();
-    this.packs.clear();
-    this.fallback?.then((r) => r.close(), () => {});
+    this.reader?.then((r) => r.close(), () => {});
   }
 
-  /**
-   * `use` applied to the object in the first pack that has it and gives an answer; the pack folder is
-   * looked at again once when none does (a fetch may have written a pack since).
-   */
-  private inPacks<T>(oid: string, use: (pack: Pack, offset: number) => T | null): T | null {
-    const search = () => {
-      for (const pack of this.packs.values()) {
-        const offset = pack?.offsetOf(oid);
-        const answer = offset == null ? null : use(pack!, offset);
-        if (answer !== null) return answer;
-      }
-      return null;
-    };
-    if (this.packDirStamp < 0) this.rescanPacks();
-    const found = search();
-    return found !== null || !this.rescanPacks() ? found : search();
-  }
-
-  /** Opens packs that appeared since the last look (a fetch writes one); true when there were any. */
-  private rescanPacks(): boolean {
-    const dir = path.join(this.objects, 'pack');
-    let stamp: number;
-    let names: string[];
-    try {
-      stamp = fs.statSync(dir).mtimeMs;
-      if (stamp === this.packDirStamp) return false;
-      names = fs.readdirSync(dir);
-    } catch {
-      return false;
-    }
-    this.packDirStamp = stamp;
-    let added = false;
-    for (const name of names) {
-      if (!name.endsWith('.idx')) continue;
-      const base = path.join(dir, name.slice(0, -4));
-      if (this.packs.has(base)) continue;
-      this.packs.set(base, Pack.open(base));
-      added = true;
-    }
-    return added;
+  private batch(): Promise<Reader> {
+    this.reader ??= ObjectReader.start(this.git);
+    return this.reader;
   }
 }
 

@@ -1,11 +1,14 @@
 import { readBackground, writeBackground } from '../sync/state.js';
 import type { Project } from '../git/project.js';
 import type { Logger } from '../ui/logger.js';
+import { msg } from '../ui/messages.js';
 
-/** Tells once about a background post-commit sync that failed (SPEC §6). */
+/** Tells once about a background post-commit sync that failed or warned (SPEC §6). */
 export function reportBackground(project: Project, log: Logger): void {
   const last = readBackground(project);
-  if (!last || last.ok || last.reported) return;
-  log.warn(`codex-hooks: the background docs sync after a commit failed (${last.time}): ${last.message.split('\n')[0]}\n  It is kept and retried by this push or \`codex-hooks sync --retry\`.`);
+  if (!last || last.reported) return;
+  if (!last.ok) log.warn(msg.backgroundFailed(last.time, last.message.split('\n')[0], last.hint));
+  if (last.warnings?.length) log.warn(msg.backgroundWarned(last.time, last.warnings));
+  if (last.ok && !last.warnings?.length) return;
   writeBackground(project, { ...last, reported: true });
 }

@@ -5,7 +5,7 @@ import { loadConfig } from '../config/load.js';
 import { resolveEnvironment } from '../env/resolve.js';
 import { currentBranch, openProject, operationInProgress, resolveCommit, stateDir } from '../git/project.js';
 import { keepPending, writeBackground } from '../sync/state.js';
-import { summaryLine } from '../ui/messages.js';
+import { msg, summaryLine, syncWarnings } from '../ui/messages.js';
 import type { CommandResult, Context } from '../commands/context.js';
 import { alreadySynced } from './up-to-date.js';
 import { packageRoot } from '../paths.js';
@@ -32,7 +32,7 @@ export async function postCommit(ctx: Context): Promise<CommandResult> {
   const decision = resolveEnvironment({ explicit: { envVar: ctx.env.CODEX_ENV || undefined }, branch, config });
   if (decision.needsConfirmation) return skip('production needs confirmation: synced on push');
   const commit = await resolveCommit(project, 'HEAD');
-  const known = await alreadySynced(project, config, decision, commit);
+  const known = await alreadySynced(project, config, decision, commit, branch);
   if (known.upToDate) return skip('up to date');
 
   if (config.hooks.post_commit === 'background' && !child) {
@@ -52,17 +52,27 @@ export async function postCommit(ctx: Context): Promise<CommandResult> {
   }
 
   const { runSync } = await import('../sync/engine.js');
+  // A background run has nobody to tell: what it warns about is kept for the next hook run and status.
+  const warnings: string[] = [];
+  const logger = child ? { ...ctx.logger, warn: (m: string) => void (warnings.push(m), ctx.logger.warn(m)) } : ctx.logger;
+  // With from-codex in the direction, shared docs arrive with the same fetch (SPEC §6).
+  const direction = config.sync_direction;
   try {
-    const r = await runSync({ project, config, decision, commit, entries: known.entries, sourceBranch: branch, direction: 'to-codex', logger: ctx.logger });
+    const r = await runSync({ project, config, decision, commit, entries: known.entries, sourceBranch: branch, direction, logger });
     const line = summaryLine(r, r);
-    if (child) writeBackground(project, { ok: true, message: line, time: new Date().toISOString() });
-    else ctx.logger.info(line);
+    const notes = syncWarnings(r, { syncPatterns: config.sync_patterns, configFile: config.filepath });
+    if (child) writeBackground(project, { ok: true, message: line, time: new Date().toISOString(), warnings: [...notes, ...warnings] });
+    else {
+      ctx.logger.info(line);
+      for (const n of notes) ctx.logger.warn(n);
+    }
     return { data: { hook: 'post-commit', result: r } };
   } catch (error) {
-    const e = error as Error;
-    keepPending(project, { env: decision.env, explicit: decision.explicit, commit, branch, direction: 'to-codex', error: e.message });
-    if (child) writeBackground(project, { ok: false, message: e.message, time: new Date().toISOString() });
-    else ctx.logger.warn(`codex-hooks: docs sync after commit failed; kept for retry.\n${e.message}`);
+    const e = error as Error & { kind?: string };
+    keepPending(project, { env: decision.env, explicit: decision.explicit, commit, branch, direction, error: e.message, kind: e.kind });
+    const held = e.kind === 'deletions' ? msg.keptHeld(decision.env) : undefined;
+    if (child) writeBackground(project, { ok: false, message: e.message, time: new Date().toISOString(), warnings, hint: held });
+    else ctx.logger.warn(`codex-hooks: docs sync after commit failed; ${held ?? 'kept for retry.'}\n${e.message}`);
     return { data: { hook: 'post-commit', error: e.message }, exitCode: 0 };
   }
 }

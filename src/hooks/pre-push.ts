@@ -1,9 +1,9 @@
-import { SyncError, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { loadConfig } from '../config/load.js';
 import { resolveEnvironment, branchOfRef, type EnvDecision } from '../env/resolve.js';
 import { openProject } from '../git/project.js';
 import { clearPending, keepPending, readPending } from '../sync/state.js';
-import { msg, summaryLine } from '../ui/messages.js';
+import { msg, summaryLine, syncWarnings } from '../ui/messages.js';
 import type { CommandResult, Context } from '../commands/context.js';
 import { confirmProduction } from '../commands/common.js';
 import { isDeletion, parseRefLines, type RefUpdate } from './refs.js';
@@ -39,33 +39,48 @@ export async function prePush(ctx: Context): Promise<CommandResult> {
 
   const outcomes: object[] = [];
   for (const [env, { decision, update, branch }] of groups) {
-    const known = await alreadySynced(project, config, decision, update.localSha);
+    const known = await alreadySynced(project, config, decision, update.localSha, branch);
+    if (known.matchedNothing) log.warn(msg.matchedNothing(config.sync_patterns, config.filepath));
+    let direction = config.sync_direction;
     if (known.upToDate) {
       clearPending(project, env); // this push supersedes a kept request of the same environment
-      log.info(summaryLine({ project: config.projectName, env, codexBranch: decision.codexBranch }));
-      outcomes.push({ env, status: 'up-to-date' });
-      continue;
-    }
-    if (decision.needsConfirmation) {
-      const answer = await confirmProduction(ctx, { decision, branch, codexUrl: config.codexUrl!, direction: config.sync_direction });
+      if (direction === 'to-codex') {
+        log.info(summaryLine({ project: config.projectName, env, codexBranch: decision.codexBranch }));
+        outcomes.push({ env, status: 'up-to-date' });
+        continue;
+      }
+      direction = 'from-codex'; // our docs are there; shared docs still arrive (SPEC §6), one fetch
+    } else if (decision.needsConfirmation && direction !== 'from-codex') {
+      // Only a write to production needs a yes; pulling from it does not.
+      const answer = await confirmProduction(ctx, { decision, branch, codexUrl: config.codexUrl!, direction });
       if (answer !== 'yes') {
         log.warn(answer === 'no-terminal' ? msg.noTerminal(branch) : msg.declined);
         outcomes.push({ env, status: answer });
-        continue;
+        if (direction === 'to-codex') continue;
+        direction = 'from-codex';
       }
     }
+    const pullOnly = direction === 'from-codex' && config.sync_direction !== 'from-codex';
     try {
       const { runSync } = await import('../sync/engine.js'); // only when there is something to sync
-      const r = await runSync({ project, config, decision, commit: update.localSha, entries: known.entries, sourceBranch: branch, direction: config.sync_direction, logger: log });
-      clearPending(project, env);
-      log.info(summaryLine(r, r));
-      outcomes.push({ env, status: 'synced', codexCommit: r.toCodex?.codexCommit ?? null });
+      const r = await runSync({ project, config, decision, commit: update.localSha, entries: known.entries, sourceBranch: branch, direction, logger: log });
+      if (!pullOnly) clearPending(project, env);
+      if (!pullOnly || known.upToDate) log.info(summaryLine(r, r));
+      else log.info(msg.pulledOnly(config.projectName, env, decision.codexBranch, r.fromCodex));
+      for (const w of syncWarnings(r, { syncPatterns: config.sync_patterns, configFile: config.filepath })) log.warn(w);
+      if (!pullOnly || known.upToDate) outcomes.push({ env, status: known.upToDate ? 'up-to-date' : 'synced', codexCommit: r.toCodex?.codexCommit ?? null });
     } catch (error) {
-      if (error instanceof UsageError || config.hooks.on_failure === 'block') throw error;
-      const e = error as Error & { hint?: string };
-      keepPending(project, { env, explicit: decision.explicit || decision.needsConfirmation, commit: update.localSha, branch, direction: config.sync_direction, error: e.message });
-      const kept = error instanceof SyncError && error.kind === 'refused' ? msg.keptRefused(env) : msg.kept(env);
-      log.warn(`codex-hooks: docs sync to ${decision.codexBranch} failed; the push goes on.\n${e.message}${e.hint ? `\n  → ${e.hint}` : ''}\n${kept}`);
+      // A failed pull alone never blocks a push: nothing of the push's own is lost.
+      if (error instanceof UsageError || (config.hooks.on_failure === 'block' && !pullOnly)) throw error;
+      const e = error as Error & { hint?: string; kind?: string };
+      if (pullOnly) {
+        // Nothing to write was lost: a kept request would only replace one that writes.
+        log.warn(msg.pullOnlyFailed(decision.codexBranch, e.message.split('\n').join(' ')));
+        outcomes.push({ env, status: 'pull-failed', error: e.message });
+        continue;
+      }
+      keepPending(project, { env, explicit: decision.explicit || decision.needsConfirmation, commit: update.localSha, branch, direction, error: e.message, kind: e.kind });
+      log.warn(`codex-hooks: docs sync to ${decision.codexBranch} failed; the push goes on.\n${e.message}${e.hint ? `\n  → ${e.hint}` : ''}\n${e.kind === 'deletions' ? msg.keptHeld(env) : e.kind === 'refused' ? msg.keptRefused(env) : msg.kept(env)}`);
       outcomes.push({ env, status: 'failed', error: e.message });
     }
   }
@@ -73,7 +88,7 @@ export async function prePush(ctx: Context): Promise<CommandResult> {
   const others = readPending(project).filter((r) => !groups.has(r.env));
   if (others.length) {
     const { deliverPending } = await import('../sync/retry.js');
-    for (const o of await deliverPending(project, config, log, (r) => !groups.has(r.env))) {
+    for (const o of await deliverPending(project, config, log, { only: (r) => !groups.has(r.env) })) {
       (o.ok ? log.info : log.warn)(`codex-hooks: kept sync for ${o.env}: ${o.message}`);
     }
   }

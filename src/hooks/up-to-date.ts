@@ -15,19 +15,23 @@ import { readSynced, syncTarget } from '../sync/state.js';
  * tree's entries for the synced folders, read from loose objects without a git process; then the full
  * listing, which is handed back (`entries`) so the sync that follows does not list the commit again.
  */
-export async function alreadySynced(project: Project, config: Config, decision: EnvDecision, commit: string): Promise<{ upToDate: boolean; entries?: TreeEntry[] }> {
+export async function alreadySynced(project: Project, config: Config, decision: EnvDecision, commit: string, branch: string): Promise<{ upToDate: boolean; entries?: TreeEntry[]; matchedNothing?: boolean }> {
   const no = { upToDate: false };
   if (!config.codexUrl || config.sync_direction === 'from-codex') return no;
   const record = readSynced(project)[decision.env];
   if (!record || record.target !== syncTarget(config.codexUrl, decision.codexBranch, config.projectName)) return no;
   if (record.configKey !== selectionConfigKey(config)) return no;
-  if (record.commit === commit) return { upToDate: true };
+  // A layered folder holds what several branches wrote: the same selection from another branch may
+  // still change it.
+  if (decision.mode === 'layer' && record.branch !== branch) return no;
+  const yes = { upToDate: true, matchedNothing: !!record.matchedNothing };
+  if (record.commit === commit) return yes;
   const names = probeNames(config.sync_patterns);
   if (names && record.probe) {
     const objects = `${project.commonDir}/objects`;
     const c = readLooseObject(objects, commit);
     const tree = c?.type === 'commit' ? readLooseObject(objects, commitTree(c.body) ?? '') : null;
-    if (tree?.type === 'tree' && probeKey(names, treeEntries(tree.body)) === record.probe) return { upToDate: true };
+    if (tree?.type === 'tree' && probeKey(names, treeEntries(tree.body)) === record.probe) return yes;
   }
   const objects = projectObjects(project);
   let entries: TreeEntry[];
@@ -36,5 +40,6 @@ export async function alreadySynced(project: Project, config: Config, decision: 
   } finally {
     objects.close();
   }
-  return { upToDate: selectionKey(selectFiles(entries, config).files) === record.selectionKey, entries };
+  const upToDate = selectionKey(selectFiles(entries, config).files) === record.selectionKey;
+  return { ...(upToDate ? yes : no), entries };
 }

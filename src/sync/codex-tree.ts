@@ -1,7 +1,7 @@
 import { SyncError } from '../errors.js';
 import type { ObjectSource } from '../git/store.js';
 import { msg } from '../ui/messages.js';
-import { commitTree, encodeTree, isTreeMode, listedEntry, parseTree, type RawEntry } from '../git/objects.js';
+import { commitTree, encodeTree, isTreeMode, listedEntry, MalformedTree, parseTree, type RawEntry } from '../git/objects.js';
 import type { TreeEntry } from '../git/parse.js';
 
 /**
@@ -19,6 +19,16 @@ async function must(reader: ObjectSource, oid: string, type: string) {
   return o.body;
 }
 
+/** A codex tree's entries; a tree that cannot be parsed is a damaged cache, with the way out. */
+function entriesOf(body: Buffer, oid: string): RawEntry[] {
+  try {
+    return parseTree(body);
+  } catch (error) {
+    if (error instanceof MalformedTree) throw new SyncError('git', msg.cacheMalformed(oid, error.message), msg.cacheLacksHint);
+    throw error;
+  }
+}
+
 export async function rootTree(reader: ObjectSource, commit: string): Promise<string> {
   const tree = commitTree(await must(reader, commit, 'commit'));
   if (!tree) throw lacks('tree of commit', commit);
@@ -27,11 +37,11 @@ export async function rootTree(reader: ObjectSource, commit: string): Promise<st
 
 /** The trees from the root down `segments`: `levels[i]` holds the entries inside `segments[0..i)`. */
 export async function pathChain(reader: ObjectSource, root: string, segments: string[]): Promise<{ levels: RawEntry[][]; target: RawEntry | null }> {
-  const levels: RawEntry[][] = [parseTree(await must(reader, root, 'tree'))];
+  const levels: RawEntry[][] = [entriesOf(await must(reader, root, 'tree'), root)];
   for (let i = 0; i < segments.length; i++) {
     const entry = levels[i].find((e) => e.name.toString('utf8') === segments[i]) ?? null;
     if (i === segments.length - 1 || !entry || !isTreeMode(entry.mode)) return { levels, target: i === segments.length - 1 ? entry : null };
-    levels.push(parseTree(await must(reader, entry.oid, 'tree')));
+    levels.push(entriesOf(await must(reader, entry.oid, 'tree'), entry.oid));
   }
   return { levels, target: null };
 }
@@ -45,7 +55,7 @@ export async function listFiles(reader: ObjectSource, tree: string, prefix = '')
     const next: typeof level = [];
     objects.forEach((o, i) => {
       if (!o || o.type !== 'tree') throw lacks('tree', level[i].oid);
-      for (const e of parseTree(o.body)) {
+      for (const e of entriesOf(o.body, level[i].oid)) {
         const p = level[i].path + e.name.toString('utf8');
         if (isTreeMode(e.mode)) next.push({ oid: e.oid, path: p + '/' });
         else files.push(listedEntry(e, p));
@@ -75,8 +85,8 @@ export async function diffTrees(reader: ObjectSource, from: string, to: string):
     level.forEach((pair, i) => {
       const [a, b] = [objects[2 * i], objects[2 * i + 1]];
       if (!a || !b) throw lacks('tree', a ? pair.b : pair.a);
-      const before = new Map(parseTree(a.body).map((e) => [e.name.toString('utf8'), e]));
-      for (const e of parseTree(b.body)) {
+      const before = new Map(entriesOf(a.body, a.oid).map((e) => [e.name.toString('utf8'), e]));
+      for (const e of entriesOf(b.body, b.oid)) {
         const name = e.name.toString('utf8');
         const old = before.get(name);
         before.delete(name);

@@ -17,7 +17,8 @@ import { probeKey, probeNames, selectionConfigKey } from './probe.js';
 import { selectFiles, selectionKey, type Selection } from './select.js';
 import { pulledFile, pullLockFile, readJson, recordSynced, syncTarget, writeJson } from './state.js';
 import { acquireLock } from './lock.js';
-import { codexProjectFiles, commitMessage, planToCodex, stageFolder, writeCommit, type FilePlan } from './to-codex.js';
+import { codexIds, codexProjectFiles, commitMessage, folderAfter, folderTree, planToCodex, stageFolder, writeCommit, type FilePlan, type Staged } from './to-codex.js';
+import { findBase, recordBase, type LayerBase } from './base.js';
 
 export type Direction = 'to-codex' | 'from-codex' | 'bidirectional';
 
@@ -34,6 +35,8 @@ export interface SyncOptions {
   direction: Direction;
   dryRun?: boolean;
   allowDeletions?: boolean;
+  /** The folder mirrors this commit's selection whatever the environment's mode (`sync --mirror`). */
+  mirror?: boolean;
   logger: Logger;
   /** Set by runSync: aborted when the sync's time (CODEX_HOOKS_TIMEOUT) has run out. */
   signal?: AbortSignal;
@@ -47,7 +50,19 @@ export interface SyncResult {
   commit: string;
   direction: Direction;
   dryRun: boolean;
-  toCodex?: { added: string[]; changed: string[]; removed: string[]; skipped: Array<{ path: string; reason: string }>; codexCommit: string | null; attempts: number };
+  toCodex?: {
+    added: string[];
+    changed: string[];
+    removed: string[];
+    skipped: Array<{ path: string; reason: string }>;
+    codexCommit: string | null;
+    attempts: number;
+    mode: 'mirror' | 'layer';
+    /** sync_patterns matched no path of the commit at all (not even a skipped one). */
+    matchedNothing: boolean;
+    /** layer: the commit the branch's changes were measured against, and where it came from. */
+    base?: { commit: string | null; from: LayerBase['from']; missing?: string };
+  };
   fromCodex?: { added: string[]; changed: string[]; removed: string[]; refused: string[]; skipped: Array<{ path: string; reason: string }> };
 }
 
@@ -101,6 +116,7 @@ async function syncUntil(o: SyncOptions): Promise<SyncResult> {
   const fetching = fetchTip(fetchStarted);
   await Promise.race([started, fetching.catch(() => {})]);
   const reader = ObjectStore.open(cache.dir, local(cache));
+  reader.warm(); // git's reader of packed codex objects starts while the fetch runs, ready when it ends
   const source = projectObjects(o.project);
   const wantsTo = o.direction !== 'from-codex';
   // While the codex is fetched: the commit's listing, the selection, its people, and the selected
@@ -109,11 +125,15 @@ async function syncUntil(o: SyncOptions): Promise<SyncResult> {
   const selecting = listing?.then((entries) => ({ entries, selection: selectFiles(entries, o.config) })) ?? null;
   const staging = selecting && !o.dryRun ? selecting.then((s) => stageFolder(cache, reader, source, s.selection.files)) : null;
   const people = wantsTo && !o.dryRun ? commitPeople(o.project, source, o.commit) : null;
-  for (const p of [selecting, staging, people]) p?.catch(() => {}); // awaited below, or moot when the fetch fails
+  // layer: the base's selection; from this machine's record it is read while the codex is fetched.
+  const layered = wantsTo && !o.mirror && o.decision.mode === 'layer';
+  const target = syncTarget(url, codexBranch, o.config.projectName);
+  const basing = layered ? findBase({ project: o.project, source, config: o.config, target, branch: o.sourceBranch, commit: o.commit, codex: cache, tip: fetching }) : null;
+  for (const p of [selecting, staging, people, basing]) p?.catch(() => {}); // awaited below, or moot when the fetch fails
   try {
-    const [fetched, selected, staged] = await Promise.all([fetching, selecting, staging]);
+    const [fetched, selected, staged, base] = await Promise.all([fetching, selecting, staging, basing]);
     trace('fetched');
-    return await syncWith(o, { cache, reader, tip: fetched, selected, staged: staged ?? null, people, fetchTip, url });
+    return await syncWith(o, { cache, reader, tip: fetched, selected, staged: staged ?? null, base, people, fetchTip, url });
   } finally {
     reader.close();
     source.close();
@@ -125,7 +145,9 @@ interface Prepared {
   reader: ObjectSource;
   tip: string;
   selected: { entries: TreeEntry[]; selection: Selection } | null;
-  staged: string | null;
+  staged: Staged | null;
+  /** layer mode's base; null in mirror mode. */
+  base: LayerBase | null;
   people: ReturnType<typeof commitPeople> | null;
   fetchTip: () => Promise<string>;
   url: string;
@@ -171,9 +193,14 @@ async function toCodex(o: SyncOptions, s: Prepared, startPull: () => void): Prom
   if (selected) {
     const { entries, selection } = selected;
     let folder = await codexProjectFiles(reader, tip, o.config.projectName);
+    const ids = s.staged?.ids ?? new Map<string, string>();
+    const files = codexIds(selection.files, ids);
+    const layer = s.base ? { base: s.base.files && codexIds(s.base.files, ids) } : undefined;
     // The staged folder's tree equal to the codex's settles it whatever the ids say (a SHA-256 project's
-    // blobs have other ids than their copies in the codex).
-    const planFor = (): FilePlan => (!o.dryRun && s.staged === folder.tree ? { added: [], changed: [], removed: [], before: folder.files.size } : planToCodex(selection.files, folder.files));
+    // blobs have other ids than their copies in the codex), in either mode: nothing differs, nothing goes.
+    const planFor = (): FilePlan => (!o.dryRun && s.staged?.tree === folder.tree ? { added: [], changed: [], removed: [], before: folder.files.size } : planToCodex(files, folder.files, layer));
+    // mirror: the selection's own tree, staged during the fetch; layer: the folder with the plan applied.
+    const treeFor = (plan: FilePlan) => (layer ? folderTree(cache, folderAfter(folder.files, files, plan)) : s.staged!.tree);
     let plan = planFor();
     const removed = plan.removed.length;
     if (removed >= 10 && removed / plan.before > o.config.deletion_threshold && !o.allowDeletions) {
@@ -187,7 +214,7 @@ async function toCodex(o: SyncOptions, s: Prepared, startPull: () => void): Prom
       for (;;) {
         attempts++;
         const message = commitMessage({ projectName: o.config.projectName, count: changes(plan), branch: o.sourceBranch, commit: o.commit, env });
-        const candidate = writeCommit(cache, { tip, projectName: o.config.projectName, folder, tree: s.staged, message, people });
+        const candidate = writeCommit(cache, { tip, projectName: o.config.projectName, folder, tree: treeFor(plan), message, people });
         trace('commit written');
         const outcome = await pushCommit(cache, candidate, codexBranch, startPull);
         if (outcome.pushed) {
@@ -213,9 +240,13 @@ async function toCodex(o: SyncOptions, s: Prepared, startPull: () => void): Prom
     if (!o.dryRun) {
       // What lets the next hook with nothing new skip the codex (see hooks/up-to-date.ts).
       const names = probeNames(o.config.sync_patterns);
+      const target = syncTarget(s.url, codexBranch, o.config.projectName);
+      if (layer) recordBase(o.project, target, o.sourceBranch, o.commit);
       recordSynced(o.project, env, {
-        target: syncTarget(s.url, codexBranch, o.config.projectName),
+        target,
+        branch: o.sourceBranch,
         selectionKey: selectionKey(selection.files),
+        matchedNothing: selection.files.length === 0 && selection.skipped.length === 0,
         configKey: selectionConfigKey(o.config),
         probe: names && probeKey(names, entries.filter((e) => !e.path.includes('/')).map((e) => ({ mode: e.mode, name: e.path, oid: e.oid }))),
         commit: o.commit,
@@ -223,7 +254,8 @@ async function toCodex(o: SyncOptions, s: Prepared, startPull: () => void): Prom
         time: new Date().toISOString(),
       });
     }
-    return { result: { added: plan.added, changed: plan.changed, removed: plan.removed, skipped: selection.skipped, codexCommit, attempts }, recorded };
+    const base = s.base ? { commit: s.base.commit, from: s.base.from, ...(s.base.missing ? { missing: s.base.missing } : {}) } : undefined;
+    return { result: { added: plan.added, changed: plan.changed, removed: plan.removed, skipped: selection.skipped, codexCommit, attempts, mode: layer ? 'layer' : 'mirror', matchedNothing: selection.files.length === 0 && selection.skipped.length === 0, base }, recorded };
   }
   return undefined;
 }

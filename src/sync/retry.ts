@@ -1,9 +1,11 @@
+import { SyncError, UsageError } from '../errors.js';
 import type { Config } from '../config/normalize.js';
-import { resolveEnvironment } from '../env/resolve.js';
+import { resolveEnvironment, type EnvDecision } from '../env/resolve.js';
 import type { Project } from '../git/project.js';
 import type { Logger } from '../ui/logger.js';
+import { msg } from '../ui/messages.js';
 import { runSync } from './engine.js';
-import { clearPending, keepPending, readPending, type PendingRequest } from './state.js';
+import { clearPending, keepPending, pendingFile, readPending, type PendingRequest } from './state.js';
 import type { Direction } from './engine.js';
 
 export interface RetryOutcome {
@@ -11,18 +13,44 @@ export interface RetryOutcome {
   commit: string;
   ok: boolean;
   message: string;
+  /** Not delivered: it would write production and nobody said yes (exit 3 for `sync --retry`). */
+  needsConfirmation?: boolean;
+  /** A plain retry cannot fix it (held deletions, bad config): the message says what to run. */
+  retryCannotFix?: boolean;
+}
+
+export interface RetryOptions {
+  only?: (r: PendingRequest) => boolean;
+  allowDeletions?: boolean;
+  /**
+   * Asked for a kept request that now writes production but was made for an assumed environment that
+   * did not (its config changed since): yes delivers it. Without it such a request stays kept.
+   */
+  confirm?: (decision: EnvDecision, request: PendingRequest) => Promise<boolean>;
 }
 
 /**
- * Delivers the syncs kept from failed runs. A kept production request was explicit or confirmed when it
- * was made, so it is delivered as explicit: nobody is asked twice.
+ * Delivers the syncs kept from failed runs. A request kept from an explicit or confirmed production sync
+ * is delivered as explicit: nobody is asked twice. One kept from an assumed environment (`explicit`
+ * false) never becomes a production write without a yes.
  */
-export async function deliverPending(project: Project, config: Config, logger: Logger, only?: (r: PendingRequest) => boolean): Promise<RetryOutcome[]> {
+export async function deliverPending(project: Project, config: Config, logger: Logger, options: RetryOptions = {}): Promise<RetryOutcome[]> {
   const outcomes: RetryOutcome[] = [];
   for (const request of readPending(project)) {
-    if (only && !only(request)) continue;
+    if (options.only && !options.only(request)) continue;
+    const base = { env: request.env, commit: request.commit };
+    if (!Object.hasOwn(config.environments, request.env)) {
+      // The config no longer has it: no retry can deliver this request.
+      outcomes.push({ ...base, ok: false, retryCannotFix: true, message: msg.retryGoneEnv(request.env, config.filepath, pendingFile(project, request.env)) });
+      continue;
+    }
     try {
       const decision = resolveEnvironment({ explicit: { flag: request.env }, branch: request.branch, config });
+      const writesProduction = request.direction !== 'from-codex' && decision.codexBranch === config.environments.prod.branch;
+      if (writesProduction && !request.explicit && !(options.confirm && (await options.confirm(decision, request)))) {
+        outcomes.push({ ...base, ok: false, needsConfirmation: true, message: msg.retryNeedsYes(request.env, decision.codexBranch) });
+        continue;
+      }
       const result = await runSync({
         project,
         config,
@@ -30,14 +58,19 @@ export async function deliverPending(project: Project, config: Config, logger: L
         commit: request.commit,
         sourceBranch: request.branch,
         direction: request.direction as Direction,
+        allowDeletions: options.allowDeletions,
         logger,
       });
       clearPending(project, request.env);
       const c = result.toCodex?.codexCommit;
-      outcomes.push({ env: request.env, commit: request.commit, ok: true, message: `delivered ${request.commit.slice(0, 7)}${c ? ` → codex ${result.codexBranch} ${c.slice(0, 7)}` : ' (already up to date)'}` });
+      outcomes.push({ ...base, ok: true, message: `delivered ${request.commit.slice(0, 7)}${c ? ` → codex ${result.codexBranch} ${c.slice(0, 7)}` : ' (already up to date)'}` });
     } catch (error) {
-      keepPending(project, { ...request, error: (error as Error).message });
-      outcomes.push({ env: request.env, commit: request.commit, ok: false, message: `still failing: ${(error as Error).message.split('\n')[0]}` });
+      const e = error as Error & { hint?: string };
+      const held = error instanceof SyncError && error.kind === 'deletions';
+      const bad = error instanceof UsageError;
+      keepPending(project, { ...request, error: e.message, kind: error instanceof SyncError ? error.kind : bad ? 'usage' : undefined });
+      const why = held ? msg.retryHeld : bad ? msg.retryBadInput(e.hint) : null;
+      outcomes.push({ ...base, ok: false, retryCannotFix: !!why, message: `still failing: ${e.message.split('\n')[0]}${why ? `\n  → ${why}` : ''}` });
     }
   }
   return outcomes;

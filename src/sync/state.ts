@@ -8,7 +8,11 @@ import { msg, redactUrl } from '../ui/messages.js';
 export interface SyncedRecord {
   /** codex URL (redacted) + codex branch + project name: a change of any of them invalidates the record. */
   target: string;
+  /** The source branch synced (a layer folder's content depends on it, not only on the selection). */
+  branch?: string;
   selectionKey: string;
+  /** sync_patterns matched no file: said again by every hook run that finds nothing new. */
+  matchedNothing?: boolean;
   /** The selection-relevant config (patterns, size limit) the record was made with. */
   configKey: string;
   /** The root tree entries the selection can come from (see probe.ts), or null when patterns start with a glob. */
@@ -27,6 +31,8 @@ export interface PendingRequest {
   direction: string;
   attempts: number;
   error: string;
+  /** The failure's kind (SyncError.kind): `deletions` needs `--allow-deletions` to be delivered. */
+  kind?: string;
   time: string;
 }
 
@@ -34,6 +40,10 @@ export interface BackgroundOutcome {
   ok: boolean;
   message: string;
   time: string;
+  /** What the run skipped or warned about (SPEC §6): shown once by the next hook run. */
+  warnings?: string[];
+  /** What to run when a plain retry cannot fix the failure (held deletions). */
+  hint?: string;
   reported?: boolean;
 }
 
@@ -64,6 +74,8 @@ export function writeJson(file: string, value: unknown): void {
 
 const syncedFile = (p: Project) => path.join(stateDir(p), 'synced.json');
 const pendingDir = (p: Project) => path.join(stateDir(p), 'pending');
+/** Where the kept request of one environment is (named in messages: removing it drops the request). */
+export const pendingFile = (p: Project, env: string) => path.join(pendingDir(p), `${env}.json`);
 const backgroundFile = (p: Project) => path.join(stateDir(p), 'background.json');
 /** What the pull wrote into this worktree's pull_dir: per worktree, as each has a pull_dir of its own. */
 export const pulledFile = (p: Project) => path.join(p.gitDir, 'codex-hooks', 'pulled.json');

@@ -35,18 +35,54 @@ export async function codexProjectFiles(reader: ObjectSource, tip: string, proje
   return { files, levels, tree };
 }
 
-/** Compares the selection with the codex folder. Pure. */
-export function planToCodex(selection: TreeEntry[], existing: Map<string, TreeEntry>): FilePlan {
+/**
+ * What a sync changes in the project's codex folder (SPEC §4). Pure: given the folder's files, the
+ * selection and, in `layer` mode, the selection of the base commit (all with the codex's blob ids), it
+ * returns the plan. Without `layer` the folder mirrors the selection. With it, the branch's changes
+ * against the base are applied: what it added or changed is written, what it deleted is removed; a
+ * selected file it did not change is written only when the folder lacks it; everything else stays.
+ * A null base (none known) removes nothing.
+ */
+export function planToCodex(selection: TreeEntry[], existing: Map<string, TreeEntry>, layer?: { base: TreeEntry[] | null }): FilePlan {
   const plan: FilePlan = { added: [], changed: [], removed: [], before: existing.size };
   const wanted = new Set<string>();
+  const base = layer?.base ? new Map(layer.base.map((e) => [e.path, e])) : null;
+  const same = (a: TreeEntry, b: TreeEntry) => a.oid === b.oid && a.mode === b.mode;
   for (const f of selection) {
     wanted.add(f.path);
     const old = existing.get(f.path);
     if (!old) plan.added.push(f.path);
-    else if (old.oid !== f.oid || old.mode !== f.mode) plan.changed.push(f.path);
+    else if (same(old, f)) continue;
+    else if (!layer || !base?.has(f.path) || !same(base.get(f.path)!, f)) plan.changed.push(f.path);
   }
-  for (const p of existing.keys()) if (!wanted.has(p)) plan.removed.push(p);
+  if (!layer) {
+    for (const p of existing.keys()) if (!wanted.has(p)) plan.removed.push(p);
+    return plan;
+  }
+  const removed = new Set<string>();
+  if (base) for (const p of base.keys()) if (!wanted.has(p) && existing.has(p)) removed.add(p);
+  // A file written where the folder has a folder of that name (or a file where it needs a folder)
+  // replaces what is in the way, as the branch's own tree does.
+  const written = plan.added;
+  if (written.length) {
+    const dirs = new Set<string>();
+    for (const p of existing.keys()) for (let i = p.indexOf('/'); i > 0; i = p.indexOf('/', i + 1)) dirs.add(p.slice(0, i));
+    for (const w of written) {
+      for (let i = w.indexOf('/'); i > 0; i = w.indexOf('/', i + 1)) if (existing.has(w.slice(0, i))) removed.add(w.slice(0, i));
+      if (dirs.has(w)) for (const p of existing.keys()) if (p.startsWith(w + '/')) removed.add(p);
+    }
+  }
+  plan.removed = [...removed].filter((p) => !wanted.has(p));
   return plan;
+}
+
+/** The folder's files once `plan` is applied: what `planToCodex` was given, changed as it says. Pure. */
+export function folderAfter(existing: Map<string, TreeEntry>, selection: TreeEntry[], plan: FilePlan): TreeEntry[] {
+  const out = new Map(existing);
+  for (const p of plan.removed) out.delete(p);
+  const write = new Set([...plan.added, ...plan.changed]);
+  for (const f of selection) if (write.has(f.path)) out.set(f.path, f);
+  return [...out.values()];
 }
 
 const writer = (cache: CodexCache): Write => {
@@ -54,29 +90,44 @@ const writer = (cache: CodexCache): Write => {
   return (type, body) => writeLooseObject(objects, type, body);
 };
 
+export interface Staged {
+  /** The selection's own tree (what `mirror` writes), or null for an empty selection. */
+  tree: string | null;
+  /** The codex's id of each selected blob whose project id differs (a SHA-256 project). */
+  ids: Map<string, string>;
+}
+
+/** The selection with the blob ids the codex knows them by (see Staged.ids). */
+export const codexIds = (files: TreeEntry[], ids: Map<string, string>): TreeEntry[] => (ids.size ? files.map((f) => ({ ...f, oid: ids.get(f.oid) ?? f.oid })) : files);
+
 /**
- * Copies into the cache (`store`) the selected blobs it lacks, read from the project (`source`) (only those: no project history moves) and writes
- * the folder's trees. Both depend on the commit alone, so this runs while the codex is fetched. Returns
- * the folder's tree, or null for an empty selection.
+ * Copies into the cache (`store`) the selected blobs it lacks, read from the project (`source`) (only
+ * those: no project history moves) and writes the selection's trees. Both depend on the commit alone,
+ * so this runs while the codex is fetched.
  */
-export async function stageFolder(cache: CodexCache, store: ObjectStore, source: ObjectStore, files: TreeEntry[]): Promise<string | null> {
+export async function stageFolder(cache: CodexCache, store: ObjectStore, source: ObjectStore, files: TreeEntry[]): Promise<Staged> {
   const write = writer(cache);
-  const lacking = [...new Map(files.filter((f) => !store.has(f.oid)).map((f) => [f.oid, f])).values()];
+  const present = await store.sizes(files.map((f) => f.oid));
+  const lacking = [...new Map(files.filter((f) => !present.has(f.oid)).map((f) => [f.oid, f])).values()];
   // The id each blob has in the cache: the project's own, unless the two use different hashes (a
   // SHA-256 project), when the copy's is used.
   const ids = new Map<string, string>();
   for (let i = 0; i < lacking.length; i += 256) {
     const chunk = lacking.slice(i, i + 256);
-    // Docs committed a moment ago are loose objects, older ones packed: both read here, git for the rest.
+    // Docs committed a moment ago are loose objects, read here; git reads the packed ones.
     const blobs = await source.readMany(chunk.map((f) => f.oid));
     chunk.forEach((f, j) => {
       const blob = blobs[j];
       if (blob?.type !== 'blob') throw new SyncError('git', `The project's object ${f.oid} (${f.path}) cannot be read`, 'run `git fsck` in the project');
-      ids.set(f.oid, write('blob', blob.body));
+      const id = write('blob', blob.body);
+      if (id !== f.oid) ids.set(f.oid, id);
     });
   }
-  return buildTree(files.map((f) => ({ ...f, oid: ids.get(f.oid) ?? f.oid })), write);
+  return { tree: buildTree(codexIds(files, ids), write), ids };
 }
+
+/** The trees of a folder holding `files` (codex ids), written into the cache; null when empty. */
+export const folderTree = (cache: CodexCache, files: TreeEntry[]): string | null => buildTree(files, writer(cache));
 
 export interface CommitSpec {
   tip: string;

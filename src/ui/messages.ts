@@ -39,6 +39,7 @@ export const msg = {
     `This sync would delete ${removed} of ${total} files of the project in the codex (more than ${Math.round(threshold * 100)}%).`,
   deletionsHint: 'if that is intended, run `codex-hooks sync --allow-deletions` (threshold: deletion_threshold)',
   cacheLacks: (type: string, oid: string) => `The local codex cache lacks the ${type} ${oid} (damaged, or cut short)`,
+  cacheMalformed: (oid: string, why: string) => `The local codex cache holds a tree git did not write: ${oid} (${why})`,
   cacheLacksHint: 'remove the cache folder ($CODEX_HOOKS_CACHE_DIR, else ~/.cache/codex-hooks/<codex>-<id>.git) and sync again: it is fetched afresh',
 
   confirmTitle: '⚠ PRODUCTION SYNC CONFIRMATION',
@@ -68,7 +69,7 @@ export const msg = {
   cacheLocked: 'The codex cache is locked by another codex-hooks run',
   pullLocked: "This worktree's pull_dir is being written by another codex-hooks run",
   lockedHint: (file: string) => `wait for it to finish; if no codex-hooks is running, remove ${file}`,
-  syncTimedOut: (seconds: number) => `The sync did not finish within ${seconds} s (CODEX_HOOKS_TIMEOUT); it was stopped and nothing more is written`,
+  syncTimedOut: (seconds: number) => `The sync timed out: it did not finish within ${seconds} s (CODEX_HOOKS_TIMEOUT), so it was stopped and nothing more is written`,
   syncTimedOutHint: 'check the network and the codex, or raise CODEX_HOOKS_TIMEOUT (seconds); then run `codex-hooks sync --retry`',
   pullRefused: (p: string, pullDir: string) => `Refused codex path that would leave ${pullDir} or plant a .git: ${JSON.stringify(p)}`,
   pullKept: (p: string, reason: string) => `Kept ${escapeControl(p)}: ${reason}; the codex's file of that name is not pulled (move yours away to get it)`,
@@ -84,7 +85,33 @@ export const msg = {
   gitDirRefused: (dir: string) => `Not pulled: codex folder ${escapeControl(dir || '(root)')} looks like a git directory (HEAD, objects/, refs/)`,
   kept: (env: string) => `The request is kept and will be retried by the next hook run or \`codex-hooks sync --retry\` (environment ${env}).`,
   keptRefused: (env: string) => `The request is kept (environment ${env}); it is delivered by the next push once the codex accepts it.`,
+  /** A failure a retry alone cannot fix: what to run instead of a plain `--retry`. */
+  keptHeld: (env: string) =>
+    `The request is kept (environment ${env}), but a retry alone is held back again: if the deletions are intended, run \`codex-hooks sync --retry --allow-deletions\`.`,
+  retryHeld: 'held back by the deletion guard: run `codex-hooks sync --retry --allow-deletions` if the deletions are intended',
+  retryBadInput: (hint: string | undefined) => `a retry cannot fix this: ${hint ?? 'fix the configuration'}, then run \`codex-hooks sync --retry\``,
+  retryGoneEnv: (env: string, configFile: string | null, file: string) =>
+    `environment ${env} is no longer in ${configFile ?? 'the config'}: a retry cannot deliver it; add environments.${env} again, or drop the request by removing ${file}`,
+  retryNeedsYes: (env: string, codexBranch: string) =>
+    `kept: environment ${env} now writes the production codex branch '${codexBranch}' and this request was never confirmed for it; run \`codex-hooks sync --retry\` on a terminal, or \`codex-hooks sync --retry --yes\``,
+  pullOnlyFailed: (branch: string, detail: string) => `codex-hooks: shared docs not pulled from codex ${branch}: ${detail}\n  → run \`codex-hooks sync --direction from-codex\` later`,
+  pulledOnly: (project: string, env: string, branch: string, f?: { added: string[]; changed: string[]; removed: string[] }) =>
+    `codex-hooks: ${project} [${env}] nothing written; shared docs from codex ${branch}: ${f ? `${f.added.length} added, ${f.changed.length} changed, ${f.removed.length} removed` : 'none'}`,
+  matchedNothing: (patterns: string[], configFile: string | null) =>
+    `sync_patterns (${patterns.join(', ')}) matched no file of this commit: nothing of this project is synced to the codex (set sync_patterns in ${configFile ?? '.codexrc.json'})`,
+  skipped: (p: string, reason: string) => `skipped ${/[\x00-\x1f\x7f"]/.test(p) ? JSON.stringify(p) : p} (${msg.skipReason[reason] ?? reason})`,
+  backgroundFailed: (time: string, first: string, hint?: string) =>
+    `codex-hooks: the background docs sync after a commit failed (${time}): ${first}\n  ${hint ?? 'It is kept and retried by this push or `codex-hooks sync --retry`.'}`,
+  backgroundWarned: (time: string, warnings: string[]) => `codex-hooks: the background docs sync after a commit (${time}) warned:\n  ${warnings.join('\n  ')}`,
 };
+
+/** What a sync skipped or found odd, one line each: shown by hooks, kept by a background run (SPEC §6). */
+export function syncWarnings(r: SyncResult, o: { syncPatterns: string[]; configFile: string | null }): string[] {
+  const out: string[] = [];
+  if (r.toCodex?.matchedNothing) out.push(msg.matchedNothing(o.syncPatterns, o.configFile));
+  for (const s of r.toCodex?.skipped ?? []) out.push(msg.skipped(s.path, s.reason));
+  return out;
+}
 
 /**
  * Text from the codex (paths, trailers) made safe to show on a terminal: control characters, which could

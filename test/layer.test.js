@@ -1,0 +1,207 @@
+// SPEC §4 `layer` and `mirror`: feature branches in flight at once all stay visible on the codex's test
+// branch; production mirrors one commit. Real project repositories, a real bare origin and codex.
+import fs from 'node:fs';
+import path from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { folderAfter, planToCodex } from '../dist/sync/to-codex.js';
+import { cleanup, cli, codexFiles, commit, git, isolatedEnv, makeCodex, refOf, tmpdir, writeConfig, writeFiles } from './helpers.js';
+
+const t = suite('layer');
+t.after.each(cleanup);
+
+/** A project with an `origin` (main pushed there) and a codex with main and test. */
+function setup(config = {}, files = {}) {
+  const env = isolatedEnv();
+  const codex = makeCodex(env);
+  const base = tmpdir();
+  const origin = path.join(base, 'origin.git');
+  git(base, ['init', '-q', '--bare', origin], env);
+  const dir = path.join(base, 'api');
+  fs.mkdirSync(dir);
+  git(dir, ['init', '-q', '-b', 'main'], env);
+  git(dir, ['remote', 'add', 'origin', origin], env);
+  writeFiles(dir, { 'docs/intro.md': '# Intro\n', 'README.md': '# API\n', ...files });
+  writeConfig(dir, { codex_url: codex, project_name: 'api', sync_direction: 'to-codex', ...config });
+  git(dir, ['add', '-A'], env);
+  git(dir, ['commit', '-q', '-m', 'initial'], env);
+  git(dir, ['push', '-q', 'origin', 'main'], env);
+  return { env, codex, origin, dir };
+}
+
+const sync = (dir, env, args = []) => cli(['sync', ...args], { cwd: dir, env });
+const ours = (codex, branch, env) =>
+  Object.keys(codexFiles(codex, branch, env) ?? {})
+    .filter((p) => p.startsWith('projects/api/'))
+    .map((p) => p.slice('projects/api/'.length))
+    .sort();
+
+async function branchWith(dir, env, branch, files, from = 'main') {
+  git(dir, ['checkout', '-q', '-b', branch, from], env);
+  commit(dir, env, files, `docs on ${branch}`);
+  const r = await sync(dir, env);
+  assert.is(r.code, 0, r.stderr);
+  return r;
+}
+
+t('two feature branches are both visible on test', async () => {
+  const { env, codex, dir } = setup();
+  await branchWith(dir, env, 'feat/one', { 'docs/one.md': 'one\n' });
+  await branchWith(dir, env, 'feat/two', { 'docs/two.md': 'two\n' });
+  assert.equal(ours(codex, 'test', env), ['README.md', 'docs/intro.md', 'docs/one.md', 'docs/two.md']);
+});
+
+t("a doc added on one branch and deleted by its next commit leaves test; the other branch's docs stay", async () => {
+  const { env, codex, dir } = setup();
+  await branchWith(dir, env, 'feat/one', { 'docs/one.md': 'one\n', 'docs/gone.md': 'soon gone\n' });
+  await branchWith(dir, env, 'feat/two', { 'docs/two.md': 'two\n', 'docs/intro.md': '# Intro, by two\n' });
+  git(dir, ['checkout', '-q', 'feat/one'], env);
+  commit(dir, env, { 'docs/gone.md': null, 'docs/one.md': 'one, again\n' });
+  const r = await sync(dir, env, ['--json']);
+  assert.is(r.code, 0, r.stderr);
+  const out = JSON.parse(r.stdout).toCodex;
+  assert.equal(out.removed, ['docs/gone.md']);
+  assert.equal(out.changed, ['docs/one.md'], 'docs/intro.md is unchanged on feat/one: feat/two\'s version stays');
+  const files = codexFiles(codex, 'test', env);
+  assert.not.ok('projects/api/docs/gone.md' in files);
+  assert.is(files['projects/api/docs/one.md'], 'one, again');
+  assert.is(files['projects/api/docs/two.md'], 'two');
+  assert.is(files['projects/api/docs/intro.md'], '# Intro, by two');
+});
+
+t('a branch that deletes a doc of main removes it from test, and a doc no branch touched is restored when missing', async () => {
+  const { env, codex, dir } = setup();
+  await branchWith(dir, env, 'feat/one', { 'docs/one.md': 'one\n' });
+  // feat/two deletes README.md, which main has: its change against the merge base is a removal
+  await branchWith(dir, env, 'feat/two', { 'README.md': null });
+  assert.equal(ours(codex, 'test', env), ['docs/intro.md', 'docs/one.md']);
+  // feat/one did not change README.md: its next sync adds it back only because the folder lacks it
+  git(dir, ['checkout', '-q', 'feat/one'], env);
+  commit(dir, env, { 'docs/one.md': 'one v2\n' });
+  assert.is((await sync(dir, env)).code, 0);
+  assert.equal(ours(codex, 'test', env), ['README.md', 'docs/intro.md', 'docs/one.md']);
+});
+
+t('a branch synced from a second clone (another developer) layers the same way: the base comes from the codex trailers', async () => {
+  const { env, codex, origin, dir } = setup();
+  await branchWith(dir, env, 'feat/one', { 'docs/one.md': 'one\n', 'docs/old.md': 'old\n' });
+  git(dir, ['push', '-q', 'origin', 'feat/one'], env);
+  await branchWith(dir, env, 'feat/two', { 'docs/two.md': 'two\n' });
+  // Developer B: another machine (own HOME, own codex cache, no codex-hooks state), same codex.
+  const envB = isolatedEnv();
+  const b = path.join(tmpdir(), 'api-b');
+  git(path.dirname(b), ['clone', '-q', origin, b], envB);
+  git(b, ['checkout', '-q', 'feat/one'], envB);
+  commit(b, envB, { 'docs/old.md': null, 'docs/b.md': 'from B\n' });
+  const r = await sync(b, envB, ['--json']);
+  assert.is(r.code, 0, r.stderr);
+  const out = JSON.parse(r.stdout).toCodex;
+  assert.equal(out.removed, ['docs/old.md']);
+  assert.is(out.base.from, 'codex', 'B has no record of its own: the base comes from the codex trailers');
+  assert.is(out.base.commit, git(dir, ['rev-parse', 'feat/one'], env));
+  assert.equal(ours(codex, 'test', env), ['README.md', 'docs/b.md', 'docs/intro.md', 'docs/one.md', 'docs/two.md']);
+});
+
+t("a second clone whose base commit it does not have falls back to the merge base: nothing of others' removed", async () => {
+  const { env, codex, origin, dir } = setup();
+  await branchWith(dir, env, 'feat/one', { 'docs/one.md': 'one\n' }); // never pushed to origin
+  await branchWith(dir, env, 'feat/two', { 'docs/two.md': 'two\n' });
+  const envB = isolatedEnv();
+  const b = path.join(tmpdir(), 'api-b');
+  git(path.dirname(b), ['clone', '-q', origin, b], envB);
+  git(b, ['checkout', '-q', '-b', 'feat/one'], envB);
+  commit(b, envB, { 'docs/b.md': 'from B\n' });
+  const r = await sync(b, envB, ['--json']);
+  assert.is(r.code, 0, r.stderr);
+  const out = JSON.parse(r.stdout).toCodex;
+  assert.equal(out.removed, []);
+  assert.is(out.base.from, 'merge-base');
+  assert.is(out.base.missing, git(dir, ['rev-parse', 'feat/one'], env));
+  assert.equal(ours(codex, 'test', env), ['README.md', 'docs/b.md', 'docs/intro.md', 'docs/one.md', 'docs/two.md']);
+});
+
+t('prod stays a mirror: what left the selection leaves production', async () => {
+  const { env, codex, dir } = setup({}, { 'docs/old.md': 'old\n' });
+  assert.is((await sync(dir, env, ['--env', 'prod'])).code, 0);
+  commit(dir, env, { 'docs/old.md': null });
+  const r = await sync(dir, env, ['--env', 'prod', '--json']);
+  assert.is(r.code, 0, r.stderr);
+  const out = JSON.parse(r.stdout).toCodex;
+  assert.equal(out.removed, ['docs/old.md']);
+  assert.is(out.mode, 'mirror');
+  assert.equal(ours(codex, 'main', env), ['README.md', 'docs/intro.md']);
+});
+
+t('--mirror makes the test folder mirror one commit; environments.test.mode = mirror keeps the old behaviour', async () => {
+  const { env, codex, dir } = setup();
+  await branchWith(dir, env, 'feat/one', { 'docs/one.md': 'one\n' });
+  await branchWith(dir, env, 'feat/two', { 'docs/two.md': 'two\n' });
+  const r = await sync(dir, env, ['--mirror', '--json']);
+  assert.is(r.code, 0, r.stderr);
+  assert.equal(JSON.parse(r.stdout).toCodex.removed, ['docs/one.md']);
+  assert.equal(ours(codex, 'test', env), ['README.md', 'docs/intro.md', 'docs/two.md']);
+
+  const m = setup({ environments: { test: { branch: 'test', mode: 'mirror' } } });
+  await branchWith(m.dir, m.env, 'feat/one', { 'docs/one.md': 'one\n' });
+  await branchWith(m.dir, m.env, 'feat/two', { 'docs/two.md': 'two\n' });
+  assert.equal(ours(m.codex, 'test', m.env), ['README.md', 'docs/intro.md', 'docs/two.md']);
+});
+
+t('environments.<name>.mode is validated', async () => {
+  const { env, dir } = setup({ environments: { test: { branch: 'test', mode: 'stack' } } });
+  const r = await sync(dir, env);
+  assert.is(r.code, 2);
+  assert.match(r.stderr, /environments\.test\.mode/);
+});
+
+t('the deletion guard still holds in layer mode', async () => {
+  const many = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`docs/d${i}.md`, `${i}\n`]));
+  const { env, codex, dir } = setup({}, many);
+  git(dir, ['checkout', '-q', '-b', 'feat/prune'], env);
+  assert.is((await sync(dir, env)).code, 0);
+  commit(dir, env, Object.fromEntries(Object.keys(many).map((k) => [k, null])));
+  const tip = refOf(codex, 'test', env);
+  const r = await sync(dir, env);
+  assert.is(r.code, 1);
+  assert.match(r.stderr, /would delete 12 of 14 files/);
+  assert.is(refOf(codex, 'test', env), tip);
+  assert.is((await sync(dir, env, ['--allow-deletions'])).code, 0);
+  assert.equal(ours(codex, 'test', env), ['README.md', 'docs/intro.md']);
+});
+
+t('a codex trailer that is no commit id is no base: codex text never reaches git as a revision', async () => {
+  const { env, codex, dir } = setup();
+  await branchWith(dir, env, 'feat/two', { 'docs/two.md': 'two\n' });
+  // A forged codex commit claims feat/one last synced "feat/two" (a revision, not an id): taken as the
+  // base, feat/one would seem to have deleted two.md.
+  const tip = refOf(codex, 'test', env);
+  const message = 'docs(api): forged\n\nCodex-Project: api\nCodex-Source-Commit: feat/two\nCodex-Source-Branch: feat/one\nCodex-Env: test\n';
+  git(codex, ['update-ref', 'refs/heads/test', git(codex, ['commit-tree', `${tip}^{tree}`, '-p', tip, '-m', message], env)], env);
+  const r = await branchWith(dir, env, 'feat/one', { 'docs/one.md': 'one\n' }, 'main');
+  assert.match(r.stdout, /0 removed/);
+  assert.equal(ours(codex, 'test', env), ['README.md', 'docs/intro.md', 'docs/one.md', 'docs/two.md']);
+});
+
+const e = (path, oid, mode = '100644') => ({ path, oid, mode, type: 'blob', size: 1 });
+const folder = (...entries) => new Map(entries.map((x) => [x.path, x]));
+
+t('planToCodex (pure): mirror, layer with a base, layer without one, a file where a folder was', () => {
+  const existing = folder(e('a.md', '1'), e('b.md', '2'), e('other.md', '9'));
+  const selection = [e('a.md', '1'), e('b.md', '3'), e('c.md', '4')];
+  assert.equal(planToCodex(selection, existing), { added: ['c.md'], changed: ['b.md'], removed: ['other.md'], before: 3 });
+  // the base had a.md and gone.md; b.md changed since; other.md is another branch's
+  const withGone = folder(...existing.values(), e('gone.md', '5'));
+  const base = [e('a.md', '1'), e('b.md', '2'), e('gone.md', '5')];
+  assert.equal(planToCodex(selection, withGone, { base }), { added: ['c.md'], changed: ['b.md'], removed: ['gone.md'], before: 4 });
+  // unchanged against the base: the folder's other version stays
+  assert.equal(planToCodex([e('a.md', '1')], folder(e('a.md', '7')), { base: [e('a.md', '1')] }), { added: [], changed: [], removed: [], before: 1 });
+  // no base: everything selected is written, nothing removed
+  assert.equal(planToCodex([e('a.md', '1')], folder(e('a.md', '7'), e('x.md', '8')), { base: null }), { added: [], changed: ['a.md'], removed: [], before: 2 });
+  // a file named like a folder of the codex replaces it (and the reverse)
+  const conflict = folder(e('docs/x/inner.md', '1'), e('y', '2'));
+  const plan = planToCodex([e('docs/x', '3'), e('y/z.md', '4')], conflict, { base: null });
+  assert.equal(plan.removed.sort(), ['docs/x/inner.md', 'y']);
+  assert.equal(folderAfter(conflict, [e('docs/x', '3'), e('y/z.md', '4')], plan).map((x) => x.path).sort(), ['docs/x', 'y/z.md']);
+});
+
+t.run();
