@@ -10,6 +10,7 @@ import { CodexError, UsageError, exitCodeOf } from './errors.js';
 import { COMMANDS, commandHelp, rootHelp } from './commands/registry.js';
 import type { Context } from './commands/context.js';
 import { createLogger } from './ui/logger.js';
+import { stopGitOnSignals } from './git/exec.js';
 import { packageRoot } from './paths.js';
 import { terminalConfirm, terminalAsk } from './ui/prompt.js';
 
@@ -35,6 +36,7 @@ async function readStdin(): Promise<string> {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  stopGitOnSignals(); // Ctrl-C ends the git processes a sync started: an interrupted push never lands later
   const wantsJson = argv.includes('--json');
   const logger = createLogger({ quiet: argv.includes('--quiet') || argv.includes('-q'), json: wantsJson });
   try {

@@ -45,6 +45,36 @@ export interface RunResult {
 
 const identity = (s: string) => s;
 
+/** How to end each git process still running: what a Ctrl-C (or SIGTERM, SIGHUP) ends too. */
+const running = new Set<() => void>();
+
+/**
+ * Ends every git process this process started, network ones with their whole group (ssh, a remote helper,
+ * a local receive-pack and its hooks): they run in groups of their own, which a terminal's Ctrl-C does
+ * not reach, so without this an interrupted push would still land afterwards.
+ */
+export function stopAllGit(): void {
+  for (const stop of running) stop();
+}
+
+let watching = false;
+
+/**
+ * On SIGINT, SIGTERM and SIGHUP: end the git processes, then exit as a killed process would
+ * (130, 143, 129). Installed by the entry, once.
+ */
+export function stopGitOnSignals(exit: (code: number) => void = (code) => process.exit(code)): void {
+  if (watching) return;
+  watching = true;
+  const codes = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
+  for (const [signal, code] of Object.entries(codes)) {
+    process.on(signal, () => {
+      stopAllGit();
+      exit(code);
+    });
+  }
+}
+
 /** With CODEX_HOOKS_TRACE=1, one line on stderr: what happened, at how many ms since the process started. */
 export function trace(what: string): void {
   if (process.env.CODEX_HOOKS_TRACE) process.stderr.write(`codex-hooks trace: at ${performance.now().toFixed(0)} ms  ${what}\n`);
@@ -98,6 +128,7 @@ export async function runGit(args: string[], options: RunOptions): Promise<RunRe
       }, options.timeoutMs);
     }
     options.signal?.addEventListener('abort', kill, { once: true });
+    running.add(kill);
     child.stdout?.on('data', (d: Buffer) => out.push(d));
     child.stderr!.on('data', (d: Buffer) => err.push(d));
     child.on('error', (e) => {
@@ -107,6 +138,7 @@ export async function runGit(args: string[], options: RunOptions): Promise<RunRe
     traceChild(child, args, options);
     child.on('close', (code) => {
       if (timer) clearTimeout(timer);
+      running.delete(kill);
       options.signal?.removeEventListener('abort', kill);
       if (options.signal?.aborted) {
         reject(options.signal.reason);
@@ -136,6 +168,9 @@ export async function runGit(args: string[], options: RunOptions): Promise<RunRe
 export async function spawnGit(args: string[], options: RunOptions): Promise<{ child: ChildProcessWithoutNullStreams; stderr: () => string }> {
   const { spawn } = await import('node:child_process');
   const child = spawn('git', args, { cwd: options.cwd, env: gitEnv(options.env ?? process.env, options.extraEnv) as NodeJS.ProcessEnv });
+  const stop = () => child.kill('SIGKILL');
+  running.add(stop);
+  child.on('close', () => running.delete(stop));
   const err: Buffer[] = [];
   child.stderr.on('data', (d: Buffer) => err.push(d));
   child.stdin.on('error', () => {}); // a child that died is reported by its exit, not by EPIPE

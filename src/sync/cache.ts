@@ -2,12 +2,14 @@ import { shortId } from '../hash.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { SyncError } from '../errors.js';
 import type { Env } from '../git/env.js';
 import { runGit, type RunOptions } from '../git/exec.js';
 import { looseRefFile, readLooseRef } from '../git/loose.js';
 import { acquireLock, removeStaleGitLocks } from './lock.js';
 import { isSshUrl } from '../git/url.js';
 import { batchSshEnv } from '../git/ssh.js';
+import { msg } from '../ui/messages.js';
 import { classifyRemoteError, connectionFor, makeRedactor, readPushOutcome, redactUrl, type Connection, type Refusal } from './remote.js';
 
 /**
@@ -56,13 +58,18 @@ export async function openCache(url: string, env: Env, signal?: AbortSignal): Pr
     }
   };
   // A cache is made once; only making it needs the lock (and the check again under it).
-  if (!fs.existsSync(path.join(dir, 'HEAD'))) {
+  if (!usableCache(dir)) {
     await locked(async () => {
-      if (fs.existsSync(path.join(dir, 'HEAD'))) return;
-      // Initialise into a scratch folder and rename: a crash never leaves a half-made cache behind.
+      if (usableCache(dir)) return;
+      // Half-made, or made in a format this code does not read: set aside (never deleted: it may hold
+      // something a person wants back) and made again.
+      if (fs.existsSync(dir)) fs.renameSync(dir, `${dir}.set-aside-${Date.now()}-${process.pid}`);
+      // Initialise into a scratch folder and rename: a crash never leaves a half-made cache behind. The
+      // formats are pinned whatever the user's git defaults say: SHA-1 objects, loose ref files.
       const tmp = `${dir}.init-${process.pid}`;
       fs.rmSync(tmp, { recursive: true, force: true });
-      await runGit(['init', '--bare', '-q', tmp], { cwd: path.dirname(dir), env, signal });
+      const pinned = { ...env, GIT_DEFAULT_HASH: undefined, GIT_DEFAULT_REF_FORMAT: undefined };
+      await runGit(['-c', 'init.defaultRefFormat=files', 'init', '--bare', '-q', '--object-format=sha1', tmp], { cwd: path.dirname(dir), env: pinned, signal });
       fs.renameSync(tmp, dir);
     });
   }
@@ -70,6 +77,23 @@ export async function openCache(url: string, env: Env, signal?: AbortSignal): Pr
   // ssh never prompts (BatchMode), whichever ssh command the user has git run
   if (isSshUrl(connection.url)) Object.assign(connection.env, await batchSshEnv(dir, env, signal));
   return { dir, url, connection, env, redact: makeRedactor(url, env), timeoutMs: timeoutSeconds(env) * 1000, locked, signal };
+}
+
+/**
+ * A cache folder this code can use: a bare repository with HEAD, objects/ and refs/, in the formats it
+ * reads (SHA-1, ref files). A folder left half-made by a crash, or made under GIT_DEFAULT_HASH=sha256 or
+ * init.defaultRefFormat=reftable by an earlier version, is not.
+ */
+function usableCache(dir: string): boolean {
+  if (!['HEAD', 'objects', 'refs'].every((f) => fs.existsSync(path.join(dir, f)))) return false;
+  let config = '';
+  try {
+    config = fs.readFileSync(path.join(dir, 'config'), 'utf8');
+  } catch {
+    return false;
+  }
+  const format = /^\s*objectformat\s*=\s*(\S+)/im.exec(config)?.[1].toLowerCase();
+  return (!format || format === 'sha1') && !/^\s*refstorage\s*=\s*reftable/im.test(config);
 }
 
 /** CODEX_HOOKS_TIMEOUT in seconds (default 60): the bound of each network git process and of a whole sync. */
@@ -99,6 +123,10 @@ async function fetchUnlocked(cache: CodexCache, branch: string, onSpawn?: () => 
     await runGit(['fetch', '--no-tags', '--no-write-fetch-head', '--no-auto-gc', '-q', cache.connection.url, `+refs/heads/${branch}:refs/heads/${branch}`], { ...remote(cache), onSpawn, discardStdout: true });
   } catch (error) {
     const e = error as { stderr?: string };
+    if (e.stderr && /mismatched algorithms|object format/i.test(e.stderr)) {
+      const format = /server (sha\d+)/i.exec(e.stderr)?.[1] ?? 'another object format';
+      throw new SyncError('git', msg.codexFormat(redactUrl(cache.url), format), msg.codexFormatHint);
+    }
     if (e.stderr && /couldn't find remote ref/i.test(e.stderr)) {
       await runGit(['update-ref', '-d', `refs/heads/${branch}`], local(cache));
       return null;

@@ -182,6 +182,8 @@ async function syncWith(o: SyncOptions, s: Prepared): Promise<SyncResult> {
   if (pulling) result.fromCodex = await pulling;
   trace('pull applied');
   await recorded;
+  // Every sync's fetch leaves objects (a pull-only project's too): roll them up now and then.
+  if (!o.dryRun) await maintain(cache);
   trace('sync done');
   return result;
 }
@@ -235,7 +237,6 @@ async function toCodex(o: SyncOptions, s: Prepared, startPull: () => void): Prom
         plan = planFor();
         if (changes(plan) === 0) break; // another run synced the same files meanwhile
       }
-      await maintain(cache);
     }
     if (!o.dryRun) {
       // What lets the next hook with nothing new skip the codex (see hooks/up-to-date.ts).

@@ -1,5 +1,12 @@
 /** Every sentence codex-hooks says to people, in one place (STYLE §6). */
-import type { SyncResult } from '../sync/engine.js';
+/**
+ * The parts of a sync's result that messages show. Declared here, by shape, so that ui/ imports nothing
+ * from sync/ (the layers point one way); sync/engine.ts's SyncResult fits it.
+ */
+interface ShownResult {
+  toCodex?: { added: string[]; changed: string[]; removed: string[]; codexCommit: string | null; matchedNothing?: boolean; skipped: Array<{ path: string; reason: string }> };
+  fromCodex?: { added: string[]; changed: string[] };
+}
 
 /** The URL without its user info; the host starts after the last `@` before the path, so `p@ss` goes whole. */
 export const redactUrl = (url: string): string => url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1');
@@ -40,6 +47,8 @@ export const msg = {
   deletionsHint: 'if that is intended, run `codex-hooks sync --allow-deletions` (threshold: deletion_threshold)',
   cacheLacks: (type: string, oid: string) => `The local codex cache lacks the ${type} ${oid} (damaged, or cut short)`,
   cacheMalformed: (oid: string, why: string) => `The local codex cache holds a tree git did not write: ${oid} (${why})`,
+  codexFormat: (url: string, format: string) => `The codex at ${url} uses ${format} object ids; codex-hooks reads SHA-1 codexes only`,
+  codexFormatHint: 'use a SHA-1 codex (git init --object-format=sha1), or a mirror of it in SHA-1',
   cacheLacksHint: 'remove the cache folder ($CODEX_HOOKS_CACHE_DIR, else ~/.cache/codex-hooks/<codex>-<id>.git) and sync again: it is fetched afresh',
 
   confirmTitle: '⚠ PRODUCTION SYNC CONFIRMATION',
@@ -106,7 +115,7 @@ export const msg = {
 };
 
 /** What a sync skipped or found odd, one line each: shown by hooks, kept by a background run (SPEC §6). */
-export function syncWarnings(r: SyncResult, o: { syncPatterns: string[]; configFile: string | null }): string[] {
+export function syncWarnings(r: ShownResult, o: { syncPatterns: string[]; configFile: string | null }): string[] {
   const out: string[] = [];
   if (r.toCodex?.matchedNothing) out.push(msg.matchedNothing(o.syncPatterns, o.configFile));
   for (const s of r.toCodex?.skipped ?? []) out.push(msg.skipped(s.path, s.reason));
@@ -125,7 +134,7 @@ export function escapeControl(text: string): string {
 }
 
 /** The one line a hook prints for a sync; without a result, the environment was already up to date. */
-export function summaryLine(s: { project: string; env: string; codexBranch: string }, r?: SyncResult): string {
+export function summaryLine(s: { project: string; env: string; codexBranch: string }, r?: ShownResult): string {
   const t = r?.toCodex;
   const n = t ? t.added.length + t.changed.length + t.removed.length : 0;
   const what = t?.codexCommit ? `${n} file${n === 1 ? '' : 's'} → codex ${s.codexBranch} (${t.codexCommit.slice(0, 7)})` : `up to date on codex ${s.codexBranch}`;
