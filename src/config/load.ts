@@ -3,6 +3,7 @@ import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { originUrl, stateDir, type Project } from '../git/project.js';
 import { hasCredentials } from '../git/url.js';
+import { readJson, writeJsonIfPossible } from '../json-file.js';
 import { SEARCH_PLACES } from './defaults.js';
 import { normalizeConfig, type Config } from './normalize.js';
 
@@ -18,24 +19,15 @@ import { normalizeConfig, type Config } from './normalize.js';
 export async function loadConfig(project: Project): Promise<Config> {
   const cacheFile = path.join(stateDir(project), 'config-cache.json');
   const signature = configSignature(project);
-  try {
-    const cached = JSON.parse(fs.readFileSync(cacheFile, 'utf8'));
-    if (cached.signature === signature && cached.version === 2) return cached.config as Config;
-  } catch {
-    // no cache or an unreadable one: load afresh
-  }
+  const cached = readJson<{ signature?: string; version?: number; config?: Config } | null>(cacheFile, null);
+  if (cached?.signature === signature && cached.version === 2) return cached.config as Config;
   const config = await loadConfigFresh(project);
   // A codex_url holding a token is never copied into the git directory (SPEC §4: no credentials in
   // state): such a config is read afresh each time, and a copy an older version wrote is removed.
   if (config.codex_url && hasCredentials(config.codex_url)) {
     fs.rmSync(cacheFile, { force: true });
   } else if (!config.filepath || /\.(json|ya?ml)$|\.codexrc$/.test(config.filepath)) {
-    try {
-      fs.mkdirSync(path.dirname(cacheFile), { recursive: true });
-      fs.writeFileSync(cacheFile, JSON.stringify({ version: 2, signature, config }));
-    } catch {
-      // a read-only git directory only costs speed
-    }
+    writeJsonIfPossible(cacheFile, { version: 2, signature, config }, { compact: true }); // a read-only git directory only costs speed
   }
   return config;
 }

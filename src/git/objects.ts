@@ -1,4 +1,4 @@
-import { createHash } from '../hash.js';
+import { createHash } from 'node:crypto';
 import type { TreeEntry } from './parse.js';
 
 /**

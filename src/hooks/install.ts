@@ -7,7 +7,7 @@ import { UsageError } from '../errors.js';
 import { gitEnv } from '../git/env.js';
 import { runGit } from '../git/exec.js';
 import { stateDir, type Project } from '../git/project.js';
-import { writeJson } from '../sync/state.js';
+import { readJson, writeJson } from '../json-file.js';
 import { packageRoot } from '../paths.js';
 
 export const HOOKS = ['pre-push', 'post-commit'] as const;
@@ -132,11 +132,7 @@ export async function install(project: Project): Promise<InstallResult> {
 }
 
 export function readRecord(project: Project): InstallRecord | null {
-  try {
-    return JSON.parse(fs.readFileSync(recordFile(project), 'utf8'));
-  } catch {
-    return null;
-  }
+  return readJson<InstallRecord | null>(recordFile(project), null);
 }
 
 /** Removes what install added, and nothing else (SPEC §5 uninstall). */

@@ -1,6 +1,6 @@
-import fs from 'node:fs';
 import os from 'node:os';
 import { wildcardMatch } from './wildcard.js';
+import { readJson, writeJsonIfPossible } from '../json-file.js';
 import type { ObjectSource } from '../git/store.js';
 import { runGit } from '../git/exec.js';
 import { listedEntry } from '../git/objects.js';
@@ -91,13 +91,8 @@ export async function parseRouting(content: Buffer): Promise<Routing | { refused
  */
 export async function routedDocs(cache: CodexCache, reader: ObjectSource, branch: string, tip: string): Promise<RoutedDocs> {
   const file = `${cache.dir}/codex-hooks-routes-${Buffer.from(branch).toString('hex')}.json`;
-  let index: RouteIndex | undefined;
-  try {
-    index = JSON.parse(fs.readFileSync(file, 'utf8'));
-    if (index?.version !== 3) index = undefined;
-  } catch {
-    index = undefined;
-  }
+  let index = readJson<RouteIndex | undefined>(file, undefined);
+  if (index?.version !== 3) index = undefined;
   if (index?.commit === tip) return { docs: index.docs, newlyRefused: [] };
 
   let docs: Record<string, Route> = {};
@@ -149,13 +144,7 @@ export async function routedDocs(cache: CodexCache, reader: ObjectSource, branch
       newlyRefused.push({ path: c.path, reason: r.refused });
     } else docs[c.path] = { oid: c.oid, mode: c.mode, ...r };
   }
-  const tmp = `${file}.tmp-${process.pid}`;
-  try {
-    fs.writeFileSync(tmp, JSON.stringify({ version: 3, commit: tip, docs, refused } satisfies RouteIndex));
-    fs.renameSync(tmp, file);
-  } catch {
-    fs.rmSync(tmp, { force: true }); // the index is only a speed-up
-  }
+  writeJsonIfPossible(file, { version: 3, commit: tip, docs, refused } satisfies RouteIndex, { compact: true }); // only a speed-up
   return { docs, newlyRefused };
 }
 

@@ -1,4 +1,4 @@
-import { createHash } from '../hash.js';
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import picomatch from 'picomatch';
 import type { TreeEntry } from '../git/parse.js';

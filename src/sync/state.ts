@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { stateDir, type Project } from '../git/project.js';
-import { SyncError } from '../errors.js';
-import { msg, redactUrl } from '../ui/messages.js';
+import { redactUrl } from '../ui/messages.js';
+import { readJson, writeJson } from '../json-file.js';
 
 /** What the last successful sync of each environment wrote, so a hook with nothing new skips the network. */
 export interface SyncedRecord {
@@ -47,30 +47,7 @@ export interface BackgroundOutcome {
   reported?: boolean;
 }
 
-export function readJson<T>(file: string, fallback: T): T {
-  try {
-    return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
-  } catch {
-    return fallback;
-  }
-}
-
-/**
- * Writes through a temp file and a rename: a crash leaves the old file or the new one, never half of one.
- * A write that fails (a full disk, a read-only folder) removes its temp file and says which file and why.
- */
-export function writeJson(file: string, value: unknown): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  try {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(tmp, JSON.stringify(value, null, 2) + '\n');
-    fs.renameSync(tmp, file);
-  } catch (error) {
-    fs.rmSync(tmp, { force: true });
-    const e = error as NodeJS.ErrnoException;
-    throw new SyncError('git', msg.stateUnwritable(file, e.code === 'ENOSPC' ? 'no space left on the device' : e.message), msg.stateUnwritableHint(path.dirname(file)));
-  }
-}
+export { readJson, writeJson } from '../json-file.js';
 
 const syncedFile = (p: Project) => path.join(stateDir(p), 'synced.json');
 const pendingDir = (p: Project) => path.join(stateDir(p), 'pending');

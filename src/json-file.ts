@@ -1,0 +1,40 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { SyncError } from './errors.js';
+import { msg } from './ui/messages.js';
+
+/** A JSON file's value, or `fallback` when it is missing or unreadable (state is rebuilt, never trusted blindly). */
+export function readJson<T>(file: string, fallback: T): T {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
+  } catch {
+    return fallback;
+  }
+}
+
+/**
+ * Writes through a temp file and a rename: a crash leaves the old file or the new one, never half of one.
+ * A write that fails (a full disk, a read-only folder) removes its temp file and says which file and why.
+ */
+export function writeJson(file: string, value: unknown, { compact = false } = {}): void {
+  const tmp = `${file}.tmp-${process.pid}`;
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(tmp, compact ? JSON.stringify(value) : JSON.stringify(value, null, 2) + '\n');
+    fs.renameSync(tmp, file);
+  } catch (error) {
+    fs.rmSync(tmp, { force: true });
+    const e = error as NodeJS.ErrnoException;
+    throw new SyncError('git', msg.stateUnwritable(file, e.code === 'ENOSPC' ? 'no space left on the device' : e.message), msg.stateUnwritableHint(path.dirname(file)));
+  }
+}
+
+/** writeJson for what is only a speed-up (a cache, an index): a failure is no error, and leaves nothing. */
+export function writeJsonIfPossible(file: string, value: unknown, options: { compact?: boolean } = {}): boolean {
+  try {
+    writeJson(file, value, options);
+    return true;
+  } catch {
+    return false;
+  }
+}
