@@ -1,5 +1,7 @@
 // `npm run bench`: builds its own fixtures and prints one table of medians and ratios, measured side by
 // side in one run. Sizes: BENCH_SIZES=1000,20000,100000 (default), runs per measure: BENCH_RUNS (5).
+// BENCH_ONLY=hook,size,org runs only those parts (e.g. `BENCH_ONLY=org npm run bench`); organisation
+// sizes: BENCH_ORG=50,200 (projects), into a codex of BENCH_ORG_CODEX=20000 files.
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -10,6 +12,9 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = path.join(ROOT, 'bin/codex-hooks.cjs');
 const SIZES = (process.env.BENCH_SIZES || '1000,20000,100000').split(',').map(Number);
 const RUNS = Number(process.env.BENCH_RUNS || 5);
+const ONLY = new Set((process.env.BENCH_ONLY || 'hook,size,org').split(','));
+const ORG = (process.env.BENCH_ORG || '50,200').split(',').map(Number);
+const ORG_CODEX = Number(process.env.BENCH_ORG_CODEX || 20000);
 const base = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'codex-hooks-bench-')));
 const env = { ...process.env };
 for (const k of Object.keys(env)) if (k.startsWith('GIT_') || k.startsWith('CODEX_') || k === 'CI') delete env[k];
@@ -196,10 +201,69 @@ function bySize(n) {
   fs.rmSync(cache, { recursive: true, force: true });
 }
 
+/** A small project under `root` (5 docs), synced by sync-org; `touch` changes one doc and commits. */
+function orgProject(root, codex, i) {
+  const dir = path.join(root, `svc${i}`);
+  fs.mkdirSync(path.join(dir, 'docs'), { recursive: true });
+  git(dir, ['init', '-q', '-b', 'main']);
+  for (let d = 0; d < 5; d++) fs.writeFileSync(path.join(dir, `docs/d${d}.md`), `# svc${i} doc ${d}\n`);
+  fs.writeFileSync(path.join(dir, '.codexrc.json'), JSON.stringify({ codex_url: codex, hooks: { post_commit: 'off' } }));
+  git(dir, ['add', '-A']);
+  git(dir, ['commit', '-q', '-m', 'docs']);
+  git(dir, ['checkout', '-q', '-b', 'feat']);
+  return dir;
+}
+function changeOneDoc(dir) {
+  versionCounter++;
+  fs.writeFileSync(path.join(dir, 'docs/d0.md'), `# Doc 0\n\nrevision ${versionCounter}\n`);
+  git(dir, ['commit', '-q', '-am', `revision ${versionCounter}`]);
+}
+
+/**
+ * sync-org of `counts` projects, one changed doc each, into a codex of `n` files (warm cache, every project
+ * synced once before), against one project's warm sync of one changed doc into the same codex.
+ */
+function organisation(n, counts) {
+  log(`organisation: codex of ${n} files, ${counts.join(' and ')} projects: building…`);
+  const codex = makeCodex(n);
+  const cache = path.join(base, 'cache-org');
+  const single = makeProject(codex);
+  sync(single, cache);
+  const orgs = counts.map((count) => {
+    const root = path.join(base, `org-${count}`);
+    const dirs = Array.from({ length: count }, (_, i) => orgProject(root, codex, i + 1));
+    const run = () => sh(process.execPath, [BIN, 'sync-org', '--root', root, '--env', 'test', '--quiet'], { env: { CODEX_HOOKS_CACHE_DIR: cache } });
+    run(); // every project synced once: the rounds below are warm
+    return { count, root, dirs, run, times: [] };
+  });
+  // Side by side, round after round, so the machine's load weighs on both alike.
+  const one = [];
+  for (let i = 0; i < RUNS; i++) {
+    changeOneDoc(single);
+    one.push(time(() => sync(single, cache)));
+    for (const o of orgs) {
+      if (o.count > 100 && i >= 3) continue;
+      for (const d of o.dirs) changeOneDoc(d);
+      const before = Number(git(codex, ['rev-list', '--count', 'test']));
+      o.times.push(time(o.run));
+      if (process.env.BENCH_VERBOSE) log(`  sync-org ${o.count}: ${o.times[o.times.length - 1].toFixed(0)} ms, one project: ${one[one.length - 1].toFixed(0)} ms`);
+      const landed = Number(git(codex, ['rev-list', '--count', 'test'])) - before;
+      if (landed !== o.count) throw new Error(`sync-org of ${o.count} projects made ${landed} codex commits`);
+    }
+  }
+  for (const o of orgs) {
+    row(`sync-org, ${o.count} projects (1 changed doc each), ${n} files`, stats(o.times), stats(one), o.count <= 50 ? (r) => r <= 3 : null, "one project's sync of 1 changed doc");
+    fs.rmSync(o.root, { recursive: true, force: true });
+  }
+  fs.rmSync(codex, { recursive: true, force: true });
+  fs.rmSync(cache, { recursive: true, force: true });
+}
+
 try {
   log(`codex-hooks bench: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, ${git(base, ['--version'])}`);
-  hookNoop();
-  for (const n of SIZES) bySize(n);
+  if (ONLY.has('hook')) hookNoop();
+  if (ONLY.has('size')) for (const n of SIZES) bySize(n);
+  if (ONLY.has('org')) organisation(ORG_CODEX, ORG);
 } finally {
   fs.rmSync(base, { recursive: true, force: true });
 }
@@ -214,7 +278,7 @@ for (const r of rows) {
     lines.push(`| ${r.measure} | ${(r.memory / 2 ** 20).toFixed(0)} MB | | | < 150 MB | ${r.holds ? 'yes' : 'NO'} |`);
     continue;
   }
-  const target = r.holds === null ? '(reference)' : r.label === 'clone+copy+add+commit+push' ? '≥ 20× faster' : r.label.startsWith('node -e 0') ? '≤ 1.5×' : r.label.startsWith('git fetch') ? '≤ 3×' : r.label.startsWith('git clone') ? '≤ 1×' : '≤ 1.5×';
+  const target = r.holds === null ? (r.label.startsWith('one project') ? '(growth)' : '(reference)') : r.label === 'clone+copy+add+commit+push' ? '≥ 20× faster' : r.label.startsWith('node -e 0') ? '≤ 1.5×' : r.label.startsWith('git fetch') ? '≤ 3×' : r.label.startsWith('git clone') ? '≤ 1×' : r.label.startsWith('one project') ? '≤ 3×' : '≤ 1.5×';
   const ratio = r.label === 'clone+copy+add+commit+push' ? `${(1 / r.ratio).toFixed(1)}× faster` : `${r.ratio.toFixed(2)}×`;
   lines.push(`| ${r.measure} | ${ms(r.ours.median)} (${ms(r.ours.min)}–${ms(r.ours.max)}) | ${r.label}: ${ms(r.ref.median)} | ${ratio} | ${target} | ${r.holds === null ? '' : r.holds ? 'yes' : 'NO'} |`);
 }

@@ -68,9 +68,10 @@ export const COMMANDS: Record<string, CommandSpec> = {
     load: () => import('./sync.js'),
   },
   'sync-org': {
-    summary: 'sync many local checkouts, N at a time',
-    usage: 'codex-hooks sync-org [--env E] [--parallel N] [DIR...|--root DIR]',
-    details: 'Syncs each checkout with its own config. Production needs --env prod. Exit 1 if any failed.',
+    summary: 'sync many local checkouts, one push per codex branch',
+    usage: 'codex-hooks sync-org [--env E] [--parallel N] [--dry-run] [DIR...|--root DIR]',
+    details:
+      'Syncs each checkout with its own config; the projects of one codex branch share one fetch and one push (a commit each). Checkouts without a config are skipped. Production needs --env prod. --parallel bounds the projects worked on at a time. Exit 1 if any failed, 2 on bad input (an --env no project knows, a --root without repositories).',
     options: { env, parallel: { type: 'string' }, root: { type: 'string' }, 'dry-run': { type: 'boolean' } },
     load: () => import('./sync-org.js'),
   },

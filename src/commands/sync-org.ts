@@ -2,129 +2,224 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { loadConfig } from '../config/load.js';
+import type { Config } from '../config/normalize.js';
 import { requireCodexUrl } from '../config/normalize.js';
-import { resolveEnvironment } from '../env/resolve.js';
-import { currentBranch, openProject, resolveCommit } from '../git/project.js';
-import { runSync } from '../sync/engine.js';
-import { colorEnabled, recordingLogger } from '../ui/logger.js';
+import { resolveEnvironment, type EnvDecision } from '../env/resolve.js';
+import { currentBranch, openProject, resolveCommit, type Project } from '../git/project.js';
+import type { SyncResult } from '../sync/engine.js';
+import type { BatchOutcome } from '../sync/org-batch.js';
+import { colorEnabled, makeStyle, recordingLogger } from '../ui/logger.js';
+import { msg } from '../ui/messages.js';
+import { isFinished, naturalCompare, orgCounts, orgSummaryLine, orgTable, renderFrame, rowName, statusLabel, type OrgRow } from '../ui/org-table.js';
+import { trace } from '../git/exec.js';
 import { explicitEnv } from './common.js';
 import type { CommandResult, Context, Values } from './context.js';
 
-export interface OrgRow {
-  dir: string;
-  project: string | null;
-  env: string | null;
-  codexBranch: string | null;
-  status: 'synced' | 'up-to-date' | 'failed' | 'skipped';
-  changed: number;
-  message: string;
-}
+export type { OrgRow };
 
-/** The checkouts to sync: the folders given, or every git checkout directly under --root. */
+/** The checkouts to sync: the folders given, or every git checkout directly under --root (natural order). */
 function checkouts(ctx: Context, values: Values, positionals: string[]): string[] {
   if (values.root && positionals.length) throw new UsageError('Give folders or --root, not both', 'codex-hooks sync-org --root DIR   or   codex-hooks sync-org DIR...');
   if (values.root) {
     const root = path.resolve(ctx.cwd, values.root as string);
     if (!fs.existsSync(root)) throw new UsageError(`No such folder: ${root}`, 'pass an existing folder to --root');
-    return fs
+    const found = fs
       .readdirSync(root, { withFileTypes: true })
       .filter((e) => e.isDirectory() && fs.existsSync(path.join(root, e.name, '.git')))
-      .map((e) => path.join(root, e.name))
-      .sort();
+      .map((e) => e.name)
+      .sort(naturalCompare)
+      .map((name) => path.join(root, name));
+    if (found.length === 0) throw new UsageError(msg.orgNoRepositories(root), msg.orgNoRepositoriesHint);
+    return found;
   }
   if (positionals.length === 0) throw new UsageError('sync-org needs checkouts to sync', 'codex-hooks sync-org DIR... or --root DIR');
   return positionals.map((p) => path.resolve(ctx.cwd, p));
 }
 
-/** `codex-hooks sync-org` (SPEC §5): one failure never stops the others; exit 1 if any failed. */
+/** A checkout with its config: what the environment is checked against and a sync starts from. */
+interface Loaded {
+  row: OrgRow;
+  project: Project;
+  config: Config;
+}
+
+/** A checkout ready to sync. */
+export interface Member extends Loaded {
+  decision: EnvDecision;
+  commit: string;
+  sourceBranch: string;
+}
+
+const oneLine = (error: unknown) => (error as Error).message.split('\n').map((l) => l.trim()).filter(Boolean).join(' ');
+
+async function load(ctx: Context, row: OrgRow): Promise<Loaded | null> {
+  try {
+    const project = await openProject(row.dir, ctx.env);
+    const config = await loadConfig(project);
+    if (!config.filepath) {
+      row.status = 'skipped';
+      row.message = msg.orgNoConfig;
+      return null;
+    }
+    row.project = config.projectName;
+    return { row, project, config };
+  } catch (error) {
+    row.status = 'failed';
+    row.message = oneLine(error);
+    return null;
+  }
+}
+
+/**
+ * `--env`/CODEX_ENV checked once, before any git work: a name no configured checkout knows is bad input
+ * (exit 2, one message with every known name), not one failure per project. A name only some know fails
+ * the rows of the others.
+ */
+function checkEnvOnce(explicit: { flag?: string; envVar?: string }, loaded: Loaded[]): void {
+  const name = explicit.flag ?? explicit.envVar;
+  if (name === undefined || loaded.length === 0) return;
+  if (loaded.some((l) => name in l.config.environments)) return;
+  const environments = Object.assign({}, ...loaded.map((l) => l.config.environments)) as Config['environments'];
+  resolveEnvironment({ explicit, branch: null, config: { ...loaded[0].config, environments, filepath: null } }); // throws its UsageError
+}
+
+async function decide(l: Loaded, explicit: { flag?: string; envVar?: string }): Promise<Member | null> {
+  const { row, project, config } = l;
+  try {
+    const branch = await currentBranch(project);
+    const decision = resolveEnvironment({ explicit, branch, config });
+    row.env = decision.env;
+    row.codexBranch = decision.codexBranch;
+    if (decision.needsConfirmation) {
+      row.status = 'skipped';
+      row.message = msg.orgNeedsProd;
+      return null;
+    }
+    requireCodexUrl(config);
+    const commit = await resolveCommit(project, 'HEAD');
+    return { ...l, decision, commit, sourceBranch: branch ?? 'HEAD' };
+  } catch (error) {
+    row.status = 'failed';
+    row.message = oneLine(error);
+    return null;
+  }
+}
+
+/** A row's outcome from its sync's result. */
+export function settle(row: OrgRow, r: SyncResult): void {
+  const t = r.toCodex;
+  row.changed = t ? t.added.length + t.changed.length + t.removed.length : 0;
+  row.status = t?.codexCommit ? 'synced' : 'up-to-date';
+  row.codexCommit = t?.codexCommit ?? null;
+  row.message = t?.codexCommit ? `→ ${t.codexCommit.slice(0, 7)}` : r.dryRun ? `dry run: ${row.changed ? `${row.changed} would change` : 'nothing to change'}` : 'nothing to change';
+}
+
+export function fail(row: OrgRow, error: unknown): void {
+  row.status = 'failed';
+  row.message = oneLine(error);
+}
+
+/** `codex-hooks sync-org` (SPEC §5, §9): one failure never stops the others; exit 1 if any failed. */
 export async function run(ctx: Context, values: Values, positionals: string[]): Promise<CommandResult> {
   const explicit = explicitEnv(ctx, values);
   const parallel = values.parallel === undefined ? 4 : Number(values.parallel);
   if (!Number.isInteger(parallel) || parallel < 1 || parallel > 64) throw new UsageError(`--parallel must be a whole number from 1 to 64 (got ${values.parallel})`, 'e.g. --parallel 4');
+  const dryRun = Boolean(values['dry-run']);
   const dirs = checkouts(ctx, values, positionals);
   const { default: pLimit } = await import('p-limit');
   const limit = pLimit(parallel);
-  const rows: OrgRow[] = dirs.map((dir) => ({ dir, project: null, env: null, codexBranch: null, status: 'skipped', changed: 0, message: 'waiting' }));
-  const progress = await startProgress(ctx, rows);
+  const rows: OrgRow[] = dirs.map((dir) => ({ dir, project: null, env: null, codexBranch: null, status: 'waiting', changed: 0, message: '', codexCommit: null }));
 
-  await Promise.all(
-    rows.map((row) =>
-      limit(async () => {
-        row.message = 'syncing';
+  const loaded = (await Promise.all(rows.map((row) => limit(() => load(ctx, row))))).filter((l): l is Loaded => l !== null);
+  trace('configs loaded');
+  checkEnvOnce(explicit, loaded);
+  const progress = await startProgress(ctx, rows);
+  try {
+    const members = (await Promise.all(loaded.map((l) => limit(() => decide(l, explicit))))).filter((m): m is Member => m !== null);
+    trace('environments decided');
+    progress.update();
+    // One batch per codex and codex branch (SPEC §9): one fetch, a commit per project, one push.
+    const batches = new Map<string, Member[]>();
+    for (const m of members) {
+      const key = `${requireCodexUrl(m.config)}\n${m.decision.codexBranch}`;
+      const batch = batches.get(key) ?? [];
+      // Two checkouts writing one folder would overwrite each other within the push: the first keeps it.
+      const same = batch.find((b) => b.config.projectName === m.config.projectName);
+      if (same) fail(m.row, new UsageError(msg.orgSameProject(m.config.projectName, same.row.dir, m.decision.codexBranch)));
+      else batches.set(key, [...batch, m]);
+    }
+    const { syncBatch } = await import('../sync/org-batch.js');
+    await Promise.all(
+      [...batches.values()].map(async (batch) => {
+        for (const m of batch) m.row.status = 'syncing';
         progress.update();
+        const options = batch.map((m) => ({ project: m.project, config: m.config, decision: m.decision, commit: m.commit, sourceBranch: m.sourceBranch, direction: m.config.sync_direction, dryRun, logger: recordingLogger() }));
         try {
-          const project = await openProject(row.dir, ctx.env);
-          const config = await loadConfig(project);
-          if (!config.filepath) throw new UsageError('no codex-hooks configuration', 'run `codex-hooks init` in it');
-          row.project = config.projectName;
-          const branch = await currentBranch(project);
-          const decision = resolveEnvironment({ explicit, branch, config });
-          row.env = decision.env;
-          row.codexBranch = decision.codexBranch;
-          if (decision.needsConfirmation) {
-            row.status = 'skipped';
-            row.message = 'production: pass --env prod (no assumption across many projects)';
-            return;
-          }
-          requireCodexUrl(config);
-          const commit = await resolveCommit(project, 'HEAD');
-          const r = await runSync({ project, config, decision, commit, sourceBranch: branch ?? 'HEAD', direction: config.sync_direction, dryRun: Boolean(values['dry-run']), logger: recordingLogger() });
-          const t = r.toCodex;
-          row.changed = t ? t.added.length + t.changed.length + t.removed.length : 0;
-          row.status = t?.codexCommit ? 'synced' : 'up-to-date';
-          row.message = t?.codexCommit ? `→ ${t.codexCommit.slice(0, 7)}` : r.dryRun ? 'dry run' : 'nothing to change';
+          const show = (i: number, o: BatchOutcome) => (o.ok ? settle(batch[i].row, o.result) : fail(batch[i].row, o.error));
+          const outcomes = await syncBatch(options, limit, (i, o) => {
+            show(i, o);
+            progress.update();
+          });
+          outcomes.forEach((o, i) => show(i, o));
         } catch (error) {
-          row.status = 'failed';
-          row.message = (error as Error).message.split('\n').join(' ');
-        } finally {
-          progress.update();
+          for (const m of batch) fail(m.row, error);
         }
+        progress.update();
       }),
-    ),
-  );
-  progress.done();
-  const failed = rows.filter((r) => r.status === 'failed').length;
-  const summary = { total: rows.length, synced: rows.filter((r) => r.status === 'synced').length, upToDate: rows.filter((r) => r.status === 'up-to-date').length, skipped: rows.filter((r) => r.status === 'skipped').length, failed };
+    );
+  } finally {
+    progress.done();
+  }
+
+  const summary = orgCounts(rows);
+  const style = makeStyle(colorEnabled(process.stdout, ctx.env));
   return {
     data: { summary, projects: rows },
-    exitCode: failed ? 1 : 0,
+    exitCode: summary.failed ? 1 : 0,
     render: (log) => {
-      log.info(table(rows));
-      log.info(`${summary.synced} synced, ${summary.upToDate} up to date, ${summary.skipped} skipped, ${summary.failed} failed (of ${summary.total})`);
+      // --quiet hides the table, never a failure (SPEC §5)
+      if (ctx.quiet) for (const r of rows.filter((x) => x.status === 'failed')) log.error(`${rowName(r)}: ${r.message}`);
+      log.info(orgTable(rows, style));
+      log.info(orgSummaryLine(rows));
     },
   };
 }
 
-export function table(rows: OrgRow[]): string {
-  const head = ['project', 'env', 'codex branch', 'status', 'files', 'detail'];
-  const body = rows.map((r) => [r.project ?? path.basename(r.dir), r.env ?? '-', r.codexBranch ?? '-', r.status, String(r.changed), r.message]);
-  const widths = head.map((h, i) => Math.min(40, Math.max(h.length, ...body.map((b) => b[i].length))));
-  const fmt = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.slice(0, widths[i]).padEnd(widths[i]))).join('  ');
-  return [fmt(head), fmt(widths.map((w) => '-'.repeat(w))), ...body.map(fmt)].join('\n');
-}
-
-/** A live table on a terminal (log-update redraws it in place); plain lines otherwise (CI, pipes). */
+/** A live table on a terminal (log-update redraws it in place, cut to the terminal's height); plain lines otherwise (CI, pipes). */
 async function startProgress(ctx: Context, rows: OrgRow[]) {
   const stream = process.stderr;
-  const live = !ctx.json && !ctx.quiet && colorEnabled(stream, ctx.env);
+  const live = !ctx.json && !ctx.quiet && Boolean(stream.isTTY) && ctx.env.TERM !== 'dumb' && !ctx.env.CI;
   if (!live) {
     const said = new Set<OrgRow>();
-    return {
-      update: () => {
-        if (ctx.quiet || ctx.json) return;
-        for (const r of rows) if (r.message !== 'waiting' && r.message !== 'syncing' && !said.has(r)) {
+    const update = () => {
+      if (ctx.quiet || ctx.json) return;
+      for (const r of rows)
+        if (isFinished(r) && !said.has(r)) {
           said.add(r);
-          stream.write(`${r.status.padEnd(10)} ${r.project ?? path.basename(r.dir)}: ${r.message}\n`);
+          stream.write(`${statusLabel(r.status).padEnd(10)} ${rowName(r)}: ${r.message}\n`);
         }
-      },
-      done: () => {},
     };
+    update(); // rows settled before any sync (no config, a broken config)
+    return { update, done: () => {} };
   }
+  const style = makeStyle(colorEnabled(stream, ctx.env));
   const { createLogUpdate } = await import('log-update');
   const draw = createLogUpdate(stream);
+  const frame = () => draw(renderFrame(rows, { height: stream.rows || 24, width: stream.columns || 80, style }));
+  // at most one frame every 50 ms: a batch settles many rows at once
+  let pending: NodeJS.Timeout | null = null;
   const update = () => {
-    const finished = rows.filter((r) => r.message !== 'waiting' && r.message !== 'syncing').length;
-    draw(`${finished}/${rows.length} projects\n${table(rows)}`);
+    pending ??= setTimeout(() => {
+      pending = null;
+      frame();
+    }, 50);
   };
-  return { update, done: () => draw.clear() };
+  frame();
+  return {
+    update,
+    done: () => {
+      if (pending) clearTimeout(pending);
+      draw.clear();
+    },
+  };
 }

@@ -66,10 +66,10 @@ export interface SyncResult {
   fromCodex?: { added: string[]; changed: string[]; removed: string[]; refused: string[]; skipped: Array<{ path: string; reason: string }> };
 }
 
-const MAX_ATTEMPTS = 30;
+export const MAX_ATTEMPTS = 30;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Full jitter: concurrent projects that collided once spread out instead of colliding again. */
-const backoff = (attempt: number) => Math.random() * Math.min(2000, 50 * 2 ** attempt);
+export const backoff = (attempt: number) => Math.random() * Math.min(2000, 50 * 2 ** attempt);
 const changes = (p: FilePlan) => p.added.length + p.changed.length + p.removed.length;
 
 /**
@@ -193,7 +193,7 @@ async function toCodex(o: SyncOptions, s: Prepared, startPull: () => void): Prom
   const { codexBranch, env } = o.decision;
   let tip = s.tip;
   if (selected) {
-    const { entries, selection } = selected;
+    const { selection } = selected;
     let folder = await codexProjectFiles(reader, tip, o.config.projectName);
     const ids = s.staged?.ids ?? new Map<string, string>();
     const files = codexIds(selection.files, ids);
@@ -204,10 +204,7 @@ async function toCodex(o: SyncOptions, s: Prepared, startPull: () => void): Prom
     // mirror: the selection's own tree, staged during the fetch; layer: the folder with the plan applied.
     const treeFor = (plan: FilePlan) => (layer ? folderTree(cache, folderAfter(folder.files, files, plan)) : s.staged!.tree);
     let plan = planFor();
-    const removed = plan.removed.length;
-    if (removed >= 10 && removed / plan.before > o.config.deletion_threshold && !o.allowDeletions) {
-      throw new SyncError('deletions', msg.deletionsHeld(removed, plan.before, o.config.deletion_threshold), msg.deletionsHint);
-    }
+    holdDeletions(plan, o);
     let codexCommit: string | null = null;
     let recorded: Promise<unknown> | undefined;
     let attempts = 0;
@@ -238,27 +235,38 @@ async function toCodex(o: SyncOptions, s: Prepared, startPull: () => void): Prom
         if (changes(plan) === 0) break; // another run synced the same files meanwhile
       }
     }
-    if (!o.dryRun) {
-      // What lets the next hook with nothing new skip the codex (see hooks/up-to-date.ts).
-      const names = probeNames(o.config.sync_patterns);
-      const target = syncTarget(s.url, codexBranch, o.config.projectName);
-      if (layer) recordBase(o.project, target, o.sourceBranch, o.commit);
-      recordSynced(o.project, env, {
-        target,
-        branch: o.sourceBranch,
-        selectionKey: selectionKey(selection.files),
-        matchedNothing: selection.files.length === 0 && selection.skipped.length === 0,
-        configKey: selectionConfigKey(o.config),
-        probe: names && probeKey(names, entries.filter((e) => !e.path.includes('/')).map((e) => ({ mode: e.mode, name: e.path, oid: e.oid }))),
-        commit: o.commit,
-        codexCommit,
-        time: new Date().toISOString(),
-      });
-    }
+    if (!o.dryRun) recordToCodex(o, s.url, selected, codexCommit, !!layer);
     const base = s.base ? { commit: s.base.commit, from: s.base.from, ...(s.base.missing ? { missing: s.base.missing } : {}) } : undefined;
     return { result: { added: plan.added, changed: plan.changed, removed: plan.removed, skipped: selection.skipped, codexCommit, attempts, mode: layer ? 'layer' : 'mirror', matchedNothing: selection.files.length === 0 && selection.skipped.length === 0, base }, recorded };
   }
   return undefined;
+}
+
+/** The deletion guard (SPEC §4): a sync that would remove too much of the project's folder is held back. */
+export function holdDeletions(plan: FilePlan, o: Pick<SyncOptions, 'config' | 'allowDeletions'>): void {
+  const removed = plan.removed.length;
+  if (removed >= 10 && removed / plan.before > o.config.deletion_threshold && !o.allowDeletions) {
+    throw new SyncError('deletions', msg.deletionsHeld(removed, plan.before, o.config.deletion_threshold), msg.deletionsHint);
+  }
+}
+
+/** What lets the next hook with nothing new skip the codex (see hooks/up-to-date.ts), and a layer sync's next base. */
+export function recordToCodex(o: SyncOptions, url: string, selected: { entries: TreeEntry[]; selection: Selection }, codexCommit: string | null, layered: boolean): void {
+  const { entries, selection } = selected;
+  const names = probeNames(o.config.sync_patterns);
+  const target = syncTarget(url, o.decision.codexBranch, o.config.projectName);
+  if (layered) recordBase(o.project, target, o.sourceBranch, o.commit);
+  recordSynced(o.project, o.decision.env, {
+    target,
+    branch: o.sourceBranch,
+    selectionKey: selectionKey(selection.files),
+    matchedNothing: selection.files.length === 0 && selection.skipped.length === 0,
+    configKey: selectionConfigKey(o.config),
+    probe: names && probeKey(names, entries.filter((e) => !e.path.includes('/')).map((e) => ({ mode: e.mode, name: e.path, oid: e.oid }))),
+    commit: o.commit,
+    codexCommit,
+    time: new Date().toISOString(),
+  });
 }
 
 /**
@@ -266,7 +274,7 @@ async function toCodex(o: SyncOptions, s: Prepared, startPull: () => void): Prom
  * codex-hooks wrote there: a user's own file is never removed or overwritten. The worktree is locked
  * while the pull is applied, so two syncs never interleave their writes.
  */
-async function pull(o: SyncOptions, cache: CodexCache, reader: ObjectSource, branch: string, tip: string): Promise<NonNullable<SyncResult['fromCodex']>> {
+export async function pull(o: SyncOptions, cache: CodexCache, reader: ObjectSource, branch: string, tip: string): Promise<NonNullable<SyncResult['fromCodex']>> {
   const { wanted, refused, warnings } = await codexSelection(cache, reader, branch, tip, o.config);
   const root = pullRoot(o.project.root, o.config.pull_dir);
   const pullDir = path.relative(o.project.root, root);
@@ -300,7 +308,7 @@ async function pull(o: SyncOptions, cache: CodexCache, reader: ObjectSource, bra
  * roll them up now and then so object look-ups stay fast. Loose objects are counted as `git gc --auto`
  * does, from one of the 256 folders.
  */
-async function maintain(cache: CodexCache): Promise<void> {
+export async function maintain(cache: CodexCache): Promise<void> {
   const packs = fs.readdirSync(`${cache.dir}/objects/pack`).filter((f) => f.endsWith('.pack')).length;
   const loose = fs.existsSync(`${cache.dir}/objects/17`) ? fs.readdirSync(`${cache.dir}/objects/17`).length : 0;
   if (packs > 50 || loose > 27) await cache.locked(() => runGit(['repack', '-d', '-q', '--geometric=2'], local(cache, { okCodes: [128] })));

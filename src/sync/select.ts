@@ -31,6 +31,15 @@ export function normalMode(mode: string): string {
   return '100644';
 }
 
+/** Compiled once per process for each list (sync-org selects for many projects with the same lists). */
+const matchers = new Map<string, picomatch.Matcher>();
+function matcher(patterns: string[], opts: picomatch.PicomatchOptions): picomatch.Matcher {
+  const key = JSON.stringify([patterns, opts]);
+  let m = matchers.get(key);
+  if (!m) matchers.set(key, (m = picomatch(patterns, opts)));
+  return m;
+}
+
 /**
  * The files of one commit that go to the codex (SPEC §4): matching sync_patterns, minus exclude_patterns
  * and deny_patterns, minus files over max_file_size, minus submodules. Symlinks stay symlinks: their blob
@@ -39,10 +48,10 @@ export function normalMode(mode: string): string {
  */
 export function selectFiles(entries: TreeEntry[], config: SelectConfig): Selection {
   const opts = { dot: true };
-  const wanted = picomatch(config.sync_patterns, opts);
+  const wanted = matcher(config.sync_patterns, opts);
   // Secrets are denied in any letter case: `.ENV` is `.env` on macOS and Windows file systems.
-  const deniedAnyCase = picomatch(config.deny_patterns.length ? config.deny_patterns : ['\0'], { ...opts, nocase: true });
-  const excluded = picomatch(config.exclude_patterns.length ? config.exclude_patterns : ['\0'], opts);
+  const deniedAnyCase = matcher(config.deny_patterns.length ? config.deny_patterns : ['\0'], { ...opts, nocase: true });
+  const excluded = matcher(config.exclude_patterns.length ? config.exclude_patterns : ['\0'], opts);
   const denied = (p: string) => deniedAnyCase(p) || excluded(p);
   // deny lists name files ("**/.env"); a denied folder name must also catch what is inside it.
   const deniedDir = (p: string) => {

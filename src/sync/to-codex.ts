@@ -105,8 +105,7 @@ export const codexIds = (files: TreeEntry[], ids: Map<string, string>): TreeEntr
  * those: no project history moves) and writes the selection's trees. Both depend on the commit alone,
  * so this runs while the codex is fetched.
  */
-export async function stageFolder(cache: CodexCache, store: ObjectStore, source: ObjectStore, files: TreeEntry[]): Promise<Staged> {
-  const write = writer(cache);
+export async function stageFolder(cache: CodexCache, store: Pick<ObjectSource, 'sizes'>, source: ObjectStore, files: TreeEntry[], write: Write = writer(cache)): Promise<Staged> {
   const present = await store.sizes(files.map((f) => f.oid));
   const lacking = [...new Map(files.filter((f) => !present.has(f.oid)).map((f) => [f.oid, f])).values()];
   // The id each blob has in the cache: the project's own, unless the two use different hashes (a
@@ -145,8 +144,7 @@ export interface CommitSpec {
  * untouched: new trees only on that path, then the commit, as loose objects in the cache. No index of
  * the codex, no checkout, no process: the cost follows the depth of the path.
  */
-export function writeCommit(cache: CodexCache, spec: CommitSpec): string {
-  const write = writer(cache);
+export function writeCommit(cache: CodexCache, spec: CommitSpec, write: Write = writer(cache)): string {
   const tree = replaceAt(spec.folder.levels, ['projects', spec.projectName], spec.tree, write);
   const when = Math.floor(Date.now() / 1000);
   const { author, committer } = spec.people;

@@ -67,6 +67,12 @@ export const msg = {
   hooksDisabled: 'codex-hooks: skipped (CODEX_HOOKS=0)',
   detachedSkip: 'codex-hooks: HEAD is detached, no docs sync (run `codex-hooks sync --env <env>` to sync by hand)',
   noConfig: 'codex-hooks: no configuration found, nothing to sync (run `codex-hooks init`)',
+  orgNoConfig: 'no config',
+  orgNoRepositories: (root: string) => `No repositories under ${root}: sync-org --root syncs the git checkouts directly under it`,
+  orgNoRepositoriesHint: 'pass the folder that holds the checkouts (e.g. --root repos), or the checkouts themselves: codex-hooks sync-org DIR...',
+  orgNeedsProd: 'production: pass --env prod (no assumption across many projects)',
+  orgSameProject: (name: string, other: string, branch: string) =>
+    `project_name "${name}" is also synced from ${other} to codex branch ${branch}: not synced, so neither overwrites the other (give one of them its own project_name)`,
   skipReason: {
     'too-large': 'over max_file_size',
     denied: 'deny_patterns/exclude_patterns',

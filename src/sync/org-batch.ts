@@ -1,0 +1,279 @@
+import { setMaxListeners } from 'node:events';
+import path from 'node:path';
+import { SyncError } from '../errors.js';
+import { requireCodexUrl } from '../config/normalize.js';
+import { ObjectStore } from '../git/store.js';
+import { PackWriter } from '../git/pack-write.js';
+import { trace } from '../git/exec.js';
+import { commitPeople, projectObjects, type Person } from '../git/project.js';
+import type { TreeEntry } from '../git/parse.js';
+import { msg, redactUrl } from '../ui/messages.js';
+import { fetchBranch, local, openCache, pushCommit, timeoutSeconds, type CodexCache } from './cache.js';
+import { backoff, holdDeletions, maintain, MAX_ATTEMPTS, pull, recordToCodex, type SyncOptions, type SyncResult } from './engine.js';
+import { listForSync } from './listing.js';
+import { routedDocs } from './routes.js';
+import { selectFiles, type Selection } from './select.js';
+import { buildTree, type Write } from './codex-tree.js';
+import { findBase, type LayerBase } from './base.js';
+import { syncTarget } from './state.js';
+import { codexIds, codexProjectFiles, commitMessage, folderAfter, planToCodex, stageFolder, writeCommit, type CodexFolder, type FilePlan, type Staged } from './to-codex.js';
+
+/**
+ * Many projects into one codex branch (SPEC §9): one fetch, one commit per project built as its own sync
+ * would build it (message, trailers, people, deletion guard), the commits chained, one push. A push the
+ * branch moved under is rebuilt on the new tip. A project whose commit cannot be built fails alone.
+ */
+export type BatchOutcome = { ok: true; result: SyncResult } | { ok: false; error: unknown };
+
+interface Member {
+  o: SyncOptions;
+  /** Set when this member has failed (preparing, pushing, pulling): it takes no further part. */
+  error?: unknown;
+  /** Why its commit could not be built on the last tip (a held deletion): judged again on each build. */
+  buildError?: unknown;
+  selected?: { entries: TreeEntry[]; selection: Selection };
+  staged?: Staged | null;
+  /** layer mode's base (SPEC §4); undefined in mirror mode. */
+  base?: LayerBase;
+  people?: { author: Person; committer: Person };
+  /** From the last build of the chain. */
+  plan?: FilePlan;
+  codexCommit?: string | null;
+  fromCodex?: SyncResult['fromCodex'];
+}
+
+type Limit = <T>(fn: () => Promise<T>) => Promise<T>;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const changes = (p: FilePlan) => p.added.length + p.changed.length + p.removed.length;
+const wantsTo = (m: Member) => m.o.direction !== 'from-codex';
+
+const layered = (o: SyncOptions) => o.direction !== 'from-codex' && !o.mirror && o.decision.mode === 'layer';
+
+/**
+ * The plan of one project against the codex folder, and the folder's new tree: the steps that depend on
+ * how the folder changes (mirror or layer), as the engine takes them. The staged folder's tree equal to
+ * the codex's settles it whatever the ids say.
+ */
+function planFor(m: Member, folder: CodexFolder): { plan: FilePlan; tree: (write: Write) => string | null } {
+  const ids = m.staged?.ids ?? new Map<string, string>();
+  const files = codexIds(m.selected!.selection.files, ids);
+  const layer = m.base ? { base: m.base.files && codexIds(m.base.files, ids) } : undefined;
+  const plan = !m.o.dryRun && m.staged?.tree === folder.tree ? { added: [], changed: [], removed: [], before: folder.files.size } : planToCodex(files, folder.files, layer);
+  // mirror: the selection's own tree, staged during the fetch; layer: the folder with the plan applied
+  return { plan, tree: (write) => (layer ? buildTree(folderAfter(folder.files, files, plan), write) : m.staged!.tree) };
+}
+
+/**
+ * Syncs every member (all with the same codex URL and codex branch); `limit` bounds the work on projects
+ * in flight. Returns one outcome per member, in their order; never throws for one member's failure.
+ */
+export async function syncBatch(options: SyncOptions[], limit: Limit, onSettled?: (index: number, outcome: BatchOutcome) => void): Promise<BatchOutcome[]> {
+  // A batch, like a sync, ends within CODEX_HOOKS_TIMEOUT: then its git processes are ended, no lock is
+  // waited for, and every project of the batch is reported failed (a new run finds what did land).
+  const seconds = timeoutSeconds(options[0].project.env);
+  const deadline = new AbortController();
+  // every git process and lock of the batch listens to it: many projects, many listeners, no leak
+  setMaxListeners(0, deadline.signal);
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const error = new SyncError('timeout', msg.syncTimedOut(seconds), msg.syncTimedOutHint);
+      deadline.abort(error);
+      reject(error);
+    }, seconds * 1000);
+  });
+  expired.catch(() => {});
+  const running = batchUntil(options.map((o) => ({ ...o, signal: deadline.signal })), limit, deadline.signal, onSettled);
+  running.catch(() => {});
+  try {
+    return await Promise.race([running, expired]);
+  } catch (error) {
+    return options.map(() => ({ ok: false, error }));
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function batchUntil(options: SyncOptions[], limit: Limit, signal: AbortSignal, onSettled?: (index: number, outcome: BatchOutcome) => void): Promise<BatchOutcome[]> {
+  const members: Member[] = options.map((o) => ({ o }));
+  const first = options[0];
+  const url = requireCodexUrl(first.config);
+  const branch = first.decision.codexBranch;
+  const cache = await openCache(url, first.project.env, signal);
+  const fetchTip = async () => {
+    const tip = await fetchBranch(cache, branch);
+    if (tip === null) throw new SyncError('branch-missing', msg.branchMissing(branch, first.decision.env, first.config.filepath));
+    return tip;
+  };
+  const fetching = fetchTip();
+  fetching.catch(() => {}); // awaited below
+  const reader = ObjectStore.open(cache.dir, local(cache));
+  reader.warm(); // git's reader of the codex's packed objects starts with the fetch, ready when it ends
+  // What the batch writes (staged folders, the chain) is held and written as one pack before each push.
+  const objects = new PackWriter(path.join(cache.dir, 'objects'), reader);
+  try {
+    // While the codex is fetched: each project's selection, its staged folder and its people.
+    await prepare(members, cache, reader, objects, limit, { url, branch, tip: fetching });
+    trace('batch prepared');
+    let tip: string;
+    try {
+      tip = await fetching;
+    } catch (error) {
+      for (const m of members) m.error ??= error;
+      return outcomes(members, url);
+    }
+    trace('batch fetched');
+    const pulls = members.some((m) => m.o.direction !== 'to-codex');
+    let attempts = 0;
+    let pushed = tip;
+    let recorded: Promise<unknown> | undefined;
+    for (;;) {
+      attempts++;
+      const head = await build(members, cache, objects, tip);
+      if (head === tip) break;
+      signal.throwIfAborted();
+      objects.flush();
+      // While git pushes: the routed docs of the new head indexed for the pulls (an index of a head that
+      // does not land is only a starting point for the next diff).
+      const indexing = pulls ? routedDocs(cache, reader, branch, head).catch(() => {}) : null;
+      let outcome;
+      try {
+        outcome = await pushCommit(cache, head, branch);
+        await indexing;
+      } catch (error) {
+        for (const m of members) if (m.codexCommit) m.error = error;
+        break;
+      }
+      if (outcome.pushed) {
+        pushed = head;
+        recorded = outcome.recorded;
+        break;
+      }
+      if (attempts >= MAX_ATTEMPTS) {
+        const error = new SyncError('rejected', msg.pushRejected(branch, attempts), 'run `codex-hooks sync-org` again in a moment');
+        for (const m of members) if (m.codexCommit) m.error = error;
+        break;
+      }
+      await sleep(backoff(attempts));
+      try {
+        tip = await fetchTip();
+      } catch (error) {
+        for (const m of members) m.error ??= error;
+        break;
+      }
+    }
+    if (pushed !== tip || attempts > 1) await maintain(cache);
+    // After the push, per project: the record for the hooks, then the pull from what the codex now holds.
+    // The routed docs are indexed for the new tip once, not by each project's pull at the same moment.
+    if (pulls) await routedDocs(cache, reader, branch, pushed).catch(() => {});
+    trace('batch routes indexed');
+    await Promise.all(
+      members.map((m, i) =>
+        limit(async () => {
+          if (signal.aborted) return; // out of time: nothing more is written
+          if (!m.error && !m.buildError) {
+            try {
+              if (m.selected && !m.o.dryRun) recordToCodex(m.o, url, m.selected, m.codexCommit ?? null, !!m.base);
+              if (m.o.direction !== 'to-codex') m.fromCodex = await pull(m.o, cache, reader, branch, pushed);
+            } catch (error) {
+              m.error = error;
+            }
+          }
+          onSettled?.(i, outcomeOf(m, url, attempts)); // a live display moves on as each project is done
+        }),
+      ),
+    );
+    trace('batch pulled');
+    await recorded;
+    return outcomes(members, url, attempts);
+  } finally {
+    reader.close();
+  }
+}
+
+/**
+ * While the codex is fetched, each project's part that depends on its commit alone: its selection, then
+ * (after one question to git for every selected blob the cache already has) its staged folder, its
+ * people and, in layer mode, its base. A project that fails here fails alone.
+ */
+async function prepare(members: Member[], cache: CodexCache, reader: ObjectStore, objects: PackWriter, limit: Limit, codex: { url: string; branch: string; tip: Promise<string> }): Promise<void> {
+  const each = (fn: (m: Member, source: ObjectStore) => Promise<void>) =>
+    Promise.all(
+      members.filter((m) => wantsTo(m) && !m.error).map(async (m) => {
+        const source = projectObjects(m.o.project);
+        try {
+          await fn(m, source);
+        } catch (error) {
+          m.error = error;
+        } finally {
+          source.close();
+        }
+      }),
+    );
+  await each((m, source) =>
+    limit(async () => {
+      const entries = m.o.entries ?? (await listForSync(m.o.project, source, m.o.commit, m.o.config));
+      m.selected = { entries, selection: selectFiles(entries, m.o.config) };
+    }),
+  );
+  // Which selected blobs the cache has: one git process for the batch, not one per project.
+  const staging = members.filter((m) => m.selected && !m.o.dryRun);
+  const present = staging.length ? await reader.sizes(staging.flatMap((m) => m.selected!.selection.files.map((f) => f.oid))) : new Map<string, number>();
+  const known = { sizes: async (oids: string[]) => new Map(oids.filter((oid) => present.has(oid)).map((oid) => [oid, present.get(oid)!])) };
+  await each(async (m, source) => {
+    const { o } = m;
+    await limit(async () => {
+      if (o.dryRun) return;
+      m.staged = await stageFolder(cache, known, source, m.selected!.selection.files, objects.write);
+      m.people = await commitPeople(o.project, source, o.commit);
+    });
+    // layer: the base, as the engine finds it (this machine's record, else the codex's trailers at the
+    // fetched tip, else the merge base); outside the limit, since it may wait for the fetch
+    if (layered(o)) {
+      const target = syncTarget(codex.url, codex.branch, o.config.projectName);
+      m.base = await findBase({ project: o.project, source, config: o.config, target, branch: o.sourceBranch, commit: o.commit, codex: cache, tip: codex.tip });
+    }
+  });
+}
+
+/** Builds the chain of commits on `tip`, one per project with changes; returns its head (`tip` when none). */
+async function build(members: Member[], cache: CodexCache, objects: PackWriter, tip: string): Promise<string> {
+  let head = tip;
+  for (const m of members) {
+    m.buildError = undefined;
+    m.codexCommit = null;
+    if (m.error || !m.selected) continue;
+    const { o } = m;
+    try {
+      const folder = await codexProjectFiles(objects, head, o.config.projectName);
+      const { plan, tree } = planFor(m, folder);
+      m.plan = plan;
+      holdDeletions(plan, o);
+      if (o.dryRun || changes(plan) === 0) continue;
+      const message = commitMessage({ projectName: o.config.projectName, count: changes(plan), branch: o.sourceBranch, commit: o.commit, env: o.decision.env });
+      head = writeCommit(cache, { tip: head, projectName: o.config.projectName, folder, tree: tree(objects.write), message, people: m.people! }, objects.write);
+      m.codexCommit = head;
+    } catch (error) {
+      m.buildError = error;
+      m.codexCommit = null;
+    }
+  }
+  trace('batch built');
+  return head;
+}
+
+const outcomes = (members: Member[], url: string, attempts = 0): BatchOutcome[] => members.map((m) => outcomeOf(m, url, attempts));
+
+function outcomeOf(m: Member, url: string, attempts: number): BatchOutcome {
+  if (m.error || m.buildError) return { ok: false, error: m.error ?? m.buildError };
+  const { o } = m;
+  const result: SyncResult = { project: o.config.projectName, env: o.decision.env, codexBranch: o.decision.codexBranch, codexUrl: redactUrl(url), commit: o.commit, direction: o.direction, dryRun: !!o.dryRun };
+  if (m.selected && m.plan) {
+    const p = m.plan;
+    const { selection } = m.selected;
+    const base = m.base ? { commit: m.base.commit, from: m.base.from, ...(m.base.missing ? { missing: m.base.missing } : {}) } : undefined;
+    result.toCodex = { added: p.added, changed: p.changed, removed: p.removed, skipped: selection.skipped, codexCommit: m.codexCommit ?? null, attempts, mode: m.base ? 'layer' : 'mirror', matchedNothing: selection.files.length === 0 && selection.skipped.length === 0, base };
+  }
+  if (m.fromCodex) result.fromCodex = m.fromCodex;
+  return { ok: true, result };
+}
