@@ -407,3 +407,35 @@ s('an unknown host key: no question asked, the message says how to accept it', a
 });
 
 s.run();
+
+// ---------------------------------------------------------------- sync-org batches
+
+const o = suite('transport: a refused push in a sync-org batch');
+o.after.each(cleanup);
+
+o('a pre-receive refusing the branch: every row names the refusal, one attempt, never 30', async () => {
+  const env = isolatedEnv();
+  const codex = makeCodex(env);
+  const attempts = path.join(codex, 'attempts');
+  fs.writeFileSync(path.join(codex, 'hooks', 'pre-receive'), `#!/bin/sh\necho x >> '${attempts}'\necho "GH006: Protected branch update failed for refs/heads/test." >&2\nexit 1\n`, { mode: 0o755 });
+  const root = tmpdir('org-');
+  for (const name of ['svc1', 'svc2']) {
+    const dir = path.join(root, name);
+    fs.mkdirSync(path.join(dir, 'docs'), { recursive: true });
+    git(dir, ['init', '-q', '-b', 'main'], env);
+    fs.writeFileSync(path.join(dir, 'docs/index.md'), `# ${name}\n`);
+    writeConfig(dir, { codex_url: codex });
+    git(dir, ['add', '-A'], env);
+    git(dir, ['commit', '-q', '-m', 'docs'], env);
+  }
+  const before = git(codex, ['rev-parse', 'test'], env);
+  const r = await cli(['sync-org', '--env', 'test', '--root', root, '--json'], { cwd: root, env });
+  assert.is(r.code, 1, r.stderr);
+  assert.is(fs.readFileSync(attempts, 'utf8').split('\n').filter(Boolean).length, 1, 'tried once');
+  assert.match(r.stdout, /THE CODEX REFUSED THE PUSH/);
+  assert.match(r.stdout, /GH006: Protected branch update failed/);
+  assert.not.match(r.stdout, /--retry|kept moving/);
+  assert.is(git(codex, ['rev-parse', 'test'], env), before);
+});
+
+o.run();
