@@ -1,8 +1,9 @@
 // `npm run bench`: builds its own fixtures and prints one table of medians and ratios, measured side by
 // side in one run. Sizes: BENCH_SIZES=1000,20000,100000 (default), runs per measure: BENCH_RUNS (5).
-// BENCH_ONLY=hook,size,org runs only those parts (e.g. `BENCH_ONLY=org npm run bench`); organisation
-// sizes: BENCH_ORG=50,200 (projects), into a codex of BENCH_ORG_CODEX=20000 files.
-import { execFileSync, spawnSync } from 'node:child_process';
+// BENCH_ONLY=hook,size,org,mcp runs only those parts (e.g. `BENCH_ONLY=mcp npm run bench`); organisation
+// sizes: BENCH_ORG=50,200 (projects), into a codex of BENCH_ORG_CODEX=20000 files. The MCP server's
+// rows run against a codex of BENCH_MCP_SIZE files (100000).
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,7 +13,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = path.join(ROOT, 'bin/codex-hooks.cjs');
 const SIZES = (process.env.BENCH_SIZES || '1000,20000,100000').split(',').map(Number);
 const RUNS = Number(process.env.BENCH_RUNS || 5);
-const ONLY = new Set((process.env.BENCH_ONLY || 'hook,size,org').split(','));
+const ONLY = new Set((process.env.BENCH_ONLY || 'hook,size,org,mcp').split(','));
 const ORG = (process.env.BENCH_ORG || '50,200').split(',').map(Number);
 const ORG_CODEX = Number(process.env.BENCH_ORG_CODEX || 20000);
 const base = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'codex-hooks-bench-')));
@@ -34,9 +35,9 @@ const sh = (cmd, args, opts = {}) => {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const stats = (xs) => ({ median: median(xs), min: Math.min(...xs), max: Math.max(...xs) });
 const rows = [];
-const row = (measure, ours, ref, target, label) => {
+const row = (measure, ours, ref, target, label, targetText) => {
   const ratio = ours.median / ref.median;
-  rows.push({ measure, ours, ref, ratio, target, holds: target ? target(ratio, ours) : null, label });
+  rows.push({ measure, ours, ref, ratio, target, holds: target ? target(ratio, ours) : null, label, targetText });
 };
 const log = (s) => process.stderr.write(s + '\n');
 
@@ -47,7 +48,8 @@ function makeCodex(n) {
   const chunks = ['commit refs/heads/main\ncommitter Bench <b@example.com> 1700000000 +0000\ndata 4\nseed\n'];
   for (let i = 0; i < n; i++) {
     const p = i < 20 ? `shared/doc${i}.md` : `projects/p${Math.floor(i / 100)}/docs/f${i % 100}.md`;
-    const body = `# ${p}\n\nDocument ${i} of the benchmark codex.\n`;
+    // one doc in a thousand holds the phrase the MCP search looks for: 100 docs in a codex of 100,000
+    const body = `# ${p}\n\nDocument ${i} of the benchmark codex.\n${i % 1000 === 7 ? 'It mentions the Needle Phrase once.\n' : ''}`;
     chunks.push(`M 100644 inline ${p}\ndata ${Buffer.byteLength(body)}\n${body}\n`);
   }
   chunks.push('\n');
@@ -201,6 +203,80 @@ function bySize(n) {
   fs.rmSync(cache, { recursive: true, force: true });
 }
 
+/**
+ * The MCP server (`codex-hooks mcp`), driven by the SDK's own client over stdio as an agent's client
+ * would: a warm document read per call, a search whose phrase is in 100 docs, and the start of the
+ * server until it answers `initialize`, against a bare `node -e 0`.
+ */
+async function mcpRows(n) {
+  const { Client } = await import('@modelcontextprotocol/sdk/client/index.js');
+  const { StdioClientTransport } = await import('@modelcontextprotocol/sdk/client/stdio.js');
+  log(`MCP server against a codex of ${n} files: building…`);
+  const codex = makeCodex(n);
+  const cache = path.join(base, `cache-mcp-${n}`);
+  const serverEnv = { ...env, CODEX_HOOKS_CACHE_DIR: cache };
+  const connect = async () => {
+    const client = new Client({ name: 'bench', version: '1' });
+    await client.connect(new StdioClientTransport({ command: process.execPath, args: [BIN, 'mcp', '--codex', codex], cwd: base, env: serverEnv, stderr: 'inherit' }));
+    return client;
+  };
+  const client = await connect();
+  const doc = { name: 'codex_fetch', arguments: { uri: `codex://bench/p${Math.floor(n / 200)}/docs/f7.md` } };
+  const first = await client.callTool(doc); // the cache's first fetch of the codex
+  if (first.isError) throw new Error(`codex_fetch failed: ${JSON.stringify(first)}`);
+  const fetches = [];
+  for (let i = 0; i < Math.max(RUNS * 10, 50); i++) {
+    const t = performance.now();
+    await client.callTool(doc);
+    fetches.push(performance.now() - t);
+  }
+  const cat = [];
+  const cacheGit = path.join(cache, fs.readdirSync(cache).find((d) => d.endsWith('.git')));
+  const blob = git(cacheGit, ['rev-parse', `main:projects/p${Math.floor(n / 200)}/docs/f7.md`]);
+  for (let i = 0; i < 9; i++) cat.push(time(() => git(cacheGit, ['cat-file', '-p', blob])));
+  row(`MCP codex_fetch of a warm doc, per call, ${n} files`, stats(fetches), stats(cat), (_, o) => o.median <= 10, 'git cat-file -p (one process)', '≤ 10 ms');
+
+  const search = { name: 'codex_search', arguments: { query: 'needle phrase', limit: 200 } };
+  const searches = [];
+  let hits = 0;
+  for (let i = 0; i < RUNS; i++) {
+    const t = performance.now();
+    const r = await client.callTool(search);
+    searches.push(performance.now() - t);
+    hits = r.structuredContent?.hits?.length ?? 0;
+  }
+  if (hits !== Math.floor(n / 1000)) throw new Error(`codex_search found ${hits} lines, expected ${Math.floor(n / 1000)}`);
+  const grep = [];
+  for (let i = 0; i < RUNS; i++) grep.push(time(() => git(cacheGit, ['grep', '-z', '-n', '-I', '-F', '-i', '-e', 'needle phrase', 'main'])));
+  row(`MCP codex_search, phrase in ${hits} docs, ${n} files`, stats(searches), stats(grep), (_, o) => o.median <= 500, 'git grep -F -i (same tree)', '≤ 500 ms');
+  await client.close();
+
+  // start → the answer to `initialize`, as a client times it (the V8 code cache is warm after the first)
+  const init = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'bench', version: '1' } } }) + '\n';
+  const startOnce = () =>
+    new Promise((resolve, reject) => {
+      const t = performance.now();
+      const child = spawn(process.execPath, [BIN, 'mcp', '--codex', codex], { cwd: base, env: serverEnv, stdio: ['pipe', 'pipe', 'inherit'] });
+      child.on('error', reject);
+      child.stdout.once('data', () => {
+        const ms = performance.now() - t;
+        child.on('close', () => resolve(ms));
+        child.stdin.end();
+      });
+      child.stdin.write(init);
+    });
+  await startOnce();
+  const starts = [];
+  const node = [];
+  for (let i = 0; i < Math.max(RUNS * 2, 9); i++) {
+    node.push(time(() => sh(process.execPath, ['-e', '0'])));
+    starts.push(await startOnce());
+  }
+  row('MCP server start to first answer (initialize)', stats(starts), stats(node), (r) => r <= 2, 'node -e 0', '≤ 2×');
+  fs.rmSync(cache, { recursive: true, force: true });
+  fs.rmSync(codex, { recursive: true, force: true });
+}
+
 /** A small project under `root` (5 docs), synced by sync-org; `touch` changes one doc and commits. */
 function orgProject(root, codex, i) {
   const dir = path.join(root, `svc${i}`);
@@ -264,6 +340,7 @@ try {
   if (ONLY.has('hook')) hookNoop();
   if (ONLY.has('size')) for (const n of SIZES) bySize(n);
   if (ONLY.has('org')) organisation(ORG_CODEX, ORG);
+  if (ONLY.has('mcp')) await mcpRows(Number(process.env.BENCH_MCP_SIZE || 100000));
 } finally {
   fs.rmSync(base, { recursive: true, force: true });
 }
@@ -278,7 +355,7 @@ for (const r of rows) {
     lines.push(`| ${r.measure} | ${(r.memory / 2 ** 20).toFixed(0)} MB | | | < 150 MB | ${r.holds ? 'yes' : 'NO'} |`);
     continue;
   }
-  const target = r.holds === null ? (r.label.startsWith('one project') ? '(growth)' : '(reference)') : r.label === 'clone+copy+add+commit+push' ? '≥ 20× faster' : r.label.startsWith('node -e 0') ? '≤ 1.5×' : r.label.startsWith('git fetch') ? '≤ 3×' : r.label.startsWith('git clone') ? '≤ 1×' : r.label.startsWith('one project') ? '≤ 3×' : '≤ 1.5×';
+  const target = r.targetText ?? (r.holds === null ? (r.label.startsWith('one project') ? '(growth)' : '(reference)') : r.label === 'clone+copy+add+commit+push' ? '≥ 20× faster' : r.label.startsWith('node -e 0') ? '≤ 1.5×' : r.label.startsWith('git fetch') ? '≤ 3×' : r.label.startsWith('git clone') ? '≤ 1×' : r.label.startsWith('one project') ? '≤ 3×' : '≤ 1.5×');
   const ratio = r.label === 'clone+copy+add+commit+push' ? `${(1 / r.ratio).toFixed(1)}× faster` : `${r.ratio.toFixed(2)}×`;
   lines.push(`| ${r.measure} | ${ms(r.ours.median)} (${ms(r.ours.min)}–${ms(r.ours.max)}) | ${r.label}: ${ms(r.ref.median)} | ${ratio} | ${target} | ${r.holds === null ? '' : r.holds ? 'yes' : 'NO'} |`);
 }

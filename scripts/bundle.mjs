@@ -3,6 +3,7 @@
 // built-ins, cost more than the hook's own work. The heavy libraries stay outside, loaded with import()
 // only by the commands that need them.
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 // `import fs from 'node:fs'` in each module would become its own interop copy of the whole module
@@ -28,18 +29,54 @@ const builtinsOnce = {
   },
 };
 
-await build({
-  entryPoints: ['src/cli.ts'],
-  outfile: 'dist/codex-hooks.cjs',
+// `codex-hooks mcp` loads the MCP server, SDK included, from a file of its own (dist/mcp.cjs): the
+// runner that every hook loads never holds a byte of it. It is loaded with V8's code cache
+// (src/mcp/compiled.ts), kept beside the codex caches: compiling 1 MB would double the server's start.
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const mcpApart = {
+  name: 'mcp-apart',
+  setup(b) {
+    b.onResolve({ filter: /\/mcp\/serve\.js$/ }, (args) => (args.namespace === 'mcp-apart' ? undefined : { path: 'serve', namespace: 'mcp-apart' }));
+    b.onLoad({ filter: /.*/, namespace: 'mcp-apart' }, () => ({
+      resolveDir: ROOT,
+      loader: 'ts',
+      contents: [
+        "import path from 'node:path';",
+        "import { requireCached } from './src/mcp/compiled.ts';",
+        "import { cacheRoot } from './src/sync/cache.ts';",
+        'export const serve = (o: never) =>',
+        "  (requireCached(path.join(__dirname, 'mcp.cjs'), path.join(cacheRoot(process.env), 'v8')) as { serve: (o: never) => Promise<void> }).serve(o);",
+      ].join('\n'),
+    }));
+  },
+};
+
+const common = {
   bundle: true,
   platform: 'node',
   format: 'cjs',
   target: 'node20',
   minifySyntax: true,
   minifyWhitespace: true,
-  external: ['zod', 'cosmiconfig', 'enquirer', 'gray-matter', 'js-yaml', 'log-update', 'p-limit', 'husky'],
   define: { 'import.meta.url': '__codexHooksUrl' },
   banner: { js: "const __codexHooksUrl = require('node:url').pathToFileURL(__filename).href;" },
-  plugins: [builtinsOnce],
   logLevel: 'warning',
+};
+
+await build({
+  ...common,
+  entryPoints: ['src/cli.ts'],
+  outfile: 'dist/codex-hooks.cjs',
+  external: ['zod', 'cosmiconfig', 'enquirer', 'gray-matter', 'js-yaml', 'log-update', 'p-limit', 'husky'],
+  plugins: [builtinsOnce, mcpApart],
+});
+
+// The MCP server with the SDK bundled in (the SDK is a build-time dependency: an install does not pull
+// in its HTTP servers and their dependencies), and the zod it validates tool arguments with: one file
+// to compile from V8's code cache instead of a hundred of zod's to resolve and compile at each start.
+await build({
+  ...common,
+  entryPoints: ['src/mcp/serve.ts'],
+  outfile: 'dist/mcp.cjs',
+  plugins: [builtinsOnce],
 });

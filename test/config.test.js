@@ -45,6 +45,14 @@ test('unknown keys suggest the nearest known key, at every level', () => {
   assert.match(m, /environments\.qa\.brnch: unknown key \(did you mean "branch"\?\)/);
 });
 
+test('mcp.refresh_seconds: 60 by default, a whole number of seconds, unknown mcp keys suggest it', () => {
+  assert.equal(validateConfig({}, 'x').mcp, { refresh_seconds: 60 });
+  assert.equal(validateConfig({ mcp: { refresh_seconds: 5 } }, 'x').mcp, { refresh_seconds: 5 });
+  assert.match(problems({ mcp: { refresh_seconds: 'often' } }), /mcp\.refresh_seconds: expected a number/);
+  assert.match(problems({ mcp: { refresh_seconds: 1.5 } }), /mcp\.refresh_seconds/);
+  assert.match(problems({ mcp: { refresh_second: 5 } }), /mcp\.refresh_second: unknown key \(did you mean "refresh_seconds"\?\)/);
+});
+
 test('project_name with / or .. is refused', () => {
   assert.match(problems({ project_name: 'a/b' }), /project_name/);
   assert.match(problems({ project_name: '..' }), /project_name: must not be/);

@@ -145,3 +145,35 @@ export const refOf = (bare, branch, env) => {
     return null;
   }
 };
+
+/**
+ * A bare codex whose production branch (main) and test branch differ: `main` files are committed and
+ * pushed to main (with a sync's trailers for project api), then `test` files on top, pushed to test.
+ * `seed` is the work tree to make more commits from.
+ */
+export function splitCodex(env, main, test) {
+  const base = tmpdir('codex-split-');
+  const bare = path.join(base, 'codex.git');
+  git(base, ['init', '-q', '--bare', bare], env);
+  const seed = path.join(base, 'seed');
+  fs.mkdirSync(seed);
+  git(seed, ['init', '-q', '-b', 'main'], env);
+  writeFiles(seed, main);
+  git(seed, ['add', '-A'], env);
+  git(seed, ['commit', '-q', '-m', 'docs(api): sync 1 files from main@1111111 [prod]\n\nCodex-Project: api\nCodex-Source-Commit: 1111111111111111111111111111111111111111\nCodex-Source-Branch: main\nCodex-Env: prod'], env);
+  git(seed, ['push', '-q', bare, 'HEAD:refs/heads/main'], env);
+  writeFiles(seed, test);
+  git(seed, ['add', '-A'], env);
+  git(seed, ['commit', '-q', '-m', 'test docs'], env);
+  git(seed, ['push', '-q', bare, 'HEAD:refs/heads/test'], env);
+  git(seed, ['reset', '-q', '--hard', 'HEAD~1'], env);
+  return { bare, seed };
+}
+
+/** A new commit of `files` on the codex's production branch (from splitCodex's seed). */
+export function releaseToCodex(env, { bare, seed }, files, message = 'release') {
+  writeFiles(seed, files);
+  git(seed, ['add', '-A'], env);
+  git(seed, ['commit', '-q', '-m', message], env);
+  git(seed, ['push', '-q', bare, 'HEAD:refs/heads/main'], env);
+}

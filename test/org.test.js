@@ -74,7 +74,7 @@ t('fetch reads production unless --env; a test-only doc without --env fails clea
   const missing = await cli(['fetch', 'codex://acme/api/docs/new.md'], { cwd: dir, env });
   assert.is(missing.code, 2);
   assert.match(missing.stderr, /No document "docs\/new\.md" in project "api" on codex branch main \(environment prod\)/);
-  assert.match(missing.stderr, /not be released yet: try --env test/);
+  assert.match(missing.stderr, /not be released yet: read the unreleased one with `codex-hooks fetch codex:\/\/acme\/api\/docs\/new\.md --env test`/);
   const list = await cli(['fetch', 'codex://acme/api/', '--json'], { cwd: dir, env });
   assert.equal(JSON.parse(list.stdout).files, ['docs/api.md']);
   const wrongOrg = await cli(['fetch', 'codex://other/api/docs/api.md'], { cwd: dir, env });

@@ -1,56 +1,43 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { UsageError, SyncError } from '../errors.js';
-import { requireCodexUrl } from '../config/normalize.js';
 import { resolveEnvironment } from '../env/resolve.js';
 import { runGit } from '../git/exec.js';
 import { parseLsTree } from '../git/parse.js';
 import { cacheRoot, fetchBranch, local, openCache } from '../sync/cache.js';
 import { msg } from '../ui/messages.js';
-import { explicitEnv, projectAndConfig, requireConfig } from './common.js';
-import type { CommandResult, Context, Values } from './context.js';
-
-export interface CodexUri {
-  org: string;
-  project: string;
-  path: string;
-}
-
-/** `codex://org/project/path/to/doc.md`; an empty path (`codex://org/project/`) lists the project. Pure. */
-export function parseCodexUri(uri: string): CodexUri {
-  const m = /^codex:\/\/([A-Za-z0-9._-]+)\/([A-Za-z0-9._-]+)(?:\/(.*))?$/.exec(uri);
-  const bad = (why: string) => new UsageError(`Malformed codex URI "${uri}": ${why}`, 'use codex://<org>/<project>/<path>, e.g. codex://acme/api/docs/intro.md');
-  if (!m) throw bad('expected codex://<org>/<project>/<path>');
-  const [, org, project, rest = ''] = m;
-  if (project === '.' || project === '..') throw bad('the project name cannot be . or ..');
-  const p = rest.replace(/\/+$/, '');
-  if (p.split('/').some((s) => s === '..' || s === '.') || p.includes('//')) throw bad('the path may not contain ., .. or empty segments');
-  return { org, project, path: p };
-}
+import { parseCodexUri } from '../mcp/uri.js';
+import { codexSource } from './codex-source.js';
+import { explicitEnv } from './common.js';
+import { single, type CommandResult, type Context, type Values } from './context.js';
 
 /** `codex-hooks fetch` (SPEC §5): reads the prod codex branch unless --env names another. */
 export async function run(ctx: Context, values: Values, positionals: string[]): Promise<CommandResult> {
   if (positionals.length !== 1) throw new UsageError('fetch takes one codex:// URI', 'codex-hooks fetch codex://<org>/<project>/<path> [--env E]');
   const uri = parseCodexUri(positionals[0]);
-  const { config } = await projectAndConfig(ctx);
-  requireConfig(config);
+  const { url, config } = await codexSource(ctx, single(values, 'codex'));
   const flag = explicitEnv(ctx, values).flag;
   // The reader that agents and servers use must only see released docs: CODEX_ENV is not consulted.
   const decision = resolveEnvironment({ explicit: { flag: flag ?? 'prod' }, branch: null, config });
   if (config.organization && uri.org !== config.organization) {
     throw new UsageError(`This project's codex belongs to organisation "${config.organization}", not "${uri.org}"`, `use codex://${config.organization}/${uri.project}/${uri.path}`);
   }
-  const url = requireCodexUrl(config);
   const cache = await openCache(url, ctx.env);
   const tip = await fetchBranch(cache, decision.codexBranch);
   if (!tip) throw new SyncError('branch-missing', msg.branchMissing(decision.codexBranch, decision.env, config.filepath));
-  const base = `projects/${uri.project}`;
-  const { stdout } = await runGit(['ls-tree', '-r', '-z', tip, '--', `${base}/`], local(cache));
-  const entries = parseLsTree(stdout).filter((e) => e.type === 'blob');
+  const blobsUnder = async (folder: string) => parseLsTree((await runGit(['ls-tree', '-r', '-z', tip, '--', `${folder}/`], local(cache))).stdout).filter((e) => e.type === 'blob');
+  // codex://org/<project>/… is projects/<project>/…; a top-level folder (codex://org/shared/…) when no project has the name
+  let base = `projects/${uri.project}`;
+  let entries = await blobsUnder(base);
+  if (entries.length === 0 && uri.project !== 'projects') {
+    const top = await blobsUnder(uri.project);
+    if (top.length) [base, entries] = [uri.project, top];
+  }
   if (entries.length === 0) {
     const { stdout: all } = await runGit(['ls-tree', '-z', '--name-only', `${tip}:projects`], local(cache, { okCodes: [128] }));
     const known = all.toString().split('\0').filter(Boolean);
-    throw new UsageError(`Unknown project "${uri.project}" on codex branch ${decision.codexBranch} (environment ${decision.env})`, known.length ? `known projects: ${known.join(', ')}` : 'no project has synced to this branch yet');
+    const hint = decision.env === 'prod' && !flag ? msg.fetchUnreleasedHint(positionals[0]) : known.length ? `known projects: ${known.join(', ')}` : 'no project has synced to this branch yet';
+    throw new UsageError(`Unknown project "${uri.project}" on codex branch ${decision.codexBranch} (environment ${decision.env})${known.length ? `; known projects: ${known.join(', ')}` : ''}`, hint);
   }
   if (uri.path === '') {
     const files = entries.map((e) => e.path.slice(base.length + 1));
@@ -60,7 +47,7 @@ export async function run(ctx: Context, values: Values, positionals: string[]): 
   if (!entry) {
     const under = entries.filter((e) => e.path.startsWith(`${base}/${uri.path}/`)).map((e) => e.path.slice(base.length + 1));
     if (under.length) return { data: { env: decision.env, codexBranch: decision.codexBranch, project: uri.project, files: under }, render: (log) => under.forEach((f) => log.info(f)) };
-    const hint = decision.env === 'prod' && !flag ? 'it may not be released yet: try --env test, or release it with CODEX_ENV=prod git push' : `list the project's docs with codex-hooks fetch codex://${uri.org}/${uri.project}/`;
+    const hint = decision.env === 'prod' && !flag ? msg.fetchUnreleasedHint(positionals[0]) : `list the project's docs with codex-hooks fetch codex://${uri.org}/${uri.project}/`;
     throw new UsageError(`No document "${uri.path}" in project "${uri.project}" on codex branch ${decision.codexBranch} (environment ${decision.env})`, hint);
   }
   // Fetched documents are kept by blob id: the same content is never read out of git twice.

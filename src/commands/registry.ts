@@ -84,10 +84,24 @@ export const COMMANDS: Record<string, CommandSpec> = {
   },
   fetch: {
     summary: 'print one document from the codex (production unless --env)',
-    usage: 'codex-hooks fetch <codex://org/project/path> [--env E]',
-    details: 'Reads the prod codex branch unless --env names another. codex://org/project/ lists the project\'s docs.',
-    options: { env },
+    usage: 'codex-hooks fetch <codex://org/project/path> [--env E] [--codex URL]',
+    details:
+      'Reads the prod codex branch unless --env names another. codex://org/project/ lists the project\'s docs.\n' +
+      'Works outside a checkout too: the codex is --codex URL, else CODEX_URL, else the config in this folder.',
+    options: { env, codex: { type: 'string' } },
     load: () => import('./fetch.js'),
+  },
+  mcp: {
+    summary: 'the reader for agents: an MCP server on stdio serving released docs',
+    usage: 'codex-hooks mcp [--codex URL]',
+    details:
+      'A Model Context Protocol server on stdin/stdout (Claude Code, Claude Desktop, Cursor…). It serves the\n' +
+      'production codex branch only: tools codex_fetch, codex_list, codex_search, codex_status and every\n' +
+      'released doc as a resource codex://{org}/{project}/{+path}. It fetches at most every mcp.refresh_seconds\n' +
+      '(default 60) and exits when stdin closes. The codex is --codex URL, else CODEX_URL, else the config\n' +
+      'found from the working folder (no git checkout needed).',
+    options: { codex: { type: 'string' } },
+    load: () => import('./mcp.js'),
   },
   'create-branch': {
     summary: 'create a codex branch from another',

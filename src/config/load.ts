@@ -4,8 +4,8 @@ import { UsageError } from '../errors.js';
 import { originUrl, stateDir, type Project } from '../git/project.js';
 import { hasCredentials } from '../git/url.js';
 import { readJson, writeJsonIfPossible } from '../json-file.js';
-import { SEARCH_PLACES } from './defaults.js';
-import { normalizeConfig, type Config } from './normalize.js';
+import { DEFAULT_ENVIRONMENTS, SEARCH_PLACES } from './defaults.js';
+import { codexUrlOf, normalizeConfig, withModes, type Config } from './normalize.js';
 
 /**
  * Loads, validates and normalises the project's configuration (SPEC §2).
@@ -85,4 +85,26 @@ export function describeParseError(error: Error & { filepath?: string; mark?: { 
     .map((l) => l.trim())
     .find((l) => l && !/^(JSON Error|YAML Error|>|\d+ \||\|)/.test(l) && !/Error in /.test(l)) ?? text.split('\n')[0];
   return `Cannot parse ${file}${where}: ${reason.replace(/ while parsing .*$/, '').replace(/ at position \d+/, '')}`;
+}
+
+/** What a reader of the codex needs from a configuration that may sit outside any git checkout. */
+export type ReaderConfig = Pick<Config, 'organization' | 'environments' | 'mcp' | 'filepath' | 'codexUrl' | 'prod_branches' | 'branch_environments' | 'default_environment'>;
+
+/**
+ * The configuration in `dir` for `fetch` and `mcp` run outside a git checkout (SPEC §5): no project, so
+ * no project name to derive; the codex URL and the environments are all they read.
+ */
+export async function loadConfigIn(dir: string): Promise<ReaderConfig> {
+  const { cosmiconfig } = await import('cosmiconfig');
+  const { validateConfig } = await import('./validate.js');
+  const explorer = cosmiconfig('codex', { searchPlaces: SEARCH_PLACES, stopDir: dir, cache: false });
+  let result;
+  try {
+    result = await explorer.search(dir);
+  } catch (error) {
+    throw new UsageError(describeParseError(error as Error & { filepath?: string }), 'fix the syntax at the line and column shown');
+  }
+  const filepath = result?.filepath && path.dirname(result.filepath) === dir ? result.filepath : null;
+  const parsed = validateConfig(filepath && !result?.isEmpty ? result?.config : {}, filepath ?? '(defaults)');
+  return { ...parsed, environments: withModes({ ...DEFAULT_ENVIRONMENTS, ...parsed.environments }), codexUrl: codexUrlOf(parsed, dir), filepath };
 }

@@ -27,12 +27,15 @@ export function repoNameOf(url: string): string | undefined {
   return name && PROJECT_NAME.test(name) && name !== '.' && name !== '..' ? name : undefined;
 }
 
+/** codex_url (a relative path is from `root`), else the GitHub URL of organization + codex_repo. */
+export function codexUrlOf(parsed: Pick<ParsedConfig, 'codex_url' | 'organization' | 'codex_repo'>, root: string): string | undefined {
+  const url = parsed.codex_url;
+  if (url) return isRemoteUrl(url) ? url : path.resolve(root, url);
+  return parsed.organization && parsed.codex_repo ? `https://github.com/${parsed.organization}/${parsed.codex_repo}.git` : undefined;
+}
+
 export function normalizeConfig(parsed: ParsedConfig, root: string, filepath: string | null, originUrl?: string): Config {
-  let codexUrl = parsed.codex_url;
-  if (codexUrl && !isRemoteUrl(codexUrl)) codexUrl = path.resolve(root, codexUrl);
-  if (!codexUrl && parsed.organization && parsed.codex_repo) {
-    codexUrl = `https://github.com/${parsed.organization}/${parsed.codex_repo}.git`;
-  }
+  const codexUrl = codexUrlOf(parsed, root);
   const projectName = parsed.project_name ?? (originUrl && repoNameOf(originUrl)) ?? repoNameOf(root);
   if (!projectName) {
     throw new UsageError(

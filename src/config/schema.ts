@@ -18,6 +18,10 @@ export const hooksSchema = z.strictObject({
   on_failure: z.enum(['warn', 'block']).default('warn'),
 });
 
+export const mcpSchema = z.strictObject({
+  refresh_seconds: z.number().int().min(0).default(60).describe('codex-hooks mcp fetches the production branch at most this often'),
+});
+
 /** The configuration file (SPEC §2). Cross-field rules live in `validate.ts`. */
 export const configSchema = z.strictObject({
   $schema: z.string().optional(),
@@ -43,6 +47,7 @@ export const configSchema = z.strictObject({
   max_file_size: z.number().int().positive().default(10485760),
   deletion_threshold: z.number().min(0).max(1).default(0.5),
   hooks: hooksSchema.default({ post_commit: 'background', pre_push: 'on', on_failure: 'warn' }),
+  mcp: mcpSchema.default({ refresh_seconds: 60 }).describe('The reader for agents (codex-hooks mcp)'),
 });
 
 export type ConfigInput = z.input<typeof configSchema>;

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { z } from 'zod';
 import { UsageError } from '../errors.js';
 import { ENV_NAME, DEFAULT_ENVIRONMENTS } from './defaults.js';
-import { configSchema, hooksSchema, type ParsedConfig } from './schema.js';
+import { configSchema, hooksSchema, mcpSchema, type ParsedConfig } from './schema.js';
 import { nearest } from './suggest.js';
 import picomatch from 'picomatch';
 import { refusedComponent } from '../git/names.js';
@@ -10,6 +10,7 @@ import { refusedComponent } from '../git/names.js';
 const KNOWN_KEYS: Record<string, string[]> = {
   '': Object.keys(configSchema.shape),
   hooks: Object.keys(hooksSchema.shape),
+  mcp: Object.keys(mcpSchema.shape),
   environment: ['branch', 'description'],
 };
 
@@ -33,7 +34,7 @@ export function formatIssues(issues: z.core.$ZodIssue[], raw: unknown): string[]
   for (const issue of issues) {
     const where = issue.path.map(String).join('.');
     if (issue.code === 'unrecognized_keys') {
-      const scope = issue.path.length === 0 ? '' : issue.path[0] === 'hooks' ? 'hooks' : 'environment';
+      const scope = issue.path.length === 0 ? '' : issue.path[0] === 'hooks' || issue.path[0] === 'mcp' ? String(issue.path[0]) : 'environment';
       for (const key of issue.keys) {
         const hint = nearest(key, KNOWN_KEYS[scope]);
         const full = where ? `${where}.${key}` : key;

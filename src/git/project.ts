@@ -17,6 +17,14 @@ export interface Project {
   env: Env;
 }
 
+/** The folder is in no git checkout (fetch and mcp carry on without one: SPEC §5). */
+export class NotACheckout extends UsageError {
+  constructor(message: string, hint?: string) {
+    super(message, hint);
+    this.name = 'UsageError'; // what --json reports: the same bad input as before it had a class of its own
+  }
+}
+
 export async function openProject(cwd: string, env: Env = process.env): Promise<Project> {
   if (!fs.existsSync(cwd)) throw new UsageError(`No such folder: ${cwd}`, 'pass an existing folder to --cwd');
   const found = findRepository(cwd, env);
@@ -25,7 +33,7 @@ export async function openProject(cwd: string, env: Env = process.env): Promise<
   try {
     out = await gitText(['rev-parse', '--show-toplevel', '--absolute-git-dir', '--git-common-dir'], { cwd, env });
   } catch {
-    throw new UsageError(`Not a git repository: ${cwd}`, 'run codex-hooks inside a git checkout, or pass --cwd <checkout>');
+    throw new NotACheckout(`Not a git repository: ${cwd}`, 'run codex-hooks inside a git checkout, or pass --cwd <checkout>');
   }
   const [root, gitDir, common] = out.split('\n');
   return { root, gitDir, commonDir: path.resolve(cwd, common), env };

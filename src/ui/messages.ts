@@ -67,6 +67,8 @@ export const msg = {
   hooksDisabled: 'codex-hooks: skipped (CODEX_HOOKS=0)',
   detachedSkip: 'codex-hooks: HEAD is detached, no docs sync (run `codex-hooks sync --env <env>` to sync by hand)',
   noConfig: 'codex-hooks: no configuration found, nothing to sync (run `codex-hooks init`)',
+  fetchUnreleasedHint: (uri: string) =>
+    `it may not be released yet: read the unreleased one with \`codex-hooks fetch ${uri} --env test\`, or release it from its project with \`codex-hooks sync --env prod\``,
   orgNoConfig: 'no config',
   orgNoRepositories: (root: string) => `No repositories under ${root}: sync-org --root syncs the git checkouts directly under it`,
   orgNoRepositoriesHint: 'pass the folder that holds the checkouts (e.g. --root repos), or the checkouts themselves: codex-hooks sync-org DIR...',
@@ -147,3 +149,34 @@ export function summaryLine(s: { project: string; env: string; codexBranch: stri
   const pulled = r?.fromCodex ? r.fromCodex.added.length + r.fromCodex.changed.length : 0;
   return `codex-hooks: ${s.project} [${s.env}] ${what}${pulled ? `, ${pulled} pulled` : ''}`;
 }
+
+const ago = (seconds: number) =>
+  seconds < 90 ? `${Math.round(seconds)} s` : seconds < 5400 ? `${Math.round(seconds / 60)} min` : seconds < 172800 ? `${Math.round(seconds / 3600)} h` : `${Math.round(seconds / 86400)} days`;
+
+/** What the reader for agents (`codex-hooks mcp`, SPEC §8) and `fetch` say. */
+export const readerMsg = {
+  ago,
+  notFound: (uri: string, branch: string) => `Not found: ${uri} is not in the released docs (codex branch ${branch}).`,
+  notFoundHint: (listUri: string) => `List what is released with codex_list {"uri": "${listUri}"}, or search with codex_search.`,
+  notReleased: (uri: string, branches: string[], prodBranch: string) =>
+    `Not released yet: ${uri} exists on the codex branch ${branches.join(', ')} but not on production (${prodBranch}). Only released docs are served here.`,
+  notReleasedHint: 'It is released when its project syncs production (`codex-hooks sync --env prod` in that project).',
+  unknownProject: (name: string, branch: string) => `No project or folder "${name}" in the released docs (codex branch ${branch}).`,
+  unknownOrg: (org: string, configured: string) => `Unknown organisation "${org}": this codex belongs to "${configured}".`,
+  isFolder: (uri: string) => `${uri} is a folder, not a document: list it with codex_list {"uri": "${uri}"}.`,
+  isLink: (uri: string) => `${uri} is a symbolic link in the codex; links are not followed.`,
+  tooLarge: (uri: string, size: number, limit: number) => `${uri} is ${size} bytes, more than the ${limit} bytes served here.`,
+  truncated: (shown: number, size: number) => `[cut: the first ${shown} of ${size} bytes are shown]`,
+  binary: (uri: string, size: number, mime: string) => `${uri} is a binary file (${mime}, ${size} bytes): it is attached as a resource.`,
+  unreachable: (url: string, detail: string) => `Codex unreachable: ${redactUrl(url)} could not be fetched and no copy of production was fetched before (${detail}).`,
+  unreachableHint: 'Check the codex URL (--codex, CODEX_URL or codex_url in the config) and the network; codex_status shows the last error.',
+  branchMissing: (branch: string) => `The codex has no production branch '${branch}' yet: nothing is released.`,
+  staleNote: (detail: string, seconds: number, tip: string) =>
+    `Note: the codex could not be fetched (${detail}); these are the released docs as fetched ${ago(seconds)} ago (production tip ${tip.slice(0, 12)}).`,
+  emptyList: (uri: string) => `Nothing released under ${uri}.`,
+  listMore: (shown: number) => `… more entries: only the first ${shown} are listed; narrow the uri.`,
+  noHits: (query: string) => `No released doc contains "${query}".`,
+  searchMore: (limit: number) => `… more matches: only the first ${limit} are shown (raise limit, up to 200, or narrow with project).`,
+  searchStopped: (seconds: number) => `… the search was stopped after ${seconds} s; the matches found until then are shown.`,
+  queryControl: 'the query may not contain control characters (one line of text)',
+};

@@ -1,0 +1,46 @@
+import path from 'node:path';
+import { UsageError } from '../errors.js';
+import { loadConfig, loadConfigIn, type ReaderConfig } from '../config/load.js';
+import { isRemoteUrl, repoNameOf } from '../config/normalize.js';
+import { NotACheckout, openProject } from '../git/project.js';
+import type { Context } from './context.js';
+
+export interface CodexSource {
+  url: string;
+  config: ReaderConfig;
+  /** The organisation shown in URIs: organization from the config, else the owner in the codex URL. */
+  org: string;
+}
+
+/**
+ * Where `fetch` and `mcp` read from, inside a checkout or outside any (SPEC §5): `--codex URL`, else
+ * CODEX_URL, else the configuration found from the working folder (the checkout's, or one in the folder).
+ */
+export async function codexSource(ctx: Context, flag?: string): Promise<CodexSource> {
+  const config = await configHere(ctx);
+  const given = flag || ctx.env.CODEX_URL || undefined;
+  const url = given ? (isRemoteUrl(given) ? given : path.resolve(ctx.cwd, given)) : config.codexUrl;
+  if (!url) {
+    throw new UsageError(
+      config.filepath ? `No codex is configured in ${config.filepath}` : `No codex to read: no codex-hooks configuration in ${ctx.cwd}`,
+      'pass --codex <url or path>, set CODEX_URL, or set codex_url in the config (`codex-hooks init`)',
+    );
+  }
+  return { url, config, org: config.organization ?? ownerOf(url) ?? 'codex' };
+}
+
+async function configHere(ctx: Context): Promise<ReaderConfig> {
+  try {
+    return await loadConfig(await openProject(ctx.cwd, ctx.env));
+  } catch (error) {
+    if (error instanceof NotACheckout) return loadConfigIn(ctx.cwd);
+    throw error;
+  }
+}
+
+/** `https://github.com/acme/codex.git` → acme; `git@host:acme/codex.git` → acme; a local path → none. */
+function ownerOf(url: string): string | undefined {
+  if (!isRemoteUrl(url)) return undefined;
+  const parts = url.replace(/\.git$/, '').replace(/[\\/]+$/, '').split(/[/:]/).filter(Boolean);
+  return parts.length >= 2 ? repoNameOf(parts[parts.length - 2]) : undefined;
+}

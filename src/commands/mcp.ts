@@ -1,0 +1,35 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { UsageError } from '../errors.js';
+import { packageRoot } from '../paths.js';
+import { timeoutSeconds } from '../sync/cache.js';
+import { codexSource } from './codex-source.js';
+import type { CommandResult, Context, Values } from './context.js';
+import { single } from './context.js';
+
+/** `codex-hooks mcp` (SPEC §8): the reader for agents, an MCP server on stdio, until stdin closes. */
+export async function run(ctx: Context, values: Values, positionals: string[]): Promise<CommandResult> {
+  if (positionals.length) throw new UsageError(`mcp takes no arguments (got "${positionals[0]}")`, 'codex-hooks mcp [--codex URL]');
+  if (ctx.json) throw new UsageError('mcp speaks JSON-RPC on stdout: --json does not apply', 'codex-hooks mcp [--codex URL]');
+  const version = JSON.parse(fs.readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')).version as string;
+  const setup = async () => {
+    const source = await codexSource(ctx, single(values, 'codex'));
+    const prod = source.config.environments.prod.branch;
+    return {
+      settings: {
+        url: source.url,
+        branch: prod,
+        unreleasedBranches: [...new Set(Object.values(source.config.environments).map((e) => e.branch))].filter((b) => b !== prod),
+        refreshSeconds: source.config.mcp?.refresh_seconds ?? 60,
+        timeoutMs: timeoutSeconds(ctx.env) * 1000,
+        env: ctx.env,
+      },
+      org: source.org,
+      checkOrg: source.config.organization ?? null,
+    };
+  };
+  // The SDK is loaded here only (dist/mcp.cjs in the bundle): no hook pays for it.
+  const { serve } = await import('../mcp/serve.js');
+  await serve({ setup, version, log: (line) => process.stderr.write(line + '\n') });
+  return { data: null };
+}

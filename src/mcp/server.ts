@@ -1,0 +1,179 @@
+import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { z } from 'zod';
+import { readerMsg } from '../ui/messages.js';
+import { LIMITS, readDoc } from './docs.js';
+import { listDocs, listResources } from './listing.js';
+import { MAX_QUERY, searchDocs } from './search.js';
+import { status } from './status.js';
+import { ReaderError, type Reader } from './reader.js';
+
+/** What the tools read: made once the configuration is known (after the first answer: see serve.ts). */
+export interface Session {
+  reader: Reader;
+  /** The organisation shown in URIs. */
+  org: string;
+  /** The configured organisation: URIs naming another are refused. Null accepts any. */
+  checkOrg: string | null;
+}
+
+export interface ServerOptions {
+  session: () => Promise<Session>;
+  version: string;
+  /** Where unexpected failures are logged (stderr: stdout is the protocol's). */
+  log?: (line: string) => void;
+}
+
+/** MCP's "resource not found" (the specification's -32002). */
+const RESOURCE_NOT_FOUND = -32002;
+
+const text = (t: string) => ({ type: 'text' as const, text: t });
+const withNote = (note: string | null) => (note ? [text(note)] : []);
+
+/**
+ * The reader for agents (SPEC §8) on the official SDK: four tools and every released document as a
+ * resource. Nothing here names a branch or an environment: the reader serves production only.
+ */
+export function createServer(o: ServerOptions): McpServer {
+  const example = 'codex://<org>/<project>/<path>';
+  const server = new McpServer(
+    { name: 'codex-hooks', version: o.version },
+    {
+      instructions:
+        "The released (production) documentation of the organisation's codex: every project's docs and the shared ones. " +
+        `Documents are addressed as ${example}. Find them with codex_search or codex_list, read them with codex_fetch; ` +
+        'codex_status says which codex and how fresh. Unreleased docs (test branches) are never served.',
+    },
+  );
+
+  /** A tool body whose ReaderErrors become isError results an agent can act on. */
+  const tool = <A>(fn: (args: A, s: Session) => Promise<CallToolResult>) => async (args: A): Promise<CallToolResult> => {
+    try {
+      return await fn(args, await o.session());
+    } catch (error) {
+      if (error instanceof ReaderError) {
+        return { isError: true, content: [text(`${error.message}${error.hint ? `\n${error.hint}` : ''}`)], _meta: { kind: error.kind } };
+      }
+      o.log?.(`codex-hooks mcp: unexpected error: ${(error as Error)?.stack ?? error}`);
+      throw error;
+    }
+  };
+
+  server.registerTool(
+    'codex_fetch',
+    {
+      title: 'Read a released document',
+      description:
+        `Returns one released document of the organisation's codex by its URI, ${example} (e.g. codex://acme/api/docs/intro.md; ` +
+        'codex://<org>/shared/... for shared docs). Use codex_search or codex_list first when you do not know the exact path. ' +
+        'Only production docs are served: a doc that exists only on a test branch is reported as "not released yet".',
+      inputSchema: { uri: z.string().describe(`The document's URI, ${example}`) },
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    tool(async ({ uri }: { uri: string }, { reader, checkOrg }) => {
+      const doc = await readDoc(reader, checkOrg, uri);
+      if (doc.binary) {
+        return {
+          content: [text(readerMsg.binary(doc.uri, doc.size, doc.mimeType)), { type: 'resource', resource: { uri: doc.uri, mimeType: doc.mimeType, blob: doc.body.toString('base64') } }, ...withNote(doc.note)],
+        };
+      }
+      const body = doc.body.toString('utf8') + (doc.truncated ? `\n\n${readerMsg.truncated(doc.body.length, doc.size)}` : '');
+      return { content: [text(body), ...withNote(doc.note)] };
+    }),
+  );
+
+  const listed = z.object({ uri: z.string(), kind: z.enum(['document', 'project', 'folder']), size: z.number().optional() });
+  server.registerTool(
+    'codex_list',
+    {
+      title: 'List released documents',
+      description:
+        'Without a uri: the projects and shared folders of the codex. With a uri (codex://<org>/<project>/ or a folder below it): ' +
+        `the released documents under it, with their sizes in bytes (at most ${LIMITS.listEntries}).`,
+      inputSchema: { uri: z.string().optional().describe('A project or folder, e.g. codex://acme/api/ or codex://acme/api/docs/') },
+      outputSchema: { entries: z.array(listed), more: z.boolean() },
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    tool(async ({ uri }: { uri?: string }, { reader, org, checkOrg }) => {
+      const r = await listDocs(reader, org, checkOrg, uri);
+      const lines = r.entries.map((e) => (e.kind === 'document' ? `${e.uri}  (${e.size ?? '?'} bytes)` : `${e.uri}  (${e.kind})`));
+      if (!lines.length) lines.push(readerMsg.emptyList(uri ?? `codex://${org}/`));
+      if (r.more) lines.push(readerMsg.listMore(r.entries.length));
+      return { content: [text(lines.join('\n')), ...withNote(r.note)], structuredContent: { entries: r.entries, more: r.more } };
+    }),
+  );
+
+  const hit = z.object({ uri: z.string().nullable(), path: z.string(), line: z.number(), text: z.string() });
+  server.registerTool(
+    'codex_search',
+    {
+      title: 'Search the released documents',
+      description:
+        'Full-text search over every released document of the codex: the query is a plain phrase (not a pattern), ' +
+        'matched case-insensitively unless case_sensitive is true. Returns each matching line with its document URI and ' +
+        'line number; read a whole document with codex_fetch.',
+      inputSchema: {
+        query: z.string().min(1).max(MAX_QUERY).describe('The words to look for, as one phrase'),
+        project: z.string().max(200).optional().describe('Only this project (or shared folder), e.g. "api"'),
+        limit: z.number().int().min(1).max(200).optional().describe('Most matching lines returned (default 20, at most 200)'),
+        case_sensitive: z.boolean().optional().describe('Match letter case exactly (default false)'),
+      },
+      outputSchema: { hits: z.array(hit), truncated: z.boolean() },
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    tool(async (args: { query: string; project?: string; limit?: number; case_sensitive?: boolean }, { reader, org }) => {
+      const r = await searchDocs(reader, org, args);
+      const lines = r.hits.map((h) => `${h.uri ?? h.path}:${h.line}: ${h.text}`);
+      if (!lines.length) lines.push(readerMsg.noHits(args.query.slice(0, 200)));
+      if (r.timedOut) lines.push(readerMsg.searchStopped(r.timeoutSeconds));
+      else if (r.truncated) lines.push(readerMsg.searchMore(r.limit));
+      return { content: [text(lines.join('\n')), ...withNote(r.note)], structuredContent: { hits: r.hits, truncated: r.truncated } };
+    }),
+  );
+
+  server.registerTool(
+    'codex_status',
+    {
+      title: 'Where the docs come from and how fresh they are',
+      description:
+        'The codex URL, the production branch and tip, when it was last fetched (and whether the codex answered), ' +
+        'and the last release of each project (from the codex commit trailers).',
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    tool(async (_args: unknown, { reader, org }) => {
+      const s = await status(reader, org);
+      const lines = [
+        `codex: ${s.codex_url} (production branch ${s.production_branch})`,
+        s.tip ? `tip: ${s.tip}, fetched ${s.age} ago (${s.fetched_at})` : 'tip: none fetched yet',
+        s.reachable ? `the codex answered; fetched at most every ${s.refresh_seconds} s` : `the codex is unreachable: ${s.last_error}`,
+        ...s.projects.map((p) => `${p.uri}  ${p.last_sync ? `last released ${p.last_sync.date} from ${p.last_sync.source_branch ?? '?'}@${(p.last_sync.source_commit ?? '').slice(0, 7)}` : 'no release recorded'}`),
+      ];
+      return { content: [text(lines.join('\n'))], structuredContent: s };
+    }),
+  );
+
+  server.registerResource(
+    'codex-doc',
+    new ResourceTemplate('codex://{org}/{project}/{+path}', {
+      list: async () => {
+        const { reader, org } = await o.session();
+        return { resources: await listResources(reader, org) };
+      },
+    }),
+    { title: 'Released documents', description: `Every released document of the codex, ${example}` },
+    async (uri) => {
+      try {
+        const { reader, checkOrg } = await o.session();
+        const doc = await readDoc(reader, checkOrg, uri.href);
+        const content = doc.binary
+          ? { uri: doc.uri, mimeType: doc.mimeType, blob: doc.body.toString('base64') }
+          : { uri: doc.uri, mimeType: doc.mimeType, text: doc.body.toString('utf8') };
+        return { contents: [content], ...(doc.note ? { _meta: { note: doc.note } } : {}) };
+      } catch (error) {
+        if (error instanceof ReaderError) throw new McpError(RESOURCE_NOT_FOUND, error.message, { kind: error.kind });
+        throw error;
+      }
+    },
+  );
+  return server;
+}

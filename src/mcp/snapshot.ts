@@ -1,0 +1,131 @@
+import { commitTree, isTreeMode, listedEntry, parseTree, type RawEntry } from '../git/objects.js';
+import type { GitObject } from '../git/batch.js';
+import type { ObjectStore } from '../git/store.js';
+
+/** A file of the codex as the reader shows it: its codex path and what git says of it. */
+export interface CodexFile {
+  path: string;
+  mode: string;
+  oid: string;
+}
+
+/** A tree's entries by object id: trees are content-addressed, so every tip shares one memo. */
+export class TreeMemo {
+  private trees = new Map<string, RawEntry[]>();
+  constructor(private store: ObjectStore, private max = 50_000) {}
+
+  async object(oid: string): Promise<GitObject | null> {
+    return this.store.readHere(oid) ?? (await this.store.read(oid));
+  }
+
+  async entries(oid: string): Promise<RawEntry[] | null> {
+    const known = this.trees.get(oid);
+    if (known) return known;
+    const o = await this.object(oid);
+    if (!o || o.type !== 'tree') return null;
+    if (this.trees.size >= this.max) this.trees.clear(); // a codex of many folders: start over, never grow without end
+    const entries = parseTree(o.body);
+    this.trees.set(oid, entries);
+    return entries;
+  }
+}
+
+const nameOf = (e: RawEntry) => e.name.toString('utf8');
+const byPath = (files: CodexFile[]) => files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+
+/**
+ * One commit of the codex, read through the store (git/store.ts: loose objects in this process, packs by
+ * one long-lived git cat-file), trees kept by id: no git process starts per read. The folder a
+ * URI's project names is `projects/<name>` when the codex has that project, else the top-level folder
+ * `<name>` (`shared`, say).
+ */
+export class Snapshot {
+  private root: Promise<string | null> | null = null;
+
+  constructor(private memo: TreeMemo, readonly tip: string) {}
+
+  private rootTree(): Promise<string | null> {
+    this.root ??= this.memo.object(this.tip).then((c) => (c?.type === 'commit' ? commitTree(c.body) : null));
+    return this.root;
+  }
+
+  /** The entry at a codex path ('' is the root folder), or null. */
+  async at(codexPath: string): Promise<RawEntry | null> {
+    const root = await this.rootTree();
+    if (!root) return null;
+    let current: RawEntry = { mode: '40000', name: Buffer.alloc(0), oid: root };
+    for (const segment of codexPath ? codexPath.split('/') : []) {
+      if (!isTreeMode(current.mode)) return null;
+      const entries = await this.memo.entries(current.oid);
+      const next = entries?.find((e) => nameOf(e) === segment);
+      if (!next) return null;
+      current = next;
+    }
+    return current;
+  }
+
+  /** Entries of the folder at a codex path, or null when it is no folder. */
+  async folder(codexPath: string): Promise<RawEntry[] | null> {
+    const e = await this.at(codexPath);
+    return e && isTreeMode(e.mode) ? this.memo.entries(e.oid) : null;
+  }
+
+  /** The codex folder a URI's project name stands for, or null when the codex has neither. */
+  async base(name: string): Promise<string | null> {
+    const projects = await this.folder('projects');
+    if (projects?.some((e) => nameOf(e) === name && isTreeMode(e.mode))) return `projects/${name}`;
+    if (name === 'projects') return null;
+    const top = await this.folder('');
+    return top?.some((e) => nameOf(e) === name && isTreeMode(e.mode)) ? name : null;
+  }
+
+  /**
+   * The names a URI's project part can take, each with its folder: every project, then every other
+   * top-level folder that no project's name hides.
+   */
+  async bases(): Promise<Array<{ name: string; folder: string; kind: 'project' | 'folder' }>> {
+    const projects = ((await this.folder('projects')) ?? []).filter((e) => isTreeMode(e.mode)).map(nameOf);
+    const taken = new Set(projects);
+    const others = ((await this.folder('')) ?? []).filter((e) => isTreeMode(e.mode) && nameOf(e) !== 'projects' && !taken.has(nameOf(e))).map(nameOf);
+    return [
+      ...projects.map((name) => ({ name, folder: `projects/${name}`, kind: 'project' as const })),
+      ...others.map((name) => ({ name, folder: name, kind: 'folder' as const })),
+    ];
+  }
+
+  /** Every file under a codex folder, at most `max` (then `more` is true); one request per tree level. */
+  async files(folder: string, max: number): Promise<{ files: CodexFile[]; more: boolean }> {
+    const start = await this.at(folder);
+    if (!start || !isTreeMode(start.mode)) return { files: [], more: false };
+    const files: CodexFile[] = [];
+    let level = [{ oid: start.oid, path: folder ? `${folder}/` : '' }];
+    while (level.length) {
+      const next: typeof level = [];
+      for (const t of level) {
+        const entries = (await this.memo.entries(t.oid)) ?? [];
+        for (const e of entries) {
+          const p = t.path + nameOf(e);
+          if (isTreeMode(e.mode)) next.push({ oid: e.oid, path: `${p}/` });
+          else {
+            if (files.length >= max) return { files: byPath(files), more: true };
+            files.push({ path: p, mode: listedEntry(e, p).mode, oid: e.oid });
+          }
+        }
+      }
+      level = next;
+    }
+    return { files: byPath(files), more: false };
+  }
+
+  /** The commits of this tip's first-parent history, newest first, at most `max`. */
+  async *history(max: number): AsyncGenerator<{ oid: string; body: string }> {
+    let oid: string | null = this.tip;
+    for (let i = 0; oid && i < max; i++) {
+      const c = await this.memo.object(oid);
+      if (!c || c.type !== 'commit') return;
+      const body = c.body.toString('utf8');
+      yield { oid, body };
+      oid = /^parent ([0-9a-f]{40})$/m.exec(body.slice(0, body.indexOf('\n\n')))?.[1] ?? null;
+    }
+  }
+}

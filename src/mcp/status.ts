@@ -1,0 +1,53 @@
+import { readerMsg } from '../ui/messages.js';
+import { LIMITS } from './docs.js';
+import type { Reader } from './reader.js';
+
+export interface LastSync {
+  commit: string;
+  date: string;
+  source_branch: string | null;
+  source_commit: string | null;
+  env: string | null;
+}
+
+const trailer = (body: string, key: string) => new RegExp(`^${key}: *(.+)$`, 'mi').exec(body)?.[1]?.trim() ?? null;
+
+/** codex_status: where the docs come from, how fresh they are, and each project's last release. */
+export async function status(reader: Reader, org: string) {
+  const s = await reader.tip();
+  const age = reader.ageSeconds(s);
+  const base = {
+    codex_url: reader.shownUrl,
+    organization: org,
+    production_branch: reader.settings.branch,
+    tip: s.tip,
+    fetched_at: s.fetchedAt === null ? null : new Date(s.fetchedAt).toISOString(),
+    age_seconds: age === null ? null : Math.round(age),
+    age: age === null ? null : readerMsg.ago(age),
+    reachable: s.error === null,
+    last_error: s.error,
+    refresh_seconds: reader.settings.refreshSeconds,
+    projects: [] as Array<{ project: string; uri: string; last_sync: LastSync | null }>,
+  };
+  if (!s.tip) return base;
+  const snapshot = reader.snapshot(s.tip);
+  const names = (await snapshot.bases()).filter((b) => b.kind === 'project').map((b) => b.name);
+  const last = new Map<string, LastSync>();
+  for await (const c of snapshot.history(LIMITS.historyCommits)) {
+    const project = trailer(c.body, 'Codex-Project');
+    if (!project || last.has(project)) continue;
+    const when = /^committer .* (\d+) [+-]\d{4}$/m.exec(c.body)?.[1];
+    last.set(project, {
+      commit: c.oid,
+      date: when ? new Date(Number(when) * 1000).toISOString() : '',
+      source_branch: trailer(c.body, 'Codex-Source-Branch'),
+      source_commit: trailer(c.body, 'Codex-Source-Commit'),
+      env: trailer(c.body, 'Codex-Env'),
+    });
+    if (names.every((n) => last.has(n))) break;
+  }
+  base.projects = names.map((name) => ({ project: name, uri: `codex://${org}/${name}/`, last_sync: last.get(name) ?? null }));
+  return base;
+}
+
+/** Every released document as a resource (at most LIMITS.resources), kept per production tip. */
