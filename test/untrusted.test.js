@@ -82,3 +82,11 @@ t('escapeControl shows control characters as escapes', () => {
 });
 
 t.run();
+
+import { fixedBase } from '../dist/config/patterns.js';
+const p = suite('patterns');
+p('fixedBase: one answer for every reader of patterns', () => {
+  const cases = { 'docs/**': 'docs', 'docs/api/*.md': 'docs/api', 'README.md': 'README.md', './docs/**': 'docs', 'docs/': 'docs', '**/*.md': null, '*.md': null, '!docs/x': null, '../x/**': null, '/abs/**': null, 'a\\b/*': null };
+  for (const [pattern, base] of Object.entries(cases)) assert.is(fixedBase(pattern), base, pattern);
+});
+p.run();

@@ -10,6 +10,7 @@ import { parseCodexUri } from '../mcp/uri.js';
 import { codexSource } from './codex-source.js';
 import { explicitEnv } from './common.js';
 import { single, type CommandResult, type Context, type Values } from './context.js';
+import { PROJECTS, projectDir } from '../sync/layout.js';
 
 /** `codex-hooks fetch` (SPEC §5): reads the prod codex branch unless --env names another. */
 export async function run(ctx: Context, values: Values, positionals: string[]): Promise<CommandResult> {
@@ -27,9 +28,9 @@ export async function run(ctx: Context, values: Values, positionals: string[]): 
   if (!tip) throw new SyncError('branch-missing', msg.branchMissing(decision.codexBranch, decision.env, config.filepath));
   const blobsUnder = async (folder: string) => parseLsTree((await runGit(['ls-tree', '-r', '-z', tip, '--', `${folder}/`], local(cache))).stdout).filter((e) => e.type === 'blob');
   // codex://org/<project>/… is projects/<project>/…; a top-level folder (codex://org/shared/…) when no project has the name
-  let base = `projects/${uri.project}`;
+  let base = projectDir(uri.project);
   let entries = await blobsUnder(base);
-  if (entries.length === 0 && uri.project !== 'projects') {
+  if (entries.length === 0 && uri.project !== PROJECTS) {
     const top = await blobsUnder(uri.project);
     if (top.length) [base, entries] = [uri.project, top];
   }

@@ -11,6 +11,7 @@ import { hasCredentials } from '../git/url.js';
 import { escapeControl, msg, redactUrl } from '../ui/messages.js';
 import { explicitEnv, projectAndConfig } from './common.js';
 import type { CommandResult, Context, Values } from './context.js';
+import { grepTrailer, TRAILER, trailerFormat } from '../sync/layout.js';
 
 interface LastSync {
   codexBranch: string;
@@ -35,10 +36,9 @@ async function lastSyncs(config: Config, env: Context['env']): Promise<Record<st
   if (!config.codexUrl) return out;
   const dir = cachePathFor(config.codexUrl, env);
   if (!fs.existsSync(dir)) return out;
-  const name = config.projectName.replace(/[.]/g, '\\.');
   for (const [envName, { branch }] of Object.entries(config.environments)) {
     const { stdout, code } = await runGit(
-      ['log', '-1', '--all-match', `--grep=^Codex-Project: ${name}$`, `--grep=^Codex-Env: ${envName}$`, '--format=%H%x1f%cI%x1f%(trailers:key=Codex-Source-Commit,valueonly,separator=)%x1f%(trailers:key=Codex-Source-Branch,valueonly,separator=)', `refs/heads/${branch}`, '--'],
+      ['log', '-1', '-E', '--all-match', grepTrailer(TRAILER.project, config.projectName), grepTrailer(TRAILER.env, envName), `--format=%H%x1f%cI%x1f${trailerFormat(TRAILER.sourceCommit)}%x1f${trailerFormat(TRAILER.sourceBranch)}`, `refs/heads/${branch}`, '--'],
       { cwd: dir, env, okCodes: [128] },
     );
     const line = code === 0 ? stdout.toString().trim() : '';

@@ -4,7 +4,7 @@ import { UsageError } from '../errors.js';
 import { ENV_NAME, DEFAULT_ENVIRONMENTS } from './defaults.js';
 import { configSchema, hooksSchema, mcpSchema, type ParsedConfig } from './schema.js';
 import { nearest } from './suggest.js';
-import picomatch from 'picomatch';
+import { fixedBase } from './patterns.js';
 import { refusedComponent } from '../git/names.js';
 
 const KNOWN_KEYS: Record<string, string[]> = {
@@ -93,9 +93,8 @@ export function pullDirProblem(pullDir: string, syncPatterns: string[]): string 
   // A pattern that starts with a glob (`**/*.md`) names no folder; pulled files are left out of the
   // to-codex selection whatever it matches (sync/select.ts). One with a fixed folder must stay apart.
   for (const pattern of syncPatterns) {
-    if (pattern.startsWith('!')) continue;
-    const base = path.posix.normalize(picomatch.scan(pattern).base || '.').replace(/\/$/, '').toLowerCase();
-    if (base === '.') continue;
+    const base = fixedBase(pattern)?.toLowerCase();
+    if (!base) continue;
     if (lower === base || lower.startsWith(base + '/') || base.startsWith(lower + '/')) return `overlaps sync_patterns entry ${JSON.stringify(pattern)} (pulled files would mix with the project's own)`;
   }
   return null;

@@ -2,6 +2,7 @@ import { isTreeMode } from '../git/objects.js';
 import { LIMITS, mimeTypeOf, missing, parseUri } from './docs.js';
 import type { Reader } from './reader.js';
 import { formatCodexUri, printable } from './uri.js';
+import { PROJECTS } from '../sync/layout.js';
 
 export interface Listed {
   uri: string;
@@ -40,8 +41,8 @@ export async function listDocs(reader: Reader, org: string, checkOrg: string | n
  */
 export function uriOfPath(org: string, codexPath: string, projects: Set<string>): string | null {
   const parts = codexPath.split('/');
-  if (parts[0] === 'projects' && parts.length >= 3) return formatCodexUri(org, parts[1], parts.slice(2).join('/'));
-  return parts.length >= 2 && parts[0] !== 'projects' && !projects.has(parts[0]) ? formatCodexUri(org, parts[0], parts.slice(1).join('/')) : null;
+  if (parts[0] === PROJECTS && parts.length >= 3) return formatCodexUri(org, parts[1], parts.slice(2).join('/'));
+  return parts.length >= 2 && parts[0] !== PROJECTS && !projects.has(parts[0]) ? formatCodexUri(org, parts[0], parts.slice(1).join('/')) : null;
 }
 
 export async function listResources(reader: Reader, org: string): Promise<Array<{ uri: string; name: string; title: string; description: string; mimeType: string }>> {

@@ -1,6 +1,7 @@
 import { commitTree, isTreeMode, listedEntry, parseTree, type RawEntry } from '../git/objects.js';
 import type { GitObject } from '../git/batch.js';
 import type { ObjectStore } from '../git/store.js';
+import { PROJECTS, projectDir } from '../sync/layout.js';
 
 /** A file of the codex as the reader shows it: its codex path and what git says of it. */
 export interface CodexFile {
@@ -72,9 +73,9 @@ export class Snapshot {
 
   /** The codex folder a URI's project name stands for, or null when the codex has neither. */
   async base(name: string): Promise<string | null> {
-    const projects = await this.folder('projects');
-    if (projects?.some((e) => nameOf(e) === name && isTreeMode(e.mode))) return `projects/${name}`;
-    if (name === 'projects') return null;
+    const projects = await this.folder(PROJECTS);
+    if (projects?.some((e) => nameOf(e) === name && isTreeMode(e.mode))) return projectDir(name);
+    if (name === PROJECTS) return null;
     const top = await this.folder('');
     return top?.some((e) => nameOf(e) === name && isTreeMode(e.mode)) ? name : null;
   }
@@ -84,11 +85,11 @@ export class Snapshot {
    * top-level folder that no project's name hides.
    */
   async bases(): Promise<Array<{ name: string; folder: string; kind: 'project' | 'folder' }>> {
-    const projects = ((await this.folder('projects')) ?? []).filter((e) => isTreeMode(e.mode)).map(nameOf);
+    const projects = ((await this.folder(PROJECTS)) ?? []).filter((e) => isTreeMode(e.mode)).map(nameOf);
     const taken = new Set(projects);
-    const others = ((await this.folder('')) ?? []).filter((e) => isTreeMode(e.mode) && nameOf(e) !== 'projects' && !taken.has(nameOf(e))).map(nameOf);
+    const others = ((await this.folder('')) ?? []).filter((e) => isTreeMode(e.mode) && nameOf(e) !== PROJECTS && !taken.has(nameOf(e))).map(nameOf);
     return [
-      ...projects.map((name) => ({ name, folder: `projects/${name}`, kind: 'project' as const })),
+      ...projects.map((name) => ({ name, folder: projectDir(name), kind: 'project' as const })),
       ...others.map((name) => ({ name, folder: name, kind: 'folder' as const })),
     ];
   }

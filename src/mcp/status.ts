@@ -1,6 +1,7 @@
 import { readerMsg } from '../ui/messages.js';
 import { LIMITS } from './docs.js';
 import type { Reader } from './reader.js';
+import { readTrailer, TRAILER } from '../sync/layout.js';
 
 export interface LastSync {
   commit: string;
@@ -10,7 +11,6 @@ export interface LastSync {
   env: string | null;
 }
 
-const trailer = (body: string, key: string) => new RegExp(`^${key}: *(.+)$`, 'mi').exec(body)?.[1]?.trim() ?? null;
 
 /** codex_status: where the docs come from, how fresh they are, and each project's last release. */
 export async function status(reader: Reader, org: string) {
@@ -34,15 +34,15 @@ export async function status(reader: Reader, org: string) {
   const names = (await snapshot.bases()).filter((b) => b.kind === 'project').map((b) => b.name);
   const last = new Map<string, LastSync>();
   for await (const c of snapshot.history(LIMITS.historyCommits)) {
-    const project = trailer(c.body, 'Codex-Project');
+    const project = readTrailer(c.body, TRAILER.project);
     if (!project || last.has(project)) continue;
     const when = /^committer .* (\d+) [+-]\d{4}$/m.exec(c.body)?.[1];
     last.set(project, {
       commit: c.oid,
       date: when ? new Date(Number(when) * 1000).toISOString() : '',
-      source_branch: trailer(c.body, 'Codex-Source-Branch'),
-      source_commit: trailer(c.body, 'Codex-Source-Commit'),
-      env: trailer(c.body, 'Codex-Env'),
+      source_branch: readTrailer(c.body, TRAILER.sourceBranch),
+      source_commit: readTrailer(c.body, TRAILER.sourceCommit),
+      env: readTrailer(c.body, TRAILER.env),
     });
     if (names.every((n) => last.has(n))) break;
   }

@@ -7,6 +7,7 @@ import type { TreeEntry } from '../git/parse.js';
 import { listForSync } from './listing.js';
 import { selectFiles, type SelectConfig } from './select.js';
 import { readJson, writeJson } from './state.js';
+import { grepTrailer, TRAILER, trailerFormat } from './layout.js';
 
 /**
  * The base of a `layer` sync (SPEC §4): the commit this source branch last synced to the codex folder,
@@ -90,9 +91,8 @@ async function selectionOf(o: BaseInput, commit: string): Promise<TreeEntry[] | 
  * walks the whole history, which git does in a few ms per thousand commits.
  */
 export async function lastSyncedFromCodex(cache: CodexCache, tip: string, projectName: string, branch: string): Promise<string | null> {
-  const ere = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const { stdout, code } = await runGit(
-    ['log', '-1', '--first-parent', '-E', '--all-match', `--grep=^Codex-Project: ${ere(projectName)}$`, `--grep=^Codex-Source-Branch: ${ere(branch)}$`, '--format=%(trailers:key=Codex-Source-Commit,valueonly,separator=%x20)', tip, '--'],
+    ['log', '-1', '--first-parent', '-E', '--all-match', grepTrailer(TRAILER.project, projectName), grepTrailer(TRAILER.sourceBranch, branch), `--format=${trailerFormat(TRAILER.sourceCommit, '%x20')}`, tip, '--'],
     local(cache, { okCodes: [128] }),
   );
   // Codex text: only an object id is taken (it is handed to git), anything else means no base here.

@@ -8,7 +8,8 @@ import type { TreeEntry } from '../git/parse.js';
 import type { CodexCache } from './cache.js';
 import { listFiles, pathChain, rootTree } from './codex-tree.js';
 import { byBudget, routedDocs, routesTo } from './routes.js';
-import { projectDir } from './to-codex.js';
+import { projectDir } from './layout.js';
+import { fixedBase } from '../config/patterns.js';
 import { safeRelativePath } from '../git/names.js';
 import { msg } from '../ui/messages.js';
 
@@ -113,7 +114,7 @@ export function gitDirectories(paths: Iterable<string>): string[] {
 /** The files under the fixed prefix of each pattern (`shared/**` → shared/): the only trees read. */
 async function listBases(reader: ObjectSource, tip: string, patterns: string[]): Promise<TreeEntry[]> {
   const root = await rootTree(reader, tip);
-  const bases = [...new Set(patterns.map((p) => picomatch.scan(p).base))];
+  const bases = [...new Set(patterns.map((p) => fixedBase(p) ?? ''))];
   if (bases.includes('')) return listFiles(reader, root);
   const outer = bases.filter((b) => !bases.some((o) => o !== b && b.startsWith(o + '/')));
   const lists = await Promise.all(

@@ -1,4 +1,4 @@
-import picomatch from 'picomatch';
+import { fixedBase } from '../config/patterns.js';
 import { listCommit, type Project } from '../git/project.js';
 import { commitTree, isTreeMode, listedEntry, parseTree, type RawEntry } from '../git/objects.js';
 import type { TreeEntry } from '../git/parse.js';
@@ -11,9 +11,8 @@ import type { ObjectStore } from '../git/store.js';
 export function patternBases(patterns: string[]): string[] | null {
   const bases = new Set<string>();
   for (const pattern of patterns) {
-    const scan = picomatch.scan(pattern);
-    const base = scan.isGlob ? scan.base : pattern;
-    if (!base || scan.negated || base.startsWith('./') || base.startsWith('/') || base.includes('\\')) return null;
+    const base = fixedBase(pattern);
+    if (!base) return null;
     bases.add(base);
   }
   return [...bases].filter((b) => ![...bases].some((o) => o !== b && b.startsWith(o + '/')));

@@ -1,4 +1,4 @@
-import picomatch from 'picomatch';
+import { fixedBase } from '../config/patterns.js';
 
 /**
  * The top-level names a selection can come from: `docs/**` → `docs`, `README.md` → `README.md`. When the
@@ -8,10 +8,9 @@ import picomatch from 'picomatch';
 export function probeNames(syncPatterns: string[]): string[] | null {
   const names = new Set<string>();
   for (const pattern of syncPatterns) {
-    const scan = picomatch.scan(pattern);
-    const first = (scan.isGlob ? scan.base : pattern).split('/')[0];
-    if (!first || scan.negated) return null;
-    names.add(first);
+    const base = fixedBase(pattern);
+    if (!base) return null;
+    names.add(base.split('/')[0]);
   }
   return [...names].sort();
 }

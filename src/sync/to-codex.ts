@@ -7,6 +7,7 @@ import type { TreeEntry } from '../git/parse.js';
 import type { Person } from '../git/project.js';
 import type { CodexCache } from './cache.js';
 import { buildTree, listFiles, pathChain, replaceAt, rootTree, type Write } from './codex-tree.js';
+import { projectSegments, trailerLines } from './layout.js';
 
 export interface FilePlan {
   added: string[];
@@ -16,7 +17,6 @@ export interface FilePlan {
   before: number;
 }
 
-export const projectDir = (projectName: string) => `projects/${projectName}`;
 
 /** The project's folder in a codex commit: its files, and the trees on the way for writing a new one. */
 export interface CodexFolder {
@@ -28,7 +28,7 @@ export interface CodexFolder {
 
 /** What `projects/<name>/` holds on a codex commit: only the trees on that path are read. */
 export async function codexProjectFiles(reader: ObjectSource, tip: string, projectName: string): Promise<CodexFolder> {
-  const { levels, target } = await pathChain(reader, await rootTree(reader, tip), ['projects', projectName]);
+  const { levels, target } = await pathChain(reader, await rootTree(reader, tip), projectSegments(projectName));
   const tree = target && isTreeMode(target.mode) ? target.oid : null;
   const files = new Map<string, TreeEntry>();
   if (tree) for (const e of await listFiles(reader, tree)) files.set(e.path, e);
@@ -145,7 +145,7 @@ export interface CommitSpec {
  * the codex, no checkout, no process: the cost follows the depth of the path.
  */
 export function writeCommit(cache: CodexCache, spec: CommitSpec, write: Write = writer(cache)): string {
-  const tree = replaceAt(spec.folder.levels, ['projects', spec.projectName], spec.tree, write);
+  const tree = replaceAt(spec.folder.levels, projectSegments(spec.projectName), spec.tree, write);
   const when = Math.floor(Date.now() / 1000);
   const { author, committer } = spec.people;
   return write('commit', encodeCommit({ tree, parents: [spec.tip], author: { ...author, when }, committer: { ...committer, when }, message: spec.message }));
@@ -155,10 +155,7 @@ export function commitMessage(o: { projectName: string; count: number; branch: s
   return [
     `docs(${o.projectName}): sync ${o.count} files from ${o.branch}@${o.commit.slice(0, 7)} [${o.env}]`,
     '',
-    `Codex-Project: ${o.projectName}`,
-    `Codex-Source-Commit: ${o.commit}`,
-    `Codex-Source-Branch: ${o.branch}`,
-    `Codex-Env: ${o.env}`,
+    ...trailerLines({ project: o.projectName, sourceCommit: o.commit, sourceBranch: o.branch, env: o.env }),
     '',
   ].join('\n');
 }

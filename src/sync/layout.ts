@@ -1,0 +1,32 @@
+/**
+ * The codex's layout (SPEC §4), in one place: where a project's docs live, and the trailers each sync
+ * commit carries, which say (to any machine) what was synced from where.
+ */
+export const PROJECTS = 'projects';
+
+/** `projects/<name>`: the only folder a project's sync changes. */
+export const projectDir = (projectName: string) => `${PROJECTS}/${projectName}`;
+export const projectSegments = (projectName: string) => [PROJECTS, projectName];
+
+export const TRAILER = {
+  project: 'Codex-Project',
+  sourceCommit: 'Codex-Source-Commit',
+  sourceBranch: 'Codex-Source-Branch',
+  env: 'Codex-Env',
+} as const;
+
+/** A sync commit's trailer lines. */
+export function trailerLines(t: { project: string; sourceCommit: string; sourceBranch: string; env: string }): string[] {
+  return [`${TRAILER.project}: ${t.project}`, `${TRAILER.sourceCommit}: ${t.sourceCommit}`, `${TRAILER.sourceBranch}: ${t.sourceBranch}`, `${TRAILER.env}: ${t.env}`];
+}
+
+const ere = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** A `git log -E` argument matching commits whose trailer `key` is exactly `value`. */
+export const grepTrailer = (key: string, value: string) => `--grep=^${key}: ${ere(value)}$`;
+
+/** A `git log --format` placeholder for one trailer's value. */
+export const trailerFormat = (key: string, separator = '') => `%(trailers:key=${key},valueonly,separator=${separator})`;
+
+/** One trailer's value in a commit message (codex text: the caller bounds and escapes it). */
+export const readTrailer = (message: string, key: string): string | null => new RegExp(`^${key}: *(.+)$`, 'mi').exec(message)?.[1]?.trim() ?? null;
