@@ -1,5 +1,5 @@
-// Fails when src/ has an import cycle (type-only imports count: layers point one way, cli → commands →
-// hooks/sync → config/env/git/ui). Run by `npm test` (pretest) and so by CI.
+// Fails when src/ has an import cycle or an import from a higher layer (type-only imports count: layers
+// point one way, cli → commands → hooks/sync/mcp → config/env/git/ui). Run by `npm test` (pretest), so by CI.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -56,8 +56,21 @@ function connect(v) {
 }
 for (const f of files) if (!idx.has(f)) connect(f);
 
+// The layers (cli → commands → hooks/sync → config/env/git/ui): nothing imports from a layer above it.
+const LAYERS = { 'cli.ts': 0, commands: 1, hooks: 2, sync: 2, mcp: 2, install: 2, config: 3, env: 3, git: 3, ui: 3 };
+const layerOf = (file) => {
+  const top = path.relative(src, file).split(path.sep)[0];
+  return LAYERS[top] ?? 3; // src/errors.ts, json-file.ts, hash.ts, paths.ts: utilities at the bottom
+};
+const upward = [];
+for (const [from, tos] of edges) for (const to of tos) if (layerOf(to) < layerOf(from)) upward.push(`${path.relative(path.dirname(src), from)} → ${path.relative(path.dirname(src), to)}`);
+if (upward.length) {
+  process.stderr.write(`Imports from a higher layer (cli → commands → hooks/sync/mcp → config/env/git/ui):\n${upward.map((u) => `  ${u}`).join('\n')}\n`);
+  process.exitCode = 1;
+}
+
 if (cycles.length) {
   process.stderr.write(`Import cycles in src/ (make the lower layer not import the higher one):\n${cycles.map((c) => `  ${c.join(' ↔ ')}`).join('\n')}\n`);
   process.exit(1);
 }
-process.stdout.write(`no import cycles among ${files.length} files in src/\n`);
+if (!upward.length) process.stdout.write(`no import cycles and no upward imports among ${files.length} files in src/\n`);

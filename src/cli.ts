@@ -13,6 +13,8 @@ import { createLogger } from './ui/logger.js';
 import { stopGitOnSignals } from './git/exec.js';
 import { packageRoot } from './paths.js';
 import { terminalConfirm, terminalAsk } from './ui/prompt.js';
+import { nearest } from './config/suggest.js';
+import { msg } from './ui/messages.js';
 
 const COMMON = {
   cwd: { type: 'string' },
@@ -35,7 +37,43 @@ async function readStdin(): Promise<string> {
   }
 }
 
-export async function main(argv: string[]): Promise<number> {
+/**
+ * Global flags may come before the command name (`codex-hooks --cwd DIR status`): they are moved after
+ * it, where each command's parser reads them.
+ */
+export function hoistGlobalFlags(argv: string[]): string[] {
+  const globals: string[] = [];
+  let i = 0;
+  for (; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--json' || a === '--quiet' || a === '-q' || a.startsWith('--cwd=')) globals.push(a);
+    else if (a === '--cwd' && i + 1 < argv.length) globals.push(a, argv[++i]);
+    else break;
+  }
+  if (i === argv.length) return argv; // only flags: no command to move them after
+  return [argv[i], ...globals, ...argv.slice(i + 1)];
+}
+
+/** parseArgs' own message quotes unevenly (`as in '-- "--x"`): say it plainly, with the nearest option. */
+function optionError(error: Error & { code?: string }, name: string, known: string[]): UsageError {
+  const unknown = /^Unknown option '([^']+)'/.exec(error.message)?.[1];
+  if (error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && unknown) {
+    const near = unknown.startsWith('--') ? nearest(unknown.slice(2), known) : undefined;
+    return new UsageError(msg.unknownOption(unknown, name), `${near ? `did you mean --${near}? ` : ''}see \`codex-hooks ${name} --help\``);
+  }
+  return new UsageError(error.message, `see \`codex-hooks ${name} --help\``);
+}
+
+/** CODEX_HOOKS_TIMEOUT is read at the edge: a value that is not a positive number of seconds is bad input. */
+function checkTimeout(env: NodeJS.ProcessEnv): void {
+  const value = env.CODEX_HOOKS_TIMEOUT;
+  if (value === undefined || value === '') return;
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError(msg.badTimeout(value), msg.badTimeoutHint);
+}
+
+export async function main(rawArgv: string[]): Promise<number> {
+  const argv = hoistGlobalFlags(rawArgv);
   stopGitOnSignals(); // Ctrl-C ends the git processes a sync started: an interrupted push never lands later
   const wantsJson = argv.includes('--json');
   const logger = createLogger({ quiet: argv.includes('--quiet') || argv.includes('-q'), json: wantsJson });
@@ -50,19 +88,23 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     const spec = COMMANDS[name];
-    if (!spec) throw new UsageError(`Unknown command "${name}"`, 'run `codex-hooks --help` for the list of commands');
+    if (!spec) {
+      const near = nearest(name, Object.keys(COMMANDS));
+      throw new UsageError(`Unknown command "${name}"${near ? ` (did you mean "${near}"?)` : ''}`, 'run `codex-hooks --help` for the list of commands');
+    }
+    checkTimeout(process.env);
     let values: Record<string, unknown>;
     let positionals: string[];
     if (name === 'hook') {
       // git's own arguments pass through untouched
       const cwdAt = rest.indexOf('--cwd');
       values = { cwd: cwdAt >= 0 ? rest[cwdAt + 1] : undefined, help: rest.includes('--help') };
-      positionals = rest.filter((a, i) => a !== '--help' && (cwdAt < 0 || (i !== cwdAt && i !== cwdAt + 1)));
+      positionals = rest.filter((a, i) => !['--help', '--json', '--quiet', '-q'].includes(a) && (cwdAt < 0 || (i !== cwdAt && i !== cwdAt + 1)));
     } else {
       try {
         ({ values, positionals } = parseArgs({ args: rest, options: { ...COMMON, ...spec.options }, allowPositionals: true, strict: true }));
       } catch (error) {
-        throw new UsageError((error as Error).message, `see \`codex-hooks ${name} --help\``);
+        throw optionError(error as Error, name, Object.keys({ ...COMMON, ...spec.options }));
       }
     }
     if (values.help) {
@@ -73,6 +115,7 @@ export async function main(argv: string[]): Promise<number> {
     const ctx: Context = {
       cwd: path.resolve(typeof values.cwd === 'string' ? values.cwd : process.cwd()),
       env: process.env,
+      codexEnv: process.env.CODEX_ENV || undefined,
       json,
       quiet: Boolean(values.quiet),
       logger,
@@ -82,7 +125,9 @@ export async function main(argv: string[]): Promise<number> {
     };
     const { run } = await spec.load();
     const result = await run(ctx, values as never, positionals);
-    if (json) process.stdout.write(JSON.stringify(result.data, null, 2) + '\n');
+    // A result document says `ok: true`, as an error document says `ok: false` with its error; a result
+    // with failed parts (sync-org's rows) says which in its own fields.
+    if (json) process.stdout.write(JSON.stringify({ ok: true, ...(result.data as object) }, null, 2) + '\n');
     else if (result.render) result.render(logger);
     return result.exitCode ?? 0;
   } catch (error) {

@@ -13,8 +13,18 @@ export class CodexError extends Error {
 /** Bad input: usage, configuration, environment name. Exit 2, raised before any git work. */
 export class UsageError extends CodexError {}
 
+/** The configuration file is invalid or does not parse (a UsageError: exit 2). */
+export class ConfigError extends UsageError {}
+
 /** Confirmation was needed and not given (declined, or no terminal). Exit 3. */
 export class NeedsConfirmation extends CodexError {}
+
+/** The person pressed Ctrl-C at a question: stop here, like Ctrl-C anywhere else. Exit 130 (128 + SIGINT). */
+export class Interrupted extends CodexError {
+  constructor(message = 'Stopped (Ctrl-C at the question)', hint?: string) {
+    super(message, hint);
+  }
+}
 
 export type SyncFailure = 'branch-missing' | 'unreachable' | 'auth' | 'rejected' | 'refused' | 'git' | 'deletions' | 'locked' | 'timeout';
 
@@ -31,5 +41,6 @@ export function exitCodeOf(error: unknown): number {
   if (error instanceof UsageError) return 2;
   if (error instanceof NeedsConfirmation) return 3;
   if (error instanceof SyncError) return 1;
+  if (error instanceof Interrupted) return 130;
   return 1; // anything else is a bug: the entry prints its stack too
 }

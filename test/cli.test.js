@@ -29,7 +29,7 @@ t('a reader that goes away (`codex-hooks status | head -1`) ends the output, not
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   const code = await new Promise((resolve) => child.on('close', resolve));
-  assert.is(stderr, '');
+  assert.not.match(stderr, /EPIPE|Error|unexpected/); // problems (hooks not installed) are warnings on stderr
   assert.is(code, 0);
 });
 
@@ -64,7 +64,7 @@ t('not a git repository', async () => {
 t('unknown command and unknown option', async () => {
   const env = isolatedEnv();
   await badInput(['synk'], { env }, /Unknown command "synk"/);
-  await badInput(['sync', '--force'], { env }, /Unknown option '--force'/);
+  await badInput(['sync', '--force'], { env }, /Unknown option --force/);
 });
 
 t('config that does not parse names the line and column', async () => {
@@ -123,7 +123,7 @@ t('CODEX_ENV=prd, --env twice, --env empty: exit 2 before any git work', async (
   assert.is(refOf(codex, 'main', env), git(codex, ['rev-parse', 'main'], env));
 });
 
-t('init writes .codexrc.json with $schema and the defaults, and refuses to overwrite', async () => {
+t('init writes .codexrc.json with $schema and the defaults, and never overwrites a key', async () => {
   const env = isolatedEnv();
   const dir = makeRepo(env);
   const r = await cli(['init', '--org', 'acme', '--codex', '../codex.git', '--project', 'api', '--yes'], { cwd: dir, env });
@@ -133,9 +133,11 @@ t('init writes .codexrc.json with $schema and the defaults, and refuses to overw
   assert.is(config.project_name, 'api');
   assert.equal(config.environments.dev, { branch: 'test' });
   assert.match(fs.readFileSync(path.join(dir, '.gitignore'), 'utf8'), /^\/\.codex\/$/m);
-  await badInput(['init', '--yes'], { cwd: dir, env }, /already exists/);
-  const again = await cli(['init', '--yes'], { cwd: dir, env });
-  assert.is(again.code, 2);
+  const before = fs.readFileSync(path.join(dir, '.codexrc.json'), 'utf8');
+  const again = await cli(['init', '--yes', '--project', 'other'], { cwd: dir, env });
+  assert.is(again.code, 0, again.stderr);
+  assert.match(again.stderr, /project_name is already set/);
+  assert.is(fs.readFileSync(path.join(dir, '.codexrc.json'), 'utf8'), before, 'a config with every key is left as it is');
 });
 
 t('init with no terminal and no --yes does not wait', async () => {

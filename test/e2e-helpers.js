@@ -1,6 +1,6 @@
 // The packed package, installed once into a throwaway folder; each end-to-end repository links its
 // node_modules there, then runs `codex-hooks install` and real `git commit` / `git push` through husky.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ROOT, git, tmpdir, makeCodex, writeConfig, run } from './helpers.js';
@@ -42,13 +42,85 @@ export function e2eProject(env, { config = {}, packageJson = true, codexBranches
   return { dir, codex, origin, bin: path.join(dir, 'node_modules/.bin/codex-hooks') };
 }
 
-/** `git push ...` in a real pseudo-terminal (util-linux script), typing `answer` at the prompt. */
-export function pushInTerminal(dir, env, pushArgs, answer) {
-  const command = ['git', 'push', ...pushArgs].map((a) => `'${a}'`).join(' ');
-  // Keep script's stdin open while git runs: the answer is typed once the prompt is up.
-  const feeder = `sleep 1; printf '%s' '${answer}'; sleep 3`;
-  return run('sh', ['-c', `(${feeder}) | script -qefc "${command.replace(/"/g, '\\"')}" /dev/null`], { cwd: dir, env, timeoutMs: 60_000 });
+// eslint-disable-next-line no-control-regex -- terminal colour and cursor codes
+const plain = (text) => text.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '');
+
+/**
+ * A command in a real pseudo-terminal (util-linux `script`). `waitFor` resolves once the output shows a
+ * pattern in its text without colour codes (never a fixed sleep), `type` sends keys to the terminal, `done` resolves { code, stdout }.
+ */
+export function terminal(command, { cwd, env, timeoutMs = 60_000 }) {
+  const child = spawn('script', ['-qefc', command, '/dev/null'], { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
+  let output = '';
+  let ended = false;
+  const waiters = new Set();
+  const settle = () => {
+    for (const w of waiters) {
+      const m = w.pattern.exec(plain(output.slice(w.from)));
+      if (m) w.finish(null, m);
+      else if (ended) w.finish(new Error(`the terminal ended without showing ${w.pattern}:\n${output}`));
+    }
+  };
+  const take = (d) => {
+    output += d;
+    settle();
+  };
+  child.stdout.on('data', take);
+  child.stderr.on('data', take);
+  child.stdin.on('error', () => {});
+  const killer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const done = new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(killer);
+      ended = true;
+      settle();
+      resolve({ code, stdout: output });
+    });
+  });
+  return {
+    get output() {
+      return output;
+    },
+    /** Resolves with the match once the output after offset `from` shows `pattern`. */
+    waitFor(pattern, from = 0) {
+      return new Promise((resolve, reject) => {
+        const w = {
+          pattern,
+          from,
+          finish: (error, m) => {
+            waiters.delete(w);
+            clearTimeout(w.timer);
+            error ? reject(error) : resolve(m);
+          },
+        };
+        w.timer = setTimeout(() => w.finish(new Error(`timed out waiting for ${pattern}:\n${output}`)), timeoutMs);
+        waiters.add(w);
+        settle();
+      });
+    },
+    type(keys) {
+      child.stdin.write(keys);
+    },
+    /** The exit; the terminal's input stays open until then (an answer typed early is still read). */
+    done: done.finally(() => child.stdin.end()),
+  };
 }
+
+const quoted = (args) => args.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+
+/**
+ * `git push ...` in a real pseudo-terminal, typing `answer` once the production question is shown
+ * (`y\r`, `n\r`, `\r`, or `\x03` for Ctrl-C). A push that asks nothing just runs to its end (callers
+ * check whether the question was shown).
+ */
+export async function pushInTerminal(dir, env, pushArgs, answer) {
+  const term = terminal(`git push ${quoted(pushArgs)}`, { cwd: dir, env });
+  term.waitFor(/Sync to production\?/).then(() => term.type(answer), () => {});
+  return term.done;
+}
+
+export { quoted as shellQuote };
 
 /** `git push ...` with no controlling terminal and no stdin (as from CI, a GUI client or an editor). */
 export function pushWithoutTerminal(dir, env, pushArgs) {

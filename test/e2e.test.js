@@ -38,7 +38,7 @@ t('feature push: docs on codex test, nothing on main, no prompt, one summary lin
 
 t('push of main in a terminal answering y: docs on main', async () => {
   const { env, dir, codex } = await installed();
-  const r = await pushInTerminal(dir, env, ['origin', 'main'], 'y');
+  const r = await pushInTerminal(dir, env, ['origin', 'main'], 'y\r');
   assert.is(r.code, 0, r.stdout);
   assert.match(r.stdout, /⚠ PRODUCTION SYNC CONFIRMATION\r?\nYou are pushing main\. This will sync documentation to PRODUCTION\.\r?\nTarget: .*codex\.git \(branch main\)   Direction: bidirectional/);
   assert.match(r.stdout, /Sync to production\?.*\[y\/N\]/);
@@ -46,7 +46,7 @@ t('push of main in a terminal answering y: docs on main', async () => {
   assert.is(git(dir, ['rev-parse', 'HEAD'], env), refOf(path.join(path.dirname(dir), 'origin.git'), 'main', env));
 });
 
-for (const [label, answer] of [['n', 'n'], ['just Enter', '\r']]) {
+for (const [label, answer] of [['n', 'n\r'], ['just Enter', '\r']]) {
   t(`push of main answering ${label}: not on main, the push succeeded`, async () => {
     const { env, dir, codex, origin } = await installed();
     const before = refOf(codex, 'main', env);
@@ -100,14 +100,15 @@ t('git push origin feat:main is treated as main', async () => {
   assert.is(r.code, 0, r.stderr);
   assert.match(r.stderr, /skipped for main: no terminal/);
   assert.is(refOf(codex, 'test', env), testBefore);
-  const y = await pushInTerminal(dir, env, ['origin', 'feat:refs/heads/release-main', 'feat:main'], 'y');
+  git(dir, ['commit', '-q', '--allow-empty', '-m', 'next'], env); // so that main has something new to push
+  const y = await pushInTerminal(dir, env, ['origin', 'feat:refs/heads/release-main', 'feat:main'], 'y\r');
   assert.is(y.code, 0, y.stdout);
 });
 
 t('test configured to main: a feature push shows the warning prompt', async () => {
   const { env, dir, codex } = await installed({ config: { environments: { test: { branch: 'main' } } } });
   git(dir, ['checkout', '-q', '-b', 'feat'], env);
-  const r = await pushInTerminal(dir, env, ['origin', 'feat'], 'y');
+  const r = await pushInTerminal(dir, env, ['origin', 'feat'], 'y\r');
   assert.is(r.code, 0, r.stdout);
   assert.match(r.stdout, /PRODUCTION SYNC CONFIRMATION/);
   assert.match(r.stdout, /Environment "test" is configured to the production codex branch "main"/);

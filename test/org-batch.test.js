@@ -80,7 +80,7 @@ t('30 projects and an unconfigured checkout: all 30 land in at most 3 pushes, on
     const c = byProject.get(name);
     assert.ok(c, `no commit for ${name}`);
     assert.equal(c.trailers, { 'Codex-Project': name, 'Codex-Source-Commit': heads[name], 'Codex-Source-Branch': 'feat', 'Codex-Env': 'test' });
-    assert.is(c.subject, `docs(${name}): sync 1 files from feat@${heads[name].slice(0, 7)} [test]`);
+    assert.is(c.subject, `docs(${name}): sync 1 file from feat@${heads[name].slice(0, 7)} [test]`);
     assert.is(c.author, `Dev ${i} <dev${i}@example.com>`);
     // each commit changes its own project's folder only, as if synced alone
     const touched = git(codex, ['diff-tree', '--no-commit-id', '--name-only', '-r', c.sha], env).split('\n');
@@ -91,7 +91,8 @@ t('30 projects and an unconfigured checkout: all 30 land in at most 3 pushes, on
   const files = codexFiles(codex, 'test', env);
   for (let i = 1; i <= 30; i++) assert.is(files[`projects/svc${i}/docs/index.md`], `# svc${i}`);
   assert.is(files['shared/guide.md'], '# Shared guide');
-  // the batch's objects went into the cache as one pack (not hundreds of loose files), one git reads whole
+  // the batch's objects went into the cache as one pack (not hundreds of loose files) that git stored and
+  // indexed (index-pack), and that git reads whole
   const cache = fs.readdirSync(env.CODEX_HOOKS_CACHE_DIR).map((n) => path.join(env.CODEX_HOOKS_CACHE_DIR, n)).find((p) => p.endsWith('.git'));
   git(cache, ['fsck', '--strict', '--no-dangling'], env);
   for (const idx of fs.readdirSync(path.join(cache, 'objects/pack')).filter((f) => f.endsWith('.idx'))) git(cache, ['verify-pack', path.join('objects/pack', idx)], env);

@@ -176,7 +176,8 @@ t('create-branch on an empty codex starts the branch', async () => {
   assert.is(r.code, 0, r.stderr);
   assert.ok('projects/api/docs/intro.md' in codexFiles(codex, 'main', env));
   const dup = await cli(['create-branch', 'test'], { cwd: dir, env });
-  assert.is(dup.code, 2);
+  assert.is(dup.code, 0, 'an existing branch is nothing to do (issue 11 item 15)');
+  assert.match(dup.stdout, /nothing to do/);
 });
 
 t('unreachable codex and its message (exit 1), credentials never shown', async () => {

@@ -2,23 +2,24 @@ import { UsageError } from '../errors.js';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/normalize.js';
 import { openProject, type Project } from '../git/project.js';
-import type { EnvDecision } from '../env/resolve.js';
 import { msg } from '../ui/messages.js';
 import type { Context, Values } from './context.js';
 import { single } from './context.js';
 
 export async function projectAndConfig(ctx: Context): Promise<{ project: Project; config: Config }> {
   const project = await openProject(ctx.cwd, ctx.env);
-  return { project, config: await loadConfig(project) };
+  const config = await loadConfig(project);
+  for (const note of config.notes ?? []) ctx.logger.info(msg.configNote(note));
+  return { project, config };
 }
 
 export function requireConfig(config: Config): void {
   if (!config.filepath) throw new UsageError(`No codex-hooks configuration in ${config.root}`, 'run `codex-hooks init` (or add a .codexrc.json)');
 }
 
-/** `--env` and `CODEX_ENV`, read at the edge; an empty CODEX_ENV counts as unset. */
+/** `--env` and `CODEX_ENV` (read once by the entry into ctx.codexEnv). */
 export function explicitEnv(ctx: Context, values: Values): { flag?: string; envVar?: string } {
-  return { flag: single(values, 'env'), envVar: ctx.env.CODEX_ENV || undefined };
+  return { flag: single(values, 'env'), envVar: ctx.codexEnv };
 }
 
 const DIRECTIONS = ['to-codex', 'from-codex', 'bidirectional'] as const;
@@ -32,14 +33,4 @@ export function parseDirection(value: string | undefined, fallback: Direction): 
   return value as Direction;
 }
 
-export type Confirmation = 'yes' | 'declined' | 'no-terminal';
-
-/** Shows the production warning and asks on the terminal (SPEC §6 wording). */
-export async function confirmProduction(
-  ctx: Context,
-  o: { decision: EnvDecision; branch: string; codexUrl: string; direction: string },
-): Promise<Confirmation> {
-  const preamble = [msg.confirmTitle, ...(o.decision.warning ? [o.decision.warning] : []), msg.confirmBody(o.branch, o.codexUrl, o.decision.codexBranch, o.direction)].join('\n');
-  const answer = await ctx.confirm(msg.confirmQuestion, preamble);
-  return answer === null ? 'no-terminal' : answer ? 'yes' : 'declined';
-}
+export { confirmProduction, type Confirmation } from '../ui/context.js';

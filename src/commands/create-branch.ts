@@ -10,34 +10,41 @@ const BRANCH = /^(?!-)(?!.*\.\.)(?!.*\/\/)(?!.*@\{)[^\s~^:?*[\\\x00-\x1f\x7f]+(?
 
 export async function run(ctx: Context, values: Values, positionals: string[]): Promise<CommandResult> {
   const [branch, ...extra] = positionals;
-  const from = (values.from as string | undefined) ?? 'main';
+  const given = values.from as string | undefined;
   if (!branch || extra.length) throw new UsageError('create-branch takes one branch name', 'codex-hooks create-branch <branch> [--from main]');
-  for (const b of [branch, from]) if (!BRANCH.test(b)) throw new UsageError(`"${b}" is not a valid branch name`, 'use a name git accepts, e.g. test or release/2026');
+  for (const b of [branch, ...(given !== undefined ? [given] : [])]) if (!BRANCH.test(b)) throw new UsageError(`"${b}" is not a valid branch name`, 'use a name git accepts, e.g. test or release/2026');
   const { config } = await projectAndConfig(ctx);
   requireConfig(config);
   const url = requireCodexUrl(config);
+  // Without --from, the branch starts from production's codex branch (main unless configured).
+  const from = given ?? config.environments.prod.branch;
   const cache = await openCache(url, ctx.env);
-    const existing = await remoteBranches(cache);
-    if (existing.includes(branch)) throw new UsageError(`The codex already has a branch '${branch}'`, 'nothing to do; sync to it with `codex-hooks sync`');
-    let commit: string;
-    if (existing.length === 0) {
-      // An empty codex: start the branch with an empty root commit.
-      const tree = await gitText(['hash-object', '-t', 'tree', '-w', '--stdin'], local(cache, { input: '' }));
-      const when = `${Math.floor(Date.now() / 1000)} +0000`;
-      commit = await gitText(['commit-tree', tree, '-m', `codex: start branch ${branch}`], local(cache, {
-        extraEnv: { GIT_AUTHOR_NAME: 'codex-hooks', GIT_AUTHOR_EMAIL: 'codex-hooks@localhost', GIT_COMMITTER_NAME: 'codex-hooks', GIT_COMMITTER_EMAIL: 'codex-hooks@localhost', GIT_AUTHOR_DATE: when, GIT_COMMITTER_DATE: when },
-      }));
-    } else {
-      const tip = await fetchBranch(cache, from);
-      if (!tip) throw new SyncError('branch-missing', `The codex has no branch '${from}' to start from (it has: ${existing.join(', ')})`, `pass --from with one of: ${existing.join(', ')}`);
-      commit = tip;
-    }
-    const outcome = await pushCommit(cache, commit, branch);
-    if (!outcome.pushed && outcome.refused) {
-      throw new SyncError('refused', msg.pushRefused(url, branch, outcome.refused.reason, outcome.refused.remoteLines), `let the identity you push with create '${branch}' on the codex (its branch rules, the server's hooks)`);
-    }
-    if (!outcome.pushed) throw new SyncError('rejected', `Someone created '${branch}' on the codex meanwhile`, 'run `codex-hooks status` to see it');
-    await outcome.recorded;
-    const data = { branch, from: existing.length ? from : null, commit, codexUrl: redactUrl(url) };
-    return { data, render: (log) => log.success(`created codex branch '${branch}'${data.from ? ` from '${from}'` : ' (empty codex: new root commit)'} at ${commit.slice(0, 7)} on ${data.codexUrl}`) };
+  const existing = await remoteBranches(cache);
+  if (existing.includes(branch)) {
+    const data = { branch, created: false, codexUrl: redactUrl(url) };
+    return { data, render: (log) => log.info(msg.branchExists(branch)) };
+  }
+  let commit: string;
+  if (existing.length === 0) {
+    // An empty codex: start the branch with an empty root commit.
+    const tree = await gitText(['hash-object', '-t', 'tree', '-w', '--stdin'], local(cache, { input: '' }));
+    const when = `${Math.floor(Date.now() / 1000)} +0000`;
+    commit = await gitText(['commit-tree', tree, '-m', `codex: start branch ${branch}`], local(cache, {
+      extraEnv: { GIT_AUTHOR_NAME: 'codex-hooks', GIT_AUTHOR_EMAIL: 'codex-hooks@localhost', GIT_COMMITTER_NAME: 'codex-hooks', GIT_COMMITTER_EMAIL: 'codex-hooks@localhost', GIT_AUTHOR_DATE: when, GIT_COMMITTER_DATE: when },
+    }));
+  } else {
+    // A --from the codex lacks is bad input: said before anything is fetched or written.
+    if (!existing.includes(from)) throw new UsageError(msg.noFromBranch(from, existing), msg.noFromBranchHint(branch, existing, config.environments.prod.branch));
+    const tip = await fetchBranch(cache, from);
+    if (!tip) throw new SyncError('branch-missing', `The codex branch '${from}' went away meanwhile`, 'run `codex-hooks create-branch` again');
+    commit = tip;
+  }
+  const outcome = await pushCommit(cache, commit, branch);
+  if (!outcome.pushed && outcome.refused) {
+    throw new SyncError('refused', msg.pushRefused(url, branch, outcome.refused.reason, outcome.refused.remoteLines), `let the identity you push with create '${branch}' on the codex (its branch rules, the server's hooks)`);
+  }
+  if (!outcome.pushed) throw new SyncError('rejected', `Someone created '${branch}' on the codex meanwhile`, 'run `codex-hooks status` to see it');
+  await outcome.recorded;
+  const data = { branch, created: true, from: existing.length ? from : null, commit, codexUrl: redactUrl(url) };
+  return { data, render: (log) => log.success(`created codex branch '${branch}'${data.from ? ` from '${from}'` : ' (empty codex: new root commit)'} at ${commit.slice(0, 7)} on ${data.codexUrl}`) };
 }

@@ -1,6 +1,5 @@
-import { UsageError } from '../errors.js';
+import { ConfigError, UsageError } from '../errors.js';
 import { msg } from '../ui/messages.js';
-import { DetachedHead } from '../env/resolve.js';
 import type { CommandResult, Context, Values } from './context.js';
 
 export async function run(ctx: Context, _values: Values, positionals: string[]): Promise<CommandResult> {
@@ -16,9 +15,11 @@ export async function run(ctx: Context, _values: Values, positionals: string[]):
     if (name === 'pre-push') return await (await import('../hooks/pre-push.js')).prePush(ctx);
     return await (await import('../hooks/post-commit.js')).postCommit(ctx);
   } catch (error) {
-    if (error instanceof DetachedHead) {
-      ctx.logger.info(msg.detachedSkip);
-      return { data: { hook: name, skipped: 'detached HEAD' } };
+    if (error instanceof ConfigError) {
+      // A broken config stops a push only when the user asked for a sync (SPEC §6).
+      if (name === 'pre-push' && ctx.codexEnv) throw new ConfigError(error.message, msg.configBrokenHint(error.hint, ctx.codexEnv));
+      ctx.logger.warn(msg.configBroken(name, error.message, error.hint));
+      return { data: { hook: name, skipped: 'invalid config', error: error.message } };
     }
     throw error;
   }

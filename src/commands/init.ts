@@ -2,57 +2,53 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { DEFAULT_DENY_PATTERNS, DEFAULT_SYNC_PATTERNS, PROJECT_NAME } from '../config/defaults.js';
+import { isLegacyFile } from '../config/legacy.js';
 import { repoNameOf } from '../config/normalize.js';
 import { loadConfigFresh } from '../config/load.js';
-import { openProject, originUrl } from '../git/project.js';
+import { openProject, originUrl, type Project } from '../git/project.js';
+import { toolkitDir } from '../hooks/toolkit.js';
+import { packageRoot } from '../paths.js';
 import { hasCredentials } from '../git/url.js';
 import { msg, redactUrl } from '../ui/messages.js';
 import type { CommandResult, Context, Values } from './context.js';
 
-/** `codex-hooks init` (SPEC §5): writes .codexrc.json with the defaults of §2. */
-export async function run(ctx: Context, values: Values): Promise<CommandResult> {
-  const project = await openProject(ctx.cwd, ctx.env);
-  let existing: string | null = null;
-  try {
-    existing = (await loadConfigFresh(project)).filepath;
-  } catch (error) {
-    // an invalid config is still a config: never overwrite it
-    existing = (error as Error).message.match(/in (\S+):/)?.[1] ?? 'an existing (invalid) config file';
-  }
-  if (existing) throw new UsageError(`A codex-hooks configuration already exists: ${existing}`, 'edit it, or remove it and run `codex-hooks init` again');
+const ORG = /^[A-Za-z0-9._-]+$/;
 
-  const origin = await originUrl(project);
-  const yes = Boolean(values.yes);
-  const ask = async (label: string, given: string | undefined, initial?: string) => {
-    if (given !== undefined || yes || !ctx.ask) return given;
-    const answer = await ctx.ask(label, initial);
-    return answer === null ? given : answer.trim() || undefined;
-  };
-  const organization = await ask('Organisation (e.g. acme)', values.org as string | undefined);
-  const codex = await ask('Codex repository URL or path', values.codex as string | undefined, organization ? `https://github.com/${organization}/codex.git` : undefined);
-  const suggested = repoNameOf(origin ?? '') ?? repoNameOf(project.root);
-  const projectName = await ask('Project name in the codex', values.project as string | undefined, suggested);
-  if (projectName !== undefined && (!PROJECT_NAME.test(projectName) || projectName === '.' || projectName === '..')) {
-    throw new UsageError(`"${projectName}" is not a valid project name`, 'use letters, digits, ".", "_" and "-" (e.g. --project api-docs)');
+/** What `origin` says about the organisation and a codex URL of the same kind (ssh or https), no credentials. */
+export function guessFromOrigin(origin: string | undefined): { organization?: string; codexUrl?: string } {
+  if (!origin) return {};
+  // scp-like: git@github.com:acme/api.git
+  const scp = /^([^/@:\s]+@)?([^/:\s]+):(?!\/)([^/\s]+)\/[^/\s]+?(?:\.git)?\/?$/.exec(origin);
+  if (scp && !origin.includes('://')) {
+    const [, user = '', host, org] = scp;
+    return ORG.test(org) ? { organization: org, codexUrl: `${user}${host}:${org}/codex.git` } : {};
   }
+  // https://[user[:token]@]host[:port]/acme/api.git, ssh://git@host[:port]/acme/api.git
+  const url = /^(https?|ssh|git):\/\/([^/\s]+)\/(?:(.+)\/)?([^/\s]+)\/[^/\s]+?(?:\.git)?\/?$/.exec(origin);
+  if (url) {
+    const [, scheme, authority, prefix, org] = url;
+    // credentials never go into a committed file: https keeps only the host, ssh keeps its user
+    const host = scheme === 'ssh' ? authority : authority.replace(/^[^@]*@/, '');
+    return ORG.test(org) ? { organization: org, codexUrl: `${scheme}://${host}/${prefix ? `${prefix}/` : ''}${org}/codex.git` } : {};
+  }
+  return {};
+}
 
-  const config: Record<string, unknown> = {
-    $schema: './node_modules/codex-hooks/schema.json',
-    ...(organization ? { organization } : {}),
-    ...(codex ? { codex_url: codex } : {}),
-    ...(projectName ? { project_name: projectName } : {}),
+const validOrg = (v: string) => (ORG.test(v) ? true : msg.initBadOrg);
+const validCodex = (v: string) => (v.trim() && !/\s/.test(v.trim()) ? true : msg.initBadCodex);
+const validProject = (v: string) => (PROJECT_NAME.test(v) && v !== '.' && v !== '..' ? true : msg.initBadProject);
+
+/** The defaults of SPEC §2 as init writes them; `$schema` points at the installed package's schema. */
+function defaults(schema: string): Record<string, unknown> {
+  return {
+    $schema: schema,
     sync_patterns: DEFAULT_SYNC_PATTERNS,
     exclude_patterns: [],
     deny_patterns: DEFAULT_DENY_PATTERNS,
     from_codex_patterns: ['shared/**'],
     pull_dir: '.codex',
     sync_direction: 'bidirectional',
-    environments: {
-      dev: { branch: 'test' },
-      test: { branch: 'test' },
-      staging: { branch: 'main' },
-      prod: { branch: 'main' },
-    },
+    environments: { dev: { branch: 'test' }, test: { branch: 'test' }, staging: { branch: 'main' }, prod: { branch: 'main' } },
     prod_branches: ['main', 'master'],
     branch_environments: {},
     default_environment: 'test',
@@ -60,26 +56,143 @@ export async function run(ctx: Context, values: Values): Promise<CommandResult> 
     deletion_threshold: 0.5,
     hooks: { post_commit: 'background', pre_push: 'on', on_failure: 'warn' },
   };
-  const file = path.join(project.root, '.codexrc.json');
-  fs.writeFileSync(file, JSON.stringify(config, null, 2) + '\n', { flag: 'wx' });
-  const changed = [`wrote ${path.relative(ctx.cwd, file) || file}`];
+}
 
-  const gitignore = path.join(project.root, '.gitignore');
-  const current = fs.existsSync(gitignore) ? fs.readFileSync(gitignore, 'utf8') : '';
-  const entry = '/.codex/';
-  if (!current.split('\n').some((l) => ['.codex', '.codex/', '/.codex', '/.codex/'].includes(l.trim()))) {
-    fs.writeFileSync(gitignore, current + (current && !current.endsWith('\n') ? '\n' : '') + `# docs pulled from the codex by codex-hooks\n${entry}\n`);
-    changed.push('added /.codex/ to .gitignore');
+/** `./node_modules/codex-hooks/schema.json`, or `./web/node_modules/…` when the package lives in web/. */
+function schemaPath(project: Project, cwd: string): string {
+  const dir = toolkitDir(project, cwd);
+  const rel = `./${dir ? `${dir}/` : ''}node_modules/codex-hooks/schema.json`;
+  if (fs.existsSync(path.join(project.root, rel))) return rel;
+  const own = path.join(packageRoot(), 'schema.json');
+  return own.startsWith(project.root + path.sep) ? `./${path.relative(project.root, own).split(path.sep).join('/')}` : rel;
+}
+
+/** The existing config file as JSON that init can fill in, or null when there is none. */
+function existingJson(filepath: string | null): { file: string; raw: string; json: Record<string, unknown>; inPackage: boolean } | null {
+  if (!filepath) return null;
+  const inPackage = path.basename(filepath) === 'package.json';
+  if (!/(\.json|\/\.codexrc)$/.test(filepath.replace(/\\/g, '/'))) {
+    throw new UsageError(msg.initNotJson(filepath), 'add the missing keys to it by hand (see README "Configuration")');
   }
-  const missing = codex ? [] : ['codex_url'];
-  const warnings = codex && hasCredentials(codex) ? [msg.credentialsInUrl(file)] : [];
+  const raw = fs.readFileSync(filepath, 'utf8');
+  let parsed: Record<string, unknown>;
+  try {
+    parsed = JSON.parse(raw);
+  } catch (error) {
+    throw new UsageError(`Cannot parse ${filepath}: ${(error as Error).message}`, 'fix its syntax, then run `codex-hooks init` again to fill in missing keys');
+  }
+  const json = inPackage ? ((parsed.codex as Record<string, unknown>) ?? {}) : parsed;
+  return { file: filepath, raw, json, inPackage };
+}
+
+/**
+ * `codex-hooks init` (SPEC §5): writes .codexrc.json with the defaults of §2, or fills in the keys an
+ * existing config lacks, never changing a key that is set. The organisation and codex URL are guessed
+ * from `origin`; on a terminal each value is asked, and asked again until it is valid.
+ */
+export async function run(ctx: Context, values: Values): Promise<CommandResult> {
+  const project = await openProject(ctx.cwd, ctx.env);
+  let filepath: string | null;
+  try {
+    filepath = (await loadConfigFresh(project)).filepath;
+  } catch (error) {
+    // an invalid config is still a config: filled in, never replaced
+    filepath = (error as Error).message.match(/in (\S+?):?\s/)?.[1] ?? null;
+    if (!filepath || !fs.existsSync(filepath)) throw error;
+  }
+  const existing = existingJson(filepath);
+  const current = existing?.json ?? {};
+  const legacy = isLegacyFile(filepath);
+
+  const given = { organization: values.org as string | undefined, codex_url: values.codex as string | undefined, project_name: values.project as string | undefined };
+  if (given.organization !== undefined && validOrg(given.organization) !== true) throw new UsageError(`"${given.organization}" is not a valid organisation`, msg.initBadOrg);
+  if (given.codex_url !== undefined && validCodex(given.codex_url) !== true) throw new UsageError(`"${given.codex_url}" is not a codex URL`, msg.initBadCodex);
+  if (given.project_name !== undefined && validProject(given.project_name) !== true) throw new UsageError(`"${given.project_name}" is not a valid project name`, `${msg.initBadProject} (e.g. --project api-docs)`);
+
+  const origin = await originUrl(project);
+  const guess = guessFromOrigin(origin);
+  const interactive = !values.yes && ctx.ask;
+  const kept: string[] = [];
+  const pick = async (key: keyof typeof given, label: string, initial: string | undefined, validate: (v: string) => string | true, isSet: boolean) => {
+    if (isSet) {
+      if (given[key] !== undefined && given[key] !== current[key]) kept.push(key);
+      return undefined; // never change a key that is set
+    }
+    if (given[key] !== undefined) return given[key];
+    if (interactive) {
+      const answer = await ctx.ask!(label, { initial, validate: (v) => validate(v.trim() || initial || '') });
+      if (answer !== null) return answer.trim() || initial;
+    }
+    return initial;
+  };
+  const hasCodex = current.codex_url !== undefined || (current.organization !== undefined && current.codex_repo !== undefined);
+  const organization = await pick('organization', 'Organisation (e.g. acme)', guess.organization, validOrg, current.organization !== undefined);
+  const org = (current.organization as string | undefined) ?? organization;
+  const codexUrl = await pick('codex_url', 'Codex repository URL or path', guess.codexUrl ?? (org ? `https://github.com/${org}/codex.git` : undefined), validCodex, hasCodex);
+  const projectName = await pick('project_name', 'Project name in the codex', repoNameOf(origin ?? '') ?? repoNameOf(project.root), validProject, current.project_name !== undefined);
+
+  // Fill in: the asked values, then every default the file lacks (hooks key by key).
+  const next: Record<string, unknown> = { ...current };
+  const added: string[] = [];
+  const add = (key: string, value: unknown) => {
+    if (value === undefined || key in next) return;
+    next[key] = value;
+    added.push(key);
+  };
+  add('organization', organization);
+  add('codex_url', codexUrl);
+  add('project_name', projectName);
+  const base = defaults(schemaPath(project, ctx.cwd));
+  for (const [key, value] of Object.entries(base)) {
+    // The plugin's file: its default_* patterns stand for sync/exclude_patterns; no $schema there.
+    if (legacy && (key === '$schema' || (key === 'sync_patterns' && 'default_sync_patterns' in next) || (key === 'exclude_patterns' && 'default_exclude_patterns' in next))) continue;
+    add(key, value);
+  }
+  if (next.hooks && typeof next.hooks === 'object' && !added.includes('hooks')) {
+    const hooks = next.hooks as Record<string, unknown>;
+    for (const [k, v] of Object.entries(base.hooks as Record<string, unknown>)) {
+      if (!(k in hooks)) {
+        hooks[k] = v;
+        added.push(`hooks.${k}`);
+      }
+    }
+  }
+  // $schema first, as editors expect
+  const ordered = '$schema' in next ? { $schema: next.$schema, ...next } : next;
+
+  const changed: string[] = [];
+  const file = existing?.file ?? path.join(project.root, '.codexrc.json');
+  const shown = path.relative(ctx.cwd, file) || file;
+  if (!existing) {
+    fs.writeFileSync(file, JSON.stringify(ordered, null, 2) + '\n', { flag: 'wx' });
+    changed.push(`wrote ${shown}`);
+  } else if (added.length) {
+    const indent = /^\{\r?\n([ \t]+)/.exec(existing.raw)?.[1] ?? '  ';
+    const whole = existing.inPackage ? { ...JSON.parse(existing.raw), codex: ordered } : ordered;
+    fs.writeFileSync(file, JSON.stringify(whole, null, indent) + '\n');
+    changed.push(`filled in ${added.join(', ')} in ${shown}`);
+  }
+
+  const pullDir = typeof next.pull_dir === 'string' ? next.pull_dir.replace(/^\.?\/+|\/+$/g, '') : '.codex';
+  const gitignore = path.join(project.root, '.gitignore');
+  const ignored = fs.existsSync(gitignore) ? fs.readFileSync(gitignore, 'utf8') : '';
+  const entry = `/${pullDir}/`;
+  if (!ignored.split('\n').some((l) => [pullDir, `${pullDir}/`, `/${pullDir}`, entry].includes(l.trim()))) {
+    fs.writeFileSync(gitignore, ignored + (ignored && !ignored.endsWith('\n') ? '\n' : '') + `# docs pulled from the codex by codex-hooks\n${entry}\n`);
+    changed.push(`added ${entry} to .gitignore`);
+  }
+  const missing = next.codex_url === undefined && !(next.organization !== undefined && next.codex_repo !== undefined) ? ['codex_url'] : [];
+  const url = typeof next.codex_url === 'string' ? next.codex_url : undefined;
+  const warnings = url && hasCredentials(url) ? [msg.credentialsInUrl(shown)] : [];
   return {
-    data: { file, config: { ...config, ...(codex ? { codex_url: redactUrl(codex) } : {}) }, changed, missing, warnings },
+    data: { file, config: url ? { ...next, codex_url: redactUrl(url) } : next, changed, added, kept, missing, warnings },
     render: (log) => {
       for (const c of changed) log.success(c);
-      if (missing.length) log.warn(`set codex_url in ${file} before syncing (or run init again with --codex URL)`);
+      if (existing && !added.length) log.info(msg.initNothingToFill(shown));
+      for (const k of kept) log.warn(msg.initKept(k, shown));
       for (const w of warnings) log.warn(w);
-      log.info('Next: `codex-hooks install` to sync on every push.');
+      if (missing.length) log.warn(msg.initMissingCodex(shown));
+      else log.info('Next: `codex-hooks install` to sync on every push.');
     },
   };
 }

@@ -1,10 +1,10 @@
 import { openProject } from '../git/project.js';
-import { install } from '../hooks/install.js';
+import { install } from '../install/install.js';
 import type { CommandResult, Context } from './context.js';
 
 export async function run(ctx: Context): Promise<CommandResult> {
   const project = await openProject(ctx.cwd, ctx.env);
-  const result = await install(project);
+  const result = await install(project, ctx.cwd);
   return {
     data: result,
     render: (log) => {

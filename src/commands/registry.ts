@@ -24,21 +24,28 @@ export const COMMANDS: Record<string, CommandSpec> = {
   init: {
     summary: 'write .codexrc.json for this project',
     usage: 'codex-hooks init [--org O] [--codex URL] [--project NAME] [--yes]',
-    details: 'Writes .codexrc.json (with $schema) holding the defaults, asks for missing values on a terminal,\nand adds pull_dir to .gitignore. Refuses to overwrite an existing config.',
+    details:
+      'Writes .codexrc.json (with $schema) holding the defaults, or fills in the keys an existing JSON config\n' +
+      'lacks (a key that is set is never changed). Guesses the organisation and a codex URL of the same kind\n' +
+      "(ssh or https) from origin; on a terminal asks each value, again until it is valid. Adds pull_dir to .gitignore.",
     options: { org: { type: 'string' }, codex: { type: 'string' }, project: { type: 'string' }, yes: { type: 'boolean', short: 'y' } },
     load: () => import('./init.js'),
   },
   install: {
     summary: 'install the post-commit and pre-push hooks (husky)',
     usage: 'codex-hooks install',
-    details: 'Sets core.hooksPath to .husky/_ through husky, adds the codex-hooks line to .husky/post-commit and\n.husky/pre-push (keeping what they already run), carries over hooks from .git/hooks, and adds\n"prepare": "husky" to package.json. Running it again changes nothing.',
+    details:
+      'Sets core.hooksPath to .husky/_ through husky, adds the codex-hooks line to .husky/post-commit and\n' +
+      '.husky/pre-push (keeping what they already run), keeps running the hooks of .git/hooks or of a\n' +
+      'core.hooksPath set before, and adds "prepare": "husky" to package.json. Run from a monorepo package\n' +
+      'folder (web/), the hooks find codex-hooks in web/node_modules. Running it again changes nothing.',
     options: {},
     load: () => import('./install.js'),
   },
   uninstall: {
     summary: 'remove exactly what install added',
     usage: 'codex-hooks uninstall',
-    details: 'Removes the codex-hooks lines and files that install added, and nothing else.',
+    details: 'Removes the codex-hooks lines and files that install added, and nothing else; puts back a core.hooksPath it replaced.',
     options: {},
     load: () => import('./uninstall.js'),
   },
@@ -106,7 +113,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
   'create-branch': {
     summary: 'create a codex branch from another',
     usage: 'codex-hooks create-branch <branch> [--from main]',
-    details: 'Creates <branch> on the codex at the tip of --from (default main). On an empty codex it starts the branch.',
+    details: "Creates <branch> on the codex at the tip of --from (default: prod's codex branch). On an empty codex it\nstarts the branch. A branch that exists is nothing to do (exit 0).",
     options: { from: { type: 'string' } },
     load: () => import('./create-branch.js'),
   },

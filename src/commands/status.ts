@@ -1,11 +1,10 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { resolveEnvironment, DetachedHead, type EnvDecision } from '../env/resolve.js';
 import { runGit } from '../git/exec.js';
-import { currentBranch, resolveCommit, type Project } from '../git/project.js';
-import { MARKER, HOOKS } from '../hooks/install.js';
+import { currentBranch, resolveCommit } from '../git/project.js';
+import { hooksHealth } from '../hooks/health.js';
 import { cachePathFor } from '../sync/cache.js';
-import { readBackground, readPending, readSynced } from '../sync/state.js';
+import { readBackground, readPending, readSynced, type BackgroundOutcome, type PendingRequest } from '../sync/state.js';
 import type { Config } from '../config/normalize.js';
 import { hasCredentials } from '../git/url.js';
 import { escapeControl, msg, redactUrl } from '../ui/messages.js';
@@ -19,15 +18,6 @@ interface LastSync {
   time: string;
   sourceCommit: string;
   sourceBranch: string;
-}
-
-async function hooksInstalled(project: Project): Promise<boolean> {
-  const { stdout, code } = await runGit(['config', '--get', 'core.hooksPath'], { cwd: project.root, env: project.env, okCodes: [1] });
-  if (code !== 0 || stdout.toString().trim() !== '.husky/_') return false;
-  return HOOKS.every((h) => {
-    const file = path.join(project.root, '.husky', h);
-    return fs.existsSync(file) && fs.readFileSync(file, 'utf8').includes(MARKER);
-  });
 }
 
 /** The last sync of this project to each environment, read from the codex trailers in the local cache. */
@@ -64,7 +54,8 @@ export async function run(ctx: Context, values: Values): Promise<CommandResult> 
     if (!(error instanceof DetachedHead)) throw error;
     decisionNote = 'HEAD is detached: hooks skip; `codex-hooks sync --env <env>` syncs by hand';
   }
-  let wouldChange: unknown = null;
+  type Counts = { added: string[]; changed: string[]; removed: string[] };
+  let wouldChange: { toCodex?: Counts; fromCodex?: Counts } | null = null;
   let wouldChangeError: string | null = null;
   if (!values.offline && decision && config.filepath && config.codexUrl) {
     try {
@@ -76,6 +67,7 @@ export async function run(ctx: Context, values: Values): Promise<CommandResult> 
       wouldChangeError = (error as Error).message;
     }
   }
+  const hooks = await hooksHealth(project, ctx.env);
   const data = {
     configFile: config.filepath,
     project: config.projectName,
@@ -85,7 +77,8 @@ export async function run(ctx: Context, values: Values): Promise<CommandResult> 
     environment: decision && { name: decision.env, codexBranch: decision.codexBranch, explicit: decision.explicit, source: decision.source, needsConfirmation: decision.needsConfirmation, warning: decision.warning ?? null, mode: decision.mode },
     environmentNote: decisionNote,
     direction: config.sync_direction,
-    hooksInstalled: await hooksInstalled(project),
+    hooksInstalled: hooks.ok,
+    hooks,
     lastSync: await lastSyncs(config, ctx.env),
     recorded: readSynced(project),
     pending: readPending(project),
@@ -96,33 +89,55 @@ export async function run(ctx: Context, values: Values): Promise<CommandResult> 
   return { data, render: (log) => renderStatus(data, log) };
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the JSON shape built just above
-function renderStatus(d: any, log: Context['logger']): void {
+type StatusData = {
+  configFile: string | null;
+  project: string;
+  codexUrl: string | null;
+  warnings: string[];
+  branch: string | null;
+  environment: { name: string; codexBranch: string; explicit: boolean; source: string; needsConfirmation: boolean; warning: string | null; mode: string } | null;
+  environmentNote: string | null;
+  direction: string;
+  hooks: Awaited<ReturnType<typeof hooksHealth>>;
+  lastSync: Record<string, LastSync | null>;
+  pending: PendingRequest[];
+  background: BackgroundOutcome | null;
+  wouldChange: { toCodex?: { added: string[]; changed: string[]; removed: string[] }; fromCodex?: { added: string[]; changed: string[]; removed: string[] } } | null;
+  wouldChangeError: string | null;
+};
+
+function renderStatus(d: StatusData, log: Context['logger']): void {
   const row = (k: string, v: string) => log.info(`${(k + ':').padEnd(16)} ${v}`);
-  row('config', d.configFile ?? '(none: run `codex-hooks init`)');
+  // Problems are warnings: --quiet hides the rows, never a problem (SPEC §5).
+  const problem = (k: string, v: string) => log.warn(`${(k + ':').padEnd(16)} ${v}`);
+  if (d.configFile) row('config', d.configFile);
+  else problem('config', '(none: run `codex-hooks init`)');
   row('project', d.project);
-  row('codex', d.codexUrl ?? '(not set: set codex_url or run `codex-hooks init`)');
+  if (d.codexUrl) row('codex', d.codexUrl);
+  else problem('codex', '(not set: set codex_url or run `codex-hooks init`)');
   for (const w of d.warnings) log.warn(w);
   if (d.environment) {
     const e = d.environment;
     row('branch', `${d.branch ?? '(detached)'} → ${e.name} (${e.explicit ? 'explicit' : 'assumed'}, from ${e.source}) → codex ${e.codexBranch} (${e.mode})`);
     row('confirmation', !e.needsConfirmation ? 'not needed' : d.direction === 'from-codex' ? 'not needed: sync_direction from-codex only reads production' : 'needed: a push asks on the terminal (CODEX_ENV=prod git push does not ask)');
     if (e.warning) log.warn(e.warning);
-  } else row('branch', d.environmentNote);
-  row('hooks', d.hooksInstalled ? 'installed (pre-push, post-commit)' : 'not installed: run `codex-hooks install`');
+  } else row('branch', d.environmentNote ?? '(unknown)');
+  if (d.hooks.ok) row('hooks', 'installed (pre-push, post-commit)');
+  else problem('hooks', `${d.hooks.problem}: run \`${d.hooks.fix}\``);
   const syncs = Object.entries(d.lastSync as Record<string, LastSync | null>);
   if (syncs.length === 0) row('last syncs', '(unknown: no local codex cache yet)');
   // Trailers are codex text, written by anybody: shown with their control characters escaped.
   for (const [env, s] of syncs) row(`last ${env}`, s ? escapeControl(`${s.time} ${s.sourceBranch}@${s.sourceCommit.slice(0, 7)} → ${s.codexBranch} ${s.codexCommit.slice(0, 7)}`) : 'never');
-  const retry = (p: any) => (p.kind === 'deletions' ? '`codex-hooks sync --retry --allow-deletions`' : '`codex-hooks sync --retry`');
-  row('pending', d.pending.length ? d.pending.map((p: any) => `${p.env} (${p.commit.slice(0, 7)}, ${p.attempts} attempt(s): ${p.error.split('\n')[0]}) — ${retry(p)}`).join('; ') : 'none');
+  const retry = (p: PendingRequest) => (p.kind === 'deletions' ? '`codex-hooks sync --retry --allow-deletions`' : '`codex-hooks sync --retry`');
+  if (d.pending.length) problem('pending', d.pending.map((p) => `${p.env} (${p.commit.slice(0, 7)}, ${p.attempts} attempt(s): ${p.error.split('\n')[0]}) — ${retry(p)}`).join('; '));
+  else row('pending', 'none');
   if (d.background) {
-    row('background', `${d.background.ok ? 'ok' : 'FAILED'} at ${d.background.time}: ${d.background.message.split('\n')[0]}`);
+    (d.background.ok ? row : problem)('background', `${d.background.ok ? 'ok' : 'FAILED'} at ${d.background.time}: ${d.background.message.split('\n')[0]}`);
     for (const w of d.background.warnings ?? []) log.warn(w);
   }
   if (d.wouldChange) {
     const w = d.wouldChange;
-    const n = (x: any) => (x ? `${x.added.length} added, ${x.changed.length} changed, ${x.removed.length} removed` : 'n/a');
+    const n = (x?: { added: string[]; changed: string[]; removed: string[] }) => (x ? `${x.added.length} added, ${x.changed.length} changed, ${x.removed.length} removed` : 'n/a');
     row('would change', `to codex: ${n(w.toCodex)}; from codex: ${n(w.fromCodex)}`);
-  } else if (d.wouldChangeError) row('would change', `unknown: ${d.wouldChangeError.split('\n').join(' ')}`);
+  } else if (d.wouldChangeError) problem('would change', `unknown: ${d.wouldChangeError.split('\n').join(' ')}`);
 }

@@ -131,12 +131,12 @@ export async function run(ctx: Context, values: Values, positionals: string[]): 
   const rows: OrgRow[] = dirs.map((dir) => ({ dir, project: null, env: null, codexBranch: null, status: 'waiting', changed: 0, message: '', codexCommit: null }));
 
   const loaded = (await Promise.all(rows.map((row) => limit(() => load(ctx, row))))).filter((l): l is Loaded => l !== null);
-  trace('configs loaded');
+  trace(ctx.env, 'configs loaded');
   checkEnvOnce(explicit, loaded);
   const progress = await startProgress(ctx, rows);
   try {
     const members = (await Promise.all(loaded.map((l) => limit(() => decide(l, explicit))))).filter((m): m is Member => m !== null);
-    trace('environments decided');
+    trace(ctx.env, 'environments decided');
     progress.update();
     // One batch per codex and codex branch (SPEC §9): one fetch, a commit per project, one push.
     const batches = new Map<string, Member[]>();

@@ -20,7 +20,7 @@ export async function run(ctx: Context, values: Values): Promise<CommandResult> 
     const outcomes = await deliverPending(project, config, ctx.logger, {
       allowDeletions: Boolean(values['allow-deletions']),
       confirm: async (decision, request) =>
-        Boolean(values.yes) || (await confirmProduction(ctx, { decision, branch: request.branch, codexUrl: requireCodexUrl(config), direction: request.direction})) === 'yes',
+        Boolean(values.yes) || (await confirmProduction(ctx, { decision, branch: request.branch, codexUrl: requireCodexUrl(config), direction: request.direction, verb: 'syncing' })) === 'yes',
     });
     const failed = outcomes.filter((o) => !o.ok);
     return {
@@ -42,9 +42,9 @@ export async function run(ctx: Context, values: Values): Promise<CommandResult> 
 
   // Only a write to production needs a yes: a pull from it does not.
   if (decision.needsConfirmation && direction !== 'from-codex' && !dryRun && !values.yes) {
-    const answer = await confirmProduction(ctx, { decision, branch: branch ?? ref, codexUrl, direction });
-    if (answer === 'no-terminal') throw new NeedsConfirmation(msg.needsConfirmationNoTty, msg.needsConfirmationHint);
-    if (answer === 'declined') throw new NeedsConfirmation('Production sync declined; nothing was written', msg.needsConfirmationHint);
+    const answer = await confirmProduction(ctx, { decision, branch: branch ?? ref, codexUrl, direction, verb: 'syncing' });
+    if (answer === 'declined') throw new NeedsConfirmation(msg.declinedSync, msg.needsConfirmationHint);
+    if (answer !== 'yes') throw new NeedsConfirmation(msg.needsConfirmationNoTty(answer), msg.needsConfirmationHint);
   }
 
   const result = await runSync({

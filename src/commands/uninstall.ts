@@ -1,5 +1,5 @@
 import { openProject } from '../git/project.js';
-import { uninstall } from '../hooks/install.js';
+import { uninstall } from '../install/uninstall.js';
 import type { CommandResult, Context } from './context.js';
 
 export async function run(ctx: Context): Promise<CommandResult> {

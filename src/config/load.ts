@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { UsageError } from '../errors.js';
+import { ConfigError, UsageError } from '../errors.js';
+import { adaptLegacy, isLegacyFile } from './legacy.js';
 import { originUrl, stateDir, type Project } from '../git/project.js';
 import { hasCredentials } from '../git/url.js';
 import { readJson, writeJsonIfPossible } from '../json-file.js';
@@ -50,15 +51,29 @@ export async function loadConfigFresh(project: Project): Promise<Config> {
   try {
     result = await explorer.search(project.root);
   } catch (error) {
-    throw new UsageError(describeParseError(error as Error & { filepath?: string }), 'fix the syntax at the line and column shown');
+    throw new ConfigError(describeParseError(error as Error & { filepath?: string }), 'fix the syntax at the line and column shown');
   }
   const filepath = result?.filepath ?? null;
   // A file outside the root (cosmiconfig walking up) is not this project's config.
   if (filepath && path.dirname(filepath) !== project.root && !filepath.startsWith(project.root + path.sep)) {
     return normalizeConfig(validateConfig({}, '(defaults)'), project.root, null, await originUrl(project));
   }
-  const parsed = validateConfig(result?.isEmpty ? {} : result?.config, filepath ?? '(defaults)');
-  return normalizeConfig(parsed, project.root, filepath, await originUrl(project));
+  let raw = result?.isEmpty ? {} : result?.config;
+  let note: string | undefined;
+  if (isLegacyFile(filepath)) ({ config: raw, note } = adaptLegacy(raw));
+  try {
+    const parsed = validateConfig(raw, filepath ?? '(defaults)');
+    const config = normalizeConfig(parsed, project.root, filepath, await originUrl(project));
+    return note ? { ...config, notes: [note] } : config;
+  } catch (error) {
+    throw asConfigError(error);
+  }
+}
+
+/** A problem with the config file, as a ConfigError: the hooks tell it apart from other bad input (SPEC §6). */
+function asConfigError(error: unknown): unknown {
+  if (error instanceof UsageError && !(error instanceof ConfigError)) return new ConfigError(error.message, error.hint);
+  return error;
 }
 
 /** "Cannot parse <file> at line L, column C: <reason>", from cosmiconfig's JSON or YAML errors. */

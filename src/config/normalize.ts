@@ -17,6 +17,8 @@ export interface Config extends Omit<ParsedConfig, 'environments'> {
   /** The file the config came from, or null when there is none (defaults only). */
   filepath: string | null;
   root: string;
+  /** Things worth one line when a command shows the config (keys of the earlier plugin set aside). */
+  notes?: string[];
 }
 
 export { isRemoteUrl };
@@ -67,6 +69,6 @@ export function requireCodexUrl(config: Config): string {
   if (config.codexUrl) return config.codexUrl;
   throw new UsageError(
     config.filepath ? `No codex is configured in ${config.filepath}` : 'No codex-hooks configuration found',
-    config.filepath ? 'set codex_url (or organization and codex_repo), or run `codex-hooks init`' : 'run `codex-hooks init`',
+    config.filepath ? 'set codex_url (or organization and codex_repo), or run `codex-hooks init --codex <git URL or path>`' : 'run `codex-hooks init`',
   );
 }

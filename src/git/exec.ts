@@ -76,8 +76,8 @@ export function stopGitOnSignals(exit: (code: number) => void = (code) => proces
 }
 
 /** With CODEX_HOOKS_TRACE=1, one line on stderr: what happened, at how many ms since the process started. */
-export function trace(what: string): void {
-  if (process.env.CODEX_HOOKS_TRACE) process.stderr.write(`codex-hooks trace: at ${performance.now().toFixed(0)} ms  ${what}\n`);
+export function trace(env: Env, what: string): void {
+  if (env.CODEX_HOOKS_TRACE) process.stderr.write(`codex-hooks trace: at ${performance.now().toFixed(0)} ms  ${what}\n`);
 }
 
 /**

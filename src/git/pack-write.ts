@@ -1,25 +1,29 @@
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 import zlib from 'node:zlib';
+import { runGit, type RunOptions } from './exec.js';
 import { hashObject } from './objects.js';
 import type { ObjectSource } from './store.js';
 import type { GitObject } from './batch.js';
 
 /**
- * Objects written in memory and then into the repository as one pack (gitformat-pack(5): a version-2 pack
- * of whole objects and its version-2 index), instead of one loose file each: a batch of many commits
- * writes hundreds of small objects, and on a busy disk a new file costs more than the object's work.
- * Reads go to the objects held here first, then to `below`.
+ * Objects held in memory and handed to git in one go, instead of one loose file each: a batch of many
+ * commits writes hundreds of small objects, and on a busy disk a new file costs more than the object's
+ * work. What is ours is only the stream git reads (gitformat-pack(5): a version-2 pack of whole objects,
+ * no deltas); `git index-pack --stdin` checks every object, stores the pack and writes its index (SPEC §7:
+ * packs are git's). Reads go to the objects held here first (until git has stored them), then to `below`.
  */
 export class PackWriter implements ObjectSource {
   private held = new Map<string, { type: string; body: Buffer }>();
+  /** Held objects not yet handed to git, and their size. */
+  private unsent: string[] = [];
   private bytes = 0;
+  private sending: Promise<void>[] = [];
 
   constructor(
-    private objectsDir: string,
+    /** The repository git stores the objects in. */
+    private git: RunOptions,
     private below: ObjectSource,
-    /** Past this many bytes held, the objects are written out (memory stays bounded on a first sync). */
+    /** Past this many bytes not yet handed over, they are handed to git (memory stays bounded on a first sync). */
     private limit = 32 * 1024 * 1024,
   ) {}
 
@@ -28,8 +32,13 @@ export class PackWriter implements ObjectSource {
     const oid = hashObject(type, body);
     if (!this.held.has(oid)) {
       this.held.set(oid, { type, body });
+      this.unsent.push(oid);
       this.bytes += body.length;
-      if (this.bytes > this.limit) this.flush();
+      if (this.bytes > this.limit) {
+        const sent = this.send();
+        sent.catch(() => {}); // reported by flush()
+        this.sending.push(sent);
+      }
     }
     return oid;
   };
@@ -62,18 +71,26 @@ export class PackWriter implements ObjectSource {
 
   close(): void {}
 
-  /** Writes what is held as one pack and its index (pack first: an index names a complete pack). */
-  flush(): void {
-    if (this.held.size === 0) return;
-    const entries = [...this.held].map(([oid, o]) => ({ oid, ...o }));
-    this.held = new Map();
+  /** Resolves once git has stored every object written so far; rejects when it could not. */
+  async flush(): Promise<void> {
+    const sending = [...this.sending, this.send()];
+    this.sending = [];
+    await Promise.all(sending);
+  }
+
+  private async send(): Promise<void> {
+    const oids = this.unsent;
+    this.unsent = [];
     this.bytes = 0;
-    writePack(path.join(this.objectsDir, 'pack'), entries);
+    if (oids.length === 0) return;
+    await runGit(['index-pack', '--stdin'], { ...this.git, input: packStream(oids.map((oid) => this.held.get(oid)!)) });
+    for (const oid of oids) this.held.delete(oid); // git has them now
   }
 }
 
 const TYPE_CODE: Record<string, number> = { commit: 1, tree: 2, blob: 3, tag: 4 };
 
+/** An object's entry header: its type and its size, 4 bits then 7 bits a byte, least significant first. */
 function entryHeader(type: string, size: number): Buffer {
   const bytes = [(TYPE_CODE[type] << 4) | (size & 0x0f)];
   let rest = Math.floor(size / 16);
@@ -85,69 +102,19 @@ function entryHeader(type: string, size: number): Buffer {
   return Buffer.from(bytes);
 }
 
-const CRC_TABLE = (() => {
-  const t = new Int32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c;
-  }
-  return t;
-})();
-
-function crc32(parts: Buffer[]): number {
-  let c = -1;
-  for (const b of parts) for (let i = 0; i < b.length; i++) c = CRC_TABLE[(c ^ b[i]) & 0xff] ^ (c >>> 8);
-  return (c ^ -1) >>> 0;
-}
-
-/** Writes `pack-<checksum>.pack` and `.idx` into `packDir`, each through a temporary file and a rename. */
-export function writePack(packDir: string, objects: Array<{ oid: string; type: string; body: Buffer }>): string {
-  const parts: Buffer[] = [];
+/** The pack stream of `objects`: header, each object whole and deflated, the SHA-1 of all that. */
+export function packStream(objects: Array<{ type: string; body: Buffer }>): Buffer {
   const head = Buffer.alloc(12);
   head.write('PACK', 0, 'latin1');
   head.writeUInt32BE(2, 4);
   head.writeUInt32BE(objects.length, 8);
-  parts.push(head);
-  let offset = 12;
-  const index: Array<{ oid: Buffer; offset: number; crc: number }> = [];
+  const parts: Buffer[] = [head];
   for (const o of objects) {
-    const h = entryHeader(o.type, o.body.length);
     // as for a loose object: a small window for a small object, whose setup would cost more than it saves
-    const z = zlib.deflateSync(o.body, o.body.length < 1024 ? { level: 1, windowBits: 9, memLevel: 1 } : { level: 1 });
-    index.push({ oid: Buffer.from(o.oid, 'hex'), offset, crc: crc32([h, z]) });
-    parts.push(h, z);
-    offset += h.length + z.length;
+    parts.push(entryHeader(o.type, o.body.length), zlib.deflateSync(o.body, o.body.length < 1024 ? { level: 1, windowBits: 9, memLevel: 1 } : { level: 1 }));
   }
-  const packSum = crypto.createHash('sha1');
-  for (const p of parts) packSum.update(p);
-  const checksum = packSum.digest();
-  parts.push(checksum);
-  if (offset >= 2 ** 31) throw new Error('pack too large for small offsets'); // never: the writer flushes at 32 MiB
-
-  index.sort((a, b) => a.oid.compare(b.oid));
-  const idx = Buffer.alloc(8 + 256 * 4 + index.length * (20 + 4 + 4) + 40);
-  idx.writeUInt32BE(0xff744f63, 0);
-  idx.writeUInt32BE(2, 4);
-  let at = 8;
-  for (let b = 0, n = 0; b < 256; b++) {
-    while (n < index.length && index[n].oid[0] <= b) n++;
-    idx.writeUInt32BE(n, at);
-    at += 4;
-  }
-  for (const e of index) at += e.oid.copy(idx, at);
-  for (const e of index) at = idx.writeUInt32BE(e.crc, at);
-  for (const e of index) at = idx.writeUInt32BE(e.offset, at);
-  at += checksum.copy(idx, at);
-  crypto.createHash('sha1').update(idx.subarray(0, at)).digest().copy(idx, at);
-
-  fs.mkdirSync(packDir, { recursive: true });
-  const name = `pack-${checksum.toString('hex')}`;
-  for (const [ext, data] of [['pack', parts], ['idx', [idx]]] as const) {
-    const tmp = path.join(packDir, `tmp_${ext}_codex_${process.pid}`);
-    fs.rmSync(tmp, { force: true }); // left read-only by a killed process that had our pid
-    fs.writeFileSync(tmp, Buffer.concat(data as Buffer[]), { mode: 0o444 });
-    fs.renameSync(tmp, path.join(packDir, `${name}.${ext}`));
-  }
-  return name;
+  const sum = crypto.createHash('sha1');
+  for (const p of parts) sum.update(p);
+  parts.push(sum.digest());
+  return Buffer.concat(parts);
 }

@@ -6,7 +6,7 @@ import { resolveEnvironment } from '../env/resolve.js';
 import { currentBranch, openProject, operationInProgress, resolveCommit, stateDir } from '../git/project.js';
 import { keepPending, writeBackground } from '../sync/state.js';
 import { msg, summaryLine, syncWarnings } from '../ui/messages.js';
-import type { CommandResult, Context } from '../commands/context.js';
+import type { CommandResult, Context } from '../ui/context.js';
 import { alreadySynced } from './up-to-date.js';
 import { packageRoot } from '../paths.js';
 import { reportBackground } from './background.js';
@@ -29,7 +29,7 @@ export async function postCommit(ctx: Context): Promise<CommandResult> {
   if (!child) reportBackground(project, ctx.logger);
   const branch = await currentBranch(project);
   if (branch === null) return skip('detached HEAD');
-  const decision = resolveEnvironment({ explicit: { envVar: ctx.env.CODEX_ENV || undefined }, branch, config });
+  const decision = resolveEnvironment({ explicit: { envVar: ctx.codexEnv }, branch, config });
   if (decision.needsConfirmation) return skip('production needs confirmation: synced on push');
   const commit = await resolveCommit(project, 'HEAD');
   const known = await alreadySynced(project, config, decision, commit, branch);

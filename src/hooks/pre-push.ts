@@ -1,14 +1,25 @@
 import { UsageError } from '../errors.js';
 import { loadConfig } from '../config/load.js';
 import { resolveEnvironment, branchOfRef, type EnvDecision } from '../env/resolve.js';
-import { openProject } from '../git/project.js';
+import { openProject, resolveCommit, type Project } from '../git/project.js';
 import { clearPending, keepPending, readPending } from '../sync/state.js';
 import { msg, summaryLine, syncWarnings } from '../ui/messages.js';
-import type { CommandResult, Context } from '../commands/context.js';
-import { confirmProduction } from '../commands/common.js';
+import type { CommandResult, Context } from '../ui/context.js';
+import { confirmProduction } from '../ui/context.js';
 import { isDeletion, parseRefLines, type RefUpdate } from './refs.js';
 import { alreadySynced } from './up-to-date.js';
 import { reportBackground } from './background.js';
+
+/**
+ * What `codex-hooks sync --ref` needs to sync the pushed commit after the push: nothing when it is
+ * HEAD (the usual `git push` of the current branch), else the local branch that was pushed, else its sha.
+ */
+async function releaseRef(project: Project, update: RefUpdate): Promise<string | undefined> {
+  if ((await resolveCommit(project, 'HEAD').catch(() => null)) === update.localSha) return undefined;
+  const local = branchOfRef(update.localRef);
+  if (local && (await resolveCommit(project, local).catch(() => null)) === update.localSha) return local;
+  return update.localSha.slice(0, 12);
+}
 
 /**
  * pre-push (SPEC §6): reads every ref line first, skips deletions and tags, and syncs each distinct
@@ -21,19 +32,23 @@ export async function prePush(ctx: Context): Promise<CommandResult> {
   const project = await openProject(ctx.cwd, ctx.env);
   const config = await loadConfig(project);
   const done = (data: object): CommandResult => ({ data: { hook: 'pre-push', ...data } });
-  if (!config.filepath || config.hooks.pre_push === 'off') return done({ skipped: config.filepath ? 'pre_push off' : 'no config' });
+  if (!config.filepath) {
+    log.info(msg.noConfig);
+    return done({ skipped: 'no config' });
+  }
+  if (config.hooks.pre_push === 'off') return done({ skipped: 'pre_push off' });
   reportBackground(project, log);
 
   const groups = new Map<string, { decision: EnvDecision; update: RefUpdate; branch: string }>();
   for (const update of updates) {
     const branch = branchOfRef(update.remoteRef);
     if (isDeletion(update) || branch === null) continue;
-    const decision = resolveEnvironment({ explicit: { envVar: ctx.env.CODEX_ENV || undefined }, branch, config });
+    const decision = resolveEnvironment({ explicit: { envVar: ctx.codexEnv }, branch, config });
     if (!groups.has(decision.env)) groups.set(decision.env, { decision, update, branch });
   }
   if (groups.size > 0 && !config.codexUrl) {
-    if (ctx.env.CODEX_ENV) throw new UsageError(`No codex is configured in ${config.filepath}`, 'set codex_url (or organization and codex_repo), or run `codex-hooks init`');
-    log.warn(`codex-hooks: no codex_url in ${config.filepath}; docs not synced (run \`codex-hooks init\`)`);
+    if (ctx.codexEnv) throw new UsageError(`No codex is configured in ${config.filepath}`, msg.setCodexHint);
+    log.warn(`codex-hooks: no codex_url in ${config.filepath}; docs not synced (${msg.setCodexHint})`);
     return done({ skipped: 'no codex_url' });
   }
 
@@ -52,9 +67,9 @@ export async function prePush(ctx: Context): Promise<CommandResult> {
       direction = 'from-codex'; // our docs are there; shared docs still arrive (SPEC §6), one fetch
     } else if (decision.needsConfirmation && direction !== 'from-codex') {
       // Only a write to production needs a yes; pulling from it does not.
-      const answer = await confirmProduction(ctx, { decision, branch, codexUrl: config.codexUrl!, direction });
+      const answer = await confirmProduction(ctx, { decision, branch, codexUrl: config.codexUrl!, direction, verb: 'pushing' });
       if (answer !== 'yes') {
-        log.warn(answer === 'no-terminal' ? msg.noTerminal(branch) : msg.declined);
+        log.warn(msg.productionSkipped(branch, answer, msg.releaseCommand(await releaseRef(project, update))));
         outcomes.push({ env, status: answer });
         if (direction === 'to-codex') continue;
         direction = 'from-codex';

@@ -11,7 +11,7 @@ import { listForSync } from './listing.js';
 import type { TreeEntry } from '../git/parse.js';
 import type { Logger } from '../ui/logger.js';
 import { msg, redactUrl } from '../ui/messages.js';
-import { fetchBranch, local, openCache, pushCommit, timeoutSeconds, type CodexCache } from './cache.js';
+import { fetchBranch, local, openCache, pushCommit, remoteBranches, timeoutSeconds, type CodexCache } from './cache.js';
 import { applyPull, codexSelection, planPull, pullRoot, type PullState } from './from-codex.js';
 import { probeKey, probeNames, selectionConfigKey } from './probe.js';
 import { selectFiles, selectionKey, type Selection } from './select.js';
@@ -101,13 +101,14 @@ export async function runSync(o: SyncOptions): Promise<SyncResult> {
 }
 
 async function syncUntil(o: SyncOptions): Promise<SyncResult> {
-  trace('sync starts');
+  trace(o.project.env, 'sync starts');
   const url = requireCodexUrl(o.config);
   const { codexBranch, env } = o.decision;
   const cache = await openCache(url, o.project.env, o.signal);
   const fetchTip = async (onSpawn?: () => void) => {
     const tip = await fetchBranch(cache, codexBranch, onSpawn);
-    if (tip === null) throw new SyncError('branch-missing', msg.branchMissing(codexBranch, env, o.config.filepath));
+    // Only on this failure: the codex's branches, so the way out names branches that exist.
+    if (tip === null) throw new SyncError('branch-missing', msg.branchMissing(codexBranch, env, o.config.filepath, await remoteBranches(cache).catch(() => null), o.config.environments.prod.branch));
     return tip;
   };
   // The fetch is the longest chain: every other process starts after it (each start holds this thread).
@@ -132,7 +133,7 @@ async function syncUntil(o: SyncOptions): Promise<SyncResult> {
   for (const p of [selecting, staging, people, basing]) p?.catch(() => {}); // awaited below, or moot when the fetch fails
   try {
     const [fetched, selected, staged, base] = await Promise.all([fetching, selecting, staging, basing]);
-    trace('fetched');
+    trace(o.project.env, 'fetched');
     return await syncWith(o, { cache, reader, tip: fetched, selected, staged: staged ?? null, base, people, fetchTip, url });
   } finally {
     reader.close();
@@ -180,11 +181,11 @@ async function syncWith(o: SyncOptions, s: Prepared): Promise<SyncResult> {
   }
   startPull();
   if (pulling) result.fromCodex = await pulling;
-  trace('pull applied');
+  trace(o.project.env, 'pull applied');
   await recorded;
   // Every sync's fetch leaves objects (a pull-only project's too): roll them up now and then.
   if (!o.dryRun) await maintain(cache);
-  trace('sync done');
+  trace(o.project.env, 'sync done');
   return result;
 }
 
@@ -214,7 +215,7 @@ async function toCodex(o: SyncOptions, s: Prepared, startPull: () => void): Prom
         attempts++;
         const message = commitMessage({ projectName: o.config.projectName, count: changes(plan), branch: o.sourceBranch, commit: o.commit, env });
         const candidate = writeCommit(cache, { tip, projectName: o.config.projectName, folder, tree: treeFor(plan), message, people });
-        trace('commit written');
+        trace(o.project.env, 'commit written');
         const outcome = await pushCommit(cache, candidate, codexBranch, startPull);
         if (outcome.pushed) {
           codexCommit = candidate;

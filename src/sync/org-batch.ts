@@ -1,5 +1,4 @@
 import { setMaxListeners } from 'node:events';
-import path from 'node:path';
 import { SyncError } from '../errors.js';
 import { requireCodexUrl } from '../config/normalize.js';
 import { ObjectStore } from '../git/store.js';
@@ -109,12 +108,13 @@ async function batchUntil(options: SyncOptions[], limit: Limit, signal: AbortSig
   fetching.catch(() => {}); // awaited below
   const reader = ObjectStore.open(cache.dir, local(cache));
   reader.warm(); // git's reader of the codex's packed objects starts with the fetch, ready when it ends
-  // What the batch writes (staged folders, the chain) is held and written as one pack before each push.
-  const objects = new PackWriter(path.join(cache.dir, 'objects'), reader);
+  // What the batch writes (staged folders, the chain) is held, and handed to git as one pack before each
+  // push (git's index-pack stores and indexes it: src/git/pack-write.ts).
+  const objects = new PackWriter(local(cache), reader);
   try {
     // While the codex is fetched: each project's selection, its staged folder and its people.
     await prepare(members, cache, reader, objects, limit, { url, branch, tip: fetching });
-    trace('batch prepared');
+    trace(cache.env, 'batch prepared');
     let tip: string;
     try {
       tip = await fetching;
@@ -122,7 +122,7 @@ async function batchUntil(options: SyncOptions[], limit: Limit, signal: AbortSig
       for (const m of members) m.error ??= error;
       return outcomes(members, url);
     }
-    trace('batch fetched');
+    trace(cache.env, 'batch fetched');
     const pulls = members.some((m) => m.o.direction !== 'to-codex');
     let attempts = 0;
     let pushed = tip;
@@ -132,7 +132,7 @@ async function batchUntil(options: SyncOptions[], limit: Limit, signal: AbortSig
       const head = await build(members, cache, objects, tip);
       if (head === tip) break;
       signal.throwIfAborted();
-      objects.flush();
+      await objects.flush();
       // While git pushes: the routed docs of the new head indexed for the pulls (an index of a head that
       // does not land is only a starting point for the next diff).
       const indexing = pulls ? routedDocs(cache, reader, branch, head).catch(() => {}) : null;
@@ -174,7 +174,7 @@ async function batchUntil(options: SyncOptions[], limit: Limit, signal: AbortSig
     // After the push, per project: the record for the hooks, then the pull from what the codex now holds.
     // The routed docs are indexed for the new tip once, not by each project's pull at the same moment.
     if (pulls) await routedDocs(cache, reader, branch, pushed).catch(() => {});
-    trace('batch routes indexed');
+    trace(cache.env, 'batch routes indexed');
     await Promise.all(
       members.map((m, i) =>
         limit(async () => {
@@ -191,7 +191,7 @@ async function batchUntil(options: SyncOptions[], limit: Limit, signal: AbortSig
         }),
       ),
     );
-    trace('batch pulled');
+    trace(cache.env, 'batch pulled');
     await recorded;
     return outcomes(members, url, attempts);
   } finally {
@@ -266,7 +266,7 @@ async function build(members: Member[], cache: CodexCache, objects: PackWriter, 
       m.codexCommit = null;
     }
   }
-  trace('batch built');
+  trace(cache.env, 'batch built');
   return head;
 }
 

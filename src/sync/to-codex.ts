@@ -153,7 +153,7 @@ export function writeCommit(cache: CodexCache, spec: CommitSpec, write: Write = 
 
 export function commitMessage(o: { projectName: string; count: number; branch: string; commit: string; env: string }): string {
   return [
-    `docs(${o.projectName}): sync ${o.count} files from ${o.branch}@${o.commit.slice(0, 7)} [${o.env}]`,
+    `docs(${o.projectName}): sync ${o.count} file${o.count === 1 ? '' : 's'} from ${o.branch}@${o.commit.slice(0, 7)} [${o.env}]`,
     '',
     ...trailerLines({ project: o.projectName, sourceCommit: o.commit, sourceBranch: o.branch, env: o.env }),
     '',

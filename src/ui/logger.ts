@@ -37,13 +37,12 @@ export interface LoggerOptions {
   stderr?: NodeJS.WritableStream & { isTTY?: boolean };
 }
 
-export function createLogger(options: LoggerOptions = {}): Logger & { style: Style } {
+export function createLogger(options: LoggerOptions = {}): Logger {
   const stdout = options.stdout ?? process.stdout;
   const stderr = options.stderr ?? process.stderr;
   const out = options.json ? stderr : stdout;
   const style = makeStyle(colorEnabled(stderr, options.env ?? process.env));
   return {
-    style,
     info: (m) => void (!options.quiet && out.write(m + '\n')),
     success: (m) => void (!options.quiet && out.write(style.green('✔') + ' ' + m + '\n')),
     warn: (m) => void stderr.write(style.yellow('⚠') + ' ' + m + '\n'),

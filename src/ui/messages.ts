@@ -12,13 +12,24 @@ interface ShownResult {
 export const redactUrl = (url: string): string => url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1');
 
 export const msg = {
-  branchMissing: (branch: string, env: string, configFile: string | null) =>
-    [
-      'TARGET BRANCH NOT FOUND',
-      `The codex has no branch '${branch}' (environment ${env}).`,
-      `Create it:   codex-hooks create-branch ${branch} --from main`,
-      `Or send ${env} to production: set environments.${env}.branch = "main" in ${configFile ?? '.codexrc.json'}`,
-    ].join('\n'),
+  /**
+   * The codex lacks an environment's branch. The way out names only branches the codex has (`existing`,
+   * when known): on an empty codex, create-branch starts the branch from nothing.
+   */
+  branchMissing: (branch: string, env: string, configFile: string | null, existing: string[] | null = null, prodBranch = 'main') => {
+    const from = existing === null || existing.includes(prodBranch) ? prodBranch : existing.find((b) => b !== branch);
+    const lines = ['TARGET BRANCH NOT FOUND', `The codex has no branch '${branch}' (environment ${env}).`];
+    if (existing !== null && existing.length === 0) lines.push(`Create it:   codex-hooks create-branch ${branch}`, 'The codex is empty: that starts its first branch.');
+    else lines.push(`Create it:   codex-hooks create-branch ${branch}${from ? ` --from ${from}` : ''}`);
+    if (branch !== prodBranch && (existing === null || existing.includes(prodBranch))) {
+      lines.push(`Or send ${env} to production: set environments.${env}.branch = "${prodBranch}" in ${configFile ?? '.codexrc.json'}`);
+    }
+    return lines.join('\n');
+  },
+  branchExists: (branch: string) => `The codex already has a branch '${branch}': nothing to do (sync to it with \`codex-hooks sync\`).`,
+  noFromBranch: (from: string, existing: string[]) => `The codex has no branch '${from}' to start from (it has: ${existing.join(', ')})`,
+  noFromBranchHint: (branch: string, existing: string[], prodBranch: string) =>
+    `pass --from with one of: ${existing.join(', ')} (e.g. codex-hooks create-branch ${branch} --from ${existing.includes(prodBranch) ? prodBranch : existing[0]})`,
   unreachable: (url: string, detail: string) =>
     `CODEX UNREACHABLE\nCannot reach the codex at ${redactUrl(url)}: ${detail}\nCheck codex_url in your config, your network, and that the repository exists.`,
   authFailed: (url: string) =>
@@ -52,20 +63,68 @@ export const msg = {
   cacheLacksHint: 'remove the cache folder ($CODEX_HOOKS_CACHE_DIR, else ~/.cache/codex-hooks/<codex>-<id>.git) and sync again: it is fetched afresh',
 
   confirmTitle: '⚠ PRODUCTION SYNC CONFIRMATION',
-  confirmBody: (branch: string, url: string, codexBranch: string, direction: string) =>
+  confirmBody: (verb: 'pushing' | 'syncing', branch: string, url: string, codexBranch: string, direction: string) =>
     [
-      `You are pushing ${branch}. This will sync documentation to PRODUCTION.`,
+      `You are ${verb} ${branch}. This will sync documentation to PRODUCTION.`,
       `Target: ${redactUrl(url)} (branch ${codexBranch})   Direction: ${direction}`,
     ].join('\n'),
   confirmQuestion: 'Sync to production?',
-  noTerminal: (branch: string) =>
-    `Production docs sync skipped for ${branch}: no terminal to confirm on.\n  Release them with:  CODEX_ENV=prod git push   or   codex-hooks sync --env prod`,
-  declined: 'Production docs sync skipped (declined). The push goes on.',
-  needsConfirmationNoTty: 'This sync writes production docs and there is no terminal to confirm on',
+  /**
+   * After a push whose production sync was skipped. The push itself goes on, so a second
+   * `CODEX_ENV=prod git push` of the same commit would find nothing to push and never run the hook:
+   * the command to run now is `sync`; CODEX_ENV is only for the next push (SPEC §6).
+   */
+  productionSkipped: (branch: string, why: 'no-terminal' | 'ci' | 'declined', release: string) =>
+    [
+      why === 'declined'
+        ? `Production docs sync skipped (declined) for ${branch}. The push goes on.`
+        : why === 'ci'
+          ? `Production docs sync skipped for ${branch}: CI is set, so nobody is asked to confirm. The push goes on.`
+          : `Production docs sync skipped for ${branch}: no terminal to confirm on. The push goes on.`,
+      `  Release these docs now:  ${release}`,
+      '  Next time, release as you push:  CODEX_ENV=prod git push',
+    ].join('\n'),
+  /** The command that syncs the pushed commit to production after the push (`--ref` when it is not HEAD). */
+  releaseCommand: (ref?: string) => `codex-hooks sync --env prod${ref ? ` --ref ${ref}` : ''}`,
+  needsConfirmationNoTty: (why: 'no-terminal' | 'ci') =>
+    why === 'ci' ? 'This sync writes production docs and CI is set, so nobody is asked to confirm' : 'This sync writes production docs and there is no terminal to confirm on',
   needsConfirmationHint: 'pass --env prod to sync production explicitly, or --yes to confirm',
+  declinedSync: 'Production sync declined; nothing was written',
+  interruptedPush: 'Push stopped at the production question (Ctrl-C); nothing was pushed or synced',
+  interruptedPushHint: 'push again to answer; `CODEX_HOOKS=0 git push` pushes without the docs sync',
+  interruptedSync: 'Stopped at the production question (Ctrl-C); nothing was written',
+
+  unknownOption: (option: string, command: string) => `Unknown option ${option} for \`codex-hooks ${command}\``,
+  badTimeout: (value: string) => `CODEX_HOOKS_TIMEOUT=${JSON.stringify(value)} is not a number of seconds`,
+  badTimeoutHint: 'set CODEX_HOOKS_TIMEOUT to a positive number of seconds (e.g. CODEX_HOOKS_TIMEOUT=60), or unset it for the default of 60',
+
+  hooksNotInstalled: 'not installed',
+  huskyFilesMissing: "installed, but husky's files (.husky/_) are missing in this worktree: git runs no hook here",
+  hookScriptsMissing: 'installed, but the codex-hooks scripts (.husky/codex-hooks/) are missing: the hooks fail',
+  toolkitNotFound: (pkgDir: string) =>
+    `installed, but the hooks cannot find codex-hooks (no ${pkgDir ? `${pkgDir}/` : ''}node_modules/codex-hooks, none on PATH): they skip every sync`,
+
+  initBadOrg: 'use letters, digits, ".", "_" and "-" (e.g. acme)',
+  initBadCodex: 'give the codex as a git URL or a path, without spaces (e.g. git@github.com:acme/codex.git)',
+  initBadProject: 'use letters, digits, ".", "_" and "-", not "." or ".."',
+  setCodexHint: 'set codex_url (or organization and codex_repo), or run `codex-hooks init --codex <git URL or path>`',
+  initNotJson: (file: string) => `${file} is not a JSON file: codex-hooks init fills in JSON configs only`,
+  initNothingToFill: (file: string) => `${file} already has every key: nothing to fill in.`,
+  initKept: (key: string, file: string) => `${key} is already set in ${file}: kept as it is (edit the file to change it)`,
+  initMissingCodex: (file: string) => `no codex_url in ${file} yet: run \`codex-hooks init --codex <git URL or path>\` to fill it in`,
 
   hooksDisabled: 'codex-hooks: skipped (CODEX_HOOKS=0)',
-  detachedSkip: 'codex-hooks: HEAD is detached, no docs sync (run `codex-hooks sync --env <env>` to sync by hand)',
+  configBroken: (hook: string, message: string, hint?: string) =>
+    [
+      `codex-hooks: docs not synced: ${message}`,
+      ...(hint ? [`  → ${hint}`] : []),
+      hook === 'pre-push'
+        ? '  The push goes on. Until the config is fixed, `CODEX_HOOKS=0 git push` skips codex-hooks.'
+        : '  The commit is made. Until the config is fixed, `CODEX_HOOKS=0 git commit` skips codex-hooks.',
+    ].join('\n'),
+  configBrokenHint: (hint: string | undefined, codexEnv: string) =>
+    `${hint ?? 'fix the configuration'}; the push stopped because CODEX_ENV=${codexEnv} asked for a sync. To push without it: CODEX_HOOKS=0 git push`,
+  configNote: (note: string) => `note: ${note}`,
   noConfig: 'codex-hooks: no configuration found, nothing to sync (run `codex-hooks init`)',
   fetchUnreleasedHint: (uri: string) =>
     `it may not be released yet: read the unreleased one with \`codex-hooks fetch ${uri} --env test\`, or release it from its project with \`codex-hooks sync --env prod\``,

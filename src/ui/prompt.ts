@@ -1,53 +1,99 @@
 import fs from 'node:fs';
 import tty from 'node:tty';
+import { Interrupted } from '../errors.js';
 import type { Env } from '../git/env.js';
 
-/** Asks a yes/no question; resolves null when there is no terminal to ask on. */
-export type Confirm = (message: string, preamble?: string) => Promise<boolean | null>;
+/** Why nobody can be asked: no controlling terminal, or CI is set (a terminal there is nobody's). */
+export type NoTerminal = 'no-terminal' | 'ci';
 
-type PromptClass = new (options: object) => { run(): Promise<unknown> };
+/**
+ * Asks a yes/no question. Resolves the answer, or why there is nobody to ask; rejects with
+ * `Interrupted` when the person pressed Ctrl-C at the question.
+ */
+export type Confirm = (message: string, preamble?: string) => Promise<boolean | NoTerminal>;
 
-const isCI = (env: Env) => !!env.CI && env.CI !== 'false' && env.CI !== '0';
+type PromptClass = new (options: object) => {
+  run(): Promise<unknown>;
+};
+
+export const isCI = (env: Env) => !!env.CI && env.CI !== 'false' && env.CI !== '0';
+
+/** Where a question could be asked: the controlling terminal, or why not. */
+function openTerminal(env: Env): number | NoTerminal {
+  if (isCI(env)) return 'ci';
+  try {
+    return fs.openSync('/dev/tty', 'r+');
+  } catch {
+    return 'no-terminal'; // no controlling terminal (GUI clients, editors, `setsid`): ENXIO
+  }
+}
 
 /**
  * Runs an enquirer prompt on the controlling terminal. Git gives pre-push its ref lines on stdin, so
- * prompts go to /dev/tty, never to stdin/stdout. With no controlling terminal (CI, GUI clients, editors,
- * `setsid`), opening /dev/tty fails (ENXIO) and we answer null at once: a hook never waits for nobody.
+ * prompts go to /dev/tty, never to stdin/stdout. A hook never waits for nobody: with no terminal the
+ * reason comes back at once.
  */
-async function onTerminal(env: Env, kind: 'Confirm' | 'Input', options: object, preamble?: string): Promise<unknown | null> {
-  if (isCI(env)) return null;
-  let fd: number;
-  try {
-    fd = fs.openSync('/dev/tty', 'r+');
-  } catch {
-    return null;
-  }
+async function onTerminal(env: Env, make: (enquirer: Record<string, PromptClass>) => PromptClass, options: object, preamble?: string): Promise<{ answer: unknown } | NoTerminal> {
+  const fd = openTerminal(env);
+  if (typeof fd !== 'number') return fd;
   const input = new tty.ReadStream(fd);
   const output = new tty.WriteStream(fd);
   try {
     if (preamble) output.write(preamble + '\n');
     const { default: Enquirer } = await import('enquirer');
     // enquirer's typings omit the prompt classes it exports at run time.
-    const Prompt = (Enquirer as unknown as Record<string, PromptClass>)[kind];
-    return await new Prompt({ name: 'answer', ...options, stdin: input, stdout: output }).run();
+    const Prompt = make(Enquirer as unknown as Record<string, PromptClass>);
+    return { answer: await new Prompt({ name: 'answer', ...options, stdin: input, stdout: output }).run() };
   } catch {
-    return undefined; // Ctrl-C or a terminal that went away
+    // enquirer rejects when the prompt is cancelled: Ctrl-C (raw mode turns it into a key, not a
+    // signal), or a terminal that went away. Either way nobody said yes, and nobody said "go on".
+    throw new Interrupted();
   } finally {
     input.destroy();
     output.destroy();
   }
 }
 
+// enquirer's prompt internals are untyped: `any` below is deliberate.
+/**
+ * A [y/N] question answered by a line: `y` or `n` only chooses, Enter submits (so the Enter typed after
+ * `y` is read here, never left for the shell), Enter alone is No. A No is shown as declined, not with
+ * the green tick of a success.
+ */
+function lineConfirm(enquirer: Record<string, PromptClass>): PromptClass {
+  const Confirm = enquirer.Confirm as any;
+  return class LineConfirm extends Confirm {
+    dispatch(ch: string) {
+      if (!this.isValue(ch)) return this.alert();
+      this.input = ch;
+      this.value = this.cast(ch);
+      return this.render();
+    }
+    format(value: boolean) {
+      const word = value ? 'yes' : 'no';
+      if (!this.state.submitted) return this.keypressed ? this.styles.primary(word) : '';
+      return value ? this.styles.success(word) : this.styles.warning(word);
+    }
+    async prefix() {
+      if (this.state.submitted && !this.state.cancelled && this.value !== true) return this.styles.warning('–');
+      return super.prefix();
+    }
+  } as unknown as PromptClass;
+}
+
 export function terminalConfirm(env: Env = process.env): Confirm {
   return async (message, preamble) => {
-    const answer = await onTerminal(env, 'Confirm', { message, initial: false, default: '[y/N]' }, preamble);
-    return answer === null ? null : answer === true;
+    const r = await onTerminal(env, lineConfirm, { message, initial: false, default: '[y/N]' }, preamble);
+    return typeof r === 'string' ? r : r.answer === true;
   };
 }
 
-export function terminalAsk(env: Env = process.env) {
-  return async (message: string, initial?: string): Promise<string | null> => {
-    const answer = await onTerminal(env, 'Input', { message, initial });
-    return typeof answer === 'string' ? answer : null;
+/** Asks for a line of text; null when there is no terminal. `validate` returns an error text to ask again. */
+export type Ask = (message: string, o?: { initial?: string; validate?: (value: string) => string | true }) => Promise<string | null>;
+
+export function terminalAsk(env: Env = process.env): Ask {
+  return async (message, o = {}) => {
+    const r = await onTerminal(env, (e) => e.Input, { message, initial: o.initial, validate: o.validate });
+    return typeof r === 'string' ? null : typeof r.answer === 'string' ? r.answer : null;
   };
 }

@@ -179,7 +179,7 @@ section('Production safety: production is written iff the environment was explic
       commit(p.dir, env, { 'docs/intro.md': `# Intro ${n}\n` });
       const e = envs[ce] ? { ...env, CODEX_ENV: envs[ce] } : env;
       const args = ['origin', ...kinds[kind]];
-      const r = term === 'none' ? await pushWithoutTerminal(p.dir, e, args) : await pushInTerminal(p.dir, e, args, term === 'Enter' ? '\r' : term);
+      const r = term === 'none' ? await pushWithoutTerminal(p.dir, e, args) : await pushInTerminal(p.dir, e, args, term === 'Enter' ? '\r' : `${term}\r`);
       const wroteProd = refOf(p.codex, 'main', env) !== initial.main;
       const prodBranch = kind !== 'feature';
       const explicitProd = ce === 'prod';
@@ -309,7 +309,7 @@ section('Bad input: a clear message, the right exit code, nothing written');
   add('fetch: two URIs', ['fetch', 'codex://a/b/c', 'codex://a/b/d'], base, 2, /one codex:\/\/ URI/);
   // arguments
   add('unknown command', ['sink'], base, 2, /Unknown command "sink"/);
-  add('unknown option', ['sync', '--forse'], base, 2, /Unknown option '--forse'/);
+  add('unknown option', ['sync', '--forse'], base, 2, /Unknown option --forse/);
   add('bad --direction', ['sync', '--env', 'test', '--direction', 'both'], base, 2, /Unknown direction "both"/);
   add('bad --ref', ['sync', '--env', 'test', '--ref', 'no-such-ref'], base, 2, /No commit named "no-such-ref"/);
   add('bad --parallel', ['sync-org', '--parallel', '0', base], base, 2, /--parallel must be/);
@@ -338,7 +338,8 @@ section('Bad input: a clear message, the right exit code, nothing written');
   add('codex repository empty', ['sync', '--env', 'test'], emptyTarget, 1, /TARGET BRANCH NOT FOUND[\s\S]*codex-hooks create-branch test/);
   const existing = makeRepo(env, { 'docs/a.md': 'a\n' }, 'hasconfig');
   writeConfig(existing, { codex_url: codex });
-  add('init when a config exists', ['init', '--yes'], existing, 2, /already exists/);
+  // init fills in an existing config (issue 11 item 12); bad input to it still changes nothing
+  add('init with a bad --project on an existing config', ['init', '--yes', '--project', 'a/b'], existing, 2, /not a valid project name/);
 
   for (const c of cases) {
     await scenario(`${c.name}: exit ${c.code}`, async () => {

@@ -1,0 +1,93 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { UsageError } from '../errors.js';
+import { stateDir, type Project } from '../git/project.js';
+import { packageRoot } from '../paths.js';
+import { writeJson } from '../json-file.js';
+import { chainFile, chainablePath, PACKAGE_DIR_LINE, shellQuote, toolkitDir } from '../hooks/toolkit.js';
+import { HOOKS, HUSKY_DIR, hookLine, hooksPath, MARKER, readRecord, recordFile, runHusky, writeIfDifferent, writePackageJson, type InstallRecord, type InstallResult } from './record.js';
+
+/** Installs the hooks (SPEC §5 install), run from `cwd`. Compares before writing; says what it changed. */
+export async function install(project: Project, cwd: string = project.root): Promise<InstallResult> {
+  const changed: string[] = [];
+  const record: InstallRecord = readRecord(project) ?? { hooksPathSet: false, previousHooksPath: null, prepareAdded: false, createdHookFiles: [] };
+  const huskyRoot = path.join(project.root, HUSKY_DIR);
+
+  const before = await hooksPath(project);
+  const beforeHere = await hooksPath(project, true);
+  const wanted = `${HUSKY_DIR}/_`;
+  const huskyFilesMissing = !fs.existsSync(path.join(huskyRoot, '_', 'h'));
+  if (before !== wanted || huskyFilesMissing) {
+    const problem = await runHusky(project);
+    if (problem) throw new UsageError(`husky could not install the hooks: ${problem}`, problem.startsWith('HUSKY=0') ? 'unset HUSKY and run `codex-hooks install` again' : 'run `codex-hooks install` at the root of a git checkout');
+    if (before !== wanted) {
+      if (!record.hooksPathSet) {
+        record.hooksPathSet = true;
+        // husky sets it in this repository's config: uninstall puts back that setting (a global one
+        // then applies again by itself)
+        record.previousHooksPath = beforeHere;
+      }
+      changed.push(`set core.hooksPath to ${wanted}${before ? ` (was ${before})` : ''}`);
+    } else {
+      changed.push(`restored husky's files in ${wanted}`);
+    }
+  }
+
+  // The hooks of the core.hooksPath we replace keep running: now, or as recorded by an earlier install
+  // that did not chain them yet.
+  const replaced = before !== wanted ? before : record.previousHooksPath;
+  const chained = replaced && chainablePath(replaced, project.env);
+  if (chained && (fs.existsSync(chainFile(project)) ? fs.readFileSync(chainFile(project), 'utf8') : null) !== chained + '\n') {
+    fs.mkdirSync(stateDir(project), { recursive: true });
+    fs.writeFileSync(chainFile(project), chained + '\n');
+    changed.push(`kept the hooks of ${replaced}: the codex-hooks scripts run them after codex-hooks`);
+  }
+
+  const pkgDir = toolkitDir(project, cwd);
+  for (const name of HOOKS) {
+    const script = fs.readFileSync(path.join(packageRoot(), 'hooks', name), 'utf8').replace(PACKAGE_DIR_LINE, (line) => line.replace("=''", `=${shellQuote(pkgDir)}`));
+    writeIfDifferent(path.join(huskyRoot, 'codex-hooks', name), script, 0o644, changed, `${HUSKY_DIR}/codex-hooks/${name}`);
+    const hookFile = path.join(huskyRoot, name);
+    const exists = fs.existsSync(hookFile);
+    const text = exists ? fs.readFileSync(hookFile, 'utf8') : '';
+    if (text.split('\n').some((l) => l.trimEnd().endsWith(MARKER))) continue;
+    const line = hookLine(name);
+    let next: string;
+    if (name === 'pre-push') {
+      // First, so the ref lines on stdin reach codex-hooks and are handed on to the lines after it.
+      const lines = text.split('\n');
+      const at = lines[0]?.startsWith('#!') ? 1 : 0;
+      lines.splice(at, 0, line);
+      next = lines.join('\n');
+    } else {
+      next = text + (text && !text.endsWith('\n') ? '\n' : '') + line + '\n';
+    }
+    if (!exists) {
+      next = line + '\n';
+      if (!record.createdHookFiles.includes(name)) record.createdHookFiles.push(name);
+    }
+    fs.writeFileSync(hookFile, next, { mode: 0o755 });
+    changed.push(`${exists ? 'added the codex-hooks line to' : 'created'} ${HUSKY_DIR}/${name}`);
+  }
+
+  // The package whose `npm install` should set husky up again: the one that has codex-hooks. From a
+  // sub-folder husky runs at the root (husky's monorepo recipe: `cd .. && husky`).
+  const pkgRel = pkgDir ? `${pkgDir}/package.json` : 'package.json';
+  const pkgFile = path.join(project.root, pkgRel);
+  if (fs.existsSync(pkgFile)) {
+    const raw = fs.readFileSync(pkgFile, 'utf8');
+    const pkg = JSON.parse(raw);
+    const prepare: string | undefined = pkg.scripts?.prepare;
+    const command = pkgDir ? `cd ${path.posix.relative(pkgDir, '.') || '.'} && husky` : 'husky';
+    if (!prepare || !/\bhusky\b/.test(prepare)) {
+      pkg.scripts = { ...(pkg.scripts ?? {}), prepare: prepare ? `${prepare} && ${command}` : command };
+      writePackageJson(pkgFile, raw, pkg);
+      Object.assign(record, { prepareAdded: true, prepareFile: pkgRel, prepareCommand: command });
+      changed.push(`added "prepare": "${command}" to ${pkgRel}`);
+    }
+  }
+
+  if (changed.length) writeJson(recordFile(project), record);
+  return { changed, unchanged: changed.length === 0 };
+}
+

@@ -1,0 +1,85 @@
+/**
+ * What install and uninstall share (SPEC §5): the hook files' marker line, the record of what install
+ * changed (so uninstall removes exactly that), and the small file helpers both use.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { gitEnv } from '../git/env.js';
+import { runGit } from '../git/exec.js';
+import { stateDir, type Project } from '../git/project.js';
+import { readJson } from '../json-file.js';
+import { packageRoot } from '../paths.js';
+
+export const HOOKS = ['pre-push', 'post-commit'] as const;
+export const MARKER = '# codex-hooks';
+/** The one line each husky hook file gets; recognised by its marker, so uninstall removes exactly it. */
+export const hookLine = (name: string) => `. "$(dirname "$0")/codex-hooks/${name}" ${MARKER}`;
+
+export const HUSKY_DIR = '.husky';
+
+export interface InstallRecord {
+  hooksPathSet: boolean;
+  previousHooksPath: string | null;
+  prepareAdded: boolean;
+  /** The package.json that got the prepare script, from the project root (a sub-folder in a monorepo). */
+  prepareFile?: string;
+  /** What was added to it: `husky`, or `cd .. && husky` from a sub-folder. */
+  prepareCommand?: string;
+  createdHookFiles: string[];
+}
+
+export interface InstallResult {
+  changed: string[];
+  unchanged: boolean;
+}
+
+export const recordFile = (p: Project) => path.join(stateDir(p), 'install.json');
+
+export function writeIfDifferent(file: string, content: string, mode: number, changed: string[], label: string): void {
+  const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : null;
+  if (current === content) {
+    if ((fs.statSync(file).mode & 0o111) === 0 && mode & 0o111) fs.chmodSync(file, mode);
+    return;
+  }
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, content, { mode });
+  fs.chmodSync(file, mode);
+  changed.push(`${current === null ? 'created' : 'updated'} ${label}`);
+}
+
+/** core.hooksPath as git uses it (any scope), or only this repository's own setting (`--local`). */
+export async function hooksPath(project: Project, local = false): Promise<string | null> {
+  const { stdout, code } = await runGit(['config', ...(local ? ['--local'] : []), '--get', 'core.hooksPath'], { cwd: project.root, env: project.env, okCodes: [1] });
+  return code === 0 ? stdout.toString().trim() : null;
+}
+
+/** Runs husky's own installer in the project (it works relative to the current folder). */
+export function runHusky(project: Project): Promise<string> {
+  const entry = pathToFileURL(createRequire(path.join(packageRoot(), 'package.json')).resolve('husky')).href;
+  const script = `import husky from ${JSON.stringify(entry)}; process.stdout.write(husky(${JSON.stringify(HUSKY_DIR)}));`;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: project.root,
+      env: gitEnv(project.env) as NodeJS.ProcessEnv,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.on('error', reject);
+    child.on('close', () => resolve(out.trim()));
+  });
+}
+
+export function readRecord(project: Project): InstallRecord | null {
+  return readJson<InstallRecord | null>(recordFile(project), null);
+}
+
+/** Rewrites package.json keeping the indentation it had. */
+export function writePackageJson(file: string, raw: string, pkg: unknown): void {
+  const indent = /^\{\r?\n([ \t]+)/.exec(raw)?.[1] ?? '  ';
+  fs.writeFileSync(file, JSON.stringify(pkg, null, indent) + '\n');
+}
+

@@ -1,0 +1,74 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { runGit } from '../git/exec.js';
+import type { Project } from '../git/project.js';
+import { chainFile } from '../hooks/toolkit.js';
+import { HOOKS, HUSKY_DIR, MARKER, readRecord, recordFile, writePackageJson, type InstallResult } from './record.js';
+
+/** Removes what install added, and nothing else (SPEC §5 uninstall). */
+export async function uninstall(project: Project): Promise<InstallResult> {
+  const changed: string[] = [];
+  const record = readRecord(project);
+  const huskyRoot = path.join(project.root, HUSKY_DIR);
+  for (const name of HOOKS) {
+    const hookFile = path.join(huskyRoot, name);
+    if (fs.existsSync(hookFile)) {
+      const text = fs.readFileSync(hookFile, 'utf8');
+      const kept = text.split('\n').filter((l) => !l.trimEnd().endsWith(MARKER));
+      const next = kept.join('\n');
+      if (next !== text) {
+        if (record?.createdHookFiles.includes(name) && next.trim() === '') {
+          fs.rmSync(hookFile);
+          changed.push(`removed ${HUSKY_DIR}/${name}`);
+        } else {
+          fs.writeFileSync(hookFile, next);
+          changed.push(`removed the codex-hooks line from ${HUSKY_DIR}/${name}`);
+        }
+      }
+    }
+    const script = path.join(huskyRoot, 'codex-hooks', name);
+    if (fs.existsSync(script)) {
+      fs.rmSync(script);
+      changed.push(`removed ${HUSKY_DIR}/codex-hooks/${name}`);
+    }
+  }
+  const ours = path.join(huskyRoot, 'codex-hooks');
+  if (fs.existsSync(ours) && fs.readdirSync(ours).length === 0) fs.rmdirSync(ours);
+
+  // husky stays for the user's own hook files; it goes only with the last of ours.
+  const huskyStays = HOOKS.some((n) => fs.existsSync(path.join(huskyRoot, n))) || otherHuskyHooks(huskyRoot);
+  if (record?.hooksPathSet && !huskyStays) {
+    if (record.previousHooksPath) await runGit(['config', 'core.hooksPath', record.previousHooksPath], { cwd: project.root, env: project.env });
+    else await runGit(['config', '--unset', 'core.hooksPath'], { cwd: project.root, env: project.env, okCodes: [5] });
+    fs.rmSync(path.join(huskyRoot, '_'), { recursive: true, force: true });
+    if (fs.existsSync(huskyRoot) && fs.readdirSync(huskyRoot).length === 0) fs.rmdirSync(huskyRoot);
+    changed.push(record.previousHooksPath ? `restored core.hooksPath to ${record.previousHooksPath}` : 'unset core.hooksPath');
+  }
+  if (fs.existsSync(chainFile(project))) fs.rmSync(chainFile(project));
+  if (record?.prepareAdded && !huskyStays) {
+    const pkgRel = record.prepareFile ?? 'package.json';
+    const command = record.prepareCommand ?? 'husky';
+    const pkgFile = path.join(project.root, pkgRel);
+    if (fs.existsSync(pkgFile)) {
+      const raw = fs.readFileSync(pkgFile, 'utf8');
+      const pkg = JSON.parse(raw);
+      const prepare: string | undefined = pkg.scripts?.prepare;
+      const next = prepare === command ? undefined : prepare?.endsWith(` && ${command}`) ? prepare.slice(0, -` && ${command}`.length) : prepare;
+      if (prepare !== next) {
+        if (next === undefined) delete pkg.scripts.prepare;
+        else pkg.scripts.prepare = next;
+        if (pkg.scripts && Object.keys(pkg.scripts).length === 0) delete pkg.scripts;
+        writePackageJson(pkgFile, raw, pkg);
+        changed.push(`removed "prepare": "${command}" from ${pkgRel}`);
+      }
+    }
+  }
+  fs.rmSync(recordFile(project), { force: true });
+  return { changed, unchanged: changed.length === 0 };
+}
+
+/** Hook files of the user's own in .husky: husky stays installed for them. */
+function otherHuskyHooks(huskyRoot: string): boolean {
+  if (!fs.existsSync(huskyRoot)) return false;
+  return fs.readdirSync(huskyRoot, { withFileTypes: true }).some((e) => e.isFile() && !e.name.startsWith('.'));
+}
