@@ -227,7 +227,7 @@ async function prepare(members: Member[], cache: CodexCache, reader: ObjectStore
   // Which selected blobs the cache has: one git process for the batch, not one per project.
   const staging = members.filter((m) => m.selected && !m.o.dryRun);
   const present = staging.length ? await reader.sizes(staging.flatMap((m) => m.selected!.selection.files.map((f) => f.oid))) : new Map<string, number>();
-  const known = { sizes: async (oids: string[]) => new Map(oids.filter((oid) => present.has(oid)).map((oid) => [oid, present.get(oid)!])) };
+  const known = (oids: string[]) => new Set(oids.filter((oid) => present.has(oid)));
   await each(async (m, source) => {
     const { o } = m;
     await limit(async () => {

@@ -101,12 +101,13 @@ export interface Staged {
 export const codexIds = (files: TreeEntry[], ids: Map<string, string>): TreeEntry[] => (ids.size ? files.map((f) => ({ ...f, oid: ids.get(f.oid) ?? f.oid })) : files);
 
 /**
- * Copies into the cache (`store`) the selected blobs it lacks, read from the project (`source`) (only
- * those: no project history moves) and writes the selection's trees. Both depend on the commit alone,
- * so this runs while the codex is fetched.
+ * Copies into the cache the selected blobs it lacks (`has` says which it has), read from the project
+ * (`source`) (only those: no project history moves) and writes the selection's trees. Both depend on the
+ * commit alone, so this runs while the codex is fetched. Copying a blob the cache has packed is harmless
+ * (a duplicate a repack drops), so `has` may answer from what it can see cheaply.
  */
-export async function stageFolder(cache: CodexCache, store: Pick<ObjectSource, 'sizes'>, source: ObjectStore, files: TreeEntry[], write: Write = writer(cache)): Promise<Staged> {
-  const present = await store.sizes(files.map((f) => f.oid));
+export async function stageFolder(cache: CodexCache, has: (oids: string[]) => Promise<Set<string>> | Set<string>, source: ObjectStore, files: TreeEntry[], write: Write = writer(cache)): Promise<Staged> {
+  const present = await has(files.map((f) => f.oid));
   const lacking = [...new Map(files.filter((f) => !present.has(f.oid)).map((f) => [f.oid, f])).values()];
   // The id each blob has in the cache: the project's own, unless the two use different hashes (a
   // SHA-256 project), when the copy's is used.

@@ -159,6 +159,8 @@ export const msg = {
   pullFailed: (why: string) => `cannot be written here: ${why}`,
   routingRefused: (p: string, why: string) => `Codex doc ${escapeControl(p)} routes nowhere: its front matter was not read (${why})`,
   gitDirRefused: (dir: string) => `Not pulled: codex folder ${escapeControl(dir || '(root)')} looks like a git directory (HEAD, objects/, refs/)`,
+  badRefLine: (line: string) => `Not a ref line git gives pre-push: ${JSON.stringify(line)}`,
+  badRefLineHint: 'git writes "<local ref> <local sha> <remote ref> <remote sha>" per line; the hook is run by git push, not by hand',
   kept: (env: string) => `The request is kept and will be retried by the next hook run or \`codex-hooks sync --retry\` (environment ${env}).`,
   keptRefused: (env: string) => `The request is kept (environment ${env}); it is delivered by the next push once the codex accepts it.`,
   /** A failure a retry alone cannot fix: what to run instead of a plain `--retry`. */

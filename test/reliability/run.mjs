@@ -167,7 +167,10 @@ section('Production safety: production is written iff the environment was explic
   const terminals = ['none', 'y', 'n', 'Enter'];
   let combos = [];
   for (const kind of Object.keys(kinds)) for (const ce of Object.keys(envs)) for (const term of terminals) combos.push([kind, ce, term]);
-  if (QUICK) combos = combos.filter(() => random() < 0.3);
+  // --quick: every production-branch push with CODEX_ENV unset (y, n, Enter, no terminal) — the cells where a
+  // question decides — plus a seeded 30% of the rest.
+  const matters = ([kind, ce]) => kind !== 'feature' && ce === 'unset';
+  if (QUICK) combos = combos.filter((c) => matters(c) || random() < 0.3);
   let n = 0;
   for (const [kind, ce, term] of combos) {
     await scenario(`push ${kind}, CODEX_ENV ${ce}, terminal ${term}`, async () => {
