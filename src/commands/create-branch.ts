@@ -40,6 +40,9 @@ export async function run(ctx: Context, values: Values, positionals: string[]): 
     commit = tip;
   }
   const outcome = await pushCommit(cache, commit, branch);
+  if (!outcome.pushed && outcome.refused) {
+    throw new SyncError('refused', msg.pushRefused(url, branch, outcome.refused.reason, outcome.refused.remoteLines), `let the identity you push with create '${branch}' on the codex (its branch rules, the server's hooks)`);
+  }
   if (!outcome.pushed) throw new SyncError('rejected', `Someone created '${branch}' on the codex meanwhile`, 'run `codex-hooks status` to see it');
   await outcome.recorded;
   const data = { branch, created: true, from: existing.length ? from : null, commit, codexUrl: redactUrl(url) };

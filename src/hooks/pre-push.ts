@@ -95,7 +95,7 @@ export async function prePush(ctx: Context): Promise<CommandResult> {
         continue;
       }
       keepPending(project, { env, explicit: decision.explicit || decision.needsConfirmation, commit: update.localSha, branch, direction, error: e.message, kind: e.kind });
-      log.warn(`codex-hooks: docs sync to ${decision.codexBranch} failed; the push goes on.\n${e.message}${e.hint ? `\n  → ${e.hint}` : ''}\n${e.kind === 'deletions' ? msg.keptHeld(env) : msg.kept(env)}`);
+      log.warn(`codex-hooks: docs sync to ${decision.codexBranch} failed; the push goes on.\n${e.message}${e.hint ? `\n  → ${e.hint}` : ''}\n${e.kind === 'deletions' ? msg.keptHeld(env) : e.kind === 'refused' ? msg.keptRefused(env) : msg.kept(env)}`);
       outcomes.push({ env, status: 'failed', error: e.message });
     }
   }

@@ -206,6 +206,10 @@ async function toCodex(o: SyncOptions, s: Prepared, startPull: () => void): Prom
           recorded = outcome.recorded;
           break;
         }
+        if (outcome.refused) {
+          const { reason, remoteLines } = outcome.refused;
+          throw new SyncError('refused', msg.pushRefused(s.url, codexBranch, reason, remoteLines), msg.pushRefusedHint(codexBranch, env, o.config.filepath));
+        }
         if (attempts >= MAX_ATTEMPTS) throw new SyncError('rejected', msg.pushRejected(codexBranch, attempts), 'run `codex-hooks sync --retry` in a moment');
         await sleep(backoff(attempts));
         tip = await s.fetchTip();

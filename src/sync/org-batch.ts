@@ -132,6 +132,14 @@ async function batchUntil(options: SyncOptions[], limit: Limit, signal: AbortSig
         recorded = outcome.recorded;
         break;
       }
+      if (outcome.refused) {
+        // A protected branch or a server hook: trying again cannot change the server's mind.
+        const { reason, remoteLines } = outcome.refused;
+        for (const m of members) {
+          if (m.codexCommit) m.error = new SyncError('refused', msg.pushRefused(url, branch, reason, remoteLines), msg.pushRefusedHint(branch, m.o.decision.env, m.o.config.filepath));
+        }
+        break;
+      }
       if (attempts >= MAX_ATTEMPTS) {
         const error = new SyncError('rejected', msg.pushRejected(branch, attempts), 'run `codex-hooks sync-org` again in a moment');
         for (const m of members) if (m.codexCommit) m.error = error;
