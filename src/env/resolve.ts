@@ -2,6 +2,7 @@ import picomatch from 'picomatch';
 import { UsageError } from '../errors.js';
 import type { Config } from '../config/normalize.js';
 import { nearest } from '../config/suggest.js';
+import { msg } from '../ui/messages.js';
 
 export type EnvSource = '--env' | 'CODEX_ENV' | 'prod_branches' | 'branch_environments' | 'default_environment';
 
@@ -53,7 +54,7 @@ export function resolveEnvironment({ explicit, branch, config }: ResolveInput): 
   };
 
   if (explicit.flag !== undefined) {
-    if (explicit.flag.trim() === '') throw new UsageError('--env needs an environment name', `pass --env with one of: ${known.join(', ')}`);
+    if (explicit.flag.trim() === '') throw new UsageError(msg.envNeedsName, msg.envOneOf(known));
     return decide(explicit.flag, '--env');
   }
   if (explicit.envVar) return decide(explicit.envVar, 'CODEX_ENV');

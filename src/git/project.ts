@@ -7,6 +7,7 @@ import { parseLsTree, type TreeEntry } from './parse.js';
 import { readLooseRef } from './loose.js';
 import { isSha1 } from './objects.js';
 import { ObjectStore } from './store.js';
+import { msg } from '../ui/messages.js';
 
 /** The project repository: where its files and its git data are. */
 export interface Project {
@@ -26,7 +27,7 @@ export class NotACheckout extends UsageError {
 }
 
 export async function openProject(cwd: string, env: Env = process.env): Promise<Project> {
-  if (!fs.existsSync(cwd)) throw new UsageError(`No such folder: ${cwd}`, 'pass an existing folder to --cwd');
+  if (!fs.existsSync(cwd)) throw new UsageError(msg.noSuchFolder(cwd), msg.noSuchFolderHint('--cwd'));
   const found = findRepository(cwd, env);
   if (found) return { ...found, env };
   let out: string;

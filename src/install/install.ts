@@ -6,6 +6,7 @@ import { packageRoot } from '../paths.js';
 import { writeJson } from '../json-file.js';
 import { chainFile, chainablePath, PACKAGE_DIR_LINE, shellQuote, toolkitDir } from '../hooks/toolkit.js';
 import { HOOKS, HUSKY_DIR, hookLine, hooksPath, MARKER, readRecord, recordFile, runHusky, writeIfDifferent, writePackageJson, type InstallRecord, type InstallResult } from './record.js';
+import { msg } from '../ui/messages.js';
 
 /** Installs the hooks (SPEC §5 install), run from `cwd`. Compares before writing; says what it changed. */
 export async function install(project: Project, cwd: string = project.root): Promise<InstallResult> {
@@ -19,7 +20,7 @@ export async function install(project: Project, cwd: string = project.root): Pro
   const huskyFilesMissing = !fs.existsSync(path.join(huskyRoot, '_', 'h'));
   if (before !== wanted || huskyFilesMissing) {
     const problem = await runHusky(project);
-    if (problem) throw new UsageError(`husky could not install the hooks: ${problem}`, problem.startsWith('HUSKY=0') ? 'unset HUSKY and run `codex-hooks install` again' : 'run `codex-hooks install` at the root of a git checkout');
+    if (problem) throw new UsageError(msg.huskyFailed(problem), msg.huskyFailedHint(problem));
     if (before !== wanted) {
       if (!record.hooksPathSet) {
         record.hooksPathSet = true;

@@ -1,4 +1,5 @@
 import { UsageError } from '../errors.js';
+import { msg } from '../ui/messages.js';
 
 export interface CodexUri {
   org: string;
@@ -14,7 +15,7 @@ const NAME = /^[A-Za-z0-9._-]+$/;
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 const bad = (uri: string, why: string) =>
-  new UsageError(`Malformed codex URI "${printable(uri)}": ${why}`, 'use codex://<org>/<project>/<path>, e.g. codex://acme/api/docs/intro.md');
+  new UsageError(msg.badUri(printable(uri), why), msg.badUriHint);
 
 /** The URI as it can be shown: control characters escaped, cut to a readable length. */
 export function printable(text: string, max = 200): string {

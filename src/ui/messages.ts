@@ -161,6 +161,101 @@ export const msg = {
   skipped: (p: string, reason: string) => `skipped ${/[\x00-\x1f\x7f"]/.test(p) ? JSON.stringify(p) : p} (${msg.skipReason[reason] ?? reason})`,
   backgroundFailed: (time: string, first: string, hint?: string) =>
     `codex-hooks: the background docs sync after a commit failed (${time}): ${first}\n  ${hint ?? 'It is kept and retried by this push or `codex-hooks sync --retry`.'}`,
+  // Commands, options and folders (cli.ts, commands/, git/, env/, install/)
+  unknownCommand: (name: string, near?: string) => `Unknown command "${name}"${near ? ` (did you mean "${near}"?)` : ''}`,
+  unknownCommandHint: 'run `codex-hooks --help` for the list of commands',
+  seeHelp: (command: string, nearOption?: string) => `${nearOption ? `did you mean --${nearOption}? ` : ''}see \`codex-hooks ${command} --help\``,
+  optionRepeated: (name: string, times: number) => `--${name} was given ${times} times`,
+  optionRepeatedHint: (name: string) => `pass --${name} once`,
+  noSuchFolder: (dir: string) => `No such folder: ${dir}`,
+  noSuchFolderHint: (option: '--cwd' | '--root') => `pass an existing folder to ${option}`,
+  envNeedsName: '--env needs an environment name',
+  envOneOf: (known: string[]) => `pass --env with one of: ${known.join(', ')}`,
+  noConfigIn: (root: string) => `No codex-hooks configuration in ${root}`,
+  noConfigInHint: 'run `codex-hooks init` (or add a .codexrc.json)',
+  unknownDirection: (value: string) => `Unknown direction "${value}"`,
+  directionOneOf: (directions: readonly string[]) => `pass --direction with one of: ${directions.join(', ')}`,
+  huskyFailed: (problem: string) => `husky could not install the hooks: ${problem}`,
+  huskyFailedHint: (problem: string) => (problem.startsWith('HUSKY=0') ? 'unset HUSKY and run `codex-hooks install` again' : 'run `codex-hooks install` at the root of a git checkout'),
+  installUnchanged: 'codex-hooks: hooks already installed, nothing changed.',
+  uninstallUnchanged: 'codex-hooks: nothing to remove.',
+  unknownHook: (name: string) => `Unknown hook "${name}"`,
+  unknownHookHint: 'codex-hooks hook <post-commit|pre-push>',
+  mcpNoArguments: (first: string) => `mcp takes no arguments (got "${first}")`,
+  mcpNoJson: 'mcp speaks JSON-RPC on stdout: --json does not apply',
+  mcpUsage: 'codex-hooks mcp [--codex URL]',
+  badUri: (uri: string, why: string) => `Malformed codex URI "${uri}": ${why}`,
+  badUriHint: 'use codex://<org>/<project>/<path>, e.g. codex://acme/api/docs/intro.md',
+
+  initNotJsonHint: 'add the missing keys to it by hand (see README "Configuration")',
+  initCannotParse: (file: string, why: string) => `Cannot parse ${file}: ${why}`,
+  initCannotParseHint: 'fix its syntax, then run `codex-hooks init` again to fill in missing keys',
+  initInvalidOrg: (org: string) => `"${org}" is not a valid organisation`,
+  initInvalidCodex: (url: string) => `"${url}" is not a codex URL`,
+  initInvalidProject: (name: string) => `"${name}" is not a valid project name`,
+  initInvalidProjectHint: (base: string) => `${base} (e.g. --project api-docs)`,
+  initNextInstall: 'Next: `codex-hooks install` to sync on every push.',
+
+  createBranchUsage: 'create-branch takes one branch name',
+  createBranchUsageHint: 'codex-hooks create-branch <branch> [--from main]',
+  badBranchName: (branch: string) => `"${branch}" is not a valid branch name`,
+  badBranchNameHint: 'use a name git accepts, e.g. test or release/2026',
+  fromBranchGone: (from: string) => `The codex branch '${from}' went away meanwhile`,
+  fromBranchGoneHint: 'run `codex-hooks create-branch` again',
+  branchCreatedMeanwhile: (branch: string) => `Someone created '${branch}' on the codex meanwhile`,
+  branchCreatedMeanwhileHint: 'run `codex-hooks status` to see it',
+  branchCreated: (branch: string, from: string | null, commit: string, codexUrl: string) =>
+    `created codex branch '${branch}'${from ? ` from '${from}'` : ' (empty codex: new root commit)'} at ${commit.slice(0, 7)} on ${codexUrl}`,
+
+  fetchUsage: 'fetch takes one codex:// URI',
+  fetchUsageHint: 'codex-hooks fetch codex://<org>/<project>/<path> [--env E]',
+  fetchOtherOrg: (configured: string, given: string) => `This project's codex belongs to organisation "${configured}", not "${given}"`,
+  fetchOtherOrgHint: (org: string, project: string, p: string) => `use codex://${org}/${project}/${p}`,
+  fetchUnknownProject: (project: string, branch: string, env: string, known: string[]) =>
+    `Unknown project "${project}" on codex branch ${branch} (environment ${env})${known.length ? `; known projects: ${known.join(', ')}` : ''}`,
+  fetchUnknownProjectHint: (known: string[]) => (known.length ? `known projects: ${known.join(', ')}` : 'no project has synced to this branch yet'),
+  fetchNoDocument: (p: string, project: string, branch: string, env: string) => `No document "${p}" in project "${project}" on codex branch ${branch} (environment ${env})`,
+  fetchNoDocumentHint: (org: string, project: string) => `list the project's docs with codex-hooks fetch codex://${org}/${project}/`,
+
+  orgRootAndFolders: 'Give folders or --root, not both',
+  orgRootAndFoldersHint: 'codex-hooks sync-org --root DIR   or   codex-hooks sync-org DIR...',
+  orgNoCheckouts: 'sync-org needs checkouts to sync',
+  orgNoCheckoutsHint: 'codex-hooks sync-org DIR... or --root DIR',
+  orgBadParallel: (given: unknown) => `--parallel must be a whole number from 1 to 64 (got ${given})`,
+  orgBadParallelHint: 'e.g. --parallel 4',
+  orgFailedRow: (name: string, message: string) => `${name}: ${message}`,
+  orgRejectedHint: 'run `codex-hooks sync-org` again in a moment',
+
+  // sync: its report, kept requests
+  noKeptSyncs: 'No kept syncs to retry.',
+  retryOutcome: (env: string, message: string) => `${env}: ${message}`,
+  syncHead: (project: string, env: string, codexUrl: string, branch: string, dryRun?: boolean) =>
+    `${project} [${env}] ↔ ${codexUrl} (branch ${branch})${dryRun ? ' — dry run, nothing written' : ''}`,
+  syncListHead: (label: string, count: number) => `  ${label} (${count}):`,
+  /** A name with a line break or control character is shown quoted, as git does, so it stays one line. */
+  syncListItem: (p: string) => `    ${/[\x00-\x1f\x7f"]/.test(p) ? JSON.stringify(p) : p}`,
+  syncListMore: (more: number) => `    … ${more} more`,
+  toCodexCounts: (t: { added: string[]; changed: string[]; removed: string[]; codexCommit: string | null }) => {
+    const n = t.added.length + t.changed.length + t.removed.length;
+    return `to codex: ${t.added.length} added, ${t.changed.length} changed, ${t.removed.length} removed${t.codexCommit ? ` → ${t.codexCommit.slice(0, 7)}` : n === 0 ? ' (up to date)' : ''}`;
+  },
+  fromCodexCounts: (f: { added: string[]; changed: string[]; removed: string[] }) => `from codex: ${f.added.length} added, ${f.changed.length} changed, ${f.removed.length} removed`,
+  rejectedHint: 'run `codex-hooks sync --retry` in a moment',
+  projectObjectUnreadable: (oid: string, p: string) => `The project's object ${oid} (${p}) cannot be read`,
+  projectObjectUnreadableHint: 'run `git fsck` in the project',
+  locked: (what: string, file: string) => `${what} (${file})`,
+  pullDirThrough: (pullDir: string, dir: string) => `pull_dir "${pullDir}" passes through ${dir}, which is not a folder`,
+  pullDirThroughHint: 'set pull_dir to a plain folder inside the project',
+  pullDirNotFolder: (pullDir: string, symlink: boolean) => `pull_dir "${pullDir}" is not a folder (${symlink ? 'a symbolic link' : 'a file'})`,
+  pullDirNotFolderHint: (target: string) => `remove ${target} or set pull_dir to another folder`,
+
+  // hooks
+  noCodexConfigured: (file: string | null) => `No codex is configured in ${file}`,
+  hookNoCodex: (file: string | null) => `codex-hooks: no codex_url in ${file}; docs not synced (${msg.setCodexHint})`,
+  pushSyncFailed: (branch: string, message: string, hint: string | undefined, kept: string) =>
+    `codex-hooks: docs sync to ${branch} failed; the push goes on.\n${message}${hint ? `\n  → ${hint}` : ''}\n${kept}`,
+  keptOutcome: (env: string, message: string) => `codex-hooks: kept sync for ${env}: ${message}`,
+  commitSyncFailed: (message: string, held?: string) => `codex-hooks: docs sync after commit failed; ${held ?? 'kept for retry.'}\n${message}`,
   backgroundWarned: (time: string, warnings: string[]) => `codex-hooks: the background docs sync after a commit (${time}) warned:\n  ${warnings.join('\n  ')}`,
 };
 
