@@ -38,8 +38,8 @@ export function resolveEnvironment({ explicit, branch, config }: ResolveInput): 
     if (!known.includes(env)) {
       const hint = nearest(env, known);
       throw new UsageError(
-        `Unknown environment "${env}" (from ${source})${hint ? `. Did you mean "${hint}"?` : ''}\nKnown environments: ${known.join(', ')}`,
-        source === 'CODEX_ENV' ? `set CODEX_ENV to one of: ${known.join(', ')}` : source === '--env' ? `pass --env with one of: ${known.join(', ')}` : `fix ${source} in ${config.filepath ?? 'the config'}`,
+        msg.unknownEnv(env, source, hint, known),
+        msg.unknownEnvHint(source, known, config.filepath),
       );
     }
     const codexBranch = config.environments[env].branch;
@@ -47,7 +47,7 @@ export function resolveEnvironment({ explicit, branch, config }: ResolveInput): 
     const needsConfirmation = !explicitEnv && codexBranch === prodBranch;
     const warning =
       needsConfirmation && env !== 'prod'
-        ? `Environment "${env}" is configured to the production codex branch "${codexBranch}" (environments.${env}.branch in ${config.filepath ?? 'the config'}).`
+        ? msg.envOnProdBranch(env, codexBranch, config.filepath)
         : undefined;
     const mode = config.environments[env].mode ?? (codexBranch === prodBranch ? 'mirror' : 'layer');
     return { env, codexBranch, explicit: explicitEnv, source, needsConfirmation, warning, mode };

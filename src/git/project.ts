@@ -107,8 +107,8 @@ export async function resolveCommit(project: Project, rev: string): Promise<stri
   const { stdout, code } = await runGit(['rev-parse', '--verify', '-q', `${rev}^{commit}`], { ...opts(project), okCodes: [1, 128] });
   if (code !== 0) {
     throw new UsageError(
-      rev === 'HEAD' ? 'This repository has no commits yet' : `No commit named "${rev}" in this repository`,
-      rev === 'HEAD' ? 'commit your docs first (git commit), then sync' : 'pass --ref <branch|tag|sha> that exists here',
+      rev === 'HEAD' ? msg.noCommits : msg.noCommitNamed(rev),
+      rev === 'HEAD' ? msg.noCommitsHint : msg.noCommitNamedHint,
     );
   }
   return stdout.toString().trim();

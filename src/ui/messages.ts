@@ -249,6 +249,24 @@ export const msg = {
   pullDirNotFolder: (pullDir: string, symlink: boolean) => `pull_dir "${pullDir}" is not a folder (${symlink ? 'a symbolic link' : 'a file'})`,
   pullDirNotFolderHint: (target: string) => `remove ${target} or set pull_dir to another folder`,
 
+  noCommits: 'This repository has no commits yet',
+  noCommitsHint: 'commit your docs first (git commit), then sync',
+  noCommitNamed: (rev: string) => `No commit named "${rev}" in this repository`,
+  noCommitNamedHint: 'pass --ref <branch|tag|sha> that exists here',
+  unknownEnv: (env: string, source: string, near: string | undefined, known: string[]) =>
+    `Unknown environment "${env}" (from ${source})${near ? `. Did you mean "${near}"?` : ''}\nKnown environments: ${known.join(', ')}`,
+  unknownEnvHint: (source: string, known: string[], configFile: string | null) =>
+    source === 'CODEX_ENV' ? `set CODEX_ENV to one of: ${known.join(', ')}` : source === '--env' ? msg.envOneOf(known) : `fix ${source} in ${configFile ?? 'the config'}`,
+  envOnProdBranch: (env: string, codexBranch: string, configFile: string | null) =>
+    `Environment "${env}" is configured to the production codex branch "${codexBranch}" (environments.${env}.branch in ${configFile ?? 'the config'}).`,
+  noConfigFound: 'No codex-hooks configuration found',
+  runInitHint: 'run `codex-hooks init`',
+  noProjectName: (folder: string) => `Cannot derive a project name from the folder "${folder}"`,
+  noProjectNameHint: (configFile: string | null) => `set project_name in ${configFile ?? '.codexrc.json'} (letters, digits, ".", "_", "-")`,
+  configSyntaxHint: 'fix the syntax at the line and column shown',
+  readerNoCodex: (cwd: string) => `No codex to read: no codex-hooks configuration in ${cwd}`,
+  readerNoCodexHint: 'pass --codex <url or path>, set CODEX_URL, or set codex_url in the config (`codex-hooks init`)',
+
   // hooks
   noCodexConfigured: (file: string | null) => `No codex is configured in ${file}`,
   hookNoCodex: (file: string | null) => `codex-hooks: no codex_url in ${file}; docs not synced (${msg.setCodexHint})`,
