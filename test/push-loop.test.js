@@ -6,6 +6,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { cleanup, codexFiles, commit, git, isolatedEnv, refOf, run, tmpdir, writeConfig, writeFiles } from './helpers.js';
 import { e2eProject, pushWithoutTerminal } from './e2e-helpers.js';
+import { msg } from '../dist/ui/messages.js';
 
 const t = suite('push-loop');
 t.after.each(cleanup);
@@ -199,7 +200,7 @@ t('a request kept for an environment the config no longer has says how to drop i
   assert.is(r.code, 1);
   assert.match(r.stderr, /environment qa is no longer in .*\.codexrc\.json: a retry cannot deliver it; add environments\.qa again, or drop the request by removing .*pending\/qa\.json/);
   fs.rmSync(path.join(p.dir, '.git/codex-hooks/pending/qa.json'));
-  assert.match((await cliIn(p, ['sync', '--retry'])).stdout, /No kept syncs to retry/);
+  assert.match((await cliIn(p, ['sync', '--retry'])).stdout, msg.noKeptSyncs);
 });
 
 t('a request kept from an assumed environment never becomes a production sync without a yes', async () => {
