@@ -137,9 +137,9 @@ export async function main(rawArgv: string[]): Promise<number> {
       process.stdout.write(JSON.stringify({ ok: false, error: { type: e.name, kind: (e as { kind?: string }).kind, message: e.message, hint: e.hint } }, null, 2) + '\n');
     }
     if (error instanceof CodexError) {
-      logger.error(error.message + (error.hint ? `\n  → ${error.hint}` : ''));
+      logger.error(msg.withHint(error.message, error.hint));
     } else {
-      process.stderr.write(`codex-hooks: unexpected error (a bug; please report it):\n${(error as Error)?.stack ?? error}\n`);
+      process.stderr.write(msg.unexpectedError((error as Error)?.stack ?? error));
     }
     return code;
   }

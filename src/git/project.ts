@@ -34,7 +34,7 @@ export async function openProject(cwd: string, env: Env = process.env): Promise<
   try {
     out = await gitText(['rev-parse', '--show-toplevel', '--absolute-git-dir', '--git-common-dir'], { cwd, env });
   } catch {
-    throw new NotACheckout(`Not a git repository: ${cwd}`, 'run codex-hooks inside a git checkout, or pass --cwd <checkout>');
+    throw new NotACheckout(msg.notACheckout(cwd), msg.notACheckoutHint);
   }
   const [root, gitDir, common] = out.split('\n');
   return { root, gitDir, commonDir: path.resolve(cwd, common), env };

@@ -28,9 +28,9 @@ export async function install(project: Project, cwd: string = project.root): Pro
         // then applies again by itself)
         record.previousHooksPath = beforeHere;
       }
-      changed.push(`set core.hooksPath to ${wanted}${before ? ` (was ${before})` : ''}`);
+      changed.push(msg.installSetHooksPath(wanted, before));
     } else {
-      changed.push(`restored husky's files in ${wanted}`);
+      changed.push(msg.installRestoredHusky(wanted));
     }
   }
 
@@ -41,7 +41,7 @@ export async function install(project: Project, cwd: string = project.root): Pro
   if (chained && (fs.existsSync(chainFile(project)) ? fs.readFileSync(chainFile(project), 'utf8') : null) !== chained + '\n') {
     fs.mkdirSync(stateDir(project), { recursive: true });
     fs.writeFileSync(chainFile(project), chained + '\n');
-    changed.push(`kept the hooks of ${replaced}: the codex-hooks scripts run them after codex-hooks`);
+    changed.push(msg.installKeptHooks(replaced));
   }
 
   const pkgDir = toolkitDir(project, cwd);
@@ -68,7 +68,7 @@ export async function install(project: Project, cwd: string = project.root): Pro
       if (!record.createdHookFiles.includes(name)) record.createdHookFiles.push(name);
     }
     fs.writeFileSync(hookFile, next, { mode: 0o755 });
-    changed.push(`${exists ? 'added the codex-hooks line to' : 'created'} ${HUSKY_DIR}/${name}`);
+    changed.push(msg.installHookLine(exists, `${HUSKY_DIR}/${name}`));
   }
 
   // The package whose `npm install` should set husky up again: the one that has codex-hooks. From a
@@ -84,7 +84,7 @@ export async function install(project: Project, cwd: string = project.root): Pro
       pkg.scripts = { ...(pkg.scripts ?? {}), prepare: prepare ? `${prepare} && ${command}` : command };
       writePackageJson(pkgFile, raw, pkg);
       Object.assign(record, { prepareAdded: true, prepareFile: pkgRel, prepareCommand: command });
-      changed.push(`added "prepare": "${command}" to ${pkgRel}`);
+      changed.push(msg.installPrepare(command, pkgRel));
     }
   }
 

@@ -267,6 +267,51 @@ export const msg = {
   readerNoCodex: (cwd: string) => `No codex to read: no codex-hooks configuration in ${cwd}`,
   readerNoCodexHint: 'pass --codex <url or path>, set CODEX_URL, or set codex_url in the config (`codex-hooks init`)',
 
+  notACheckout: (cwd: string) => `Not a git repository: ${cwd}`,
+  notACheckoutHint: 'run codex-hooks inside a git checkout, or pass --cwd <checkout>',
+  /** An error with its hint, as the CLI prints it. */
+  withHint: (message: string, hint?: string) => message + (hint ? `\n  → ${hint}` : ''),
+  unexpectedError: (detail: unknown) => `codex-hooks: unexpected error (a bug; please report it):\n${detail}\n`,
+
+  // install / uninstall: what they changed, one line each
+  installSetHooksPath: (wanted: string, before?: string | null) => `set core.hooksPath to ${wanted}${before ? ` (was ${before})` : ''}`,
+  installRestoredHusky: (dir: string) => `restored husky's files in ${dir}`,
+  installKeptHooks: (replaced: string) => `kept the hooks of ${replaced}: the codex-hooks scripts run them after codex-hooks`,
+  installHookLine: (existed: boolean, file: string) => `${existed ? 'added the codex-hooks line to' : 'created'} ${file}`,
+  installPrepare: (command: string, file: string) => `added "prepare": "${command}" to ${file}`,
+  installWrote: (existed: boolean, label: string) => `${existed ? 'updated' : 'created'} ${label}`,
+  uninstallRemoved: (file: string) => `removed ${file}`,
+  uninstallRemovedLine: (file: string) => `removed the codex-hooks line from ${file}`,
+  uninstallHooksPath: (previous?: string | null) => (previous ? `restored core.hooksPath to ${previous}` : 'unset core.hooksPath'),
+  uninstallPrepare: (command: string, file: string) => `removed "prepare": "${command}" from ${file}`,
+
+  // status: one row each
+  statusDetached: 'HEAD is detached: hooks skip; `codex-hooks sync --env <env>` syncs by hand',
+  statusRow: (key: string, value: string) => `${(key + ':').padEnd(16)} ${value}`,
+  statusNoConfig: '(none: run `codex-hooks init`)',
+  statusNoCodex: '(not set: set codex_url or run `codex-hooks init`)',
+  statusBranch: (branch: string | null, e: { name: string; explicit: boolean; source: string; codexBranch: string; mode: string }) =>
+    `${branch ?? '(detached)'} → ${e.name} (${e.explicit ? 'explicit' : 'assumed'}, from ${e.source}) → codex ${e.codexBranch} (${e.mode})`,
+  statusConfirmation: (needed: boolean, fromCodexOnly: boolean) =>
+    !needed ? 'not needed' : fromCodexOnly ? 'not needed: sync_direction from-codex only reads production' : 'needed: a push asks on the terminal (CODEX_ENV=prod git push does not ask)',
+  statusUnknown: '(unknown)',
+  statusHooksOk: 'installed (pre-push, post-commit)',
+  statusHooksProblem: (problem: string | undefined, fix: string | undefined) => `${problem}: run \`${fix}\``,
+  statusNoCache: '(unknown: no local codex cache yet)',
+  statusLastSync: (s: { time: string; sourceBranch: string; sourceCommit: string; codexBranch: string; codexCommit: string }) =>
+    `${s.time} ${s.sourceBranch}@${s.sourceCommit.slice(0, 7)} → ${s.codexBranch} ${s.codexCommit.slice(0, 7)}`,
+  statusNever: 'never',
+  statusRetryCommand: (deletions: boolean) => (deletions ? '`codex-hooks sync --retry --allow-deletions`' : '`codex-hooks sync --retry`'),
+  statusPending: (p: { env: string; commit: string; attempts: number; error: string }, retry: string) =>
+    `${p.env} (${p.commit.slice(0, 7)}, ${p.attempts} attempt(s): ${p.error.split('\n')[0]}) — ${retry}`,
+  statusNone: 'none',
+  statusBackground: (ok: boolean, time: string, message: string) => `${ok ? 'ok' : 'FAILED'} at ${time}: ${message.split('\n')[0]}`,
+  statusWouldChange: (toCodex?: { added: string[]; changed: string[]; removed: string[] }, fromCodex?: { added: string[]; changed: string[]; removed: string[] }) => {
+    const n = (x?: { added: string[]; changed: string[]; removed: string[] }) => (x ? `${x.added.length} added, ${x.changed.length} changed, ${x.removed.length} removed` : 'n/a');
+    return `to codex: ${n(toCodex)}; from codex: ${n(fromCodex)}`;
+  },
+  statusWouldChangeUnknown: (error: string) => `unknown: ${error.split('\n').join(' ')}`,
+
   // hooks
   noCodexConfigured: (file: string | null) => `No codex is configured in ${file}`,
   hookNoCodex: (file: string | null) => `codex-hooks: no codex_url in ${file}; docs not synced (${msg.setCodexHint})`,
