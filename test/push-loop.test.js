@@ -110,7 +110,7 @@ t('sync_direction from-codex on main: the push pulls production docs and asks no
   assert.is(refOf(p.codex, 'main', p.env), mainTip);
   const s = await cliIn(p, ['sync'], { ...p.env, CI: 'true' });
   assert.is(s.code, 0, s.stderr);
-  assert.match((await cliIn(p, ['status', '--offline'])).stdout, /confirmation: +not needed: sync_direction from-codex only reads production/);
+  assert.match((await cliIn(p, ['status', '--offline'])).stdout, msg.statusRow('confirmation', msg.statusConfirmation(true, true)));
 });
 
 t('patterns that match no file say so, naming sync_patterns', async () => {

@@ -312,6 +312,22 @@ export const msg = {
   },
   statusWouldChangeUnknown: (error: string) => `unknown: ${error.split('\n').join(' ')}`,
 
+  retryDelivered: (commit: string, codexBranch: string, codexCommit?: string | null) =>
+    `delivered ${commit.slice(0, 7)}${codexCommit ? ` → codex ${codexBranch} ${codexCommit.slice(0, 7)}` : ' (already up to date)'}`,
+  retryStillFailing: (message: string, why: string | null) => `still failing: ${message.split('\n')[0]}${why ? `\n  → ${why}` : ''}`,
+  /** Why a codex:// URI is refused (the second half of `badUri`). */
+  uriWhy: {
+    notString: 'expected a string',
+    tooLong: (max: number) => `longer than ${max} characters`,
+    control: 'it contains control characters',
+    shape: 'expected codex://<org>/<project>/<path>',
+    percent: 'a "%" must start an escape such as %20 (write a literal "%" as %25)',
+    org: 'the organisation may hold only letters, digits, ".", "_" and "-"',
+    project: 'the project may hold only letters, digits, ".", "_" and "-"',
+    dots: 'the organisation and the project cannot be . or ..',
+    segments: 'the path may not contain ., .. or empty segments',
+  },
+
   // hooks
   noCodexConfigured: (file: string | null) => `No codex is configured in ${file}`,
   hookNoCodex: (file: string | null) => `codex-hooks: no codex_url in ${file}; docs not synced (${msg.setCodexHint})`,
