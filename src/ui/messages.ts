@@ -328,6 +328,9 @@ export const msg = {
     segments: 'the path may not contain ., .. or empty segments',
   },
 
+  invalidConfig: (file: string, problems: string[]) => `Invalid configuration in ${file}:\n${problems.map((p) => `  ${p}`).join('\n')}`,
+  invalidConfigHint: (file: string) => `fix the keys above in ${file} (reference: README "Configuration")`,
+
   // hooks
   noCodexConfigured: (file: string | null) => `No codex is configured in ${file}`,
   hookNoCodex: (file: string | null) => `codex-hooks: no codex_url in ${file}; docs not synced (${msg.setCodexHint})`,
