@@ -26,7 +26,7 @@ export class Interrupted extends CodexError {
   }
 }
 
-export type SyncFailure = 'branch-missing' | 'unreachable' | 'auth' | 'rejected' | 'git' | 'deletions' | 'locked' | 'timeout';
+export type SyncFailure = 'branch-missing' | 'unreachable' | 'auth' | 'rejected' | 'refused' | 'git' | 'deletions' | 'locked' | 'timeout';
 
 /** The sync or a git operation failed. Exit 1. */
 export class SyncError extends CodexError {

@@ -40,6 +40,9 @@ export async function run(ctx: Context, values: Values, positionals: string[]): 
     commit = tip;
   }
   const outcome = await pushCommit(cache, commit, branch);
+  if (!outcome.pushed && outcome.refused) {
+    throw new SyncError('refused', msg.pushRefused(url, branch, outcome.refused.reason, outcome.refused.remoteLines), msg.createRefusedHint(branch));
+  }
   if (!outcome.pushed) throw new SyncError('rejected', msg.branchCreatedMeanwhile(branch), msg.branchCreatedMeanwhileHint);
   await outcome.recorded;
   const data = { branch, created: true, from: existing.length ? from : null, commit, codexUrl: redactUrl(url) };

@@ -8,7 +8,8 @@ import { loadConfigFresh } from '../config/load.js';
 import { openProject, originUrl, type Project } from '../git/project.js';
 import { toolkitDir } from '../hooks/toolkit.js';
 import { packageRoot } from '../paths.js';
-import { msg } from '../ui/messages.js';
+import { hasCredentials } from '../git/url.js';
+import { msg, redactUrl } from '../ui/messages.js';
 import type { CommandResult, Context, Values } from './context.js';
 
 const ORG = /^[A-Za-z0-9._-]+$/;
@@ -181,12 +182,15 @@ export async function run(ctx: Context, values: Values): Promise<CommandResult> 
     changed.push(`added ${entry} to .gitignore`);
   }
   const missing = next.codex_url === undefined && !(next.organization !== undefined && next.codex_repo !== undefined) ? ['codex_url'] : [];
+  const url = typeof next.codex_url === 'string' ? next.codex_url : undefined;
+  const warnings = url && hasCredentials(url) ? [msg.credentialsInUrl(shown)] : [];
   return {
-    data: { file, config: next, changed, added, kept, missing },
+    data: { file, config: url ? { ...next, codex_url: redactUrl(url) } : next, changed, added, kept, missing, warnings },
     render: (log) => {
       for (const c of changed) log.success(c);
       if (existing && !added.length) log.info(msg.initNothingToFill(shown));
       for (const k of kept) log.warn(msg.initKept(k, shown));
+      for (const w of warnings) log.warn(w);
       if (missing.length) log.warn(msg.initMissingCodex(shown));
       else log.info(msg.initNextInstall);
     },

@@ -6,6 +6,7 @@ import { hooksHealth } from '../hooks/health.js';
 import { cachePathFor } from '../sync/cache.js';
 import { readBackground, readPending, readSynced, type BackgroundOutcome, type PendingRequest } from '../sync/state.js';
 import type { Config } from '../config/normalize.js';
+import { hasCredentials } from '../git/url.js';
 import { escapeControl, msg, redactUrl } from '../ui/messages.js';
 import { explicitEnv, projectAndConfig } from './common.js';
 import type { CommandResult, Context, Values } from './context.js';
@@ -71,6 +72,7 @@ export async function run(ctx: Context, values: Values): Promise<CommandResult> 
     configFile: config.filepath,
     project: config.projectName,
     codexUrl: config.codexUrl ? redactUrl(config.codexUrl) : null,
+    warnings: config.codex_url && hasCredentials(config.codex_url) ? [msg.credentialsInUrl(config.filepath)] : [],
     branch,
     environment: decision && { name: decision.env, codexBranch: decision.codexBranch, explicit: decision.explicit, source: decision.source, needsConfirmation: decision.needsConfirmation, warning: decision.warning ?? null, mode: decision.mode },
     environmentNote: decisionNote,
@@ -91,6 +93,7 @@ type StatusData = {
   configFile: string | null;
   project: string;
   codexUrl: string | null;
+  warnings: string[];
   branch: string | null;
   environment: { name: string; codexBranch: string; explicit: boolean; source: string; needsConfirmation: boolean; warning: string | null; mode: string } | null;
   environmentNote: string | null;
@@ -112,6 +115,7 @@ function renderStatus(d: StatusData, log: Context['logger']): void {
   row('project', d.project);
   if (d.codexUrl) row('codex', d.codexUrl);
   else problem('codex', msg.statusNoCodex);
+  for (const w of d.warnings) log.warn(w);
   if (d.environment) {
     const e = d.environment;
     row('branch', msg.statusBranch(d.branch, e));

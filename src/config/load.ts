@@ -3,6 +3,7 @@ import path from 'node:path';
 import { ConfigError, UsageError } from '../errors.js';
 import { adaptLegacy, isLegacyFile } from './legacy.js';
 import { originUrl, stateDir, type Project } from '../git/project.js';
+import { hasCredentials } from '../git/url.js';
 import { readJson, writeJsonIfPossible } from '../json-file.js';
 import { DEFAULT_ENVIRONMENTS, SEARCH_PLACES } from './defaults.js';
 import { codexUrlOf, normalizeConfig, withModes, type Config } from './normalize.js';
@@ -21,10 +22,14 @@ export async function loadConfig(project: Project): Promise<Config> {
   const cacheFile = path.join(stateDir(project), 'config-cache.json');
   const signature = configSignature(project);
   const cached = readJson<{ signature?: string; version?: number; config?: Config } | null>(cacheFile, null);
-  if (cached?.signature === signature && cached.version === 1) return cached.config as Config;
+  if (cached?.signature === signature && cached.version === 2) return cached.config as Config;
   const config = await loadConfigFresh(project);
-  if (!config.filepath || /\.(json|ya?ml)$|\.codexrc$/.test(config.filepath)) {
-    writeJsonIfPossible(cacheFile, { version: 1, signature, config }, { compact: true }); // a read-only git directory only costs speed
+  // A codex_url holding a token is never copied into the git directory (SPEC §4: no credentials in
+  // state): such a config is read afresh each time, and a copy an older version wrote is removed.
+  if (config.codex_url && hasCredentials(config.codex_url)) {
+    fs.rmSync(cacheFile, { force: true });
+  } else if (!config.filepath || /\.(json|ya?ml)$|\.codexrc$/.test(config.filepath)) {
+    writeJsonIfPossible(cacheFile, { version: 2, signature, config }, { compact: true }); // a read-only git directory only costs speed
   }
   return config;
 }

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { DEFAULT_ENVIRONMENTS, PROJECT_NAME } from './defaults.js';
 import type { ParsedConfig } from './schema.js';
+import { isRemoteUrl } from '../git/url.js';
 import { msg } from '../ui/messages.js';
 
 export type SyncMode = 'mirror' | 'layer';
@@ -21,10 +22,7 @@ export interface Config extends Omit<ParsedConfig, 'environments'> {
   notes?: string[];
 }
 
-/** True for what git treats as a URL rather than a local path (scheme://, transport::address, scp-like user@host:path). */
-export function isRemoteUrl(url: string): boolean {
-  return /^[a-z][a-z0-9+.-]*:(\/\/|:)/i.test(url) || /^[^/\\]+@[^/\\]+:/.test(url);
-}
+export { isRemoteUrl };
 
 /** The repository name at the end of a remote URL or path: `git@host:org/site.git` → `site`. */
 export function repoNameOf(url: string): string | undefined {

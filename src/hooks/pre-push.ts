@@ -95,7 +95,7 @@ export async function prePush(ctx: Context): Promise<CommandResult> {
         continue;
       }
       keepPending(project, { env, explicit: decision.explicit || decision.needsConfirmation, commit: update.localSha, branch, direction, error: e.message, kind: e.kind });
-      log.warn(msg.pushSyncFailed(decision.codexBranch, e.message, e.hint, e.kind === 'deletions' ? msg.keptHeld(env) : msg.kept(env)));
+      log.warn(msg.pushSyncFailed(decision.codexBranch, e.message, e.hint, e.kind === 'deletions' ? msg.keptHeld(env) : e.kind === 'refused' ? msg.keptRefused(env) : msg.kept(env)));
       outcomes.push({ env, status: 'failed', error: e.message });
     }
   }

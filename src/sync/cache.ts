@@ -7,8 +7,10 @@ import type { Env } from '../git/env.js';
 import { runGit, type RunOptions } from '../git/exec.js';
 import { looseRefFile, readLooseRef } from '../git/loose.js';
 import { acquireLock, removeStaleGitLocks } from './lock.js';
+import { isSshUrl } from '../git/url.js';
+import { batchSshEnv } from '../git/ssh.js';
 import { msg } from '../ui/messages.js';
-import { authEnv, classifyRemoteError, makeRedactor, redactUrl } from './remote.js';
+import { classifyRemoteError, connectionFor, makeRedactor, readPushOutcome, redactUrl, type Connection, type Refusal } from './remote.js';
 
 /**
  * A persistent bare clone of one codex (SPEC §4): fetched, never cloned again. Its refs change only under
@@ -17,7 +19,10 @@ import { authEnv, classifyRemoteError, makeRedactor, redactUrl } from './remote.
  */
 export interface CodexCache {
   dir: string;
+  /** The codex URL as configured (shown redacted; names the cache). */
   url: string;
+  /** What git is given for it, and its credentials through the environment (remote.ts connectionFor). */
+  connection: Connection;
   env: Env;
   redact: (s: string) => string;
   timeoutMs: number;
@@ -68,7 +73,10 @@ export async function openCache(url: string, env: Env, signal?: AbortSignal): Pr
       fs.renameSync(tmp, dir);
     });
   }
-  return { dir, url, env, redact: makeRedactor(url, env), timeoutMs: timeoutSeconds(env) * 1000, locked, signal };
+  const connection = connectionFor(url, env);
+  // ssh never prompts (BatchMode), whichever ssh command the user has git run
+  if (isSshUrl(connection.url)) Object.assign(connection.env, await batchSshEnv(dir, env, signal));
+  return { dir, url, connection, env, redact: makeRedactor(url, env), timeoutMs: timeoutSeconds(env) * 1000, locked, signal };
 }
 
 /**
@@ -102,7 +110,7 @@ export const local = (cache: CodexCache, extra: Partial<RunOptions> = {}): RunOp
   ...extra,
 });
 
-const remote = (cache: CodexCache): RunOptions => local(cache, { extraEnv: authEnv(cache.url, cache.env), timeoutMs: cache.timeoutMs });
+const remote = (cache: CodexCache): RunOptions => local(cache, { extraEnv: cache.connection.env, timeoutMs: cache.timeoutMs });
 
 /** Fetches one codex branch into the cache; returns its tip, or null when the codex has no such branch. */
 export function fetchBranch(cache: CodexCache, branch: string, onSpawn?: () => void): Promise<string | null> {
@@ -112,7 +120,7 @@ export function fetchBranch(cache: CodexCache, branch: string, onSpawn?: () => v
 async function fetchUnlocked(cache: CodexCache, branch: string, onSpawn?: () => void): Promise<string | null> {
   try {
     // --no-auto-gc: no maintenance process after every fetch; the engine repacks the cache when it needs it
-    await runGit(['fetch', '--no-tags', '--no-write-fetch-head', '--no-auto-gc', '-q', cache.url, `+refs/heads/${branch}:refs/heads/${branch}`], { ...remote(cache), onSpawn, discardStdout: true });
+    await runGit(['fetch', '--no-tags', '--no-write-fetch-head', '--no-auto-gc', '-q', cache.connection.url, `+refs/heads/${branch}:refs/heads/${branch}`], { ...remote(cache), onSpawn, discardStdout: true });
   } catch (error) {
     const e = error as { stderr?: string };
     if (e.stderr && /mismatched algorithms|object format/i.test(e.stderr)) {
@@ -143,7 +151,7 @@ function writeLooseRef(cache: CodexCache, branch: string, commit: string): void 
 /** The codex's branches, from the remote itself. */
 export async function remoteBranches(cache: CodexCache): Promise<string[]> {
   try {
-    const { stdout } = await runGit(['ls-remote', '--heads', cache.url], remote(cache));
+    const { stdout } = await runGit(['ls-remote', '--heads', cache.connection.url], remote(cache));
     return stdout
       .toString()
       .split('\n')
@@ -154,27 +162,23 @@ export async function remoteBranches(cache: CodexCache): Promise<string[]> {
   }
 }
 
-/** `recorded` settles when the cache's own ref has caught up; nothing needs to wait for it but the end. */
-export type PushOutcome = { pushed: true; recorded: Promise<unknown> } | { pushed: false };
-
 /**
- * Pushes a commit to a codex branch without force. 'moved' means the branch changed since our fetch (or a
- * concurrent push holds its ref lock): re-apply on the new tip and try again.
+ * `recorded` settles when the cache's own ref has caught up; nothing needs to wait for it but the end.
+ * Not pushed: the branch moved (try again on the new tip), or `refused` by the server (never retried).
  */
+export type PushOutcome = { pushed: true; recorded: Promise<unknown> } | { pushed: false; refused?: Refusal };
+
+/** Pushes a commit to a codex branch without force. */
 export async function pushCommit(cache: CodexCache, commit: string, branch: string, onSpawn?: () => void): Promise<PushOutcome> {
   let result;
   try {
-    result = await runGit(['push', '--no-verify', '--porcelain', '-q', cache.url, `${commit}:refs/heads/${branch}`], { ...remote(cache), okCodes: [1], onSpawn });
+    result = await runGit(['push', '--no-verify', '--porcelain', '-q', cache.connection.url, `${commit}:refs/heads/${branch}`], { ...remote(cache), okCodes: [1], onSpawn });
   } catch (error) {
     throw classifyRemoteError(error, cache.url);
   }
   if (result.code === 0) {
     return { pushed: true, recorded: cache.locked(async () => writeLooseRef(cache, branch, commit)) };
   }
-  const text = result.stdout.toString() + result.stderr;
-  if (/\[rejected\]|fetch first|non-fast-forward|cannot lock ref|failed to update ref|incorrect old value|unable to update local ref|reference already exists/i.test(text)) {
-    return { pushed: false };
-  }
-  const reason = cache.redact(text).trim().split('\n').filter(Boolean).pop() ?? '';
-  throw new SyncError('git', `The codex refused the push to '${branch}': ${reason}`, "check the codex's branch protection and server hooks");
+  const outcome = readPushOutcome(cache.redact(result.stdout.toString()), cache.redact(result.stderr));
+  return outcome === 'moved' ? { pushed: false } : { pushed: false, refused: outcome };
 }

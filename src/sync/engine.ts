@@ -11,12 +11,13 @@ import { listForSync } from './listing.js';
 import type { TreeEntry } from '../git/parse.js';
 import type { Logger } from '../ui/logger.js';
 import { msg, redactUrl } from '../ui/messages.js';
-import { fetchBranch, local, openCache, pushCommit, remoteBranches, timeoutSeconds, type CodexCache } from './cache.js';
+import { fetchBranch, local, openCache, pushCommit, remoteBranches, type CodexCache } from './cache.js';
 import { applyPull, codexSelection, planPull, pullRoot, type PullState } from './from-codex.js';
 import { probeKey, probeNames, selectionConfigKey } from './probe.js';
 import { selectFiles, selectionKey, type Selection } from './select.js';
 import { pulledFile, pullLockFile, readJson, recordSynced, syncTarget, writeJson } from './state.js';
 import { acquireLock } from './lock.js';
+import { withinTimeout } from './deadline.js';
 import { codexIds, codexProjectFiles, commitMessage, folderAfter, folderTree, planToCodex, stageFolder, writeCommit, type FilePlan, type Staged } from './to-codex.js';
 import { findBase, recordBase, type LayerBase } from './base.js';
 
@@ -78,26 +79,7 @@ const changes = (p: FilePlan) => p.added.length + p.changed.length + p.removed.l
  * is written in this process (git/store.ts): no git process between the fetch and the push.
  */
 export async function runSync(o: SyncOptions): Promise<SyncResult> {
-  // A whole sync, not only each git process, ends within CODEX_HOOKS_TIMEOUT: when it passes, the git
-  // processes it started are ended, no lock is waited for, and nothing more is written.
-  const seconds = timeoutSeconds(o.project.env);
-  const deadline = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const error = new SyncError('timeout', msg.syncTimedOut(seconds), msg.syncTimedOutHint);
-      deadline.abort(error);
-      reject(error);
-    }, seconds * 1000);
-  });
-  expired.catch(() => {});
-  const running = syncUntil({ ...o, signal: deadline.signal });
-  running.catch(() => {});
-  try {
-    return await Promise.race([running, expired]);
-  } finally {
-    clearTimeout(timer);
-  }
+  return withinTimeout(o.project.env, (signal) => syncUntil({ ...o, signal }));
 }
 
 async function syncUntil(o: SyncOptions): Promise<SyncResult> {
@@ -223,6 +205,10 @@ async function toCodex(o: SyncOptions, s: Prepared, startPull: () => void): Prom
           codexCommit = candidate;
           recorded = outcome.recorded;
           break;
+        }
+        if (outcome.refused) {
+          const { reason, remoteLines } = outcome.refused;
+          throw new SyncError('refused', msg.pushRefused(s.url, codexBranch, reason, remoteLines), msg.pushRefusedHint(codexBranch, env, o.config.filepath));
         }
         if (attempts >= MAX_ATTEMPTS) throw new SyncError('rejected', msg.pushRejected(codexBranch, attempts), msg.rejectedHint);
         await sleep(backoff(attempts));

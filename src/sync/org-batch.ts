@@ -1,4 +1,3 @@
-import { setMaxListeners } from 'node:events';
 import { SyncError } from '../errors.js';
 import { requireCodexUrl } from '../config/normalize.js';
 import { ObjectStore } from '../git/store.js';
@@ -7,7 +6,8 @@ import { trace } from '../git/exec.js';
 import { commitPeople, projectObjects, type Person } from '../git/project.js';
 import type { TreeEntry } from '../git/parse.js';
 import { msg, redactUrl } from '../ui/messages.js';
-import { fetchBranch, local, openCache, pushCommit, timeoutSeconds, type CodexCache } from './cache.js';
+import { fetchBranch, local, openCache, pushCommit, type CodexCache } from './cache.js';
+import { withinTimeout } from './deadline.js';
 import { backoff, holdDeletions, maintain, MAX_ATTEMPTS, pull, recordToCodex, type SyncOptions, type SyncResult } from './engine.js';
 import { listForSync } from './listing.js';
 import { routedDocs } from './routes.js';
@@ -67,29 +67,12 @@ function planFor(m: Member, folder: CodexFolder): { plan: FilePlan; tree: (write
  * in flight. Returns one outcome per member, in their order; never throws for one member's failure.
  */
 export async function syncBatch(options: SyncOptions[], limit: Limit, onSettled?: (index: number, outcome: BatchOutcome) => void): Promise<BatchOutcome[]> {
-  // A batch, like a sync, ends within CODEX_HOOKS_TIMEOUT: then its git processes are ended, no lock is
-  // waited for, and every project of the batch is reported failed (a new run finds what did land).
-  const seconds = timeoutSeconds(options[0].project.env);
-  const deadline = new AbortController();
-  // every git process and lock of the batch listens to it: many projects, many listeners, no leak
-  setMaxListeners(0, deadline.signal);
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const error = new SyncError('timeout', msg.syncTimedOut(seconds), msg.syncTimedOutHint);
-      deadline.abort(error);
-      reject(error);
-    }, seconds * 1000);
-  });
-  expired.catch(() => {});
-  const running = batchUntil(options.map((o) => ({ ...o, signal: deadline.signal })), limit, deadline.signal, onSettled);
-  running.catch(() => {});
+  // A batch, like a sync, ends within CODEX_HOOKS_TIMEOUT; then every project of the batch is reported
+  // failed (a new run finds what did land).
   try {
-    return await Promise.race([running, expired]);
+    return await withinTimeout(options[0].project.env, (signal) => batchUntil(options.map((o) => ({ ...o, signal })), limit, signal, onSettled));
   } catch (error) {
     return options.map(() => ({ ok: false, error }));
-  } finally {
-    clearTimeout(timer);
   }
 }
 
@@ -147,6 +130,14 @@ async function batchUntil(options: SyncOptions[], limit: Limit, signal: AbortSig
       if (outcome.pushed) {
         pushed = head;
         recorded = outcome.recorded;
+        break;
+      }
+      if (outcome.refused) {
+        // A protected branch or a server hook: trying again cannot change the server's mind.
+        const { reason, remoteLines } = outcome.refused;
+        for (const m of members) {
+          if (m.codexCommit) m.error = new SyncError('refused', msg.pushRefused(url, branch, reason, remoteLines), msg.pushRefusedHint(branch, m.o.decision.env, m.o.config.filepath));
+        }
         break;
       }
       if (attempts >= MAX_ATTEMPTS) {

@@ -1,44 +1,102 @@
 import { SyncError } from '../errors.js';
 import { configEnv, type Env } from '../git/env.js';
 import { GitError } from '../git/exec.js';
+import { isHttpUrl, splitUrl } from '../git/url.js';
 import { msg, redactUrl } from '../ui/messages.js';
 
 /**
- * The extra environment for talking to the codex: an https GitHub URL without credentials of its own gets
- * GITHUB_TOKEN/GH_TOKEN as an Authorization header through GIT_CONFIG_* variables, so the token is never on
- * a command line, in a config file or in a URL git might print.
+ * How git is given the codex (SPEC §4): the URL without its secrets, and what authenticates it through
+ * git's environment — never a command line (`/proc/<pid>/cmdline` is readable by everyone), a config file
+ * or a state file. `secrets` are removed from anything shown.
  */
-export function authEnv(url: string, env: Env): Env {
-  const token = env.GITHUB_TOKEN || env.GH_TOKEN;
-  if (!token || !/^https:\/\/github\.com\//i.test(url)) return {};
-  const basic = Buffer.from(`x-access-token:${token}`).toString('base64');
-  return configEnv([['http.https://github.com/.extraheader', `Authorization: Basic ${basic}`]]);
+export interface Connection {
+  /** The URL handed to git: an http(s) URL without user info, another without its password. */
+  url: string;
+  /** Variables for the network git commands only (GIT_CONFIG_* header or credential user name). */
+  env: Env;
+  secrets: string[];
+}
+
+const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+
+/**
+ * For http(s): the password of the URL, else CODEX_TOKEN (any host: it is the codex's own token), else
+ * GITHUB_TOKEN/GH_TOKEN for https://github.com/, goes as an `Authorization: Basic` header scoped to the
+ * codex's origin (`http.<origin>.extraheader`) with the URL's user name, else `x-access-token`. A user
+ * name without a token goes to git's credential helper as `credential.<origin>.username`. Other URLs
+ * (ssh) keep their user and lose a password, which ssh never takes from a URL anyway.
+ */
+export function connectionFor(url: string, env: Env): Connection {
+  const parts = splitUrl(url);
+  const secrets = [parts.password, parts.password !== undefined ? parts.rawUserInfo : undefined, env.CODEX_TOKEN, env.GITHUB_TOKEN, env.GH_TOKEN];
+  const done = (extra: Array<[string, string]>, header?: string): Connection => ({
+    url: parts.url,
+    env: extra.length ? configEnv(extra) : {},
+    secrets: [...secrets, header?.slice('Basic '.length)].filter((s): s is string => !!s && s.length >= 4),
+  });
+  if (!isHttpUrl(url) || !parts.origin) return done([]);
+  // Without a terminal git still asks core.askPass, else SSH_ASKPASS (a desktop session's dialog): an
+  // empty core.askPass ends that chain. GIT_ASKPASS, a GUI client's own credential provider, still answers.
+  const noAskPass: [string, string] = ['core.askPass', ''];
+  const github = /^https:\/\/github\.com\/$/i.test(parts.origin);
+  const token = parts.password ?? (env.CODEX_TOKEN || undefined) ?? (github ? env.GITHUB_TOKEN || env.GH_TOKEN || undefined : undefined);
+  if (token !== undefined) {
+    const header = basic(parts.user ?? 'x-access-token', token);
+    return done([[`http.${parts.origin}.extraheader`, `Authorization: ${header}`], noAskPass], header);
+  }
+  return done(parts.user ? [[`credential.${parts.origin}.username`, parts.user], noAskPass] : [noAskPass]);
 }
 
 /** Removes every credential we know of from text that may be shown. */
 export function makeRedactor(url: string, env: Env): (s: string) => string {
-  const secrets = [env.GITHUB_TOKEN, env.GH_TOKEN].filter((s): s is string => !!s && s.length >= 4);
+  const { secrets } = connectionFor(url, env);
   const shown = redactUrl(url);
   return (s) => {
-    let out = s.split(url).join(shown).replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/gi, '$1');
+    let out = s.split(url).join(shown).replace(/([a-z][a-z0-9+.-]*:\/\/)[^/?#\s]*@/gi, '$1');
     for (const secret of secrets) out = out.split(secret).join('***');
     return out;
   };
 }
 
-/** Maps a failed fetch/push/ls-remote to one of the three failures users must tell apart (SPEC §4). */
+/** Maps a failed fetch/push/ls-remote to one of the failures users must tell apart (SPEC §4). */
 export function classifyRemoteError(error: unknown, url: string): unknown {
   if (!(error instanceof GitError)) return error;
   const text = error.stderr;
-  if (/Authentication failed|could not read Username|could not read Password|terminal prompts disabled|Permission denied \(publickey|HTTP (401|403)|The requested URL returned error: 40[13]|invalid credentials/i.test(text)) {
+  if (/Authentication failed|could not read Username|could not read Password|terminal prompts disabled|Permission denied \((publickey|password|keyboard)|HTTP (401|403)|The requested URL returned error: 40[13]|invalid credentials/i.test(text)) {
     return new SyncError('auth', msg.authFailed(url));
   }
-  if (/does not appear to be a git repository|Could not resolve host|unable to access|Connection refused|Could not read from remote repository|No such file or directory|not found|timed out|unable to connect|Network is unreachable/i.test(text)) {
+  if (/Host key verification failed/.test(text)) return new SyncError('unreachable', msg.unreachable(url, msg.hostKeyUnknown));
+  if (/does not appear to be a git repository|Could not resolve host|unable to access|Connection refused|Could not read from remote repository|No such file or directory|not found|timed out|unable to connect|Network is unreachable|Connection (closed|reset)/i.test(text)) {
     const lines = text.trim().split('\n');
     const detail = lines.find((l) => /^(fatal|error): /.test(l) || /timed out/.test(l)) ?? lines.pop() ?? '';
     return new SyncError('unreachable', msg.unreachable(url, detail.replace(/^(fatal|error): /, '')));
   }
   return error;
+}
+
+/** A push the codex refused: its reason (`pre-receive hook declined`) and the server's `remote:` lines. */
+export interface Refusal {
+  reason: string;
+  remoteLines: string[];
+}
+
+/**
+ * Reads `git push --porcelain` for the one ref pushed. 'moved': the branch changed since the fetch, or a
+ * concurrent push held its lock (re-apply on the new tip and try again). A refusal (a protected branch,
+ * a `pre-receive` hook, a policy) is returned as such: trying again cannot change the server's mind.
+ */
+export function readPushOutcome(stdout: string, stderr: string): 'moved' | Refusal {
+  const line = stdout.split('\n').find((l) => l.startsWith('!\t')) ?? '';
+  const summary = line.split('\t')[2] ?? '';
+  const reason = /\((.*)\)\s*$/.exec(summary)?.[1] ?? '';
+  const moved = /^\[rejected\]/.test(summary) || /cannot lock ref|failed to update ref|incorrect old value|unable to update local ref|reference already exists|failed to lock|stale info/i.test(reason);
+  if (moved || (!line && /\[rejected\]|fetch first|non-fast-forward|cannot lock ref/.test(stderr))) return 'moved';
+  const remoteLines = stderr
+    .split('\n')
+    .map((l) => l.replace(/\s+$/, ''))
+    .filter((l) => /^remote: ?\S/.test(l))
+    .slice(-20);
+  return { reason: reason || (summary ? summary.replace(/^\[|\]$/g, '') : stderr.trim().split('\n').pop() ?? ''), remoteLines };
 }
 
 export { redactUrl };

@@ -8,7 +8,8 @@ interface ShownResult {
   fromCodex?: { added: string[]; changed: string[] };
 }
 
-export const redactUrl = (url: string): string => url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1');
+/** The URL without its user info; the host starts after the last `@` before the path, so `p@ss` goes whole. */
+export const redactUrl = (url: string): string => url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1');
 
 export const msg = {
   /**
@@ -32,7 +33,24 @@ export const msg = {
   unreachable: (url: string, detail: string) =>
     `CODEX UNREACHABLE\nCannot reach the codex at ${redactUrl(url)}: ${detail}\nCheck codex_url in your config, your network, and that the repository exists.`,
   authFailed: (url: string) =>
-    `AUTHENTICATION FAILED\nThe codex at ${redactUrl(url)} refused the credentials.\nFor https GitHub URLs set GITHUB_TOKEN (or GH_TOKEN); for ssh check \`ssh -T\` to the host.`,
+    [
+      'AUTHENTICATION FAILED',
+      `The codex at ${redactUrl(url)} refused the credentials (or none were given; nothing is ever asked for).`,
+      /^https?:\/\//i.test(url)
+        ? "Set CODEX_TOKEN to a token for that host (GITHUB_TOKEN or GH_TOKEN also work for github.com), or store one in git's credential helper."
+        : 'Check the key ssh offers to that host: `ssh -T` with the same user and host (ssh runs with BatchMode=yes: no password or passphrase prompt; load the key into ssh-agent).',
+    ].join('\n'),
+  hostKeyUnknown: "ssh does not know (or no longer trusts) the server's host key, and never asks here: connect once with `ssh <host>` to check and accept it",
+  pushRefused: (url: string, branch: string, reason: string, remoteLines: string[]) =>
+    [
+      'THE CODEX REFUSED THE PUSH',
+      `The codex at ${redactUrl(url)} refused the push to its branch '${branch}'${reason ? ` (${escapeControl(reason)})` : ''}.`,
+      ...(remoteLines.length ? ['The server said:', ...remoteLines.map((l) => `  ${escapeControl(l)}`)] : []),
+    ].join('\n'),
+  pushRefusedHint: (branch: string, env: string, configFile: string | null) =>
+    `let the identity the sync pushes with push to '${branch}' (branch protection, the server's hooks), or send ${env} to another codex branch: set environments.${env}.branch in ${configFile ?? '.codexrc.json'}`,
+  credentialsInUrl: (file: string | null) =>
+    `codex_url carries credentials, and ${file ?? 'the config'} is committed: remove them from the URL and give the token through CODEX_TOKEN (GITHUB_TOKEN/GH_TOKEN for github.com) or git's credential helper`,
   pushRejected: (branch: string, attempts: number) =>
     `The codex branch '${branch}' kept moving: the sync was re-applied ${attempts} times and still rejected.`,
   deletionsHeld: (removed: number, total: number, threshold: number) =>
@@ -144,6 +162,7 @@ export const msg = {
   badRefLine: (line: string) => `Not a ref line git gives pre-push: ${JSON.stringify(line)}`,
   badRefLineHint: 'git writes "<local ref> <local sha> <remote ref> <remote sha>" per line; the hook is run by git push, not by hand',
   kept: (env: string) => `The request is kept and will be retried by the next hook run or \`codex-hooks sync --retry\` (environment ${env}).`,
+  keptRefused: (env: string) => `The request is kept (environment ${env}); it is delivered by the next push once the codex accepts it.`,
   /** A failure a retry alone cannot fix: what to run instead of a plain `--retry`. */
   keptHeld: (env: string) =>
     `The request is kept (environment ${env}), but a retry alone is held back again: if the deletions are intended, run \`codex-hooks sync --retry --allow-deletions\`.`,
@@ -204,6 +223,7 @@ export const msg = {
   fromBranchGoneHint: 'run `codex-hooks create-branch` again',
   branchCreatedMeanwhile: (branch: string) => `Someone created '${branch}' on the codex meanwhile`,
   branchCreatedMeanwhileHint: 'run `codex-hooks status` to see it',
+  createRefusedHint: (branch: string) => `let the identity you push with create '${branch}' on the codex (its branch rules, the server's hooks)`,
   branchCreated: (branch: string, from: string | null, commit: string, codexUrl: string) =>
     `created codex branch '${branch}'${from ? ` from '${from}'` : ' (empty codex: new root commit)'} at ${commit.slice(0, 7)} on ${codexUrl}`,
 
