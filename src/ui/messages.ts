@@ -418,4 +418,12 @@ export const readerMsg = {
   searchMore: (limit: number) => `… more matches: only the first ${limit} are shown (raise limit, up to 200, or narrow with project).`,
   searchStopped: (seconds: number) => `… the search was stopped after ${seconds} s; the matches found until then are shown.`,
   queryControl: 'the query may not contain control characters (one line of text)',
+  queryTooLong: (length: number, max: number) => `The query is ${length} characters long, more than ${max}.`,
+  queryTooLongHint: 'search for a shorter phrase',
+  queryEmpty: 'The query is empty.',
+  queryEmptyHint: 'search for a word or a phrase',
+  queryRefused: (why: string) => `The query is refused: ${why}.`,
+  queryRefusedHint: 'search for one line of text',
+  listProjectsHint: 'list the projects with codex_list {}',
+  otherOrgHint: (org: string, project: string) => `use codex://${org}/${project}/…`,
 };
