@@ -141,6 +141,7 @@ export const msg = {
     refused: 'a path component git refuses on checkout, such as .git',
   } as Record<string, string>,
   stateUnwritable: (file: string, why: string) => `Cannot write codex-hooks state ${file}: ${why}`,
+  noSpace: 'no space left on the device',
   stateUnwritableHint: (dir: string) => `free some disk space (or make ${dir} writable), then run \`codex-hooks sync\` again`,
   cacheLocked: 'The codex cache is locked by another codex-hooks run',
   pullLocked: "This worktree's pull_dir is being written by another codex-hooks run",
