@@ -9,7 +9,7 @@ import { startHttpCodex, startSilentListener, startSshd } from './servers.js';
 import { isLocalPath, isSshUrl, splitUrl, hasCredentials } from '../dist/git/url.js';
 import { batchSshCommand } from '../dist/git/ssh.js';
 import { connectionFor, makeRedactor, readPushOutcome } from '../dist/sync/remote.js';
-import { redactUrl } from '../dist/ui/messages.js';
+import { redactUrl } from '../dist/git/url.js';
 import { normalizeConfig } from '../dist/config/normalize.js';
 import { validateConfig } from '../dist/config/validate.js';
 

@@ -2,7 +2,8 @@ import { UsageError, SyncError } from '../errors.js';
 import { requireCodexUrl } from '../config/normalize.js';
 import { gitText } from '../git/exec.js';
 import { fetchBranch, local, openCache, pushCommit, remoteBranches } from '../sync/cache.js';
-import { msg, redactUrl } from '../ui/messages.js';
+import { msg } from '../ui/messages.js';
+import { redactUrl } from '../git/url.js';
 import { projectAndConfig, requireConfig } from './common.js';
 import type { CommandResult, Context, Values } from './context.js';
 

@@ -9,7 +9,8 @@ import { openProject, originUrl, type Project } from '../git/project.js';
 import { toolkitDir } from '../hooks/toolkit.js';
 import { packageRoot } from '../paths.js';
 import { hasCredentials } from '../git/url.js';
-import { msg, redactUrl } from '../ui/messages.js';
+import { msg } from '../ui/messages.js';
+import { redactUrl } from '../git/url.js';
 import type { CommandResult, Context, Values } from './context.js';
 
 const ORG = /^[A-Za-z0-9._-]+$/;

@@ -82,3 +82,6 @@ export function splitUrl(url: string): UrlParts {
 
 /** True when a URL carries a password or token (`https://user:token@…`): a secret in a committed file. */
 export const hasCredentials = (url: string): boolean => splitUrl(url).password !== undefined;
+
+/** The URL without its user info; the host starts after the last `@` before the path, so `p@ss` goes whole. */
+export const redactUrl = (url: string): string => url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1');

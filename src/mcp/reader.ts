@@ -7,7 +7,8 @@ import { readLooseRef } from '../git/loose.js';
 import { readJson, writeJsonIfPossible } from '../json-file.js';
 import { ObjectStore } from '../git/store.js';
 import { cachePathFor, fetchBranch, openCache, type CodexCache } from '../sync/cache.js';
-import { readerMsg, redactUrl } from '../ui/messages.js';
+import { readerMsg } from '../ui/messages.js';
+import { redactUrl } from '../git/url.js';
 import { Snapshot, TreeMemo } from './snapshot.js';
 
 export type ReaderFailure = 'bad-input' | 'not-found' | 'not-released' | 'unreachable' | 'too-large';

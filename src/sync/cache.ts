@@ -10,7 +10,8 @@ import { acquireLock, removeStaleGitLocks } from './lock.js';
 import { isSshUrl } from '../git/url.js';
 import { batchSshEnv } from '../git/ssh.js';
 import { msg } from '../ui/messages.js';
-import { classifyRemoteError, connectionFor, makeRedactor, readPushOutcome, redactUrl, type Connection, type Refusal } from './remote.js';
+import { classifyRemoteError, connectionFor, makeRedactor, readPushOutcome, type Connection, type Refusal } from './remote.js';
+import { redactUrl } from '../git/url.js';
 
 /**
  * A persistent bare clone of one codex (SPEC §4): fetched, never cloned again. Its refs change only under

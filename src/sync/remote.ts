@@ -2,7 +2,8 @@ import { SyncError } from '../errors.js';
 import { configEnv, type Env } from '../git/env.js';
 import { GitError } from '../git/exec.js';
 import { isHttpUrl, splitUrl } from '../git/url.js';
-import { msg, redactUrl } from '../ui/messages.js';
+import { msg } from '../ui/messages.js';
+import { redactUrl } from '../git/url.js';
 
 /**
  * How git is given the codex (SPEC §4): the URL without its secrets, and what authenticates it through
@@ -99,4 +100,3 @@ export function readPushOutcome(stdout: string, stderr: string): 'moved' | Refus
   return { reason: reason || (summary ? summary.replace(/^\[|\]$/g, '') : stderr.trim().split('\n').pop() ?? ''), remoteLines };
 }
 
-export { redactUrl };

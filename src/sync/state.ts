@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { stateDir, type Project } from '../git/project.js';
-import { redactUrl } from '../ui/messages.js';
+import { redactUrl } from '../git/url.js';
 import { readJson, writeJson } from '../json-file.js';
 
 /** What the last successful sync of each environment wrote, so a hook with nothing new skips the network. */

@@ -1,4 +1,5 @@
 /** Every sentence codex-hooks says to people, in one place (STYLE §6). */
+import { redactUrl } from '../git/url.js';
 /**
  * The parts of a sync's result that messages show. Declared here, by shape, so that ui/ imports nothing
  * from sync/ (the layers point one way); sync/engine.ts's SyncResult fits it.
@@ -8,8 +9,6 @@ interface ShownResult {
   fromCodex?: { added: string[]; changed: string[] };
 }
 
-/** The URL without its user info; the host starts after the last `@` before the path, so `p@ss` goes whole. */
-export const redactUrl = (url: string): string => url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1');
 
 export const msg = {
   /**
