@@ -59,9 +59,9 @@ function optionError(error: Error & { code?: string }, name: string, known: stri
   const unknown = /^Unknown option '([^']+)'/.exec(error.message)?.[1];
   if (error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && unknown) {
     const near = unknown.startsWith('--') ? nearest(unknown.slice(2), known) : undefined;
-    return new UsageError(msg.unknownOption(unknown, name), `${near ? `did you mean --${near}? ` : ''}see \`codex-hooks ${name} --help\``);
+    return new UsageError(msg.unknownOption(unknown, name), msg.seeHelp(name, near));
   }
-  return new UsageError(error.message, `see \`codex-hooks ${name} --help\``);
+  return new UsageError(error.message, msg.seeHelp(name));
 }
 
 /** CODEX_HOOKS_TIMEOUT is read at the edge: a value that is not a positive number of seconds is bad input. */
@@ -90,7 +90,7 @@ export async function main(rawArgv: string[]): Promise<number> {
     const spec = COMMANDS[name];
     if (!spec) {
       const near = nearest(name, Object.keys(COMMANDS));
-      throw new UsageError(`Unknown command "${name}"${near ? ` (did you mean "${near}"?)` : ''}`, 'run `codex-hooks --help` for the list of commands');
+      throw new UsageError(msg.unknownCommand(name, near), msg.unknownCommandHint);
     }
     checkTimeout(process.env);
     let values: Record<string, unknown>;
@@ -137,9 +137,9 @@ export async function main(rawArgv: string[]): Promise<number> {
       process.stdout.write(JSON.stringify({ ok: false, error: { type: e.name, kind: (e as { kind?: string }).kind, message: e.message, hint: e.hint } }, null, 2) + '\n');
     }
     if (error instanceof CodexError) {
-      logger.error(error.message + (error.hint ? `\n  → ${error.hint}` : ''));
+      logger.error(msg.withHint(error.message, error.hint));
     } else {
-      process.stderr.write(`codex-hooks: unexpected error (a bug; please report it):\n${(error as Error)?.stack ?? error}\n`);
+      process.stderr.write(msg.unexpectedError((error as Error)?.stack ?? error));
     }
     return code;
   }

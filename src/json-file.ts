@@ -27,7 +27,7 @@ export function writeJson(file: string, value: unknown, { compact = false } = {}
   } catch (error) {
     fs.rmSync(tmp, { force: true });
     const e = error as NodeJS.ErrnoException;
-    throw new SyncError('git', msg.stateUnwritable(file, e.code === 'ENOSPC' ? 'no space left on the device' : e.message), msg.stateUnwritableHint(path.dirname(file)));
+    throw new SyncError('git', msg.stateUnwritable(file, e.code === 'ENOSPC' ? msg.noSpace : e.message), msg.stateUnwritableHint(path.dirname(file)));
   }
 }
 

@@ -5,6 +5,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { BIN, cleanup, cli, git, isolatedEnv, makeCodex, makeRepo, tmpdir, writeConfig, refOf } from './helpers.js';
 import { COMMANDS } from '../dist/commands/registry.js';
+import { msg } from '../dist/ui/messages.js';
 
 const t = suite('cli');
 t.after.each(cleanup);
@@ -117,8 +118,8 @@ t('CODEX_ENV=prd, --env twice, --env empty: exit 2 before any git work', async (
   const e = { ...env, __codex: codex };
   const r = await badInput(['sync'], { cwd: dir, env: { ...e, CODEX_ENV: 'prd' } }, /Unknown environment "prd"/);
   assert.match(r.stderr, /Known environments: dev, test, staging, prod/);
-  await badInput(['sync', '--env', 'test', '--env', 'prod'], { cwd: dir, env: e }, /--env was given 2 times/);
-  await badInput(['sync', '--env='], { cwd: dir, env: e }, /--env needs an environment name/);
+  await badInput(['sync', '--env', 'test', '--env', 'prod'], { cwd: dir, env: e }, msg.optionRepeated('env', 2));
+  await badInput(['sync', '--env='], { cwd: dir, env: e }, msg.envNeedsName);
   await badInput(['sync', '--direction', 'sideways'], { cwd: dir, env: e }, /Unknown direction/);
   assert.is(refOf(codex, 'main', env), git(codex, ['rev-parse', 'main'], env));
 });

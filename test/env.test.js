@@ -4,6 +4,7 @@ import { resolveEnvironment, DetachedHead, branchOfRef } from '../dist/env/resol
 import { normalizeConfig } from '../dist/config/normalize.js';
 import { validateConfig } from '../dist/config/validate.js';
 import { UsageError } from '../dist/errors.js';
+import { msg } from '../dist/ui/messages.js';
 
 const config = (raw = {}) => normalizeConfig(validateConfig({ codex_url: '/tmp/codex.git', project_name: 'p', ...raw }, '.codexrc.json'), '/tmp/p', '.codexrc.json');
 
@@ -55,9 +56,7 @@ test('unknown CODEX_ENV lists the known names and suggests', () => {
     assert.unreachable();
   } catch (e) {
     assert.instance(e, UsageError);
-    assert.match(e.message, /Unknown environment "prd"/);
-    assert.match(e.message, /Did you mean "prod"/);
-    assert.match(e.message, /dev, test, staging, prod, qa, pre-prod/);
+    assert.is(e.message, msg.unknownEnv('prd', 'CODEX_ENV', 'prod', ['dev', 'test', 'staging', 'prod', 'qa', 'pre-prod']));
   }
 });
 

@@ -10,6 +10,8 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { createServer } from '../dist/mcp/server.js';
 import { Reader } from '../dist/mcp/reader.js';
+import { MAX_URI_LENGTH } from '../dist/mcp/uri.js';
+import { msg } from '../dist/ui/messages.js';
 import { cachePathFor } from '../dist/sync/cache.js';
 import { cleanup, isolatedEnv, makeCodex, releaseToCodex, splitCodex, tmpdir } from './helpers.js';
 
@@ -191,7 +193,7 @@ t('bad input: missing, wrong-typed and hostile arguments are isError results, ne
   await refused('codex_fetch', { uri: 'codex://acme/api/docs/%0aintro.md' }, /control characters/);
   await refused('codex_fetch', { uri: 'codex://other/api/docs/intro.md' }, /Unknown organisation "other"/);
   await refused('codex_fetch', { uri: '/etc/passwd' }, /Malformed codex URI/);
-  await refused('codex_fetch', { uri: 'codex://acme/api/' + 'a/'.repeat(1 << 19) }, /longer than/);
+  await refused('codex_fetch', { uri: 'codex://acme/api/' + 'a/'.repeat(1 << 19) }, msg.uriWhy.tooLong(MAX_URI_LENGTH));
   await refused('codex_fetch', { uri: 'codex://acme/api/docs/100%.md' }, /%25/);
   await refused('codex_list', { uri: 7 });
   await refused('codex_list', { uri: 'codex://acme/api/docs/../../../' }, /\.\./);

@@ -6,6 +6,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { cleanup, codexFiles, commit, git, isolatedEnv, refOf, run, tmpdir, writeConfig, writeFiles } from './helpers.js';
 import { e2eProject, pushWithoutTerminal } from './e2e-helpers.js';
+import { msg } from '../dist/ui/messages.js';
 
 const t = suite('push-loop');
 t.after.each(cleanup);
@@ -109,7 +110,7 @@ t('sync_direction from-codex on main: the push pulls production docs and asks no
   assert.is(refOf(p.codex, 'main', p.env), mainTip);
   const s = await cliIn(p, ['sync'], { ...p.env, CI: 'true' });
   assert.is(s.code, 0, s.stderr);
-  assert.match((await cliIn(p, ['status', '--offline'])).stdout, /confirmation: +not needed: sync_direction from-codex only reads production/);
+  assert.match((await cliIn(p, ['status', '--offline'])).stdout, msg.statusRow('confirmation', msg.statusConfirmation(true, true)));
 });
 
 t('patterns that match no file say so, naming sync_patterns', async () => {
@@ -199,7 +200,7 @@ t('a request kept for an environment the config no longer has says how to drop i
   assert.is(r.code, 1);
   assert.match(r.stderr, /environment qa is no longer in .*\.codexrc\.json: a retry cannot deliver it; add environments\.qa again, or drop the request by removing .*pending\/qa\.json/);
   fs.rmSync(path.join(p.dir, '.git/codex-hooks/pending/qa.json'));
-  assert.match((await cliIn(p, ['sync', '--retry'])).stdout, /No kept syncs to retry/);
+  assert.match((await cliIn(p, ['sync', '--retry'])).stdout, msg.noKeptSyncs);
 });
 
 t('a request kept from an assumed environment never becomes a production sync without a yes', async () => {

@@ -4,6 +4,7 @@ import { loadConfig, loadConfigIn, type ReaderConfig } from '../config/load.js';
 import { isRemoteUrl, repoNameOf } from '../config/normalize.js';
 import { NotACheckout, openProject } from '../git/project.js';
 import type { Context } from './context.js';
+import { msg } from '../ui/messages.js';
 
 export interface CodexSource {
   url: string;
@@ -22,8 +23,8 @@ export async function codexSource(ctx: Context, flag?: string): Promise<CodexSou
   const url = given ? (isRemoteUrl(given) ? given : path.resolve(ctx.cwd, given)) : config.codexUrl;
   if (!url) {
     throw new UsageError(
-      config.filepath ? `No codex is configured in ${config.filepath}` : `No codex to read: no codex-hooks configuration in ${ctx.cwd}`,
-      'pass --codex <url or path>, set CODEX_URL, or set codex_url in the config (`codex-hooks init`)',
+      config.filepath ? msg.noCodexConfigured(config.filepath) : msg.readerNoCodex(ctx.cwd),
+      msg.readerNoCodexHint,
     );
   }
   return { url, config, org: config.organization ?? ownerOf(url) ?? 'codex' };

@@ -14,7 +14,7 @@ export async function projectAndConfig(ctx: Context): Promise<{ project: Project
 }
 
 export function requireConfig(config: Config): void {
-  if (!config.filepath) throw new UsageError(`No codex-hooks configuration in ${config.root}`, 'run `codex-hooks init` (or add a .codexrc.json)');
+  if (!config.filepath) throw new UsageError(msg.noConfigIn(config.root), msg.noConfigInHint);
 }
 
 /** `--env` and `CODEX_ENV` (read once by the entry into ctx.codexEnv). */
@@ -28,7 +28,7 @@ export type Direction = (typeof DIRECTIONS)[number];
 export function parseDirection(value: string | undefined, fallback: Direction): Direction {
   if (value === undefined) return fallback;
   if (!(DIRECTIONS as readonly string[]).includes(value)) {
-    throw new UsageError(`Unknown direction "${value}"`, `pass --direction with one of: ${DIRECTIONS.join(', ')}`);
+    throw new UsageError(msg.unknownDirection(value), msg.directionOneOf(DIRECTIONS));
   }
   return value as Direction;
 }

@@ -12,8 +12,8 @@ const BRANCH = /^(?!-)(?!.*\.\.)(?!.*\/\/)(?!.*@\{)[^\s~^:?*[\\\x00-\x1f\x7f]+(?
 export async function run(ctx: Context, values: Values, positionals: string[]): Promise<CommandResult> {
   const [branch, ...extra] = positionals;
   const given = values.from as string | undefined;
-  if (!branch || extra.length) throw new UsageError('create-branch takes one branch name', 'codex-hooks create-branch <branch> [--from main]');
-  for (const b of [branch, ...(given !== undefined ? [given] : [])]) if (!BRANCH.test(b)) throw new UsageError(`"${b}" is not a valid branch name`, 'use a name git accepts, e.g. test or release/2026');
+  if (!branch || extra.length) throw new UsageError(msg.createBranchUsage, msg.createBranchUsageHint);
+  for (const b of [branch, ...(given !== undefined ? [given] : [])]) if (!BRANCH.test(b)) throw new UsageError(msg.badBranchName(b), msg.badBranchNameHint);
   const { config } = await projectAndConfig(ctx);
   requireConfig(config);
   const url = requireCodexUrl(config);
@@ -37,15 +37,15 @@ export async function run(ctx: Context, values: Values, positionals: string[]): 
     // A --from the codex lacks is bad input: said before anything is fetched or written.
     if (!existing.includes(from)) throw new UsageError(msg.noFromBranch(from, existing), msg.noFromBranchHint(branch, existing, config.environments.prod.branch));
     const tip = await fetchBranch(cache, from);
-    if (!tip) throw new SyncError('branch-missing', `The codex branch '${from}' went away meanwhile`, 'run `codex-hooks create-branch` again');
+    if (!tip) throw new SyncError('branch-missing', msg.fromBranchGone(from), msg.fromBranchGoneHint);
     commit = tip;
   }
   const outcome = await pushCommit(cache, commit, branch);
   if (!outcome.pushed && outcome.refused) {
-    throw new SyncError('refused', msg.pushRefused(url, branch, outcome.refused.reason, outcome.refused.remoteLines), `let the identity you push with create '${branch}' on the codex (its branch rules, the server's hooks)`);
+    throw new SyncError('refused', msg.pushRefused(url, branch, outcome.refused.reason, outcome.refused.remoteLines), msg.createRefusedHint(branch));
   }
-  if (!outcome.pushed) throw new SyncError('rejected', `Someone created '${branch}' on the codex meanwhile`, 'run `codex-hooks status` to see it');
+  if (!outcome.pushed) throw new SyncError('rejected', msg.branchCreatedMeanwhile(branch), msg.branchCreatedMeanwhileHint);
   await outcome.recorded;
   const data = { branch, created: true, from: existing.length ? from : null, commit, codexUrl: redactUrl(url) };
-  return { data, render: (log) => log.success(`created codex branch '${branch}'${data.from ? ` from '${from}'` : ' (empty codex: new root commit)'} at ${commit.slice(0, 7)} on ${data.codexUrl}`) };
+  return { data, render: (log) => log.success(msg.branchCreated(branch, data.from ? from : null, commit, data.codexUrl)) };
 }

@@ -14,14 +14,14 @@ import { PROJECTS, projectDir } from '../sync/layout.js';
 
 /** `codex-hooks fetch` (SPEC §5): reads the prod codex branch unless --env names another. */
 export async function run(ctx: Context, values: Values, positionals: string[]): Promise<CommandResult> {
-  if (positionals.length !== 1) throw new UsageError('fetch takes one codex:// URI', 'codex-hooks fetch codex://<org>/<project>/<path> [--env E]');
+  if (positionals.length !== 1) throw new UsageError(msg.fetchUsage, msg.fetchUsageHint);
   const uri = parseCodexUri(positionals[0]);
   const { url, config } = await codexSource(ctx, single(values, 'codex'));
   const flag = explicitEnv(ctx, values).flag;
   // The reader that agents and servers use must only see released docs: CODEX_ENV is not consulted.
   const decision = resolveEnvironment({ explicit: { flag: flag ?? 'prod' }, branch: null, config });
   if (config.organization && uri.org !== config.organization) {
-    throw new UsageError(`This project's codex belongs to organisation "${config.organization}", not "${uri.org}"`, `use codex://${config.organization}/${uri.project}/${uri.path}`);
+    throw new UsageError(msg.fetchOtherOrg(config.organization, uri.org), msg.fetchOtherOrgHint(config.organization, uri.project, uri.path));
   }
   const cache = await openCache(url, ctx.env);
   const tip = await fetchBranch(cache, decision.codexBranch);
@@ -37,8 +37,8 @@ export async function run(ctx: Context, values: Values, positionals: string[]): 
   if (entries.length === 0) {
     const { stdout: all } = await runGit(['ls-tree', '-z', '--name-only', `${tip}:projects`], local(cache, { okCodes: [128] }));
     const known = all.toString().split('\0').filter(Boolean);
-    const hint = decision.env === 'prod' && !flag ? msg.fetchUnreleasedHint(positionals[0]) : known.length ? `known projects: ${known.join(', ')}` : 'no project has synced to this branch yet';
-    throw new UsageError(`Unknown project "${uri.project}" on codex branch ${decision.codexBranch} (environment ${decision.env})${known.length ? `; known projects: ${known.join(', ')}` : ''}`, hint);
+    const hint = decision.env === 'prod' && !flag ? msg.fetchUnreleasedHint(positionals[0]) : msg.fetchUnknownProjectHint(known);
+    throw new UsageError(msg.fetchUnknownProject(uri.project, decision.codexBranch, decision.env, known), hint);
   }
   if (uri.path === '') {
     const files = entries.map((e) => e.path.slice(base.length + 1));
@@ -48,8 +48,8 @@ export async function run(ctx: Context, values: Values, positionals: string[]): 
   if (!entry) {
     const under = entries.filter((e) => e.path.startsWith(`${base}/${uri.path}/`)).map((e) => e.path.slice(base.length + 1));
     if (under.length) return { data: { env: decision.env, codexBranch: decision.codexBranch, project: uri.project, files: under }, render: (log) => under.forEach((f) => log.info(f)) };
-    const hint = decision.env === 'prod' && !flag ? msg.fetchUnreleasedHint(positionals[0]) : `list the project's docs with codex-hooks fetch codex://${uri.org}/${uri.project}/`;
-    throw new UsageError(`No document "${uri.path}" in project "${uri.project}" on codex branch ${decision.codexBranch} (environment ${decision.env})`, hint);
+    const hint = decision.env === 'prod' && !flag ? msg.fetchUnreleasedHint(positionals[0]) : msg.fetchNoDocumentHint(uri.org, uri.project);
+    throw new UsageError(msg.fetchNoDocument(uri.path, uri.project, decision.codexBranch, decision.env), hint);
   }
   // Fetched documents are kept by blob id: the same content is never read out of git twice.
   const blobFile = path.join(cacheRoot(ctx.env), 'blobs', entry.oid.slice(0, 2), entry.oid.slice(2));

@@ -5,7 +5,7 @@ import type { CommandResult, Context, Values } from './context.js';
 export async function run(ctx: Context, _values: Values, positionals: string[]): Promise<CommandResult> {
   const [name] = positionals;
   if (name !== 'pre-push' && name !== 'post-commit') {
-    throw new UsageError(`Unknown hook "${name ?? ''}"`, 'codex-hooks hook <post-commit|pre-push>');
+    throw new UsageError(msg.unknownHook(name ?? ''), msg.unknownHookHint);
   }
   if (ctx.env.CODEX_HOOKS === '0') {
     ctx.logger.warn(msg.hooksDisabled);

@@ -73,14 +73,14 @@ function existingJson(filepath: string | null): { file: string; raw: string; jso
   if (!filepath) return null;
   const inPackage = path.basename(filepath) === 'package.json';
   if (!/(\.json|\/\.codexrc)$/.test(filepath.replace(/\\/g, '/'))) {
-    throw new UsageError(msg.initNotJson(filepath), 'add the missing keys to it by hand (see README "Configuration")');
+    throw new UsageError(msg.initNotJson(filepath), msg.initNotJsonHint);
   }
   const raw = fs.readFileSync(filepath, 'utf8');
   let parsed: Record<string, unknown>;
   try {
     parsed = JSON.parse(raw);
   } catch (error) {
-    throw new UsageError(`Cannot parse ${filepath}: ${(error as Error).message}`, 'fix its syntax, then run `codex-hooks init` again to fill in missing keys');
+    throw new UsageError(msg.initCannotParse(filepath, (error as Error).message), msg.initCannotParseHint);
   }
   const json = inPackage ? ((parsed.codex as Record<string, unknown>) ?? {}) : parsed;
   return { file: filepath, raw, json, inPackage };
@@ -106,9 +106,9 @@ export async function run(ctx: Context, values: Values): Promise<CommandResult> 
   const legacy = isLegacyFile(filepath);
 
   const given = { organization: values.org as string | undefined, codex_url: values.codex as string | undefined, project_name: values.project as string | undefined };
-  if (given.organization !== undefined && validOrg(given.organization) !== true) throw new UsageError(`"${given.organization}" is not a valid organisation`, msg.initBadOrg);
-  if (given.codex_url !== undefined && validCodex(given.codex_url) !== true) throw new UsageError(`"${given.codex_url}" is not a codex URL`, msg.initBadCodex);
-  if (given.project_name !== undefined && validProject(given.project_name) !== true) throw new UsageError(`"${given.project_name}" is not a valid project name`, `${msg.initBadProject} (e.g. --project api-docs)`);
+  if (given.organization !== undefined && validOrg(given.organization) !== true) throw new UsageError(msg.initInvalidOrg(given.organization), msg.initBadOrg);
+  if (given.codex_url !== undefined && validCodex(given.codex_url) !== true) throw new UsageError(msg.initInvalidCodex(given.codex_url), msg.initBadCodex);
+  if (given.project_name !== undefined && validProject(given.project_name) !== true) throw new UsageError(msg.initInvalidProject(given.project_name), msg.initInvalidProjectHint(msg.initBadProject));
 
   const origin = await originUrl(project);
   const guess = guessFromOrigin(origin);
@@ -193,7 +193,7 @@ export async function run(ctx: Context, values: Values): Promise<CommandResult> 
       for (const k of kept) log.warn(msg.initKept(k, shown));
       for (const w of warnings) log.warn(w);
       if (missing.length) log.warn(msg.initMissingCodex(shown));
-      else log.info('Next: `codex-hooks install` to sync on every push.');
+      else log.info(msg.initNextInstall);
     },
   };
 }

@@ -6,11 +6,12 @@ import { timeoutSeconds } from '../sync/cache.js';
 import { codexSource } from './codex-source.js';
 import type { CommandResult, Context, Values } from './context.js';
 import { single } from './context.js';
+import { msg } from '../ui/messages.js';
 
 /** `codex-hooks mcp` (SPEC §8): the reader for agents, an MCP server on stdio, until stdin closes. */
 export async function run(ctx: Context, values: Values, positionals: string[]): Promise<CommandResult> {
-  if (positionals.length) throw new UsageError(`mcp takes no arguments (got "${positionals[0]}")`, 'codex-hooks mcp [--codex URL]');
-  if (ctx.json) throw new UsageError('mcp speaks JSON-RPC on stdout: --json does not apply', 'codex-hooks mcp [--codex URL]');
+  if (positionals.length) throw new UsageError(msg.mcpNoArguments(positionals[0]), msg.mcpUsage);
+  if (ctx.json) throw new UsageError(msg.mcpNoJson, msg.mcpUsage);
   const version = JSON.parse(fs.readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')).version as string;
   const setup = async () => {
     const source = await codexSource(ctx, single(values, 'codex'));

@@ -53,7 +53,7 @@ export async function run(ctx: Context, values: Values): Promise<CommandResult> 
     decision = resolveEnvironment({ explicit, branch, config });
   } catch (error) {
     if (!(error instanceof DetachedHead)) throw error;
-    decisionNote = 'HEAD is detached: hooks skip; `codex-hooks sync --env <env>` syncs by hand';
+    decisionNote = msg.statusDetached;
   }
   type Counts = { added: string[]; changed: string[]; removed: string[] };
   let wouldChange: { toCodex?: Counts; fromCodex?: Counts } | null = null;
@@ -108,37 +108,35 @@ type StatusData = {
 };
 
 function renderStatus(d: StatusData, log: Context['logger']): void {
-  const row = (k: string, v: string) => log.info(`${(k + ':').padEnd(16)} ${v}`);
+  const row = (k: string, v: string) => log.info(msg.statusRow(k, v));
   // Problems are warnings: --quiet hides the rows, never a problem (SPEC §5).
-  const problem = (k: string, v: string) => log.warn(`${(k + ':').padEnd(16)} ${v}`);
+  const problem = (k: string, v: string) => log.warn(msg.statusRow(k, v));
   if (d.configFile) row('config', d.configFile);
-  else problem('config', '(none: run `codex-hooks init`)');
+  else problem('config', msg.statusNoConfig);
   row('project', d.project);
   if (d.codexUrl) row('codex', d.codexUrl);
-  else problem('codex', '(not set: set codex_url or run `codex-hooks init`)');
+  else problem('codex', msg.statusNoCodex);
   for (const w of d.warnings) log.warn(w);
   if (d.environment) {
     const e = d.environment;
-    row('branch', `${d.branch ?? '(detached)'} → ${e.name} (${e.explicit ? 'explicit' : 'assumed'}, from ${e.source}) → codex ${e.codexBranch} (${e.mode})`);
-    row('confirmation', !e.needsConfirmation ? 'not needed' : d.direction === 'from-codex' ? 'not needed: sync_direction from-codex only reads production' : 'needed: a push asks on the terminal (CODEX_ENV=prod git push does not ask)');
+    row('branch', msg.statusBranch(d.branch, e));
+    row('confirmation', msg.statusConfirmation(e.needsConfirmation, d.direction === 'from-codex'));
     if (e.warning) log.warn(e.warning);
-  } else row('branch', d.environmentNote ?? '(unknown)');
-  if (d.hooks.ok) row('hooks', 'installed (pre-push, post-commit)');
-  else problem('hooks', `${d.hooks.problem}: run \`${d.hooks.fix}\``);
+  } else row('branch', d.environmentNote ?? msg.statusUnknown);
+  if (d.hooks.ok) row('hooks', msg.statusHooksOk);
+  else problem('hooks', msg.statusHooksProblem(d.hooks.problem, d.hooks.fix));
   const syncs = Object.entries(d.lastSync as Record<string, LastSync | null>);
-  if (syncs.length === 0) row('last syncs', '(unknown: no local codex cache yet)');
+  if (syncs.length === 0) row('last syncs', msg.statusNoCache);
   // Trailers are codex text, written by anybody: shown with their control characters escaped.
-  for (const [env, s] of syncs) row(`last ${env}`, s ? escapeControl(`${s.time} ${s.sourceBranch}@${s.sourceCommit.slice(0, 7)} → ${s.codexBranch} ${s.codexCommit.slice(0, 7)}`) : 'never');
-  const retry = (p: PendingRequest) => (p.kind === 'deletions' ? '`codex-hooks sync --retry --allow-deletions`' : '`codex-hooks sync --retry`');
-  if (d.pending.length) problem('pending', d.pending.map((p) => `${p.env} (${p.commit.slice(0, 7)}, ${p.attempts} attempt(s): ${p.error.split('\n')[0]}) — ${retry(p)}`).join('; '));
-  else row('pending', 'none');
+  for (const [env, s] of syncs) row(`last ${env}`, s ? escapeControl(msg.statusLastSync(s)) : msg.statusNever);
+  const retry = (p: PendingRequest) => msg.statusRetryCommand(p.kind === 'deletions');
+  if (d.pending.length) problem('pending', d.pending.map((p) => msg.statusPending(p, retry(p))).join('; '));
+  else row('pending', msg.statusNone);
   if (d.background) {
-    (d.background.ok ? row : problem)('background', `${d.background.ok ? 'ok' : 'FAILED'} at ${d.background.time}: ${d.background.message.split('\n')[0]}`);
+    (d.background.ok ? row : problem)('background', msg.statusBackground(d.background.ok, d.background.time, d.background.message));
     for (const w of d.background.warnings ?? []) log.warn(w);
   }
   if (d.wouldChange) {
-    const w = d.wouldChange;
-    const n = (x?: { added: string[]; changed: string[]; removed: string[] }) => (x ? `${x.added.length} added, ${x.changed.length} changed, ${x.removed.length} removed` : 'n/a');
-    row('would change', `to codex: ${n(w.toCodex)}; from codex: ${n(w.fromCodex)}`);
-  } else if (d.wouldChangeError) problem('would change', `unknown: ${d.wouldChangeError.split('\n').join(' ')}`);
+    row('would change', msg.statusWouldChange(d.wouldChange.toCodex, d.wouldChange.fromCodex));
+  } else if (d.wouldChangeError) problem('would change', msg.statusWouldChangeUnknown(d.wouldChangeError));
 }

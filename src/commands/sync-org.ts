@@ -19,10 +19,10 @@ export type { OrgRow };
 
 /** The checkouts to sync: the folders given, or every git checkout directly under --root (natural order). */
 function checkouts(ctx: Context, values: Values, positionals: string[]): string[] {
-  if (values.root && positionals.length) throw new UsageError('Give folders or --root, not both', 'codex-hooks sync-org --root DIR   or   codex-hooks sync-org DIR...');
+  if (values.root && positionals.length) throw new UsageError(msg.orgRootAndFolders, msg.orgRootAndFoldersHint);
   if (values.root) {
     const root = path.resolve(ctx.cwd, values.root as string);
-    if (!fs.existsSync(root)) throw new UsageError(`No such folder: ${root}`, 'pass an existing folder to --root');
+    if (!fs.existsSync(root)) throw new UsageError(msg.noSuchFolder(root), msg.noSuchFolderHint('--root'));
     const found = fs
       .readdirSync(root, { withFileTypes: true })
       .filter((e) => e.isDirectory() && fs.existsSync(path.join(root, e.name, '.git')))
@@ -32,7 +32,7 @@ function checkouts(ctx: Context, values: Values, positionals: string[]): string[
     if (found.length === 0) throw new UsageError(msg.orgNoRepositories(root), msg.orgNoRepositoriesHint);
     return found;
   }
-  if (positionals.length === 0) throw new UsageError('sync-org needs checkouts to sync', 'codex-hooks sync-org DIR... or --root DIR');
+  if (positionals.length === 0) throw new UsageError(msg.orgNoCheckouts, msg.orgNoCheckoutsHint);
   return positionals.map((p) => path.resolve(ctx.cwd, p));
 }
 
@@ -123,7 +123,7 @@ export function fail(row: OrgRow, error: unknown): void {
 export async function run(ctx: Context, values: Values, positionals: string[]): Promise<CommandResult> {
   const explicit = explicitEnv(ctx, values);
   const parallel = values.parallel === undefined ? 4 : Number(values.parallel);
-  if (!Number.isInteger(parallel) || parallel < 1 || parallel > 64) throw new UsageError(`--parallel must be a whole number from 1 to 64 (got ${values.parallel})`, 'e.g. --parallel 4');
+  if (!Number.isInteger(parallel) || parallel < 1 || parallel > 64) throw new UsageError(msg.orgBadParallel(values.parallel), msg.orgBadParallelHint);
   const dryRun = Boolean(values['dry-run']);
   const dirs = checkouts(ctx, values, positionals);
   const { default: pLimit } = await import('p-limit');
@@ -178,7 +178,7 @@ export async function run(ctx: Context, values: Values, positionals: string[]): 
     exitCode: summary.failed ? 1 : 0,
     render: (log) => {
       // --quiet hides the table, never a failure (SPEC §5)
-      if (ctx.quiet) for (const r of rows.filter((x) => x.status === 'failed')) log.error(`${rowName(r)}: ${r.message}`);
+      if (ctx.quiet) for (const r of rows.filter((x) => x.status === 'failed')) log.error(msg.orgFailedRow(rowName(r), r.message));
       log.info(orgTable(rows, style));
       log.info(orgSummaryLine(rows));
     },

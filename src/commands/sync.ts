@@ -27,8 +27,8 @@ export async function run(ctx: Context, values: Values): Promise<CommandResult> 
       data: { ok: failed.length === 0, retried: outcomes },
       exitCode: failed.length === 0 ? 0 : failed.every((o) => o.needsConfirmation) ? 3 : 1,
       render: (log) => {
-        if (outcomes.length === 0) log.info('No kept syncs to retry.');
-        for (const o of outcomes) (o.ok ? log.success : log.error)(`${o.env}: ${o.message}`);
+        if (outcomes.length === 0) log.info(msg.noKeptSyncs);
+        for (const o of outcomes) (o.ok ? log.success : log.error)(msg.retryOutcome(o.env, o.message));
       },
     };
   }
@@ -85,19 +85,16 @@ async function sourceBranchOf(project: Project, ref: string | undefined, current
 }
 
 export function renderSync(r: SyncResult, log: Logger): void {
-  const head = `${r.project} [${r.env}] ↔ ${r.codexUrl} (branch ${r.codexBranch})${r.dryRun ? ' — dry run, nothing written' : ''}`;
-  log.info(head);
+  log.info(msg.syncHead(r.project, r.env, r.codexUrl, r.codexBranch, r.dryRun));
   const list = (label: string, items: string[]) => {
     if (items.length === 0) return;
-    log.info(`  ${label} (${items.length}):`);
-    // A name with a line break or control character is shown quoted, as git does, so it stays one line.
-    for (const p of items.slice(0, 50)) log.info(`    ${/[\x00-\x1f\x7f"]/.test(p) ? JSON.stringify(p) : p}`);
-    if (items.length > 50) log.info(`    … ${items.length - 50} more`);
+    log.info(msg.syncListHead(label, items.length));
+    for (const p of items.slice(0, 50)) log.info(msg.syncListItem(p));
+    if (items.length > 50) log.info(msg.syncListMore(items.length - 50));
   };
   if (r.toCodex) {
     const t = r.toCodex;
-    const n = t.added.length + t.changed.length + t.removed.length;
-    log.info(`to codex: ${t.added.length} added, ${t.changed.length} changed, ${t.removed.length} removed${t.codexCommit ? ` → ${t.codexCommit.slice(0, 7)}` : n === 0 ? ' (up to date)' : ''}`);
+    log.info(msg.toCodexCounts(t));
     if (r.dryRun) {
       list('add', t.added);
       list('change', t.changed);
@@ -106,7 +103,7 @@ export function renderSync(r: SyncResult, log: Logger): void {
   }
   if (r.fromCodex) {
     const f = r.fromCodex;
-    log.info(`from codex: ${f.added.length} added, ${f.changed.length} changed, ${f.removed.length} removed`);
+    log.info(msg.fromCodexCounts(f));
     if (r.dryRun) {
       list('add', f.added);
       list('change', f.changed);

@@ -1,6 +1,7 @@
 import { openProject } from '../git/project.js';
 import { uninstall } from '../install/uninstall.js';
 import type { CommandResult, Context } from './context.js';
+import { msg } from '../ui/messages.js';
 
 export async function run(ctx: Context): Promise<CommandResult> {
   const project = await openProject(ctx.cwd, ctx.env);
@@ -8,7 +9,7 @@ export async function run(ctx: Context): Promise<CommandResult> {
   return {
     data: result,
     render: (log) => {
-      if (result.unchanged) log.info('codex-hooks: nothing to remove.');
+      if (result.unchanged) log.info(msg.uninstallUnchanged);
       for (const c of result.changed) log.success(c);
     },
   };

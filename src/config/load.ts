@@ -7,6 +7,7 @@ import { hasCredentials } from '../git/url.js';
 import { readJson, writeJsonIfPossible } from '../json-file.js';
 import { DEFAULT_ENVIRONMENTS, SEARCH_PLACES } from './defaults.js';
 import { codexUrlOf, normalizeConfig, withModes, type Config } from './normalize.js';
+import { msg } from '../ui/messages.js';
 
 /**
  * Loads, validates and normalises the project's configuration (SPEC §2).
@@ -51,7 +52,7 @@ export async function loadConfigFresh(project: Project): Promise<Config> {
   try {
     result = await explorer.search(project.root);
   } catch (error) {
-    throw new ConfigError(describeParseError(error as Error & { filepath?: string }), 'fix the syntax at the line and column shown');
+    throw new ConfigError(describeParseError(error as Error & { filepath?: string }), msg.configSyntaxHint);
   }
   const filepath = result?.filepath ?? null;
   // A file outside the root (cosmiconfig walking up) is not this project's config.
@@ -117,7 +118,7 @@ export async function loadConfigIn(dir: string): Promise<ReaderConfig> {
   try {
     result = await explorer.search(dir);
   } catch (error) {
-    throw new UsageError(describeParseError(error as Error & { filepath?: string }), 'fix the syntax at the line and column shown');
+    throw new UsageError(describeParseError(error as Error & { filepath?: string }), msg.configSyntaxHint);
   }
   const filepath = result?.filepath && path.dirname(result.filepath) === dir ? result.filepath : null;
   const parsed = validateConfig(filepath && !result?.isEmpty ? result?.config : {}, filepath ?? '(defaults)');

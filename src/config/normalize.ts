@@ -3,6 +3,7 @@ import { UsageError } from '../errors.js';
 import { DEFAULT_ENVIRONMENTS, PROJECT_NAME } from './defaults.js';
 import type { ParsedConfig } from './schema.js';
 import { isRemoteUrl } from '../git/url.js';
+import { msg } from '../ui/messages.js';
 
 export type SyncMode = 'mirror' | 'layer';
 export type Environment = { branch: string; description?: string; mode: SyncMode };
@@ -41,8 +42,8 @@ export function normalizeConfig(parsed: ParsedConfig, root: string, filepath: st
   const projectName = parsed.project_name ?? (originUrl && repoNameOf(originUrl)) ?? repoNameOf(root);
   if (!projectName) {
     throw new UsageError(
-      `Cannot derive a project name from the folder "${path.basename(root)}"`,
-      `set project_name in ${filepath ?? '.codexrc.json'} (letters, digits, ".", "_", "-")`,
+      msg.noProjectName(path.basename(root)),
+      msg.noProjectNameHint(filepath),
     );
   }
   return {
@@ -68,7 +69,7 @@ export function withModes(envs: Record<string, { branch: string; description?: s
 export function requireCodexUrl(config: Config): string {
   if (config.codexUrl) return config.codexUrl;
   throw new UsageError(
-    config.filepath ? `No codex is configured in ${config.filepath}` : 'No codex-hooks configuration found',
-    config.filepath ? 'set codex_url (or organization and codex_repo), or run `codex-hooks init --codex <git URL or path>`' : 'run `codex-hooks init`',
+    config.filepath ? msg.noCodexConfigured(config.filepath) : msg.noConfigFound,
+    config.filepath ? msg.setCodexHint : msg.runInitHint,
   );
 }

@@ -6,6 +6,7 @@ import { configSchema, hooksSchema, mcpSchema, type ParsedConfig } from './schem
 import { nearest } from './suggest.js';
 import { fixedBase } from './patterns.js';
 import { refusedComponent } from '../git/names.js';
+import { msg } from '../ui/messages.js';
 
 const KNOWN_KEYS: Record<string, string[]> = {
   '': Object.keys(configSchema.shape),
@@ -110,8 +111,8 @@ export function validateConfig(raw: unknown, filepath: string): ParsedConfig {
   const problems = result.success ? crossChecks(result.data) : formatIssues(result.error.issues, raw);
   if (problems.length > 0) {
     throw new UsageError(
-      `Invalid configuration in ${filepath}:\n${problems.map((p) => `  ${p}`).join('\n')}`,
-      `fix the keys above in ${filepath} (reference: README "Configuration")`,
+      msg.invalidConfig(filepath, problems),
+      msg.invalidConfigHint(filepath),
     );
   }
   return result.data!;

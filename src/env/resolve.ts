@@ -2,6 +2,7 @@ import picomatch from 'picomatch';
 import { UsageError } from '../errors.js';
 import type { Config } from '../config/normalize.js';
 import { nearest } from '../config/suggest.js';
+import { msg } from '../ui/messages.js';
 
 export type EnvSource = '--env' | 'CODEX_ENV' | 'prod_branches' | 'branch_environments' | 'default_environment';
 
@@ -37,8 +38,8 @@ export function resolveEnvironment({ explicit, branch, config }: ResolveInput): 
     if (!known.includes(env)) {
       const hint = nearest(env, known);
       throw new UsageError(
-        `Unknown environment "${env}" (from ${source})${hint ? `. Did you mean "${hint}"?` : ''}\nKnown environments: ${known.join(', ')}`,
-        source === 'CODEX_ENV' ? `set CODEX_ENV to one of: ${known.join(', ')}` : source === '--env' ? `pass --env with one of: ${known.join(', ')}` : `fix ${source} in ${config.filepath ?? 'the config'}`,
+        msg.unknownEnv(env, source, hint, known),
+        msg.unknownEnvHint(source, known, config.filepath),
       );
     }
     const codexBranch = config.environments[env].branch;
@@ -46,14 +47,14 @@ export function resolveEnvironment({ explicit, branch, config }: ResolveInput): 
     const needsConfirmation = !explicitEnv && codexBranch === prodBranch;
     const warning =
       needsConfirmation && env !== 'prod'
-        ? `Environment "${env}" is configured to the production codex branch "${codexBranch}" (environments.${env}.branch in ${config.filepath ?? 'the config'}).`
+        ? msg.envOnProdBranch(env, codexBranch, config.filepath)
         : undefined;
     const mode = config.environments[env].mode ?? (codexBranch === prodBranch ? 'mirror' : 'layer');
     return { env, codexBranch, explicit: explicitEnv, source, needsConfirmation, warning, mode };
   };
 
   if (explicit.flag !== undefined) {
-    if (explicit.flag.trim() === '') throw new UsageError('--env needs an environment name', `pass --env with one of: ${known.join(', ')}`);
+    if (explicit.flag.trim() === '') throw new UsageError(msg.envNeedsName, msg.envOneOf(known));
     return decide(explicit.flag, '--env');
   }
   if (explicit.envVar) return decide(explicit.envVar, 'CODEX_ENV');

@@ -7,6 +7,7 @@ import { parseLsTree, type TreeEntry } from './parse.js';
 import { readLooseRef } from './loose.js';
 import { isSha1 } from './objects.js';
 import { ObjectStore } from './store.js';
+import { msg } from '../ui/messages.js';
 
 /** The project repository: where its files and its git data are. */
 export interface Project {
@@ -26,14 +27,14 @@ export class NotACheckout extends UsageError {
 }
 
 export async function openProject(cwd: string, env: Env = process.env): Promise<Project> {
-  if (!fs.existsSync(cwd)) throw new UsageError(`No such folder: ${cwd}`, 'pass an existing folder to --cwd');
+  if (!fs.existsSync(cwd)) throw new UsageError(msg.noSuchFolder(cwd), msg.noSuchFolderHint('--cwd'));
   const found = findRepository(cwd, env);
   if (found) return { ...found, env };
   let out: string;
   try {
     out = await gitText(['rev-parse', '--show-toplevel', '--absolute-git-dir', '--git-common-dir'], { cwd, env });
   } catch {
-    throw new NotACheckout(`Not a git repository: ${cwd}`, 'run codex-hooks inside a git checkout, or pass --cwd <checkout>');
+    throw new NotACheckout(msg.notACheckout(cwd), msg.notACheckoutHint);
   }
   const [root, gitDir, common] = out.split('\n');
   return { root, gitDir, commonDir: path.resolve(cwd, common), env };
@@ -106,8 +107,8 @@ export async function resolveCommit(project: Project, rev: string): Promise<stri
   const { stdout, code } = await runGit(['rev-parse', '--verify', '-q', `${rev}^{commit}`], { ...opts(project), okCodes: [1, 128] });
   if (code !== 0) {
     throw new UsageError(
-      rev === 'HEAD' ? 'This repository has no commits yet' : `No commit named "${rev}" in this repository`,
-      rev === 'HEAD' ? 'commit your docs first (git commit), then sync' : 'pass --ref <branch|tag|sha> that exists here',
+      rev === 'HEAD' ? msg.noCommits : msg.noCommitNamed(rev),
+      rev === 'HEAD' ? msg.noCommitsHint : msg.noCommitNamedHint,
     );
   }
   return stdout.toString().trim();

@@ -72,7 +72,7 @@ export async function postCommit(ctx: Context): Promise<CommandResult> {
     keepPending(project, { env: decision.env, explicit: decision.explicit, commit, branch, direction, error: e.message, kind: e.kind });
     const held = e.kind === 'deletions' ? msg.keptHeld(decision.env) : undefined;
     if (child) writeBackground(project, { ok: false, message: e.message, time: new Date().toISOString(), warnings, hint: held });
-    else ctx.logger.warn(`codex-hooks: docs sync after commit failed; ${held ?? 'kept for retry.'}\n${e.message}`);
+    else ctx.logger.warn(msg.commitSyncFailed(e.message, held));
     return { data: { hook: 'post-commit', error: e.message }, exitCode: 0 };
   }
 }

@@ -47,8 +47,8 @@ export async function prePush(ctx: Context): Promise<CommandResult> {
     if (!groups.has(decision.env)) groups.set(decision.env, { decision, update, branch });
   }
   if (groups.size > 0 && !config.codexUrl) {
-    if (ctx.codexEnv) throw new UsageError(`No codex is configured in ${config.filepath}`, msg.setCodexHint);
-    log.warn(`codex-hooks: no codex_url in ${config.filepath}; docs not synced (${msg.setCodexHint})`);
+    if (ctx.codexEnv) throw new UsageError(msg.noCodexConfigured(config.filepath), msg.setCodexHint);
+    log.warn(msg.hookNoCodex(config.filepath));
     return done({ skipped: 'no codex_url' });
   }
 
@@ -95,7 +95,7 @@ export async function prePush(ctx: Context): Promise<CommandResult> {
         continue;
       }
       keepPending(project, { env, explicit: decision.explicit || decision.needsConfirmation, commit: update.localSha, branch, direction, error: e.message, kind: e.kind });
-      log.warn(`codex-hooks: docs sync to ${decision.codexBranch} failed; the push goes on.\n${e.message}${e.hint ? `\n  → ${e.hint}` : ''}\n${e.kind === 'deletions' ? msg.keptHeld(env) : e.kind === 'refused' ? msg.keptRefused(env) : msg.kept(env)}`);
+      log.warn(msg.pushSyncFailed(decision.codexBranch, e.message, e.hint, e.kind === 'deletions' ? msg.keptHeld(env) : e.kind === 'refused' ? msg.keptRefused(env) : msg.kept(env)));
       outcomes.push({ env, status: 'failed', error: e.message });
     }
   }
@@ -104,7 +104,7 @@ export async function prePush(ctx: Context): Promise<CommandResult> {
   if (others.length) {
     const { deliverPending } = await import('../sync/retry.js');
     for (const o of await deliverPending(project, config, log, { only: (r) => !groups.has(r.env) })) {
-      (o.ok ? log.info : log.warn)(`codex-hooks: kept sync for ${o.env}: ${o.message}`);
+      (o.ok ? log.info : log.warn)(msg.keptOutcome(o.env, o.message));
     }
   }
   return done({ outcomes });

@@ -6,6 +6,7 @@ import { packageRoot } from '../paths.js';
 import { writeJson } from '../json-file.js';
 import { chainFile, chainablePath, PACKAGE_DIR_LINE, shellQuote, toolkitDir } from '../hooks/toolkit.js';
 import { HOOKS, HUSKY_DIR, hookLine, hooksPath, MARKER, readRecord, recordFile, runHusky, writeIfDifferent, writePackageJson, type InstallRecord, type InstallResult } from './record.js';
+import { msg } from '../ui/messages.js';
 
 /** Installs the hooks (SPEC §5 install), run from `cwd`. Compares before writing; says what it changed. */
 export async function install(project: Project, cwd: string = project.root): Promise<InstallResult> {
@@ -19,7 +20,7 @@ export async function install(project: Project, cwd: string = project.root): Pro
   const huskyFilesMissing = !fs.existsSync(path.join(huskyRoot, '_', 'h'));
   if (before !== wanted || huskyFilesMissing) {
     const problem = await runHusky(project);
-    if (problem) throw new UsageError(`husky could not install the hooks: ${problem}`, problem.startsWith('HUSKY=0') ? 'unset HUSKY and run `codex-hooks install` again' : 'run `codex-hooks install` at the root of a git checkout');
+    if (problem) throw new UsageError(msg.huskyFailed(problem), msg.huskyFailedHint(problem));
     if (before !== wanted) {
       if (!record.hooksPathSet) {
         record.hooksPathSet = true;
@@ -27,9 +28,9 @@ export async function install(project: Project, cwd: string = project.root): Pro
         // then applies again by itself)
         record.previousHooksPath = beforeHere;
       }
-      changed.push(`set core.hooksPath to ${wanted}${before ? ` (was ${before})` : ''}`);
+      changed.push(msg.installSetHooksPath(wanted, before));
     } else {
-      changed.push(`restored husky's files in ${wanted}`);
+      changed.push(msg.installRestoredHusky(wanted));
     }
   }
 
@@ -40,7 +41,7 @@ export async function install(project: Project, cwd: string = project.root): Pro
   if (chained && (fs.existsSync(chainFile(project)) ? fs.readFileSync(chainFile(project), 'utf8') : null) !== chained + '\n') {
     fs.mkdirSync(stateDir(project), { recursive: true });
     fs.writeFileSync(chainFile(project), chained + '\n');
-    changed.push(`kept the hooks of ${replaced}: the codex-hooks scripts run them after codex-hooks`);
+    changed.push(msg.installKeptHooks(replaced));
   }
 
   const pkgDir = toolkitDir(project, cwd);
@@ -67,7 +68,7 @@ export async function install(project: Project, cwd: string = project.root): Pro
       if (!record.createdHookFiles.includes(name)) record.createdHookFiles.push(name);
     }
     fs.writeFileSync(hookFile, next, { mode: 0o755 });
-    changed.push(`${exists ? 'added the codex-hooks line to' : 'created'} ${HUSKY_DIR}/${name}`);
+    changed.push(msg.installHookLine(exists, `${HUSKY_DIR}/${name}`));
   }
 
   // The package whose `npm install` should set husky up again: the one that has codex-hooks. From a
@@ -83,7 +84,7 @@ export async function install(project: Project, cwd: string = project.root): Pro
       pkg.scripts = { ...(pkg.scripts ?? {}), prepare: prepare ? `${prepare} && ${command}` : command };
       writePackageJson(pkgFile, raw, pkg);
       Object.assign(record, { prepareAdded: true, prepareFile: pkgRel, prepareCommand: command });
-      changed.push(`added "prepare": "${command}" to ${pkgRel}`);
+      changed.push(msg.installPrepare(command, pkgRel));
     }
   }
 

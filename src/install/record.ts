@@ -12,6 +12,7 @@ import { runGit } from '../git/exec.js';
 import { stateDir, type Project } from '../git/project.js';
 import { readJson } from '../json-file.js';
 import { packageRoot } from '../paths.js';
+import { msg } from '../ui/messages.js';
 
 export const HOOKS = ['pre-push', 'post-commit'] as const;
 export const MARKER = '# codex-hooks';
@@ -47,7 +48,7 @@ export function writeIfDifferent(file: string, content: string, mode: number, ch
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, content, { mode });
   fs.chmodSync(file, mode);
-  changed.push(`${current === null ? 'created' : 'updated'} ${label}`);
+  changed.push(msg.installWrote(current !== null, label));
 }
 
 /** core.hooksPath as git uses it (any scope), or only this repository's own setting (`--local`). */

@@ -4,6 +4,7 @@ import { runGit } from '../git/exec.js';
 import type { Project } from '../git/project.js';
 import { chainFile } from '../hooks/toolkit.js';
 import { HOOKS, HUSKY_DIR, MARKER, readRecord, recordFile, writePackageJson, type InstallResult } from './record.js';
+import { msg } from '../ui/messages.js';
 
 /** Removes what install added, and nothing else (SPEC §5 uninstall). */
 export async function uninstall(project: Project): Promise<InstallResult> {
@@ -19,17 +20,17 @@ export async function uninstall(project: Project): Promise<InstallResult> {
       if (next !== text) {
         if (record?.createdHookFiles.includes(name) && next.trim() === '') {
           fs.rmSync(hookFile);
-          changed.push(`removed ${HUSKY_DIR}/${name}`);
+          changed.push(msg.uninstallRemoved(`${HUSKY_DIR}/${name}`));
         } else {
           fs.writeFileSync(hookFile, next);
-          changed.push(`removed the codex-hooks line from ${HUSKY_DIR}/${name}`);
+          changed.push(msg.uninstallRemovedLine(`${HUSKY_DIR}/${name}`));
         }
       }
     }
     const script = path.join(huskyRoot, 'codex-hooks', name);
     if (fs.existsSync(script)) {
       fs.rmSync(script);
-      changed.push(`removed ${HUSKY_DIR}/codex-hooks/${name}`);
+      changed.push(msg.uninstallRemoved(`${HUSKY_DIR}/codex-hooks/${name}`));
     }
   }
   const ours = path.join(huskyRoot, 'codex-hooks');
@@ -42,7 +43,7 @@ export async function uninstall(project: Project): Promise<InstallResult> {
     else await runGit(['config', '--unset', 'core.hooksPath'], { cwd: project.root, env: project.env, okCodes: [5] });
     fs.rmSync(path.join(huskyRoot, '_'), { recursive: true, force: true });
     if (fs.existsSync(huskyRoot) && fs.readdirSync(huskyRoot).length === 0) fs.rmdirSync(huskyRoot);
-    changed.push(record.previousHooksPath ? `restored core.hooksPath to ${record.previousHooksPath}` : 'unset core.hooksPath');
+    changed.push(msg.uninstallHooksPath(record.previousHooksPath));
   }
   if (fs.existsSync(chainFile(project))) fs.rmSync(chainFile(project));
   if (record?.prepareAdded && !huskyStays) {
@@ -59,7 +60,7 @@ export async function uninstall(project: Project): Promise<InstallResult> {
         else pkg.scripts.prepare = next;
         if (pkg.scripts && Object.keys(pkg.scripts).length === 0) delete pkg.scripts;
         writePackageJson(pkgFile, raw, pkg);
-        changed.push(`removed "prepare": "${command}" from ${pkgRel}`);
+        changed.push(msg.uninstallPrepare(command, pkgRel));
       }
     }
   }

@@ -61,7 +61,7 @@ export function parseUri(reader: Reader, org: string | null, uri: string): Codex
   } catch (error) {
     throw new ReaderError('bad-input', (error as UsageError).message, (error as UsageError).hint);
   }
-  if (org && parsed.org !== org) throw new ReaderError('bad-input', readerMsg.unknownOrg(parsed.org, org), `use codex://${org}/${parsed.project}/…`);
+  if (org && parsed.org !== org) throw new ReaderError('bad-input', readerMsg.unknownOrg(parsed.org, org), readerMsg.otherOrgHint(org, parsed.project));
   return parsed;
 }
 

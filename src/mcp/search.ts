@@ -105,14 +105,14 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /** codex_search: lines of released docs holding the query (a fixed string), case-insensitive unless asked. */
 export async function searchDocs(reader: Reader, org: string, input: SearchInput) {
-  if (input.query.length > MAX_QUERY) throw new ReaderError('bad-input', `The query is ${input.query.length} characters long, more than ${MAX_QUERY}.`, 'search for a shorter phrase');
-  if (!input.query.trim()) throw new ReaderError('bad-input', 'The query is empty.', 'search for a word or a phrase');
-  if (CONTROL.test(input.query)) throw new ReaderError('bad-input', `The query is refused: ${readerMsg.queryControl}.`, 'search for one line of text');
+  if (input.query.length > MAX_QUERY) throw new ReaderError('bad-input', readerMsg.queryTooLong(input.query.length, MAX_QUERY), readerMsg.queryTooLongHint);
+  if (!input.query.trim()) throw new ReaderError('bad-input', readerMsg.queryEmpty, readerMsg.queryEmptyHint);
+  if (CONTROL.test(input.query)) throw new ReaderError('bad-input', readerMsg.queryRefused(readerMsg.queryControl), readerMsg.queryRefusedHint);
   const { snapshot, note } = await reader.production();
   let folder: string | undefined;
   if (input.project !== undefined) {
     const base = /^[A-Za-z0-9._-]+$/.test(input.project) && input.project !== '.' && input.project !== '..' ? await snapshot.base(input.project) : null;
-    if (base === null) throw new ReaderError('not-found', readerMsg.unknownProject(printable(input.project, 100), reader.settings.branch), `list the projects with codex_list {}`);
+    if (base === null) throw new ReaderError('not-found', readerMsg.unknownProject(printable(input.project, 100), reader.settings.branch), readerMsg.listProjectsHint);
     folder = base;
   }
   const limit = input.limit ?? 20;

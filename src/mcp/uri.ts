@@ -1,4 +1,5 @@
 import { UsageError } from '../errors.js';
+import { msg } from '../ui/messages.js';
 
 export interface CodexUri {
   org: string;
@@ -14,7 +15,7 @@ const NAME = /^[A-Za-z0-9._-]+$/;
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 const bad = (uri: string, why: string) =>
-  new UsageError(`Malformed codex URI "${printable(uri)}": ${why}`, 'use codex://<org>/<project>/<path>, e.g. codex://acme/api/docs/intro.md');
+  new UsageError(msg.badUri(printable(uri), why), msg.badUriHint);
 
 /** The URI as it can be shown: control characters escaped, cut to a readable length. */
 export function printable(text: string, max = 200): string {
@@ -28,24 +29,24 @@ export function printable(text: string, max = 200): string {
  * so no spelling reaches outside the project's folder. Pure.
  */
 export function parseCodexUri(uri: string): CodexUri {
-  if (typeof uri !== 'string') throw bad(String(uri), 'expected a string');
-  if (uri.length > MAX_URI_LENGTH) throw bad(uri, `longer than ${MAX_URI_LENGTH} characters`);
-  if (CONTROL.test(uri)) throw bad(uri, 'it contains control characters');
+  if (typeof uri !== 'string') throw bad(String(uri), msg.uriWhy.notString);
+  if (uri.length > MAX_URI_LENGTH) throw bad(uri, msg.uriWhy.tooLong(MAX_URI_LENGTH));
+  if (CONTROL.test(uri)) throw bad(uri, msg.uriWhy.control);
   const m = /^codex:\/\/([^/]*)\/([^/]*)(?:\/(.*))?$/.exec(uri);
-  if (!m) throw bad(uri, 'expected codex://<org>/<project>/<path>');
+  if (!m) throw bad(uri, msg.uriWhy.shape);
   const [, org, project, raw = ''] = m;
   let rest: string;
   try {
     rest = decodeURIComponent(raw);
   } catch {
-    throw bad(uri, 'a "%" must start an escape such as %20 (write a literal "%" as %25)');
+    throw bad(uri, msg.uriWhy.percent);
   }
-  if (!NAME.test(org)) throw bad(uri, 'the organisation may hold only letters, digits, ".", "_" and "-"');
-  if (!NAME.test(project)) throw bad(uri, 'the project may hold only letters, digits, ".", "_" and "-"');
-  if (org === '.' || org === '..' || project === '.' || project === '..') throw bad(uri, 'the organisation and the project cannot be . or ..');
-  if (CONTROL.test(rest)) throw bad(uri, 'it contains control characters');
+  if (!NAME.test(org)) throw bad(uri, msg.uriWhy.org);
+  if (!NAME.test(project)) throw bad(uri, msg.uriWhy.project);
+  if (org === '.' || org === '..' || project === '.' || project === '..') throw bad(uri, msg.uriWhy.dots);
+  if (CONTROL.test(rest)) throw bad(uri, msg.uriWhy.control);
   const p = rest.replace(/\/+$/, '');
-  if (p !== '' && p.split('/').some((s) => s === '' || s === '.' || s === '..')) throw bad(uri, 'the path may not contain ., .. or empty segments');
+  if (p !== '' && p.split('/').some((s) => s === '' || s === '.' || s === '..')) throw bad(uri, msg.uriWhy.segments);
   return { org, project, path: p };
 }
 

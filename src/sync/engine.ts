@@ -211,7 +211,7 @@ async function toCodex(o: SyncOptions, s: Prepared, startPull: () => void): Prom
           const { reason, remoteLines } = outcome.refused;
           throw new SyncError('refused', msg.pushRefused(s.url, codexBranch, reason, remoteLines), msg.pushRefusedHint(codexBranch, env, o.config.filepath));
         }
-        if (attempts >= MAX_ATTEMPTS) throw new SyncError('rejected', msg.pushRejected(codexBranch, attempts), 'run `codex-hooks sync --retry` in a moment');
+        if (attempts >= MAX_ATTEMPTS) throw new SyncError('rejected', msg.pushRejected(codexBranch, attempts), msg.rejectedHint);
         await sleep(backoff(attempts));
         tip = await s.fetchTip();
         // Every object the new commit refers to is in the cache already: the staged ones, and the

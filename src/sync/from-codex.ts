@@ -151,11 +151,11 @@ export function pullRoot(root: string, pullDir: string): string {
   let dir = path.dirname(target);
   while (dir.length > root.length) {
     const st = fs.lstatSync(dir, { throwIfNoEntry: false });
-    if (st && !st.isDirectory()) throw new SyncError('git', `pull_dir "${pullDir}" passes through ${dir}, which is not a folder`, 'set pull_dir to a plain folder inside the project');
+    if (st && !st.isDirectory()) throw new SyncError('git', msg.pullDirThrough(pullDir, dir), msg.pullDirThroughHint);
     dir = path.dirname(dir);
   }
   const st = fs.lstatSync(target, { throwIfNoEntry: false });
-  if (st && !st.isDirectory()) throw new SyncError('git', `pull_dir "${pullDir}" is not a folder (${st.isSymbolicLink() ? 'a symbolic link' : 'a file'})`, `remove ${target} or set pull_dir to another folder`);
+  if (st && !st.isDirectory()) throw new SyncError('git', msg.pullDirNotFolder(pullDir, st.isSymbolicLink()), msg.pullDirNotFolderHint(target));
   return target;
 }
 

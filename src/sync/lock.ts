@@ -51,7 +51,7 @@ export async function acquireLock(
       continue;
     }
     signal?.throwIfAborted();
-    if (Date.now() - started > waitMs) throw new SyncError('locked', `${what} (${file})`, msg.lockedHint(file));
+    if (Date.now() - started > waitMs) throw new SyncError('locked', msg.locked(what, file), msg.lockedHint(file));
     await sleep(delay + Math.random() * delay);
   }
 }

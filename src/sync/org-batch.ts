@@ -142,7 +142,7 @@ async function batchUntil(options: SyncOptions[], limit: Limit, signal: AbortSig
         break;
       }
       if (attempts >= MAX_ATTEMPTS) {
-        const error = new SyncError('rejected', msg.pushRejected(branch, attempts), 'run `codex-hooks sync-org` again in a moment');
+        const error = new SyncError('rejected', msg.pushRejected(branch, attempts), msg.orgRejectedHint);
         for (const m of members) if (m.codexCommit) m.error = error;
         break;
       }

@@ -63,14 +63,14 @@ export async function deliverPending(project: Project, config: Config, logger: L
       });
       clearPending(project, request.env);
       const c = result.toCodex?.codexCommit;
-      outcomes.push({ ...base, ok: true, message: `delivered ${request.commit.slice(0, 7)}${c ? ` → codex ${result.codexBranch} ${c.slice(0, 7)}` : ' (already up to date)'}` });
+      outcomes.push({ ...base, ok: true, message: msg.retryDelivered(request.commit, result.codexBranch, c) });
     } catch (error) {
       const e = error as Error & { hint?: string };
       const held = error instanceof SyncError && error.kind === 'deletions';
       const bad = error instanceof UsageError;
       keepPending(project, { ...request, error: e.message, kind: error instanceof SyncError ? error.kind : bad ? 'usage' : undefined });
       const why = held ? msg.retryHeld : bad ? msg.retryBadInput(e.hint) : null;
-      outcomes.push({ ...base, ok: false, retryCannotFix: !!why, message: `still failing: ${e.message.split('\n')[0]}${why ? `\n  → ${why}` : ''}` });
+      outcomes.push({ ...base, ok: false, retryCannotFix: !!why, message: msg.retryStillFailing(e.message, why) });
     }
   }
   return outcomes;

@@ -8,6 +8,7 @@ import type { Person } from '../git/project.js';
 import type { CodexCache } from './cache.js';
 import { buildTree, listFiles, pathChain, replaceAt, rootTree, type Write } from './codex-tree.js';
 import { projectSegments, trailerLines } from './layout.js';
+import { msg } from '../ui/messages.js';
 
 export interface FilePlan {
   added: string[];
@@ -118,7 +119,7 @@ export async function stageFolder(cache: CodexCache, has: (oids: string[]) => Pr
     const blobs = await source.readMany(chunk.map((f) => f.oid));
     chunk.forEach((f, j) => {
       const blob = blobs[j];
-      if (blob?.type !== 'blob') throw new SyncError('git', `The project's object ${f.oid} (${f.path}) cannot be read`, 'run `git fsck` in the project');
+      if (blob?.type !== 'blob') throw new SyncError('git', msg.projectObjectUnreadable(f.oid, f.path), msg.projectObjectUnreadableHint);
       const id = write('blob', blob.body);
       if (id !== f.oid) ids.set(f.oid, id);
     });

@@ -140,6 +140,7 @@ export const msg = {
     refused: 'a path component git refuses on checkout, such as .git',
   } as Record<string, string>,
   stateUnwritable: (file: string, why: string) => `Cannot write codex-hooks state ${file}: ${why}`,
+  noSpace: 'no space left on the device',
   stateUnwritableHint: (dir: string) => `free some disk space (or make ${dir} writable), then run \`codex-hooks sync\` again`,
   cacheLocked: 'The codex cache is locked by another codex-hooks run',
   pullLocked: "This worktree's pull_dir is being written by another codex-hooks run",
@@ -179,6 +180,184 @@ export const msg = {
   skipped: (p: string, reason: string) => `skipped ${/[\x00-\x1f\x7f"]/.test(p) ? JSON.stringify(p) : p} (${msg.skipReason[reason] ?? reason})`,
   backgroundFailed: (time: string, first: string, hint?: string) =>
     `codex-hooks: the background docs sync after a commit failed (${time}): ${first}\n  ${hint ?? 'It is kept and retried by this push or `codex-hooks sync --retry`.'}`,
+  // Commands, options and folders (cli.ts, commands/, git/, env/, install/)
+  unknownCommand: (name: string, near?: string) => `Unknown command "${name}"${near ? ` (did you mean "${near}"?)` : ''}`,
+  unknownCommandHint: 'run `codex-hooks --help` for the list of commands',
+  seeHelp: (command: string, nearOption?: string) => `${nearOption ? `did you mean --${nearOption}? ` : ''}see \`codex-hooks ${command} --help\``,
+  optionRepeated: (name: string, times: number) => `--${name} was given ${times} times`,
+  optionRepeatedHint: (name: string) => `pass --${name} once`,
+  noSuchFolder: (dir: string) => `No such folder: ${dir}`,
+  noSuchFolderHint: (option: '--cwd' | '--root') => `pass an existing folder to ${option}`,
+  envNeedsName: '--env needs an environment name',
+  envOneOf: (known: string[]) => `pass --env with one of: ${known.join(', ')}`,
+  noConfigIn: (root: string) => `No codex-hooks configuration in ${root}`,
+  noConfigInHint: 'run `codex-hooks init` (or add a .codexrc.json)',
+  unknownDirection: (value: string) => `Unknown direction "${value}"`,
+  directionOneOf: (directions: readonly string[]) => `pass --direction with one of: ${directions.join(', ')}`,
+  huskyFailed: (problem: string) => `husky could not install the hooks: ${problem}`,
+  huskyFailedHint: (problem: string) => (problem.startsWith('HUSKY=0') ? 'unset HUSKY and run `codex-hooks install` again' : 'run `codex-hooks install` at the root of a git checkout'),
+  installUnchanged: 'codex-hooks: hooks already installed, nothing changed.',
+  uninstallUnchanged: 'codex-hooks: nothing to remove.',
+  unknownHook: (name: string) => `Unknown hook "${name}"`,
+  unknownHookHint: 'codex-hooks hook <post-commit|pre-push>',
+  mcpNoArguments: (first: string) => `mcp takes no arguments (got "${first}")`,
+  mcpNoJson: 'mcp speaks JSON-RPC on stdout: --json does not apply',
+  mcpUsage: 'codex-hooks mcp [--codex URL]',
+  badUri: (uri: string, why: string) => `Malformed codex URI "${uri}": ${why}`,
+  badUriHint: 'use codex://<org>/<project>/<path>, e.g. codex://acme/api/docs/intro.md',
+
+  initNotJsonHint: 'add the missing keys to it by hand (see README "Configuration")',
+  initCannotParse: (file: string, why: string) => `Cannot parse ${file}: ${why}`,
+  initCannotParseHint: 'fix its syntax, then run `codex-hooks init` again to fill in missing keys',
+  initInvalidOrg: (org: string) => `"${org}" is not a valid organisation`,
+  initInvalidCodex: (url: string) => `"${url}" is not a codex URL`,
+  initInvalidProject: (name: string) => `"${name}" is not a valid project name`,
+  initInvalidProjectHint: (base: string) => `${base} (e.g. --project api-docs)`,
+  initNextInstall: 'Next: `codex-hooks install` to sync on every push.',
+
+  createBranchUsage: 'create-branch takes one branch name',
+  createBranchUsageHint: 'codex-hooks create-branch <branch> [--from main]',
+  badBranchName: (branch: string) => `"${branch}" is not a valid branch name`,
+  badBranchNameHint: 'use a name git accepts, e.g. test or release/2026',
+  fromBranchGone: (from: string) => `The codex branch '${from}' went away meanwhile`,
+  fromBranchGoneHint: 'run `codex-hooks create-branch` again',
+  branchCreatedMeanwhile: (branch: string) => `Someone created '${branch}' on the codex meanwhile`,
+  branchCreatedMeanwhileHint: 'run `codex-hooks status` to see it',
+  createRefusedHint: (branch: string) => `let the identity you push with create '${branch}' on the codex (its branch rules, the server's hooks)`,
+  branchCreated: (branch: string, from: string | null, commit: string, codexUrl: string) =>
+    `created codex branch '${branch}'${from ? ` from '${from}'` : ' (empty codex: new root commit)'} at ${commit.slice(0, 7)} on ${codexUrl}`,
+
+  fetchUsage: 'fetch takes one codex:// URI',
+  fetchUsageHint: 'codex-hooks fetch codex://<org>/<project>/<path> [--env E]',
+  fetchOtherOrg: (configured: string, given: string) => `This project's codex belongs to organisation "${configured}", not "${given}"`,
+  fetchOtherOrgHint: (org: string, project: string, p: string) => `use codex://${org}/${project}/${p}`,
+  fetchUnknownProject: (project: string, branch: string, env: string, known: string[]) =>
+    `Unknown project "${project}" on codex branch ${branch} (environment ${env})${known.length ? `; known projects: ${known.join(', ')}` : ''}`,
+  fetchUnknownProjectHint: (known: string[]) => (known.length ? `known projects: ${known.join(', ')}` : 'no project has synced to this branch yet'),
+  fetchNoDocument: (p: string, project: string, branch: string, env: string) => `No document "${p}" in project "${project}" on codex branch ${branch} (environment ${env})`,
+  fetchNoDocumentHint: (org: string, project: string) => `list the project's docs with codex-hooks fetch codex://${org}/${project}/`,
+
+  orgRootAndFolders: 'Give folders or --root, not both',
+  orgRootAndFoldersHint: 'codex-hooks sync-org --root DIR   or   codex-hooks sync-org DIR...',
+  orgNoCheckouts: 'sync-org needs checkouts to sync',
+  orgNoCheckoutsHint: 'codex-hooks sync-org DIR... or --root DIR',
+  orgBadParallel: (given: unknown) => `--parallel must be a whole number from 1 to 64 (got ${given})`,
+  orgBadParallelHint: 'e.g. --parallel 4',
+  orgFailedRow: (name: string, message: string) => `${name}: ${message}`,
+  orgRejectedHint: 'run `codex-hooks sync-org` again in a moment',
+
+  // sync: its report, kept requests
+  noKeptSyncs: 'No kept syncs to retry.',
+  retryOutcome: (env: string, message: string) => `${env}: ${message}`,
+  syncHead: (project: string, env: string, codexUrl: string, branch: string, dryRun?: boolean) =>
+    `${project} [${env}] ↔ ${codexUrl} (branch ${branch})${dryRun ? ' — dry run, nothing written' : ''}`,
+  syncListHead: (label: string, count: number) => `  ${label} (${count}):`,
+  /** A name with a line break or control character is shown quoted, as git does, so it stays one line. */
+  syncListItem: (p: string) => `    ${/[\x00-\x1f\x7f"]/.test(p) ? JSON.stringify(p) : p}`,
+  syncListMore: (more: number) => `    … ${more} more`,
+  toCodexCounts: (t: { added: string[]; changed: string[]; removed: string[]; codexCommit: string | null }) => {
+    const n = t.added.length + t.changed.length + t.removed.length;
+    return `to codex: ${t.added.length} added, ${t.changed.length} changed, ${t.removed.length} removed${t.codexCommit ? ` → ${t.codexCommit.slice(0, 7)}` : n === 0 ? ' (up to date)' : ''}`;
+  },
+  fromCodexCounts: (f: { added: string[]; changed: string[]; removed: string[] }) => `from codex: ${f.added.length} added, ${f.changed.length} changed, ${f.removed.length} removed`,
+  rejectedHint: 'run `codex-hooks sync --retry` in a moment',
+  projectObjectUnreadable: (oid: string, p: string) => `The project's object ${oid} (${p}) cannot be read`,
+  projectObjectUnreadableHint: 'run `git fsck` in the project',
+  locked: (what: string, file: string) => `${what} (${file})`,
+  pullDirThrough: (pullDir: string, dir: string) => `pull_dir "${pullDir}" passes through ${dir}, which is not a folder`,
+  pullDirThroughHint: 'set pull_dir to a plain folder inside the project',
+  pullDirNotFolder: (pullDir: string, symlink: boolean) => `pull_dir "${pullDir}" is not a folder (${symlink ? 'a symbolic link' : 'a file'})`,
+  pullDirNotFolderHint: (target: string) => `remove ${target} or set pull_dir to another folder`,
+
+  noCommits: 'This repository has no commits yet',
+  noCommitsHint: 'commit your docs first (git commit), then sync',
+  noCommitNamed: (rev: string) => `No commit named "${rev}" in this repository`,
+  noCommitNamedHint: 'pass --ref <branch|tag|sha> that exists here',
+  unknownEnv: (env: string, source: string, near: string | undefined, known: string[]) =>
+    `Unknown environment "${env}" (from ${source})${near ? `. Did you mean "${near}"?` : ''}\nKnown environments: ${known.join(', ')}`,
+  unknownEnvHint: (source: string, known: string[], configFile: string | null) =>
+    source === 'CODEX_ENV' ? `set CODEX_ENV to one of: ${known.join(', ')}` : source === '--env' ? msg.envOneOf(known) : `fix ${source} in ${configFile ?? 'the config'}`,
+  envOnProdBranch: (env: string, codexBranch: string, configFile: string | null) =>
+    `Environment "${env}" is configured to the production codex branch "${codexBranch}" (environments.${env}.branch in ${configFile ?? 'the config'}).`,
+  noConfigFound: 'No codex-hooks configuration found',
+  runInitHint: 'run `codex-hooks init`',
+  noProjectName: (folder: string) => `Cannot derive a project name from the folder "${folder}"`,
+  noProjectNameHint: (configFile: string | null) => `set project_name in ${configFile ?? '.codexrc.json'} (letters, digits, ".", "_", "-")`,
+  configSyntaxHint: 'fix the syntax at the line and column shown',
+  readerNoCodex: (cwd: string) => `No codex to read: no codex-hooks configuration in ${cwd}`,
+  readerNoCodexHint: 'pass --codex <url or path>, set CODEX_URL, or set codex_url in the config (`codex-hooks init`)',
+
+  notACheckout: (cwd: string) => `Not a git repository: ${cwd}`,
+  notACheckoutHint: 'run codex-hooks inside a git checkout, or pass --cwd <checkout>',
+  /** An error with its hint, as the CLI prints it. */
+  withHint: (message: string, hint?: string) => message + (hint ? `\n  → ${hint}` : ''),
+  unexpectedError: (detail: unknown) => `codex-hooks: unexpected error (a bug; please report it):\n${detail}\n`,
+
+  // install / uninstall: what they changed, one line each
+  installSetHooksPath: (wanted: string, before?: string | null) => `set core.hooksPath to ${wanted}${before ? ` (was ${before})` : ''}`,
+  installRestoredHusky: (dir: string) => `restored husky's files in ${dir}`,
+  installKeptHooks: (replaced: string) => `kept the hooks of ${replaced}: the codex-hooks scripts run them after codex-hooks`,
+  installHookLine: (existed: boolean, file: string) => `${existed ? 'added the codex-hooks line to' : 'created'} ${file}`,
+  installPrepare: (command: string, file: string) => `added "prepare": "${command}" to ${file}`,
+  installWrote: (existed: boolean, label: string) => `${existed ? 'updated' : 'created'} ${label}`,
+  uninstallRemoved: (file: string) => `removed ${file}`,
+  uninstallRemovedLine: (file: string) => `removed the codex-hooks line from ${file}`,
+  uninstallHooksPath: (previous?: string | null) => (previous ? `restored core.hooksPath to ${previous}` : 'unset core.hooksPath'),
+  uninstallPrepare: (command: string, file: string) => `removed "prepare": "${command}" from ${file}`,
+
+  // status: one row each
+  statusDetached: 'HEAD is detached: hooks skip; `codex-hooks sync --env <env>` syncs by hand',
+  statusRow: (key: string, value: string) => `${(key + ':').padEnd(16)} ${value}`,
+  statusNoConfig: '(none: run `codex-hooks init`)',
+  statusNoCodex: '(not set: set codex_url or run `codex-hooks init`)',
+  statusBranch: (branch: string | null, e: { name: string; explicit: boolean; source: string; codexBranch: string; mode: string }) =>
+    `${branch ?? '(detached)'} → ${e.name} (${e.explicit ? 'explicit' : 'assumed'}, from ${e.source}) → codex ${e.codexBranch} (${e.mode})`,
+  statusConfirmation: (needed: boolean, fromCodexOnly: boolean) =>
+    !needed ? 'not needed' : fromCodexOnly ? 'not needed: sync_direction from-codex only reads production' : 'needed: a push asks on the terminal (CODEX_ENV=prod git push does not ask)',
+  statusUnknown: '(unknown)',
+  statusHooksOk: 'installed (pre-push, post-commit)',
+  statusHooksProblem: (problem: string | undefined, fix: string | undefined) => `${problem}: run \`${fix}\``,
+  statusNoCache: '(unknown: no local codex cache yet)',
+  statusLastSync: (s: { time: string; sourceBranch: string; sourceCommit: string; codexBranch: string; codexCommit: string }) =>
+    `${s.time} ${s.sourceBranch}@${s.sourceCommit.slice(0, 7)} → ${s.codexBranch} ${s.codexCommit.slice(0, 7)}`,
+  statusNever: 'never',
+  statusRetryCommand: (deletions: boolean) => (deletions ? '`codex-hooks sync --retry --allow-deletions`' : '`codex-hooks sync --retry`'),
+  statusPending: (p: { env: string; commit: string; attempts: number; error: string }, retry: string) =>
+    `${p.env} (${p.commit.slice(0, 7)}, ${p.attempts} attempt(s): ${p.error.split('\n')[0]}) — ${retry}`,
+  statusNone: 'none',
+  statusBackground: (ok: boolean, time: string, message: string) => `${ok ? 'ok' : 'FAILED'} at ${time}: ${message.split('\n')[0]}`,
+  statusWouldChange: (toCodex?: { added: string[]; changed: string[]; removed: string[] }, fromCodex?: { added: string[]; changed: string[]; removed: string[] }) => {
+    const n = (x?: { added: string[]; changed: string[]; removed: string[] }) => (x ? `${x.added.length} added, ${x.changed.length} changed, ${x.removed.length} removed` : 'n/a');
+    return `to codex: ${n(toCodex)}; from codex: ${n(fromCodex)}`;
+  },
+  statusWouldChangeUnknown: (error: string) => `unknown: ${error.split('\n').join(' ')}`,
+
+  retryDelivered: (commit: string, codexBranch: string, codexCommit?: string | null) =>
+    `delivered ${commit.slice(0, 7)}${codexCommit ? ` → codex ${codexBranch} ${codexCommit.slice(0, 7)}` : ' (already up to date)'}`,
+  retryStillFailing: (message: string, why: string | null) => `still failing: ${message.split('\n')[0]}${why ? `\n  → ${why}` : ''}`,
+  /** Why a codex:// URI is refused (the second half of `badUri`). */
+  uriWhy: {
+    notString: 'expected a string',
+    tooLong: (max: number) => `longer than ${max} characters`,
+    control: 'it contains control characters',
+    shape: 'expected codex://<org>/<project>/<path>',
+    percent: 'a "%" must start an escape such as %20 (write a literal "%" as %25)',
+    org: 'the organisation may hold only letters, digits, ".", "_" and "-"',
+    project: 'the project may hold only letters, digits, ".", "_" and "-"',
+    dots: 'the organisation and the project cannot be . or ..',
+    segments: 'the path may not contain ., .. or empty segments',
+  },
+
+  invalidConfig: (file: string, problems: string[]) => `Invalid configuration in ${file}:\n${problems.map((p) => `  ${p}`).join('\n')}`,
+  invalidConfigHint: (file: string) => `fix the keys above in ${file} (reference: README "Configuration")`,
+
+  // hooks
+  noCodexConfigured: (file: string | null) => `No codex is configured in ${file}`,
+  hookNoCodex: (file: string | null) => `codex-hooks: no codex_url in ${file}; docs not synced (${msg.setCodexHint})`,
+  pushSyncFailed: (branch: string, message: string, hint: string | undefined, kept: string) =>
+    `codex-hooks: docs sync to ${branch} failed; the push goes on.\n${message}${hint ? `\n  → ${hint}` : ''}\n${kept}`,
+  keptOutcome: (env: string, message: string) => `codex-hooks: kept sync for ${env}: ${message}`,
+  commitSyncFailed: (message: string, held?: string) => `codex-hooks: docs sync after commit failed; ${held ?? 'kept for retry.'}\n${message}`,
   backgroundWarned: (time: string, warnings: string[]) => `codex-hooks: the background docs sync after a commit (${time}) warned:\n  ${warnings.join('\n  ')}`,
 };
 
@@ -239,4 +418,12 @@ export const readerMsg = {
   searchMore: (limit: number) => `… more matches: only the first ${limit} are shown (raise limit, up to 200, or narrow with project).`,
   searchStopped: (seconds: number) => `… the search was stopped after ${seconds} s; the matches found until then are shown.`,
   queryControl: 'the query may not contain control characters (one line of text)',
+  queryTooLong: (length: number, max: number) => `The query is ${length} characters long, more than ${max}.`,
+  queryTooLongHint: 'search for a shorter phrase',
+  queryEmpty: 'The query is empty.',
+  queryEmptyHint: 'search for a word or a phrase',
+  queryRefused: (why: string) => `The query is refused: ${why}.`,
+  queryRefusedHint: 'search for one line of text',
+  listProjectsHint: 'list the projects with codex_list {}',
+  otherOrgHint: (org: string, project: string) => `use codex://${org}/${project}/…`,
 };
