@@ -6,7 +6,7 @@ import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ROOT, cleanup, cli, codexFiles, commit, git, isolatedEnv, makeCodex, makeRepo, refOf, run, writeConfig } from './helpers.js';
-import { e2eProject, pushWithoutTerminal } from './e2e-helpers.js';
+import { e2eProject, pushWithoutTerminal, installedProject } from './e2e-helpers.js';
 
 const t = suite('config-hooks');
 t.after.each(cleanup);
@@ -78,13 +78,7 @@ t('legacy keys are still unknown keys in a codex-hooks config file', async () =>
   assert.match(r.stderr, /default_sync_patterns: unknown key/);
 });
 
-async function installed(options) {
-  const env = isolatedEnv();
-  const p = e2eProject(env, options);
-  const r = await run(p.bin, ['install'], { cwd: p.dir, env });
-  assert.is(r.code, 0, r.stderr);
-  return { env, ...p };
-}
+const installed = installedProject;
 
 t('a config typo does not block a push: the message names the file, the key and CODEX_HOOKS=0', async () => {
   const { env, dir, origin, codex } = await installed();

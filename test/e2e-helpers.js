@@ -3,7 +3,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ROOT, git, tmpdir, makeCodex, writeConfig, run } from './helpers.js';
+import { ROOT, git, tmpdir, makeCodex, writeConfig, run, isolatedEnv } from './helpers.js';
 
 let installed = null;
 
@@ -125,4 +125,13 @@ export { quoted as shellQuote };
 /** `git push ...` with no controlling terminal and no stdin (as from CI, a GUI client or an editor). */
 export function pushWithoutTerminal(dir, env, pushArgs) {
   return run('setsid', ['-w', 'git', 'push', ...pushArgs], { cwd: dir, env, timeoutMs: 60_000 });
+}
+
+/** An e2eProject in a fresh isolated environment with `codex-hooks install` run: `{ env, dir, codex, origin, bin }`. */
+export async function installedProject(options) {
+  const env = isolatedEnv();
+  const p = e2eProject(env, options);
+  const r = await run(p.bin, ['install'], { cwd: p.dir, env });
+  if (r.code !== 0) throw new Error(`codex-hooks install failed (exit ${r.code}):\n${r.stderr}`);
+  return { env, ...p };
 }

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { cleanup, codexFiles, commit, git, isolatedEnv, refOf, run, writeConfig } from './helpers.js';
-import { e2eProject, pushInTerminal, pushWithoutTerminal } from './e2e-helpers.js';
+import { e2eProject, pushInTerminal, pushWithoutTerminal, installedProject } from './e2e-helpers.js';
 
 const t = suite('e2e');
 t.after.each(cleanup);
@@ -14,13 +14,7 @@ t.after.each(cleanup);
 const DOC = 'projects/api/docs/intro.md';
 const has = (codex, branch, env) => DOC in (codexFiles(codex, branch, env) ?? {});
 
-async function installed(options) {
-  const env = isolatedEnv();
-  const p = e2eProject(env, options);
-  const r = await run(p.bin, ['install'], { cwd: p.dir, env });
-  assert.is(r.code, 0, r.stderr);
-  return { env, ...p };
-}
+const installed = installedProject;
 
 t('feature push: docs on codex test, nothing on main, no prompt, one summary line', async () => {
   const { env, dir, codex } = await installed();

@@ -5,21 +5,19 @@ import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { cleanup, codexFiles, commit, git, isolatedEnv, refOf, run, tmpdir, writeConfig, writeFiles } from './helpers.js';
-import { e2eProject, pushWithoutTerminal } from './e2e-helpers.js';
+import { e2eProject, pushWithoutTerminal, installedProject } from './e2e-helpers.js';
 import { msg } from '../dist/ui/messages.js';
 
 const t = suite('push-loop');
 t.after.each(cleanup);
 
 async function installed(config = {}) {
-  const env = isolatedEnv();
-  const p = e2eProject(env, { config });
-  const r = await run(p.bin, ['install'], { cwd: p.dir, env });
-  assert.is(r.code, 0, r.stderr);
+  const p = await installedProject({ config });
+  const { env } = p;
   // install changed package.json and .husky: commit them so later commits hold only what a test adds
   git(p.dir, ['add', '-A'], env);
   git(p.dir, ['commit', '-q', '-m', 'hooks'], env);
-  return { env, ...p };
+  return p;
 }
 
 const cliIn = (p, args, env = p.env) => run(p.bin, args, { cwd: p.dir, env });

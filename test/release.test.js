@@ -5,7 +5,7 @@ import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { cleanup, cli, codexFiles, commit, git, isolatedEnv, makeCodex, makeRepo, refOf, run, writeConfig } from './helpers.js';
-import { e2eProject, pushInTerminal, pushWithoutTerminal, shellQuote, terminal } from './e2e-helpers.js';
+import { e2eProject, pushInTerminal, pushWithoutTerminal, shellQuote, terminal, installedProject } from './e2e-helpers.js';
 
 const t = suite('release');
 t.after.each(cleanup);
@@ -13,13 +13,7 @@ t.after.each(cleanup);
 const DOC = 'projects/api/docs/intro.md';
 const released = (codex, env) => DOC in (codexFiles(codex, 'main', env) ?? {});
 
-async function installed(options) {
-  const env = isolatedEnv();
-  const p = e2eProject(env, options);
-  const r = await run(p.bin, ['install'], { cwd: p.dir, env });
-  assert.is(r.code, 0, r.stderr);
-  return { env, ...p };
-}
+const installed = installedProject;
 
 /** Runs a hint's command as the user would type it, in the project (codex-hooks from node_modules/.bin). */
 function runHint(command, dir, env) {
