@@ -81,7 +81,7 @@ section('Concurrency: many projects syncing one codex branch at once');
 section('SIGKILL at random moments: the next sync succeeds, the codex is never partial');
 {
   const kills = QUICK ? 10 : 30;
-  await scenario(`${kills} kills mid-sync, each followed by a sync that succeeds`, async () => {
+  await scenario(`${kills} SIGKILLs of the sync's whole process group mid-sync, each followed by a sync that succeeds`, async () => {
     const env = isolatedEnv();
     const codex = makeCodex(env);
     const many = Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`docs/f${i}.md`, `v0 ${i}\n`]));
@@ -94,12 +94,17 @@ section('SIGKILL at random moments: the next sync succeeds, the codex is never p
     for (let k = 0; k < kills; k++) {
       version++;
       commit(dir, env, Object.fromEntries(Object.keys(many).map((f, i) => [f, `v${version} ${i}\n`])));
-      const child = spawn(process.execPath, [BIN, 'sync'], { cwd: dir, env, stdio: 'ignore' });
+      // Its own process group, killed whole (as a terminal's job is): node and every git it started.
+      const child = spawn(process.execPath, [BIN, 'sync'], { cwd: dir, env, stdio: 'ignore', detached: true });
       const closed = new Promise((r) => child.on('close', r)); // before the wait: a quick sync may be done by then
       const delay = Math.floor(random() * 450);
       await new Promise((r) => setTimeout(r, delay));
       const alive = child.exitCode === null;
-      child.kill('SIGKILL');
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // the group is gone already: the sync finished before the kill
+      }
       await closed;
       if (alive) killedMidway++;
       const now = folder();
@@ -114,6 +119,37 @@ section('SIGKILL at random moments: the next sync succeeds, the codex is never p
     cleanup();
   });
 }
+
+// ---------------------------------------------------------------------------------------------------------
+section('git gc and repack on the cache at the same moment (SPEC §4)');
+await scenario(`${QUICK ? 10 : 20} syncs while git gc and git repack -ad run on the cache in a loop: every sync succeeds`, async () => {
+  const env = isolatedEnv();
+  const codex = makeCodex(env);
+  const dir = project(env, codex, 'repacked', { 'docs/a.md': 'a\n' });
+  check((await cli(['sync'], { cwd: dir, env })).code === 0, 'first sync');
+  const cacheDir = path.join(env.CODEX_HOOKS_CACHE_DIR, fs.readdirSync(env.CODEX_HOOKS_CACHE_DIR).find((f) => /\.git$/.test(f)));
+  let stop = false;
+  let rounds = 0;
+  // gc with git's default prune expiry, as a user's `git gc` or gc.auto would run it; repack -d prunes packed loose objects
+  const loop = (async () => {
+    while (!stop) await run('git', rounds++ % 2 ? ['repack', '-a', '-d', '-q'] : ['gc', '-q'], { cwd: cacheDir, env });
+  })();
+  const count = QUICK ? 10 : 20;
+  try {
+    for (let k = 0; k < count; k++) {
+      commit(dir, env, { 'docs/a.md': `v${k}\n`, [`docs/n${k}.md`]: `${k}\n` });
+      const r = await cli(['sync'], { cwd: dir, env });
+      check(r.code === 0, `sync ${k} beside a repack failed: ${r.stderr}`);
+    }
+  } finally {
+    stop = true;
+    await loop;
+  }
+  check(codexFiles(codex, 'test', env)['projects/repacked/docs/a.md'] === `v${count - 1}`, 'the last sync is not in the codex');
+  git(codex, ['fsck', '--strict', '--no-progress'], env);
+  process.stdout.write(`    (${rounds} gc/repack runs beside the syncs)\n`);
+  cleanup();
+});
 
 // ---------------------------------------------------------------------------------------------------------
 section('Codex unreachable, then back');
