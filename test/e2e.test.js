@@ -229,6 +229,22 @@ t('post-commit background: returns at once, docs land on test; detached HEAD and
   commit(dir, env, { 'docs/detached.md': 'x\n' });
   await new Promise((r) => setTimeout(r, 1500));
   assert.is(refOf(codex, 'test', env), tip, 'detached HEAD: no sync');
+  // A real rebase: git runs post-commit for every commit it replays (sequencer), which must not sync.
+  git(dir, ['checkout', '-q', 'main'], env);
+  git(dir, ['checkout', '-q', '-b', 'feat-rebased'], env);
+  git(dir, ['-c', 'core.hooksPath=/dev/null', 'commit', '-q', '--allow-empty', '-m', 'base'], env);
+  fs.writeFileSync(path.join(dir, 'docs/rebased.md'), 'rebased\n');
+  git(dir, ['add', '-A'], env);
+  git(dir, ['-c', 'core.hooksPath=/dev/null', 'commit', '-q', '-m', 'to replay'], env);
+  git(dir, ['checkout', '-q', 'main'], env);
+  git(dir, ['-c', 'core.hooksPath=/dev/null', 'commit', '-q', '--allow-empty', '-m', 'main moves'], env);
+  git(dir, ['checkout', '-q', 'feat-rebased'], env);
+  const replays = fs.existsSync(path.join(dir, '.git/codex-hooks/background.json')) ? fs.statSync(path.join(dir, '.git/codex-hooks/background.json')).mtimeMs : 0;
+  git(dir, ['rebase', '-q', 'main'], env);
+  await new Promise((r) => setTimeout(r, 1500));
+  assert.is(refOf(codex, 'test', env), tip, 'rebase: the replayed commits did not sync');
+  const after = fs.existsSync(path.join(dir, '.git/codex-hooks/background.json')) ? fs.statSync(path.join(dir, '.git/codex-hooks/background.json')).mtimeMs : 0;
+  assert.is(after, replays, 'rebase: no background run was started');
 });
 
 t('post-commit never syncs production; foreground mode syncs before returning', async () => {
