@@ -267,7 +267,9 @@ t('CODEX_HOOKS=0 skips with one line; HUSKY=0 skips everything', async () => {
   const tip = refOf(codex, 'test', env);
   const r = await pushWithoutTerminal(dir, { ...env, CODEX_HOOKS: '0' }, ['origin', 'feat']);
   assert.is(r.code, 0);
-  assert.match(r.stderr, /codex-hooks: skipped \(CODEX_HOOKS=0\)/);
+  // every line codex-hooks prints starts with `codex-hooks:` (after a ⚠ on stderr); git's own lines do not
+  const ours = (r.stdout + r.stderr).split('\n').filter((l) => /^(\S+ )?codex-hooks:/.test(l));
+  assert.equal(ours.map((l) => l.replace(/^\S+ (?=codex-hooks:)/, '')), ['codex-hooks: skipped (CODEX_HOOKS=0)'], 'exactly one line');
   const h = await pushWithoutTerminal(dir, { ...env, HUSKY: '0' }, ['origin', 'feat:other']);
   assert.is(h.code, 0);
   assert.not.match(h.stdout + h.stderr, /codex-hooks:/);

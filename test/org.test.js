@@ -80,9 +80,13 @@ t('fetch reads production unless --env; a test-only doc without --env fails clea
   const wrongOrg = await cli(['fetch', 'codex://other/api/docs/api.md'], { cwd: dir, env });
   assert.is(wrongOrg.code, 2);
   assert.match(wrongOrg.stderr, /organisation "acme"/);
-  // cached by blob id: the same content is served from the blob cache
-  const blobs = path.join(env.CODEX_HOOKS_CACHE_DIR, 'blobs');
-  assert.ok(fs.readdirSync(blobs).length >= 1);
+  // cached by blob id: the file is named by the blob's id, and a second fetch reads it instead of git
+  const oid = git(codex, ['rev-parse', 'main:projects/api/docs/api.md'], env);
+  const cached = path.join(env.CODEX_HOOKS_CACHE_DIR, 'blobs', oid.slice(0, 2), oid.slice(2));
+  assert.is(fs.readFileSync(cached, 'utf8'), 'v1\n');
+  const again = await cli(['fetch', 'codex://acme/api/docs/api.md'], { cwd: dir, env: { ...env, CODEX_HOOKS_TRACE: '1' } });
+  assert.is(again.stdout, 'v1\n');
+  assert.not.match(again.stderr, /git cat-file blob/, 'served from the blob cache, not read out of git again');
 });
 
 t('every command with CI=true and stdin closed finishes without waiting', async () => {
