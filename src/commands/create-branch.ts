@@ -4,6 +4,7 @@ import { gitText } from '../git/exec.js';
 import { fetchBranch, local, openCache, pushCommit, remoteBranches } from '../sync/cache.js';
 import { msg } from '../ui/messages.js';
 import { redactUrl } from '../git/url.js';
+import { refusedPush } from '../sync/remote.js';
 import { projectAndConfig, requireConfig } from './common.js';
 import type { CommandResult, Context, Values } from './context.js';
 
@@ -42,7 +43,7 @@ export async function run(ctx: Context, values: Values, positionals: string[]): 
   }
   const outcome = await pushCommit(cache, commit, branch);
   if (!outcome.pushed && outcome.refused) {
-    throw new SyncError('refused', msg.pushRefused(url, branch, outcome.refused.reason, outcome.refused.remoteLines), msg.createRefusedHint(branch));
+    throw refusedPush(url, branch, outcome.refused, msg.createRefusedHint(branch));
   }
   if (!outcome.pushed) throw new SyncError('rejected', msg.branchCreatedMeanwhile(branch), msg.branchCreatedMeanwhileHint);
   await outcome.recorded;

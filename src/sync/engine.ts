@@ -18,6 +18,7 @@ import { probeKey, probeNames, selectionConfigKey } from './probe.js';
 import { selectFiles, selectionKey, type Selection } from './select.js';
 import { pulledFile, pullLockFile, readJson, recordSynced, syncTarget, writeJson } from './state.js';
 import { acquireLock } from './lock.js';
+import { refusedPush } from './remote.js';
 import { withinTimeout } from './deadline.js';
 import { codexIds, codexProjectFiles, commitMessage, folderAfter, folderTree, planToCodex, stageFolder, writeCommit, type FilePlan, type Staged } from './to-codex.js';
 import { findBase, recordBase, type LayerBase } from './base.js';
@@ -208,8 +209,7 @@ async function toCodex(o: SyncOptions, s: Prepared, startPull: () => void): Prom
           break;
         }
         if (outcome.refused) {
-          const { reason, remoteLines } = outcome.refused;
-          throw new SyncError('refused', msg.pushRefused(s.url, codexBranch, reason, remoteLines), msg.pushRefusedHint(codexBranch, env, o.config.filepath));
+          throw refusedPush(s.url, codexBranch, outcome.refused, msg.pushRefusedHint(codexBranch, env, o.config.filepath));
         }
         if (attempts >= MAX_ATTEMPTS) throw new SyncError('rejected', msg.pushRejected(codexBranch, attempts), msg.rejectedHint);
         await sleep(backoff(attempts));

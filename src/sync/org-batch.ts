@@ -9,6 +9,7 @@ import { msg } from '../ui/messages.js';
 import { redactUrl } from '../git/url.js';
 import { fetchBranch, local, openCache, pushCommit, type CodexCache } from './cache.js';
 import { withinTimeout } from './deadline.js';
+import { refusedPush } from './remote.js';
 import { backoff, holdDeletions, maintain, MAX_ATTEMPTS, pull, recordToCodex, type SyncOptions, type SyncResult } from './engine.js';
 import { listForSync } from './listing.js';
 import { routedDocs } from './routes.js';
@@ -135,9 +136,9 @@ async function batchUntil(options: SyncOptions[], limit: Limit, signal: AbortSig
       }
       if (outcome.refused) {
         // A protected branch or a server hook: trying again cannot change the server's mind.
-        const { reason, remoteLines } = outcome.refused;
+        const refusal = outcome.refused;
         for (const m of members) {
-          if (m.codexCommit) m.error = new SyncError('refused', msg.pushRefused(url, branch, reason, remoteLines), msg.pushRefusedHint(branch, m.o.decision.env, m.o.config.filepath));
+          if (m.codexCommit) m.error = refusedPush(url, branch, refusal, msg.pushRefusedHint(branch, m.o.decision.env, m.o.config.filepath));
         }
         break;
       }

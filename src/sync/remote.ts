@@ -81,6 +81,10 @@ export interface Refusal {
   remoteLines: string[];
 }
 
+/** THE CODEX REFUSED THE PUSH, with the server's own lines; `hint` says what to do (never `--retry`). */
+export const refusedPush = (url: string, branch: string, refusal: Refusal, hint: string) =>
+  new SyncError('refused', msg.pushRefused(url, branch, refusal.reason, refusal.remoteLines), hint);
+
 /**
  * Reads `git push --porcelain` for the one ref pushed. 'moved': the branch changed since the fetch, or a
  * concurrent push held its lock (re-apply on the new tip and try again). A refusal (a protected branch,
