@@ -8,7 +8,9 @@ import tty from 'node:tty';
 import { parseArgs } from 'node:util';
 import { CodexError, UsageError, exitCodeOf } from './errors.js';
 import { COMMANDS, commandHelp, rootHelp } from './commands/registry.js';
-import type { Context } from './commands/context.js';
+import type { Context, Output } from './commands/context.js';
+import type { Env } from './git/env.js';
+import type { Ask, Confirm } from './ui/prompt.js';
 import { createLogger } from './ui/logger.js';
 import { stopGitOnSignals } from './git/exec.js';
 import { packageRoot } from './paths.js';
@@ -28,7 +30,7 @@ function version(): string {
 }
 
 /** All of stdin (git's ref lines); read synchronously, which spares a hook the stream machinery. */
-async function readStdin(): Promise<string> {
+async function readProcessStdin(): Promise<string> {
   if (tty.isatty(0)) return '';
   try {
     return fs.readFileSync(0, 'utf8');
@@ -72,19 +74,46 @@ function checkTimeout(env: NodeJS.ProcessEnv): void {
   if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError(msg.badTimeout(value), msg.badTimeoutHint);
 }
 
-export async function main(rawArgv: string[]): Promise<number> {
-  const argv = hoistGlobalFlags(rawArgv);
+/**
+ * What a run reads of its process: the folder, the environment, the streams and the terminal. `main`
+ * reads the real ones; a test passes its own and runs a command in-process, as the CLI would run it.
+ */
+export interface Edge {
+  cwd: string;
+  env: Env;
+  stdout: Output;
+  stderr: Output;
+  stdin: () => Promise<string>;
+  confirm: Confirm;
+  ask: Ask;
+}
+
+function processEdge(): Edge {
   stopGitOnSignals(); // Ctrl-C ends the git processes a sync started: an interrupted push never lands later
+  return {
+    cwd: process.cwd(),
+    env: process.env,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: readProcessStdin,
+    confirm: terminalConfirm(process.env),
+    ask: terminalAsk(process.env),
+  };
+}
+
+export async function main(rawArgv: string[], edge: Edge = processEdge()): Promise<number> {
+  const argv = hoistGlobalFlags(rawArgv);
+  const { stdout, stderr } = edge;
   const wantsJson = argv.includes('--json');
-  const logger = createLogger({ quiet: argv.includes('--quiet') || argv.includes('-q'), json: wantsJson });
+  const logger = createLogger({ quiet: argv.includes('--quiet') || argv.includes('-q'), json: wantsJson, env: edge.env, stdout, stderr });
   try {
     const [name, ...rest] = argv;
     if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-      process.stdout.write(rootHelp(version()) + '\n');
+      stdout.write(rootHelp(version()) + '\n');
       return name === undefined ? 2 : 0;
     }
     if (name === '--version' || name === '-v') {
-      process.stdout.write(version() + '\n');
+      stdout.write(version() + '\n');
       return 0;
     }
     const spec = COMMANDS[name];
@@ -92,7 +121,7 @@ export async function main(rawArgv: string[]): Promise<number> {
       const near = nearest(name, Object.keys(COMMANDS));
       throw new UsageError(msg.unknownCommand(name, near), msg.unknownCommandHint);
     }
-    checkTimeout(process.env);
+    checkTimeout(edge.env);
     let values: Record<string, unknown>;
     let positionals: string[];
     if (name === 'hook') {
@@ -108,38 +137,40 @@ export async function main(rawArgv: string[]): Promise<number> {
       }
     }
     if (values.help) {
-      process.stdout.write(commandHelp(name) + '\n');
+      stdout.write(commandHelp(name) + '\n');
       return 0;
     }
     const json = Boolean(values.json);
     const ctx: Context = {
-      cwd: path.resolve(typeof values.cwd === 'string' ? values.cwd : process.cwd()),
-      env: process.env,
-      codexEnv: process.env.CODEX_ENV || undefined,
+      cwd: path.resolve(edge.cwd, typeof values.cwd === 'string' ? values.cwd : '.'),
+      env: edge.env,
+      codexEnv: edge.env.CODEX_ENV || undefined,
       json,
       quiet: Boolean(values.quiet),
       logger,
-      confirm: terminalConfirm(process.env),
-      ask: terminalAsk(process.env),
-      stdin: readStdin,
+      confirm: edge.confirm,
+      ask: edge.ask,
+      stdin: edge.stdin,
+      stdout,
+      stderr,
     };
     const { run } = await spec.load();
     const result = await run(ctx, values as never, positionals);
     // A result document says `ok: true`, as an error document says `ok: false` with its error; a result
     // with failed parts (sync-org's rows) says which in its own fields.
-    if (json) process.stdout.write(JSON.stringify({ ok: true, ...(result.data as object) }, null, 2) + '\n');
+    if (json) stdout.write(JSON.stringify({ ok: true, ...(result.data as object) }, null, 2) + '\n');
     else if (result.render) result.render(logger);
     return result.exitCode ?? 0;
   } catch (error) {
     const code = exitCodeOf(error);
     if (wantsJson) {
       const e = error as CodexError;
-      process.stdout.write(JSON.stringify({ ok: false, error: { type: e.name, kind: (e as { kind?: string }).kind, message: e.message, hint: e.hint } }, null, 2) + '\n');
+      stdout.write(JSON.stringify({ ok: false, error: { type: e.name, kind: (e as { kind?: string }).kind, message: e.message, hint: e.hint } }, null, 2) + '\n');
     }
     if (error instanceof CodexError) {
       logger.error(msg.withHint(error.message, error.hint));
     } else {
-      process.stderr.write(msg.unexpectedError((error as Error)?.stack ?? error));
+      stderr.write(msg.unexpectedError((error as Error)?.stack ?? error));
     }
     return code;
   }

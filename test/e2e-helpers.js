@@ -9,6 +9,8 @@ let installed = null;
 
 export function packedInstall() {
   if (installed) return installed;
+  // scripts/test.mjs packs once for all the files it runs at the same time (npm pack edits package.json)
+  if (process.env.CODEX_HOOKS_TEST_PACKED) return (installed = process.env.CODEX_HOOKS_TEST_PACKED);
   const dir = fs.realpathSync(fs.mkdtempSync(path.join(process.env.TMPDIR || '/tmp', 'codex-hooks-packed-')));
   const tgz = execFileSync('npm', ['pack', '--silent', '--pack-destination', dir], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().split('\n').pop();
   fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'packed-install', private: true }));

@@ -2,6 +2,7 @@
 // config and codex cache, so tests never read or write the developer's own.
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,7 +28,7 @@ export function isolatedEnv(extra = {}) {
   const home = tmpdir('codex-hooks-home-');
   fs.writeFileSync(
     path.join(home, '.gitconfig'),
-    '[user]\n\tname = Test User\n\temail = test@example.com\n[init]\n\tdefaultBranch = main\n[commit]\n\tgpgSign = false\n[gc]\n\tauto = 0\n[advice]\n\tdetachedHead = false\n',
+    '[user]\n\tname = Test User\n\temail = test@example.com\n[init]\n\tdefaultBranch = main\n[commit]\n\tgpgSign = false\n[gc]\n\tauto = 0\n[maintenance]\n\tauto = false\n[receive]\n\tautogc = false\n[advice]\n\tdetachedHead = false\n',
   );
   const env = { ...process.env };
   for (const k of Object.keys(env)) if (k.startsWith('GIT_') || k.startsWith('CODEX_') || k === 'CI' || k === 'HUSKY' || k === 'FORCE_COLOR') delete env[k];
@@ -112,9 +113,32 @@ export function writeConfig(dir, config) {
   fs.writeFileSync(path.join(dir, '.codexrc.json'), JSON.stringify(config, null, 2));
 }
 
-/** Runs the CLI as users do; resolves { code, stdout, stderr }. */
-export function cli(args, { cwd, env, input = '' } = {}) {
+/** Runs the CLI in a process of its own, as users do; resolves { code, stdout, stderr }. */
+export function cliProcess(args, { cwd, env, input = '' } = {}) {
   return run(process.execPath, [BIN, ...args], { cwd, env, input });
+}
+
+let built;
+const output = () => ({ text: '', isTTY: false, write(s) { this.text += s; return true; } });
+
+/**
+ * Runs the built CLI (dist/codex-hooks.cjs) in this process: argument parsing, the command, its output
+ * and exit code as from `codex-hooks ...`, without a node start per call. There is no terminal: a
+ * production question is answered with `answer` ('y' or 'n'), or finds nobody (`asked` lists the
+ * questions). Tests of what only a process shows (signals, tracing to stderr, a closed pipe, a real
+ * terminal) use cliProcess or the end-to-end helpers.
+ */
+export async function cli(args, { cwd = process.cwd(), env = process.env, input = '', answer } = {}) {
+  built ??= createRequire(import.meta.url)('../dist/codex-hooks.cjs');
+  const stdout = output();
+  const stderr = output();
+  const asked = [];
+  const confirm = async (question, preamble) => {
+    asked.push(`${preamble ?? ''}\n${question}`);
+    return answer === undefined ? 'no-terminal' : answer === 'y';
+  };
+  const code = await built.main(args, { cwd, env, stdout, stderr, stdin: async () => input, confirm, ask: async () => null });
+  return { code, stdout: stdout.text, stderr: stderr.text, asked };
 }
 
 export function run(cmd, args, { cwd, env, input = '', timeoutMs = 120_000 } = {}) {

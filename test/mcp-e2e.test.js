@@ -140,7 +140,7 @@ t('closing stdin ends the process even while a fetch hangs on the codex', async 
     send({ id: 2, method: 'tools/call', params: { name: 'codex_status', arguments: {} } });
     await reached; // git fetch is now waiting on a codex that never answers (for up to 600 s)
     child.stdin.end();
-    const gone = await Promise.race([exited, new Promise((r) => setTimeout(() => r('still running'), 60_000))]);
+    const gone = await Promise.race([exited, new Promise((r) => setTimeout(() => r("still running"), 60_000).unref())]);
     if (gone === 'still running') child.kill('SIGKILL');
     assert.equal(gone, { code: 0, signal: null }, stderr);
   } finally {

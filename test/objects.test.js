@@ -48,7 +48,7 @@ function historyRepo(env) {
 
 /** Every object reads as git reads it: loose ones in this process (`here`), packed ones through git. */
 async function readAll(dir, objects, { here }) {
-  const store = ObjectStore.open(path.join(dir, '.git'), { cwd: dir });
+  const store = ObjectStore.open(path.join(dir, '.git'), { cwd: dir, env: isolatedEnv() });
   try {
     const ids = [...objects.keys()];
     const got = await store.readMany(ids);

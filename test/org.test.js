@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { cleanup, cli, codexFiles, commit, git, isolatedEnv, makeCodex, makeRepo, run, BIN, tmpdir, writeConfig } from './helpers.js';
+import { cleanup, cli, cliProcess, codexFiles, commit, git, isolatedEnv, makeCodex, makeRepo, run, BIN, tmpdir, writeConfig } from './helpers.js';
 
 const t = suite('org');
 t.after.each(cleanup);
@@ -84,7 +84,7 @@ t('fetch reads production unless --env; a test-only doc without --env fails clea
   const oid = git(codex, ['rev-parse', 'main:projects/api/docs/api.md'], env);
   const cached = path.join(env.CODEX_HOOKS_CACHE_DIR, 'blobs', oid.slice(0, 2), oid.slice(2));
   assert.is(fs.readFileSync(cached, 'utf8'), 'v1\n');
-  const again = await cli(['fetch', 'codex://acme/api/docs/api.md'], { cwd: dir, env: { ...env, CODEX_HOOKS_TRACE: '1' } });
+  const again = await cliProcess(['fetch', 'codex://acme/api/docs/api.md'], { cwd: dir, env: { ...env, CODEX_HOOKS_TRACE: '1' } });
   assert.is(again.stdout, 'v1\n');
   assert.not.match(again.stderr, /git cat-file blob/, 'served from the blob cache, not read out of git again');
 });

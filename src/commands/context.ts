@@ -1,6 +1,6 @@
 import { UsageError } from '../errors.js';
 
-export type { CommandResult, Context, Values } from '../ui/context.js';
+export type { CommandResult, Context, Output, Values } from '../ui/context.js';
 import type { Values } from '../ui/context.js';
 import { msg } from '../ui/messages.js';
 

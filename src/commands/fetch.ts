@@ -63,6 +63,6 @@ export async function run(ctx: Context, values: Values, positionals: string[]): 
   }
   return {
     data: { env: decision.env, codexBranch: decision.codexBranch, project: uri.project, path: uri.path, oid: entry.oid, content: content.toString('utf8') },
-    render: () => void process.stdout.write(content),
+    render: () => void ctx.stdout.write(content),
   };
 }

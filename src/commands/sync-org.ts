@@ -172,7 +172,7 @@ export async function run(ctx: Context, values: Values, positionals: string[]): 
   }
 
   const summary = orgCounts(rows);
-  const style = makeStyle(colorEnabled(process.stdout, ctx.env));
+  const style = makeStyle(colorEnabled(ctx.stdout, ctx.env));
   return {
     data: { summary, projects: rows },
     exitCode: summary.failed ? 1 : 0,
@@ -187,7 +187,7 @@ export async function run(ctx: Context, values: Values, positionals: string[]): 
 
 /** A live table on a terminal (log-update redraws it in place, cut to the terminal's height); plain lines otherwise (CI, pipes). */
 async function startProgress(ctx: Context, rows: OrgRow[]) {
-  const stream = process.stderr;
+  const stream = ctx.stderr;
   const live = !ctx.json && !ctx.quiet && Boolean(stream.isTTY) && ctx.env.TERM !== 'dumb' && !ctx.env.CI;
   if (!live) {
     const said = new Set<OrgRow>();

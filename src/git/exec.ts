@@ -19,7 +19,7 @@ export class GitError extends SyncError {
 export interface RunOptions {
   cwd: string;
   /** The parent environment; local git variables are removed from it (see env.ts). */
-  env?: Env;
+  env: Env;
   /** Extra variables for this child only. */
   extraEnv?: Env;
   input?: string | Buffer;
@@ -85,7 +85,7 @@ export function trace(env: Env, what: string): void {
  * time. (The clock is only read then: it is a module of its own to load.)
  */
 function traceChild(child: { on(event: 'close', listener: () => void): unknown }, args: string[], options: RunOptions): void {
-  if (!(options.env?.CODEX_HOOKS_TRACE ?? process.env.CODEX_HOOKS_TRACE)) return;
+  if (!(options.env.CODEX_HOOKS_TRACE)) return;
   const started = performance.now();
   child.on('close', () => {
     const ended = performance.now();
@@ -102,7 +102,7 @@ export async function runGit(args: string[], options: RunOptions): Promise<RunRe
   return new Promise((resolve, reject) => {
     const child = spawn('git', args, {
       cwd: options.cwd,
-      env: gitEnv(options.env ?? process.env, options.extraEnv) as NodeJS.ProcessEnv,
+      env: gitEnv(options.env, options.extraEnv) as NodeJS.ProcessEnv,
       // No stdin pipe unless there is input: each pipe costs the main thread to make and to tear down.
       stdio: [options.input === undefined ? 'ignore' : 'pipe', options.discardStdout ? 'ignore' : 'pipe', 'pipe'],
       // A network command runs in its own process group, so a time-out ends its helpers too (ssh, a
@@ -167,7 +167,7 @@ export async function runGit(args: string[], options: RunOptions): Promise<RunRe
  */
 export async function spawnGit(args: string[], options: RunOptions): Promise<{ child: ChildProcessWithoutNullStreams; stderr: () => string }> {
   const { spawn } = await import('node:child_process');
-  const child = spawn('git', args, { cwd: options.cwd, env: gitEnv(options.env ?? process.env, options.extraEnv) as NodeJS.ProcessEnv });
+  const child = spawn('git', args, { cwd: options.cwd, env: gitEnv(options.env, options.extraEnv) as NodeJS.ProcessEnv });
   const stop = () => child.kill('SIGKILL');
   running.add(stop);
   child.on('close', () => running.delete(stop));

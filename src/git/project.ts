@@ -26,7 +26,7 @@ export class NotACheckout extends UsageError {
   }
 }
 
-export async function openProject(cwd: string, env: Env = process.env): Promise<Project> {
+export async function openProject(cwd: string, env: Env): Promise<Project> {
   if (!fs.existsSync(cwd)) throw new UsageError(msg.noSuchFolder(cwd), msg.noSuchFolderHint('--cwd'));
   const found = findRepository(cwd, env);
   if (found) return { ...found, env };

@@ -23,7 +23,12 @@ export interface Context {
   ask?: Ask;
   /** Git's stdin for hooks (pre-push ref lines). */
   stdin?: () => Promise<string>;
+  /** Where output goes: a command that writes raw bytes (fetch) or redraws a table (sync-org) uses these. */
+  stdout: Output;
+  stderr: Output;
 }
+
+export type Output = NodeJS.WritableStream & { isTTY?: boolean; rows?: number; columns?: number };
 
 export type Values = Record<string, string | boolean | string[] | boolean[] | undefined>;
 

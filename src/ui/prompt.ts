@@ -81,7 +81,7 @@ function lineConfirm(enquirer: Record<string, PromptClass>): PromptClass {
   } as unknown as PromptClass;
 }
 
-export function terminalConfirm(env: Env = process.env): Confirm {
+export function terminalConfirm(env: Env): Confirm {
   return async (message, preamble) => {
     const r = await onTerminal(env, lineConfirm, { message, initial: false, default: '[y/N]' }, preamble);
     return typeof r === 'string' ? r : r.answer === true;
@@ -91,7 +91,7 @@ export function terminalConfirm(env: Env = process.env): Confirm {
 /** Asks for a line of text; null when there is no terminal. `validate` returns an error text to ask again. */
 export type Ask = (message: string, o?: { initial?: string; validate?: (value: string) => string | true }) => Promise<string | null>;
 
-export function terminalAsk(env: Env = process.env): Ask {
+export function terminalAsk(env: Env): Ask {
   return async (message, o = {}) => {
     const r = await onTerminal(env, (e) => e.Input, { message, initial: o.initial, validate: o.validate });
     return typeof r === 'string' ? null : typeof r.answer === 'string' ? r.answer : null;
