@@ -28,7 +28,9 @@ try {
 }
 files.sort((a, b) => (lastTimes[b] ?? 0) - (lastTimes[a] ?? 0) || a.localeCompare(b));
 
-const needsPack = (file) => /packedInstall|installedProject|e2eProject/.test(fs.readFileSync(path.join(ROOT, 'test', file), 'utf8'));
+// Files that install the packed package wait for it; a file that packs by itself waits too, so that two
+// `npm pack` never edit package.json at once.
+const needsPack = (file) => /packedInstall|installedProject|e2eProject|'pack'/.test(fs.readFileSync(path.join(ROOT, 'test', file), 'utf8'));
 let packed;
 const pack = () =>
   (packed ??= import('../test/e2e-helpers.js').then(({ packedInstall }) => packedInstall()));

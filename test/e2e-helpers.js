@@ -3,7 +3,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ROOT, git, tmpdir, makeCodex, writeConfig, run, isolatedEnv } from './helpers.js';
+import { ROOT, cli, git, tmpdir, makeCodex, writeConfig, run, isolatedEnv } from './helpers.js';
 
 let installed = null;
 
@@ -129,11 +129,15 @@ export function pushWithoutTerminal(dir, env, pushArgs) {
   return run('setsid', ['-w', 'git', 'push', ...pushArgs], { cwd: dir, env, timeoutMs: 60_000 });
 }
 
-/** An e2eProject in a fresh isolated environment with `codex-hooks install` run: `{ env, dir, codex, origin, bin }`. */
+/**
+ * An e2eProject in a fresh isolated environment with `codex-hooks install` run: `{ env, dir, codex, origin, bin }`.
+ * The install is the packed package's own CLI, called in this process (cli()'s way): what a test checks
+ * happens later, in the hooks git runs.
+ */
 export async function installedProject(options) {
   const env = isolatedEnv();
   const p = e2eProject(env, options);
-  const r = await run(p.bin, ['install'], { cwd: p.dir, env });
+  const r = await cli(['install'], { cwd: p.dir, env, from: path.join(packedInstall(), 'codex-hooks/dist/codex-hooks.cjs') });
   if (r.code !== 0) throw new Error(`codex-hooks install failed (exit ${r.code}):\n${r.stderr}`);
   return { env, ...p };
 }

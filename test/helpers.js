@@ -128,8 +128,9 @@ const output = () => ({ text: '', isTTY: false, write(s) { this.text += s; retur
  * questions). Tests of what only a process shows (signals, tracing to stderr, a closed pipe, a real
  * terminal) use cliProcess or the end-to-end helpers.
  */
-export async function cli(args, { cwd = process.cwd(), env = process.env, input = '', answer } = {}) {
-  built ??= createRequire(import.meta.url)('../dist/codex-hooks.cjs');
+export async function cli(args, { cwd = process.cwd(), env = process.env, input = '', answer, from } = {}) {
+  // `from`: another build of the CLI (the packed package's)
+  const { main } = from ? createRequire(import.meta.url)(from) : (built ??= createRequire(import.meta.url)('../dist/codex-hooks.cjs'));
   const stdout = output();
   const stderr = output();
   const asked = [];
@@ -137,7 +138,7 @@ export async function cli(args, { cwd = process.cwd(), env = process.env, input 
     asked.push(`${preamble ?? ''}\n${question}`);
     return answer === undefined ? 'no-terminal' : answer === 'y';
   };
-  const code = await built.main(args, { cwd, env, stdout, stderr, stdin: async () => input, confirm, ask: async () => null });
+  const code = await main(args, { cwd, env, stdout, stderr, stdin: async () => input, confirm, ask: async () => null });
   return { code, stdout: stdout.text, stderr: stderr.text, asked };
 }
 
