@@ -225,9 +225,14 @@ t('post-commit background: returns at once, docs land on test; detached HEAD and
   const status = JSON.parse((await run(path.join(dir, 'node_modules/.bin/codex-hooks'), ['status', '--offline', '--json'], { cwd: dir, env })).stdout);
   assert.is(status.background.ok, true);
   const tip = refOf(codex, 'test', env);
+  // The hook creates background.log just before it starts a background run, and git waits for the hook:
+  // once `git commit` returns, no log means no run was started (no need to wait and see).
+  const log = path.join(dir, '.git/codex-hooks/background.log');
+  assert.ok(fs.existsSync(log), 'the first commit started a background run');
+  fs.rmSync(log); // (the first run may still hold it open: it writes to the removed file)
   git(dir, ['checkout', '-q', '--detach'], env);
   commit(dir, env, { 'docs/detached.md': 'x\n' });
-  await new Promise((r) => setTimeout(r, 1500));
+  assert.not.ok(fs.existsSync(log), 'detached HEAD: no background run was started');
   assert.is(refOf(codex, 'test', env), tip, 'detached HEAD: no sync');
   // A real rebase: git runs post-commit for every commit it replays (sequencer), which must not sync.
   git(dir, ['checkout', '-q', 'main'], env);
@@ -239,12 +244,10 @@ t('post-commit background: returns at once, docs land on test; detached HEAD and
   git(dir, ['checkout', '-q', 'main'], env);
   git(dir, ['-c', 'core.hooksPath=/dev/null', 'commit', '-q', '--allow-empty', '-m', 'main moves'], env);
   git(dir, ['checkout', '-q', 'feat-rebased'], env);
-  const replays = fs.existsSync(path.join(dir, '.git/codex-hooks/background.json')) ? fs.statSync(path.join(dir, '.git/codex-hooks/background.json')).mtimeMs : 0;
   git(dir, ['rebase', '-q', 'main'], env);
-  await new Promise((r) => setTimeout(r, 1500));
+  assert.ok(fs.existsSync(path.join(dir, 'docs/rebased.md')) && git(dir, ['log', '--format=%s', '-2'], env) === 'to replay\nbase', 'the rebase replayed the commit');
+  assert.not.ok(fs.existsSync(log), 'rebase: no background run was started');
   assert.is(refOf(codex, 'test', env), tip, 'rebase: the replayed commits did not sync');
-  const after = fs.existsSync(path.join(dir, '.git/codex-hooks/background.json')) ? fs.statSync(path.join(dir, '.git/codex-hooks/background.json')).mtimeMs : 0;
-  assert.is(after, replays, 'rebase: no background run was started');
 });
 
 t('post-commit never syncs production; foreground mode syncs before returning', async () => {

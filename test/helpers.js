@@ -74,20 +74,36 @@ export function commit(dir, env, files, message = 'change') {
   return git(dir, ['rev-parse', 'HEAD'], env);
 }
 
-/** A bare codex with `branches`, each holding `files` (shared docs, another project's folder). */
+/**
+ * A bare codex with `branches`, each holding `files` (shared docs, another project's folder): one commit
+ * written by `git fast-import` (two git processes where a seed clone and a push per branch took twenty).
+ */
 export function makeCodex(env, files = { 'shared/guide.md': '# Shared guide\n', 'projects/other/keep.md': 'other project\n' }, branches = ['main', 'test']) {
   const base = tmpdir('codex-');
   const bare = path.join(base, 'codex.git');
   git(base, ['init', '-q', '--bare', bare], env);
   if (branches.length === 0) return bare;
-  const seed = path.join(base, 'seed');
-  fs.mkdirSync(seed);
-  git(seed, ['init', '-q', '-b', 'main'], env);
-  writeFiles(seed, files);
-  git(seed, ['add', '-A'], env);
-  git(seed, ['commit', '-q', '-m', 'seed codex'], env);
-  for (const b of branches) git(seed, ['push', '-q', bare, `HEAD:refs/heads/${b}`], env);
+  const chunks = [];
+  const data = (text) => chunks.push(`data ${Buffer.byteLength(text)}\n`, text, '\n');
+  const entries = Object.entries(files).filter(([, content]) => content !== null);
+  entries.forEach(([, content], i) => {
+    chunks.push(`blob\nmark :${i + 1}\n`);
+    data(content);
+  });
+  chunks.push(`commit refs/heads/${branches[0]}\nmark :${entries.length + 1}\ncommitter Test User <test@example.com> ${Math.floor(Date.now() / 1000)} +0000\n`);
+  data('seed codex\n');
+  entries.forEach(([rel], i) => chunks.push(`M 100644 :${i + 1} ${JSON.stringify(rel)}\n`));
+  for (const b of branches.slice(1)) chunks.push(`reset refs/heads/${b}\nfrom :${entries.length + 1}\n\n`);
+  git(bare, ['fast-import', '--quiet'], env, chunks.join(''));
   return bare;
+}
+
+/** Commits `files` (null removes one) to a codex branch as another project's developer would: clone, commit, push. */
+export function commitToCodex(bare, env, files, branch = 'test', message = 'shared docs') {
+  const work = path.join(tmpdir('codex-work-'), 'work');
+  git(path.dirname(work), ['clone', '-q', '-b', branch, bare, work], env);
+  commit(work, env, files, message);
+  git(work, ['push', '-q', 'origin', branch], env);
 }
 
 /** path → content of a codex branch, or null when the branch is missing. */
@@ -98,13 +114,21 @@ export function codexFiles(bare, branch, env) {
   } catch {
     return null;
   }
-  const files = {};
-  for (const rec of out.split('\0').filter(Boolean)) {
+  const records = out.split('\0').filter(Boolean).map((rec) => {
     const tab = rec.indexOf('\t');
-    const [meta, p] = [rec.slice(0, tab), rec.slice(tab + 1)];
-    const [mode, , oid] = meta.split(' ');
-    const content = git(bare, ['cat-file', 'blob', oid], env);
-    files[p] = mode === '120000' ? `-> ${content}` : content;
+    const [mode, , oid] = rec.slice(0, tab).split(' ');
+    return { mode, oid, path: rec.slice(tab + 1) };
+  });
+  // every blob from one `cat-file --batch`: "<oid> blob <size>\n<content>\n" each
+  const batch = execFileSync('git', ['cat-file', '--batch'], { cwd: bare, env, input: records.map((r) => r.oid).join('\n') + '\n', maxBuffer: 1 << 30 });
+  const files = {};
+  let at = 0;
+  for (const r of records) {
+    const eol = batch.indexOf(10, at);
+    const size = Number(batch.subarray(at, eol).toString().split(' ')[2]);
+    const content = batch.subarray(eol + 1, eol + 1 + size).toString('utf8').replace(/\n$/, '');
+    at = eol + 1 + size + 1;
+    files[r.path] = r.mode === '120000' ? `-> ${content}` : content;
   }
   return files;
 }

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { cleanup, codexFiles, commit, git, isolatedEnv, refOf, run, tmpdir, writeConfig, writeFiles } from './helpers.js';
+import { cleanup, codexFiles, commit, commitToCodex, git, isolatedEnv, refOf, run, tmpdir, writeConfig, writeFiles } from './helpers.js';
 import { e2eProject, pushWithoutTerminal, installedProject } from './e2e-helpers.js';
 import { msg } from '../dist/ui/messages.js';
 
@@ -21,14 +21,6 @@ async function installed(config = {}) {
 }
 
 const cliIn = (p, args, env = p.env) => run(p.bin, args, { cwd: p.dir, env });
-
-/** Adds files to a codex branch as another project's developer would. */
-function addToCodex(codex, env, files, branch = 'test') {
-  const work = path.join(tmpdir(), 'codex-work');
-  git(path.dirname(work), ['clone', '-q', '-b', branch, codex, work], env);
-  commit(work, env, files, 'shared docs');
-  git(work, ['push', '-q', 'origin', branch], env);
-}
 
 /** A codex path that would leave pull_dir (`shared/../evil.md`): git's tools refuse it, the object format does not. */
 function plantEscapingPath(codex, env) {
@@ -60,7 +52,7 @@ t('default config: the background run and the push that follows leave .codex mat
   assert.is(codexFiles(p.codex, 'test', p.env)['projects/api/docs/new.md'], 'new');
   assert.is(fs.readFileSync(path.join(p.dir, '.codex/shared/guide.md'), 'utf8'), '# Shared guide\n', 'the background run pulls');
   // Another project shares a doc meanwhile; our docs are already on the codex: the push still pulls.
-  addToCodex(p.codex, p.env, { 'shared/new.md': 'shared later\n' });
+  commitToCodex(p.codex, p.env, { 'shared/new.md': 'shared later\n' });
   const r = await pushWithoutTerminal(p.dir, p.env, ['-u', 'origin', 'feat/docs']);
   assert.is(r.code, 0, r.stderr);
   assert.is(fs.readFileSync(path.join(p.dir, '.codex/shared/new.md'), 'utf8'), 'shared later\n');

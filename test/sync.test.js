@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { cleanup, cli, codexFiles, commit, git, isolatedEnv, makeCodex, makeRepo, refOf, writeConfig, writeFiles } from './helpers.js';
+import { cleanup, cli, codexFiles, commit, commitToCodex, git, isolatedEnv, makeCodex, makeRepo, refOf, writeConfig, writeFiles } from './helpers.js';
 
 const t = suite('sync');
 t.after.each(cleanup);
@@ -235,10 +235,7 @@ t('the pulled tree mirrors the codex: routed docs arrive, stale files go, own fo
   assert.not.ok(fs.existsSync('/tmp/codex-hooks-pwned'), 'front matter never runs code');
   assert.not.ok(fs.existsSync(path.join(dir, '.codex/projects')));
   // the codex changes: a shared doc removed, one routed away; a stray local file appears
-  const seedDir = path.join(path.dirname(codex), 'seed');
-  git(seedDir, ['pull', '-q', codex, 'test'], env);
-  commit(seedDir, env, { 'shared/old.md': null, 'teams/glob.md': 'no longer routed\n', 'shared/new.md': 'new\n' });
-  git(seedDir, ['push', '-q', codex, 'HEAD:test'], env);
+  commitToCodex(codex, env, { 'shared/old.md': null, 'teams/glob.md': 'no longer routed\n', 'shared/new.md': 'new\n' });
   writeFiles(dir, { '.codex/stray.md': 'not from the codex\n' });
   const again = await sync(dir, env);
   assert.is(again.code, 0, again.stderr);

@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { BIN, cleanup, cli, codexFiles, commit, git, isolatedEnv, makeCodex, makeRepo, refOf, run, tmpdir, writeConfig, writeFiles } from '../helpers.js';
+import { BIN, cleanup, cli, codexFiles, commit, commitToCodex, git, isolatedEnv, makeCodex, makeRepo, refOf, run, tmpdir, writeConfig, writeFiles } from '../helpers.js';
 import { e2eProject, pushInTerminal, pushWithoutTerminal } from '../e2e-helpers.js';
 import { aliasBomb, commitTree, globBomb, snapshot } from '../hostile-helpers.js';
 
@@ -444,10 +444,7 @@ section('Data safety: pull_dir spellings, user files, worktrees, concurrent pull
       return wt;
     });
     for (const wt of wts) check((await cli(['sync'], { cwd: wt, env })).code === 0, 'first sync');
-    const seedDir = path.join(path.dirname(codex), 'seed');
-    git(seedDir, ['pull', '-q', codex, 'test'], env);
-    commit(seedDir, env, { 'shared/guide.md': '# Guide v2\n' });
-    git(seedDir, ['push', '-q', codex, 'HEAD:test'], env);
+    commitToCodex(codex, env, { 'shared/guide.md': '# Guide v2\n' });
     for (const wt of wts) check((await cli(['sync'], { cwd: wt, env })).code === 0, 'second sync');
     for (const wt of wts) check(fs.readFileSync(path.join(wt, '.codex/shared/guide.md'), 'utf8') === '# Guide v2\n', `${wt} stayed stale`);
   });
