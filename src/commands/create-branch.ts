@@ -1,7 +1,7 @@
 import { UsageError, SyncError } from '../errors.js';
 import { requireCodexUrl } from '../config/normalize.js';
 import { gitText } from '../git/exec.js';
-import { fetchBranch, local, openCache, pushCommit, remoteBranches } from '../sync/cache.js';
+import { local, openCache, recordPushed, remoteBranches, startFetch, startPush } from '../sync/cache.js';
 import { msg } from '../ui/messages.js';
 import { redactUrl } from '../git/url.js';
 import { refusedPush } from '../sync/remote.js';
@@ -37,16 +37,16 @@ export async function run(ctx: Context, values: Values, positionals: string[]): 
   } else {
     // A --from the codex lacks is bad input: said before anything is fetched or written.
     if (!existing.includes(from)) throw new UsageError(msg.noFromBranch(from, existing), msg.noFromBranchHint(branch, existing, config.environments.prod.branch));
-    const tip = await fetchBranch(cache, from);
+    const tip = await startFetch(cache, from).done;
     if (!tip) throw new SyncError('branch-missing', msg.fromBranchGone(from), msg.fromBranchGoneHint);
     commit = tip;
   }
-  const outcome = await pushCommit(cache, commit, branch);
+  const outcome = await startPush(cache, commit, branch).done;
   if (!outcome.pushed && outcome.refused) {
     throw refusedPush(url, branch, outcome.refused, msg.createRefusedHint(branch));
   }
   if (!outcome.pushed) throw new SyncError('rejected', msg.branchCreatedMeanwhile(branch), msg.branchCreatedMeanwhileHint);
-  await outcome.recorded;
+  await recordPushed(cache, branch, commit);
   const data = { branch, created: true, from: existing.length ? from : null, commit, codexUrl: redactUrl(url) };
   return { data, render: (log) => log.success(msg.branchCreated(branch, data.from ? from : null, commit, data.codexUrl)) };
 }

@@ -4,7 +4,7 @@ import { UsageError, SyncError } from '../errors.js';
 import { resolveEnvironment } from '../env/resolve.js';
 import { runGit } from '../git/exec.js';
 import { parseLsTree } from '../git/parse.js';
-import { cacheRoot, fetchBranch, local, openCache, remoteBranches } from '../sync/cache.js';
+import { cacheRoot, local, openCache, remoteBranches, startFetch } from '../sync/cache.js';
 import { msg } from '../ui/messages.js';
 import { parseCodexUri } from '../mcp/uri.js';
 import { codexSource } from './codex-source.js';
@@ -24,7 +24,7 @@ export async function run(ctx: Context, values: Values, positionals: string[]): 
     throw new UsageError(msg.fetchOtherOrg(config.organization, uri.org), msg.fetchOtherOrgHint(config.organization, uri.project, uri.path));
   }
   const cache = await openCache(url, ctx.env);
-  const tip = await fetchBranch(cache, decision.codexBranch);
+  const tip = await startFetch(cache, decision.codexBranch).done;
   if (!tip) throw new SyncError('branch-missing', msg.branchMissing(decision.codexBranch, decision.env, config.filepath, await remoteBranches(cache).catch(() => null), config.environments.prod.branch));
   const blobsUnder = async (folder: string) => parseLsTree((await runGit(['ls-tree', '-r', '-z', tip, '--', `${folder}/`], local(cache))).stdout).filter((e) => e.type === 'blob');
   // codex://org/<project>/… is projects/<project>/…; a top-level folder (codex://org/shared/…) when no project has the name

@@ -6,7 +6,7 @@ import type { Config } from '../config/normalize.js';
 import { requireCodexUrl } from '../config/normalize.js';
 import { resolveEnvironment, type EnvDecision } from '../env/resolve.js';
 import { currentBranch, openProject, resolveCommit, type Project } from '../git/project.js';
-import type { SyncResult } from '../sync/engine.js';
+import type { SyncResult } from '../sync/options.js';
 import type { BatchOutcome } from '../sync/org-batch.js';
 import { colorEnabled, makeStyle, recordingLogger } from '../ui/logger.js';
 import { msg } from '../ui/messages.js';

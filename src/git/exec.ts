@@ -31,8 +31,6 @@ export interface RunOptions {
   redact?: (s: string) => string;
   /** Nothing is read from stdout (`fetch -q`): no pipe is made for it. */
   discardStdout?: boolean;
-  /** Called once the process has been started (a caller may hold other work back until then). */
-  onSpawn?: () => void;
   /** Ends the child (its whole group, for network commands) when aborted; nothing starts once it is. */
   signal?: AbortSignal;
 }
@@ -93,8 +91,43 @@ function traceChild(child: { on(event: 'close', listener: () => void): unknown }
   });
 }
 
+/**
+ * Git at work, as one handle: `started` resolves once its process has been spawned, `done` with what it
+ * came to. A caller that has other work to do while git runs (the sync: its preparation during the fetch,
+ * its pull during the push) waits for `started`, so that work never delays git's start. `started` never
+ * resolves for git that is never spawned (it failed first): race it with `done`.
+ *
+ * `work` is handed the handle itself, to mark it started (`began`) or to start with other git (`follow`):
+ * a fetch that first waits for the cache's lock, or a push loop, started with its first push.
+ */
+export class Running<T> {
+  readonly started: Promise<void>;
+  readonly done: Promise<T>;
+  private start!: () => void;
+  constructor(work: (self: Running<T>) => Promise<T>) {
+    this.started = new Promise<void>((resolve) => (this.start = resolve));
+    this.done = work(this);
+  }
+  began(): void {
+    this.start();
+  }
+  /** Started when `other` has started (the first one of several). */
+  follow(other: Running<unknown>): void {
+    void other.started.then(this.start);
+  }
+}
+
 /** Runs one git command. Every git call of codex-hooks goes through here. */
-export async function runGit(args: string[], options: RunOptions): Promise<RunResult> {
+export function runGit(args: string[], options: RunOptions): Promise<RunResult> {
+  return startGit(args, options).done;
+}
+
+/** Starts one git command: its handle (see Running). */
+export function startGit(args: string[], options: RunOptions): Running<RunResult> {
+  return new Running((git) => spawnAndWait(git, args, options));
+}
+
+async function spawnAndWait(git: Running<RunResult>, args: string[], options: RunOptions): Promise<RunResult> {
   const redact = options.redact ?? identity;
   // Loaded on first use: a hook that finds nothing to do starts no process and need not load it.
   const { spawn } = await import('node:child_process');
@@ -109,7 +142,7 @@ export async function runGit(args: string[], options: RunOptions): Promise<RunRe
       // remote helper): they hold the pipes open, and killing git alone would leave us waiting on them.
       detached: Boolean(options.timeoutMs),
     });
-    options.onSpawn?.();
+    git.began();
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let timer: NodeJS.Timeout | undefined;

@@ -6,7 +6,7 @@ import { SizeReader } from '../git/batch-check.js';
 import { readLooseRef } from '../git/loose.js';
 import { readJson, writeJsonIfPossible } from '../json-file.js';
 import { ObjectStore } from '../git/store.js';
-import { cachePathFor, fetchBranch, openCache, type CodexCache } from '../sync/cache.js';
+import { cachePathFor, openCache, startFetch, type CodexCache } from '../sync/cache.js';
 import { readerMsg } from '../ui/messages.js';
 import { redactUrl } from '../git/url.js';
 import { Snapshot, TreeMemo } from './snapshot.js';
@@ -102,7 +102,7 @@ export class Reader {
   private async refresh(branch: string, s: BranchState): Promise<void> {
     try {
       this.cache ??= await openCache(this.settings.url, this.settings.env, this.stopping.signal);
-      const tip = await fetchBranch(this.cache, branch);
+      const tip = await startFetch(this.cache, branch).done;
       s.tip = tip;
       s.missing = !tip;
       s.fetchedAt = Date.now();

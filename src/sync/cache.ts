@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { SyncError } from '../errors.js';
 import type { Env } from '../git/env.js';
-import { runGit, type RunOptions } from '../git/exec.js';
+import { runGit, Running, startGit, type RunOptions } from '../git/exec.js';
 import { looseRefFile, readLooseRef } from '../git/loose.js';
 import { acquireLock, removeStaleGitLocks } from './lock.js';
 import { isSshUrl } from '../git/url.js';
@@ -113,15 +113,20 @@ export const local = (cache: CodexCache, extra: Partial<RunOptions> = {}): RunOp
 
 const remote = (cache: CodexCache): RunOptions => local(cache, { extraEnv: cache.connection.env, timeoutMs: cache.timeoutMs });
 
-/** Fetches one codex branch into the cache; returns its tip, or null when the codex has no such branch. */
-export function fetchBranch(cache: CodexCache, branch: string, onSpawn?: () => void): Promise<string | null> {
-  return cache.locked(() => fetchUnlocked(cache, branch, onSpawn));
+/**
+ * Fetches one codex branch into the cache, under its lock: its tip, or null when the codex has no such
+ * branch. `started` once git's fetch has been spawned (after the lock is taken).
+ */
+export function startFetch(cache: CodexCache, branch: string): Running<string | null> {
+  return new Running((fetch) => cache.locked(() => fetchUnlocked(cache, branch, fetch)));
 }
 
-async function fetchUnlocked(cache: CodexCache, branch: string, onSpawn?: () => void): Promise<string | null> {
+async function fetchUnlocked(cache: CodexCache, branch: string, fetch: Running<string | null>): Promise<string | null> {
   try {
-    // --no-auto-gc: no maintenance process after every fetch; the engine repacks the cache when it needs it
-    await runGit(['fetch', '--no-tags', '--no-write-fetch-head', '--no-auto-gc', '-q', cache.connection.url, `+refs/heads/${branch}:refs/heads/${branch}`], { ...remote(cache), onSpawn, discardStdout: true });
+    // --no-auto-gc: no maintenance process after every fetch; the sync repacks the cache when it needs it (maintenance.ts)
+    const git = startGit(['fetch', '--no-tags', '--no-write-fetch-head', '--no-auto-gc', '-q', cache.connection.url, `+refs/heads/${branch}:refs/heads/${branch}`], { ...remote(cache), discardStdout: true });
+    fetch.follow(git);
+    await git.done;
   } catch (error) {
     const e = error as { stderr?: string };
     if (e.stderr && /mismatched algorithms|object format/i.test(e.stderr)) {
@@ -163,23 +168,33 @@ export async function remoteBranches(cache: CodexCache): Promise<string[]> {
   }
 }
 
-/**
- * `recorded` settles when the cache's own ref has caught up; nothing needs to wait for it but the end.
- * Not pushed: the branch moved (try again on the new tip), or `refused` by the server (never retried).
- */
-export type PushOutcome = { pushed: true; recorded: Promise<unknown> } | { pushed: false; refused?: Refusal };
+/** Not pushed: the branch moved (try again on the new tip), or `refused` by the server (never retried). */
+export type PushOutcome = { pushed: true } | { pushed: false; refused?: Refusal };
 
-/** Pushes a commit to a codex branch without force. */
-export async function pushCommit(cache: CodexCache, commit: string, branch: string, onSpawn?: () => void): Promise<PushOutcome> {
-  let result;
-  try {
-    result = await runGit(['push', '--no-verify', '--porcelain', '-q', cache.connection.url, `${commit}:refs/heads/${branch}`], { ...remote(cache), okCodes: [1], onSpawn });
-  } catch (error) {
-    throw classifyRemoteError(error, cache.url);
-  }
-  if (result.code === 0) {
-    return { pushed: true, recorded: cache.locked(async () => writeLooseRef(cache, branch, commit)) };
-  }
-  const outcome = readPushOutcome(cache.redact(result.stdout.toString()), cache.redact(result.stderr));
-  return outcome === 'moved' ? { pushed: false } : { pushed: false, refused: outcome };
+/**
+ * Pushes a commit to a codex branch without force. `started` once git's push has been spawned. The
+ * cache's own branch is not moved here: recordPushed does that, as a step of its own.
+ */
+export function startPush(cache: CodexCache, commit: string, branch: string): Running<PushOutcome> {
+  return new Running(async (push) => {
+    const git = startGit(['push', '--no-verify', '--porcelain', '-q', cache.connection.url, `${commit}:refs/heads/${branch}`], { ...remote(cache), okCodes: [1] });
+    push.follow(git);
+    let result;
+    try {
+      result = await git.done;
+    } catch (error) {
+      throw classifyRemoteError(error, cache.url);
+    }
+    if (result.code === 0) return { pushed: true };
+    const outcome = readPushOutcome(cache.redact(result.stdout.toString()), cache.redact(result.stderr));
+    return outcome === 'moved' ? { pushed: false } : { pushed: false, refused: outcome };
+  });
+}
+
+/**
+ * After a push landed: the cache's branch catches up with the pushed commit (under the cache's lock), so
+ * the next sync's fetch has nothing of ours to bring. Written directly (see writeLooseRef).
+ */
+export function recordPushed(cache: CodexCache, branch: string, commit: string): Promise<void> {
+  return cache.locked(async () => writeLooseRef(cache, branch, commit));
 }

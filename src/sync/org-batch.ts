@@ -7,10 +7,13 @@ import { commitPeople, projectObjects, type Person } from '../git/project.js';
 import type { TreeEntry } from '../git/parse.js';
 import { msg } from '../ui/messages.js';
 import { redactUrl } from '../git/url.js';
-import { fetchBranch, local, openCache, pushCommit, type CodexCache } from './cache.js';
+import { local, openCache, recordPushed, startFetch, startPush, type CodexCache } from './cache.js';
+import { maintain } from './maintenance.js';
 import { withinTimeout } from './deadline.js';
 import { refusedPush } from './remote.js';
-import { backoff, holdDeletions, maintain, MAX_ATTEMPTS, pull, recordToCodex, type SyncOptions, type SyncResult } from './engine.js';
+import { backoff, holdDeletions, MAX_ATTEMPTS, recordToCodex } from './push-loop.js';
+import { pull } from './pull.js';
+import type { SyncOptions, SyncResult } from './options.js';
 import { listForSync } from './listing.js';
 import { routedDocs } from './routes.js';
 import { selectFiles, type Selection } from './select.js';
@@ -85,7 +88,7 @@ async function batchUntil(options: SyncOptions[], limit: Limit, signal: AbortSig
   const branch = first.decision.codexBranch;
   const cache = await openCache(url, first.project.env, signal);
   const fetchTip = async () => {
-    const tip = await fetchBranch(cache, branch);
+    const tip = await startFetch(cache, branch).done;
     if (tip === null) throw new SyncError('branch-missing', msg.branchMissing(branch, first.decision.env, first.config.filepath));
     return tip;
   };
@@ -123,7 +126,7 @@ async function batchUntil(options: SyncOptions[], limit: Limit, signal: AbortSig
       const indexing = pulls ? routedDocs(cache, reader, branch, head).catch(() => {}) : null;
       let outcome;
       try {
-        outcome = await pushCommit(cache, head, branch);
+        outcome = await startPush(cache, head, branch).done;
         await indexing;
       } catch (error) {
         for (const m of members) if (m.codexCommit) m.error = error;
@@ -131,7 +134,7 @@ async function batchUntil(options: SyncOptions[], limit: Limit, signal: AbortSig
       }
       if (outcome.pushed) {
         pushed = head;
-        recorded = outcome.recorded;
+        recorded = recordPushed(cache, branch, head); // awaited last: the pulls need not wait for it
         break;
       }
       if (outcome.refused) {

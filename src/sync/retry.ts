@@ -6,7 +6,7 @@ import type { Logger } from '../ui/logger.js';
 import { msg } from '../ui/messages.js';
 import { runSync } from './engine.js';
 import { clearPending, keepPending, pendingFile, readPending, type PendingRequest } from './state.js';
-import type { Direction } from './engine.js';
+import type { Direction } from './options.js';
 
 export interface RetryOutcome {
   env: string;

@@ -2,7 +2,7 @@
 import { redactUrl } from '../git/url.js';
 /**
  * The parts of a sync's result that messages show. Declared here, by shape, so that ui/ imports nothing
- * from sync/ (the layers point one way); sync/engine.ts's SyncResult fits it.
+ * from sync/ (the layers point one way); sync/options.ts's SyncResult fits it.
  */
 interface ShownResult {
   toCodex?: { added: string[]; changed: string[]; removed: string[]; codexCommit: string | null; matchedNothing?: boolean; skipped: Array<{ path: string; reason: string }> };

@@ -1,0 +1,48 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ObjectSource } from '../git/store.js';
+import type { Project } from '../git/project.js';
+import { msg } from '../ui/messages.js';
+import type { CodexCache } from './cache.js';
+import { applyPull, codexSelection, planPull, pullRoot, type PullState } from './from-codex.js';
+import { acquireLock } from './lock.js';
+import type { FromCodexResult, SyncOptions } from './options.js';
+import { pulledFile, pullLockFile, readJson, writeJson } from './state.js';
+
+/**
+ * Makes pull_dir mirror what the codex tip holds for this project (SPEC §4 from-codex), among the files
+ * codex-hooks wrote there: a user's own file is never removed or overwritten. The worktree is locked
+ * while the pull is applied, so two syncs never interleave their writes.
+ */
+export async function pull(o: SyncOptions, cache: CodexCache, reader: ObjectSource, branch: string, tip: string): Promise<FromCodexResult> {
+  const { wanted, refused, warnings } = await codexSelection(cache, reader, branch, tip, o.config);
+  const root = pullRoot(o.project.root, o.config.pull_dir);
+  const pullDir = path.relative(o.project.root, root);
+  const apply = async (): Promise<FromCodexResult> => {
+    const state = readPullState(o.project, pullDir);
+    const plan = planPull(root, wanted, state, refused);
+    const warn = (text: string) => o.logger.warn(text);
+    for (const p of refused) warn(msg.pullRefused(p, o.config.pull_dir));
+    for (const w of warnings) warn(w);
+    for (const k of plan.kept) if (state.skipped?.[k.path] !== `${wanted.get(k.path)!.mode} ${wanted.get(k.path)!.oid}`) warn(msg.pullKept(path.posix.join(pullDir, k.path), k.reason));
+    if (o.dryRun) return { added: plan.added, changed: plan.changed, removed: plan.removed, refused, skipped: plan.kept };
+    fs.mkdirSync(root, { recursive: true });
+    const outcome = await applyPull(reader, root, plan, state, o.config.max_file_size);
+    for (const s of outcome.skipped) if (s.fresh) warn(msg.pullSkipped(path.posix.join(pullDir, s.path), s.reason));
+    writeJson(pulledFile(o.project), outcome.state);
+    return { added: outcome.added, changed: outcome.changed, removed: plan.removed, refused, skipped: [...plan.kept, ...outcome.skipped.map(({ path: p, reason }) => ({ path: p, reason }))] };
+  };
+  if (o.dryRun) return apply();
+  const release = await acquireLock(pullLockFile(o.project), { signal: o.signal, what: msg.pullLocked });
+  try {
+    return await apply();
+  } finally {
+    release();
+  }
+}
+
+/** What earlier pulls wrote into pull_dir (`pulled.json`). Files recorded for another pull_dir are no licence to touch anything in this one. */
+function readPullState(project: Project, pullDir: string): PullState {
+  const saved = readJson<PullState>(pulledFile(project), { files: {} });
+  return saved.root === undefined || saved.root === pullDir ? { ...saved, root: pullDir } : { root: pullDir, files: {} };
+}

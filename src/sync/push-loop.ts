@@ -1,0 +1,125 @@
+import { SyncError } from '../errors.js';
+import { Running, trace } from '../git/exec.js';
+import type { ObjectSource } from '../git/store.js';
+import type { commitPeople } from '../git/project.js';
+import type { TreeEntry } from '../git/parse.js';
+import { msg } from '../ui/messages.js';
+import { recordPushed, startPush, type CodexCache } from './cache.js';
+import type { LayerBase } from './base.js';
+import type { SyncOptions, ToCodexResult } from './options.js';
+import { probeKey, probeNames, selectionConfigKey } from './probe.js';
+import { refusedPush } from './remote.js';
+import { selectionKey, type Selection } from './select.js';
+import { recordBase } from './base.js';
+import { recordSynced, syncTarget } from './state.js';
+import { codexIds, codexProjectFiles, commitMessage, folderAfter, folderTree, planToCodex, writeCommit, type FilePlan, type Staged } from './to-codex.js';
+
+/** What the sync prepared while the codex was fetched (engine.ts), for the to-codex half. */
+export interface Prepared {
+  cache: CodexCache;
+  reader: ObjectSource;
+  /** The fetched tip of the codex branch. */
+  tip: string;
+  selected: { entries: TreeEntry[]; selection: Selection } | null;
+  staged: Staged | null;
+  /** layer mode's base; null in mirror mode. */
+  base: LayerBase | null;
+  people: ReturnType<typeof commitPeople> | null;
+  /** Fetches the codex branch again (after a push the branch moved under): its new tip. */
+  fetchTip: () => Promise<string>;
+  url: string;
+}
+
+export const MAX_ATTEMPTS = 30;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Full jitter: concurrent projects that collided once spread out instead of colliding again. */
+export const backoff = (attempt: number) => Math.random() * Math.min(2000, 50 * 2 ** attempt);
+const changes = (p: FilePlan) => p.added.length + p.changed.length + p.removed.length;
+
+/**
+ * The to-codex half of a sync (SPEC §4): one commit on the fetched tip, pushed without force; when the
+ * branch moved meanwhile, rebuilt on the new tip and pushed again, with backoff, up to MAX_ATTEMPTS. The
+ * handle is `started` once git's first push has been spawned (never, when nothing is pushed), `done` when
+ * the push has landed and the cache's branch has caught up, and this machine's record is written.
+ */
+export function pushToCodex(o: SyncOptions, s: Prepared & { selected: NonNullable<Prepared['selected']> }): Running<ToCodexResult> {
+  return new Running((loop) => pushUntilLanded(o, s, loop));
+}
+
+async function pushUntilLanded(o: SyncOptions, s: Prepared & { selected: NonNullable<Prepared['selected']> }, loop: Running<ToCodexResult>): Promise<ToCodexResult> {
+  const { cache, reader, selected } = s;
+  const { codexBranch, env } = o.decision;
+  const { selection } = selected;
+  let tip = s.tip;
+  let folder = await codexProjectFiles(reader, tip, o.config.projectName);
+  const ids = s.staged?.ids ?? new Map<string, string>();
+  const files = codexIds(selection.files, ids);
+  const layer = s.base ? { base: s.base.files && codexIds(s.base.files, ids) } : undefined;
+  // The staged folder's tree equal to the codex's settles it whatever the ids say (a SHA-256 project's
+  // blobs have other ids than their copies in the codex), in either mode: nothing differs, nothing goes.
+  const planFor = (): FilePlan => (!o.dryRun && s.staged?.tree === folder.tree ? { added: [], changed: [], removed: [], before: folder.files.size } : planToCodex(files, folder.files, layer));
+  // mirror: the selection's own tree, staged during the fetch; layer: the folder with the plan applied.
+  const treeFor = (plan: FilePlan) => (layer ? folderTree(cache, folderAfter(folder.files, files, plan)) : s.staged!.tree);
+  let plan = planFor();
+  holdDeletions(plan, o);
+  let codexCommit: string | null = null;
+  let attempts = 0;
+  if (!o.dryRun && changes(plan) > 0) {
+    const people = (await s.people)!;
+    for (;;) {
+      attempts++;
+      const message = commitMessage({ projectName: o.config.projectName, count: changes(plan), branch: o.sourceBranch, commit: o.commit, env });
+      const candidate = writeCommit(cache, { tip, projectName: o.config.projectName, folder, tree: treeFor(plan), message, people });
+      trace(o.project.env, 'commit written');
+      const push = startPush(cache, candidate, codexBranch);
+      loop.follow(push);
+      const outcome = await push.done;
+      if (outcome.pushed) {
+        codexCommit = candidate;
+        await recordPushed(cache, codexBranch, candidate);
+        break;
+      }
+      if (outcome.refused) {
+        throw refusedPush(s.url, codexBranch, outcome.refused, msg.pushRefusedHint(codexBranch, env, o.config.filepath));
+      }
+      if (attempts >= MAX_ATTEMPTS) throw new SyncError('rejected', msg.pushRejected(codexBranch, attempts), msg.rejectedHint);
+      await sleep(backoff(attempts));
+      tip = await s.fetchTip();
+      // Every object the new commit refers to is in the cache already: the staged ones, and the
+      // codex's own, which the fetch brought.
+      folder = await codexProjectFiles(reader, tip, o.config.projectName);
+      plan = planFor();
+      if (changes(plan) === 0) break; // another run synced the same files meanwhile
+    }
+  }
+  if (!o.dryRun) recordToCodex(o, s.url, selected, codexCommit, !!layer);
+  const base = s.base ? { commit: s.base.commit, from: s.base.from, ...(s.base.missing ? { missing: s.base.missing } : {}) } : undefined;
+  return { added: plan.added, changed: plan.changed, removed: plan.removed, skipped: selection.skipped, codexCommit, attempts, mode: layer ? 'layer' : 'mirror', matchedNothing: selection.files.length === 0 && selection.skipped.length === 0, base };
+}
+
+/** The deletion guard (SPEC §4): a sync that would remove too much of the project's folder is held back. */
+export function holdDeletions(plan: FilePlan, o: Pick<SyncOptions, 'config' | 'allowDeletions'>): void {
+  const removed = plan.removed.length;
+  if (removed >= 10 && removed / plan.before > o.config.deletion_threshold && !o.allowDeletions) {
+    throw new SyncError('deletions', msg.deletionsHeld(removed, plan.before, o.config.deletion_threshold), msg.deletionsHint);
+  }
+}
+
+/** What lets the next hook with nothing new skip the codex (see hooks/up-to-date.ts), and a layer sync's next base. */
+export function recordToCodex(o: SyncOptions, url: string, selected: { entries: TreeEntry[]; selection: Selection }, codexCommit: string | null, layered: boolean): void {
+  const { entries, selection } = selected;
+  const names = probeNames(o.config.sync_patterns);
+  const target = syncTarget(url, o.decision.codexBranch, o.config.projectName);
+  if (layered) recordBase(o.project, target, o.sourceBranch, o.commit);
+  recordSynced(o.project, o.decision.env, {
+    target,
+    branch: o.sourceBranch,
+    selectionKey: selectionKey(selection.files),
+    matchedNothing: selection.files.length === 0 && selection.skipped.length === 0,
+    configKey: selectionConfigKey(o.config),
+    probe: names && probeKey(names, entries.filter((e) => !e.path.includes('/')).map((e) => ({ mode: e.mode, name: e.path, oid: e.oid }))),
+    commit: o.commit,
+    codexCommit,
+    time: new Date().toISOString(),
+  });
+}
