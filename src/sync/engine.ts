@@ -78,8 +78,7 @@ async function syncWith(o: SyncOptions, s: Prepared): Promise<SyncResult> {
   const { cache, reader } = s;
   const { codexBranch, env } = o.decision;
   const result: SyncResult = { project: o.config.projectName, env, codexBranch, codexUrl: redactUrl(s.url), commit: o.commit, direction: o.direction, dryRun: !!o.dryRun };
-  const selected = s.selected;
-  const push = selected ? pushToCodex(o, { ...s, selected }) : null;
+  const push = s.selected ? pushToCodex(o, s, s.selected) : null;
   // What to pull depends only on the fetched tip (never on our own folder), so the pull is listed and
   // applied while git pushes: it starts once the push has (or once there is nothing to push). A push
   // that fails before it starts fails the sync here, with nothing pulled.

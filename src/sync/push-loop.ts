@@ -5,22 +5,24 @@ import type { commitPeople } from '../git/project.js';
 import type { TreeEntry } from '../git/parse.js';
 import { msg } from '../ui/messages.js';
 import { recordPushed, startPush, type CodexCache } from './cache.js';
-import type { LayerBase } from './base.js';
+import { recordBase, type LayerBase } from './base.js';
 import type { SyncOptions, ToCodexResult } from './options.js';
 import { probeKey, probeNames, selectionConfigKey } from './probe.js';
 import { refusedPush } from './remote.js';
 import { selectionKey, type Selection } from './select.js';
-import { recordBase } from './base.js';
 import { recordSynced, syncTarget } from './state.js';
 import { codexIds, codexProjectFiles, commitMessage, folderAfter, folderTree, planToCodex, writeCommit, type FilePlan, type Staged } from './to-codex.js';
 
-/** What the sync prepared while the codex was fetched (engine.ts), for the to-codex half. */
+/** The commit's listing and what of it is selected for the codex. */
+export type Selected = { entries: TreeEntry[]; selection: Selection };
+
+/** What the sync prepared while the codex was fetched (engine.ts). */
 export interface Prepared {
   cache: CodexCache;
   reader: ObjectSource;
   /** The fetched tip of the codex branch. */
   tip: string;
-  selected: { entries: TreeEntry[]; selection: Selection } | null;
+  selected: Selected | null;
   staged: Staged | null;
   /** layer mode's base; null in mirror mode. */
   base: LayerBase | null;
@@ -42,12 +44,12 @@ const changes = (p: FilePlan) => p.added.length + p.changed.length + p.removed.l
  * handle is `started` once git's first push has been spawned (never, when nothing is pushed), `done` when
  * the push has landed and the cache's branch has caught up, and this machine's record is written.
  */
-export function pushToCodex(o: SyncOptions, s: Prepared & { selected: NonNullable<Prepared['selected']> }): Running<ToCodexResult> {
-  return new Running((loop) => pushUntilLanded(o, s, loop));
+export function pushToCodex(o: SyncOptions, s: Prepared, selected: Selected): Running<ToCodexResult> {
+  return new Running((loop) => pushUntilLanded(o, s, selected, loop));
 }
 
-async function pushUntilLanded(o: SyncOptions, s: Prepared & { selected: NonNullable<Prepared['selected']> }, loop: Running<ToCodexResult>): Promise<ToCodexResult> {
-  const { cache, reader, selected } = s;
+async function pushUntilLanded(o: SyncOptions, s: Prepared, selected: Selected, loop: Running<ToCodexResult>): Promise<ToCodexResult> {
+  const { cache, reader } = s;
   const { codexBranch, env } = o.decision;
   const { selection } = selected;
   let tip = s.tip;
@@ -106,7 +108,7 @@ export function holdDeletions(plan: FilePlan, o: Pick<SyncOptions, 'config' | 'a
 }
 
 /** What lets the next hook with nothing new skip the codex (see hooks/up-to-date.ts), and a layer sync's next base. */
-export function recordToCodex(o: SyncOptions, url: string, selected: { entries: TreeEntry[]; selection: Selection }, codexCommit: string | null, layered: boolean): void {
+export function recordToCodex(o: SyncOptions, url: string, selected: Selected, codexCommit: string | null, layered: boolean): void {
   const { entries, selection } = selected;
   const names = probeNames(o.config.sync_patterns);
   const target = syncTarget(url, o.decision.codexBranch, o.config.projectName);
