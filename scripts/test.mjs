@@ -1,5 +1,5 @@
-// `npm test`: each test file in its own node process (uvu runs a file's tests one after another), several
-// files at once. Most of a test's time is git and child processes waiting on each other, so a 2-core
+// `npm test`: the type check (tsc --noEmit; `pretest` has compiled src/ with esbuild) and each test file
+// in its own node process (uvu runs a file's tests one after another), several at once. Most of a test's time is git and child processes waiting on each other, so a 2-core
 // machine runs three or four files at once well. Files that install the packed package share one
 // `npm pack` made here first (packing edits package.json, so two at once would trip over each other).
 //
@@ -28,9 +28,9 @@ try {
 }
 files.sort((a, b) => (lastTimes[b] ?? 0) - (lastTimes[a] ?? 0) || a.localeCompare(b));
 
-// Files that install the packed package wait for it; a file that packs by itself waits too, so that two
+// Files that use the packed package wait for it; a file that packs by itself waits too, so that two
 // `npm pack` never edit package.json at once.
-const needsPack = (file) => /packedInstall|installedProject|e2eProject|'pack'/.test(fs.readFileSync(path.join(ROOT, 'test', file), 'utf8'));
+const needsPack = (file) => /packedInstall|packedTarball|installedProject|e2eProject|'pack'/.test(fs.readFileSync(path.join(ROOT, 'test', file), 'utf8'));
 let packed;
 const pack = () =>
   (packed ??= import('../test/e2e-helpers.js').then(({ packedInstall }) => packedInstall()));
@@ -50,8 +50,26 @@ function runFile(file, env) {
   });
 }
 
+/** tsc over src/, as one more job: a type error fails the run like a failing test. */
+function typeCheck() {
+  return new Promise((resolve) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', '.', '--noEmit'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    child.on('close', (code) => {
+      const seconds = (performance.now() - started) / 1000;
+      if (code === 0) process.stdout.write(`✔ ${'types (tsc --noEmit)'.padEnd(28)}             ${seconds.toFixed(1)} s\n`);
+      else process.stdout.write(`\n✖ types (tsc --noEmit, exit ${code})\n${output}\n`);
+      resolve(code === 0);
+    });
+  });
+}
+
 const started = performance.now();
 const limit = pLimit(jobs);
+const typesOk = limit(typeCheck);
 const results = await Promise.all(
   files.map((file) =>
     limit(async () => {
@@ -70,6 +88,7 @@ fs.mkdirSync(path.dirname(TIMES), { recursive: true });
 fs.writeFileSync(TIMES, JSON.stringify({ ...lastTimes, ...Object.fromEntries(results.map((r) => [r.file, r.seconds])) }));
 
 const failed = results.filter((r) => !r.ok);
+if (!(await typesOk)) failed.push({ file: 'types (tsc --noEmit)' });
 const sum = (k) => results.reduce((n, r) => n + r[k], 0);
 process.stdout.write(
   `\n${results.length} files, ${sum('total')} tests: ${sum('passed')} passed, ${sum('skipped')} skipped, ${sum('total') - sum('passed') - sum('skipped')} failed` +
