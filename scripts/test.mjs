@@ -87,11 +87,11 @@ const results = await Promise.all(
 fs.mkdirSync(path.dirname(TIMES), { recursive: true });
 fs.writeFileSync(TIMES, JSON.stringify({ ...lastTimes, ...Object.fromEntries(results.map((r) => [r.file, r.seconds])) }));
 
-const failed = results.filter((r) => !r.ok);
-if (!(await typesOk)) failed.push({ file: 'types (tsc --noEmit)' });
+const failed = results.filter((r) => !r.ok).map((r) => r.file);
+if (!(await typesOk)) failed.push('the type check');
 const sum = (k) => results.reduce((n, r) => n + r[k], 0);
 process.stdout.write(
   `\n${results.length} files, ${sum('total')} tests: ${sum('passed')} passed, ${sum('skipped')} skipped, ${sum('total') - sum('passed') - sum('skipped')} failed` +
-    `${failed.length ? ` (in ${failed.map((r) => r.file).join(', ')})` : ''} — ${((performance.now() - started) / 1000).toFixed(1)} s, ${jobs} at once\n`,
+    ` — ${((performance.now() - started) / 1000).toFixed(1)} s, ${jobs} at once\n${failed.length ? `✖ failed: ${failed.join(', ')}\n` : ''}`,
 );
 process.exitCode = failed.length ? 1 : 0;
