@@ -12,7 +12,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pLimit from 'p-limit';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const TIMES = path.join(ROOT, 'node_modules/.cache/codex-hooks-test-times.json');
@@ -31,10 +30,6 @@ files.sort((a, b) => (lastTimes[b] ?? 0) - (lastTimes[a] ?? 0) || a.localeCompar
 // Files that use the packed package wait for it; a file that packs by itself waits too, so that two
 // `npm pack` never edit package.json at once.
 const needsPack = (file) => /packedInstall|packedTarball|installedProject|e2eProject|'pack'/.test(fs.readFileSync(path.join(ROOT, 'test', file), 'utf8'));
-let packed;
-const pack = () =>
-  (packed ??= import('../test/e2e-helpers.js').then(({ packedInstall }) => packedInstall()));
-
 function runFile(file, env) {
   return new Promise((resolve) => {
     const started = performance.now();
@@ -67,22 +62,59 @@ function typeCheck() {
   });
 }
 
+/**
+ * Runs `jobs` things at once: the pack, the type check, then the files slowest first; a file that needs
+ * the packed package is passed over until the pack is done (other files take its turn meanwhile).
+ */
 const started = performance.now();
-const limit = pLimit(jobs);
-const typesOk = limit(typeCheck);
-const results = await Promise.all(
-  files.map((file) =>
-    limit(async () => {
-      const env = { ...process.env };
-      if (needsPack(file)) env.CODEX_HOOKS_TEST_PACKED = await pack();
-      const r = await runFile(file, env);
-      const ok = r.code === 0 && r.total > 0 && r.passed + r.skipped === r.total;
-      if (ok) process.stdout.write(`✔ ${file.padEnd(28)} ${String(r.passed).padStart(3)} passed${r.skipped ? `, ${r.skipped} skipped` : ''}  ${r.seconds.toFixed(1)} s\n`);
-      else process.stdout.write(`\n✖ ${file} (exit ${r.code ?? r.signal})\n${r.output}\n`);
-      return { ...r, ok };
-    }),
-  ),
-);
+const results = [];
+let running = 0;
+let packedDir = null;
+let finish;
+const allDone = new Promise((resolve) => (finish = resolve));
+const queue = [...files];
+const report = (r) => {
+  const ok = r.code === 0 && r.total > 0 && r.passed + r.skipped === r.total;
+  if (ok) process.stdout.write(`✔ ${r.file.padEnd(28)} ${String(r.passed).padStart(3)} passed${r.skipped ? `, ${r.skipped} skipped` : ''}  ${r.seconds.toFixed(1)} s\n`);
+  else process.stdout.write(`\n✖ ${r.file} (exit ${r.code ?? r.signal})\n${r.output}\n`);
+  results.push({ ...r, ok });
+};
+function next() {
+  while (running < jobs) {
+    const at = queue.findIndex((f) => packedDir || !needsPack(f));
+    if (at < 0) break;
+    const file = queue.splice(at, 1)[0];
+    running++;
+    runFile(file, needsPack(file) ? { ...process.env, CODEX_HOOKS_TEST_PACKED: packedDir } : process.env).then((r) => {
+      running--;
+      report(r);
+      next();
+    });
+  }
+  if (running === 0 && queue.length === 0) finish();
+}
+const job = (work) => {
+  running++;
+  return work().finally(() => {
+    running--;
+    next();
+  });
+};
+/** The packed package, made by a child process (packing takes seconds: this one keeps reading the others' output). */
+function packOnce() {
+  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'codex-hooks-packed-')));
+  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  const script = "const { packInto } = await import('./test/e2e-helpers.js'); packInto(process.argv[1]);";
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script, dir], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+    child.on('close', (code) => (code === 0 ? resolve((packedDir = path.join(dir, 'node_modules'))) : reject(new Error(`npm pack / npm install of the tarball failed (exit ${code})`))));
+  });
+}
+const packing = files.some(needsPack) ? job(packOnce) : Promise.resolve();
+const typesOk = job(typeCheck);
+next();
+await packing;
+await allDone;
 
 fs.mkdirSync(path.dirname(TIMES), { recursive: true });
 fs.writeFileSync(TIMES, JSON.stringify({ ...lastTimes, ...Object.fromEntries(results.map((r) => [r.file, r.seconds])) }));

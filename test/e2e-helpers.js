@@ -16,15 +16,19 @@ export function packedInstall() {
   // scripts/test.mjs packs once for all the files it runs at the same time (npm pack edits package.json)
   if (process.env.CODEX_HOOKS_TEST_PACKED) return (installed = process.env.CODEX_HOOKS_TEST_PACKED);
   const dir = fs.realpathSync(fs.mkdtempSync(path.join(process.env.TMPDIR || '/tmp', 'codex-hooks-packed-')));
+  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  return (installed = packInto(dir));
+}
+
+/** `npm pack` into `dir` and install the tarball there; returns its node_modules. */
+export function packInto(dir) {
   const manifest = path.join(ROOT, 'package.json');
   const before = fs.readFileSync(manifest, 'utf8');
   const tgz = execFileSync('npm', ['pack', '--silent', '--pack-destination', dir], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().split('\n').pop();
   if (fs.readFileSync(manifest, 'utf8') !== before) throw new Error('npm pack left package.json changed (scripts/pack-manifest.mjs restore did not run)');
   fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'packed-install', private: true }));
   execFileSync('npm', ['install', '--silent', '--no-audit', '--no-fund', '--prefer-offline', path.join(dir, tgz)], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
-  installed = path.join(dir, 'node_modules');
-  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
-  return installed;
+  return path.join(dir, 'node_modules');
 }
 
 /** The tarball packedInstall installed (beside its node_modules). */
