@@ -31,6 +31,9 @@ export function packInto(dir) {
   return path.join(dir, 'node_modules');
 }
 
+/** The packed package's CLI bundle, for cli()'s `from`. */
+export const packedCli = () => path.join(packedInstall(), 'codex-hooks/dist/codex-hooks.cjs');
+
 /** The tarball packedInstall installed (beside its node_modules). */
 export function packedTarball() {
   const dir = path.dirname(packedInstall());
@@ -154,7 +157,7 @@ export function pushWithoutTerminal(dir, env, pushArgs) {
 export async function installedProject(options) {
   const env = isolatedEnv();
   const p = e2eProject(env, options);
-  const r = await cli(['install'], { cwd: p.dir, env, from: path.join(packedInstall(), 'codex-hooks/dist/codex-hooks.cjs') });
+  const r = await cli(['install'], { cwd: p.dir, env, from: packedCli() });
   if (r.code !== 0) throw new Error(`codex-hooks install failed (exit ${r.code}):\n${r.stderr}`);
   return { env, ...p };
 }
