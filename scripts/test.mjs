@@ -1,7 +1,8 @@
 // `npm test`: the type check (tsc --noEmit; `pretest` has compiled src/ with esbuild) and each test file
-// in its own node process (uvu runs a file's tests one after another), several at once. Most of a test's time is git and child processes waiting on each other, so a 2-core
-// machine runs three or four files at once well. Files that install the packed package share one
-// `npm pack` made here first (packing edits package.json, so two at once would trip over each other).
+// in its own node process (uvu runs a file's tests one after another), several at once. Much of a test's
+// time is git and child processes waiting on each other, so a 2-core machine runs four files at once
+// well. Files that install the packed package share one `npm pack`, made by a child process while other
+// files run (packing edits package.json, so two at once would trip over each other).
 //
 //   node scripts/test.mjs [pattern]        CODEX_HOOKS_TEST_JOBS=N sets how many files run at once
 //
