@@ -1,7 +1,10 @@
-// Bundles the runner into one CommonJS file (dist/codex-hooks.cjs) for the bin. A hook is timed against
+// Compiles src/ (types are checked by `tsc --noEmit`, see package.json): each module to dist/ as it is, for
+// the tests and scripts that import one module; and the runner bundled into one CommonJS file
+// (dist/codex-hooks.cjs) for the bin. A hook is timed against
 // a bare `node -e 0`: resolving ~40 ES modules one by one, and the ES loader's facades over node's
 // built-ins, cost more than the hook's own work. The heavy libraries stay outside, loaded with import()
 // only by the commands that need them.
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -62,6 +65,17 @@ const common = {
   banner: { js: "const __codexHooksUrl = require('node:url').pathToFileURL(__filename).href;" },
   logLevel: 'warning',
 };
+
+// Each module on its own (what tsc would emit: ES modules, imports kept): tests import them one by one.
+await build({
+  entryPoints: fs.readdirSync('src', { recursive: true }).filter((f) => f.endsWith('.ts')).map((f) => `src/${f}`),
+  outdir: 'dist',
+  outbase: 'src',
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  logLevel: 'warning',
+});
 
 await build({
   ...common,

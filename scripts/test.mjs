@@ -1,18 +1,18 @@
-// `npm test`: each test file in its own node process (uvu runs a file's tests one after another), several
-// files at once. Most of a test's time is git and child processes waiting on each other, so a 2-core
-// machine runs three or four files at once well. Files that install the packed package share one
-// `npm pack` made here first (packing edits package.json, so two at once would trip over each other).
+// `npm test`: the type check (tsc --noEmit; `pretest` has compiled src/ with esbuild) and each test file
+// in its own node process (uvu runs a file's tests one after another), several at once. Much of a test's
+// time is git and child processes waiting on each other, so a 2-core machine runs four files at once
+// well. Files that install the packed package share one `npm pack`, made by a child process while other
+// files run (packing edits package.json, so two at once would trip over each other).
 //
 //   node scripts/test.mjs [pattern]        CODEX_HOOKS_TEST_JOBS=N sets how many files run at once
 //
 // A file's output is printed whole when it fails, as one line when it passes; the slowest files start
-// first, ordered by the times of the last run (kept in node_modules/.cache).
+// first, ordered by the times of the last run (kept in node_modules/.cache), else by size.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pLimit from 'p-limit';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const TIMES = path.join(ROOT, 'node_modules/.cache/codex-hooks-test-times.json');
@@ -24,17 +24,14 @@ let lastTimes = {};
 try {
   lastTimes = JSON.parse(fs.readFileSync(TIMES, 'utf8'));
 } catch {
-  // first run: alphabetical order
+  // first run (a fresh clone, CI): the biggest files first, a fair guess at the slowest
 }
-files.sort((a, b) => (lastTimes[b] ?? 0) - (lastTimes[a] ?? 0) || a.localeCompare(b));
+const guess = (f) => lastTimes[f] ?? fs.statSync(path.join(ROOT, 'test', f)).size / 1000;
+files.sort((a, b) => guess(b) - guess(a) || a.localeCompare(b));
 
-// Files that install the packed package wait for it; a file that packs by itself waits too, so that two
+// Files that use the packed package wait for it; a file that packs by itself waits too, so that two
 // `npm pack` never edit package.json at once.
-const needsPack = (file) => /packedInstall|installedProject|e2eProject|'pack'/.test(fs.readFileSync(path.join(ROOT, 'test', file), 'utf8'));
-let packed;
-const pack = () =>
-  (packed ??= import('../test/e2e-helpers.js').then(({ packedInstall }) => packedInstall()));
-
+const needsPack = (file) => /packedInstall|packedTarball|installedProject|e2eProject|'pack'/.test(fs.readFileSync(path.join(ROOT, 'test', file), 'utf8'));
 function runFile(file, env) {
   return new Promise((resolve) => {
     const started = performance.now();
@@ -50,29 +47,85 @@ function runFile(file, env) {
   });
 }
 
+/** tsc over src/, as one more job: a type error fails the run like a failing test. */
+function typeCheck() {
+  return new Promise((resolve) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', '.', '--noEmit'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    child.on('close', (code) => {
+      const seconds = (performance.now() - started) / 1000;
+      if (code === 0) process.stdout.write(`✔ ${'types (tsc --noEmit)'.padEnd(28)}             ${seconds.toFixed(1)} s\n`);
+      else process.stdout.write(`\n✖ types (tsc --noEmit, exit ${code})\n${output}\n`);
+      resolve(code === 0);
+    });
+  });
+}
+
+/**
+ * Runs `jobs` things at once: the pack, the type check, then the files slowest first; a file that needs
+ * the packed package is passed over until the pack is done (other files take its turn meanwhile).
+ */
 const started = performance.now();
-const limit = pLimit(jobs);
-const results = await Promise.all(
-  files.map((file) =>
-    limit(async () => {
-      const env = { ...process.env };
-      if (needsPack(file)) env.CODEX_HOOKS_TEST_PACKED = await pack();
-      const r = await runFile(file, env);
-      const ok = r.code === 0 && r.total > 0 && r.passed + r.skipped === r.total;
-      if (ok) process.stdout.write(`✔ ${file.padEnd(28)} ${String(r.passed).padStart(3)} passed${r.skipped ? `, ${r.skipped} skipped` : ''}  ${r.seconds.toFixed(1)} s\n`);
-      else process.stdout.write(`\n✖ ${file} (exit ${r.code ?? r.signal})\n${r.output}\n`);
-      return { ...r, ok };
-    }),
-  ),
-);
+const results = [];
+let running = 0;
+let packedDir = null;
+let finish;
+const allDone = new Promise((resolve) => (finish = resolve));
+const queue = [...files];
+const report = (r) => {
+  const ok = r.code === 0 && r.total > 0 && r.passed + r.skipped === r.total;
+  if (ok) process.stdout.write(`✔ ${r.file.padEnd(28)} ${String(r.passed).padStart(3)} passed${r.skipped ? `, ${r.skipped} skipped` : ''}  ${r.seconds.toFixed(1)} s\n`);
+  else process.stdout.write(`\n✖ ${r.file} (exit ${r.code ?? r.signal})\n${r.output}\n`);
+  results.push({ ...r, ok });
+};
+function next() {
+  while (running < jobs) {
+    const at = queue.findIndex((f) => packedDir || !needsPack(f));
+    if (at < 0) break;
+    const file = queue.splice(at, 1)[0];
+    running++;
+    runFile(file, needsPack(file) ? { ...process.env, CODEX_HOOKS_TEST_PACKED: packedDir } : process.env).then((r) => {
+      running--;
+      report(r);
+      next();
+    });
+  }
+  if (running === 0 && queue.length === 0) finish();
+}
+const job = (work) => {
+  running++;
+  return work().finally(() => {
+    running--;
+    next();
+  });
+};
+/** The packed package, made by a child process (packing takes seconds: this one keeps reading the others' output). */
+function packOnce() {
+  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'codex-hooks-packed-')));
+  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  const script = "const { packInto } = await import('./test/e2e-helpers.js'); packInto(process.argv[1]);";
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script, dir], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+    child.on('close', (code) => (code === 0 ? resolve((packedDir = path.join(dir, 'node_modules'))) : reject(new Error(`npm pack / npm install of the tarball failed (exit ${code})`))));
+  });
+}
+const packing = files.some(needsPack) ? job(packOnce) : Promise.resolve();
+const typesOk = job(typeCheck);
+next();
+await packing;
+await allDone;
 
 fs.mkdirSync(path.dirname(TIMES), { recursive: true });
 fs.writeFileSync(TIMES, JSON.stringify({ ...lastTimes, ...Object.fromEntries(results.map((r) => [r.file, r.seconds])) }));
 
-const failed = results.filter((r) => !r.ok);
+const failed = results.filter((r) => !r.ok).map((r) => r.file);
+if (!(await typesOk)) failed.push('the type check');
 const sum = (k) => results.reduce((n, r) => n + r[k], 0);
 process.stdout.write(
   `\n${results.length} files, ${sum('total')} tests: ${sum('passed')} passed, ${sum('skipped')} skipped, ${sum('total') - sum('passed') - sum('skipped')} failed` +
-    `${failed.length ? ` (in ${failed.map((r) => r.file).join(', ')})` : ''} — ${((performance.now() - started) / 1000).toFixed(1)} s, ${jobs} at once\n`,
+    ` — ${((performance.now() - started) / 1000).toFixed(1)} s, ${jobs} at once\n${failed.length ? `✖ failed: ${failed.join(', ')}\n` : ''}`,
 );
 process.exitCode = failed.length ? 1 : 0;

@@ -149,6 +149,19 @@ t('init with no terminal and no --yes does not wait', async () => {
   assert.ok(fs.existsSync(path.join(dir, '.codexrc.json')));
 });
 
+t('a project without project_name is named after origin\'s repository, else its folder; project_name wins', async () => {
+  const env = isolatedEnv();
+  const codex = makeCodex(env);
+  const dir = makeRepo(env, undefined, 'folder-name');
+  const name = async () => JSON.parse((await cli(['status', '--offline', '--json'], { cwd: dir, env })).stdout).project;
+  writeConfig(dir, { codex_url: codex });
+  assert.is(await name(), 'folder-name');
+  git(dir, ['remote', 'add', 'origin', 'https://example.com/acme/payments-api.git'], env);
+  assert.is(await name(), 'payments-api');
+  writeConfig(dir, { codex_url: codex, project_name: 'billing' });
+  assert.is(await name(), 'billing');
+});
+
 t('status prints the decision for the current branch; --json parses', async () => {
   const env = isolatedEnv();
   const dir = makeRepo(env);

@@ -7,17 +7,37 @@ import { ROOT, cli, git, tmpdir, makeCodex, writeConfig, run, isolatedEnv } from
 
 let installed = null;
 
+/**
+ * The packed package (`npm pack` of this checkout, its prepack building and stripping the manifest)
+ * installed into a throwaway folder: its node_modules. Packing must leave package.json as it was.
+ */
 export function packedInstall() {
   if (installed) return installed;
   // scripts/test.mjs packs once for all the files it runs at the same time (npm pack edits package.json)
   if (process.env.CODEX_HOOKS_TEST_PACKED) return (installed = process.env.CODEX_HOOKS_TEST_PACKED);
   const dir = fs.realpathSync(fs.mkdtempSync(path.join(process.env.TMPDIR || '/tmp', 'codex-hooks-packed-')));
+  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  return (installed = packInto(dir));
+}
+
+/** `npm pack` into `dir` and install the tarball there; returns its node_modules. */
+export function packInto(dir) {
+  const manifest = path.join(ROOT, 'package.json');
+  const before = fs.readFileSync(manifest, 'utf8');
   const tgz = execFileSync('npm', ['pack', '--silent', '--pack-destination', dir], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().split('\n').pop();
+  if (fs.readFileSync(manifest, 'utf8') !== before) throw new Error('npm pack left package.json changed (scripts/pack-manifest.mjs restore did not run)');
   fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'packed-install', private: true }));
   execFileSync('npm', ['install', '--silent', '--no-audit', '--no-fund', '--prefer-offline', path.join(dir, tgz)], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
-  installed = path.join(dir, 'node_modules');
-  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
-  return installed;
+  return path.join(dir, 'node_modules');
+}
+
+/** The packed package's CLI bundle, for cli()'s `from`. */
+export const packedCli = () => path.join(packedInstall(), 'codex-hooks/dist/codex-hooks.cjs');
+
+/** The tarball packedInstall installed (beside its node_modules). */
+export function packedTarball() {
+  const dir = path.dirname(packedInstall());
+  return path.join(dir, fs.readdirSync(dir).find((f) => f.endsWith('.tgz')));
 }
 
 /**
@@ -137,7 +157,7 @@ export function pushWithoutTerminal(dir, env, pushArgs) {
 export async function installedProject(options) {
   const env = isolatedEnv();
   const p = e2eProject(env, options);
-  const r = await cli(['install'], { cwd: p.dir, env, from: path.join(packedInstall(), 'codex-hooks/dist/codex-hooks.cjs') });
+  const r = await cli(['install'], { cwd: p.dir, env, from: packedCli() });
   if (r.code !== 0) throw new Error(`codex-hooks install failed (exit ${r.code}):\n${r.stderr}`);
   return { env, ...p };
 }

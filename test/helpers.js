@@ -160,7 +160,8 @@ export async function cli(args, { cwd = process.cwd(), env = process.env, input 
   const asked = [];
   const confirm = async (question, preamble) => {
     asked.push(`${preamble ?? ''}\n${question}`);
-    return answer === undefined ? 'no-terminal' : answer === 'y';
+    if (answer !== undefined) return answer === 'y';
+    return env.CI && env.CI !== 'false' && env.CI !== '0' ? 'ci' : 'no-terminal'; // as the terminal prompt says
   };
   const code = await main(args, { cwd, env, stdout, stderr, stdin: async () => input, confirm, ask: async () => null });
   return { code, stdout: stdout.text, stderr: stderr.text, asked };

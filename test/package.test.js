@@ -6,21 +6,20 @@ import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ROOT, cleanup, git, isolatedEnv, run, tmpdir } from './helpers.js';
+import { packedTarball } from './e2e-helpers.js';
 
 const t = suite('package');
 t.after.each(cleanup);
 
 t('the tarball: no prepare script in its package.json, a LICENSE (MIT); the repo keeps its own prepare', async () => {
   const dir = tmpdir('codex-hooks-pack-');
-  const before = fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8');
-  const tgz = execFileSync('npm', ['pack', '--silent', '--pack-destination', dir], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().split('\n').pop();
-  execFileSync('tar', ['-xzf', path.join(dir, tgz), '-C', dir]);
+  // packedTarball's npm pack has already checked that packing left the repository's package.json as it was
+  execFileSync('tar', ['-xzf', packedTarball(), '-C', dir]);
   const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'package/package.json'), 'utf8'));
   assert.is(manifest.scripts?.prepare, undefined, 'npm would warn installers about a prepare script');
   assert.is(manifest.license, 'MIT');
   assert.match(fs.readFileSync(path.join(dir, 'package/LICENSE'), 'utf8'), /MIT License[\s\S]*Permission is hereby granted, free of charge/);
-  assert.is(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'), before, 'the repository\'s package.json is as it was');
-  assert.is(JSON.parse(before).scripts.prepare, 'husky', 'the repository still sets up its own hooks');
+  assert.is(JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.prepare, 'husky', 'the repository still sets up its own hooks');
 });
 
 t('npm run demo: the production question answered on a terminal, no .env committed', async () => {

@@ -64,7 +64,8 @@ export async function loadConfigFresh(project: Project): Promise<Config> {
   if (isLegacyFile(filepath)) ({ config: raw, note } = adaptLegacy(raw));
   try {
     const parsed = validateConfig(raw, filepath ?? '(defaults)');
-    const config = normalizeConfig(parsed, project.root, filepath, await originUrl(project));
+    // origin's URL only names a project that does not name itself: one git process less for every hook
+    const config = normalizeConfig(parsed, project.root, filepath, parsed.project_name ? undefined : await originUrl(project));
     return note ? { ...config, notes: [note] } : config;
   } catch (error) {
     throw asConfigError(error);
