@@ -20,25 +20,30 @@ let fi = 'commit refs/heads/test\ncommitter B <b@e> 1700000000 +0000\ndata 4\nse
 for (let i = 0; i < N; i++) { const body = `# doc ${i}\n`; fi += `M 100644 inline projects/p${i % 50}/docs/f${i}.md\ndata ${body.length}\n${body}\n`; }
 git(codex, ['fast-import', '--quiet'], fi);
 git(codex, ['repack', '-adq']);
-const proj = path.join(base, 'proj');
-git(base, ['init', '-q', '-b', 'main', proj]);
-for (let i = 0; i < 100; i++) { fs.mkdirSync(path.join(proj, 'docs'), { recursive: true }); fs.writeFileSync(path.join(proj, `docs/d${i}.md`), `doc ${i}\n`); }
-fs.writeFileSync(path.join(proj, '.codexrc.json'), JSON.stringify({ codex_url: codex, project_name: 'api', sync_direction: 'to-codex' }));
-git(proj, ['add', '-A']); git(proj, ['commit', '-qm', 'init']); git(proj, ['checkout', '-qb', 'feat']);
-const run = (bin, cache) => {
+// Each build syncs a project of its own (same files, its own name and state): builds that read each
+// other's records (the already-synced record, layer bases) would time that mismatch, not themselves.
+const makeProject = (name) => {
+  const proj = path.join(base, name);
+  git(base, ['init', '-q', '-b', 'main', proj]);
+  fs.mkdirSync(path.join(proj, 'docs'), { recursive: true });
+  for (let i = 0; i < 100; i++) fs.writeFileSync(path.join(proj, `docs/d${i}.md`), `doc ${i}\n`);
+  fs.writeFileSync(path.join(proj, '.codexrc.json'), JSON.stringify({ codex_url: codex, project_name: name, sync_direction: 'to-codex' }));
+  git(proj, ['add', '-A']); git(proj, ['commit', '-qm', 'init']); git(proj, ['checkout', '-qb', 'feat']);
+  return proj;
+};
+const side = { a: { bin: A, proj: makeProject('api-a'), cache: path.join(base, 'ca'), times: [], round: 0 }, b: { bin: B, proj: makeProject('api-b'), cache: path.join(base, 'cb'), times: [], round: 0 } };
+const run = (s) => {
+  s.round++; // 10 of the 100 docs changed, committed
+  for (let i = 0; i < 10; i++) fs.writeFileSync(path.join(s.proj, `docs/d${(s.round * 10 + i) % 100}.md`), `doc v${s.round} ${i}\n`);
+  git(s.proj, ['commit', '-qam', `r${s.round}`]);
   const t = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, [bin, 'sync', '--quiet'], { cwd: proj, env: { ...env, CODEX_HOOKS_CACHE_DIR: cache } });
+  const r = spawnSync(process.execPath, [s.bin, 'sync', '--quiet'], { cwd: s.proj, env: { ...env, CODEX_HOOKS_CACHE_DIR: s.cache } });
   if (r.status !== 0) throw new Error(r.stderr.toString());
   return Number(process.hrtime.bigint() - t) / 1e6;
 };
-let round = 0;
-const change = () => { round++; for (let i = 0; i < 10; i++) fs.writeFileSync(path.join(proj, `docs/d${(round * 10 + i) % 100}.md`), `doc v${round} ${i}\n`); git(proj, ['commit', '-qam', `r${round}`]); };
-const ta = [], tb = [];
-for (const [bin, cache] of [[A, path.join(base, 'ca')], [B, path.join(base, 'cb')]]) { change(); run(bin, cache); change(); run(bin, cache); } // warm both
-for (let i = 0; i < RUNS; i++) {
-  const order = i % 2 ? [[A, 'ca', ta], [B, 'cb', tb]] : [[B, 'cb', tb], [A, 'ca', ta]];
-  for (const [bin, c, list] of order) { change(); list.push(run(bin, path.join(base, c))); }
-}
+for (const s of [side.a, side.b]) { run(s); run(s); } // warm both
+for (let i = 0; i < RUNS; i++) for (const s of i % 2 ? [side.a, side.b] : [side.b, side.a]) s.times.push(run(s));
+const ta = side.a.times, tb = side.b.times;
 const med = (x) => [...x].sort((a, b) => a - b)[Math.floor(x.length / 2)];
 console.log(`N=${N} runs=${RUNS}: A median ${med(ta).toFixed(0)} ms, B median ${med(tb).toFixed(0)} ms, B/A ${(med(tb) / med(ta)).toFixed(3)}; load ${os.loadavg()[0].toFixed(1)}`);
 fs.rmSync(base, { recursive: true, force: true });
