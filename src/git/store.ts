@@ -1,7 +1,7 @@
 import type { ObjectReader as Reader, GitObject } from './batch.js';
 import { ObjectReader } from './batch.js';
 import { runGit, type RunOptions } from './exec.js';
-import { looseObjectHeader, readLooseObject } from './loose.js';
+import { looseObjectFile, looseObjectHeader, readLooseObject } from './loose.js';
 import { isSha1 } from './objects.js';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -22,6 +22,7 @@ export interface ObjectSource {
  */
 export class ObjectStore implements ObjectSource {
   private reader: Promise<Reader> | null = null;
+  private sizesRead = new Map<string, number>();
 
   private constructor(private objects: string, private git: RunOptions, private inProcess: boolean) {}
 
@@ -46,13 +47,29 @@ export class ObjectStore implements ObjectSource {
 
   /** Whether the object is here as a loose file (false also when only git could tell). */
   hasLoose(oid: string): boolean {
-    return this.inProcess && isSha1(oid) && looseObjectHeader(this.objects, oid) !== null;
+    // its file is there (as git's own has_loose_object asks): objects are written whole, then renamed
+    return this.inProcess && isSha1(oid) && fs.existsSync(looseObjectFile(this.objects, oid));
   }
 
-  /** A loose object's size from its header, or null when only git can say. */
-  sizeHere(oid: string): number | null {
+  /**
+   * A loose object's size from its header, or null when only git can say. With a `limit`, -1 for an
+   * object certainly within it: deflate shrinks at most ~1032:1, so a file of `limit / 1100` bytes or
+   * less holds no more than `limit` (one stat instead of an open and an inflate, for each doc of a
+   * listing). Remembered: a layer sync lists the commit and its base, which share most of their blobs.
+   */
+  sizeHere(oid: string, limit = 0): number | null {
     if (!this.inProcess || !isSha1(oid)) return null;
-    return looseObjectHeader(this.objects, oid)?.size ?? null;
+    const known = this.sizesRead.get(oid);
+    if (known !== undefined) return known;
+    const file = looseObjectFile(this.objects, oid);
+    if (limit > 0) {
+      const st = fs.statSync(file, { throwIfNoEntry: false });
+      if (!st) return null;
+      if (st.size * 1100 <= limit) return -1;
+    }
+    const size = looseObjectHeader(this.objects, oid)?.size ?? null;
+    if (size !== null) this.sizesRead.set(oid, size);
+    return size;
   }
 
   async sizes(oids: string[]): Promise<Map<string, number>> {

@@ -21,22 +21,23 @@ export function patternBases(patterns: string[]): string[] | null {
 /**
  * What a sync needs of a commit: the root's entries (the hook's quick check), and every entry under the
  * patterns' fixed paths with blob sizes, as `git ls-tree -r -t -l` gives them (sizes of small loose
- * Read in this process when every object on the way is loose (a commit made a moment ago, and the trees it
- * changed), so a push with new docs does not wait for a git process before the fetch; git lists
- * (`ls-tree`) when a pattern can match anywhere or an object is packed or out of reach here.
+ * blobs only bounded: see TreeEntry.size and ObjectStore.sizeHere). Read in this process when every
+ * object on the way is loose (a commit made a moment ago, and the trees it changed), so a push with new
+ * docs does not wait for a git process before the fetch; git lists (`ls-tree`) when a pattern can match
+ * anywhere or an object is packed or out of reach here.
  */
 export async function listForSync(project: Project, objects: ObjectStore, commit: string, config: { sync_patterns: string[]; max_file_size: number }): Promise<TreeEntry[]> {
   const bases = patternBases(config.sync_patterns);
   let here: TreeEntry[] | null = null;
   try {
-    here = bases && walk(objects, commit, bases);
+    here = bases && walk(objects, commit, bases, config.max_file_size);
   } catch {
     here = null; // a tree this process cannot parse: git lists it (and says what is wrong, if anything)
   }
   return here || listCommit(project, commit);
 }
 
-function walk(store: ObjectStore, commit: string, bases: string[]): TreeEntry[] | null {
+function walk(store: ObjectStore, commit: string, bases: string[], limit: number): TreeEntry[] | null {
   const c = store.readHere(commit);
   const rootOid = c?.type === 'commit' ? commitTree(c.body) : null;
   const read = (oid: string | null): RawEntry[] | null => {
@@ -52,7 +53,7 @@ function walk(store: ObjectStore, commit: string, bases: string[]): TreeEntry[] 
     seen.add(path);
     const entry = listedEntry(e, path);
     if (entry.type === 'blob') {
-      const size = store.sizeHere(e.oid);
+      const size = store.sizeHere(e.oid, limit);
       if (size === null) return false;
       entry.size = size;
     }
