@@ -1,5 +1,6 @@
 // Interleaved A/B of a warm sync (10 of 100 docs changed): two builds alternate every round on the same codex,
-// each with its own cache, so machine load falls on both alike. `node scripts/bench-ab.mjs OLD_BIN NEW_BIN`, N=files.
+// each with its own cache and project, so machine load falls on both alike. `node scripts/bench-ab.mjs OLD_BIN NEW_BIN`,
+// N=files RUNS=rounds, B_ARGS="--mirror" for arguments of the second build's sync only.
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -31,13 +32,15 @@ const makeProject = (name) => {
   git(proj, ['add', '-A']); git(proj, ['commit', '-qm', 'init']); git(proj, ['checkout', '-qb', 'feat']);
   return proj;
 };
-const side = { a: { bin: A, proj: makeProject('api-a'), cache: path.join(base, 'ca'), times: [], round: 0 }, b: { bin: B, proj: makeProject('api-b'), cache: path.join(base, 'cb'), times: [], round: 0 } };
+// B_ARGS: more arguments for B's sync only (`--mirror`: a build with layer mode against one without it)
+const bArgs = process.env.B_ARGS ? process.env.B_ARGS.split(' ') : [];
+const side = { a: { bin: A, args: [], proj: makeProject('api-a'), cache: path.join(base, 'ca'), times: [], round: 0 }, b: { bin: B, args: bArgs, proj: makeProject('api-b'), cache: path.join(base, 'cb'), times: [], round: 0 } };
 const run = (s) => {
   s.round++; // 10 of the 100 docs changed, committed
   for (let i = 0; i < 10; i++) fs.writeFileSync(path.join(s.proj, `docs/d${(s.round * 10 + i) % 100}.md`), `doc v${s.round} ${i}\n`);
   git(s.proj, ['commit', '-qam', `r${s.round}`]);
   const t = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, [s.bin, 'sync', '--quiet'], { cwd: s.proj, env: { ...env, CODEX_HOOKS_CACHE_DIR: s.cache } });
+  const r = spawnSync(process.execPath, [s.bin, 'sync', '--quiet', ...s.args], { cwd: s.proj, env: { ...env, CODEX_HOOKS_CACHE_DIR: s.cache } });
   if (r.status !== 0) throw new Error(r.stderr.toString());
   return Number(process.hrtime.bigint() - t) / 1e6;
 };
