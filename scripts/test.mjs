@@ -4,10 +4,10 @@
 // well. Files that install the packed package share one `npm pack`, made by a child process while other
 // files run (packing edits package.json, so two at once would trip over each other).
 //
-//   node scripts/test.mjs [pattern]        CODEX_HOOKS_TEST_JOBS=N sets how many files run at once
+//   node scripts/test.mjs [pattern] [--save-durations]    CODEX_HOOKS_TEST_JOBS=N: how many files at once
 //
 // A file's output is printed whole when it fails, as one line when it passes; the slowest files start
-// first, ordered by the times of the last run (kept in node_modules/.cache), else by size.
+// first, ordered by the times of the last run (node_modules/.cache), else test/durations.json, else size.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -16,16 +16,23 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const TIMES = path.join(ROOT, 'node_modules/.cache/codex-hooks-test-times.json');
-const filter = new RegExp(process.argv[2] ?? '\\.test\\.js$');
+const args = process.argv.slice(2);
+const saveDurations = args.includes('--save-durations');
+const filter = new RegExp(args.find((a) => !a.startsWith('--')) ?? '\\.test\\.js$');
 const jobs = Number(process.env.CODEX_HOOKS_TEST_JOBS) || Math.max(2, os.availableParallelism() * 2);
 
 const files = fs.readdirSync(path.join(ROOT, 'test')).filter((f) => f.endsWith('.test.js') && filter.test(f));
-let lastTimes = {};
-try {
-  lastTimes = JSON.parse(fs.readFileSync(TIMES, 'utf8'));
-} catch {
-  // first run (a fresh clone, CI): the biggest files first, a fair guess at the slowest
-}
+// How long each file took: this checkout's last run, else the times kept in the repository (a fresh clone,
+// CI: test/durations.json, written by `node scripts/test.mjs --save-durations`), else the file's size.
+const DURATIONS = path.join(ROOT, 'test/durations.json');
+const readTimes = (file) => {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch {
+    return null;
+  }
+};
+const lastTimes = readTimes(TIMES) ?? readTimes(DURATIONS) ?? {};
 const guess = (f) => lastTimes[f] ?? fs.statSync(path.join(ROOT, 'test', f)).size / 1000;
 files.sort((a, b) => guess(b) - guess(a) || a.localeCompare(b));
 
@@ -139,7 +146,9 @@ await packing;
 await allDone;
 
 fs.mkdirSync(path.dirname(TIMES), { recursive: true });
-fs.writeFileSync(TIMES, JSON.stringify({ ...lastTimes, ...Object.fromEntries(results.map((r) => [r.file, r.seconds])) }));
+const times = { ...lastTimes, ...Object.fromEntries(results.map((r) => [r.file, Math.round(r.seconds * 10) / 10])) };
+fs.writeFileSync(TIMES, JSON.stringify(times));
+if (saveDurations) fs.writeFileSync(DURATIONS, JSON.stringify(Object.fromEntries(Object.entries(times).sort(([a], [b]) => a.localeCompare(b))), null, 2) + '\n');
 
 const failed = results.filter((r) => !r.ok).map((r) => r.file);
 if (!(await typesOk)) failed.push('the type check');
