@@ -7,26 +7,24 @@ export interface GitObject {
   body: Buffer;
 }
 
-interface Waiting {
-  resolve: (o: GitObject | null) => void;
+interface Waiting<T> {
+  resolve: (answer: T | null) => void;
   reject: (e: Error) => void;
 }
 
 const OID = /^[0-9a-f]{40}([0-9a-f]{24})?$/; // SHA-1 or SHA-256
 
 /**
- * One long-lived `git cat-file --batch`: objects by id, answered in order, for the price of one process
- * however many are read. Started before a fetch, it still finds what the fetch brings: git looks again
- * for packs when an object is missing, and loose objects are looked up one by one.
+ * One long-lived `git cat-file --batch…` process: ids written to its stdin, answers read back in order,
+ * for the price of one process however many are asked. Started before a fetch, it still finds what the
+ * fetch brings: git looks again for packs when an object is missing, and loose objects are looked up one
+ * by one. Each kind of answer (`--batch`, `--batch-check`) parses its own output (`take`).
  */
-export class ObjectReader {
-  private waiting: Waiting[] = [];
-  private parts: Buffer[] = [];
-  private have = 0;
-  private head: { oid: string; type: string; size: number } | null = null;
+abstract class CatFile<T> {
+  protected waiting: Array<Waiting<T>> = [];
   private failure: Error | null = null;
 
-  private constructor(private child: ChildProcessWithoutNullStreams, stderr: () => string, args: string[], redact: (s: string) => string) {
+  protected constructor(private child: ChildProcessWithoutNullStreams, stderr: () => string, args: string[], redact: (s: string) => string) {
     child.stdout.on('data', (chunk: Buffer) => this.take(chunk));
     const fail = (code: number | null) => {
       this.failure = new GitError(args, code, stderr() || 'cat-file stopped answering', redact);
@@ -36,22 +34,17 @@ export class ObjectReader {
     child.on('close', (code) => fail(code));
   }
 
-  static async start(options: RunOptions): Promise<ObjectReader> {
-    const args = ['cat-file', '--batch'];
-    const { child, stderr } = await spawnGit(args, options);
-    return new ObjectReader(child, stderr, args, options.redact ?? ((s) => s));
+  protected static async spawn(args: string[], options: RunOptions) {
+    return { ...(await spawnGit(args, options)), args, redact: options.redact ?? ((s: string) => s) };
   }
 
-  /**
-   * Objects by id (null for one the repository does not have), asked with one write: the answers stream
-   * back while the next ones are looked up.
-   */
-  readMany(oids: string[]): Promise<Array<GitObject | null>> {
+  /** Answers by id (null for one the repository does not have), asked with one write: they stream back while the next ones are looked up. */
+  protected ask(oids: string[]): Promise<Array<T | null>> {
     if (this.failure) return Promise.reject(this.failure);
     if (oids.length === 0) return Promise.resolve([]);
     const bad = oids.find((o) => !OID.test(o));
     if (bad !== undefined) return Promise.reject(new Error(`not an object id: ${JSON.stringify(bad)}`));
-    const answers = oids.map(() => new Promise<GitObject | null>((resolve, reject) => this.waiting.push({ resolve, reject })));
+    const answers = oids.map(() => new Promise<T | null>((resolve, reject) => this.waiting.push({ resolve, reject })));
     this.child.stdin.write(oids.join('\n') + '\n');
     return Promise.all(answers);
   }
@@ -59,6 +52,24 @@ export class ObjectReader {
   /** Ends the process once it has answered everything asked. */
   close(): void {
     this.child.stdin.end();
+  }
+
+  protected abstract take(chunk: Buffer): void;
+}
+
+/** `git cat-file --batch`: whole objects by id. */
+export class ObjectReader extends CatFile<GitObject> {
+  private parts: Buffer[] = [];
+  private have = 0;
+  private head: { oid: string; type: string; size: number } | null = null;
+
+  static async start(options: RunOptions): Promise<ObjectReader> {
+    const { child, stderr, args, redact } = await CatFile.spawn(['cat-file', '--batch'], options);
+    return new ObjectReader(child, stderr, args, redact);
+  }
+
+  readMany(oids: string[]): Promise<Array<GitObject | null>> {
+    return this.ask(oids);
   }
 
   private joined(): Buffer {
@@ -73,7 +84,7 @@ export class ObjectReader {
 
   // `<oid> <type> <size>\n<body>\n`, or `<oid> missing\n`. A large body arrives in many chunks: they are
   // joined once, when all are in.
-  private take(chunk: Buffer): void {
+  protected take(chunk: Buffer): void {
     this.parts.push(chunk);
     this.have += chunk.length;
     for (;;) {
@@ -96,6 +107,34 @@ export class ObjectReader {
       const { oid, type } = this.head;
       this.head = null;
       this.waiting.shift()?.resolve({ oid, type, body });
+    }
+  }
+}
+
+/**
+ * `git cat-file --batch-check`: object sizes by id, without reading the objects. A reader of untrusted
+ * content (the MCP server) asks the size before it reads an object whole.
+ */
+export class SizeReader extends CatFile<number> {
+  private pending = '';
+
+  static async start(options: RunOptions): Promise<SizeReader> {
+    const { child, stderr, args, redact } = await CatFile.spawn(['cat-file', '--batch-check=%(objectname) %(objectsize)'], options);
+    return new SizeReader(child, stderr, args, redact);
+  }
+
+  sizes(oids: string[]): Promise<Array<number | null>> {
+    return this.ask(oids);
+  }
+
+  // `<oid> <size>\n`, or `<oid> missing\n`
+  protected take(chunk: Buffer): void {
+    this.pending += chunk.toString('latin1');
+    let nl: number;
+    while ((nl = this.pending.indexOf('\n')) >= 0) {
+      const [, size] = this.pending.slice(0, nl).split(' ');
+      this.pending = this.pending.slice(nl + 1);
+      this.waiting.shift()?.resolve(size && /^\d+$/.test(size) ? Number(size) : null);
     }
   }
 }

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CodexError } from '../errors.js';
 import type { Env } from '../git/env.js';
-import { SizeReader } from '../git/batch-check.js';
+import { SizeReader } from '../git/batch.js';
 import { readLooseRef } from '../git/loose.js';
 import { readJson, writeJsonIfPossible } from '../json-file.js';
 import { ObjectStore } from '../git/store.js';
