@@ -5,6 +5,7 @@
 // built-ins, cost more than the hook's own work. The heavy libraries stay outside, loaded with import()
 // only by the commands that need them.
 import fs from 'node:fs';
+import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -47,8 +48,8 @@ const mcpApart = {
         "import path from 'node:path';",
         "import { requireCached } from './src/mcp/compiled.ts';",
         "import { cacheRoot } from './src/sync/cache.ts';",
-        'export const serve = (o: never) =>',
-        "  (requireCached(path.join(__dirname, 'mcp.cjs'), path.join(cacheRoot(process.env), 'v8')) as { serve: (o: never) => Promise<void> }).serve(o);",
+        'export const serve = (o: { env?: NodeJS.ProcessEnv }) =>',
+        "  (requireCached(path.join(__dirname, 'mcp.cjs'), path.join(cacheRoot(o.env ?? process.env), 'v8')) as { serve: (o: unknown) => Promise<void> }).serve(o);",
       ].join('\n'),
     }));
   },
@@ -66,8 +67,23 @@ const common = {
   logLevel: 'warning',
 };
 
+/**
+ * Builds, then writes only the files whose content changed, each whole (written aside, renamed): a pack
+ * made while tests run (scripts/test.mjs) rebuilds without touching a file a test is reading.
+ */
+async function emit(options) {
+  const { outputFiles } = await build({ ...options, write: false });
+  for (const out of outputFiles) {
+    const now = fs.existsSync(out.path) ? fs.readFileSync(out.path) : null;
+    if (now && Buffer.compare(now, out.contents) === 0) continue;
+    fs.mkdirSync(path.dirname(out.path), { recursive: true });
+    fs.writeFileSync(`${out.path}.tmp-${process.pid}`, out.contents);
+    fs.renameSync(`${out.path}.tmp-${process.pid}`, out.path);
+  }
+}
+
 // Each module on its own (what tsc would emit: ES modules, imports kept): tests import them one by one.
-await build({
+await emit({
   entryPoints: fs.readdirSync('src', { recursive: true }).filter((f) => f.endsWith('.ts')).map((f) => `src/${f}`),
   outdir: 'dist',
   outbase: 'src',
@@ -77,7 +93,7 @@ await build({
   logLevel: 'warning',
 });
 
-await build({
+await emit({
   ...common,
   entryPoints: ['src/cli.ts'],
   outfile: 'dist/codex-hooks.cjs',
@@ -88,7 +104,7 @@ await build({
 // The MCP server with the SDK bundled in (the SDK is a build-time dependency: an install does not pull
 // in its HTTP servers and their dependencies), and the zod it validates tool arguments with: one file
 // to compile from V8's code cache instead of a hundred of zod's to resolve and compile at each start.
-await build({
+await emit({
   ...common,
   entryPoints: ['src/mcp/serve.ts'],
   outfile: 'dist/mcp.cjs',

@@ -18,7 +18,9 @@ if (action === 'strip') {
   if (pkg.scripts?.prepare) {
     fs.writeFileSync(kept, raw);
     delete pkg.scripts.prepare;
-    fs.writeFileSync(file, JSON.stringify(pkg, null, 2) + '\n');
+    // written aside, then renamed: a reader (a test running meanwhile) sees the whole old or new file
+    fs.writeFileSync(`${file}.tmp`, JSON.stringify(pkg, null, 2) + '\n');
+    fs.renameSync(`${file}.tmp`, file);
   }
 } else if (action === 'restore') {
   if (fs.existsSync(kept)) fs.renameSync(kept, file);

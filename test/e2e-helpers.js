@@ -2,6 +2,7 @@
 // node_modules there, then runs `codex-hooks install` and real `git commit` / `git push` through husky.
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { ROOT, cli, git, tmpdir, makeCodex, writeConfig, run, isolatedEnv } from './helpers.js';
 
@@ -15,7 +16,7 @@ export function packedInstall() {
   if (installed) return installed;
   // scripts/test.mjs packs once for all the files it runs at the same time (npm pack edits package.json)
   if (process.env.CODEX_HOOKS_TEST_PACKED) return (installed = process.env.CODEX_HOOKS_TEST_PACKED);
-  const dir = fs.realpathSync(fs.mkdtempSync(path.join(process.env.TMPDIR || '/tmp', 'codex-hooks-packed-')));
+  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'codex-hooks-packed-')));
   process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
   return (installed = packInto(dir));
 }
@@ -24,7 +25,7 @@ export function packedInstall() {
 export function packInto(dir) {
   const manifest = path.join(ROOT, 'package.json');
   const before = fs.readFileSync(manifest, 'utf8');
-  const tgz = execFileSync('npm', ['pack', '--silent', '--pack-destination', dir], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().split('\n').pop();
+  const tgz = execFileSync('npm', ['pack', '--silent', '--pack-destination', dir], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').pop();
   if (fs.readFileSync(manifest, 'utf8') !== before) throw new Error('npm pack left package.json changed (scripts/pack-manifest.mjs restore did not run)');
   fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'packed-install', private: true }));
   execFileSync('npm', ['install', '--silent', '--no-audit', '--no-fund', '--prefer-offline', path.join(dir, tgz)], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });

@@ -84,17 +84,19 @@ export function makeCodex(env, files = { 'shared/guide.md': '# Shared guide\n', 
   git(base, ['init', '-q', '--bare', bare], env);
   if (branches.length === 0) return bare;
   const chunks = [];
-  const data = (text) => chunks.push(`data ${Buffer.byteLength(text)}\n`, text, '\n');
+  const data = (content) => chunks.push(Buffer.from(`data ${Buffer.byteLength(content)}\n`), Buffer.from(content), Buffer.from('\n'));
+  // fast-import takes a path as the rest of the line, quoted (C style) only when it must be
+  const quote = (p) => (/^"|[\n\\]/.test(p) ? `"${p.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"` : p);
   const entries = Object.entries(files).filter(([, content]) => content !== null);
   entries.forEach(([, content], i) => {
-    chunks.push(`blob\nmark :${i + 1}\n`);
+    chunks.push(Buffer.from(`blob\nmark :${i + 1}\n`));
     data(content);
   });
-  chunks.push(`commit refs/heads/${branches[0]}\nmark :${entries.length + 1}\ncommitter Test User <test@example.com> ${Math.floor(Date.now() / 1000)} +0000\n`);
+  chunks.push(Buffer.from(`commit refs/heads/${branches[0]}\nmark :${entries.length + 1}\ncommitter Test User <test@example.com> ${Math.floor(Date.now() / 1000)} +0000\n`));
   data('seed codex\n');
-  entries.forEach(([rel], i) => chunks.push(`M 100644 :${i + 1} ${JSON.stringify(rel)}\n`));
-  for (const b of branches.slice(1)) chunks.push(`reset refs/heads/${b}\nfrom :${entries.length + 1}\n\n`);
-  git(bare, ['fast-import', '--quiet'], env, chunks.join(''));
+  entries.forEach(([rel], i) => chunks.push(Buffer.from(`M 100644 :${i + 1} ${quote(rel)}\n`)));
+  for (const b of branches.slice(1)) chunks.push(Buffer.from(`reset refs/heads/${b}\nfrom :${entries.length + 1}\n\n`));
+  execFileSync('git', ['fast-import', '--quiet'], { cwd: bare, env, input: Buffer.concat(chunks) });
   return bare;
 }
 

@@ -31,6 +31,6 @@ export async function run(ctx: Context, values: Values, positionals: string[]): 
   };
   // The SDK is loaded here only (dist/mcp.cjs in the bundle): no hook pays for it.
   const { serve } = await import('../mcp/serve.js');
-  await serve({ setup, version, log: (line) => ctx.stderr.write(line + '\n') });
+  await serve({ setup, version, stdout: ctx.stdout, env: ctx.env as NodeJS.ProcessEnv, log: (line) => ctx.stderr.write(line + '\n') });
   return { data: null };
 }

@@ -9,6 +9,8 @@ export interface ServeOptions {
   stdin?: NodeJS.ReadableStream;
   stdout?: NodeJS.WritableStream;
   log?: (line: string) => void;
+  /** The environment whose cache folder keeps the server's compiled code (read by the bundle's loader). */
+  env?: NodeJS.ProcessEnv;
 }
 
 /**
