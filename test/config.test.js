@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { validateConfig } from '../dist/config/validate.js';
-import { normalizeConfig, isRemoteUrl, repoNameOf } from '../dist/config/normalize.js';
+import { normalizeConfig, repoNameOf } from '../dist/config/normalize.js';
+import { isRemoteUrl } from '../dist/git/url.js';
 import { UsageError } from '../dist/errors.js';
 import { generateSchema } from '../scripts/schema.mjs';
 

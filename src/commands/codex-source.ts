@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { loadConfig, loadConfigIn, type ReaderConfig } from '../config/load.js';
-import { isRemoteUrl, repoNameOf } from '../config/normalize.js';
+import { repoNameOf } from '../config/normalize.js';
+import { isRemoteUrl } from '../git/url.js';
 import { NotACheckout, openProject } from '../git/project.js';
 import type { Context } from './context.js';
 import { msg } from '../ui/messages.js';

@@ -22,8 +22,6 @@ export interface Config extends Omit<ParsedConfig, 'environments'> {
   notes?: string[];
 }
 
-export { isRemoteUrl };
-
 /** The repository name at the end of a remote URL or path: `git@host:org/site.git` → `site`. */
 export function repoNameOf(url: string): string | undefined {
   const name = url.replace(/[\\/]+$/, '').split(/[/:\\]/).pop()?.replace(/\.git$/, '');

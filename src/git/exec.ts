@@ -83,7 +83,7 @@ export function trace(env: Env, what: string): void {
  * time. (The clock is only read then: it is a module of its own to load.)
  */
 function traceChild(child: { on(event: 'close', listener: () => void): unknown }, args: string[], options: RunOptions): void {
-  if (!(options.env.CODEX_HOOKS_TRACE)) return;
+  if (!options.env.CODEX_HOOKS_TRACE) return;
   const started = performance.now();
   child.on('close', () => {
     const ended = performance.now();

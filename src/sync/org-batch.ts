@@ -11,7 +11,7 @@ import { local, openCache, recordPushed, startFetch, startPush, type CodexCache 
 import { maintain } from './maintenance.js';
 import { withinTimeout } from './deadline.js';
 import { refusedPush } from './remote.js';
-import { backoff, holdDeletions, MAX_ATTEMPTS, recordToCodex } from './push-loop.js';
+import { backoff, holdDeletions, MAX_ATTEMPTS, recordToCodex, toCodexResult } from './push-loop.js';
 import { pull } from './pull.js';
 import type { SyncOptions, SyncResult } from './options.js';
 import { listForSync } from './listing.js';
@@ -265,10 +265,7 @@ function outcomeOf(m: Member, url: string, attempts: number): BatchOutcome {
   const { o } = m;
   const result: SyncResult = { project: o.config.projectName, env: o.decision.env, codexBranch: o.decision.codexBranch, codexUrl: redactUrl(url), commit: o.commit, direction: o.direction, dryRun: !!o.dryRun };
   if (m.selected && m.plan) {
-    const p = m.plan;
-    const { selection } = m.selected;
-    const base = m.base ? { commit: m.base.commit, from: m.base.from, ...(m.base.missing ? { missing: m.base.missing } : {}) } : undefined;
-    result.toCodex = { added: p.added, changed: p.changed, removed: p.removed, skipped: selection.skipped, codexCommit: m.codexCommit ?? null, attempts, mode: m.base ? 'layer' : 'mirror', matchedNothing: selection.files.length === 0 && selection.skipped.length === 0, base };
+    result.toCodex = toCodexResult(m.plan, m.selected.selection, m.codexCommit ?? null, attempts, m.base);
   }
   if (m.fromCodex) result.fromCodex = m.fromCodex;
   return { ok: true, result };

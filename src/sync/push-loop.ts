@@ -9,7 +9,7 @@ import { recordBase, type LayerBase } from './base.js';
 import type { SyncOptions, ToCodexResult } from './options.js';
 import { probeKey, probeNames, selectionConfigKey } from './probe.js';
 import { refusedPush } from './remote.js';
-import { selectionKey, type Selection } from './select.js';
+import { matchedNothing, selectionKey, type Selection } from './select.js';
 import { recordSynced, syncTarget } from './state.js';
 import { codexIds, codexProjectFiles, commitMessage, folderAfter, folderTree, planToCodex, writeCommit, type FilePlan, type Staged } from './to-codex.js';
 
@@ -95,8 +95,22 @@ async function pushUntilLanded(o: SyncOptions, s: Prepared, selected: Selected, 
     }
   }
   if (!o.dryRun) recordToCodex(o, s.url, selected, codexCommit, !!layer);
-  const base = s.base ? { commit: s.base.commit, from: s.base.from, ...(s.base.missing ? { missing: s.base.missing } : {}) } : undefined;
-  return { added: plan.added, changed: plan.changed, removed: plan.removed, skipped: selection.skipped, codexCommit, attempts, mode: layer ? 'layer' : 'mirror', matchedNothing: selection.files.length === 0 && selection.skipped.length === 0, base };
+  return toCodexResult(plan, selection, codexCommit, attempts, s.base);
+}
+
+/** What a sync reports of its to-codex half (a sync-org batch's members alike). */
+export function toCodexResult(plan: FilePlan, selection: Selection, codexCommit: string | null, attempts: number, base: LayerBase | null | undefined): ToCodexResult {
+  return {
+    added: plan.added,
+    changed: plan.changed,
+    removed: plan.removed,
+    skipped: selection.skipped,
+    codexCommit,
+    attempts,
+    mode: base ? 'layer' : 'mirror',
+    matchedNothing: matchedNothing(selection),
+    base: base ? { commit: base.commit, from: base.from, ...(base.missing ? { missing: base.missing } : {}) } : undefined,
+  };
 }
 
 /** The deletion guard (SPEC §4): a sync that would remove too much of the project's folder is held back. */
@@ -117,7 +131,7 @@ export function recordToCodex(o: SyncOptions, url: string, selected: Selected, c
     target,
     branch: o.sourceBranch,
     selectionKey: selectionKey(selection.files),
-    matchedNothing: selection.files.length === 0 && selection.skipped.length === 0,
+    matchedNothing: matchedNothing(selection),
     configKey: selectionConfigKey(o.config),
     probe: names && probeKey(names, entries.filter((e) => !e.path.includes('/')).map((e) => ({ mode: e.mode, name: e.path, oid: e.oid }))),
     commit: o.commit,

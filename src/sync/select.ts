@@ -18,6 +18,9 @@ export interface Selection {
   skipped: Array<{ path: string; reason: 'too-large' | 'submodule' | 'denied' | 'refused' }>;
 }
 
+/** sync_patterns matched no path of the commit at all (not even a skipped one). */
+export const matchedNothing = (s: Selection): boolean => s.files.length === 0 && s.skipped.length === 0;
+
 /**
  * picomatch's patterns use `.`, which in a JavaScript regular expression never matches a line break:
  * a file named with a newline would slip past both the sync and the deny patterns. Match such names
