@@ -121,18 +121,27 @@ export function codexFiles(bare, branch, env) {
     const [mode, , oid] = rec.slice(0, tab).split(' ');
     return { mode, oid, path: rec.slice(tab + 1) };
   });
-  // every blob from one `cat-file --batch`: "<oid> blob <size>\n<content>\n" each
-  const batch = execFileSync('git', ['cat-file', '--batch'], { cwd: bare, env, input: records.map((r) => r.oid).join('\n') + '\n', maxBuffer: 1 << 30 });
+  const objects = readObjects(bare, env, records.map((r) => r.oid));
   const files = {};
-  let at = 0;
   for (const r of records) {
-    const eol = batch.indexOf(10, at);
-    const size = Number(batch.subarray(at, eol).toString().split(' ')[2]);
-    const content = batch.subarray(eol + 1, eol + 1 + size).toString('utf8').replace(/\n$/, '');
-    at = eol + 1 + size + 1;
+    const content = objects.get(r.oid).body.toString('utf8').replace(/\n$/, '');
     files[r.path] = r.mode === '120000' ? `-> ${content}` : content;
   }
   return files;
+}
+
+/** Objects as git reads them, all from one `cat-file --batch`: id → { type, body }. */
+export function readObjects(dir, env, oids) {
+  const out = execFileSync('git', ['cat-file', '--batch'], { cwd: dir, env, input: oids.join('\n') + '\n', maxBuffer: 1 << 30 });
+  const objects = new Map();
+  // "<oid> <type> <size>\n<body>\n" each
+  for (let at = 0; at < out.length; ) {
+    const eol = out.indexOf(10, at);
+    const [oid, type, size] = out.subarray(at, eol).toString().split(' ');
+    objects.set(oid, { type, body: out.subarray(eol + 1, eol + 1 + Number(size)) });
+    at = eol + 1 + Number(size) + 1;
+  }
+  return objects;
 }
 
 export function writeConfig(dir, config) {

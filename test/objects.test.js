@@ -13,23 +13,14 @@ import { buildTree, diffTrees, listFiles, replaceAt, pathChain, rootTree } from 
 import { commitPeople, listCommit, openProject, projectObjects } from '../dist/git/project.js';
 import { listForSync, patternBases } from '../dist/sync/listing.js';
 import { selectFiles } from '../dist/sync/select.js';
-import { cleanup, git, isolatedEnv, makeRepo, tmpdir, writeFiles } from './helpers.js';
+import { cleanup, git, isolatedEnv, makeRepo, readObjects, tmpdir, writeFiles } from './helpers.js';
 
 test.after.each(cleanup);
 
 /** Every object of a repository, as git reads it: id → { type, body }. */
 function allObjects(dir, env) {
   const ids = git(dir, ['cat-file', '--batch-all-objects', '--batch-check=%(objectname)'], env).split('\n').filter(Boolean);
-  const out = execFileSync('git', ['cat-file', '--batch'], { cwd: dir, env, input: ids.join('\n') + '\n', maxBuffer: 1 << 28 });
-  const objects = new Map();
-  let pos = 0;
-  while (pos < out.length) {
-    const nl = out.indexOf(0x0a, pos);
-    const [oid, type, size] = out.subarray(pos, nl).toString().split(' ');
-    objects.set(oid, { type, body: out.subarray(nl + 1, nl + 1 + Number(size)) });
-    pos = nl + 1 + Number(size) + 1;
-  }
-  return objects;
+  return readObjects(dir, env, ids);
 }
 
 /** A history whose objects delta against each other: one growing doc, edited in the middle, many times. */
