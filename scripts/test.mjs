@@ -44,7 +44,8 @@ const guess = (f) => lastTimes[f] ?? fs.statSync(path.join(ROOT, 'test', f)).siz
 files.sort((a, b) => guess(b) - guess(a) || a.localeCompare(b));
 
 // Files that use the packed package (through test/e2e-helpers.js) wait for the one pack.
-const needsPack = (file) => /\b(packedInstall|packedTarball|packedCli|installedProject|e2eProject)\b/.test(fs.readFileSync(path.join(ROOT, 'test', file), 'utf8'));
+const packUsers = new Set(files.filter((f) => /\b(packedInstall|packedTarball|packedCli|installedProject|e2eProject)\b/.test(fs.readFileSync(path.join(ROOT, 'test', f), 'utf8'))));
+const needsPack = (file) => packUsers.has(file);
 /**
  * The tests' temp repositories go to a RAM file system when the machine has one with room (/dev/shm, at
  * least 2 GiB free) and TMPDIR is not set: they are scratch, and on a disk each mkdir and unlink of
@@ -79,39 +80,38 @@ for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]
   });
 }
 
-function runFile(file, env) {
+/**
+ * A node child of this run, in a process group of its own (an interrupted run ends it with the git
+ * processes it started): its exit, its output (stdout and stderr as they came) and how long it took.
+ */
+function runNode(args, env = process.env) {
   return new Promise((resolve) => {
     const started = performance.now();
-    // in a process group of its own: an interrupted run ends the file with the git processes it started
-    const child = spawn(process.execPath, [path.join('test', file)], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     children.add(child);
-    child.on('close', () => children.delete(child));
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
     child.on('close', (code, signal) => {
-      const plain = output.replace(/\u001b\[[0-9;]*m/g, '');
-      const count = (label) => Number(new RegExp(`${label}:\\s+(\\d+)`).exec(plain)?.[1] ?? 0);
-      resolve({ file, code, signal, output, seconds: (performance.now() - started) / 1000, total: count('Total'), passed: count('Passed'), skipped: count('Skipped') });
+      children.delete(child);
+      resolve({ code, signal, output, seconds: (performance.now() - started) / 1000 });
     });
   });
 }
 
+async function runFile(file, env) {
+  const r = await runNode([path.join('test', file)], env);
+  const plain = r.output.replace(/\u001b\[[0-9;]*m/g, '');
+  const count = (label) => Number(new RegExp(`${label}:\\s+(\\d+)`).exec(plain)?.[1] ?? 0);
+  return { file, ...r, total: count('Total'), passed: count('Passed'), skipped: count('Skipped') };
+}
+
 /** tsc over src/, as one more job: a type error fails the run like a failing test. */
-function typeCheck() {
-  return new Promise((resolve) => {
-    const started = performance.now();
-    const child = spawn(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', '.', '--noEmit'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (d) => (output += d));
-    child.stderr.on('data', (d) => (output += d));
-    child.on('close', (code) => {
-      const seconds = (performance.now() - started) / 1000;
-      if (code === 0) process.stdout.write(`✔ ${'types (tsc --noEmit)'.padEnd(28)}             ${seconds.toFixed(1)} s\n`);
-      else process.stdout.write(`\n✖ types (tsc --noEmit, exit ${code})\n${output}\n`);
-      resolve(code === 0);
-    });
-  });
+async function typeCheck() {
+  const { code, output, seconds } = await runNode([path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', '.', '--noEmit']);
+  if (code === 0) process.stdout.write(`✔ ${'types (tsc --noEmit)'.padEnd(28)}             ${seconds.toFixed(1)} s\n`);
+  else process.stdout.write(`\n✖ types (tsc --noEmit, exit ${code})\n${output}\n`);
+  return code === 0;
 }
 
 /**
