@@ -62,7 +62,7 @@ export async function run(ctx: Context, values: Values): Promise<CommandResult> 
   });
   // This sync supersedes a kept request of the same environment (held deletions released included).
   if (!dryRun && direction !== 'from-codex') clearPending(project, decision.env);
-  const warnings = syncWarnings(result, { syncPatterns: config.sync_patterns, configFile: config.filepath });
+  const warnings = syncWarnings(result, { syncPatterns: config.sync_patterns, configFile: config.filepath, branch: await sourceBranchOf(project, values.ref as string | undefined, branch) });
   // Warnings go to stderr whatever the output mode: --json never hides them.
   if (ctx.json) for (const w of warnings) ctx.logger.warn(w);
   return {

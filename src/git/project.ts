@@ -186,3 +186,43 @@ export async function mergeBaseWithProduction(project: Project, commit: string, 
   const base = await runGit(['merge-base', commit, ref], { ...opts(project), okCodes: [1, 128] });
   return base.code === 0 ? base.stdout.toString().trim() : null;
 }
+
+/** The merge base of two commits, or null (unrelated histories, or a commit this clone lacks). */
+export async function mergeBase(project: Project, a: string, b: string): Promise<string | null> {
+  const { stdout, code } = await runGit(['merge-base', '--end-of-options', a, b], { ...opts(project), okCodes: [1, 128] });
+  return code === 0 ? stdout.toString().trim() || null : null;
+}
+
+/** Whether this clone has a commit. */
+export async function hasCommit(project: Project, commit: string): Promise<boolean> {
+  const { code } = await runGit(['cat-file', '-e', `${commit}^{commit}`], { ...opts(project), okCodes: [1, 128] });
+  return code === 0;
+}
+
+/** `a` is an ancestor of (or equal to) `b`; null when this clone cannot tell (a commit it lacks). */
+export async function isAncestor(project: Project, a: string, b: string): Promise<boolean | null> {
+  const { code } = await runGit(['merge-base', '--is-ancestor', '--end-of-options', a, b], { ...opts(project), okCodes: [1, 128] });
+  return code === 0 ? true : code === 1 ? false : null;
+}
+
+/** The commits `to` has that `from` has not (what a move of the production branch brought), or null when unknown. */
+export async function commitsBetween(project: Project, from: string, to: string): Promise<Set<string> | null> {
+  const { stdout, code } = await runGit(['rev-list', '--end-of-options', to, `^${from}`], { ...opts(project), okCodes: [128] });
+  return code === 0 ? new Set(stdout.toString().split('\n').filter(Boolean)) : null;
+}
+
+export async function isShallow(project: Project): Promise<boolean> {
+  return fs.existsSync(path.join(project.commonDir, 'shallow'));
+}
+
+/** A ref's commit, or null when the ref does not exist. */
+export async function refCommit(project: Project, ref: string): Promise<string | null> {
+  const { stdout, code } = await runGit(['rev-parse', '-q', '--verify', '--end-of-options', `${ref}^{commit}`], { ...opts(project), okCodes: [1, 128] });
+  return code === 0 ? stdout.toString().trim() : null;
+}
+
+/** Whether the project has a remote of this name. */
+export async function hasRemote(project: Project, name: string): Promise<boolean> {
+  const { code } = await runGit(['config', '--get', `remote.${name}.url`], { ...opts(project), okCodes: [1] });
+  return code === 0;
+}

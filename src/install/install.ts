@@ -7,6 +7,7 @@ import { writeJson } from '../json-file.js';
 import { chainFile, chainablePath, PACKAGE_DIR_LINE, shellQuote, toolkitDir } from '../hooks/toolkit.js';
 import { HOOKS, HUSKY_DIR, hookLine, hooksPath, MARKER, readRecord, recordFile, runHusky, writeIfDifferent, writePackageJson, type InstallRecord, type InstallResult } from './record.js';
 import { msg } from '../ui/messages.js';
+import { ensureReferenceTransaction } from '../hooks/landing.js';
 
 /** Installs the hooks (SPEC §5 install), run from `cwd`. Compares before writing; says what it changed. */
 export async function install(project: Project, cwd: string = project.root): Promise<InstallResult> {
@@ -88,6 +89,8 @@ export async function install(project: Project, cwd: string = project.root): Pro
     }
   }
 
+  // A push's docs are written once it has landed: git tells through reference-transaction (SPEC §6).
+  if ((await ensureReferenceTransaction(project)) === 'written') changed.push(msg.installLandingHook);
   if (changed.length) writeJson(recordFile(project), record);
   return { changed, unchanged: changed.length === 0 };
 }

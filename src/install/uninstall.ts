@@ -5,12 +5,14 @@ import type { Project } from '../git/project.js';
 import { chainFile } from '../hooks/toolkit.js';
 import { HOOKS, HUSKY_DIR, MARKER, readRecord, recordFile, writePackageJson, type InstallResult } from './record.js';
 import { msg } from '../ui/messages.js';
+import { removeReferenceTransaction } from '../hooks/landing.js';
 
 /** Removes what install added, and nothing else (SPEC §5 uninstall). */
 export async function uninstall(project: Project): Promise<InstallResult> {
   const changed: string[] = [];
   const record = readRecord(project);
   const huskyRoot = path.join(project.root, HUSKY_DIR);
+  if (await removeReferenceTransaction(project)) changed.push(msg.uninstallLandingHook);
   for (const name of HOOKS) {
     const hookFile = path.join(huskyRoot, name);
     if (fs.existsSync(hookFile)) {

@@ -117,14 +117,17 @@ const remote = (cache: CodexCache): RunOptions => local(cache, { extraEnv: cache
  * Fetches one codex branch into the cache, under its lock: its tip, or null when the codex has no such
  * branch. `started` once git's fetch has been spawned (after the lock is taken).
  */
-export function startFetch(cache: CodexCache, branch: string): Running<string | null> {
-  return new Running((fetch) => cache.locked(() => fetchUnlocked(cache, branch, fetch)));
+export function startFetch(cache: CodexCache, branch: string, also: string[] = []): Running<string | null> {
+  return new Running((fetch) => cache.locked(() => fetchUnlocked(cache, branch, also, fetch)));
 }
 
-async function fetchUnlocked(cache: CodexCache, branch: string, fetch: Running<string | null>): Promise<string | null> {
+/** A glob refspec that fetches the refs under `prefix` as they are (a layered project's state: sync/layers/). */
+export const mirrorRefs = (prefix: string) => `+${prefix}*:${prefix}*`;
+
+async function fetchUnlocked(cache: CodexCache, branch: string, also: string[], fetch: Running<string | null>): Promise<string | null> {
   try {
     // --no-auto-gc: no maintenance process after every fetch; the sync repacks the cache when it needs it (maintenance.ts)
-    const git = startGit(['fetch', '--no-tags', '--no-write-fetch-head', '--no-auto-gc', '-q', cache.connection.url, `+refs/heads/${branch}:refs/heads/${branch}`], { ...remote(cache), discardStdout: true });
+    const git = startGit(['fetch', '--no-tags', '--no-write-fetch-head', '--no-auto-gc', '-q', cache.connection.url, `+refs/heads/${branch}:refs/heads/${branch}`, ...also], { ...remote(cache), discardStdout: true });
     fetch.follow(git);
     await git.done;
   } catch (error) {
@@ -146,8 +149,8 @@ async function fetchUnlocked(cache: CodexCache, branch: string, fetch: Running<s
  * Points the cache's branch at a commit we just pushed. Under the cache lock nothing else writes refs, so
  * the loose ref file is written directly (temp file + rename, as git does), sparing a git process.
  */
-function writeLooseRef(cache: CodexCache, branch: string, commit: string): void {
-  const file = looseRefFile(cache.dir, branch);
+function writeLooseRef(cache: CodexCache, branch: string, commit: string, fullName = false): void {
+  const file = fullName ? path.join(cache.dir, ...branch.split('/')) : looseRefFile(cache.dir, branch);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const tmp = path.join(cache.dir, `codex-hooks-ref-${process.pid}.tmp`); // outside refs/: never seen as a ref
   fs.writeFileSync(tmp, commit + '\n');
@@ -175,9 +178,11 @@ export type PushOutcome = { pushed: true } | { pushed: false; refused?: Refusal 
  * Pushes a commit to a codex branch without force. `started` once git's push has been spawned. The
  * cache's own branch is not moved here: recordPushed does that, as a step of its own.
  */
-export function startPush(cache: CodexCache, commit: string, branch: string): Running<PushOutcome> {
+export function startPush(cache: CodexCache, commit: string | null, branch: string, also: Array<{ commit: string; ref: string }> = []): Running<PushOutcome> {
+  const specs = [...(commit ? [`${commit}:refs/heads/${branch}`] : []), ...also.map((a) => `${a.commit}:${a.ref}`)];
   return new Running(async (push) => {
-    const git = startGit(['push', '--no-verify', '--porcelain', '-q', cache.connection.url, `${commit}:refs/heads/${branch}`], { ...remote(cache), okCodes: [1] });
+    // --atomic: a layered folder and its state land together or not at all (SPEC §4)
+    const git = startGit(['push', '--no-verify', '--porcelain', '-q', ...(specs.length > 1 ? ['--atomic'] : []), cache.connection.url, ...specs], { ...remote(cache), okCodes: [1] });
     push.follow(git);
     let result;
     try {
@@ -195,6 +200,9 @@ export function startPush(cache: CodexCache, commit: string, branch: string): Ru
  * After a push landed: the cache's branch catches up with the pushed commit (under the cache's lock), so
  * the next sync's fetch has nothing of ours to bring. Written directly (see writeLooseRef).
  */
-export function recordPushed(cache: CodexCache, branch: string, commit: string): Promise<void> {
-  return cache.locked(async () => writeLooseRef(cache, branch, commit));
+export function recordPushed(cache: CodexCache, branch: string | null, commit: string | null, also: Array<{ commit: string; ref: string }> = []): Promise<void> {
+  return cache.locked(async () => {
+    if (branch && commit) writeLooseRef(cache, branch, commit);
+    for (const a of also) writeLooseRef(cache, a.ref, a.commit, true);
+  });
 }

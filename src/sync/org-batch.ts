@@ -17,10 +17,7 @@ import type { SyncOptions, SyncResult } from './options.js';
 import { listForSync } from './listing.js';
 import { routedDocs } from './routes.js';
 import { selectFiles, type Selection } from './select.js';
-import { buildTree, type Write } from './codex-tree.js';
-import { findBase, type LayerBase } from './base.js';
-import { syncTarget } from './state.js';
-import { codexIds, codexProjectFiles, commitMessage, folderAfter, planToCodex, stageFolder, writeCommit, type CodexFolder, type FilePlan, type Staged } from './to-codex.js';
+import { codexIds, codexProjectFiles, commitMessage, planToCodex, stageFolder, writeCommit, type CodexFolder, type FilePlan, type Staged } from './to-codex.js';
 
 /**
  * Many projects into one codex branch (SPEC §9): one fetch, one commit per project built as its own sync
@@ -37,8 +34,6 @@ interface Member {
   buildError?: unknown;
   selected?: { entries: TreeEntry[]; selection: Selection };
   staged?: Staged | null;
-  /** layer mode's base (SPEC §4); undefined in mirror mode. */
-  base?: LayerBase;
   people?: { author: Person; committer: Person };
   /** From the last build of the chain. */
   plan?: FilePlan;
@@ -54,17 +49,12 @@ const wantsTo = (m: Member) => m.o.direction !== 'from-codex';
 const layered = (o: SyncOptions) => o.direction !== 'from-codex' && !o.mirror && o.decision.mode === 'layer';
 
 /**
- * The plan of one project against the codex folder, and the folder's new tree: the steps that depend on
- * how the folder changes (mirror or layer), as the engine takes them. The staged folder's tree equal to
- * the codex's settles it whatever the ids say.
+ * The plan of one project against the codex folder (a mirror of its selection), as the engine makes it.
+ * The staged folder's tree equal to the codex's settles it whatever the ids say.
  */
-function planFor(m: Member, folder: CodexFolder): { plan: FilePlan; tree: (write: Write) => string | null } {
-  const ids = m.staged?.ids ?? new Map<string, string>();
-  const files = codexIds(m.selected!.selection.files, ids);
-  const layer = m.base ? { base: m.base.files && codexIds(m.base.files, ids) } : undefined;
-  const plan = !m.o.dryRun && m.staged?.tree === folder.tree ? { added: [], changed: [], removed: [], before: folder.files.size } : planToCodex(files, folder.files, layer);
-  // mirror: the selection's own tree, staged during the fetch; layer: the folder with the plan applied
-  return { plan, tree: (write) => (layer ? buildTree(folderAfter(folder.files, files, plan), write) : m.staged!.tree) };
+function planFor(m: Member, folder: CodexFolder): FilePlan {
+  const files = codexIds(m.selected!.selection.files, m.staged?.ids ?? new Map<string, string>());
+  return !m.o.dryRun && m.staged?.tree === folder.tree ? { added: [], changed: [], removed: [], before: folder.files.size } : planToCodex(files, folder.files);
 }
 
 /**
@@ -72,6 +62,26 @@ function planFor(m: Member, folder: CodexFolder): { plan: FilePlan; tree: (write
  * in flight. Returns one outcome per member, in their order; never throws for one member's failure.
  */
 export async function syncBatch(options: SyncOptions[], limit: Limit, onSettled?: (index: number, outcome: BatchOutcome) => void): Promise<BatchOutcome[]> {
+  // A layered folder is computed from the project's layer state, pushed atomically with it: each such
+  // project syncs on its own (the push loop re-applies it when another member moved the branch).
+  if (options.some(layered)) {
+    const { runSync } = await import('./engine.js');
+    const batched = options.map((o, i) => ({ o, i })).filter(({ o }) => !layered(o));
+    const out: BatchOutcome[] = new Array(options.length);
+    const rest = batched.length ? syncBatch(batched.map((b) => b.o), limit, (j, outcome) => onSettled?.(batched[j].i, outcome)) : Promise.resolve([]);
+    await Promise.all([
+      rest.then((r) => r.forEach((outcome, j) => (out[batched[j].i] = outcome))),
+      ...options.map((o, i) =>
+        layered(o)
+          ? limit(() => runSync(o)).then(
+              (result) => (out[i] = { ok: true, result }),
+              (error) => (out[i] = { ok: false, error }),
+            ).then((outcome) => onSettled?.(i, outcome))
+          : null,
+      ),
+    ]);
+    return out;
+  }
   // A batch, like a sync, ends within CODEX_HOOKS_TIMEOUT; then every project of the batch is reported
   // failed (a new run finds what did land).
   try {
@@ -169,7 +179,7 @@ async function batchUntil(options: SyncOptions[], limit: Limit, signal: AbortSig
           if (signal.aborted) return; // out of time: nothing more is written
           if (!m.error && !m.buildError) {
             try {
-              if (m.selected && !m.o.dryRun) recordToCodex(m.o, url, m.selected, m.codexCommit ?? null, !!m.base);
+              if (m.selected && !m.o.dryRun) recordToCodex(m.o, url, m.selected, m.codexCommit ?? null);
               if (m.o.direction !== 'to-codex') m.fromCodex = await pull(m.o, cache, reader, branch, pushed);
             } catch (error) {
               m.error = error;
@@ -223,12 +233,6 @@ async function prepare(members: Member[], cache: CodexCache, reader: ObjectStore
       m.staged = await stageFolder(cache, known, source, m.selected!.selection.files, objects.write);
       m.people = await commitPeople(o.project, source, o.commit);
     });
-    // layer: the base, as the engine finds it (this machine's record, else the codex's trailers at the
-    // fetched tip, else the merge base); outside the limit, since it may wait for the fetch
-    if (layered(o)) {
-      const target = syncTarget(codex.url, codex.branch, o.config.projectName);
-      m.base = await findBase({ project: o.project, source, config: o.config, target, branch: o.sourceBranch, commit: o.commit, codex: cache, tip: codex.tip });
-    }
   });
 }
 
@@ -242,12 +246,12 @@ async function build(members: Member[], cache: CodexCache, objects: PackWriter, 
     const { o } = m;
     try {
       const folder = await codexProjectFiles(objects, head, o.config.projectName);
-      const { plan, tree } = planFor(m, folder);
+      const plan = planFor(m, folder);
       m.plan = plan;
       holdDeletions(plan, o);
       if (o.dryRun || changes(plan) === 0) continue;
       const message = commitMessage({ projectName: o.config.projectName, count: changes(plan), branch: o.sourceBranch, commit: o.commit, env: o.decision.env });
-      head = writeCommit(cache, { tip: head, projectName: o.config.projectName, folder, tree: tree(objects.write), message, people: m.people! }, objects.write);
+      head = writeCommit(cache, { tip: head, projectName: o.config.projectName, folder, tree: m.staged!.tree, message, people: m.people! }, objects.write);
       m.codexCommit = head;
     } catch (error) {
       m.buildError = error;
@@ -265,7 +269,7 @@ function outcomeOf(m: Member, url: string, attempts: number): BatchOutcome {
   const { o } = m;
   const result: SyncResult = { project: o.config.projectName, env: o.decision.env, codexBranch: o.decision.codexBranch, codexUrl: redactUrl(url), commit: o.commit, direction: o.direction, dryRun: !!o.dryRun };
   if (m.selected && m.plan) {
-    result.toCodex = toCodexResult(m.plan, m.selected.selection, m.codexCommit ?? null, attempts, m.base);
+    result.toCodex = toCodexResult(m.plan, m.selected.selection, m.codexCommit ?? null, attempts);
   }
   if (m.fromCodex) result.fromCodex = m.fromCodex;
   return { ok: true, result };

@@ -5,7 +5,21 @@ import { redactUrl } from '../git/url.js';
  * from sync/ (the layers point one way); sync/options.ts's SyncResult fits it.
  */
 interface ShownResult {
-  toCodex?: { added: string[]; changed: string[]; removed: string[]; codexCommit: string | null; matchedNothing?: boolean; skipped: Array<{ path: string; reason: string }> };
+  toCodex?: {
+    added: string[];
+    changed: string[];
+    removed: string[];
+    codexCommit: string | null;
+    matchedNothing?: boolean;
+    skipped: Array<{ path: string; reason: string }>;
+    layers?: {
+      event: string;
+      live: Array<{ branch: string; author: string; time: string }>;
+      dropped: Array<{ branch: string; why: string }>;
+      overlaps: Array<{ path: string; branches: string[]; shown: string }>;
+      origin: string | null;
+    };
+  };
   fromCodex?: { added: string[]; changed: string[] };
 }
 
@@ -84,6 +98,10 @@ export const msg = {
       '  Next time, release as you push:  CODEX_ENV=prod git push',
     ].join('\n'),
   /** The command that syncs the pushed commit to production after the push (`--ref` when it is not HEAD). */
+  explicitNoRelease: (env: string, prodBranches: string[], pushed: string[]) =>
+    `CODEX_ENV=${env} releases a production branch (${prodBranches.join(', ')}), and this push has none (${pushed.join(', ') || 'only deletions'}): nothing was pushed or written.`,
+  explicitNoReleaseHint: (env: string, branch: string | undefined) =>
+    `push without CODEX_ENV, then release what you mean with \`codex-hooks sync --env ${env}${branch ? ` --ref ${branch}` : ''}\`${branch ? '' : ''}`,
   releaseCommand: (ref?: string) => `codex-hooks sync --env prod${ref ? ` --ref ${ref}` : ''}`,
   needsConfirmationNoTty: (why: 'no-terminal' | 'ci') =>
     why === 'ci' ? 'This sync writes production docs and CI is set, so nobody is asked to confirm' : 'This sync writes production docs and there is no terminal to confirm on',
@@ -297,6 +315,8 @@ export const msg = {
   installSetHooksPath: (wanted: string, before?: string | null) => `set core.hooksPath to ${wanted}${before ? ` (was ${before})` : ''}`,
   installRestoredHusky: (dir: string) => `restored husky's files in ${dir}`,
   installKeptHooks: (replaced: string) => `kept the hooks of ${replaced}: the codex-hooks scripts run them after codex-hooks`,
+  installLandingHook: 'added the reference-transaction hook (a push\'s docs are written once it has landed)',
+  uninstallLandingHook: 'removed the reference-transaction hook',
   installHookLine: (existed: boolean, file: string) => `${existed ? 'added the codex-hooks line to' : 'created'} ${file}`,
   installPrepare: (command: string, file: string) => `added "prepare": "${command}" to ${file}`,
   installWrote: (existed: boolean, label: string) => `${existed ? 'updated' : 'created'} ${label}`,
@@ -362,10 +382,25 @@ export const msg = {
 };
 
 /** What a sync skipped or found odd, one line each: shown by hooks, kept by a background run (SPEC §6). */
-export function syncWarnings(r: ShownResult, o: { syncPatterns: string[]; configFile: string | null }): string[] {
+export function syncWarnings(r: ShownResult, o: { syncPatterns: string[]; configFile: string | null; branch?: string }): string[] {
   const out: string[] = [];
   if (r.toCodex?.matchedNothing) out.push(msg.matchedNothing(o.syncPatterns, o.configFile));
   for (const s of r.toCodex?.skipped ?? []) out.push(msg.skipped(s.path, s.reason));
+  if (r.toCodex?.layers) out.push(...layerNotes(r.toCodex.layers, o.branch));
+  return out;
+}
+
+/** A layered sync's notes: overlaps with the pushed branch, layers that left, origin not asked. */
+function layerNotes(l: NonNullable<NonNullable<ShownResult['toCodex']>['layers']>, branch: string | undefined): string[] {
+  const out: string[] = [];
+  const who = new Map(l.live.map((x) => [x.branch, x]));
+  for (const o of l.overlaps) {
+    if (!branch || !o.branches.includes(branch)) continue;
+    const others = o.branches.filter((b) => b !== branch).map((b) => who.get(b) ?? { branch: b, author: 'unknown', time: new Date().toISOString() });
+    out.push(layerMsg.overlap(o.path, others, o.shown, branch));
+  }
+  for (const d of l.dropped) out.push(layerMsg.dropped(d.branch, d.why));
+  if (l.origin && l.origin !== 'no remote named origin') out.push(layerMsg.originUnknown(l.origin));
   return out;
 }
 
@@ -426,4 +461,15 @@ export const readerMsg = {
   queryRefusedHint: 'search for one line of text',
   listProjectsHint: 'list the projects with codex_list {}',
   otherOrgHint: (org: string, project: string) => `use codex://${org}/${project}/…`,
+};
+
+/** What the layered environments say (SPEC §4 layer, §6): overlaps, dropped layers, the `layers` command. */
+export const layerMsg = {
+  shallowClone: (branch: string, prod: string) => `This clone is shallow: the merge base of ${branch} with ${prod} is not in it, so ${branch}'s changes cannot be told from ${prod}'s.`,
+  shallowCloneHint: 'fetch the whole history: `git fetch --unshallow` (in GitHub Actions: actions/checkout with `fetch-depth: 0`)',
+  overlap: (path: string, others: Array<{ branch: string; author: string; time: string }>, shown: string, mine: string) =>
+    `codex-hooks: ${path} is also changed by ${others.map((o) => `${o.branch} (${o.author}, ${ago(Math.max(0, (Date.now() - Date.parse(o.time)) / 1000))} ago)`).join(', ')}; test shows ${shown === mine ? 'yours' : `${shown}'s`}`,
+  dropped: (branch: string, why: string) => `codex-hooks: layer ${branch} left the folder (${why})`,
+  originUnknown: (why: string) => `codex-hooks: could not ask origin which branches it has (${why}); layers of deleted branches stay until a later sync`,
+  prodOnStaging: (env: string, branch: string) => `codex-hooks: ${env} writes the production codex branch (${branch}): what it syncs is released.`,
 };
