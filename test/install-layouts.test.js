@@ -49,7 +49,8 @@ t('monorepo: init and install from web/, then every hook finds codex-hooks', asy
   const c = await run('git', ['commit', '-q', '-m', 'hooks and config'], { cwd: m.dir, env });
   assert.is(c.code, 0, c.stderr);
   assert.not.match(c.stdout + c.stderr, /not found/);
-  assert.ok(codexFiles(m.codex, 'test', env)['projects/shop/docs/intro.md'], 'the post-commit hook synced');
+  assert.ok(fs.existsSync(path.join(m.dir, '.codex/shared/guide.md')), 'the post-commit hook ran: shared docs pulled');
+  assert.not.ok(codexFiles(m.codex, 'test', env)['projects/shop/docs/intro.md'], 'a commit is not published');
   commit(m.dir, env, { 'docs/more.md': 'more\n' });
   const p = await pushWithoutTerminal(m.dir, env, ['origin', 'feat']);
   assert.is(p.code, 0, p.stderr);

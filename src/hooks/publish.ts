@@ -46,6 +46,8 @@ export async function publish(ctx: Context, project: Project, config: Config, ac
       }
     }
     const pullOnly = direction === 'from-codex' && config.sync_direction !== 'from-codex';
+    // The preflight weighs writes only: a pull that fails never stops a push.
+    if (o.dryRun && direction === 'from-codex') continue;
     if (a.kind === 'mirror' && a.decision.env !== 'prod' && !a.decision.needsConfirmation && direction !== 'from-codex') log.info(layerMsg.prodOnStaging(env, codexBranch));
     try {
       const r = await runSync({

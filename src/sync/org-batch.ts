@@ -7,12 +7,16 @@ import { commitPeople, projectObjects, type Person } from '../git/project.js';
 import type { TreeEntry } from '../git/parse.js';
 import { msg } from '../ui/messages.js';
 import { redactUrl } from '../git/url.js';
-import { local, openCache, recordPushed, startFetch, startPush, type CodexCache } from './cache.js';
+import { local, mirrorRefs, openCache, recordPushed, startFetch, startPush, type CodexCache } from './cache.js';
 import { maintain } from './maintenance.js';
 import { withinTimeout } from './deadline.js';
 import { refusedPush } from './remote.js';
 import { backoff, holdDeletions, MAX_ATTEMPTS, recordToCodex, toCodexResult } from './push-loop.js';
 import { pull } from './pull.js';
+import { layerStep, prepareLayers, type LayerPrep, type LayerStep } from './layers/push.js';
+import { originHeads } from './layers/origin.js';
+import { stateRefPrefix } from './layers/state.js';
+import { stateCommitIn } from './layers/store.js';
 import type { SyncOptions, SyncResult } from './options.js';
 import { listForSync } from './listing.js';
 import { routedDocs } from './routes.js';
@@ -35,6 +39,11 @@ interface Member {
   selected?: { entries: TreeEntry[]; selection: Selection };
   staged?: Staged | null;
   people?: { author: Person; committer: Person };
+  /** layer mode (SPEC §4): what the project's layered folder is computed from, and its last build. */
+  layer?: LayerPrep;
+  step?: LayerStep;
+  /** Kept open while the batch runs: a layered build reads other commits of the project. */
+  source?: ObjectStore;
   /** From the last build of the chain. */
   plan?: FilePlan;
   codexCommit?: string | null;
@@ -62,26 +71,6 @@ function planFor(m: Member, folder: CodexFolder): FilePlan {
  * in flight. Returns one outcome per member, in their order; never throws for one member's failure.
  */
 export async function syncBatch(options: SyncOptions[], limit: Limit, onSettled?: (index: number, outcome: BatchOutcome) => void): Promise<BatchOutcome[]> {
-  // A layered folder is computed from the project's layer state, pushed atomically with it: each such
-  // project syncs on its own (the push loop re-applies it when another member moved the branch).
-  if (options.some(layered)) {
-    const { runSync } = await import('./engine.js');
-    const batched = options.map((o, i) => ({ o, i })).filter(({ o }) => !layered(o));
-    const out: BatchOutcome[] = new Array(options.length);
-    const rest = batched.length ? syncBatch(batched.map((b) => b.o), limit, (j, outcome) => onSettled?.(batched[j].i, outcome)) : Promise.resolve([]);
-    await Promise.all([
-      rest.then((r) => r.forEach((outcome, j) => (out[batched[j].i] = outcome))),
-      ...options.map((o, i) =>
-        layered(o)
-          ? limit(() => runSync(o)).then(
-              (result) => (out[i] = { ok: true, result }),
-              (error) => (out[i] = { ok: false, error }),
-            ).then((outcome) => onSettled?.(i, outcome))
-          : null,
-      ),
-    ]);
-    return out;
-  }
   // A batch, like a sync, ends within CODEX_HOOKS_TIMEOUT; then every project of the batch is reported
   // failed (a new run finds what did land).
   try {
@@ -97,8 +86,10 @@ async function batchUntil(options: SyncOptions[], limit: Limit, signal: AbortSig
   const url = requireCodexUrl(first.config);
   const branch = first.decision.codexBranch;
   const cache = await openCache(url, first.project.env, signal);
+  // layered projects' state comes with the branch (layers/)
+  const also = [...new Set(options.filter(layered).map((o) => mirrorRefs(stateRefPrefix(o.config.projectName))))];
   const fetchTip = async () => {
-    const tip = await startFetch(cache, branch).done;
+    const tip = await startFetch(cache, branch, also).done;
     if (tip === null) throw new SyncError('branch-missing', msg.branchMissing(branch, first.decision.env, first.config.filepath));
     return tip;
   };
@@ -128,7 +119,8 @@ async function batchUntil(options: SyncOptions[], limit: Limit, signal: AbortSig
     for (;;) {
       attempts++;
       const head = await build(members, cache, objects, tip);
-      if (head === tip) break;
+      const states = members.filter((m) => m.step?.state && !m.error && !m.buildError).map((m) => ({ commit: m.step!.state!, ref: m.layer!.ref }));
+      if (head === tip && states.length === 0) break;
       signal.throwIfAborted();
       await objects.flush();
       // While git pushes: the routed docs of the new head indexed for the pulls (an index of a head that
@@ -136,7 +128,7 @@ async function batchUntil(options: SyncOptions[], limit: Limit, signal: AbortSig
       const indexing = pulls ? routedDocs(cache, reader, branch, head).catch(() => {}) : null;
       let outcome;
       try {
-        outcome = await startPush(cache, head, branch).done;
+        outcome = await startPush(cache, head === tip ? null : head, branch, states).done;
         await indexing;
       } catch (error) {
         for (const m of members) if (m.codexCommit) m.error = error;
@@ -144,7 +136,7 @@ async function batchUntil(options: SyncOptions[], limit: Limit, signal: AbortSig
       }
       if (outcome.pushed) {
         pushed = head;
-        recorded = recordPushed(cache, branch, head); // awaited last: the pulls need not wait for it
+        recorded = recordPushed(cache, head === tip ? null : branch, head, states); // awaited last: the pulls need not wait for it
         break;
       }
       if (outcome.refused) {
@@ -194,6 +186,7 @@ async function batchUntil(options: SyncOptions[], limit: Limit, signal: AbortSig
     return outcomes(members, url, attempts);
   } finally {
     reader.close();
+    for (const m of members) m.source?.close();
   }
 }
 
@@ -233,6 +226,12 @@ async function prepare(members: Member[], cache: CodexCache, reader: ObjectStore
       m.staged = await stageFolder(cache, known, source, m.selected!.selection.files, objects.write);
       m.people = await commitPeople(o.project, source, o.commit);
     });
+    if (layered(o)) {
+      // outside the limit: origin is asked while the codex is fetched
+      m.source = projectObjects(o.project);
+      const origin = originHeads(o.project, cache.timeoutMs, o.signal);
+      m.layer = await prepareLayers(o, { cache, reader, source: m.source, selected: m.selected!, staged: m.staged ?? null, people: m.people ? Promise.resolve(m.people) : null, write: objects.write }, origin);
+    }
   });
 }
 
@@ -245,6 +244,16 @@ async function build(members: Member[], cache: CodexCache, objects: PackWriter, 
     if (m.error || !m.selected) continue;
     const { o } = m;
     try {
+      if (m.layer) {
+        const folder = await codexProjectFiles(objects, head, o.config.projectName);
+        m.step = await layerStep(m.layer, cache, objects, folder, await stateCommitIn(cache, o.config.projectName, o.decision.codexBranch), objects.write);
+        m.plan = m.step.plan;
+        if (!o.dryRun && changes(m.plan) > 0) {
+          head = writeCommit(cache, { tip: head, projectName: o.config.projectName, folder, tree: m.step.tree, message: m.step.message, people: m.people! }, objects.write);
+          m.codexCommit = head;
+        }
+        continue;
+      }
       const folder = await codexProjectFiles(objects, head, o.config.projectName);
       const plan = planFor(m, folder);
       m.plan = plan;
@@ -256,6 +265,7 @@ async function build(members: Member[], cache: CodexCache, objects: PackWriter, 
     } catch (error) {
       m.buildError = error;
       m.codexCommit = null;
+      m.step = undefined;
     }
   }
   trace(cache.env, 'batch built');
@@ -268,9 +278,8 @@ function outcomeOf(m: Member, url: string, attempts: number): BatchOutcome {
   if (m.error || m.buildError) return { ok: false, error: m.error ?? m.buildError };
   const { o } = m;
   const result: SyncResult = { project: o.config.projectName, env: o.decision.env, codexBranch: o.decision.codexBranch, codexUrl: redactUrl(url), commit: o.commit, direction: o.direction, dryRun: !!o.dryRun };
-  if (m.selected && m.plan) {
-    result.toCodex = toCodexResult(m.plan, m.selected.selection, m.codexCommit ?? null, attempts);
-  }
+  if (m.step) result.toCodex = m.step.result(m.codexCommit ?? null, attempts);
+  else if (m.selected && m.plan) result.toCodex = toCodexResult(m.plan, m.selected.selection, m.codexCommit ?? null, attempts);
   if (m.fromCodex) result.fromCodex = m.fromCodex;
   return { ok: true, result };
 }

@@ -94,7 +94,9 @@ export function readPushOutcome(stdout: string, stderr: string): 'moved' | Refus
   const line = stdout.split('\n').find((l) => l.startsWith('!\t')) ?? '';
   const summary = line.split('\t')[2] ?? '';
   const reason = /\((.*)\)\s*$/.exec(summary)?.[1] ?? '';
-  const moved = /^\[rejected\]/.test(summary) || /cannot lock ref|failed to update ref|incorrect old value|unable to update local ref|reference already exists|failed to lock|stale info/i.test(reason);
+  // An atomic push (a layered folder and its state) names the ref that moved in stderr, the rest 'atomic … failed'.
+  const atomicMoved = /atomic (?:transaction|push) failed/i.test(reason) && /cannot lock ref|incorrect old value|non-fast-forward|fetch first|\[rejected\]/i.test(stdout + stderr);
+  const moved = atomicMoved || /^\[rejected\]/.test(summary) || /cannot lock ref|failed to update ref|incorrect old value|unable to update local ref|reference already exists|failed to lock|stale info/i.test(reason);
   if (moved || (!line && /\[rejected\]|fetch first|non-fast-forward|cannot lock ref/.test(stderr))) return 'moved';
   const remoteLines = stderr
     .split('\n')

@@ -75,10 +75,13 @@ export function nextLayers(i: NextInput): Next {
     layers.push({ branch: i.write.branch, key, tip: i.write.tip, mergeBase: i.write.mergeBase, first: i.now, time: i.now, author: i.write.author, removed: i.write.changes.removed });
     files.set(key, i.write.changes.files);
   }
-  const live = layers.filter((l) => {
+  // A branch origin has is seen; one seen there before and gone now was deleted on the server. A branch
+  // never pushed there (a local `codex-hooks sync`) is not taken for a deleted one.
+  const seenNow = (l: Layer) => (i.gone && !i.gone.has(l.branch) && !l.seen ? { ...l, seen: true } : l);
+  const live = layers.map(seenNow).filter((l) => {
     const why: DropReason | null = dropping.has(l.branch)
       ? i.drop!.why
-      : l.branch !== i.write?.branch && i.gone?.has(l.branch)
+      : l.branch !== i.write?.branch && l.seen && i.gone?.has(l.branch)
         ? 'gone from origin'
         : i.merged.has(l.branch)
           ? 'merged'

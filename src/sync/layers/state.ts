@@ -25,6 +25,8 @@ export interface Layer {
   author: string;
   /** Paths the branch deleted or renamed away (relative to the project folder). */
   removed: string[];
+  /** The branch was seen on origin: only then does its absence there mean it was deleted. */
+  seen?: boolean;
 }
 
 export interface LayerState {
@@ -55,6 +57,7 @@ const schema = z.object({
         time: text,
         author: text,
         removed: z.array(z.string().max(4096)).max(100_000),
+        seen: z.boolean().optional(),
       }),
     )
     .max(MAX_LAYERS),

@@ -7,7 +7,7 @@ import type { TreeEntry } from '../../git/parse.js';
 import type { Person } from '../../git/project.js';
 import type { ObjectSource } from '../../git/store.js';
 import { local, type CodexCache } from '../cache.js';
-import { buildTree, listFiles, rootTree } from '../codex-tree.js';
+import { buildTree, listFiles, rootTree, type Write } from '../codex-tree.js';
 import { emptyState, parseState, serializeState, STATE_FILE, stateRef, type LayerState } from './state.js';
 
 /** A project's layer state as the codex holds it (SPEC §4): the record and the files it names. */
@@ -70,9 +70,7 @@ export async function readStoredState(reader: ObjectSource, commit: string | nul
  * each layer's, so the blobs stay reachable; its parent is the state it replaces, so its ref only ever
  * moves forward (no force push) and a concurrent writer's push is rejected, then re-applied.
  */
-export function writeStoredState(cache: CodexCache, parent: string | null, state: LayerState, base: TreeEntry[], files: Map<string, TreeEntry[]>, who: Person): string {
-  const objects = path.join(cache.dir, 'objects');
-  const write = (type: 'tree' | 'commit' | 'blob', body: Buffer) => writeLooseObject(objects, type, body);
+export function writeStoredState(cache: CodexCache, parent: string | null, state: LayerState, base: TreeEntry[], files: Map<string, TreeEntry[]>, who: Person, write: Write = (type, body) => writeLooseObject(path.join(cache.dir, 'objects'), type, body)): string {
   const all = [
     { path: STATE_FILE, mode: '100644', oid: write('blob', serializeState(state)) },
     ...base.map((f) => ({ ...f, path: BASE + f.path })),
