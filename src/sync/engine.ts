@@ -7,6 +7,7 @@ import { listForSync } from './listing.js';
 import { msg } from '../ui/messages.js';
 import { redactUrl } from '../git/url.js';
 import { local, openCache, remoteBranches, startFetch } from './cache.js';
+import { codexEnv } from '../config/token.js';
 import { maintain } from './maintenance.js';
 import type { SyncOptions, SyncResult } from './options.js';
 import { pull } from './pull.js';
@@ -33,7 +34,7 @@ async function syncUntil(o: SyncOptions): Promise<SyncResult> {
   trace(o.project.env, 'sync starts');
   const url = requireCodexUrl(o.config);
   const { codexBranch, env } = o.decision;
-  const cache = await openCache(url, o.project.env, o.signal);
+  const cache = await openCache(url, await codexEnv(o.project.env, o.config), o.signal);
   const fetchTip = (): Running<string> =>
     new Running(async (tip) => {
       const fetch = startFetch(cache, codexBranch);

@@ -8,6 +8,7 @@ import type { TreeEntry } from '../git/parse.js';
 import { msg } from '../ui/messages.js';
 import { redactUrl } from '../git/url.js';
 import { local, openCache, recordPushed, startFetch, startPush, type CodexCache } from './cache.js';
+import { codexEnv } from '../config/token.js';
 import { maintain } from './maintenance.js';
 import { withinTimeout } from './deadline.js';
 import { refusedPush } from './remote.js';
@@ -86,7 +87,7 @@ async function batchUntil(options: SyncOptions[], limit: Limit, signal: AbortSig
   const first = options[0];
   const url = requireCodexUrl(first.config);
   const branch = first.decision.codexBranch;
-  const cache = await openCache(url, first.project.env, signal);
+  const cache = await openCache(url, await codexEnv(first.project.env, first.config), signal);
   const fetchTip = async () => {
     const tip = await startFetch(cache, branch).done;
     if (tip === null) throw new SyncError('branch-missing', msg.branchMissing(branch, first.decision.env, first.config.filepath));
