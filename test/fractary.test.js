@@ -11,6 +11,7 @@ import { adaptFractary, codexPattern, deriveCodexUrl } from '../dist/config/frac
 import { expandVars, parseTemplate, evaluate, hasLiteral } from '../dist/config/expand.js';
 import { ROOT, cleanup, cli, codexFiles, commit, git, isolatedEnv, makeCodex, makeRepo, tmpdir, writeConfig } from './helpers.js';
 import { startHttpCodex } from './servers.js';
+import { packedCli, packedInstall, pushWithoutTerminal } from './e2e-helpers.js';
 
 const t = suite('fractary');
 t.after.each(cleanup);
@@ -264,6 +265,31 @@ t('a broken codex: section is a config error naming the file and fractary\'s key
   const other = fractaryProject(env, 'git@github.com:acme/api.git', (text) => text.slice(0, text.indexOf('\ncodex:')));
   const s = JSON.parse((await cli(['status', '--offline', '--json'], { cwd: other, env })).stdout);
   assert.is(s.configFile, null);
+});
+
+t('through the packed package and a real git push: origin and codex are GitHub URLs that url.insteadOf sends to local repositories', async () => {
+  const env = isolatedEnv();
+  const base = tmpdir('github-');
+  git(base, ['init', '-q', '--bare', path.join(base, 'api.git')], env);
+  fs.renameSync(makeCodex(env, CODEX_FILES), path.join(base, 'codex.acme.com.git'));
+  git(base, ['config', '--global', `url.${base}/.insteadOf`, 'git@github.com:acme/'], env);
+  const dir = fractaryProject(env, 'git@github.com:acme/api.git');
+  fs.symlinkSync(packedInstall(), path.join(dir, 'node_modules'));
+  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'api', version: '1.0.0' }, null, 2) + '\n');
+  fs.writeFileSync(path.join(dir, '.gitignore'), 'node_modules\n.codex/\n');
+  // our own keys in our own file; everything about the codex comes from fractary's
+  writeConfig(dir, { hooks: { post_commit: 'off' } });
+  commit(dir, env, {}, 'codex-hooks');
+  const installed = await cli(['install'], { cwd: dir, env, from: packedCli() });
+  assert.is(installed.code, 0, installed.stderr);
+  git(dir, ['checkout', '-q', '-b', 'feature/login'], env);
+  commit(dir, env, { 'docs/login.md': '# Login\n' });
+  const r = await pushWithoutTerminal(dir, env, ['-u', 'origin', 'feature/login']);
+  assert.is(r.code, 0, r.stderr);
+  assert.match(r.stdout + r.stderr, /codex-hooks: api \[test\]/);
+  const test = codexFiles(path.join(base, 'codex.acme.com.git'), 'test', env);
+  assert.equal(Object.keys(test).filter((f) => f.startsWith('projects/api/')).sort(), ['projects/api/README.md', 'projects/api/docs/intro.md', 'projects/api/docs/login.md']);
+  assert.ok(fs.existsSync(path.join(dir, '.codex/standards/style.md')));
 });
 
 t.run();
