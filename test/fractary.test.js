@@ -133,9 +133,12 @@ t('property: expanding a written template gives what its parts mean; text withou
     }),
     { seed: 7, numRuns: 400 },
   );
-  // deep nesting is bounded: left as text, no stack overflow
-  const deep = '${U:-'.repeat(5000) + 'x' + '}'.repeat(5000);
+  // hostile nesting costs one pass: deep is bounded (no stack overflow), never closed is text as written
+  const deep = '${U:-'.repeat(20000) + 'x' + '}'.repeat(20000);
   assert.type(expandVars(deep, () => undefined), 'string');
+  const open = '${U:-'.repeat(20000);
+  assert.is(expandVars(open, () => undefined), open);
+  assert.is(expandVars('${A:-x ${B:-y}', (n) => (n === 'B' ? 'b' : undefined)), '${A:-x b');
 });
 
 /** A project whose only codex config is fractary's file (the fixture), with `origin` as given. */

@@ -15,47 +15,55 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_]*/;
 /** Deeper nesting than this is left as text: no config needs it, and it bounds the recursion. */
 export const MAX_DEPTH = 8;
 
-export function parseTemplate(template: string): Part[] {
-  return parseFrom(template, 0, false, 0).parts;
-}
-
-function parseFrom(s: string, start: number, nested: boolean, depth: number): { parts: Part[]; end: number; closed: boolean } {
-  const parts: Part[] = [];
-  let text = '';
-  let i = start;
-  const flush = () => {
-    if (text) parts.push({ text });
-    text = '';
+/**
+ * One pass, left to right, with a stack of the `${VAR:-` still open: linear in the template's length
+ * whatever it holds. A `}` closes the innermost one; one never closed is text after all (its parts,
+ * `${VAR}`s included, stay as they were read).
+ */
+export function parseTemplate(s: string): Part[] {
+  type Frame = { name: string; opening: string; parts: Part[] };
+  const root: Part[] = [];
+  const stack: Frame[] = [];
+  const top = () => (stack.length ? stack[stack.length - 1].parts : root);
+  const pushText = (parts: Part[], text: string) => {
+    const last = parts[parts.length - 1];
+    if (last && 'text' in last) last.text += text;
+    else parts.push({ text });
   };
+  let i = 0;
   while (i < s.length) {
-    if (nested && s[i] === '}') {
-      flush();
-      return { parts, end: i + 1, closed: true };
+    if (s[i] === '}' && stack.length) {
+      const frame = stack.pop()!;
+      top().push({ name: frame.name, fallback: frame.parts });
+      i += 1;
+      continue;
     }
-    if (s.startsWith('${', i) && depth < MAX_DEPTH) {
-      const name = NAME.exec(s.slice(i + 2))?.[0];
+    if (s.startsWith('${', i)) {
+      const name = NAME.exec(s.slice(i + 2, i + 2 + 256))?.[0];
       const after = name ? i + 2 + name.length : -1;
       if (name && s[after] === '}') {
-        flush();
-        parts.push({ name });
+        top().push({ name });
         i = after + 1;
         continue;
       }
-      if (name && s.startsWith(':-', after)) {
-        const inner = parseFrom(s, after + 2, true, depth + 1);
-        if (inner.closed) {
-          flush();
-          parts.push({ name, fallback: inner.parts });
-          i = inner.end;
-          continue;
-        }
+      if (name && s.startsWith(':-', after) && stack.length < MAX_DEPTH) {
+        stack.push({ name, opening: s.slice(i, after + 2), parts: [] });
+        i = after + 2;
+        continue;
       }
     }
-    text += s[i];
+    pushText(top(), s[i]);
     i += 1;
   }
-  flush();
-  return { parts, end: i, closed: false };
+  // never closed: text after all, around what was read inside
+  while (stack.length) {
+    const frame = stack.pop()!;
+    const parts = top();
+    pushText(parts, frame.opening);
+    for (const p of frame.parts) if ('text' in p) pushText(parts, p.text);
+    else parts.push(p);
+  }
+  return root;
 }
 
 export function evaluate(parts: Part[], lookup: Lookup): string {
