@@ -270,6 +270,19 @@ t('a broken codex: section is a config error naming the file and fractary\'s key
   assert.is(s.configFile, null);
 });
 
+t('fetch outside a checkout reads the codex that fractary\'s file names (GitHub over https: no origin to follow)', async () => {
+  const env = isolatedEnv();
+  const base = tmpdir('github-');
+  fs.renameSync(makeCodex(env, CODEX_FILES), path.join(base, 'codex.acme.com.git'));
+  git(base, ['config', '--global', `url.${base}/.insteadOf`, 'https://github.com/acme/'], env);
+  const dir = tmpdir('not-a-checkout-');
+  fs.mkdirSync(path.join(dir, '.fractary'));
+  fs.copyFileSync(FIXTURE, path.join(dir, FILE));
+  const r = await cli(['fetch', 'codex://acme/billing/docs/api.md'], { cwd: dir, env });
+  assert.is(r.code, 0, r.stderr);
+  assert.is(r.stdout, '# Billing\n');
+});
+
 t('through the packed package and a real git push: origin and codex are GitHub URLs that url.insteadOf sends to local repositories', async () => {
   const env = isolatedEnv();
   const base = tmpdir('github-');

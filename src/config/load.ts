@@ -65,7 +65,7 @@ export async function loadConfigFresh(project: Project): Promise<Config> {
   let raw = result?.isEmpty ? {} : result?.config;
   let note: string | undefined;
   if (isLegacyFile(filepath)) ({ config: raw, note } = adaptLegacy(raw));
-  const fractary = await readFractary(project, explorer);
+  const fractary = await readFractary(project.root, explorer, () => originUrl(project), ConfigError);
   if (!filepath && !fractary) return normalizeConfig(validateConfig({}, '(defaults)'), project.root, null, await originUrl(project));
   const notes = [...(note ? [note] : []), ...(fractary?.notes ?? [])];
   const main = filepath ?? fractary!.filepath;
@@ -99,22 +99,27 @@ type ReadFractary = Awaited<ReturnType<typeof import('./fractary.js').adaptFract
  * there or has no such section (another fractary tool's file). Read through the same loader as every
  * other config file, never written.
  */
-async function readFractary(project: Project, explorer: Explorer): Promise<ReadFractary | null> {
-  const file = path.join(project.root, FRACTARY_FILE);
+async function readFractary(
+  root: string,
+  explorer: Explorer,
+  origin: () => Promise<string | undefined>,
+  Failure: typeof UsageError,
+): Promise<ReadFractary | null> {
+  const file = path.join(root, FRACTARY_FILE);
   if (!fs.existsSync(file)) return null;
   let loaded;
   try {
     loaded = await explorer.load(file);
   } catch (error) {
-    throw new ConfigError(describeParseError(error as Error & { filepath?: string }), msg.configSyntaxHint);
+    throw new Failure(describeParseError(error as Error & { filepath?: string }), msg.configSyntaxHint);
   }
   const { adaptFractary, codexSection } = await import('./fractary.js');
   const section = codexSection(loaded?.isEmpty ? null : loaded?.config);
   if (section === null) return null;
-  const origin = await originUrl(project);
-  const adapted = adaptFractary(section, origin, (origin && repoNameOf(origin)) ?? repoNameOf(project.root));
-  if (adapted.problems.length) throw new ConfigError(msg.invalidConfig(file, adapted.problems), msg.fractaryConfigHint(file));
-  return { ...adapted, filepath: file, origin };
+  const url = await origin();
+  const adapted = adaptFractary(section, url, (url && repoNameOf(url)) ?? repoNameOf(root));
+  if (adapted.problems.length) throw new Failure(msg.invalidConfig(file, adapted.problems), msg.fractaryConfigHint(file));
+  return { ...adapted, filepath: file, origin: url };
 }
 
 /** A problem with the config file, as a ConfigError: the hooks tell it apart from other bad input (SPEC §6). */
@@ -166,7 +171,15 @@ export async function loadConfigIn(dir: string): Promise<ReaderConfig> {
   } catch (error) {
     throw new UsageError(describeParseError(error as Error & { filepath?: string }), msg.configSyntaxHint);
   }
-  const filepath = result?.filepath && path.dirname(result.filepath) === dir ? result.filepath : null;
-  const parsed = validateConfig(filepath && !result?.isEmpty ? result?.config : {}, filepath ?? '(defaults)');
-  return { ...parsed, environments: withModes({ ...DEFAULT_ENVIRONMENTS, ...parsed.environments }), codexUrl: codexUrlOf(parsed, dir), filepath, root: dir };
+  const own = result?.filepath && path.dirname(result.filepath) === dir ? result.filepath : null;
+  let raw = own && !result?.isEmpty ? result?.config : {};
+  if (isLegacyFile(own)) raw = adaptLegacy(raw).config;
+  // fractary's file fills in here too; no checkout, so no origin: its codex is GitHub over https
+  const fractary = await readFractary(dir, explorer, async () => undefined, UsageError);
+  if (fractary) raw = (await import('./fractary.js')).mergeOver(fractary, undefined, raw);
+  const filepath = own ?? fractary?.filepath ?? null;
+  const parsed = validateConfig(raw, filepath ?? '(defaults)');
+  const codexUrl = codexUrlOf(parsed, dir);
+  const tokenTemplate = fractary?.tokenTemplate !== undefined && codexUrl === fractary.codexUrl ? fractary.tokenTemplate : undefined;
+  return { ...parsed, environments: withModes({ ...DEFAULT_ENVIRONMENTS, ...parsed.environments }), codexUrl, filepath, root: dir, tokenTemplate };
 }
