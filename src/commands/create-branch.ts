@@ -1,3 +1,4 @@
+import { codexEnv } from '../config/token.js';
 import { UsageError, SyncError } from '../errors.js';
 import { requireCodexUrl } from '../config/normalize.js';
 import { gitText } from '../git/exec.js';
@@ -20,7 +21,7 @@ export async function run(ctx: Context, values: Values, positionals: string[]): 
   const url = requireCodexUrl(config);
   // Without --from, the branch starts from production's codex branch (main unless configured).
   const from = given ?? config.environments.prod.branch;
-  const cache = await openCache(url, ctx.env);
+  const cache = await openCache(url, await codexEnv(ctx.env, config));
   const existing = await remoteBranches(cache);
   if (existing.includes(branch)) {
     const data = { branch, created: false, codexUrl: redactUrl(url) };

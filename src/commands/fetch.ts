@@ -1,3 +1,4 @@
+import { codexEnv } from '../config/token.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { UsageError, SyncError } from '../errors.js';
@@ -23,7 +24,8 @@ export async function run(ctx: Context, values: Values, positionals: string[]): 
   if (config.organization && uri.org !== config.organization) {
     throw new UsageError(msg.fetchOtherOrg(config.organization, uri.org), msg.fetchOtherOrgHint(config.organization, uri.project, uri.path));
   }
-  const cache = await openCache(url, ctx.env);
+  // fractary's token goes to the codex its config names, not to a --codex or CODEX_URL given instead
+  const cache = await openCache(url, url === config.codexUrl ? await codexEnv(ctx.env, config) : ctx.env);
   const tip = await startFetch(cache, decision.codexBranch).done;
   if (!tip) throw new SyncError('branch-missing', msg.branchMissing(decision.codexBranch, decision.env, config.filepath, await remoteBranches(cache).catch(() => null), config.environments.prod.branch));
   const blobsUnder = async (folder: string) => parseLsTree((await runGit(['ls-tree', '-r', '-z', tip, '--', `${folder}/`], local(cache))).stdout).filter((e) => e.type === 'blob');

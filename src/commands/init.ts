@@ -3,6 +3,7 @@ import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { DEFAULT_DENY_PATTERNS, DEFAULT_SYNC_PATTERNS, PROJECT_NAME } from '../config/defaults.js';
 import { isLegacyFile } from '../config/legacy.js';
+import { FRACTARY_FILE } from '../config/defaults.js';
 import { repoNameOf } from '../config/normalize.js';
 import { loadConfigFresh } from '../config/load.js';
 import { openProject, originUrl, type Project } from '../git/project.js';
@@ -14,6 +15,7 @@ import { redactUrl } from '../git/url.js';
 import type { CommandResult, Context, Values } from './context.js';
 
 const ORG = /^[A-Za-z0-9._-]+$/;
+const isFractaryFile = (file: string) => file.replace(/\\/g, '/').endsWith(`/${FRACTARY_FILE}`);
 
 /** What `origin` says about the organisation and a codex URL of the same kind (ssh or https), no credentials. */
 export function guessFromOrigin(origin: string | undefined): { organization?: string; codexUrl?: string } {
@@ -94,15 +96,25 @@ function existingJson(filepath: string | null): { file: string; raw: string; jso
 export async function run(ctx: Context, values: Values): Promise<CommandResult> {
   const project = await openProject(ctx.cwd, ctx.env);
   let filepath: string | null;
+  // fractary's .fractary/config.yaml is read, never written: init fills in the project's own file around it
+  let fractary: { file: string; keys: string[] } | null = null;
   try {
-    filepath = (await loadConfigFresh(project)).filepath;
+    const loaded = await loadConfigFresh(project);
+    filepath = loaded.filepath;
+    const file = loaded.sources?.at(-1);
+    if (file && isFractaryFile(file)) {
+      fractary = { file, keys: loaded.fromFractary ?? [] };
+      if (filepath === file) filepath = null;
+    }
   } catch (error) {
     // an invalid config is still a config: filled in, never replaced
     filepath = (error as Error).message.match(/in (\S+?):?\s/)?.[1] ?? null;
-    if (!filepath || !fs.existsSync(filepath)) throw error;
+    if (!filepath || !fs.existsSync(filepath) || isFractaryFile(filepath)) throw error;
   }
   const existing = existingJson(filepath);
   const current = existing?.json ?? {};
+  const supplied = new Set(fractary?.keys ?? []);
+  const isSet = (key: string) => current[key] !== undefined || supplied.has(key);
   const legacy = isLegacyFile(filepath);
 
   const given = { organization: values.org as string | undefined, codex_url: values.codex as string | undefined, project_name: values.project as string | undefined };
@@ -126,17 +138,17 @@ export async function run(ctx: Context, values: Values): Promise<CommandResult> 
     }
     return initial;
   };
-  const hasCodex = current.codex_url !== undefined || (current.organization !== undefined && current.codex_repo !== undefined);
-  const organization = await pick('organization', 'Organisation (e.g. acme)', guess.organization, validOrg, current.organization !== undefined);
+  const hasCodex = isSet('codex_url') || (isSet('organization') && isSet('codex_repo'));
+  const organization = await pick('organization', 'Organisation (e.g. acme)', guess.organization, validOrg, isSet('organization'));
   const org = (current.organization as string | undefined) ?? organization;
   const codexUrl = await pick('codex_url', 'Codex repository URL or path', guess.codexUrl ?? (org ? `https://github.com/${org}/codex.git` : undefined), validCodex, hasCodex);
-  const projectName = await pick('project_name', 'Project name in the codex', repoNameOf(origin ?? '') ?? repoNameOf(project.root), validProject, current.project_name !== undefined);
+  const projectName = await pick('project_name', 'Project name in the codex', repoNameOf(origin ?? '') ?? repoNameOf(project.root), validProject, isSet('project_name'));
 
   // Fill in: the asked values, then every default the file lacks (hooks key by key).
   const next: Record<string, unknown> = { ...current };
   const added: string[] = [];
   const add = (key: string, value: unknown) => {
-    if (value === undefined || key in next) return;
+    if (value === undefined || key in next || supplied.has(key)) return;
     next[key] = value;
     added.push(key);
   };
@@ -182,12 +194,13 @@ export async function run(ctx: Context, values: Values): Promise<CommandResult> 
     fs.writeFileSync(gitignore, ignored + (ignored && !ignored.endsWith('\n') ? '\n' : '') + `# docs pulled from the codex by codex-hooks\n${entry}\n`);
     changed.push(`added ${entry} to .gitignore`);
   }
-  const missing = next.codex_url === undefined && !(next.organization !== undefined && next.codex_repo !== undefined) ? ['codex_url'] : [];
+  const missing = !isSet('codex_url') && next.codex_url === undefined && !(next.organization !== undefined && next.codex_repo !== undefined) ? ['codex_url'] : [];
   const url = typeof next.codex_url === 'string' ? next.codex_url : undefined;
   const warnings = url && hasCredentials(url) ? [msg.credentialsInUrl(shown)] : [];
   return {
-    data: { file, config: url ? { ...next, codex_url: redactUrl(url) } : next, changed, added, kept, missing, warnings },
+    data: { file, config: url ? { ...next, codex_url: redactUrl(url) } : next, changed, added, kept, missing, warnings, fractary },
     render: (log) => {
+      if (fractary) log.info(msg.initFractary(path.relative(ctx.cwd, fractary.file) || fractary.file, fractary.keys, shown));
       for (const c of changed) log.success(c);
       if (existing && !added.length) log.info(msg.initNothingToFill(shown));
       for (const k of kept) log.warn(msg.initKept(k, shown));

@@ -7,6 +7,7 @@ import { cachePathFor } from '../sync/cache.js';
 import { readBackground, readPending, readSynced, type BackgroundOutcome, type PendingRequest } from '../sync/state.js';
 import type { Config } from '../config/normalize.js';
 import { hasCredentials } from '../git/url.js';
+import { tokenInFile } from '../config/token.js';
 import { escapeControl, msg } from '../ui/messages.js';
 import { redactUrl } from '../git/url.js';
 import { explicitEnv, projectAndConfig } from './common.js';
@@ -71,9 +72,14 @@ export async function run(ctx: Context, values: Values): Promise<CommandResult> 
   const hooks = await hooksHealth(project, ctx.env);
   const data = {
     configFile: config.filepath,
+    // every file read, the one that wins first (fractary's .fractary/config.yaml fills in: SPEC §2)
+    configFiles: config.sources ?? (config.filepath ? [config.filepath] : []),
     project: config.projectName,
     codexUrl: config.codexUrl ? redactUrl(config.codexUrl) : null,
-    warnings: config.codex_url && hasCredentials(config.codex_url) ? [msg.credentialsInUrl(config.filepath)] : [],
+    warnings: [
+      ...(config.codex_url && hasCredentials(config.codex_url) ? [msg.credentialsInUrl(config.filepath)] : []),
+      ...(tokenInFile(config) ? [msg.tokenInFile(config.sources?.at(-1) ?? config.filepath ?? '')] : []),
+    ],
     branch,
     environment: decision && { name: decision.env, codexBranch: decision.codexBranch, explicit: decision.explicit, source: decision.source, needsConfirmation: decision.needsConfirmation, warning: decision.warning ?? null, mode: decision.mode },
     environmentNote: decisionNote,
@@ -92,6 +98,7 @@ export async function run(ctx: Context, values: Values): Promise<CommandResult> 
 
 type StatusData = {
   configFile: string | null;
+  configFiles: string[];
   project: string;
   codexUrl: string | null;
   warnings: string[];
@@ -111,7 +118,7 @@ function renderStatus(d: StatusData, log: Context['logger']): void {
   const row = (k: string, v: string) => log.info(msg.statusRow(k, v));
   // Problems are warnings: --quiet hides the rows, never a problem (SPEC §5).
   const problem = (k: string, v: string) => log.warn(msg.statusRow(k, v));
-  if (d.configFile) row('config', d.configFile);
+  if (d.configFile) row('config', msg.configSources(d.configFiles));
   else problem('config', msg.statusNoConfig);
   row('project', d.project);
   if (d.codexUrl) row('codex', d.codexUrl);

@@ -5,8 +5,9 @@ import { adaptLegacy, isLegacyFile } from './legacy.js';
 import { originUrl, stateDir, type Project } from '../git/project.js';
 import { hasCredentials } from '../git/url.js';
 import { readJson, writeJsonIfPossible } from '../json-file.js';
-import { DEFAULT_ENVIRONMENTS, SEARCH_PLACES } from './defaults.js';
-import { codexUrlOf, normalizeConfig, withModes, type Config } from './normalize.js';
+import { tokenInFile } from './token.js';
+import { DEFAULT_ENVIRONMENTS, FRACTARY_FILE, SEARCH_PLACES } from './defaults.js';
+import { codexUrlOf, normalizeConfig, repoNameOf, withModes, type Config } from './normalize.js';
 import { msg } from '../ui/messages.js';
 
 /**
@@ -26,7 +27,8 @@ export async function loadConfig(project: Project): Promise<Config> {
   const config = await loadConfigFresh(project);
   // A codex_url holding a token is never copied into the git directory (SPEC §4: no credentials in
   // state): such a config is read afresh each time, and a copy an older version wrote is removed.
-  if (config.codex_url && hasCredentials(config.codex_url)) {
+  // So is fractary's token when its file holds one itself rather than a `${VAR}`.
+  if ((config.codex_url && hasCredentials(config.codex_url)) || tokenInFile(config)) {
     fs.rmSync(cacheFile, { force: true });
   } else if (!config.filepath || /\.(json|ya?ml)$|\.codexrc$/.test(config.filepath)) {
     writeJsonIfPossible(cacheFile, { version: 2, signature, config }, { compact: true }); // a read-only git directory only costs speed
@@ -35,7 +37,7 @@ export async function loadConfig(project: Project): Promise<Config> {
 }
 
 function configSignature(project: Project): string {
-  const files = [...SEARCH_PLACES.map((p) => path.join(project.root, p)), path.join(project.commonDir, 'config')];
+  const files = [...[...SEARCH_PLACES, FRACTARY_FILE].map((p) => path.join(project.root, p)), path.join(project.commonDir, 'config')];
   const parts = [project.root];
   for (const file of files) {
     const st = fs.statSync(file, { throwIfNoEntry: false });
@@ -54,22 +56,70 @@ export async function loadConfigFresh(project: Project): Promise<Config> {
   } catch (error) {
     throw new ConfigError(describeParseError(error as Error & { filepath?: string }), msg.configSyntaxHint);
   }
-  const filepath = result?.filepath ?? null;
+  let filepath = result?.filepath ?? null;
   // A file outside the root (cosmiconfig walking up) is not this project's config.
   if (filepath && path.dirname(filepath) !== project.root && !filepath.startsWith(project.root + path.sep)) {
-    return normalizeConfig(validateConfig({}, '(defaults)'), project.root, null, await originUrl(project));
+    filepath = null;
+    result = null;
   }
   let raw = result?.isEmpty ? {} : result?.config;
   let note: string | undefined;
   if (isLegacyFile(filepath)) ({ config: raw, note } = adaptLegacy(raw));
+  const fractary = await readFractary(project.root, explorer, () => originUrl(project), ConfigError);
+  if (!filepath && !fractary) return normalizeConfig(validateConfig({}, '(defaults)'), project.root, null, await originUrl(project));
+  const notes = [...(note ? [note] : []), ...(fractary?.notes ?? [])];
+  const main = filepath ?? fractary!.filepath;
+  const own = raw && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
+  if (fractary) raw = (await import('./fractary.js')).mergeOver(fractary, fractary.origin, raw);
   try {
-    const parsed = validateConfig(raw, filepath ?? '(defaults)');
+    const parsed = validateConfig(raw, main);
     // origin's URL only names a project that does not name itself: one git process less for every hook
-    const config = normalizeConfig(parsed, project.root, filepath, parsed.project_name ? undefined : await originUrl(project));
-    return note ? { ...config, notes: [note] } : config;
+    const origin = fractary ? fractary.origin : parsed.project_name ? undefined : await originUrl(project);
+    const config = normalizeConfig(parsed, project.root, main, origin);
+    if (fractary) {
+      config.sources = filepath ? [filepath, fractary.filepath] : [fractary.filepath];
+      const ownEnvs = (own.environments ?? {}) as Record<string, unknown>;
+      config.fromFractary = Object.keys(fractary.config).filter((k) =>
+        k === 'environments' ? Object.keys(fractary.config.environments as object).some((e) => !(e in ownEnvs)) : !(k in own),
+      );
+      // the token goes to the codex the section names, never to a URL the project's own config set
+      if (fractary.tokenTemplate !== undefined && config.codexUrl === fractary.codexUrl) config.tokenTemplate = fractary.tokenTemplate;
+    }
+    return notes.length ? { ...config, notes } : config;
   } catch (error) {
     throw asConfigError(error);
   }
+}
+
+type Explorer = { load: (file: string) => Promise<{ config: unknown; isEmpty?: boolean } | null> };
+type ReadFractary = Awaited<ReturnType<typeof import('./fractary.js').adaptFractary>> & { filepath: string; origin: string | undefined };
+
+/**
+ * `.fractary/config.yaml`'s `codex:` section in codex-hooks' keys (SPEC §2), or null when the file is not
+ * there or has no such section (another fractary tool's file). Read through the same loader as every
+ * other config file, never written.
+ */
+async function readFractary(
+  root: string,
+  explorer: Explorer,
+  origin: () => Promise<string | undefined>,
+  Failure: typeof UsageError,
+): Promise<ReadFractary | null> {
+  const file = path.join(root, FRACTARY_FILE);
+  if (!fs.existsSync(file)) return null;
+  let loaded;
+  try {
+    loaded = await explorer.load(file);
+  } catch (error) {
+    throw new Failure(describeParseError(error as Error & { filepath?: string }), msg.configSyntaxHint);
+  }
+  const { adaptFractary, codexSection } = await import('./fractary.js');
+  const section = codexSection(loaded?.isEmpty ? null : loaded?.config);
+  if (section === null) return null;
+  const url = await origin();
+  const adapted = adaptFractary(section, url, (url && repoNameOf(url)) ?? repoNameOf(root));
+  if (adapted.problems.length) throw new Failure(msg.invalidConfig(file, adapted.problems), msg.fractaryConfigHint(file));
+  return { ...adapted, filepath: file, origin: url };
 }
 
 /** A problem with the config file, as a ConfigError: the hooks tell it apart from other bad input (SPEC §6). */
@@ -105,7 +155,7 @@ export function describeParseError(error: Error & { filepath?: string; mark?: { 
 }
 
 /** What a reader of the codex needs from a configuration that may sit outside any git checkout. */
-export type ReaderConfig = Pick<Config, 'organization' | 'environments' | 'mcp' | 'filepath' | 'codexUrl' | 'prod_branches' | 'branch_environments' | 'default_environment'>;
+export type ReaderConfig = Pick<Config, 'organization' | 'environments' | 'mcp' | 'filepath' | 'codexUrl' | 'prod_branches' | 'branch_environments' | 'default_environment' | 'tokenTemplate' | 'root'>;
 
 /**
  * The configuration in `dir` for `fetch` and `mcp` run outside a git checkout (SPEC §5): no project, so
@@ -121,7 +171,15 @@ export async function loadConfigIn(dir: string): Promise<ReaderConfig> {
   } catch (error) {
     throw new UsageError(describeParseError(error as Error & { filepath?: string }), msg.configSyntaxHint);
   }
-  const filepath = result?.filepath && path.dirname(result.filepath) === dir ? result.filepath : null;
-  const parsed = validateConfig(filepath && !result?.isEmpty ? result?.config : {}, filepath ?? '(defaults)');
-  return { ...parsed, environments: withModes({ ...DEFAULT_ENVIRONMENTS, ...parsed.environments }), codexUrl: codexUrlOf(parsed, dir), filepath };
+  const own = result?.filepath && path.dirname(result.filepath) === dir ? result.filepath : null;
+  let raw = own && !result?.isEmpty ? result?.config : {};
+  if (isLegacyFile(own)) raw = adaptLegacy(raw).config;
+  // fractary's file fills in here too; no checkout, so no origin: its codex is GitHub over https
+  const fractary = await readFractary(dir, explorer, async () => undefined, UsageError);
+  if (fractary) raw = (await import('./fractary.js')).mergeOver(fractary, undefined, raw);
+  const filepath = own ?? fractary?.filepath ?? null;
+  const parsed = validateConfig(raw, filepath ?? '(defaults)');
+  const codexUrl = codexUrlOf(parsed, dir);
+  const tokenTemplate = fractary?.tokenTemplate !== undefined && codexUrl === fractary.codexUrl ? fractary.tokenTemplate : undefined;
+  return { ...parsed, environments: withModes({ ...DEFAULT_ENVIRONMENTS, ...parsed.environments }), codexUrl, filepath, root: dir, tokenTemplate };
 }

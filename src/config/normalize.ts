@@ -20,6 +20,18 @@ export interface Config extends Omit<ParsedConfig, 'environments'> {
   root: string;
   /** Things worth one line when a command shows the config (keys of the earlier plugin set aside). */
   notes?: string[];
+  /**
+   * Every file the config was read from, `filepath` first: `.fractary/config.yaml` follows when its
+   * `codex:` section filled in keys (SPEC §2). Absent when there is one file or none.
+   */
+  sources?: string[];
+  /**
+   * fractary's `remotes.<org>/<codex_repo>.token` as written (`${GITHUB_TOKEN}`), for the codex URL it
+   * names only: expanded when a sync opens the codex (config/token.ts), never kept expanded.
+   */
+  tokenTemplate?: string;
+  /** The keys `.fractary/config.yaml` supplied (the project's own config sets none of them). */
+  fromFractary?: string[];
 }
 
 /** The repository name at the end of a remote URL or path: `git@host:org/site.git` → `site`. */

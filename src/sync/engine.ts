@@ -7,6 +7,7 @@ import { listForSync } from './listing.js';
 import { msg } from '../ui/messages.js';
 import { redactUrl } from '../git/url.js';
 import { local, openCache, remoteBranches, startFetch } from './cache.js';
+import { codexEnv } from '../config/token.js';
 import { maintain } from './maintenance.js';
 import type { SyncOptions, SyncResult } from './options.js';
 import { pull } from './pull.js';
@@ -35,7 +36,7 @@ async function syncUntil(o: SyncOptions): Promise<SyncResult> {
   trace(o.project.env, 'sync starts');
   const url = requireCodexUrl(o.config);
   const { codexBranch, env } = o.decision;
-  const cache = await openCache(url, o.project.env, o.signal);
+  const cache = await openCache(url, await codexEnv(o.project.env, o.config), o.signal);
   // layer: the folder is computed from the project's layer state, fetched with the branch (layers/)
   const layered = o.direction !== 'from-codex' && !o.mirror && o.decision.mode === 'layer';
   const also = layered ? [mirrorRefs(stateRefPrefix(o.config.projectName))] : [];
@@ -110,7 +111,7 @@ async function syncWith(o: SyncOptions, s: Prepared, origin: ReturnType<typeof o
  */
 export async function prefetch(o: Pick<SyncOptions, 'project' | 'config' | 'decision'>): Promise<void> {
   await withinTimeout(o.project.env, async (signal) => {
-    const cache = await openCache(requireCodexUrl(o.config), o.project.env, signal);
+    const cache = await openCache(requireCodexUrl(o.config), await codexEnv(o.project.env, o.config), signal);
     const also = o.decision.mode === 'layer' ? [mirrorRefs(stateRefPrefix(o.config.projectName))] : [];
     await startFetch(cache, o.decision.codexBranch, also).done;
   });

@@ -8,6 +8,7 @@ import type { TreeEntry } from '../git/parse.js';
 import { msg } from '../ui/messages.js';
 import { redactUrl } from '../git/url.js';
 import { local, mirrorRefs, openCache, recordPushed, startFetch, startPush, type CodexCache } from './cache.js';
+import { codexEnv } from '../config/token.js';
 import { maintain } from './maintenance.js';
 import { withinTimeout } from './deadline.js';
 import { refusedPush } from './remote.js';
@@ -85,7 +86,7 @@ async function batchUntil(options: SyncOptions[], limit: Limit, signal: AbortSig
   const first = options[0];
   const url = requireCodexUrl(first.config);
   const branch = first.decision.codexBranch;
-  const cache = await openCache(url, first.project.env, signal);
+  const cache = await openCache(url, await codexEnv(first.project.env, first.config), signal);
   // layered projects' state comes with the branch (layers/)
   const also = [...new Set(options.filter(layered).map((o) => mirrorRefs(stateRefPrefix(o.config.projectName))))];
   const fetchTip = async () => {

@@ -370,6 +370,12 @@ export const msg = {
 
   invalidConfig: (file: string, problems: string[]) => `Invalid configuration in ${file}:\n${problems.map((p) => `  ${p}`).join('\n')}`,
   invalidConfigHint: (file: string) => `fix the keys above in ${file} (reference: README "Configuration")`,
+  fractaryConfigHint: (file: string) => `fix the keys above in ${file} (codex-hooks reads its codex: section as it is; README "fractary's config")`,
+  tokenInFile: (file: string) =>
+    `${file} holds the codex token itself (codex.remotes.…token), and the file is committed: write \`token: \${GITHUB_TOKEN}\` and keep the value in the environment or .fractary/env/.env`,
+  initFractary: (file: string, keys: string[], own: string) =>
+    `using ${file} (codex:) as it is, never rewritten${keys.length ? `: ${keys.join(', ')}` : ''}; codex-hooks' own keys go in ${own}, and win over it`,
+  configSources: (files: string[]) => (files.length > 1 ? `${files[0]} (over ${files.slice(1).join(', ')})` : files[0]),
 
   // hooks
   noCodexConfigured: (file: string | null) => `No codex is configured in ${file}`,
