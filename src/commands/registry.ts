@@ -74,6 +74,21 @@ export const COMMANDS: Record<string, CommandSpec> = {
     },
     load: () => import('./sync.js'),
   },
+  layers: {
+    summary: 'show, drop or prune the branches that make up a layered environment (test)',
+    usage: 'codex-hooks layers [--env E] | layers drop <branch> [--env E] [--dry-run] | layers prune [--env E] [--dry-run]',
+    details:
+      'A layered environment (test) shows the production branch (its base) plus every branch in flight, each\n' +
+      "branch's changes since its merge base with the base, in the order of their first push.\n" +
+      '  layers             the base, each live layer (branch, tip, author, when, docs it changes), overlaps\n' +
+      '                     (which doc, which branches, whose version shows) and stale layers (deleted, merged)\n' +
+      "  layers drop B      takes branch B's layer out of the folder\n" +
+      '  layers prune       takes out every stale layer now (any sync does it too)\n' +
+      '  --env E            the layered environment (default: default_environment)\n' +
+      '  --dry-run          show what would change; write nothing',
+    options: { env, 'dry-run': { type: 'boolean' } },
+    load: () => import('./layers.js'),
+  },
   'sync-org': {
     summary: 'sync many local checkouts, one push per codex branch',
     usage: 'codex-hooks sync-org [--env E] [--parallel N] [--dry-run] [DIR...|--root DIR]',

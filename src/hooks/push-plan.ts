@@ -3,6 +3,7 @@ import type { Config } from '../config/normalize.js';
 import { branchOfRef, resolveEnvironment, type EnvDecision } from '../env/resolve.js';
 import { msg } from '../ui/messages.js';
 import { isDeletion, type RefUpdate } from './refs.js';
+import { layeredEnvironments } from '../sync/layers/environments.js';
 
 /**
  * What one push asks of the codex (SPEC §6), decided before anything is written. Pure: from git's ref
@@ -26,21 +27,6 @@ export interface PushPlan {
 }
 
 type PlanConfig = Pick<Config, 'prod_branches' | 'branch_environments' | 'default_environment' | 'filepath' | 'environments' | 'sync_direction'>;
-
-/** One decision per codex branch that holds layers: the environments a base move or a drop reaches. */
-export function layeredEnvironments(config: PlanConfig): EnvDecision[] {
-  const seen = new Map<string, EnvDecision>();
-  const prodBranch = config.environments.prod.branch;
-  for (const [env, e] of Object.entries(config.environments)) {
-    const mode = e.mode ?? (e.branch === prodBranch ? 'mirror' : 'layer');
-    if (mode !== 'layer' || seen.has(e.branch)) continue;
-    seen.set(e.branch, { env, codexBranch: e.branch, explicit: false, source: 'default_environment', needsConfirmation: false, mode });
-  }
-  // the default environment names its codex branch, when it is one of them
-  const def = config.environments[config.default_environment];
-  if (def && seen.has(def.branch)) seen.set(def.branch, { ...seen.get(def.branch)!, env: config.default_environment });
-  return [...seen.values()];
-}
 
 export function planPush(updates: RefUpdate[], config: PlanConfig, codexEnv: string | undefined): PushPlan {
   const prodBranch = config.environments.prod.branch;

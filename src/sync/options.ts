@@ -68,7 +68,7 @@ export interface FromCodexResult {
 export interface LayersReport {
   event: LayerEvent['kind'];
   base: { branch: string; commit: string; time: string } | null;
-  live: Array<{ branch: string; tip: string; author: string; time: string; files: number }>;
+  live: Array<{ branch: string; tip: string; author: string; time: string; files: number; docs?: string[] }>;
   dropped: Array<{ branch: string; why: DropReason }>;
   overlaps: Overlap[];
   /** Why origin could not be asked which branches it has (null: it was asked). */

@@ -477,5 +477,23 @@ export const layerMsg = {
     `codex-hooks: ${path} is also changed by ${others.map((o) => `${o.branch} (${o.author}, ${ago(Math.max(0, (Date.now() - Date.parse(o.time)) / 1000))} ago)`).join(', ')}; test shows ${shown === mine ? 'yours' : `${shown}'s`}`,
   dropped: (branch: string, why: string) => `codex-hooks: layer ${branch} left the folder (${why})`,
   originUnknown: (why: string) => `codex-hooks: could not ask origin which branches it has (${why}); layers of deleted branches stay until a later sync`,
+  usage: (word: string) => `Unknown layers argument "${word}".`,
+  usageHint: 'usage: codex-hooks layers [--env E] | layers drop <branch> [--env E] [--dry-run] | layers prune [--env E] [--dry-run]',
+  dropNeedsBranch: 'layers drop needs the branch whose layer to drop.',
+  notLayered: (env: string, branch: string) => `Environment ${env} (codex branch ${branch}) mirrors one commit: it has no layers.`,
+  notLayeredHint: (config: { environments: Record<string, { branch: string; mode?: string }>; filepath: string | null }) =>
+    `name a layered environment with --env (environments.<name>.mode in ${config.filepath ?? 'the config'})`,
+  head: (project: string, env: string, branch: string) => `${project} [${env}] on codex ${branch}: the base, then each live branch in the order it was first pushed`,
+  base: (branch: string, commit: string, time: string) => `  base      ${branch}@${commit.slice(0, 7)} (since ${time.slice(0, 16).replace('T', ' ')})`,
+  noBase: '  base      none yet (the production branch is not known to the codex)',
+  noLayers: '  no live layers: test shows the base alone',
+  live: (branch: string, tip: string, author: string, time: string, files: number, docs: string[]) =>
+    `  layer     ${branch}@${tip.slice(0, 7)}  ${author}, ${ago(Math.max(0, (Date.now() - Date.parse(time)) / 1000))} ago  ${files} doc${files === 1 ? '' : 's'}${docs.length ? `: ${docs.slice(0, 5).join(', ')}${docs.length > 5 ? ', …' : ''}` : ''}`,
+  overlapRow: (path: string, branches: string[], shown: string) => `  overlap   ${path}: ${branches.join(', ')} — shows ${shown}'s`,
+  stale: (branch: string, why: string) => `stale layer ${branch} (${why}): it leaves with the next write`,
+  pruneHint: '  → remove stale layers now: codex-hooks layers prune',
+  wouldChange: (n: number) => `dry run: ${n} file${n === 1 ? '' : 's'} of the folder would change; nothing written`,
+  written: (branch: string, commit: string) => `written to codex ${branch} (${commit.slice(0, 7)})`,
+  nothingWritten: 'the folder is unchanged (the record of layers may have been updated)',
   prodOnStaging: (env: string, branch: string) => `codex-hooks: ${env} writes the production codex branch (${branch}): what it syncs is released.`,
 };

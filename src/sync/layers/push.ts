@@ -123,7 +123,10 @@ export async function layerStep(p: LayerPrep, cache: CodexCache, reader: ObjectS
       layers: {
         event: event.kind,
         base: plan.next.state.base,
-        live: plan.next.state.layers.map((l) => ({ branch: l.branch, tip: l.tip, author: l.author, time: l.time, files: (plan.next.files.get(l.key)?.length ?? 0) + l.removed.length })),
+        live: plan.next.state.layers.map((l) => {
+          const docs = [...(plan.next.files.get(l.key) ?? []).map((f) => f.path), ...l.removed];
+          return { branch: l.branch, tip: l.tip, author: l.author, time: l.time, files: docs.length, docs: docs.slice(0, 100) };
+        }),
         dropped: plan.next.dropped,
         overlaps: plan.next.composed.overlaps,
         origin: 'unknown' in p.heads ? p.heads.unknown : null,
