@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { loadConfig, loadConfigIn, type ReaderConfig } from '../config/load.js';
-import { repoNameOf } from '../config/normalize.js';
+import { checkCodexUrl, repoNameOf } from '../config/normalize.js';
 import { isRemoteUrl } from '../git/url.js';
 import { NotACheckout, openProject } from '../git/project.js';
 import type { Context } from './context.js';
@@ -19,8 +19,8 @@ export interface CodexSource {
  * CODEX_URL, else the configuration found from the working folder (the checkout's, or one in the folder).
  */
 export async function codexSource(ctx: Context, flag?: string): Promise<CodexSource> {
+  const given = givenCodexUrl(ctx, flag);
   const config = await configHere(ctx);
-  const given = flag || ctx.env.CODEX_URL || undefined;
   const url = given ? (isRemoteUrl(given) ? given : path.resolve(ctx.cwd, given)) : config.codexUrl;
   if (!url) {
     throw new UsageError(
@@ -29,6 +29,15 @@ export async function codexSource(ctx: Context, flag?: string): Promise<CodexSou
     );
   }
   return { url, config, org: config.organization ?? ownerOf(url) ?? 'codex' };
+}
+
+/**
+ * `--codex`, else CODEX_URL, checked before any git work: a URL git would read as an option never reaches
+ * it (issue 19). `mcp` calls it before its server starts, so such a URL ends it at once (exit 2).
+ */
+export function givenCodexUrl(ctx: Context, flag?: string): string | undefined {
+  if (flag) return checkCodexUrl(flag, '--codex');
+  return ctx.env.CODEX_URL ? checkCodexUrl(ctx.env.CODEX_URL, 'CODEX_URL') : undefined;
 }
 
 async function configHere(ctx: Context): Promise<ReaderConfig> {

@@ -3,12 +3,12 @@ import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { DEFAULT_DENY_PATTERNS, DEFAULT_SYNC_PATTERNS, PROJECT_NAME } from '../config/defaults.js';
 import { isLegacyFile } from '../config/legacy.js';
-import { repoNameOf } from '../config/normalize.js';
+import { checkCodexUrl, repoNameOf } from '../config/normalize.js';
 import { loadConfigFresh } from '../config/load.js';
 import { openProject, originUrl, type Project } from '../git/project.js';
 import { toolkitDir } from '../hooks/toolkit.js';
 import { packageRoot } from '../paths.js';
-import { hasCredentials } from '../git/url.js';
+import { hasCredentials, urlProblem } from '../git/url.js';
 import { msg } from '../ui/messages.js';
 import { redactUrl } from '../git/url.js';
 import type { CommandResult, Context, Values } from './context.js';
@@ -22,7 +22,8 @@ export function guessFromOrigin(origin: string | undefined): { organization?: st
   const scp = /^([^/@:\s]+@)?([^/:\s]+):(?!\/)([^/\s]+)\/[^/\s]+?(?:\.git)?\/?$/.exec(origin);
   if (scp && !origin.includes('://')) {
     const [, user = '', host, org] = scp;
-    return ORG.test(org) ? { organization: org, codexUrl: `${user}${host}:${org}/codex.git` } : {};
+    // a host git would read as an option (`-oProxyCommand=…`) is never offered as the codex's
+    return ORG.test(org) && !urlProblem(`${user}${host}`) ? { organization: org, codexUrl: `${user}${host}:${org}/codex.git` } : {};
   }
   // https://[user[:token]@]host[:port]/acme/api.git, ssh://git@host[:port]/acme/api.git
   const url = /^(https?|ssh|git):\/\/([^/\s]+)\/(?:(.+)\/)?([^/\s]+)\/[^/\s]+?(?:\.git)?\/?$/.exec(origin);
@@ -36,7 +37,11 @@ export function guessFromOrigin(origin: string | undefined): { organization?: st
 }
 
 const validOrg = (v: string) => (ORG.test(v) ? true : msg.initBadOrg);
-const validCodex = (v: string) => (v.trim() && !/\s/.test(v.trim()) ? true : msg.initBadCodex);
+const validCodex = (v: string) => {
+  const problem = urlProblem(v.trim());
+  if (problem) return msg.urlProblem(problem);
+  return v.trim() && !/\s/.test(v.trim()) ? true : msg.initBadCodex;
+};
 const validProject = (v: string) => (PROJECT_NAME.test(v) && v !== '.' && v !== '..' ? true : msg.initBadProject);
 
 /** The defaults of SPEC §2 as init writes them; `$schema` points at the installed package's schema. */
@@ -92,6 +97,8 @@ function existingJson(filepath: string | null): { file: string; raw: string; jso
  * from `origin`; on a terminal each value is asked, and asked again until it is valid.
  */
 export async function run(ctx: Context, values: Values): Promise<CommandResult> {
+  // before any git work: a URL git would read as an option is never written to a config (issue 19)
+  if (typeof values.codex === 'string') checkCodexUrl(values.codex, '--codex');
   const project = await openProject(ctx.cwd, ctx.env);
   let filepath: string | null;
   try {

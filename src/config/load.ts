@@ -22,14 +22,14 @@ export async function loadConfig(project: Project): Promise<Config> {
   const cacheFile = path.join(stateDir(project), 'config-cache.json');
   const signature = configSignature(project);
   const cached = readJson<{ signature?: string; version?: number; config?: Config } | null>(cacheFile, null);
-  if (cached?.signature === signature && cached.version === 2) return cached.config as Config;
+  if (cached?.signature === signature && cached.version === 3) return cached.config as Config;
   const config = await loadConfigFresh(project);
   // A codex_url holding a token is never copied into the git directory (SPEC §4: no credentials in
   // state): such a config is read afresh each time, and a copy an older version wrote is removed.
   if (config.codex_url && hasCredentials(config.codex_url)) {
     fs.rmSync(cacheFile, { force: true });
   } else if (!config.filepath || /\.(json|ya?ml)$|\.codexrc$/.test(config.filepath)) {
-    writeJsonIfPossible(cacheFile, { version: 2, signature, config }, { compact: true }); // a read-only git directory only costs speed
+    writeJsonIfPossible(cacheFile, { version: 3, signature, config }, { compact: true }); // a read-only git directory only costs speed
   }
   return config;
 }

@@ -6,6 +6,7 @@ import { configSchema, hooksSchema, mcpSchema, type ParsedConfig } from './schem
 import { nearest } from './suggest.js';
 import { fixedBase } from './patterns.js';
 import { refusedComponent } from '../git/names.js';
+import { urlProblem } from '../git/url.js';
 import { msg } from '../ui/messages.js';
 
 const KNOWN_KEYS: Record<string, string[]> = {
@@ -55,6 +56,13 @@ export function formatIssues(issues: z.core.$ZodIssue[], raw: unknown): string[]
 /** Rules across keys that zod's shape cannot say. */
 function crossChecks(config: ParsedConfig): string[] {
   const problems: string[] = [];
+  // A committed config is someone else's input (issue 19): its codex URL is never an option to git.
+  const url = config.codex_url === undefined ? null : urlProblem(config.codex_url);
+  if (url) problems.push(`codex_url: ${msg.urlProblem(url)}`);
+  // organization and codex_repo make the URL when codex_url is not set
+  for (const key of ['organization', 'codex_repo'] as const) {
+    if (config[key] !== undefined && urlProblem(config[key]) === 'control') problems.push(`${key}: ${msg.urlProblem('control')}`);
+  }
   for (const name of Object.keys(config.environments)) {
     if (!ENV_NAME.test(name)) {
       problems.push(`environments.${name}: environment names must match ${ENV_NAME} (lower case, e.g. "qa" or "pre-prod")`);

@@ -21,6 +21,19 @@ export function isLocalPath(url: string): boolean {
   return /^[a-z]:([\\/]|$)/i.test(url);
 }
 
+/**
+ * Why git must never be given this codex URL, or null. One that starts with `-` is read by git as an
+ * option (`--upload-pack=<command>` runs the command; issue 19); a control character (a newline, NUL)
+ * breaks the lines git hands its helpers and cannot be a process argument at all. Every place a codex
+ * URL enters (a config's codex_url, --codex, CODEX_URL, init) refuses these as bad input.
+ */
+export function urlProblem(url: string): 'option' | 'control' | null {
+  if (url.startsWith('-')) return 'option';
+  // eslint-disable-next-line no-control-regex -- the very characters refused
+  if (/[\x00-\x1f\x7f]/.test(url)) return 'control';
+  return null;
+}
+
 /** True for what git treats as a URL rather than a local path (scheme://, transport::address, scp-like). */
 export const isRemoteUrl = (url: string): boolean => !isLocalPath(url);
 

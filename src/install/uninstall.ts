@@ -39,7 +39,7 @@ export async function uninstall(project: Project): Promise<InstallResult> {
   // husky stays for the user's own hook files; it goes only with the last of ours.
   const huskyStays = HOOKS.some((n) => fs.existsSync(path.join(huskyRoot, n))) || otherHuskyHooks(huskyRoot);
   if (record?.hooksPathSet && !huskyStays) {
-    if (record.previousHooksPath) await runGit(['config', 'core.hooksPath', record.previousHooksPath], { cwd: project.root, env: project.env });
+    if (record.previousHooksPath) await runGit(['config', '--', 'core.hooksPath', record.previousHooksPath], { cwd: project.root, env: project.env });
     else await runGit(['config', '--unset', 'core.hooksPath'], { cwd: project.root, env: project.env, okCodes: [5] });
     fs.rmSync(path.join(huskyRoot, '_'), { recursive: true, force: true });
     if (fs.existsSync(huskyRoot) && fs.readdirSync(huskyRoot).length === 0) fs.rmdirSync(huskyRoot);

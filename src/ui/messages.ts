@@ -286,6 +286,14 @@ export const msg = {
   configSyntaxHint: 'fix the syntax at the line and column shown',
   readerNoCodex: (cwd: string) => `No codex to read: no codex-hooks configuration in ${cwd}`,
   readerNoCodexHint: 'pass --codex <url or path>, set CODEX_URL, or set codex_url in the config (`codex-hooks init`)',
+  /** Why a codex URL is refused (git/url.ts urlProblem): a config line (`codex_url: …`) or a sentence's end. */
+  urlProblem: (problem: 'option' | 'control') =>
+    problem === 'option'
+      ? 'starts with "-", which git would read as an option (write a folder named so as ./-name)'
+      : 'holds a control character (a newline, a tab, NUL), which no git URL has',
+  badCodexUrl: (where: string, url: string, problem: 'option' | 'control') =>
+    `The codex URL given by ${where} ${msg.urlProblem(problem)}: ${JSON.stringify(escapeControl(redactUrl(url)))}`,
+  badCodexUrlHint: (where: string) => `give ${where} a git URL or a path, e.g. git@github.com:acme/codex.git, https://github.com/acme/codex.git or ../codex.git`,
 
   notACheckout: (cwd: string) => `Not a git repository: ${cwd}`,
   notACheckoutHint: 'run codex-hooks inside a git checkout, or pass --cwd <checkout>',
