@@ -8,7 +8,7 @@ import { loadConfigFresh } from '../config/load.js';
 import { openProject, originUrl, type Project } from '../git/project.js';
 import { toolkitDir } from '../hooks/toolkit.js';
 import { packageRoot } from '../paths.js';
-import { hasCredentials, urlProblem } from '../git/url.js';
+import { hasCredentials, isHttpUrl, urlProblem } from '../git/url.js';
 import { msg } from '../ui/messages.js';
 import { redactUrl } from '../git/url.js';
 import type { CommandResult, Context, Values } from './context.js';
@@ -148,7 +148,9 @@ export async function run(ctx: Context, values: Values): Promise<CommandResult> 
     added.push(key);
   };
   add('organization', organization);
-  add('codex_url', codexUrl);
+  // ssh never takes a password from a URL: one given is left out of the file, not stored (issue 19)
+  const sshPassword = codexUrl !== undefined && !isHttpUrl(codexUrl) && hasCredentials(codexUrl);
+  add('codex_url', sshPassword ? redactUrl(codexUrl) : codexUrl);
   add('project_name', projectName);
   const base = defaults(schemaPath(project, ctx.cwd));
   for (const [key, value] of Object.entries(base)) {
@@ -191,7 +193,7 @@ export async function run(ctx: Context, values: Values): Promise<CommandResult> 
   }
   const missing = next.codex_url === undefined && !(next.organization !== undefined && next.codex_repo !== undefined) ? ['codex_url'] : [];
   const url = typeof next.codex_url === 'string' ? next.codex_url : undefined;
-  const warnings = url && hasCredentials(url) ? [msg.credentialsInUrl(shown)] : [];
+  const warnings = (url && hasCredentials(url)) || sshPassword ? [msg.secretInUrl(sshPassword ? codexUrl! : url!, shown)] : [];
   return {
     data: { file, config: url ? { ...next, codex_url: redactUrl(url) } : next, changed, added, kept, missing, warnings },
     render: (log) => {

@@ -73,7 +73,7 @@ export async function run(ctx: Context, values: Values): Promise<CommandResult> 
     configFile: config.filepath,
     project: config.projectName,
     codexUrl: config.codexUrl ? redactUrl(config.codexUrl) : null,
-    warnings: config.codex_url && hasCredentials(config.codex_url) ? [msg.credentialsInUrl(config.filepath)] : [],
+    warnings: config.codex_url && hasCredentials(config.codex_url) ? [msg.secretInUrl(config.codex_url, config.filepath)] : [],
     branch,
     environment: decision && { name: decision.env, codexBranch: decision.codexBranch, explicit: decision.explicit, source: decision.source, needsConfirmation: decision.needsConfirmation, warning: decision.warning ?? null, mode: decision.mode },
     environmentNote: decisionNote,

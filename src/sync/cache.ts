@@ -13,6 +13,7 @@ import { msg } from '../ui/messages.js';
 import { classifyRemoteError, connectionFor, makeRedactor, readPushOutcome, type Connection, type Refusal } from './remote.js';
 import { redactUrl } from '../git/url.js';
 import { checkCodexUrl } from '../config/normalize.js';
+import { timeoutSeconds } from '../env/timeout.js';
 
 /**
  * A persistent bare clone of one codex (SPEC §4): fetched, never cloned again. Its refs change only under
@@ -99,11 +100,7 @@ function usableCache(dir: string): boolean {
   return (!format || format === 'sha1') && !/^\s*refstorage\s*=\s*reftable/im.test(config);
 }
 
-/** CODEX_HOOKS_TIMEOUT in seconds (default 60): the bound of each network git process and of a whole sync. */
-export function timeoutSeconds(env: Env): number {
-  const n = Number(env.CODEX_HOOKS_TIMEOUT || 60);
-  return Number.isFinite(n) && n > 0 ? n : 60;
-}
+export { timeoutSeconds } from '../env/timeout.js';
 
 export const local = (cache: CodexCache, extra: Partial<RunOptions> = {}): RunOptions => ({
   cwd: cache.dir,

@@ -50,6 +50,11 @@ export const msg = {
     `let the identity the sync pushes with push to '${branch}' (branch protection, the server's hooks), or send ${env} to another codex branch: set environments.${env}.branch in ${configFile ?? '.codexrc.json'}`,
   credentialsInUrl: (file: string | null) =>
     `codex_url carries credentials, and ${file ?? 'the config'} is committed: remove them from the URL and give the token through CODEX_TOKEN (GITHUB_TOKEN/GH_TOKEN for github.com) or git's credential helper`,
+  /** A password in an ssh URL (`user:pass@host:path`, `ssh://user:pass@…`): ssh never takes one; it is left out. */
+  passwordInSshUrl: (file: string | null) =>
+    `codex_url carries a password, which ssh never takes from a URL: it is left out (never shown, stored or given to git); remove it from ${file ?? 'the config'} and let ssh use a key (ssh-agent)`,
+  /** The warning for a codex_url holding a secret: a token for http(s), a useless password for ssh. */
+  secretInUrl: (url: string, file: string | null) => (/^https?:\/\//i.test(url) ? msg.credentialsInUrl(file) : msg.passwordInSshUrl(file)),
   pushRejected: (branch: string, attempts: number) =>
     `The codex branch '${branch}' kept moving: the sync was re-applied ${attempts} times and still rejected.`,
   deletionsHeld: (removed: number, total: number, threshold: number) =>
@@ -95,7 +100,9 @@ export const msg = {
 
   unknownOption: (option: string, command: string) => `Unknown option ${option} for \`codex-hooks ${command}\``,
   badTimeout: (value: string) => `CODEX_HOOKS_TIMEOUT=${JSON.stringify(value)} is not a number of seconds`,
-  badTimeoutHint: 'set CODEX_HOOKS_TIMEOUT to a positive number of seconds (e.g. CODEX_HOOKS_TIMEOUT=60), or unset it for the default of 60',
+  timeoutTooLarge: (value: string, max: number) =>
+    `CODEX_HOOKS_TIMEOUT=${JSON.stringify(value)} is more seconds than a timer can wait (at most ${max}, about 24 days)`,
+  badTimeoutHint: 'set CODEX_HOOKS_TIMEOUT to a positive number of seconds up to 2147483 (e.g. CODEX_HOOKS_TIMEOUT=60), or unset it for the default of 60',
 
   hooksNotInstalled: 'not installed',
   huskyFilesMissing: "installed, but husky's files (.husky/_) are missing in this worktree: git runs no hook here",
@@ -217,7 +224,7 @@ export const msg = {
 
   createBranchUsage: 'create-branch takes one branch name',
   createBranchUsageHint: 'codex-hooks create-branch <branch> [--from main]',
-  badBranchName: (branch: string) => `"${branch}" is not a valid branch name`,
+  badBranchName: (branch: string) => `"${escapeControl(branch)}" is not a valid branch name (git check-ref-format --branch refuses it)`,
   badBranchNameHint: 'use a name git accepts, e.g. test or release/2026',
   fromBranchGone: (from: string) => `The codex branch '${from}' went away meanwhile`,
   fromBranchGoneHint: 'run `codex-hooks create-branch` again',
