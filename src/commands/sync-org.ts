@@ -121,6 +121,9 @@ export function fail(row: OrgRow, error: unknown): void {
 
 /** `codex-hooks sync-org` (SPEC §5, §9): one failure never stops the others; exit 1 if any failed. */
 export async function run(ctx: Context, values: Values, positionals: string[]): Promise<CommandResult> {
+  // A checkout's config may name any host: CODEX_TOKEN goes only to the one CODEX_TOKEN_HOST names (issue 19)
+  const withheld = Boolean(ctx.env.CODEX_TOKEN) && !ctx.env.CODEX_TOKEN_HOST?.trim();
+  if (withheld) ctx = { ...ctx, env: { ...ctx.env, CODEX_TOKEN: undefined } };
   const explicit = explicitEnv(ctx, values);
   const parallel = values.parallel === undefined ? 4 : Number(values.parallel);
   if (!Number.isInteger(parallel) || parallel < 1 || parallel > 64) throw new UsageError(msg.orgBadParallel(values.parallel), msg.orgBadParallelHint);
@@ -178,6 +181,7 @@ export async function run(ctx: Context, values: Values, positionals: string[]): 
     exitCode: summary.failed ? 1 : 0,
     render: (log) => {
       // --quiet hides the table, never a failure (SPEC §5)
+      if (withheld) log.warn(msg.orgTokenWithheld);
       if (ctx.quiet) for (const r of rows.filter((x) => x.status === 'failed')) log.error(msg.orgFailedRow(rowName(r), r.message));
       log.info(orgTable(rows, style));
       log.info(orgSummaryLine(rows));

@@ -36,7 +36,7 @@ export const msg = {
       'AUTHENTICATION FAILED',
       `The codex at ${redactUrl(url)} refused the credentials (or none were given; nothing is ever asked for).`,
       /^https?:\/\//i.test(url)
-        ? "Set CODEX_TOKEN to a token for that host (GITHUB_TOKEN or GH_TOKEN also work for github.com), or store one in git's credential helper."
+        ? "Set CODEX_TOKEN to a token for that host (GITHUB_TOKEN or GH_TOKEN also work for github.com), or store one in git's credential helper. CODEX_TOKEN goes only to the host CODEX_TOKEN_HOST names when it is set (sync-org needs it)."
         : 'Check the key ssh offers to that host: `ssh -T` with the same user and host (ssh runs with BatchMode=yes: no password or passphrase prompt; load the key into ssh-agent).',
     ].join('\n'),
   hostKeyUnknown: "ssh does not know (or no longer trusts) the server's host key, and never asks here: connect once with `ssh <host>` to check and accept it",
@@ -51,6 +51,8 @@ export const msg = {
   credentialsInUrl: (file: string | null) =>
     `codex_url carries credentials, and ${file ?? 'the config'} is committed: remove them from the URL and give the token through CODEX_TOKEN (GITHUB_TOKEN/GH_TOKEN for github.com) or git's credential helper`,
   /** A password in an ssh URL (`user:pass@host:path`, `ssh://user:pass@…`): ssh never takes one; it is left out. */
+  orgTokenWithheld:
+    'CODEX_TOKEN is not sent: sync-org visits checkouts whose configs may name any host; set CODEX_TOKEN_HOST=<host of your codex> to send it there (and nowhere else)',
   passwordInSshUrl: (file: string | null) =>
     `codex_url carries a password, which ssh never takes from a URL: it is left out (never shown, stored or given to git); remove it from ${file ?? 'the config'} and let ssh use a key (ssh-agent)`,
   /** The warning for a codex_url holding a secret: a token for http(s), a useless password for ssh. */
