@@ -10,6 +10,7 @@ import { toolkitDir } from '../hooks/toolkit.js';
 import { packageRoot } from '../paths.js';
 import { hasCredentials, isHttpUrl, urlProblem } from '../git/url.js';
 import { msg } from '../ui/messages.js';
+import { refuseLinks } from '../install/no-links.js';
 import { redactUrl } from '../git/url.js';
 import type { CommandResult, Context, Values } from './context.js';
 
@@ -172,6 +173,9 @@ export async function run(ctx: Context, values: Values): Promise<CommandResult> 
 
   const changed: string[] = [];
   const file = existing?.file ?? path.join(project.root, '.codexrc.json');
+  // Nothing is written through a link the repository holds (issue 19): checked before any write.
+  refuseLinks(project.root, path.relative(project.root, file).split(path.sep).join('/'));
+  refuseLinks(project.root, '.gitignore');
   const shown = path.relative(ctx.cwd, file) || file;
   if (!existing) {
     fs.writeFileSync(file, JSON.stringify(ordered, null, 2) + '\n', { flag: 'wx' });

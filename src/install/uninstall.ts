@@ -5,12 +5,16 @@ import type { Project } from '../git/project.js';
 import { chainFile } from '../hooks/toolkit.js';
 import { HOOKS, HUSKY_DIR, MARKER, readRecord, recordFile, writePackageJson, type InstallResult } from './record.js';
 import { msg } from '../ui/messages.js';
+import { refuseLinks } from './no-links.js';
 
 /** Removes what install added, and nothing else (SPEC §5 uninstall). */
 export async function uninstall(project: Project): Promise<InstallResult> {
   const changed: string[] = [];
   const record = readRecord(project);
   const huskyRoot = path.join(project.root, HUSKY_DIR);
+  // as install: nothing is written through a link the repository holds (issue 19)
+  for (const name of HOOKS) refuseLinks(project.root, `${HUSKY_DIR}/${name}`);
+  if (record?.prepareAdded) refuseLinks(project.root, record.prepareFile ?? 'package.json');
   for (const name of HOOKS) {
     const hookFile = path.join(huskyRoot, name);
     if (fs.existsSync(hookFile)) {

@@ -51,6 +51,9 @@ export const msg = {
   credentialsInUrl: (file: string | null) =>
     `codex_url carries credentials, and ${file ?? 'the config'} is committed: remove them from the URL and give the token through CODEX_TOKEN (GITHUB_TOKEN/GH_TOKEN for github.com) or git's credential helper`,
   /** A password in an ssh URL (`user:pass@host:path`, `ssh://user:pass@…`): ssh never takes one; it is left out. */
+  linkRefused: (rel: string, target: string) =>
+    `${escapeControl(rel)} is a symbolic link (to ${escapeControl(target)}) in the repository: codex-hooks never writes through one`,
+  linkRefusedHint: (rel: string) => `make ${escapeControl(rel)} a plain file or folder (\`git rm ${escapeControl(rel)}\`, then commit), and run the command again`,
   orgTokenWithheld:
     'CODEX_TOKEN is not sent: sync-org visits checkouts whose configs may name any host; set CODEX_TOKEN_HOST=<host of your codex> to send it there (and nowhere else)',
   passwordInSshUrl: (file: string | null) =>
