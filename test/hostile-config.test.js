@@ -1,13 +1,13 @@
 // A repository's own data config is not trusted (issue 19): a codex URL that git would read as an option
 // (`--upload-pack=<command>`) is bad input wherever a URL enters — a committed config, --codex, CODEX_URL,
 // init — and git is given `--` before every URL, so nothing ever runs the command.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { BIN, cleanup, cli, git, isolatedEnv, makeCodex, makeRepo, tmpdir, writeConfig } from './helpers.js';
+import { cleanup, cli, git, isolatedEnv, makeCodex, makeRepo, tmpdir, writeConfig } from './helpers.js';
 import { installedProject, pushWithoutTerminal } from './e2e-helpers.js';
+import { mcpCall } from './mcp-process.js';
 
 const t = suite('hostile-config');
 t.after.each(cleanup);
@@ -32,29 +32,7 @@ function hostileProject(env, url) {
   return dir;
 }
 
-/**
- * `codex-hooks mcp` in a process of its own, asked for codex_status (which fetches): resolves with its
- * exit code and stderr once it ends (a server that answered is ended by closing its stdin).
- */
-function mcpStatus(cwd, env, args = []) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'mcp', ...args], { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += d));
-    child.stdout.on('data', (d) => {
-      stdout += d;
-      if (stdout.split('\n').some((l) => l.includes('"id":2'))) child.stdin.end();
-    });
-    child.stdin.on('error', () => {});
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stderr, stdout }));
-    const send = (m) => child.stdin.write(JSON.stringify({ jsonrpc: '2.0', ...m }) + '\n');
-    send({ id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'test', version: '1' } } });
-    send({ method: 'notifications/initialized' });
-    send({ id: 2, method: 'tools/call', params: { name: 'codex_status', arguments: {} } });
-  });
-}
+const mcpStatus = (cwd, env, args = []) => mcpCall(cwd, env, args, 'codex_status');
 
 const refused = (r, where, { serverStarted = false } = {}) => {
   assert.is(r.code, 2, r.stderr);

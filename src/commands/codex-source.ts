@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { UsageError } from '../errors.js';
-import { loadConfig, loadConfigIn, type ReaderConfig } from '../config/load.js';
+import { loadConfig, loadConfigIn, type CodeConfigs, type ReaderConfig } from '../config/load.js';
 import { checkCodexUrl, repoNameOf } from '../config/normalize.js';
 import { isRemoteUrl } from '../git/url.js';
 import { NotACheckout, openProject } from '../git/project.js';
@@ -18,9 +18,12 @@ export interface CodexSource {
  * Where `fetch` and `mcp` read from, inside a checkout or outside any (SPEC §5): `--codex URL`, else
  * CODEX_URL, else the configuration found from the working folder (the checkout's, or one in the folder).
  */
-export async function codexSource(ctx: Context, flag?: string): Promise<CodexSource> {
+export async function codexSource(ctx: Context, flag?: string, trustCode = false): Promise<CodexSource> {
   const given = givenCodexUrl(ctx, flag);
-  const config = await configHere(ctx);
+  // The codex named on the command line or in the environment: the folder's config only adds a reader's
+  // settings, so a code config there is not run unless asked (issue 19).
+  const config = await configHere(ctx, given && !trustCode ? 'skip' : 'run');
+  for (const note of config.notes ?? []) ctx.logger.warn(msg.configNote(note));
   const url = given ? (isRemoteUrl(given) ? given : path.resolve(ctx.cwd, given)) : config.codexUrl;
   if (!url) {
     throw new UsageError(
@@ -40,11 +43,11 @@ export function givenCodexUrl(ctx: Context, flag?: string): string | undefined {
   return ctx.env.CODEX_URL ? checkCodexUrl(ctx.env.CODEX_URL, 'CODEX_URL') : undefined;
 }
 
-async function configHere(ctx: Context): Promise<ReaderConfig> {
+async function configHere(ctx: Context, code: CodeConfigs): Promise<ReaderConfig> {
   try {
-    return await loadConfig(await openProject(ctx.cwd, ctx.env));
+    return await loadConfig(await openProject(ctx.cwd, ctx.env), code);
   } catch (error) {
-    if (error instanceof NotACheckout) return loadConfigIn(ctx.cwd);
+    if (error instanceof NotACheckout) return loadConfigIn(ctx.cwd, code);
     throw error;
   }
 }

@@ -15,7 +15,7 @@ export async function run(ctx: Context, values: Values, positionals: string[]): 
   givenCodexUrl(ctx, single(values, 'codex'));
   const version = JSON.parse(fs.readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')).version as string;
   const setup = async () => {
-    const source = await codexSource(ctx, single(values, 'codex'));
+    const source = await codexSource(ctx, single(values, 'codex'), Boolean(values['trust-config-code']));
     const prod = source.config.environments.prod.branch;
     return {
       settings: {

@@ -52,10 +52,11 @@ export interface Member extends Loaded {
 
 const oneLine = (error: unknown) => (error as Error).message.split('\n').map((l) => l.trim()).filter(Boolean).join(' ');
 
-async function load(ctx: Context, row: OrgRow): Promise<Loaded | null> {
+async function load(ctx: Context, row: OrgRow, trustCode: boolean): Promise<Loaded | null> {
   try {
     const project = await openProject(row.dir, ctx.env);
-    const config = await loadConfig(project);
+    // a checkout's code config is anyone's program: run only when asked (issue 19)
+    const config = await loadConfig(project, trustCode ? 'run' : 'refuse');
     if (!config.filepath) {
       row.status = 'skipped';
       row.message = msg.orgNoConfig;
@@ -133,7 +134,7 @@ export async function run(ctx: Context, values: Values, positionals: string[]): 
   const limit = pLimit(parallel);
   const rows: OrgRow[] = dirs.map((dir) => ({ dir, project: null, env: null, codexBranch: null, status: 'waiting', changed: 0, message: '', codexCommit: null }));
 
-  const loaded = (await Promise.all(rows.map((row) => limit(() => load(ctx, row))))).filter((l): l is Loaded => l !== null);
+  const loaded = (await Promise.all(rows.map((row) => limit(() => load(ctx, row, Boolean(values['trust-config-code'])))))).filter((l): l is Loaded => l !== null);
   trace(ctx.env, 'configs loaded');
   checkEnvOnce(explicit, loaded);
   const progress = await startProgress(ctx, rows);

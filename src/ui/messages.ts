@@ -54,6 +54,10 @@ export const msg = {
   linkRefused: (rel: string, target: string) =>
     `${escapeControl(rel)} is a symbolic link (to ${escapeControl(target)}) in the repository: codex-hooks never writes through one`,
   linkRefusedHint: (rel: string) => `make ${escapeControl(rel)} a plain file or folder (\`git rm ${escapeControl(rel)}\`, then commit), and run the command again`,
+  codeConfigSkipped: (file: string) =>
+    `${file} is a code config and was not run (the codex was given by --codex or CODEX_URL): its settings are not used; pass --trust-config-code to run it`,
+  codeConfigRefused: (file: string) => `${file} is a code config and was not run: sync-org runs the code of no checkout it visits without --trust-config-code`,
+  codeConfigHint: 'pass --trust-config-code if you trust the code of every checkout it visits, or use a data config (.codexrc.json)',
   orgTokenWithheld:
     'CODEX_TOKEN is not sent: sync-org visits checkouts whose configs may name any host; set CODEX_TOKEN_HOST=<host of your codex> to send it there (and nowhere else)',
   passwordInSshUrl: (file: string | null) =>
