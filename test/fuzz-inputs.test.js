@@ -85,15 +85,18 @@ t('CODEX_HOOKS_TIMEOUT: whatever passes fits a timer; whatever does not is said 
   assert.is(timeoutProblem(String(MAX_TIMEOUT_SECONDS + 1)), 'too-large');
 });
 
+/** Codex URLs an attacker would commit: options to git, the ext:: transport, a newline, a password. */
+const hostileUrl = (codex) =>
+  fc.oneof(
+    { weight: 3, arbitrary: fc.constantFrom('--upload-pack=touch "$CODEX_TEST_MARKER";:a/b.git', '--receive-pack=touch "$CODEX_TEST_MARKER";:a/b.git', '-oProxyCommand=touch "$CODEX_TEST_MARKER":a/b', 'ext::sh -c touch% "$CODEX_TEST_MARKER"', `${codex}\n--upload-pack=x`, 'u:pw@-oProxyCommand=x:a') },
+    { weight: 1, arbitrary: fc.string({ maxLength: 20 }) },
+  );
+
 /** Config values an attacker would commit: option-like URLs, ext:: commands, hostile branches and folders. */
 const hostileConfig = (codex) =>
   fc.record(
     {
-      codex_url: fc.oneof(
-        fc.constant(codex),
-        fc.constantFrom('--upload-pack=touch "$CODEX_TEST_MARKER";:a/b.git', '-oProxyCommand=touch "$CODEX_TEST_MARKER":a/b', 'ext::sh -c touch% "$CODEX_TEST_MARKER"', `${codex}\n--upload-pack=x`, 'u:pw@-oProxyCommand=x:a'),
-        fc.string({ maxLength: 20 }),
-      ),
+      codex_url: fc.oneof(fc.constant(codex), hostileUrl(codex)),
       environments: fc.record({ test: fc.record({ branch: fc.oneof(fc.constant('test'), chars(REF_CHARS, 8, 1)) }) }),
       pull_dir: fc.oneof(fc.constant('.codex'), fc.constantFrom('../outside', '/tmp', '.git/hooks', './', 'x/../..'), fc.string({ maxLength: 8 })),
       project_name: fc.oneof(fc.constant('api'), fc.string({ maxLength: 8 })),
@@ -101,6 +104,17 @@ const hostileConfig = (codex) =>
     },
     { requiredKeys: [] },
   );
+
+/** A valid config with one hostile value: each run reaches the code that value would attack. */
+const oneHostileValue = (codex) =>
+  fc
+    .oneof(
+      { weight: 3, arbitrary: hostileUrl(codex).map((codex_url) => ({ codex_url })) },
+      { weight: 2, arbitrary: chars(REF_CHARS, 8, 1).map((branch) => ({ environments: { test: { branch } } })) },
+      { weight: 1, arbitrary: fc.oneof(fc.constantFrom('../outside', '/tmp', '.git/hooks', './', 'x/../..', '../outside/x'), fc.string({ maxLength: 8 })).map((pull_dir) => ({ pull_dir })) },
+      { weight: 1, arbitrary: fc.string({ maxLength: 8 }).map((project_name) => ({ project_name })) },
+    )
+    .map((hostile) => ({ codex_url: codex, project_name: 'api', ...hostile }));
 
 t('validateConfig takes any value: a UsageError or a config whose URL and branches git can be given', () => {
   fc.assert(
@@ -126,9 +140,10 @@ t('end to end: a hostile committed config never runs a command, writes outside t
   const codex = makeCodex(env);
   let n = 0;
   await fc.assert(
-    fc.asyncProperty(hostileConfig(codex), async (config) => {
+    fc.asyncProperty(fc.oneof(oneHostileValue(codex), hostileConfig(codex)), async (config) => {
       const dir = path.join(base, `p${n++}`);
       const outside = path.join(base, 'outside');
+      fs.rmSync(outside, { recursive: true, force: true }); // each run (and each shrink) starts clean
       fs.mkdirSync(outside, { recursive: true });
       writeFiles(outside, { 'keep.txt': 'mine\n' });
       fs.mkdirSync(dir);
@@ -148,7 +163,7 @@ t('end to end: a hostile committed config never runs a command, writes outside t
       assert.equal(fs.readdirSync(base).sort(), before.base, `written beside the project: ${JSON.stringify(config)}`);
       fs.rmSync(dir, { recursive: true, force: true });
     }),
-    { seed: SEED, numRuns: 15 },
+    { seed: SEED, numRuns: 20 },
   );
 });
 
