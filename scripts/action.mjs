@@ -4,6 +4,7 @@
 // with the command's exit code. Inputs come as INPUT_* environment variables (never pasted into a shell).
 // Runs anywhere: without GITHUB_OUTPUT/GITHUB_STEP_SUMMARY it only prints.
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -116,6 +117,23 @@ export function inActionTerms(text) {
 
 /** A markdown table cell: one line, pipes and backticks made harmless (file names come from many people). */
 const cell = (s) => String(s).replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`).replace(/\|/g, '\\|').replace(/`/g, "'");
+
+/**
+ * Text someone else wrote (a file name, a project, a message quoting a config key or the codex server's
+ * lines), for the job summary (issue 19): as it is when it holds only characters markdown renders as
+ * themselves and nothing GitHub would link (`://`, `www.`); else a code span, where markdown renders no
+ * link, image, emphasis or HTML — one line, its pipes escaped for a table, its backticks made quotes.
+ * '-' for nothing.
+ */
+export function markdownText(s) {
+  const text = s === undefined || s === null ? '' : String(s);
+  if (text === '') return '-';
+  if (/^[\p{L}\p{N} .,;:=→'"()/+-]*$/u.test(text) && !/:\/\/|www\./i.test(text)) return text;
+  return `\`${cell(text)}\``;
+}
+
+/** A workflow command's data, escaped as the runner reads it back (`%`, CR, LF): one command, one line. */
+export const escapeData = (s) => String(s).replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 const LIMIT = 200;
 
 /** Outputs and summary of a `sync --json` document. */
@@ -130,14 +148,14 @@ export function reportSync(doc) {
   if (f) for (const [what, list] of [['added', f.added], ['changed', f.changed], ['removed', f.removed]]) for (const p of list) rows.push([`from codex: ${verb[what]}`, p]);
   const n = t ? t.added.length + t.changed.length + t.removed.length : 0;
   const files = (k) => `${k} file${k === 1 ? '' : 's'}`;
-  const lines = [`### codex-hooks sync: ${cell(doc.project)} [${cell(doc.env)}] → codex \`${cell(doc.codexBranch)}\`${dry ? ' (dry run: nothing written)' : ''}`, ''];
+  const lines = [`### codex-hooks sync: ${markdownText(doc.project)} [${markdownText(doc.env)}] → codex \`${cell(doc.codexBranch)}\`${dry ? ' (dry run: nothing written)' : ''}`, ''];
   if (!t) lines.push(`No push to the codex (input \`direction\`: from-codex).`);
   else if (dry) lines.push(n ? `Would push ${files(n)} to the codex.` : 'Would change nothing in the codex.');
   else lines.push(t.codexCommit ? `Codex commit \`${t.codexCommit}\`: ${files(n)} changed.` : 'Nothing to change in the codex.');
   if (f) lines.push(`${dry ? 'Would pull from the codex' : 'Pulled from the codex'}: ${f.added.length} added, ${f.changed.length} changed, ${f.removed.length} removed.`);
   if (rows.length) {
     lines.push('', '| change | file |', '|---|---|');
-    for (const [what, p] of rows.slice(0, LIMIT)) lines.push(`| ${what} | \`${cell(p)}\` |`);
+    for (const [what, p] of rows.slice(0, LIMIT)) lines.push(`| ${what} | \`${cell(p)}\` |`); // always a code span: no markdown in a file name
     if (rows.length > LIMIT) lines.push(`| … | ${rows.length - LIMIT} more |`);
   }
   return { outputs: { 'codex-commit': t?.codexCommit ?? '', 'files-changed': String(n), environment: doc.env }, summary: lines.join('\n') + '\n' };
@@ -148,7 +166,7 @@ export function reportOrg(doc) {
   const { summary: s, projects } = doc;
   const lines = [`### codex-hooks sync-org: ${s.synced} synced, ${s.upToDate} up to date, ${s.skipped} skipped, ${s.failed} failed (of ${s.total})`, ''];
   lines.push('| project | env | codex branch | status | files | detail |', '|---|---|---|---|---|---|');
-  for (const r of projects) lines.push(`| ${cell(r.project ?? path.basename(r.dir))} | ${cell(r.env ?? '-')} | ${cell(r.codexBranch ?? '-')} | ${r.status === 'failed' ? '**failed**' : cell(r.status)} | ${r.changed} | ${cell(r.message)} |`);
+  for (const r of projects) lines.push(`| ${markdownText(r.project ?? path.basename(r.dir))} | ${markdownText(r.env)} | ${markdownText(r.codexBranch)} | ${r.status === 'failed' ? '**failed**' : markdownText(r.status)} | ${Number(r.changed) || 0} | ${markdownText(r.message)} |`);
   // The head of each codex branch's chain: the last commit the batch pushed there.
   const heads = new Map();
   for (const r of projects) if (r.codexCommit) heads.set(`${r.codexBranch}`, r.codexCommit);
@@ -159,7 +177,10 @@ export function reportOrg(doc) {
 
 export function reportError(doc, command) {
   const e = doc.error ?? {};
-  const summary = [`### codex-hooks ${command} failed`, '', `> ${cell(inActionTerms(e.message ?? 'unknown error')).replace(/\\x0a/g, '<br>')}`, ...(e.hint ? ['', `Fix: ${inActionTerms(e.hint).replace(/[\u0000-\u001f\u007f|]/g, ' ')}`] : [])].join('\n') + '\n';
+  const lines = (s) => String(s).split('\n').map(markdownText).join('<br>');
+  // The Action's own inputs, as inActionTerms names them (`environment: prod`), stay code; the rest is others' text.
+  const hintText = (s) => String(s).split('\n').map((l) => l.split(/(`[a-z-]+: [A-Za-z0-9._/-]*`)/).map((part, i) => (i % 2 ? part : part && markdownText(part))).join('')).join('<br>');
+  const summary = [`### codex-hooks ${command} failed`, '', `> ${lines(inActionTerms(e.message ?? 'unknown error'))}`, ...(e.hint ? ['', `Fix: ${hintText(inActionTerms(e.hint))}`] : [])].join('\n') + '\n';
   return { outputs: { 'codex-commit': '', 'files-changed': '0', environment: '' }, summary };
 }
 
@@ -197,7 +218,7 @@ async function main() {
   try {
     args = argsFor(inputs, process.cwd(), process.env, eventPayload());
   } catch (error) {
-    process.stderr.write(`::error::${error.message}\n`);
+    process.stderr.write(`::error::${escapeData(error.message)}\n`);
     return 2;
   }
   if (args === null) {
@@ -207,6 +228,11 @@ async function main() {
     if (process.env.GITHUB_STEP_SUMMARY) fs.appendFileSync(process.env.GITHUB_STEP_SUMMARY, summary);
     return 0;
   }
+  // Whatever codex-hooks prints, and the summary echoed below, quote text others wrote (config keys, file
+  // names, the codex server's lines): the runner acts on no workflow command in it until the token is
+  // given back (https://docs.github.com/actions/reference/workflow-commands-for-github-actions#stopping-and-starting-workflow-commands).
+  const token = randomUUID();
+  process.stdout.write(`::stop-commands::${token}\n`);
   process.stderr.write(`codex-hooks ${args.filter((a) => a !== '--json').join(' ')}\n`);
   const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   let stdout = '';
@@ -219,14 +245,15 @@ async function main() {
   try {
     doc = JSON.parse(stdout);
   } catch {
-    process.stderr.write(`::error::codex-hooks printed no JSON document (exit ${code})\n${stdout}`);
+    process.stdout.write(`${stdout}\n::${token}::\n::error::codex-hooks printed no JSON document (exit ${code})\n`);
     return code || 1;
   }
   const { outputs, summary } = report(doc, args[0]);
   process.stdout.write(summary);
+  process.stdout.write(`::${token}::\n`);
   if (process.env.GITHUB_OUTPUT) writeOutputs(process.env.GITHUB_OUTPUT, outputs);
   if (process.env.GITHUB_STEP_SUMMARY) fs.appendFileSync(process.env.GITHUB_STEP_SUMMARY, summary);
-  if (doc.ok === false) process.stderr.write(`::error::${inActionTerms(doc.error?.message?.split('\n')[0] ?? 'codex-hooks failed')}\n`);
+  if (doc.ok === false) process.stdout.write(`::error::${escapeData(inActionTerms(doc.error?.message?.split('\n')[0] ?? 'codex-hooks failed'))}\n`);
   return code;
 }
 

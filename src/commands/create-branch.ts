@@ -2,6 +2,7 @@ import { codexEnv } from '../config/token.js';
 import { UsageError, SyncError } from '../errors.js';
 import { requireCodexUrl } from '../config/normalize.js';
 import { gitText } from '../git/exec.js';
+import { validBranchName } from '../git/names.js';
 import { local, openCache, recordPushed, remoteBranches, startFetch, startPush } from '../sync/cache.js';
 import { msg } from '../ui/messages.js';
 import { redactUrl } from '../git/url.js';
@@ -9,13 +10,11 @@ import { refusedPush } from '../sync/remote.js';
 import { projectAndConfig, requireConfig } from './common.js';
 import type { CommandResult, Context, Values } from './context.js';
 
-const BRANCH = /^(?!-)(?!.*\.\.)(?!.*\/\/)(?!.*@\{)[^\s~^:?*[\\\x00-\x1f\x7f]+(?<![./]|\.lock)$/;
-
 export async function run(ctx: Context, values: Values, positionals: string[]): Promise<CommandResult> {
   const [branch, ...extra] = positionals;
   const given = values.from as string | undefined;
   if (!branch || extra.length) throw new UsageError(msg.createBranchUsage, msg.createBranchUsageHint);
-  for (const b of [branch, ...(given !== undefined ? [given] : [])]) if (!BRANCH.test(b)) throw new UsageError(msg.badBranchName(b), msg.badBranchNameHint);
+  for (const b of [branch, ...(given !== undefined ? [given] : [])]) if (!validBranchName(b)) throw new UsageError(msg.badBranchName(b), msg.badBranchNameHint);
   const { config } = await projectAndConfig(ctx);
   requireConfig(config);
   const url = requireCodexUrl(config);

@@ -17,7 +17,7 @@ import { PROJECTS, projectDir } from '../sync/layout.js';
 export async function run(ctx: Context, values: Values, positionals: string[]): Promise<CommandResult> {
   if (positionals.length !== 1) throw new UsageError(msg.fetchUsage, msg.fetchUsageHint);
   const uri = parseCodexUri(positionals[0]);
-  const { url, config } = await codexSource(ctx, single(values, 'codex'));
+  const { url, config } = await codexSource(ctx, single(values, 'codex'), Boolean(values['trust-config-code']));
   const flag = explicitEnv(ctx, values).flag;
   // The reader that agents and servers use must only see released docs: CODEX_ENV is not consulted.
   const decision = resolveEnvironment({ explicit: { flag: flag ?? 'prod' }, branch: null, config });

@@ -4,13 +4,14 @@ import { UsageError } from '../errors.js';
 import { DEFAULT_DENY_PATTERNS, DEFAULT_SYNC_PATTERNS, PROJECT_NAME } from '../config/defaults.js';
 import { isLegacyFile } from '../config/legacy.js';
 import { FRACTARY_FILE } from '../config/defaults.js';
-import { repoNameOf } from '../config/normalize.js';
+import { checkCodexUrl, repoNameOf } from '../config/normalize.js';
 import { loadConfigFresh } from '../config/load.js';
 import { openProject, originUrl, type Project } from '../git/project.js';
 import { toolkitDir } from '../hooks/toolkit.js';
 import { packageRoot } from '../paths.js';
-import { hasCredentials } from '../git/url.js';
+import { hasCredentials, isHttpUrl, urlProblem } from '../git/url.js';
 import { msg } from '../ui/messages.js';
+import { refuseLinks } from '../install/no-links.js';
 import { redactUrl } from '../git/url.js';
 import type { CommandResult, Context, Values } from './context.js';
 
@@ -24,7 +25,8 @@ export function guessFromOrigin(origin: string | undefined): { organization?: st
   const scp = /^([^/@:\s]+@)?([^/:\s]+):(?!\/)([^/\s]+)\/[^/\s]+?(?:\.git)?\/?$/.exec(origin);
   if (scp && !origin.includes('://')) {
     const [, user = '', host, org] = scp;
-    return ORG.test(org) ? { organization: org, codexUrl: `${user}${host}:${org}/codex.git` } : {};
+    // a host git would read as an option (`-oProxyCommand=…`) is never offered as the codex's
+    return ORG.test(org) && !urlProblem(`${user}${host}`) ? { organization: org, codexUrl: `${user}${host}:${org}/codex.git` } : {};
   }
   // https://[user[:token]@]host[:port]/acme/api.git, ssh://git@host[:port]/acme/api.git
   const url = /^(https?|ssh|git):\/\/([^/\s]+)\/(?:(.+)\/)?([^/\s]+)\/[^/\s]+?(?:\.git)?\/?$/.exec(origin);
@@ -38,7 +40,11 @@ export function guessFromOrigin(origin: string | undefined): { organization?: st
 }
 
 const validOrg = (v: string) => (ORG.test(v) ? true : msg.initBadOrg);
-const validCodex = (v: string) => (v.trim() && !/\s/.test(v.trim()) ? true : msg.initBadCodex);
+const validCodex = (v: string) => {
+  const problem = urlProblem(v.trim());
+  if (problem) return msg.urlProblem(problem);
+  return v.trim() && !/\s/.test(v.trim()) ? true : msg.initBadCodex;
+};
 const validProject = (v: string) => (PROJECT_NAME.test(v) && v !== '.' && v !== '..' ? true : msg.initBadProject);
 
 /** The defaults of SPEC §2 as init writes them; `$schema` points at the installed package's schema. */
@@ -94,6 +100,8 @@ function existingJson(filepath: string | null): { file: string; raw: string; jso
  * from `origin`; on a terminal each value is asked, and asked again until it is valid.
  */
 export async function run(ctx: Context, values: Values): Promise<CommandResult> {
+  // before any git work: a URL git would read as an option is never written to a config (issue 19)
+  if (typeof values.codex === 'string') checkCodexUrl(values.codex, '--codex');
   const project = await openProject(ctx.cwd, ctx.env);
   let filepath: string | null;
   // fractary's .fractary/config.yaml is read, never written: init fills in the project's own file around it
@@ -153,7 +161,9 @@ export async function run(ctx: Context, values: Values): Promise<CommandResult> 
     added.push(key);
   };
   add('organization', organization);
-  add('codex_url', codexUrl);
+  // ssh never takes a password from a URL: one given is left out of the file, not stored (issue 19)
+  const sshPassword = codexUrl !== undefined && !isHttpUrl(codexUrl) && hasCredentials(codexUrl);
+  add('codex_url', sshPassword ? redactUrl(codexUrl) : codexUrl);
   add('project_name', projectName);
   const base = defaults(schemaPath(project, ctx.cwd));
   for (const [key, value] of Object.entries(base)) {
@@ -175,6 +185,9 @@ export async function run(ctx: Context, values: Values): Promise<CommandResult> 
 
   const changed: string[] = [];
   const file = existing?.file ?? path.join(project.root, '.codexrc.json');
+  // Nothing is written through a link the repository holds (issue 19): checked before any write.
+  refuseLinks(project.root, path.relative(project.root, file).split(path.sep).join('/'));
+  refuseLinks(project.root, '.gitignore');
   const shown = path.relative(ctx.cwd, file) || file;
   if (!existing) {
     fs.writeFileSync(file, JSON.stringify(ordered, null, 2) + '\n', { flag: 'wx' });
@@ -196,7 +209,7 @@ export async function run(ctx: Context, values: Values): Promise<CommandResult> 
   }
   const missing = !isSet('codex_url') && next.codex_url === undefined && !(next.organization !== undefined && next.codex_repo !== undefined) ? ['codex_url'] : [];
   const url = typeof next.codex_url === 'string' ? next.codex_url : undefined;
-  const warnings = url && hasCredentials(url) ? [msg.credentialsInUrl(shown)] : [];
+  const warnings = (url && hasCredentials(url)) || sshPassword ? [msg.secretInUrl(sshPassword ? codexUrl! : url!, shown)] : [];
   return {
     data: { file, config: url ? { ...next, codex_url: redactUrl(url) } : next, changed, added, kept, missing, warnings, fractary },
     render: (log) => {

@@ -91,10 +91,10 @@ export const COMMANDS: Record<string, CommandSpec> = {
   },
   'sync-org': {
     summary: 'sync many local checkouts, one push per codex branch',
-    usage: 'codex-hooks sync-org [--env E] [--parallel N] [--dry-run] [DIR...|--root DIR]',
+    usage: 'codex-hooks sync-org [--env E] [--parallel N] [--dry-run] [--trust-config-code] [DIR...|--root DIR]',
     details:
-      'Syncs each checkout with its own config; the projects of one codex branch share one fetch and one push (a commit each). Checkouts without a config are skipped. Production needs --env prod. --parallel bounds the projects worked on at a time. Exit 1 if any failed, 2 on bad input (an --env no project knows, a --root without repositories).',
-    options: { env, parallel: { type: 'string' }, root: { type: 'string' }, 'dry-run': { type: 'boolean' } },
+      'Syncs each checkout with its own config; the projects of one codex branch share one fetch and one push (a commit each). Checkouts without a config are skipped; the code config of a checkout (.codexrc.js, codex.config.ts…) is not run unless --trust-config-code. Production needs --env prod. --parallel bounds the projects worked on at a time. Exit 1 if any failed, 2 on bad input (an --env no project knows, a --root without repositories).',
+    options: { env, parallel: { type: 'string' }, root: { type: 'string' }, 'dry-run': { type: 'boolean' }, 'trust-config-code': { type: 'boolean' } },
     load: () => import('./sync-org.js'),
   },
   status: {
@@ -106,23 +106,23 @@ export const COMMANDS: Record<string, CommandSpec> = {
   },
   fetch: {
     summary: 'print one document from the codex (production unless --env)',
-    usage: 'codex-hooks fetch <codex://org/project/path> [--env E] [--codex URL]',
+    usage: 'codex-hooks fetch <codex://org/project/path> [--env E] [--codex URL] [--trust-config-code]',
     details:
       'Reads the prod codex branch unless --env names another. codex://org/project/ lists the project\'s docs.\n' +
       'Works outside a checkout too: the codex is --codex URL, else CODEX_URL, else the config in this folder.',
-    options: { env, codex: { type: 'string' } },
+    options: { env, codex: { type: 'string' }, 'trust-config-code': { type: 'boolean' } },
     load: () => import('./fetch.js'),
   },
   mcp: {
     summary: 'the reader for agents: an MCP server on stdio serving released docs',
-    usage: 'codex-hooks mcp [--codex URL]',
+    usage: 'codex-hooks mcp [--codex URL] [--trust-config-code]',
     details:
       'A Model Context Protocol server on stdin/stdout (Claude Code, Claude Desktop, Cursor…). It serves the\n' +
       'production codex branch only: tools codex_fetch, codex_list, codex_search, codex_status and every\n' +
       'released doc as a resource codex://{org}/{project}/{+path}. It fetches at most every mcp.refresh_seconds\n' +
       '(default 60) and exits when stdin closes. The codex is --codex URL, else CODEX_URL, else the config\n' +
       'found from the working folder (no git checkout needed).',
-    options: { codex: { type: 'string' } },
+    options: { codex: { type: 'string' }, 'trust-config-code': { type: 'boolean' } },
     load: () => import('./mcp.js'),
   },
   'create-branch': {

@@ -77,7 +77,7 @@ export async function run(ctx: Context, values: Values): Promise<CommandResult> 
     project: config.projectName,
     codexUrl: config.codexUrl ? redactUrl(config.codexUrl) : null,
     warnings: [
-      ...(config.codex_url && hasCredentials(config.codex_url) ? [msg.credentialsInUrl(config.filepath)] : []),
+      ...(config.codex_url && hasCredentials(config.codex_url) ? [msg.secretInUrl(config.codex_url, config.filepath)] : []),
       ...(tokenInFile(config) ? [msg.tokenInFile(config.sources?.at(-1) ?? config.filepath ?? '')] : []),
     ],
     branch,

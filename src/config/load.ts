@@ -19,19 +19,56 @@ import { msg } from '../ui/messages.js';
  * (which holds the origin URL the project name may come from). Code configs (.js/.ts) may import other
  * files, so they are always loaded afresh.
  */
-export async function loadConfig(project: Project): Promise<Config> {
+/**
+ * What to do with a code config (`.codexrc.js|cjs|mjs|ts`, `codex.config.*`, SPEC §2), a program that
+ * loading runs: `run` it (the project's own config, as the user works in it), `skip` it with a note
+ * (fetch and mcp given the codex by --codex or CODEX_URL: the folder's config is only a reader's
+ * settings), or `refuse` it (sync-org's checkouts, anyone's) — unless --trust-config-code (issue 19).
+ * Data configs are read in every case.
+ */
+export type CodeConfigs = 'run' | 'skip' | 'refuse';
+
+const isCodePlace = (place: string) => /\.(c|m)?[jt]s$/.test(place);
+
+/**
+ * The code config cosmiconfig would have taken in `dir` instead of `dataFile` (the data config it found
+ * when told to skip code, or null): the first non-empty code place that comes before it in SEARCH_PLACES.
+ */
+function codeConfigBefore(dir: string, dataFile: string | null): string | null {
+  const end = dataFile ? SEARCH_PLACES.indexOf(path.relative(dir, dataFile).split(path.sep).join('/')) : SEARCH_PLACES.length;
+  for (const place of SEARCH_PLACES.slice(0, end < 0 ? SEARCH_PLACES.length : end)) {
+    if (!isCodePlace(place)) continue;
+    const st = fs.statSync(path.join(dir, place), { throwIfNoEntry: false });
+    if (st?.isFile() && st.size > 0) return path.join(dir, place);
+  }
+  return null;
+}
+
+/** cosmiconfig's search in `dir`, code places left out unless code may run; the code config not run, if any. */
+async function search(dir: string, code: CodeConfigs) {
+  const { cosmiconfig } = await import('cosmiconfig');
+  const searchPlaces = code === 'run' ? SEARCH_PLACES : SEARCH_PLACES.filter((p) => !isCodePlace(p));
+  const explorer = cosmiconfig('codex', { searchPlaces, stopDir: dir, cache: false });
+  const result = await explorer.search(dir);
+  const found = result && (path.dirname(result.filepath) === dir || result.filepath.startsWith(dir + path.sep)) ? result : null;
+  const notRun = code === 'run' ? null : codeConfigBefore(dir, found?.filepath ?? null);
+  if (notRun && code === 'refuse') throw new ConfigError(msg.codeConfigRefused(notRun), msg.codeConfigHint);
+  return notRun ? { result: null, notRun, explorer } : { result, notRun: null, explorer };
+}
+
+export async function loadConfig(project: Project, code: CodeConfigs = 'run'): Promise<Config> {
   const cacheFile = path.join(stateDir(project), 'config-cache.json');
   const signature = configSignature(project);
   const cached = readJson<{ signature?: string; version?: number; config?: Config } | null>(cacheFile, null);
-  if (cached?.signature === signature && cached.version === 2) return cached.config as Config;
-  const config = await loadConfigFresh(project);
+  if (cached?.signature === signature && cached.version === 3) return cached.config as Config;
+  const config = await loadConfigFresh(project, code);
   // A codex_url holding a token is never copied into the git directory (SPEC §4: no credentials in
   // state): such a config is read afresh each time, and a copy an older version wrote is removed.
   // So is fractary's token when its file holds one itself rather than a `${VAR}`.
   if ((config.codex_url && hasCredentials(config.codex_url)) || tokenInFile(config)) {
     fs.rmSync(cacheFile, { force: true });
-  } else if (!config.filepath || /\.(json|ya?ml)$|\.codexrc$/.test(config.filepath)) {
-    writeJsonIfPossible(cacheFile, { version: 2, signature, config }, { compact: true }); // a read-only git directory only costs speed
+  } else if ((!config.filepath && !config.notes?.length) || (config.filepath && /\.(json|ya?ml)$|\.codexrc$/.test(config.filepath))) {
+    writeJsonIfPossible(cacheFile, { version: 3, signature, config }, { compact: true }); // a read-only git directory only costs speed
   }
   return config;
 }
@@ -46,16 +83,18 @@ function configSignature(project: Project): string {
   return parts.join('|');
 }
 
-export async function loadConfigFresh(project: Project): Promise<Config> {
-  const { cosmiconfig } = await import('cosmiconfig');
+export async function loadConfigFresh(project: Project, code: CodeConfigs = 'run'): Promise<Config> {
   const { validateConfig } = await import('./validate.js');
-  const explorer = cosmiconfig('codex', { searchPlaces: SEARCH_PLACES, stopDir: project.root, cache: false });
   let result;
+  let notRun: string | null = null;
+  let explorer;
   try {
-    result = await explorer.search(project.root);
+    ({ result, notRun, explorer } = await search(project.root, code));
   } catch (error) {
+    if (error instanceof ConfigError) throw error;
     throw new ConfigError(describeParseError(error as Error & { filepath?: string }), msg.configSyntaxHint);
   }
+  if (notRun) return { ...normalizeConfig(validateConfig({}, '(defaults)'), project.root, null, await originUrl(project)), notes: [msg.codeConfigSkipped(notRun)] };
   let filepath = result?.filepath ?? null;
   // A file outside the root (cosmiconfig walking up) is not this project's config.
   if (filepath && path.dirname(filepath) !== project.root && !filepath.startsWith(project.root + path.sep)) {
@@ -155,20 +194,21 @@ export function describeParseError(error: Error & { filepath?: string; mark?: { 
 }
 
 /** What a reader of the codex needs from a configuration that may sit outside any git checkout. */
-export type ReaderConfig = Pick<Config, 'organization' | 'environments' | 'mcp' | 'filepath' | 'codexUrl' | 'prod_branches' | 'branch_environments' | 'default_environment' | 'tokenTemplate' | 'root'>;
+export type ReaderConfig = Pick<Config, 'organization' | 'environments' | 'mcp' | 'filepath' | 'codexUrl' | 'prod_branches' | 'branch_environments' | 'default_environment' | 'tokenTemplate' | 'root' | 'notes'>;
 
 /**
  * The configuration in `dir` for `fetch` and `mcp` run outside a git checkout (SPEC §5): no project, so
  * no project name to derive; the codex URL and the environments are all they read.
  */
-export async function loadConfigIn(dir: string): Promise<ReaderConfig> {
-  const { cosmiconfig } = await import('cosmiconfig');
+export async function loadConfigIn(dir: string, code: CodeConfigs = 'run'): Promise<ReaderConfig> {
   const { validateConfig } = await import('./validate.js');
-  const explorer = cosmiconfig('codex', { searchPlaces: SEARCH_PLACES, stopDir: dir, cache: false });
   let result;
+  let notRun: string | null = null;
+  let explorer;
   try {
-    result = await explorer.search(dir);
+    ({ result, notRun, explorer } = await search(dir, code));
   } catch (error) {
+    if (error instanceof ConfigError) throw error;
     throw new UsageError(describeParseError(error as Error & { filepath?: string }), msg.configSyntaxHint);
   }
   const own = result?.filepath && path.dirname(result.filepath) === dir ? result.filepath : null;
@@ -181,5 +221,6 @@ export async function loadConfigIn(dir: string): Promise<ReaderConfig> {
   const parsed = validateConfig(raw, filepath ?? '(defaults)');
   const codexUrl = codexUrlOf(parsed, dir);
   const tokenTemplate = fractary?.tokenTemplate !== undefined && codexUrl === fractary.codexUrl ? fractary.tokenTemplate : undefined;
-  return { ...parsed, environments: withModes({ ...DEFAULT_ENVIRONMENTS, ...parsed.environments }), codexUrl, filepath, root: dir, tokenTemplate };
+  const notes = notRun ? [msg.codeConfigSkipped(notRun)] : undefined;
+  return { ...parsed, environments: withModes({ ...DEFAULT_ENVIRONMENTS, ...parsed.environments }), codexUrl, filepath, root: dir, tokenTemplate, notes };
 }

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { DEFAULT_ENVIRONMENTS, PROJECT_NAME } from './defaults.js';
 import type { ParsedConfig } from './schema.js';
-import { isRemoteUrl } from '../git/url.js';
+import { isRemoteUrl, urlProblem } from '../git/url.js';
 import { msg } from '../ui/messages.js';
 
 export type SyncMode = 'mirror' | 'layer';
@@ -73,6 +73,17 @@ export function normalizeConfig(parsed: ParsedConfig, root: string, filepath: st
 export function withModes(envs: Record<string, { branch: string; description?: string; mode?: SyncMode }>): Record<string, Environment> {
   const prod = envs.prod?.branch;
   return Object.fromEntries(Object.entries(envs).map(([name, e]) => [name, { ...e, mode: e.mode ?? (e.branch === prod ? 'mirror' : 'layer') }]));
+}
+
+/**
+ * `url` as given by `where` (`--codex`, `CODEX_URL`, a config key), or the UsageError that refuses it: a
+ * URL git would read as an option, or with a control character (git/url.ts urlProblem). Bad input, so
+ * exit 2 before any git work.
+ */
+export function checkCodexUrl(url: string, where: string): string {
+  const problem = urlProblem(url);
+  if (problem) throw new UsageError(msg.badCodexUrl(where, url, problem), msg.badCodexUrlHint(where));
+  return url;
 }
 
 /** The codex URL, or the error that says how to set one. */

@@ -104,7 +104,7 @@ export async function isLocalBranch(project: Project, name: string): Promise<boo
 export async function resolveCommit(project: Project, rev: string): Promise<string> {
   const head = rev === 'HEAD' ? readHead(project) : undefined;
   if (head?.commit) return head.commit;
-  const { stdout, code } = await runGit(['rev-parse', '--verify', '-q', `${rev}^{commit}`], { ...opts(project), okCodes: [1, 128] });
+  const { stdout, code } = await runGit(['rev-parse', '--verify', '-q', '--end-of-options', `${rev}^{commit}`], { ...opts(project), okCodes: [1, 128] });
   if (code !== 0) {
     throw new UsageError(
       rev === 'HEAD' ? msg.noCommits : msg.noCommitNamed(rev),
@@ -183,7 +183,7 @@ export async function mergeBaseWithProduction(project: Project, commit: string, 
   const present = new Set(stdout.toString().split('\n').filter(Boolean));
   const ref = candidates.find((c) => present.has(c));
   if (!ref) return null;
-  const base = await runGit(['merge-base', commit, ref], { ...opts(project), okCodes: [1, 128] });
+  const base = await runGit(['merge-base', '--end-of-options', commit, ref], { ...opts(project), okCodes: [1, 128] });
   return base.code === 0 ? base.stdout.toString().trim() : null;
 }
 

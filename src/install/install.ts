@@ -8,12 +8,19 @@ import { chainFile, chainablePath, PACKAGE_DIR_LINE, shellQuote, toolkitDir } fr
 import { HOOKS, HUSKY_DIR, hookLine, hooksPath, MARKER, readRecord, recordFile, runHusky, writeIfDifferent, writePackageJson, type InstallRecord, type InstallResult } from './record.js';
 import { msg } from '../ui/messages.js';
 import { ensureReferenceTransaction } from '../hooks/landing.js';
+import { refuseLinks, refuseLinksIn } from './no-links.js';
 
 /** Installs the hooks (SPEC §5 install), run from `cwd`. Compares before writing; says what it changed. */
 export async function install(project: Project, cwd: string = project.root): Promise<InstallResult> {
   const changed: string[] = [];
   const record: InstallRecord = readRecord(project) ?? { hooksPathSet: false, previousHooksPath: null, prepareAdded: false, createdHookFiles: [] };
   const huskyRoot = path.join(project.root, HUSKY_DIR);
+  const pkgDir = toolkitDir(project, cwd);
+  const pkgRel = pkgDir ? `${pkgDir}/package.json` : 'package.json';
+  // Nothing is written through a link the repository holds (issue 19): checked before any write.
+  refuseLinksIn(project.root, `${HUSKY_DIR}/_`);
+  for (const name of HOOKS) for (const rel of [`${HUSKY_DIR}/${name}`, `${HUSKY_DIR}/codex-hooks/${name}`]) refuseLinks(project.root, rel);
+  refuseLinks(project.root, pkgRel);
 
   const before = await hooksPath(project);
   const beforeHere = await hooksPath(project, true);
@@ -45,7 +52,6 @@ export async function install(project: Project, cwd: string = project.root): Pro
     changed.push(msg.installKeptHooks(replaced));
   }
 
-  const pkgDir = toolkitDir(project, cwd);
   for (const name of HOOKS) {
     const script = fs.readFileSync(path.join(packageRoot(), 'hooks', name), 'utf8').replace(PACKAGE_DIR_LINE, (line) => line.replace("=''", `=${shellQuote(pkgDir)}`));
     writeIfDifferent(path.join(huskyRoot, 'codex-hooks', name), script, 0o644, changed, `${HUSKY_DIR}/codex-hooks/${name}`);
@@ -74,7 +80,6 @@ export async function install(project: Project, cwd: string = project.root): Pro
 
   // The package whose `npm install` should set husky up again: the one that has codex-hooks. From a
   // sub-folder husky runs at the root (husky's monorepo recipe: `cd .. && husky`).
-  const pkgRel = pkgDir ? `${pkgDir}/package.json` : 'package.json';
   const pkgFile = path.join(project.root, pkgRel);
   if (fs.existsSync(pkgFile)) {
     const raw = fs.readFileSync(pkgFile, 'utf8');

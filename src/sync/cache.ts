@@ -12,6 +12,8 @@ import { batchSshEnv } from '../git/ssh.js';
 import { msg } from '../ui/messages.js';
 import { classifyRemoteError, connectionFor, makeRedactor, readPushOutcome, type Connection, type Refusal } from './remote.js';
 import { redactUrl } from '../git/url.js';
+import { checkCodexUrl } from '../config/normalize.js';
+import { timeoutSeconds } from '../env/timeout.js';
 
 /**
  * A persistent bare clone of one codex (SPEC §4): fetched, never cloned again. Its refs change only under
@@ -47,6 +49,7 @@ export function cachePathFor(url: string, env: Env): string {
 }
 
 export async function openCache(url: string, env: Env, signal?: AbortSignal): Promise<CodexCache> {
+  checkCodexUrl(url, 'codex_url'); // every entry checks first; this keeps a URL that slipped past them from git
   const dir = cachePathFor(url, env);
   fs.mkdirSync(path.dirname(dir), { recursive: true });
   const locked = async <T>(fn: () => Promise<T>): Promise<T> => {
@@ -70,7 +73,7 @@ export async function openCache(url: string, env: Env, signal?: AbortSignal): Pr
       const tmp = `${dir}.init-${process.pid}`;
       fs.rmSync(tmp, { recursive: true, force: true });
       const pinned = { ...env, GIT_DEFAULT_HASH: undefined, GIT_DEFAULT_REF_FORMAT: undefined };
-      await runGit(['-c', 'init.defaultRefFormat=files', 'init', '--bare', '-q', '--object-format=sha1', tmp], { cwd: path.dirname(dir), env: pinned, signal });
+      await runGit(['-c', 'init.defaultRefFormat=files', 'init', '--bare', '-q', '--object-format=sha1', '--', tmp], { cwd: path.dirname(dir), env: pinned, signal });
       fs.renameSync(tmp, dir);
     });
   }
@@ -97,11 +100,7 @@ function usableCache(dir: string): boolean {
   return (!format || format === 'sha1') && !/^\s*refstorage\s*=\s*reftable/im.test(config);
 }
 
-/** CODEX_HOOKS_TIMEOUT in seconds (default 60): the bound of each network git process and of a whole sync. */
-export function timeoutSeconds(env: Env): number {
-  const n = Number(env.CODEX_HOOKS_TIMEOUT || 60);
-  return Number.isFinite(n) && n > 0 ? n : 60;
-}
+export { timeoutSeconds } from '../env/timeout.js';
 
 export const local = (cache: CodexCache, extra: Partial<RunOptions> = {}): RunOptions => ({
   cwd: cache.dir,
@@ -127,7 +126,7 @@ export const mirrorRefs = (prefix: string) => `+${prefix}*:${prefix}*`;
 async function fetchUnlocked(cache: CodexCache, branch: string, also: string[], fetch: Running<string | null>): Promise<string | null> {
   try {
     // --no-auto-gc: no maintenance process after every fetch; the sync repacks the cache when it needs it (maintenance.ts)
-    const git = startGit(['fetch', '--no-tags', '--no-write-fetch-head', '--no-auto-gc', '-q', cache.connection.url, `+refs/heads/${branch}:refs/heads/${branch}`, ...also], { ...remote(cache), discardStdout: true });
+    const git = startGit(['fetch', '--no-tags', '--no-write-fetch-head', '--no-auto-gc', '-q', '--', cache.connection.url, `+refs/heads/${branch}:refs/heads/${branch}`, ...also], { ...remote(cache), discardStdout: true });
     fetch.follow(git);
     await git.done;
   } catch (error) {
@@ -160,7 +159,7 @@ function writeLooseRef(cache: CodexCache, branch: string, commit: string, fullNa
 /** The codex's branches, from the remote itself. */
 export async function remoteBranches(cache: CodexCache): Promise<string[]> {
   try {
-    const { stdout } = await runGit(['ls-remote', '--heads', cache.connection.url], remote(cache));
+    const { stdout } = await runGit(['ls-remote', '--heads', '--', cache.connection.url], remote(cache));
     return stdout
       .toString()
       .split('\n')
@@ -182,7 +181,7 @@ export function startPush(cache: CodexCache, commit: string | null, branch: stri
   const specs = [...(commit ? [`${commit}:refs/heads/${branch}`] : []), ...also.map((a) => `${a.commit}:${a.ref}`)];
   return new Running(async (push) => {
     // --atomic: a layered folder and its state land together or not at all (SPEC §4)
-    const git = startGit(['push', '--no-verify', '--porcelain', '-q', ...(specs.length > 1 ? ['--atomic'] : []), cache.connection.url, ...specs], { ...remote(cache), okCodes: [1] });
+    const git = startGit(['push', '--no-verify', '--porcelain', '-q', ...(specs.length > 1 ? ['--atomic'] : []), '--', cache.connection.url, ...specs], { ...remote(cache), okCodes: [1] });
     push.follow(git);
     let result;
     try {

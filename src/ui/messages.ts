@@ -50,7 +50,7 @@ export const msg = {
       'AUTHENTICATION FAILED',
       `The codex at ${redactUrl(url)} refused the credentials (or none were given; nothing is ever asked for).`,
       /^https?:\/\//i.test(url)
-        ? "Set CODEX_TOKEN to a token for that host (GITHUB_TOKEN or GH_TOKEN also work for github.com), or store one in git's credential helper."
+        ? "Set CODEX_TOKEN to a token for that host (GITHUB_TOKEN or GH_TOKEN also work for github.com), or store one in git's credential helper. CODEX_TOKEN goes only to the host CODEX_TOKEN_HOST names when it is set (sync-org needs it)."
         : 'Check the key ssh offers to that host: `ssh -T` with the same user and host (ssh runs with BatchMode=yes: no password or passphrase prompt; load the key into ssh-agent).',
     ].join('\n'),
   hostKeyUnknown: "ssh does not know (or no longer trusts) the server's host key, and never asks here: connect once with `ssh <host>` to check and accept it",
@@ -64,6 +64,20 @@ export const msg = {
     `let the identity the sync pushes with push to '${branch}' (branch protection, the server's hooks), or send ${env} to another codex branch: set environments.${env}.branch in ${configFile ?? '.codexrc.json'}`,
   credentialsInUrl: (file: string | null) =>
     `codex_url carries credentials, and ${file ?? 'the config'} is committed: remove them from the URL and give the token through CODEX_TOKEN (GITHUB_TOKEN/GH_TOKEN for github.com) or git's credential helper`,
+  /** A password in an ssh URL (`user:pass@host:path`, `ssh://user:pass@…`): ssh never takes one; it is left out. */
+  linkRefused: (rel: string, target: string) =>
+    `${escapeControl(rel)} is a symbolic link (to ${escapeControl(target)}) in the repository: codex-hooks never writes through one`,
+  linkRefusedHint: (rel: string) => `make ${escapeControl(rel)} a plain file or folder (\`git rm ${escapeControl(rel)}\`, then commit), and run the command again`,
+  codeConfigSkipped: (file: string) =>
+    `${file} is a code config and was not run (the codex was given by --codex or CODEX_URL): its settings are not used; pass --trust-config-code to run it`,
+  codeConfigRefused: (file: string) => `${file} is a code config and was not run: sync-org runs the code of no checkout it visits without --trust-config-code`,
+  codeConfigHint: 'pass --trust-config-code if you trust the code of every checkout it visits, or use a data config (.codexrc.json)',
+  orgTokenWithheld:
+    'CODEX_TOKEN is not sent: sync-org visits checkouts whose configs may name any host; set CODEX_TOKEN_HOST=<host of your codex> to send it there (and nowhere else)',
+  passwordInSshUrl: (file: string | null) =>
+    `codex_url carries a password, which ssh never takes from a URL: it is left out (never shown, stored or given to git); remove it from ${file ?? 'the config'} and let ssh use a key (ssh-agent)`,
+  /** The warning for a codex_url holding a secret: a token for http(s), a useless password for ssh. */
+  secretInUrl: (url: string, file: string | null) => (/^https?:\/\//i.test(url) ? msg.credentialsInUrl(file) : msg.passwordInSshUrl(file)),
   pushRejected: (branch: string, attempts: number) =>
     `The codex branch '${branch}' kept moving: the sync was re-applied ${attempts} times and still rejected.`,
   deletionsHeld: (removed: number, total: number, threshold: number) =>
@@ -113,7 +127,9 @@ export const msg = {
 
   unknownOption: (option: string, command: string) => `Unknown option ${option} for \`codex-hooks ${command}\``,
   badTimeout: (value: string) => `CODEX_HOOKS_TIMEOUT=${JSON.stringify(value)} is not a number of seconds`,
-  badTimeoutHint: 'set CODEX_HOOKS_TIMEOUT to a positive number of seconds (e.g. CODEX_HOOKS_TIMEOUT=60), or unset it for the default of 60',
+  timeoutTooLarge: (value: string, max: number) =>
+    `CODEX_HOOKS_TIMEOUT=${JSON.stringify(value)} is more seconds than a timer can wait (at most ${max}, about 24 days)`,
+  badTimeoutHint: 'set CODEX_HOOKS_TIMEOUT to a positive number of seconds up to 2147483 (e.g. CODEX_HOOKS_TIMEOUT=60), or unset it for the default of 60',
 
   hooksNotInstalled: 'not installed',
   huskyFilesMissing: "installed, but husky's files (.husky/_) are missing in this worktree: git runs no hook here",
@@ -235,7 +251,7 @@ export const msg = {
 
   createBranchUsage: 'create-branch takes one branch name',
   createBranchUsageHint: 'codex-hooks create-branch <branch> [--from main]',
-  badBranchName: (branch: string) => `"${branch}" is not a valid branch name`,
+  badBranchName: (branch: string) => `"${escapeControl(branch)}" is not a valid branch name (git check-ref-format --branch refuses it)`,
   badBranchNameHint: 'use a name git accepts, e.g. test or release/2026',
   fromBranchGone: (from: string) => `The codex branch '${from}' went away meanwhile`,
   fromBranchGoneHint: 'run `codex-hooks create-branch` again',
@@ -304,6 +320,14 @@ export const msg = {
   configSyntaxHint: 'fix the syntax at the line and column shown',
   readerNoCodex: (cwd: string) => `No codex to read: no codex-hooks configuration in ${cwd}`,
   readerNoCodexHint: 'pass --codex <url or path>, set CODEX_URL, or set codex_url in the config (`codex-hooks init`)',
+  /** Why a codex URL is refused (git/url.ts urlProblem): a config line (`codex_url: …`) or a sentence's end. */
+  urlProblem: (problem: 'option' | 'control') =>
+    problem === 'option'
+      ? 'starts with "-", which git would read as an option (write a folder named so as ./-name)'
+      : 'holds a control character (a newline, a tab, NUL), which no git URL has',
+  badCodexUrl: (where: string, url: string, problem: 'option' | 'control') =>
+    `The codex URL given by ${where} ${msg.urlProblem(problem)}: ${JSON.stringify(escapeControl(redactUrl(url)))}`,
+  badCodexUrlHint: (where: string) => `give ${where} a git URL or a path, e.g. git@github.com:acme/codex.git, https://github.com/acme/codex.git or ../codex.git`,
 
   notACheckout: (cwd: string) => `Not a git repository: ${cwd}`,
   notACheckoutHint: 'run codex-hooks inside a git checkout, or pass --cwd <checkout>',
