@@ -362,9 +362,18 @@ export const msg = {
   statusHooksOk: 'installed (pre-push, post-commit)',
   statusHooksProblem: (problem: string | undefined, fix: string | undefined) => `${problem}: run \`${fix}\``,
   statusNoCache: '(unknown: no local codex cache yet)',
-  statusLastSync: (s: { time: string; sourceBranch: string; sourceCommit: string; codexBranch: string; codexCommit: string }) =>
-    `${s.time} ${s.sourceBranch}@${s.sourceCommit.slice(0, 7)} → ${s.codexBranch} ${s.codexCommit.slice(0, 7)}`,
+  statusLastSync: (s: { time: string; sourceBranch: string; sourceCommit: string; codexBranch: string; codexCommit: string; author?: string }) =>
+    `${s.time} ${s.sourceBranch}@${s.sourceCommit.slice(0, 7)}${s.author ? ` by ${s.author}` : ''} → ${s.codexBranch} ${s.codexCommit.slice(0, 7)}`,
   statusNever: 'never',
+  statusUnknownOffline: 'unknown (the codex branch is not in the local cache; run status without --offline)',
+  statusPendingRelease: (p: { commit: string; ref: string; added: string[]; changed: string[]; removed: string[] }) => {
+    const n = p.added.length + p.changed.length + p.removed.length;
+    const docs = [...p.added, ...p.changed, ...p.removed];
+    return n === 0 ? `nothing: production has the production branch's docs (${p.commit.slice(0, 7)})` : `${n} doc${n === 1 ? '' : 's'} from ${p.commit.slice(0, 7)}: ${docs.slice(0, 5).join(', ')}${n > 5 ? ', …' : ''} — codex-hooks sync --env prod --ref ${p.ref}`;
+  },
+  statusOverlap: (path: string, branches: string[], shown: string) => `overlap: ${path} is changed by ${branches.join(' and ')}; test shows ${shown}'s`,
+  statusTestVsProd: (c: { onlyTest: string[]; onlyProd: string[]; differ: string[] }) =>
+    c.onlyTest.length + c.onlyProd.length + c.differ.length === 0 ? 'the same docs' : `${c.onlyTest.length} only on test, ${c.onlyProd.length} only on prod, ${c.differ.length} different`,
   statusRetryCommand: (deletions: boolean) => (deletions ? '`codex-hooks sync --retry --allow-deletions`' : '`codex-hooks sync --retry`'),
   statusPending: (p: { env: string; commit: string; attempts: number; error: string }, retry: string) =>
     `${p.env} (${p.commit.slice(0, 7)}, ${p.attempts} attempt(s): ${p.error.split('\n')[0]}) — ${retry}`,

@@ -17,7 +17,7 @@ import type { Logger } from '../../ui/logger.js';
  */
 export interface Overview {
   /** origin's production branch against the production folder: docs a release would write. */
-  pendingRelease: { commit: string; added: string[]; changed: string[]; removed: string[] } | null;
+  pendingRelease: { commit: string; ref: string; added: string[]; changed: string[]; removed: string[] } | null;
   layers: { env: string; codexBranch: string; report: LayersReport } | null;
   /** test's folder against production's: paths only on test, only on prod, and on both but different. */
   testVsProd: { onlyTest: string[]; onlyProd: string[]; differ: string[] } | null;
@@ -30,11 +30,13 @@ export async function overview(project: Project, config: Config, logger: Logger)
   const def = layered.find((l) => l.env === config.default_environment) ?? layered[0];
   const quiet = { ...logger, info: () => {}, warn: () => {} };
   const prodBranch = config.prod_branches[0] ?? 'main';
-  const tip = (await refCommit(project, `refs/remotes/origin/${prodBranch}`)) ?? (await refCommit(project, `refs/heads/${prodBranch}`));
+  const tracking = await refCommit(project, `refs/remotes/origin/${prodBranch}`);
+  const tip = tracking ?? (await refCommit(project, `refs/heads/${prodBranch}`));
+  const ref = tracking ? `origin/${prodBranch}` : prodBranch;
   if (tip) {
     const decision: EnvDecision = { env: 'prod', codexBranch: prod, explicit: true, source: '--env', needsConfirmation: false, mode: 'mirror' };
     const r = await runSync({ project, config, decision, commit: tip, sourceBranch: prodBranch, direction: 'to-codex', dryRun: true, logger: quiet, mirror: true });
-    out.pendingRelease = { commit: tip, added: r.toCodex!.added, changed: r.toCodex!.changed, removed: r.toCodex!.removed };
+    out.pendingRelease = { commit: tip, ref, added: r.toCodex!.added, changed: r.toCodex!.changed, removed: r.toCodex!.removed };
   }
   if (def) {
     const r = await runSync({ project, config, decision: def, commit: tip ?? '', sourceBranch: prodBranch, direction: 'to-codex', dryRun: true, logger: quiet, layerEvent: { kind: 'reconcile' } });
