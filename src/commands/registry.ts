@@ -57,6 +57,8 @@ export const COMMANDS: Record<string, CommandSpec> = {
       '  --env E            the environment (explicit: never asks); default: derived from the branch\n' +
       '  --direction D      to-codex, from-codex or bidirectional (default: sync_direction)\n' +
       '  --ref R            the commit to sync (default HEAD); never the working tree\n' +
+      '  --branch B         the branch the commit is from (a detached HEAD in CI; default: the current branch,\n' +
+      '                     GITHUB_HEAD_REF/GITHUB_REF_NAME, or the one origin branch at that commit)\n' +
       '  --dry-run          fetch and print the plan; write nothing\n' +
       '  --yes              answer yes to the production confirmation\n' +
       '  --allow-deletions  let a sync delete more than deletion_threshold of the project\'s files\n' +
@@ -66,6 +68,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
       env,
       direction: { type: 'string' },
       ref: { type: 'string' },
+      branch: { type: 'string' },
       'dry-run': { type: 'boolean' },
       yes: { type: 'boolean', short: 'y' },
       'allow-deletions': { type: 'boolean' },

@@ -226,3 +226,10 @@ export async function hasRemote(project: Project, name: string): Promise<boolean
   const { code } = await runGit(['config', '--get', `remote.${name}.url`], { ...opts(project), okCodes: [1] });
   return code === 0;
 }
+
+/** The one branch of origin whose tip is `commit` (a CI checkout's detached HEAD), or null when none or several are. */
+export async function originBranchAt(project: Project, commit: string): Promise<string | null> {
+  const { stdout } = await runGit(['for-each-ref', `--points-at=${commit}`, '--format=%(refname)', 'refs/remotes/origin/'], opts(project));
+  const names = stdout.toString().split('\n').filter((r) => r && r !== 'refs/remotes/origin/HEAD').map((r) => r.slice('refs/remotes/origin/'.length));
+  return names.length === 1 ? names[0] : null;
+}

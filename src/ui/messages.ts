@@ -528,5 +528,8 @@ export const layerMsg = {
   wouldChange: (n: number) => `dry run: ${n} file${n === 1 ? '' : 's'} of the folder would change; nothing written`,
   written: (branch: string, commit: string) => `written to codex ${branch} (${commit.slice(0, 7)})`,
   nothingWritten: 'the folder is unchanged (the record of layers may have been updated)',
+  detachedLayer: (env: string) => `HEAD is detached and no branch is named: a layer of ${env} belongs to a branch, so nothing was written.`,
+  detachedLayerHint: 'name the branch: --branch <name> (in GitHub Actions GITHUB_HEAD_REF or GITHUB_REF_NAME name it), or sync another environment with --env',
+  baseNotMoved: (env: string, why: string) => `codex-hooks: the base of ${env} did not move to this release (${why}); the next sync of the project moves it`,
   prodOnStaging: (env: string, branch: string) => `codex-hooks: ${env} writes the production codex branch (${branch}): what it syncs is released.`,
 };

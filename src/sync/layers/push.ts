@@ -242,7 +242,7 @@ async function planLayers(
     else {
       let mb = baseCommit ? await mergeBase(o.project, event.commit, baseCommit) : null;
       if (!mb && candidate && candidate !== baseCommit) mb = await mergeBase(o.project, event.commit, candidate);
-      if (!mb && baseCommit && (await isShallow(o.project))) throw new SyncError('git', layerMsg.shallowClone(event.branch, prod), layerMsg.shallowCloneHint);
+      if (!mb && (await isShallow(o.project))) throw new SyncError('git', layerMsg.shallowClone(event.branch, prod), layerMsg.shallowCloneHint);
       const before = mb ? await selectionOf(mb) : null;
       const changes = layerChanges(before, await selectionOf(event.commit));
       // What this push takes away: the branch's deletions, and the docs its last push wrote that it no longer has.
