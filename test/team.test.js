@@ -257,6 +257,9 @@ t('CODEX_ENV=prod git push origin main feat/wip releases main\'s docs only', asy
   await pushOk(tm.alice, ['origin', 'main', 'feat/wip'], { CODEX_ENV: 'prod' });
   assert.equal(folder(tm.codex, 'main', tm.env), selection(tm.alice.dir, 'main', tm.env), 'production mirrors main\'s selection, nothing of feat/wip');
   assert.equal(folder(tm.codex, 'main', tm.env), { ...START, 'docs/intro.md': 'intro 2' });
+  // feat/wip is handled as any pushed branch: its layer on test, over main's new selection
+  const { 'docs/guide.md': _g, ...noGuide } = START;
+  expectTest(tm, { ...noGuide, 'docs/intro.md': 'intro 2', 'docs/faq.md': 'faq wip', 'docs/wip.md': 'wip' }, 'test = main + feat/wip');
 });
 
 t('git push origin feat/one feat/two syncs both to test', async () => {
