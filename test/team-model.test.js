@@ -387,8 +387,8 @@ t('random team histories: after every write, codex test = the model computed fro
     const error = out.errorInstance instanceof Error ? out.errorInstance.message : String(out.error);
     throw new Error(
       `the model and the codex differ (seed ${out.seed}, path "${out.counterexamplePath}", shrunk ${out.numShrinks} times${out.interrupted ? ', shrinking cut short by CODEX_HOOKS_MODEL_MS' : ''}).\n` +
-        `Rerun: CODEX_HOOKS_MODEL_SEED=${out.seed} node scripts/test.mjs team-model\n` +
-        `shrunk history:\n  ${(shrunk ?? []).map(show).join('\n  ')}\n\n${error}`,
+        `Rerun: CODEX_HOOKS_MODEL_SEED=${out.seed} CODEX_HOOKS_MODEL_RUNS=${RUNS} CODEX_HOOKS_MODEL_STEPS=${STEPS} node scripts/test.mjs team-model\n` +
+        `shrunk history (the steps after the failing one were not run):\n  ${(shrunk ?? []).map(show).join('\n  ')}\n\n${error}`,
     );
   }
   assert.ok(stats.checks > 0, 'some writes were checked');
