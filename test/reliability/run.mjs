@@ -661,5 +661,21 @@ section('Hostile codex: each bad file skipped with a warning, the rest pulled, n
   cleanup();
 }
 
+// ---------------------------------------------------------------------------------------------------------
+section('A team over time: the model-based property of test/team-model.test.js, longer');
+{
+  // the same property as in npm test, with more and longer histories (a seed of its own each run of the suite
+  // can be given with CODEX_HOOKS_MODEL_SEED; the failure message prints the seed and the shrunk history)
+  const runs = QUICK ? 8 : 40;
+  await scenario(`${runs} random team histories of up to 24 steps: codex test = the model after every write`, async () => {
+    const r = await run(process.execPath, [path.join(path.dirname(BIN), '../test/team-model.test.js')], {
+      env: { ...process.env, CODEX_HOOKS_MODEL_RUNS: String(runs), CODEX_HOOKS_MODEL_STEPS: '24', CODEX_HOOKS_MODEL_MS: String(QUICK ? 600_000 : 3_600_000) },
+      timeoutMs: QUICK ? 900_000 : 4_000_000,
+    });
+    check(r.code === 0, `${r.stdout}\n${r.stderr}`.trim().split('\n').slice(0, 60).join('\n'));
+    process.stdout.write(`    (${/team-model: (.*)/.exec(r.stdout)?.[1] ?? 'no summary'})\n`);
+  });
+}
+
 process.stdout.write(`\n${failures.length ? `failed: ${failures.join('; ')}\n` : ''}${passed} passed, ${failed} failed\n`);
 process.exitCode = failed ? 1 : 0;
