@@ -233,3 +233,24 @@ export async function originBranchAt(project: Project, commit: string): Promise<
   const names = stdout.toString().split('\n').filter((r) => r && r !== 'refs/remotes/origin/HEAD').map((r) => r.slice('refs/remotes/origin/'.length));
   return names.length === 1 ? names[0] : null;
 }
+
+/**
+ * A ref's value read from the files (loose, else packed-refs), without a git process: what the hook's quick
+ * check compares (`refs/remotes/origin/main` moved since the last sync?). Null when neither has it.
+ */
+export function readRefFile(project: Project, ref: string): string | null {
+  try {
+    const loose = fs.readFileSync(path.join(project.commonDir, ...ref.split('/')), 'utf8').trim();
+    if (isSha1(loose)) return loose;
+  } catch {
+    // not loose
+  }
+  try {
+    for (const line of fs.readFileSync(path.join(project.commonDir, 'packed-refs'), 'utf8').split('\n')) {
+      if (line.endsWith(' ' + ref)) return line.slice(0, line.indexOf(' '));
+    }
+  } catch {
+    // no packed refs
+  }
+  return null;
+}

@@ -1,7 +1,7 @@
 import { SyncError } from '../errors.js';
 import { Running, trace } from '../git/exec.js';
 import type { ObjectSource, ObjectStore } from '../git/store.js';
-import type { commitPeople } from '../git/project.js';
+import { readRefFile, type commitPeople } from '../git/project.js';
 import type { TreeEntry } from '../git/parse.js';
 import { msg } from '../ui/messages.js';
 import { recordPushed, startPush, type CodexCache } from './cache.js';
@@ -131,5 +131,6 @@ export function recordToCodex(o: SyncOptions, url: string, selected: Selected, c
     commit: o.commit,
     codexCommit,
     time: new Date().toISOString(),
+    ...(o.decision.mode === 'layer' && !o.mirror ? { baseTip: readRefFile(o.project, `refs/remotes/origin/${o.config.prod_branches[0] ?? 'main'}`) } : {}),
   });
 }

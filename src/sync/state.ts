@@ -20,6 +20,8 @@ export interface SyncedRecord {
   commit: string;
   codexCommit: string | null;
   time: string;
+  /** layer mode: origin's production branch as this clone knew it (a newer one moves the base: not up to date). */
+  baseTip?: string | null;
 }
 
 /** A sync that failed and is kept for retry (SPEC §6). One per environment: a newer one replaces it. */
