@@ -112,9 +112,13 @@ export const COMMANDS: Record<string, CommandSpec> = {
   },
   'create-branch': {
     summary: 'create a codex branch from another',
-    usage: 'codex-hooks create-branch <branch> [--from main]',
-    details: "Creates <branch> on the codex at the tip of --from (default: prod's codex branch). On an empty codex it\nstarts the branch. A branch that exists is nothing to do (exit 0).",
-    options: { from: { type: 'string' } },
+    usage: 'codex-hooks create-branch <branch> [--from main | --empty]',
+    details:
+      'Creates <branch> on the codex. A branch that exists is nothing to do (exit 0).\n' +
+      "  --from B   start it at the tip of codex branch B (default: prod's codex branch)\n" +
+      '  --empty    start it from nothing (one empty commit): how production starts, never from test\'s drafts;\n' +
+      '             on an empty codex every branch starts this way',
+    options: { from: { type: 'string' }, empty: { type: 'boolean' } },
     load: () => import('./create-branch.js'),
   },
   hook: {

@@ -19,6 +19,8 @@ export const msg = {
     const from = existing === null || existing.includes(prodBranch) ? prodBranch : existing.find((b) => b !== branch);
     const lines = ['TARGET BRANCH NOT FOUND', `The codex has no branch '${branch}' (environment ${env}).`];
     if (existing !== null && existing.length === 0) lines.push(`Create it:   codex-hooks create-branch ${branch}`, 'The codex is empty: that starts its first branch.');
+    // Production never starts from another branch: that would release its unreleased drafts.
+    else if (branch === prodBranch) lines.push(`Create it:   codex-hooks create-branch ${branch} --empty`, 'Production starts empty: the next production sync releases the docs.');
     else lines.push(`Create it:   codex-hooks create-branch ${branch}${from ? ` --from ${from}` : ''}`);
     if (branch !== prodBranch && (existing === null || existing.includes(prodBranch))) {
       lines.push(`Or send ${env} to production: set environments.${env}.branch = "${prodBranch}" in ${configFile ?? '.codexrc.json'}`);
@@ -28,7 +30,10 @@ export const msg = {
   branchExists: (branch: string) => `The codex already has a branch '${branch}': nothing to do (sync to it with \`codex-hooks sync\`).`,
   noFromBranch: (from: string, existing: string[]) => `The codex has no branch '${from}' to start from (it has: ${existing.join(', ')})`,
   noFromBranchHint: (branch: string, existing: string[], prodBranch: string) =>
-    `pass --from with one of: ${existing.join(', ')} (e.g. codex-hooks create-branch ${branch} --from ${existing.includes(prodBranch) ? prodBranch : existing[0]})`,
+    branch === prodBranch
+      ? `start production empty: codex-hooks create-branch ${branch} --empty (starting it from ${existing.join(' or ')} would release unreleased docs)`
+      : `pass --from with one of: ${existing.join(', ')} (e.g. codex-hooks create-branch ${branch} --from ${existing.includes(prodBranch) ? prodBranch : existing[0]})`,
+  createBranchEmptyAndFrom: 'create-branch takes --empty or --from, not both',
   unreachable: (url: string, detail: string) =>
     `CODEX UNREACHABLE\nCannot reach the codex at ${redactUrl(url)}: ${detail}\nCheck codex_url in your config, your network, and that the repository exists.`,
   authFailed: (url: string) =>
@@ -216,7 +221,7 @@ export const msg = {
   initNextInstall: 'Next: `codex-hooks install` to sync on every push.',
 
   createBranchUsage: 'create-branch takes one branch name',
-  createBranchUsageHint: 'codex-hooks create-branch <branch> [--from main]',
+  createBranchUsageHint: 'codex-hooks create-branch <branch> [--from main | --empty]',
   badBranchName: (branch: string) => `"${branch}" is not a valid branch name`,
   badBranchNameHint: 'use a name git accepts, e.g. test or release/2026',
   fromBranchGone: (from: string) => `The codex branch '${from}' went away meanwhile`,
