@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { cleanup, codexFiles, commit, git, isolatedEnv, run, writeConfig } from './helpers.js';
+import { cleanup, codexFiles, commit, git, isolatedEnv, run } from './helpers.js';
 import { e2eProject, installedProject, pushWithoutTerminal } from './e2e-helpers.js';
 
 const t = suite('first-contact');
@@ -30,6 +30,102 @@ t('the pull folder ignores itself: pulled docs are never committed, also when .g
   assert.is(again.code, 0, again.stderr);
   assert.not.match(again.stderr, /\.gitignore/);
   assert.is(fs.readFileSync(path.join(dir, '.codex/.gitignore'), 'utf8'), '*\n');
+});
+
+/** A PATH with everything of /usr/bin and /bin but node (and npm, npx, corepack), plus `extra` folders first. */
+function pathWithoutNode(base, extra = []) {
+  const bin = path.join(base, 'no-node-bin');
+  fs.mkdirSync(bin);
+  for (const dir of ['/usr/bin', '/bin']) {
+    for (const name of fs.readdirSync(dir)) {
+      if (['node', 'nodejs', 'npm', 'npx', 'corepack'].includes(name) || fs.existsSync(path.join(bin, name))) continue;
+      fs.symlinkSync(path.join(dir, name), path.join(bin, name));
+    }
+  }
+  return [...extra, bin].join(':');
+}
+
+/** An old node as a GUI client may find it: `-e` answers with its version, a script is a SyntaxError. */
+function oldNode(base, { versionToo = true } = {}) {
+  const dir = path.join(base, 'old-node');
+  fs.mkdirSync(dir);
+  const answer = versionToo ? 'if [ "$1" = "-e" ]; then printf v12.22.12; exit 0; fi\n' : '';
+  fs.writeFileSync(path.join(dir, 'node'), `#!/bin/sh\n${answer}echo "$2: SyntaxError: Unexpected token '?'" >&2\nexit 1\n`, { mode: 0o755 });
+  return dir;
+}
+
+t('no node on PATH (a GUI client): one line, the commit and the push go on; CODEX_ENV stops the push', async () => {
+  const { env, dir, codex } = await installedProject({ config: { hooks: { post_commit: 'foreground' } } });
+  git(dir, ['checkout', '-q', '-b', 'feat'], env);
+  const gui = { ...env, PATH: pathWithoutNode(path.dirname(dir)) };
+  const before = git(codex, ['for-each-ref'], env);
+  const c = await run('git', ['commit', '-q', '--allow-empty', '-m', 'from a GUI client'], { cwd: dir, env: gui });
+  assert.is(c.code, 0, c.stderr);
+  assert.match(c.stderr, /^codex-hooks: no usable node on PATH \(codex-hooks needs node 20 or newer; see the README: node in GUI clients\); docs not synced$/m);
+  const p = await pushWithoutTerminal(dir, gui, ['origin', 'feat']);
+  assert.is(p.code, 0, p.stderr);
+  assert.is(p.stderr.split('\n').filter((l) => l.startsWith('codex-hooks')).length, 1, p.stderr);
+  assert.match(p.stderr, /codex-hooks: no usable node on PATH .*; docs not synced, push goes on/);
+  assert.not.match(p.stderr, /husky - .*failed|command not found/);
+  assert.is(git(codex, ['for-each-ref'], env), before, 'nothing synced');
+  commit(dir, env, { 'docs/x.md': 'x\n' });
+  const asked = await pushWithoutTerminal(dir, { ...gui, CODEX_ENV: 'test' }, ['origin', 'feat']);
+  assert.is.not(asked.code, 0);
+  assert.match(asked.stderr, /CODEX_ENV=test asked for a docs sync: push stopped/);
+});
+
+for (const versionToo of [true, false]) {
+  t(`an old node first on PATH (${versionToo ? 'v12' : 'a SyntaxError for anything'}): one line, no minified source, the push goes on`, async () => {
+    const { env, dir, codex } = await installedProject();
+    git(dir, ['checkout', '-q', '-b', 'feat'], env);
+    const old = { ...env, PATH: `${oldNode(path.dirname(dir), { versionToo })}:${env.PATH}` };
+    const before = git(codex, ['for-each-ref'], env);
+    const p = await pushWithoutTerminal(dir, old, ['origin', 'feat']);
+    assert.is(p.code, 0, p.stderr);
+    assert.ok(p.stderr.length < 500, p.stderr);
+    assert.not.match(p.stderr, /SyntaxError/);
+    assert.match(p.stderr, versionToo ? /codex-hooks: node v12\.22\.12 is too old \(codex-hooks needs node 20 or newer\); docs not synced, push goes on/ : /codex-hooks: no usable node on PATH/);
+    assert.is(git(codex, ['for-each-ref'], env), before);
+    // with node 20+ first again, the same push syncs
+    commit(dir, env, { 'docs/y.md': 'y\n' });
+    assert.is((await pushWithoutTerminal(dir, env, ['origin', 'feat'])).code, 0);
+    assert.ok(codexFiles(codex, 'test', env)['projects/api/docs/y.md']);
+  });
+}
+
+t("codex-hooks runs after the project's own pre-push checks: a push they refuse syncs nothing; one that reads stdin leaves the refs for codex-hooks", async () => {
+  const env = isolatedEnv();
+  const p = e2eProject(env);
+  const saw = path.join(path.dirname(p.dir), 'check-saw.txt');
+  fs.mkdirSync(path.join(p.dir, '.husky'));
+  const own = `#!/usr/bin/env sh\ncat > '${saw}'\n[ ! -f docs/STOP ] || { echo "project check: no STOP file" >&2; exit 1; }\n`;
+  fs.writeFileSync(path.join(p.dir, '.husky/pre-push'), own, { mode: 0o755 });
+  const r = await run(p.bin, ['install'], { cwd: p.dir, env });
+  assert.is(r.code, 0, r.stderr);
+  const lines = fs.readFileSync(path.join(p.dir, '.husky/pre-push'), 'utf8').split('\n');
+  assert.equal(lines, ['#!/usr/bin/env sh', '. "$(dirname "$0")/codex-hooks/chain" # codex-hooks', `cat > '${saw}'`, lines[3], '. "$(dirname "$0")/codex-hooks/pre-push" # codex-hooks', '']);
+  git(p.dir, ['checkout', '-q', '-b', 'feat'], env);
+  commit(p.dir, env, { 'docs/STOP': 'stop\n' });
+  const before = git(p.codex, ['for-each-ref'], env);
+  const no = await pushWithoutTerminal(p.dir, env, ['origin', 'feat']);
+  assert.is.not(no.code, 0);
+  assert.match(no.stderr, /project check: no STOP file/);
+  assert.not.match(no.stdout + no.stderr, /codex-hooks: api/);
+  assert.is(git(p.codex, ['for-each-ref'], env), before, 'the codex is as it was');
+  git(p.dir, ['rm', '-q', 'docs/STOP'], env);
+  git(p.dir, ['commit', '-q', '-m', 'no stop'], env);
+  const ok = await pushWithoutTerminal(p.dir, env, ['origin', 'feat']);
+  assert.is(ok.code, 0, ok.stderr);
+  assert.match(fs.readFileSync(saw, 'utf8'), /^refs\/heads\/feat [0-9a-f]{40} refs\/heads\/feat 0{40}$/m);
+  assert.match(ok.stdout + ok.stderr, /codex-hooks: api \[test\]/);
+  assert.ok(codexFiles(p.codex, 'test', env)['projects/api/docs/intro.md']);
+  // an install of an earlier version (our line first) is moved to the end; uninstall gives back the file
+  fs.writeFileSync(path.join(p.dir, '.husky/pre-push'), own.replace('\n', '\n. "$(dirname "$0")/codex-hooks/pre-push" # codex-hooks\n'));
+  assert.is((await run(p.bin, ['install'], { cwd: p.dir, env })).code, 0);
+  assert.equal(fs.readFileSync(path.join(p.dir, '.husky/pre-push'), 'utf8').split('\n'), lines);
+  assert.is((await run(p.bin, ['install'], { cwd: p.dir, env })).stdout.trim().split('\n').length, 1, 'twice changes nothing');
+  assert.is((await run(p.bin, ['uninstall'], { cwd: p.dir, env })).code, 0);
+  assert.is(fs.readFileSync(path.join(p.dir, '.husky/pre-push'), 'utf8'), own);
 });
 
 t.run();
