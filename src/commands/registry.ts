@@ -37,7 +37,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
     details:
       'Sets core.hooksPath to .husky/_ through husky, adds the codex-hooks line to .husky/post-commit and\n' +
       '.husky/pre-push (keeping what they already run), keeps running the hooks of .git/hooks or of a\n' +
-      'core.hooksPath set before, and adds "prepare": "husky" to package.json. Run from a monorepo package\n' +
+      'core.hooksPath set before, and adds "prepare": "codex-hooks prepare || true" to package.json. Run from a monorepo package\n' +
       'folder (web/), the hooks find codex-hooks in web/node_modules. Running it again changes nothing.',
     options: {},
     load: () => import('./install.js'),
@@ -120,6 +120,17 @@ export const COMMANDS: Record<string, CommandSpec> = {
       '             on an empty codex every branch starts this way',
     options: { from: { type: 'string' }, empty: { type: 'boolean' } },
     load: () => import('./create-branch.js'),
+  },
+  prepare: {
+    summary: "what package.json's prepare runs: sets husky up in this clone",
+    usage: 'codex-hooks prepare',
+    details:
+      'Sets core.hooksPath to .husky/_ and writes husky\'s own files (.husky/_), which every clone needs and git\n' +
+      'does not carry, with the husky codex-hooks brings (pnpm does not put husky on the project\'s PATH).\n' +
+      'install writes "prepare": "codex-hooks prepare || true" (production installs without dev dependencies\n' +
+      'skip it). Outside a git checkout it does nothing; it never fails an install.',
+    options: {},
+    load: () => import('./prepare.js'),
   },
   hook: {
     summary: 'what the installed hooks call',

@@ -124,7 +124,8 @@ function renderStatus(d: StatusData, log: Context['logger']): void {
     if (e.warning) log.warn(e.warning);
   } else row('branch', d.environmentNote ?? msg.statusUnknown);
   if (d.hooks.ok) row('hooks', msg.statusHooksOk);
-  else problem('hooks', msg.statusHooksProblem(d.hooks.problem, d.hooks.fix));
+  else problem('hooks', msg.statusHooksProblems(d.hooks.problems));
+  if (d.hooks.notRunning.length) problem('other hooks', msg.hooksNotRunning(d.hooks.notRunning, d.hooks.chainedFrom));
   const syncs = Object.entries(d.lastSync as Record<string, LastSync | null>);
   if (syncs.length === 0) row('last syncs', msg.statusNoCache);
   // Trailers are codex text, written by anybody: shown with their control characters escaped.

@@ -5,7 +5,7 @@ import { stateDir, type Project } from '../git/project.js';
 import { packageRoot } from '../paths.js';
 import { writeJson } from '../json-file.js';
 import { chainedDir, chainFile, chainablePath, PACKAGE_DIR_LINE, shellQuote, toolkitDir } from '../hooks/toolkit.js';
-import { HOOKS, HUSKY_DIR, HUSKY_HOOKS, HUSKY_WRAPPER, hooksIn, hooksPath, readRecord, recordFile, runHusky, SCRIPTS, withOurLines, writeIfDifferent, writePackageJson, type InstallRecord, type InstallResult } from './record.js';
+import { HOOKS, HUSKY_DIR, PREPARE, HUSKY_HOOKS, HUSKY_WRAPPER, hooksIn, hooksPath, readRecord, recordFile, runHusky, SCRIPTS, withOurLines, writeIfDifferent, writePackageJson, type InstallRecord, type InstallResult } from './record.js';
 import { msg } from '../ui/messages.js';
 
 /** Installs the hooks (SPEC §5 install), run from `cwd`. Compares before writing; says what it changed. */
@@ -78,9 +78,14 @@ export async function install(project: Project, cwd: string = project.root): Pro
     const raw = fs.readFileSync(pkgFile, 'utf8');
     const pkg = JSON.parse(raw);
     const prepare: string | undefined = pkg.scripts?.prepare;
-    const command = pkgDir ? `cd ${path.posix.relative(pkgDir, '.') || '.'} && husky` : 'husky';
-    if (!prepare || !/\bhusky\b/.test(prepare)) {
-      pkg.scripts = { ...(pkg.scripts ?? {}), prepare: prepare ? `${prepare} && ${command}` : command };
+    // Through codex-hooks' own husky (pnpm does not hoist husky; a production install has no dev
+    // dependencies: `|| true`, husky's own advice). It finds the git root itself, from a sub-folder too.
+    const command = PREPARE;
+    // A prepare an earlier install added (`husky`, `cd .. && husky`) becomes this one.
+    const older = record.prepareAdded && record.prepareCommand && record.prepareCommand !== command && prepare?.includes(record.prepareCommand) ? record.prepareCommand : null;
+    if (older || !prepare || !(prepare.includes(command) || /\bhusky\b/.test(prepare))) {
+      const next = older ? prepare!.replace(older, command) : prepare ? `${prepare} && ${command}` : command;
+      pkg.scripts = { ...(pkg.scripts ?? {}), prepare: next };
       writePackageJson(pkgFile, raw, pkg);
       Object.assign(record, { prepareAdded: true, prepareFile: pkgRel, prepareCommand: command });
       changed.push(msg.installPrepare(command, pkgRel));

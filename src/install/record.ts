@@ -59,6 +59,8 @@ export function withOurLines(text: string, name: string): string {
 }
 
 export const HUSKY_DIR = '.husky';
+/** The prepare script install adds: husky set up in every clone, by every package manager, never failing an install. */
+export const PREPARE = 'codex-hooks prepare || true';
 
 export interface InstallRecord {
   hooksPathSet: boolean;

@@ -104,6 +104,9 @@ export const msg = {
 
   hooksNotInstalled: 'not installed',
   huskyFilesMissing: "installed, but husky's files (.husky/_) are missing in this worktree: git runs no hook here",
+  huskyWrapperReplaced: (names: string[]) => `installed, but another tool replaced husky's ${names.map((n) => `.husky/_/${n}`).join(' and ')}: codex-hooks does not run there`,
+  hooksNotRunning: (names: string[], from: string) =>
+    `${names.join(', ')} (in ${from}) no longer ${names.length === 1 ? 'runs' : 'run'}: core.hooksPath is .husky/_; run \`codex-hooks install\` to chain ${names.length === 1 ? 'it' : 'them'}`,
   hookScriptsMissing: 'installed, but the codex-hooks scripts (.husky/codex-hooks/) are missing: the hooks fail',
   toolkitNotFound: (pkgDir: string) =>
     `installed, but the hooks cannot find codex-hooks (no ${pkgDir ? `${pkgDir}/` : ''}node_modules/codex-hooks, none on PATH): they skip every sync`,
@@ -303,6 +306,8 @@ export const msg = {
   installRestoredHusky: (dir: string) => `restored husky's files in ${dir}`,
   installKeptHooks: (replaced: string) => `kept the hooks of ${replaced}: the codex-hooks scripts run them after codex-hooks`,
   installHookLine: (existed: boolean, file: string) => `${existed ? 'added the codex-hooks line to' : 'created'} ${file}`,
+  prepareNoCheckout: 'not in a git checkout: no hooks to set up',
+  prepareSkipped: (problem: string) => `husky was not set up here (${problem}); git runs no codex-hooks hook in this clone until it is`,
   installPrepare: (command: string, file: string) => `added "prepare": "${command}" to ${file}`,
   installWrote: (existed: boolean, label: string) => `${existed ? 'updated' : 'created'} ${label}`,
   uninstallRemoved: (file: string) => `removed ${file}`,
@@ -322,6 +327,7 @@ export const msg = {
   statusUnknown: '(unknown)',
   statusHooksOk: 'installed (pre-push, post-commit)',
   statusHooksProblem: (problem: string | undefined, fix: string | undefined) => `${problem}: run \`${fix}\``,
+  statusHooksProblems: (problems: Array<{ problem: string; fix: string }>) => problems.map((p) => `${p.problem}: run \`${p.fix}\``).join('; '),
   statusNoCache: '(unknown: no local codex cache yet)',
   statusLastSync: (s: { time: string; sourceBranch: string; sourceCommit: string; codexBranch: string; codexCommit: string }) =>
     `${s.time} ${s.sourceBranch}@${s.sourceCommit.slice(0, 7)} → ${s.codexBranch} ${s.codexCommit.slice(0, 7)}`,
