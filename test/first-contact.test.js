@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { cleanup, codexFiles, commit, git, isolatedEnv, run } from './helpers.js';
+import { cleanup, codexFiles, commit, git, isolatedEnv, refOf, run } from './helpers.js';
 import { e2eProject, installedProject, pushWithoutTerminal } from './e2e-helpers.js';
 
 const t = suite('first-contact');
@@ -126,6 +126,91 @@ t("codex-hooks runs after the project's own pre-push checks: a push they refuse 
   assert.is((await run(p.bin, ['install'], { cwd: p.dir, env })).stdout.trim().split('\n').length, 1, 'twice changes nothing');
   assert.is((await run(p.bin, ['uninstall'], { cwd: p.dir, env })).code, 0);
   assert.is(fs.readFileSync(path.join(p.dir, '.husky/pre-push'), 'utf8'), own);
+});
+
+/** Every codex-hooks command a text names, each with what comes before it. */
+const commandsIn = (text) => [...text.matchAll(/(\w+ )?codex-hooks (init|install|uninstall|sync|sync-org|status|fetch|create-branch|mcp|--help)\b/g)].map((m) => m[0]);
+
+t('hints from node_modules say npx codex-hooks (pnpm exec with a pnpm lockfile), and work as typed', async () => {
+  const { env, dir, codex } = await installedProject({ codexBranches: ['main'] });
+  git(dir, ['checkout', '-q', '-b', 'feat'], env);
+  const p = await pushWithoutTerminal(dir, env, ['origin', 'feat']);
+  assert.is(p.code, 0, p.stderr);
+  const said = commandsIn(p.stdout + p.stderr);
+  assert.ok(said.length >= 2, p.stderr);
+  for (const c of said) assert.ok(c.startsWith('npx codex-hooks '), `${c} in:\n${p.stderr}`);
+  const create = /Create it:\s+(npx codex-hooks create-branch[^\n]*)/.exec(p.stderr)[1].trim().split(/\s+/);
+  const typed = await run(create[0], create.slice(1), { cwd: dir, env: { ...env, npm_config_offline: 'true' } });
+  assert.is(typed.code, 0, typed.stderr);
+  assert.ok(refOf(codex, 'test', env), 'the hint made the branch');
+  const retry = await run('npx', ['codex-hooks', 'sync', '--retry'], { cwd: dir, env: { ...env, npm_config_offline: 'true' } });
+  assert.is(retry.code, 0, retry.stderr);
+  // status, run as the hooks run it (node and the bin), in a pnpm project
+  fs.writeFileSync(path.join(dir, 'pnpm-lock.yaml'), "lockfileVersion: '9.0'\n");
+  git(dir, ['config', '--unset', 'core.hooksPath'], env);
+  const s = await run(process.execPath, [path.join(dir, 'node_modules/codex-hooks/bin/codex-hooks.cjs'), 'status', '--offline'], { cwd: dir, env });
+  const fromStatus = commandsIn(s.stdout + s.stderr);
+  assert.ok(fromStatus.length >= 1, s.stdout + s.stderr);
+  for (const c of fromStatus) assert.ok(c.startsWith('exec codex-hooks ') && /pnpm exec codex-hooks/.test(s.stdout + s.stderr), `${c} in:\n${s.stdout}${s.stderr}`);
+});
+
+t('status: "unknown" for a codex branch the cache never fetched (not "never"); an unwritable cache is a clear error', async () => {
+  const { env, dir } = await installedProject();
+  git(dir, ['checkout', '-q', '-b', 'feat'], env);
+  assert.is((await pushWithoutTerminal(dir, env, ['origin', 'feat'])).code, 0);
+  const bin = path.join(dir, 'node_modules/.bin/codex-hooks');
+  const s = await run(bin, ['status', '--offline'], { cwd: dir, env });
+  assert.match(s.stdout, /last test:\s+\S+ feat@[0-9a-f]{7} → test [0-9a-f]{7}/);
+  assert.match(s.stdout, /last prod:\s+unknown \(the local cache has not fetched codex branch main\)/);
+  assert.not.match(s.stdout, /last prod:\s+never/);
+  // the cache folder cannot be made: a file is in its way
+  const blocked = path.join(path.dirname(dir), 'a-file');
+  fs.writeFileSync(blocked, '');
+  const bad = { ...env, CODEX_HOOKS_CACHE_DIR: path.join(blocked, 'cache') };
+  const r = await run(bin, ['sync', '--env', 'test'], { cwd: dir, env: bad });
+  assert.is(r.code, 1, r.stderr);
+  assert.not.match(r.stderr, /a bug|ENOTDIR|at .*\.cjs/);
+  assert.match(r.stderr, /Cannot write the codex cache in .*a-file\/cache: a file is in the way/);
+  assert.match(r.stderr, /set CODEX_HOOKS_CACHE_DIR/);
+});
+
+t('status in a linked worktree lists every problem at once (husky\'s files and the toolkit)', async () => {
+  const { env, dir } = await installedProject();
+  git(dir, ['add', '-A'], env);
+  git(dir, ['commit', '-q', '-m', 'hooks'], env);
+  const wt = path.join(path.dirname(dir), 'wt');
+  git(dir, ['worktree', 'add', '-q', '-b', 'feat/wt', wt], env);
+  const packedBin = path.join(fs.realpathSync(path.join(dir, 'node_modules')), 'codex-hooks/bin/codex-hooks.cjs');
+  const s = await run(process.execPath, [packedBin, 'status', '--offline', '--json'], { cwd: wt, env: { ...env, PATH: '/usr/bin:/bin' } });
+  const doc = JSON.parse(s.stdout);
+  assert.is(doc.hooksInstalled, false);
+  assert.is(doc.hooks.problems.length, 2, JSON.stringify(doc.hooks.problems));
+  assert.match(doc.hooks.problems[0].problem, /husky's files \(\.husky\/_\) are missing in this worktree/);
+  assert.match(doc.hooks.problems[1].problem, /the hooks cannot find codex-hooks/);
+  const text = await run(process.execPath, [packedBin, 'status', '--offline'], { cwd: wt, env: { ...env, PATH: '/usr/bin:/bin' } });
+  assert.match(text.stderr, /husky's files .*; .*cannot find codex-hooks/);
+});
+
+t('a background failure, once a push has delivered the kept sync, is no longer shown by status', async () => {
+  const { env, dir, codex } = await installedProject({ config: { hooks: { post_commit: 'background' } } });
+  git(dir, ['checkout', '-q', '-b', 'feat'], env);
+  const away = `${codex}-away`;
+  fs.renameSync(codex, away);
+  commit(dir, env, { 'docs/bg.md': 'while the codex is away\n' });
+  const state = path.join(dir, '.git/codex-hooks/background.json');
+  const deadline = Date.now() + 30_000;
+  while (!(fs.existsSync(state) && JSON.parse(fs.readFileSync(state, 'utf8')).ok === false) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  const bin = path.join(dir, 'node_modules/.bin/codex-hooks');
+  const before = JSON.parse((await run(bin, ['status', '--offline', '--json'], { cwd: dir, env })).stdout);
+  assert.is(before.background?.ok, false, 'the background run failed');
+  fs.renameSync(away, codex);
+  const p = await pushWithoutTerminal(dir, env, ['origin', 'feat']);
+  assert.is(p.code, 0, p.stderr);
+  assert.match(p.stderr, /background docs sync after a commit failed/);
+  assert.ok(codexFiles(codex, 'test', env)['projects/api/docs/bg.md'], 'the push delivered it');
+  const after = JSON.parse((await run(bin, ['status', '--offline', '--json'], { cwd: dir, env })).stdout);
+  assert.is(after.background, null, JSON.stringify(after.background));
+  assert.not.match((await run(bin, ['status', '--offline'], { cwd: dir, env })).stderr, /FAILED/);
 });
 
 t.run();

@@ -22,8 +22,10 @@ interface LastSync {
 }
 
 /** The last sync of this project to each environment, read from the codex trailers in the local cache. */
-async function lastSyncs(config: Config, env: Context['env']): Promise<Record<string, LastSync | null>> {
-  const out: Record<string, LastSync | null> = {};
+type LastSyncOrUnknown = LastSync | { unknown: true; codexBranch: string } | null;
+
+async function lastSyncs(config: Config, env: Context['env']): Promise<Record<string, LastSyncOrUnknown>> {
+  const out: Record<string, LastSyncOrUnknown> = {};
   if (!config.codexUrl) return out;
   const dir = cachePathFor(config.codexUrl, env);
   if (!fs.existsSync(dir)) return out;
@@ -32,7 +34,12 @@ async function lastSyncs(config: Config, env: Context['env']): Promise<Record<st
       ['log', '-1', '-E', '--all-match', grepTrailer(TRAILER.project, config.projectName), grepTrailer(TRAILER.env, envName), `--format=%H%x1f%cI%x1f${trailerFormat(TRAILER.sourceCommit)}%x1f${trailerFormat(TRAILER.sourceBranch)}`, `refs/heads/${branch}`, '--'],
       { cwd: dir, env, okCodes: [128] },
     );
-    const line = code === 0 ? stdout.toString().trim() : '';
+    // The cache never fetched that branch: whether the project ever synced there is not known here.
+    if (code !== 0) {
+      out[envName] = { unknown: true, codexBranch: branch };
+      continue;
+    }
+    const line = stdout.toString().trim();
     if (!line) {
       out[envName] = null;
       continue;
@@ -42,6 +49,8 @@ async function lastSyncs(config: Config, env: Context['env']): Promise<Record<st
   }
   return out;
 }
+
+const undelivered = (b: BackgroundOutcome | null) => (b && !b.reported ? b : null);
 
 export async function run(ctx: Context, values: Values): Promise<CommandResult> {
   const explicit = explicitEnv(ctx, values);
@@ -83,7 +92,8 @@ export async function run(ctx: Context, values: Values): Promise<CommandResult> 
     lastSync: await lastSyncs(config, ctx.env),
     recorded: readSynced(project),
     pending: readPending(project),
-    background: readBackground(project),
+    // a background run's outcome until a hook run has delivered it (SPEC §6: shown once)
+    background: undelivered(readBackground(project)),
     wouldChange,
     wouldChangeError,
   };
@@ -100,7 +110,7 @@ type StatusData = {
   environmentNote: string | null;
   direction: string;
   hooks: Awaited<ReturnType<typeof hooksHealth>>;
-  lastSync: Record<string, LastSync | null>;
+  lastSync: Record<string, LastSyncOrUnknown>;
   pending: PendingRequest[];
   background: BackgroundOutcome | null;
   wouldChange: { toCodex?: { added: string[]; changed: string[]; removed: string[] }; fromCodex?: { added: string[]; changed: string[]; removed: string[] } } | null;
@@ -126,10 +136,10 @@ function renderStatus(d: StatusData, log: Context['logger']): void {
   if (d.hooks.ok) row('hooks', msg.statusHooksOk);
   else problem('hooks', msg.statusHooksProblems(d.hooks.problems));
   if (d.hooks.notRunning.length) problem('other hooks', msg.hooksNotRunning(d.hooks.notRunning, d.hooks.chainedFrom));
-  const syncs = Object.entries(d.lastSync as Record<string, LastSync | null>);
+  const syncs = Object.entries(d.lastSync);
   if (syncs.length === 0) row('last syncs', msg.statusNoCache);
   // Trailers are codex text, written by anybody: shown with their control characters escaped.
-  for (const [env, s] of syncs) row(`last ${env}`, s ? escapeControl(msg.statusLastSync(s)) : msg.statusNever);
+  for (const [env, s] of syncs) row(`last ${env}`, s === null ? msg.statusNever : 'unknown' in s ? msg.statusSyncUnknown(s.codexBranch) : escapeControl(msg.statusLastSync(s)));
   const retry = (p: PendingRequest) => msg.statusRetryCommand(p.kind === 'deletions');
   if (d.pending.length) problem('pending', d.pending.map((p) => msg.statusPending(p, retry(p))).join('; '));
   else row('pending', msg.statusNone);

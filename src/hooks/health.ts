@@ -3,7 +3,7 @@ import path from 'node:path';
 import { runGit } from '../git/exec.js';
 import type { Project } from '../git/project.js';
 import type { Env } from '../git/env.js';
-import { msg } from '../ui/messages.js';
+import { cmd, msg, packageManager } from '../ui/messages.js';
 import { CHAIN_LINE, HOOKS, hooksIn, MARKER, SCRIPTS } from '../install/record.js';
 import { chainedDir, recordedToolkitDir } from './toolkit.js';
 
@@ -42,19 +42,19 @@ export async function hooksHealth(project: Project, env: Env): Promise<HooksHeal
   const dir = chainedDir(project);
   const rel = path.relative(project.root, dir);
   const chainedFrom = rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel.split(path.sep).join('/') : dir;
-  if (!onHusky || !ours) return health([{ problem: msg.hooksNotInstalled, fix: 'codex-hooks install' }], [], chainedFrom);
+  if (!onHusky || !ours) return health([{ problem: msg.hooksNotInstalled, fix: cmd('install') }], [], chainedFrom);
   const problems: HooksHealth['problems'] = [];
   // git runs .husky/<name> only through husky's .husky/_/<name> (another tool may have written its own there)
   const wrapped = (name: string) => read(path.join(husky, '_', name))?.includes('/h"') ?? false;
-  if (!fs.existsSync(path.join(husky, '_', 'h'))) problems.push({ problem: msg.huskyFilesMissing, fix: 'codex-hooks install' });
+  if (!fs.existsSync(path.join(husky, '_', 'h'))) problems.push({ problem: msg.huskyFilesMissing, fix: cmd('install') });
   else {
     const replaced = HOOKS.filter((h) => !wrapped(h));
-    if (replaced.length) problems.push({ problem: msg.huskyWrapperReplaced(replaced), fix: 'codex-hooks install' });
+    if (replaced.length) problems.push({ problem: msg.huskyWrapperReplaced(replaced), fix: cmd('install') });
   }
-  if (!SCRIPTS.every((h) => fs.existsSync(path.join(husky, 'codex-hooks', h)))) problems.push({ problem: msg.hookScriptsMissing, fix: 'codex-hooks install' });
+  if (!SCRIPTS.every((h) => fs.existsSync(path.join(husky, 'codex-hooks', h)))) problems.push({ problem: msg.hookScriptsMissing, fix: cmd('install') });
   const pkgDir = recordedToolkitDir(project) ?? '';
   const candidates = [env.CODEX_HOOKS_BIN, path.join(project.root, 'node_modules/codex-hooks/bin/codex-hooks.cjs'), pkgDir && path.join(project.root, pkgDir, 'node_modules/codex-hooks/bin/codex-hooks.cjs')];
-  if (!candidates.some((c) => c && fs.existsSync(c)) && !onPath('codex-hooks', env)) problems.push({ problem: msg.toolkitNotFound(pkgDir), fix: pkgDir ? `cd ${pkgDir} && npm install` : 'npm install' });
+  if (!candidates.some((c) => c && fs.existsSync(c)) && !onPath('codex-hooks', env)) problems.push({ problem: msg.toolkitNotFound(pkgDir), fix: pkgDir ? `cd ${pkgDir} && ${packageManager(env, project.root).install}` : packageManager(env, project.root).install });
   const notRunning = hooksIn(dir).filter((name) => !read(path.join(husky, name))?.includes(CHAIN_LINE) || !wrapped(name));
   return health(problems, notRunning, chainedFrom);
 }
