@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { cleanup, codexFiles, commit, git, isolatedEnv, refOf, run } from './helpers.js';
+import { ROOT, cleanup, cli, codexFiles, commit, git, isolatedEnv, refOf, run } from './helpers.js';
 import { e2eProject, installedProject, pushWithoutTerminal } from './e2e-helpers.js';
 
 const t = suite('first-contact');
@@ -211,6 +211,30 @@ t('a background failure, once a push has delivered the kept sync, is no longer s
   const after = JSON.parse((await run(bin, ['status', '--offline', '--json'], { cwd: dir, env })).stdout);
   assert.is(after.background, null, JSON.stringify(after.background));
   assert.not.match((await run(bin, ['status', '--offline'], { cwd: dir, env })).stderr, /FAILED/);
+});
+
+t('--help of every command describes every option it takes, on a line of its own', async () => {
+  const { COMMANDS } = await import('../dist/commands/registry.js');
+  for (const [name, spec] of Object.entries(COMMANDS)) {
+    const r = await cli([name, '--help']);
+    assert.is(r.code, 0, r.stderr);
+    for (const [option, o] of Object.entries(spec.options)) {
+      const line = new RegExp(`^  (-${o.short ?? '\\w'}, )?--${option}\\b.*\\S\\s{2,}\\S`, 'm');
+      assert.match(r.stdout, line, `codex-hooks ${name} --help does not describe --${option}:\n${r.stdout}`);
+    }
+  }
+});
+
+t('package.json says where the repository, its page and its issues are; the README, as the npm page, marks the demo as a repository command', async () => {
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+  assert.match(pkg.repository?.url ?? '', /^git\+https:\/\/github\.com\/[^/]+\/codex-hooks\.git$/);
+  assert.match(pkg.homepage ?? '', /^https:\/\/github\.com\/[^/]+\/codex-hooks#readme$/);
+  assert.match(pkg.bugs?.url ?? '', /^https:\/\/github\.com\/[^/]+\/codex-hooks\/issues$/);
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const demo = readme.split('\n').findIndex((l) => /npm run demo/.test(l));
+  assert.ok(demo > 0);
+  assert.match(readme.split('\n').slice(Math.max(0, demo - 4), demo + 1).join('\n'), /git clone https:\/\/github\.com\/[^/]+\/codex-hooks/);
+  assert.match(readme, /npx codex-hooks/);
 });
 
 t.run();

@@ -27,7 +27,11 @@ export const COMMANDS: Record<string, CommandSpec> = {
     details:
       'Writes .codexrc.json (with $schema) holding the defaults, or fills in the keys an existing JSON config\n' +
       'lacks (a key that is set is never changed). Guesses the organisation and a codex URL of the same kind\n' +
-      "(ssh or https) from origin; on a terminal asks each value, again until it is valid. Adds pull_dir to .gitignore.",
+      "(ssh or https) from origin; on a terminal asks each value, again until it is valid. Adds pull_dir to .gitignore.\n" +
+      '  --org O           the organisation (default: guessed from origin)\n' +
+      "  --codex URL       the codex's git URL or path (default: origin's kind of URL for <org>/codex)\n" +
+      "  --project NAME    where this project's docs live in the codex (default: origin's repository name)\n" +
+      '  -y, --yes         ask nothing: take the flags and the guesses',
     options: { org: { type: 'string' }, codex: { type: 'string' }, project: { type: 'string' }, yes: { type: 'boolean', short: 'y' } },
     load: () => import('./init.js'),
   },
@@ -78,14 +82,24 @@ export const COMMANDS: Record<string, CommandSpec> = {
     summary: 'sync many local checkouts, one push per codex branch',
     usage: 'codex-hooks sync-org [--env E] [--parallel N] [--dry-run] [DIR...|--root DIR]',
     details:
-      'Syncs each checkout with its own config; the projects of one codex branch share one fetch and one push (a commit each). Checkouts without a config are skipped. Production needs --env prod. --parallel bounds the projects worked on at a time. Exit 1 if any failed, 2 on bad input (an --env no project knows, a --root without repositories).',
+      'Syncs each checkout with its own config; the projects of one codex branch share one fetch and one push\n' +
+      '(a commit each). Checkouts without a config are skipped. Exit 1 if any failed, 2 on bad input (an --env no\n' +
+      'project knows, a --root without repositories).\n' +
+      '  --env E          the environment of every project (production needs --env prod: never assumed)\n' +
+      '  --parallel N     projects worked on at a time (default 4)\n' +
+      '  --root DIR       sync every git checkout directly under DIR (instead of the DIR... given)\n' +
+      '  --dry-run        fetch and print each plan; write nothing',
     options: { env, parallel: { type: 'string' }, root: { type: 'string' }, 'dry-run': { type: 'boolean' } },
     load: () => import('./sync-org.js'),
   },
   status: {
     summary: 'show config, environment decision, hooks, last syncs and what would change',
     usage: 'codex-hooks status [--offline]',
-    details: 'Without --offline it fetches the codex branch to tell what a sync would change now.',
+    details:
+      'Config, project, codex, branch → environment → codex branch, whether the hooks can run, the last sync per\n' +
+      'environment, kept requests, and what a sync would change now.\n' +
+      '  --offline   fetch nothing: skip "what a sync would change now"\n' +
+      '  --env E     show the decision for environment E instead of the current branch\'s',
     options: { offline: { type: 'boolean' }, env },
     load: () => import('./status.js'),
   },
@@ -93,8 +107,9 @@ export const COMMANDS: Record<string, CommandSpec> = {
     summary: 'print one document from the codex (production unless --env)',
     usage: 'codex-hooks fetch <codex://org/project/path> [--env E] [--codex URL]',
     details:
-      'Reads the prod codex branch unless --env names another. codex://org/project/ lists the project\'s docs.\n' +
-      'Works outside a checkout too: the codex is --codex URL, else CODEX_URL, else the config in this folder.',
+      'codex://org/project/ lists the project\'s docs. Works outside a checkout too.\n' +
+      '  --env E       read environment E\'s codex branch (default: prod\'s)\n' +
+      '  --codex URL   the codex (default: CODEX_URL, else the config found from this folder)',
     options: { env, codex: { type: 'string' } },
     load: () => import('./fetch.js'),
   },
@@ -105,8 +120,8 @@ export const COMMANDS: Record<string, CommandSpec> = {
       'A Model Context Protocol server on stdin/stdout (Claude Code, Claude Desktop, Cursor…). It serves the\n' +
       'production codex branch only: tools codex_fetch, codex_list, codex_search, codex_status and every\n' +
       'released doc as a resource codex://{org}/{project}/{+path}. It fetches at most every mcp.refresh_seconds\n' +
-      '(default 60) and exits when stdin closes. The codex is --codex URL, else CODEX_URL, else the config\n' +
-      'found from the working folder (no git checkout needed).',
+      '(default 60) and exits when stdin closes. No git checkout needed.\n' +
+      '  --codex URL   the codex (default: CODEX_URL, else the config found from the working folder)',
     options: { codex: { type: 'string' } },
     load: () => import('./mcp.js'),
   },
