@@ -141,7 +141,7 @@ t('status: a linked worktree without husky\'s files, and a missing toolkit, are 
   fs.symlinkSync(path.join(p.dir, 'node_modules'), path.join(wt, 'node_modules'));
   const s = await run(p.bin, ['status', '--offline', '--quiet'], { cwd: wt, env });
   assert.is(s.code, 0, s.stderr);
-  assert.match(s.stderr, /husky's files \(\.husky\/_\) are missing in this worktree.*run `codex-hooks install`/);
+  assert.match(s.stderr, /husky's files \(\.husky\/_\) are missing in this worktree.*run `npx codex-hooks install`/);
   assert.not.match(s.stdout + s.stderr, /installed \(pre-push, post-commit\)/);
   assert.is((await run(p.bin, ['install'], { cwd: wt, env })).code, 0);
   const fixed = await run(p.bin, ['status', '--offline'], { cwd: wt, env });

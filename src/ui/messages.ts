@@ -19,17 +19,18 @@ const MANAGERS: Record<PackageManager['name'], PackageManager> = {
 const LOCKFILES: Array<[string, PackageManager['name']]> = [['pnpm-lock.yaml', 'pnpm'], ['yarn.lock', 'yarn'], ['bun.lock', 'bun'], ['bun.lockb', 'bun'], ['package-lock.json', 'npm'], ['npm-shrinkwrap.json', 'npm']];
 
 /**
- * The project's package manager: the one running us (`npm_config_user_agent`, set by npm/pnpm/yarn/bun
- * scripts and exec), else the lockfile nearest above `cwd`, else npm.
+ * The project's package manager: the lockfile nearest above `cwd` (the project's own choice), else the one
+ * running us (`npm_config_user_agent`, set by npm/pnpm/yarn/bun scripts and exec), else npm. The lockfile
+ * comes first: a `git push` started from an npm script of a pnpm project is still a pnpm project.
  */
 export function packageManager(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): PackageManager {
-  const agent = /^(npm|pnpm|yarn|bun)\//.exec(env.npm_config_user_agent ?? '')?.[1] as PackageManager['name'] | undefined;
-  if (agent) return MANAGERS[agent];
   for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
     const found = LOCKFILES.find(([file]) => fs.existsSync(path.join(dir, file)));
     if (found) return MANAGERS[found[1]];
-    if (path.dirname(dir) === dir) return MANAGERS.npm;
+    if (path.dirname(dir) === dir) break;
   }
+  const agent = /^(npm|pnpm|yarn|bun)\//.exec(env.npm_config_user_agent ?? '')?.[1] as PackageManager['name'] | undefined;
+  return MANAGERS[agent ?? 'npm'];
 }
 
 /**
