@@ -107,6 +107,10 @@ t('lefthook: its pre-commit job still blocks a TODO, its post-checkout still run
   assert.match(c.stderr, /lefthook: no TODO/);
   git(p.dir, ['checkout', '-q', '-b', 'feat'], env);
   assert.match(fs.readFileSync(saw, 'utf8'), /checkout/);
+  // lefthook's own runs have not taken husky's place
+  const s = JSON.parse((await run(p.bin, ['status', '--offline', '--json'], { cwd: p.dir, env })).stdout);
+  assert.is(s.hooksInstalled, true, JSON.stringify(s.hooks));
+  assert.equal(s.hooks.notRunning, []);
   commit(p.dir, env, { 'docs/ok.md': 'fine\n' });
   const push = await pushWithoutTerminal(p.dir, env, ['origin', 'feat']);
   assert.is(push.code, 0, push.stderr);

@@ -364,7 +364,7 @@ export const msg = {
   // install / uninstall: what they changed, one line each
   installSetHooksPath: (wanted: string, before?: string | null) => `set core.hooksPath to ${wanted}${before ? ` (was ${before})` : ''}`,
   installRestoredHusky: (dir: string) => `restored husky's files in ${dir}`,
-  installKeptHooks: (replaced: string) => `kept the hooks of ${replaced}: the codex-hooks scripts run them after codex-hooks`,
+  installKeptHooks: (replaced: string) => `kept the hooks of ${replaced}: each runs first in the .husky hook file of its name`,
   installHookLine: (existed: boolean, file: string) => `${existed ? 'added the codex-hooks line to' : 'created'} ${file}`,
   prepareNoCheckout: 'not in a git checkout: no hooks to set up',
   prepareSkipped: (problem: string) => `husky was not set up here (${problem}); git runs no codex-hooks hook in this clone until it is`,
