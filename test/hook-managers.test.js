@@ -154,4 +154,25 @@ t("git-lfs: its pre-push still uploads, its post-checkout and post-merge still r
   assert.equal(again.hooks.notRunning, []);
 });
 
+t('a hook outside husky\'s list (reference-transaction) keeps running, with its stdin; prepare in a new clone makes its husky file too', async () => {
+  const env = isolatedEnv();
+  const p = e2eProject(env);
+  const saw = path.join(path.dirname(p.dir), 'refs-saw.txt');
+  fs.writeFileSync(path.join(p.dir, '.git/hooks/reference-transaction'), `#!/bin/sh\n[ "$1" = committed ] && cat >> '${saw}'\nexit 0\n`, { mode: 0o755 });
+  const r = await run(p.bin, ['install'], { cwd: p.dir, env });
+  assert.is(r.code, 0, r.stderr);
+  assert.match(r.stdout, /\.husky\/_\/reference-transaction/);
+  git(p.dir, ['branch', 'one'], env);
+  assert.match(fs.readFileSync(saw, 'utf8'), /refs\/heads\/one$/m);
+  // husky's folder is per clone: a new clone's prepare makes what install made here
+  fs.rmSync(path.join(p.dir, '.husky/_'), { recursive: true });
+  const prep = await run(p.bin, ['prepare'], { cwd: p.dir, env });
+  assert.is(prep.code, 0, prep.stderr);
+  git(p.dir, ['branch', 'two'], env);
+  assert.match(fs.readFileSync(saw, 'utf8'), /refs\/heads\/two$/m);
+  const u = await run(p.bin, ['uninstall'], { cwd: p.dir, env });
+  assert.is(u.code, 0, u.stderr);
+  assert.not.ok(fs.existsSync(path.join(p.dir, '.husky')), 'nothing of install left');
+});
+
 t.run();

@@ -1,5 +1,7 @@
 import { NotACheckout, openProject } from '../git/project.js';
-import { runHusky } from '../install/record.js';
+import fs from 'node:fs';
+import path from 'node:path';
+import { CHAIN_LINE, CLIENT_HOOKS, HUSKY_DIR, HUSKY_HOOKS, HUSKY_WRAPPER, runHusky } from '../install/record.js';
 import type { CommandResult, Context } from './context.js';
 import { msg } from '../ui/messages.js';
 
@@ -19,6 +21,21 @@ export async function run(ctx: Context): Promise<CommandResult> {
     return { data: { prepared: false, reason: msg.prepareNoCheckout }, render: (log) => log.info(msg.prepareNoCheckout) };
   }
   const problem = await runHusky(project);
+  // husky makes `.husky/_/<name>` for its own list only: a chained hook outside it (reference-transaction,
+  // say) needs its own here too, in every clone (install wrote it in the first one).
+  if (!problem) {
+    const husky = path.join(project.root, HUSKY_DIR);
+    for (const name of CLIENT_HOOKS.filter((n) => !HUSKY_HOOKS.includes(n))) {
+      const wrapper = path.join(husky, '_', name);
+      let text = '';
+      try {
+        text = fs.readFileSync(path.join(husky, name), 'utf8');
+      } catch {
+        continue;
+      }
+      if (text.includes(CHAIN_LINE) && !fs.existsSync(wrapper)) fs.writeFileSync(wrapper, HUSKY_WRAPPER, { mode: 0o755 });
+    }
+  }
   return {
     data: { prepared: problem === '', reason: problem || null },
     render: (log) => {
