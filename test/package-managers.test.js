@@ -99,4 +99,41 @@ t('pnpm workspace: every teammate\'s pnpm install succeeds and sets the hooks up
   assert.ok(codexFiles(p.codex, 'test', env)['projects/api/docs/mate.md'], push.stdout + push.stderr);
 });
 
+let yarnBin = null;
+/** yarn (classic) from npm, installed once into a throwaway folder. */
+function yarn() {
+  if (yarnBin) return yarnBin;
+  const dir = fs.realpathSync(fs.mkdtempSync(path.join(path.dirname(tmpdir()), 'yarn-npm-')));
+  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'yarn-here', private: true }));
+  execFileSync('npm', ['install', '--silent', '--no-audit', '--no-fund', '--prefer-offline', 'yarn@1'], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
+  return (yarnBin = path.join(dir, 'node_modules/.bin/yarn'));
+}
+
+t('yarn: a teammate\'s yarn install sets the hooks up; the hints say yarn codex-hooks', async () => {
+  const env = isolatedEnv();
+  const p = project(env);
+  const cached = { ...env, YARN_CACHE_FOLDER: path.join(env.HOME, 'yarn-cache') };
+  const first = await run(yarn(), ['install', '--non-interactive'], { cwd: p.dir, env: cached });
+  assert.is(first.code, 0, first.stdout + first.stderr);
+  const i = await run(path.join(p.dir, 'node_modules/.bin/codex-hooks'), ['install'], { cwd: p.dir, env });
+  assert.is(i.code, 0, i.stderr);
+  git(p.dir, ['add', '-A'], env);
+  git(p.dir, ['commit', '-q', '-m', 'codex-hooks'], env);
+  git(p.dir, ['push', '-q', '--no-verify', 'origin', 'main'], env);
+  const mate = path.join(p.base, 'mate');
+  git(p.base, ['clone', '-q', p.origin, mate], env);
+  const r = await run(yarn(), ['install', '--frozen-lockfile', '--non-interactive'], { cwd: mate, env: cached });
+  assert.is(r.code, 0, r.stdout + r.stderr);
+  assert.is(git(mate, ['config', 'core.hooksPath'], env), '.husky/_');
+  git(mate, ['checkout', '-q', '-b', 'feat'], env);
+  commit(mate, env, { 'docs/mate.md': 'from a yarn teammate\n' });
+  const push = await pushWithoutTerminal(mate, env, ['origin', 'feat']);
+  assert.is(push.code, 0, push.stderr);
+  assert.ok(codexFiles(p.codex, 'test', env)['projects/api/docs/mate.md'], push.stdout + push.stderr);
+  git(mate, ['config', '--unset', 'core.hooksPath'], env);
+  const st = await run(path.join(mate, 'node_modules/.bin/codex-hooks'), ['status', '--offline'], { cwd: mate, env });
+  assert.match(st.stderr, /run `yarn codex-hooks install`/);
+});
+
 t.run();
