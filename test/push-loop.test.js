@@ -153,7 +153,7 @@ t('a sync held by the deletion guard: the hook names --allow-deletions, --retry 
   assert.match(held.stderr, /codex-hooks sync --retry --allow-deletions/);
   const held2 = await cliIn(p, ['status', '--offline']);
   // a pending request is a problem: status prints it as a warning (stderr), which --quiet keeps
-  assert.match(held2.stdout + held2.stderr, /pending: .*`codex-hooks sync --retry --allow-deletions`/);
+  assert.match(held2.stdout + held2.stderr, /pending: .*`(npx )?codex-hooks sync --retry --allow-deletions`/);
   const plain = await cliIn(p, ['sync', '--retry']);
   assert.is(plain.code, 1);
   assert.match(plain.stdout + plain.stderr, /--allow-deletions/);

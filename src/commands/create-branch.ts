@@ -13,7 +13,9 @@ import type { CommandResult, Context, Values } from './context.js';
 export async function run(ctx: Context, values: Values, positionals: string[]): Promise<CommandResult> {
   const [branch, ...extra] = positionals;
   const given = values.from as string | undefined;
+  const empty = values.empty === true;
   if (!branch || extra.length) throw new UsageError(msg.createBranchUsage, msg.createBranchUsageHint);
+  if (empty && given !== undefined) throw new UsageError(msg.createBranchEmptyAndFrom, msg.createBranchUsageHint);
   for (const b of [branch, ...(given !== undefined ? [given] : [])]) if (!validBranchName(b)) throw new UsageError(msg.badBranchName(b), msg.badBranchNameHint);
   const { config } = await projectAndConfig(ctx);
   requireConfig(config);
@@ -27,8 +29,9 @@ export async function run(ctx: Context, values: Values, positionals: string[]): 
     return { data, render: (log) => log.info(msg.branchExists(branch)) };
   }
   let commit: string;
-  if (existing.length === 0) {
-    // An empty codex: start the branch with an empty root commit.
+  if (existing.length === 0 || empty) {
+    // An empty codex, or --empty (how production starts: from nothing, never from test's drafts): an
+    // empty root commit.
     const tree = await gitText(['hash-object', '-t', 'tree', '-w', '--stdin'], local(cache, { input: '' }));
     const when = `${Math.floor(Date.now() / 1000)} +0000`;
     commit = await gitText(['commit-tree', tree, '-m', `codex: start branch ${branch}`], local(cache, {
@@ -47,6 +50,6 @@ export async function run(ctx: Context, values: Values, positionals: string[]): 
   }
   if (!outcome.pushed) throw new SyncError('rejected', msg.branchCreatedMeanwhile(branch), msg.branchCreatedMeanwhileHint);
   await recordPushed(cache, branch, commit);
-  const data = { branch, created: true, from: existing.length ? from : null, commit, codexUrl: redactUrl(url) };
+  const data = { branch, created: true, from: existing.length && !empty ? from : null, commit, codexUrl: redactUrl(url) };
   return { data, render: (log) => log.success(msg.branchCreated(branch, data.from ? from : null, commit, data.codexUrl)) };
 }

@@ -27,23 +27,30 @@ interface LastSync {
 
 /**
  * The last sync of this project to each environment, read from the codex trailers in the local cache (fetched
- * just before, unless --offline): null when the codex branch has none, 'unknown' when the cache lacks the branch.
+ * just before, unless --offline): null when the codex branch has none, unknown when the cache lacks the branch.
  */
-async function lastSyncs(config: Config, env: Context['env']): Promise<Record<string, LastSync | null | 'unknown'>> {
-  const out: Record<string, LastSync | null | 'unknown'> = {};
+type LastSyncOrUnknown = LastSync | { unknown: true; codexBranch: string } | null;
+
+async function lastSyncs(config: Config, env: Context['env']): Promise<Record<string, LastSyncOrUnknown>> {
+  const out: Record<string, LastSyncOrUnknown> = {};
   if (!config.codexUrl) return out;
   const dir = cachePathFor(config.codexUrl, env);
   if (!fs.existsSync(dir)) return out;
   for (const [envName, { branch }] of Object.entries(config.environments)) {
     if (!fs.existsSync(`${dir}/refs/heads/${branch}`) && (await runGit(['rev-parse', '-q', '--verify', `refs/heads/${branch}`], { cwd: dir, env, okCodes: [1, 128] })).code !== 0) {
-      out[envName] = 'unknown';
+      out[envName] = { unknown: true, codexBranch: branch };
       continue;
     }
     const { stdout, code } = await runGit(
       ['log', '-1', '-E', '--all-match', grepTrailer(TRAILER.project, config.projectName), grepTrailer(TRAILER.env, envName), `--format=%H%x1f%cI%x1f${trailerFormat(TRAILER.sourceCommit)}%x1f${trailerFormat(TRAILER.sourceBranch)}%x1f%an`, `refs/heads/${branch}`, '--'],
       { cwd: dir, env, okCodes: [128] },
     );
-    const line = code === 0 ? stdout.toString().trim() : '';
+    // The cache never fetched that branch: whether the project ever synced there is not known here.
+    if (code !== 0) {
+      out[envName] = { unknown: true, codexBranch: branch };
+      continue;
+    }
+    const line = stdout.toString().trim();
     if (!line) {
       out[envName] = null;
       continue;
@@ -53,6 +60,8 @@ async function lastSyncs(config: Config, env: Context['env']): Promise<Record<st
   }
   return out;
 }
+
+const undelivered = (b: BackgroundOutcome | null) => (b && !b.reported ? b : null);
 
 export async function run(ctx: Context, values: Values): Promise<CommandResult> {
   const explicit = explicitEnv(ctx, values);
@@ -109,7 +118,8 @@ export async function run(ctx: Context, values: Values): Promise<CommandResult> 
     lastSync: await lastSyncs(config, ctx.env),
     recorded: readSynced(project),
     pending: readPending(project),
-    background: readBackground(project),
+    // a background run's outcome until a hook run has delivered it (SPEC §6: shown once)
+    background: undelivered(readBackground(project)),
     wouldChange,
     wouldChangeError,
     environments,
@@ -129,7 +139,7 @@ type StatusData = {
   environmentNote: string | null;
   direction: string;
   hooks: Awaited<ReturnType<typeof hooksHealth>>;
-  lastSync: Record<string, LastSync | null | 'unknown'>;
+  lastSync: Record<string, LastSyncOrUnknown>;
   environments: Overview | null;
   environmentsError: string | null;
   pending: PendingRequest[];
@@ -155,11 +165,12 @@ function renderStatus(d: StatusData, log: Context['logger']): void {
     if (e.warning) log.warn(e.warning);
   } else row('branch', d.environmentNote ?? msg.statusUnknown);
   if (d.hooks.ok) row('hooks', msg.statusHooksOk);
-  else problem('hooks', msg.statusHooksProblem(d.hooks.problem, d.hooks.fix));
+  else problem('hooks', msg.statusHooksProblems(d.hooks.problems));
+  if (d.hooks.notRunning.length) problem('other hooks', msg.hooksNotRunning(d.hooks.notRunning, d.hooks.chainedFrom));
   const syncs = Object.entries(d.lastSync);
   if (syncs.length === 0) row('last syncs', msg.statusNoCache);
   // Trailers are codex text, written by anybody: shown with their control characters escaped.
-  for (const [env, s] of syncs) row(`last ${env}`, s === 'unknown' ? msg.statusUnknownOffline : s ? escapeControl(msg.statusLastSync(s)) : msg.statusNever);
+  for (const [env, s] of syncs) row(`last ${env}`, s === null ? msg.statusNever : 'unknown' in s ? msg.statusSyncUnknown(s.codexBranch) : escapeControl(msg.statusLastSync(s)));
   const e = d.environments;
   if (e) {
     if (e.pendingRelease) row('pending release', msg.statusPendingRelease(e.pendingRelease));

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { runGit } from '../git/exec.js';
 import type { Project } from '../git/project.js';
 import { chainFile } from '../hooks/toolkit.js';
-import { HOOKS, HUSKY_DIR, MARKER, readRecord, recordFile, writePackageJson, type InstallResult } from './record.js';
+import { CLIENT_HOOKS, HOOKS, HUSKY_DIR, MARKER, SCRIPTS, readRecord, recordFile, writePackageJson, type InstallResult } from './record.js';
 import { msg } from '../ui/messages.js';
 import { removeReferenceTransaction } from '../hooks/landing.js';
 import { refuseLinks } from './no-links.js';
@@ -14,10 +14,10 @@ export async function uninstall(project: Project): Promise<InstallResult> {
   const record = readRecord(project);
   const huskyRoot = path.join(project.root, HUSKY_DIR);
   // as install: nothing is written through a link the repository holds (issue 19)
-  for (const name of HOOKS) refuseLinks(project.root, `${HUSKY_DIR}/${name}`);
+  for (const name of CLIENT_HOOKS) refuseLinks(project.root, `${HUSKY_DIR}/${name}`);
   if (record?.prepareAdded) refuseLinks(project.root, record.prepareFile ?? 'package.json');
   if (await removeReferenceTransaction(project)) changed.push(msg.uninstallLandingHook);
-  for (const name of HOOKS) {
+  for (const name of CLIENT_HOOKS) {
     const hookFile = path.join(huskyRoot, name);
     if (fs.existsSync(hookFile)) {
       const text = fs.readFileSync(hookFile, 'utf8');
@@ -33,10 +33,19 @@ export async function uninstall(project: Project): Promise<InstallResult> {
         }
       }
     }
+  }
+  for (const name of SCRIPTS) {
     const script = path.join(huskyRoot, 'codex-hooks', name);
     if (fs.existsSync(script)) {
       fs.rmSync(script);
       changed.push(msg.uninstallRemoved(`${HUSKY_DIR}/codex-hooks/${name}`));
+    }
+  }
+  for (const name of record?.createdWrappers ?? []) {
+    const wrapper = path.join(huskyRoot, '_', name);
+    if (fs.existsSync(wrapper) && !fs.existsSync(path.join(huskyRoot, name))) {
+      fs.rmSync(wrapper);
+      changed.push(msg.uninstallRemoved(`${HUSKY_DIR}/_/${name}`));
     }
   }
   const ours = path.join(huskyRoot, 'codex-hooks');

@@ -51,9 +51,16 @@ export function cachePathFor(url: string, env: Env): string {
 export async function openCache(url: string, env: Env, signal?: AbortSignal): Promise<CodexCache> {
   checkCodexUrl(url, 'codex_url'); // every entry checks first; this keeps a URL that slipped past them from git
   const dir = cachePathFor(url, env);
-  fs.mkdirSync(path.dirname(dir), { recursive: true });
+  try {
+    fs.mkdirSync(path.dirname(dir), { recursive: true });
+    fs.accessSync(path.dirname(dir), fs.constants.W_OK);
+  } catch (error) {
+    throw cacheUnwritable(path.dirname(dir), error as NodeJS.ErrnoException);
+  }
   const locked = async <T>(fn: () => Promise<T>): Promise<T> => {
-    const release = await acquireLock(`${dir}.lock`, { signal });
+    const release = await acquireLock(`${dir}.lock`, { signal }).catch((error: NodeJS.ErrnoException) => {
+      throw FS_FAULTS.has(error.code ?? '') ? cacheUnwritable(path.dirname(dir), error) : error;
+    });
     try {
       removeStaleGitLocks(dir);
       return await fn();
@@ -81,6 +88,14 @@ export async function openCache(url: string, env: Env, signal?: AbortSignal): Pr
   // ssh never prompts (BatchMode), whichever ssh command the user has git run
   if (isSshUrl(connection.url)) Object.assign(connection.env, await batchSshEnv(dir, env, signal));
   return { dir, url, connection, env, redact: makeRedactor(url, env), timeoutMs: timeoutSeconds(env) * 1000, locked, signal };
+}
+
+const FS_FAULTS = new Set(['EACCES', 'EPERM', 'ENOTDIR', 'EROFS', 'ENOSPC', 'EEXIST']);
+
+/** The cache folder cannot be made or written (a read-only disk, a file in the way, no permission): the user's to fix, not a bug. */
+function cacheUnwritable(root: string, error: NodeJS.ErrnoException): SyncError {
+  const why: Record<string, string> = { ENOSPC: msg.noSpace, ENOTDIR: msg.fileInTheWay, EEXIST: msg.fileInTheWay, EACCES: msg.permissionDenied, EPERM: msg.permissionDenied, EROFS: msg.readOnlyDisk };
+  return new SyncError('git', msg.cacheUnwritable(root, why[error.code ?? ''] ?? error.message), msg.cacheUnwritableHint(root));
 }
 
 /**

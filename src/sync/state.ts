@@ -89,6 +89,9 @@ export function keepPending(p: Project, request: Omit<PendingRequest, 'attempts'
 
 export function clearPending(p: Project, env: string): void {
   fs.rmSync(path.join(pendingDir(p), `${env}.json`), { force: true });
+  // the request a failed background run kept is delivered: its failure is no news any more
+  const background = readBackground(p);
+  if (background && !background.ok && !background.reported && !readPending(p).length) writeBackground(p, { ...background, reported: true });
 }
 
 export const readBackground = (p: Project): BackgroundOutcome | null => readJson(backgroundFile(p), null);
