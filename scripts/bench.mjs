@@ -1,6 +1,6 @@
 // `npm run bench`: builds its own fixtures and prints one table of medians and ratios, measured side by
 // side in one run. Sizes: BENCH_SIZES=1000,20000,100000 (default), runs per measure: BENCH_RUNS (5).
-// BENCH_ONLY=hook,size,org,mcp runs only those parts (e.g. `BENCH_ONLY=mcp npm run bench`); organisation
+// BENCH_ONLY=hook,size,org,mcp,layers runs only those parts (e.g. `BENCH_ONLY=mcp npm run bench`); organisation
 // sizes: BENCH_ORG=50,200 (projects), into a codex of BENCH_ORG_CODEX=20000 files. The MCP server's
 // rows run against a codex of BENCH_MCP_SIZE files (100000).
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
@@ -13,7 +13,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = path.join(ROOT, 'bin/codex-hooks.cjs');
 const SIZES = (process.env.BENCH_SIZES || '1000,20000,100000').split(',').map(Number);
 const RUNS = Number(process.env.BENCH_RUNS || 5);
-const ONLY = new Set((process.env.BENCH_ONLY || 'hook,size,org,mcp').split(','));
+const ONLY = new Set((process.env.BENCH_ONLY || 'hook,size,org,mcp,layers').split(','));
 const ORG = (process.env.BENCH_ORG || '50,200').split(',').map(Number);
 const ORG_CODEX = Number(process.env.BENCH_ORG_CODEX || 20000);
 const base = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'codex-hooks-bench-')));
@@ -147,6 +147,75 @@ function hookNoop() {
     pullHook.push(time(() => sh(process.execPath, [BIN, 'hook', 'pre-push', 'origin', 'x'], { cwd: both, input: bothLine, env: { CODEX_HOOKS_CACHE_DIR: bothCache } })));
   }
   row('pre-push hook, no doc changed (bidirectional: pulls)', stats(pullHook), stats(fetchRef), (r) => r <= 1.5, 'node -e 0 + git fetch (nothing new)');
+}
+
+/**
+ * Layered test (SPEC §4): a feature branch's warm sync with 50 live layers on test against the same with
+ * none (each project has an origin, as a team's has: one ls-remote per sync in both); and what writing
+ * after the push has landed costs: a real `git push` through the installed hooks (written from the
+ * reference-transaction hook) against a push to the origin's URL (no remote-tracking ref: written during
+ * pre-push), and a commit with the reference-transaction hook in place against one without it.
+ */
+function layerRows(n) {
+  const codex = makeCodex(n);
+  const teamProject = (name, config = {}) => {
+    const origin = path.join(base, `${name}-origin.git`);
+    git(base, ['init', '-q', '--bare', origin]);
+    const dir = makeProject(codex, config, name);
+    git(dir, ['remote', 'add', 'origin', origin]);
+    git(dir, ['push', '-q', 'origin', 'main', 'feat']);
+    return { dir, origin, cache: path.join(base, `cache-${name}`) };
+  };
+  const none = teamProject('layers-none');
+  const many = teamProject('layers-50');
+  sync(none.dir, none.cache);
+  sync(many.dir, many.cache);
+  for (let i = 0; i < 50; i++) {
+    git(many.dir, ['checkout', '-q', '-b', `feat/l${i}`, 'main']);
+    fs.writeFileSync(path.join(many.dir, `docs/layer${i}.md`), `# Layer ${i}\n`);
+    git(many.dir, ['add', '-A']);
+    git(many.dir, ['commit', '-q', '-m', `layer ${i}`]);
+    git(many.dir, ['push', '-q', 'origin', `feat/l${i}`]);
+    sync(many.dir, many.cache);
+  }
+  git(many.dir, ['checkout', '-q', 'feat']);
+  const withNone = [];
+  const withMany = [];
+  for (let i = 0; i < RUNS; i++) {
+    changeTenDocs(none.dir);
+    withNone.push(time(() => sync(none.dir, none.cache)));
+    changeTenDocs(many.dir);
+    withMany.push(time(() => sync(many.dir, many.cache)));
+  }
+  row(`feature sync with 50 live layers on test, ${n} files`, stats(withMany), stats(withNone), (r) => r <= 1.15, 'the same with no other layer', '≤ 1.15×');
+
+  // publish after landing: the same push, through the remote-tracking ref or to a URL
+  const hooked = teamProject('layers-hooked', { sync_direction: 'to-codex' });
+  fs.mkdirSync(path.join(hooked.dir, 'node_modules'));
+  fs.symlinkSync(ROOT, path.join(hooked.dir, 'node_modules/codex-hooks'));
+  sh(process.execPath, [BIN, 'install', '--quiet'], { cwd: hooked.dir, env: { CODEX_HOOKS_CACHE_DIR: hooked.cache } });
+  const pushEnv = { env: { CODEX_HOOKS_CACHE_DIR: hooked.cache }, cwd: hooked.dir };
+  sh('git', ['push', '-q', 'origin', 'feat'], pushEnv);
+  const landed = [];
+  const before = [];
+  for (let i = 0; i < RUNS; i++) {
+    changeTenDocs(hooked.dir);
+    landed.push(time(() => sh('git', ['push', '-q', 'origin', 'feat'], pushEnv)));
+    changeTenDocs(hooked.dir);
+    before.push(time(() => sh('git', ['push', '-q', hooked.origin, 'feat:feat'], pushEnv)));
+  }
+  row('push of 10 changed docs, written after it landed (reference-transaction)', stats(landed), stats(before), null, 'the same push to the URL (written in pre-push)', '(cost of landing)');
+  const withHook = [];
+  const withoutHook = [];
+  const hookFile = path.join(hooked.dir, '.husky/_/reference-transaction');
+  const saved = fs.readFileSync(hookFile);
+  for (let i = 0; i < Math.max(RUNS * 2, 9); i++) {
+    withHook.push(time(() => sh('git', ['-c', 'core.hooksPath=.husky/_', 'commit', '-q', '--allow-empty', '--no-verify', '-m', 'x'], pushEnv)));
+    fs.rmSync(hookFile);
+    withoutHook.push(time(() => sh('git', ['-c', 'core.hooksPath=.husky/_', 'commit', '-q', '--allow-empty', '--no-verify', '-m', 'x'], pushEnv)));
+    fs.writeFileSync(hookFile, saved, { mode: 0o755 });
+  }
+  row('git commit with the reference-transaction hook in place (no push kept)', stats(withHook), stats(withoutHook), null, 'git commit without it', '(per ref update)');
 }
 
 function bySize(n) {
@@ -340,6 +409,7 @@ try {
   if (ONLY.has('hook')) hookNoop();
   if (ONLY.has('size')) for (const n of SIZES) bySize(n);
   if (ONLY.has('org')) organisation(ORG_CODEX, ORG);
+  if (ONLY.has('layers')) layerRows(1000);
   if (ONLY.has('mcp')) await mcpRows(Number(process.env.BENCH_MCP_SIZE || 100000));
 } finally {
   fs.rmSync(base, { recursive: true, force: true });

@@ -170,7 +170,7 @@ t('status: "unknown" for a codex branch the cache never fetched (not "never"); a
   assert.is((await pushWithoutTerminal(dir, env, ['origin', 'feat'])).code, 0);
   const bin = path.join(dir, 'node_modules/.bin/codex-hooks');
   const s = await run(bin, ['status', '--offline'], { cwd: dir, env });
-  assert.match(s.stdout, /last test:\s+\S+ feat@[0-9a-f]{7} → test [0-9a-f]{7}/);
+  assert.match(s.stdout, /last test:\s+\S+ feat@[0-9a-f]{7} by [^→]+ → test [0-9a-f]{7}/);
   assert.match(s.stdout, /last prod:\s+unknown \(the local cache has not fetched codex branch main\)/);
   assert.not.match(s.stdout, /last prod:\s+never/);
   // the cache folder cannot be made: a file is in its way
