@@ -103,31 +103,40 @@ export function createServer(o: ServerOptions): McpServer {
     }),
   );
 
-  const hit = z.object({ uri: z.string().nullable(), path: z.string(), line: z.number(), text: z.string() });
+  const line = z.object({ line: z.number(), text: z.string() });
+  const hit = z.object({
+    uri: z.string().nullable(), path: z.string(), project: z.string(), title: z.string(), score: z.number().nullable(), line: z.number(), text: z.string(),
+    snippet: z.array(line), production_commit: z.string(), released: z.object({ commit: z.string(), date: z.string() }).nullable(),
+  });
   server.registerTool(
     'codex_search',
     {
       title: 'Search the released documents',
       description:
-        'Full-text search over every released document of the codex: the query is a plain phrase (not a pattern), ' +
-        'matched case-insensitively unless case_sensitive is true. Returns each matching line with its document URI and ' +
-        'line number; read a whole document with codex_fetch.',
+        'Ranked full-text search over every released document of the codex: the words in any order, anywhere in a document ' +
+        '(title, headings and path weigh more); put a "quoted phrase" in the query to match it as a phrase. Returns the best ' +
+        'documents first, each with its URI, project, title, the best lines (line numbers and text) and the production commit; ' +
+        'read a whole document with codex_fetch.',
       inputSchema: {
-        query: z.string().min(1).max(MAX_QUERY).describe('The words to look for, as one phrase'),
+        query: z.string().min(1).max(MAX_QUERY).describe('A question or some words, e.g. rate limits for the public API; "quoted phrase" for an exact phrase'),
         project: z.string().max(200).optional().describe('Only this project (or shared folder), e.g. "api"'),
-        limit: z.number().int().min(1).max(200).optional().describe('Most matching lines returned (default 20, at most 200)'),
-        case_sensitive: z.boolean().optional().describe('Match letter case exactly (default false)'),
+        limit: z.number().int().min(1).max(200).optional().describe('Most documents returned (default 10, at most 200)'),
+        case_sensitive: z.boolean().optional().describe('Match quoted phrases with their letter case (default false)'),
       },
-      outputSchema: { hits: z.array(hit), truncated: z.boolean() },
+      outputSchema: { hits: z.array(hit), truncated: z.boolean(), source: z.enum(['index', 'stale-index', 'grep']) },
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
     tool(async (args: { query: string; project?: string; limit?: number; case_sensitive?: boolean }, { reader, org }) => {
       const r = await searchDocs(reader, org, args);
-      const lines = r.hits.map((h) => `${h.uri ?? h.path}:${h.line}: ${h.text}`);
-      if (!lines.length) lines.push(readerMsg.noHits(args.query.slice(0, 200)));
+      const lines =
+        r.source === 'grep'
+          ? r.hits.map((h) => `${h.uri ?? h.path}:${h.line}: ${h.text}`)
+          : r.hits.map((h) => [`${h.uri ?? h.path} — ${h.title} (score ${h.score})`, ...h.snippet.map((s) => `  ${s.line}: ${s.text}`)].join('\n'));
+      if (!lines.length) lines.push(r.source === 'grep' ? readerMsg.noHits(args.query.slice(0, 200)) : readerMsg.noRankedHits(args.query.slice(0, 200)));
       if (r.timedOut) lines.push(readerMsg.searchStopped(r.timeoutSeconds));
       else if (r.truncated) lines.push(readerMsg.searchMore(r.limit));
-      return { content: [text(lines.join('\n')), ...withNote(r.note)], structuredContent: { hits: r.hits, truncated: r.truncated } };
+      if (r.indexNote) lines.push(r.indexNote);
+      return { content: [text(lines.join('\n')), ...withNote(r.note)], structuredContent: { hits: r.hits, truncated: r.truncated, source: r.source } };
     }),
   );
 

@@ -415,6 +415,14 @@ export const readerMsg = {
   emptyList: (uri: string) => `Nothing released under ${uri}.`,
   listMore: (shown: number) => `… more entries: only the first ${shown} are listed; narrow the uri.`,
   noHits: (query: string) => `No released doc contains "${query}".`,
+  noRankedHits: (query: string) => `No released doc matches "${query}".`,
+  indexProgress: (done: number, total: number) => (total ? ` (${done} of ${total} documents read)` : ''),
+  searchByGrep: (progress: string, error: string | null) =>
+    error
+      ? `Note: the search index could not be built (${error}); these are git grep's matches of the whole query as one phrase, unranked.`
+      : `Note: the search index of this production tip is being built${progress}; meanwhile these are git grep's matches of the whole query as one phrase, unranked. Ask again shortly for ranked results.`,
+  searchByOldIndex: (indexed: string, tip: string, progress: string) =>
+    `Note: ranked by the index of the previous production tip ${indexed.slice(0, 12)} while the index of ${tip.slice(0, 12)} is being updated${progress}; snippets are read from the docs as released then.`,
   searchMore: (limit: number) => `… more matches: only the first ${limit} are shown (raise limit, up to 200, or narrow with project).`,
   searchStopped: (seconds: number) => `… the search was stopped after ${seconds} s; the matches found until then are shown.`,
   queryControl: 'the query may not contain control characters (one line of text)',
