@@ -40,6 +40,8 @@ export class IndexKeeper {
   private build: { tree: string; done: number; total: number; promise: Promise<void> } | null = null;
   private readonly dir: string;
   lastError: string | null = null;
+  /** What the last build did: loaded a saved index, updated one from a diff, or read every doc. */
+  lastBuild: { kind: 'loaded' | 'update' | 'full'; docsRead: number; ms: number; tree: string } | null = null;
 
   constructor(cacheDir: string, private objects: () => ObjectSource, private log?: (line: string) => void) {
     this.dir = path.join(cacheDir, INDEX_FOLDER);
@@ -70,12 +72,15 @@ export class IndexKeeper {
   }
 
   private async update(commit: string, tree: string, progress: { done: number; total: number }): Promise<void> {
+    const started = Date.now();
     const saved = this.index ? null : await this.loadSaved(tree);
     let base = this.index ?? saved;
     if (base?.tree === tree) {
       this.index = base;
+      this.lastBuild = { kind: 'loaded', docsRead: 0, ms: Date.now() - started, tree };
       return;
     }
+    const kind = base ? 'update' : 'full';
     const objects = this.objects();
     let changed: Array<{ path: string; oid: string }>;
     if (base) {
@@ -118,6 +123,7 @@ export class IndexKeeper {
     base.tree = tree;
     base.commit = commit;
     this.index = base;
+    this.lastBuild = { kind, docsRead: Math.min(changed.length, room), ms: Date.now() - started, tree };
     await this.save(base);
   }
 
