@@ -100,14 +100,17 @@ export const COMMANDS: Record<string, CommandSpec> = {
   },
   mcp: {
     summary: 'the reader for agents: an MCP server on stdio serving released docs',
-    usage: 'codex-hooks mcp [--codex URL]',
+    usage: 'codex-hooks mcp [--codex URL] [--http [HOST:]PORT]',
     details:
       'A Model Context Protocol server on stdin/stdout (Claude Code, Claude Desktop, Cursor…). It serves the\n' +
       'production codex branch only: tools codex_fetch, codex_list, codex_search, codex_status and every\n' +
       'released doc as a resource codex://{org}/{project}/{+path}. It fetches at most every mcp.refresh_seconds\n' +
       '(default 60) and exits when stdin closes. The codex is --codex URL, else CODEX_URL, else the config\n' +
-      'found from the working folder (no git checkout needed).',
-    options: { codex: { type: 'string' } },
+      'found from the working folder (no git checkout needed).\n' +
+      'With --http [HOST:]PORT it serves the same tools over Streamable HTTP at /mcp (stateless; /health too)\n' +
+      'until SIGTERM. CODEX_MCP_TOKEN makes every request need "Authorization: Bearer <token>" and is required\n' +
+      'for a non-loopback HOST; CODEX_MCP_ORIGINS lists the browser Origins allowed (none by default).',
+    options: { codex: { type: 'string' }, http: { type: 'string' } },
     load: () => import('./mcp.js'),
   },
   'create-branch': {

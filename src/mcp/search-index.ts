@@ -12,7 +12,7 @@ export const INDEX_LIMITS = {
   /** Larger blobs are indexed by their path only. */
   blobBytes: 4 << 20,
   /** Blobs read per request to git (and between two turns of the event loop). */
-  batch: 256,
+  batch: 1000,
 };
 
 export const INDEX_FOLDER = 'codex-hooks-search';
@@ -105,9 +105,12 @@ export class IndexKeeper {
     const since = this.index || saved ? commit : null;
     progress.total = changed.length;
     const room = Math.max(0, INDEX_LIMITS.docs - base.size);
-    for (let i = 0; i < Math.min(changed.length, room); i += INDEX_LIMITS.batch) {
-      const batch = changed.slice(i, Math.min(i + INDEX_LIMITS.batch, room));
-      const sizes = await objects.sizes(batch.map((f) => f.oid));
+    changed = changed.slice(0, room);
+    // every size in one request per 20,000 (a git process each): blobs over the bound are never read
+    const sizes = new Map<string, number>();
+    for (let i = 0; i < changed.length; i += 20_000) for (const [oid, n] of await objects.sizes(changed.slice(i, i + 20_000).map((f) => f.oid))) sizes.set(oid, n);
+    for (let i = 0; i < changed.length; i += INDEX_LIMITS.batch) {
+      const batch = changed.slice(i, i + INDEX_LIMITS.batch);
       const small = batch.filter((f) => (sizes.get(f.oid) ?? Infinity) <= INDEX_LIMITS.blobBytes);
       const blobs = await objects.readMany(small.map((f) => f.oid));
       const body = new Map(small.map((f, j) => [f.path, blobs[j]?.type === 'blob' ? blobs[j]!.body : null]));
@@ -123,7 +126,7 @@ export class IndexKeeper {
     base.tree = tree;
     base.commit = commit;
     this.index = base;
-    this.lastBuild = { kind, docsRead: Math.min(changed.length, room), ms: Date.now() - started, tree };
+    this.lastBuild = { kind, docsRead: changed.length, ms: Date.now() - started, tree };
     await this.save(base);
   }
 

@@ -9,7 +9,7 @@ import type { DocFields } from './doc-text.js';
 export const FIELDS = ['path', 'title', 'description', 'tags', 'headings', 'body'] as const;
 /** Title, headings and path weigh more than the body (SPEC §8). */
 export const BOOST = { title: 4, description: 2, tags: 2, headings: 2, path: 2, body: 1 };
-export const INDEX_VERSION = 1;
+export const INDEX_VERSION = 2;
 
 // Words nearly every English doc holds: they rank nothing and would make every query read every doc.
 const STOP = new Set(
@@ -85,13 +85,13 @@ export class TextIndex {
   }
 
   static async load(json: string): Promise<TextIndex | null> {
-    const data = JSON.parse(json) as { version: number; tree: string; commit: string; docs: Array<DocRecord | null>; index: string };
+    const data = JSON.parse(json) as { version: number; tree: string; commit: string; docs: Array<DocRecord | null>; index: never };
     if (data.version !== INDEX_VERSION || !Array.isArray(data.docs)) return null;
-    return new TextIndex(await MiniSearch.loadJSONAsync(data.index, OPTIONS), data.docs, data.tree, data.commit);
+    return new TextIndex(MiniSearch.loadJS(data.index, OPTIONS), data.docs, data.tree, data.commit);
   }
 
   toJSON(): string {
-    return JSON.stringify({ version: INDEX_VERSION, tree: this.tree, commit: this.commit, docs: this.docs, index: JSON.stringify(this.ms) });
+    return JSON.stringify({ version: INDEX_VERSION, tree: this.tree, commit: this.commit, docs: this.docs, index: this.ms.toJSON() });
   }
 
   get size(): number {
