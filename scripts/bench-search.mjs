@@ -109,7 +109,7 @@ async function main() {
     const fetches = [];
     for (let i = 0; i < 200; i++) {
       const t = performance.now();
-      await readDoc(r, 'bench', `codex://bench/p${10 + (i % 50)}/docs/f${i % 100}.md`);
+      await readDoc(r, 'bench', `codex://bench/p${1 + (i % Math.max(1, Math.floor(N / 100) - 1))}/docs/f${i % 100}.md`);
       fetches.push(performance.now() - t);
     }
     release(bare);

@@ -157,7 +157,12 @@ export class IndexKeeper {
     const tmp = `${file}.tmp-${process.pid}`;
     try {
       await fs.promises.mkdir(this.dir, { recursive: true });
-      await fs.promises.writeFile(tmp, index.toJSON());
+      const out = await fs.promises.open(tmp, 'w');
+      try {
+        for (const piece of index.toJSONPieces()) await out.write(piece);
+      } finally {
+        await out.close();
+      }
       await fs.promises.rename(tmp, file);
       for (const n of fs.readdirSync(this.dir)) if (n !== path.basename(file) && !n.includes('.tmp-')) fs.rmSync(path.join(this.dir, n), { force: true });
     } catch (error) {
