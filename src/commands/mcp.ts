@@ -15,8 +15,14 @@ import { takeSignals } from '../git/exec.js';
  * `--http [HOST:]PORT` on Streamable HTTP until SIGTERM/SIGINT (then it drains).
  */
 export async function run(ctx: Context, values: Values, positionals: string[]): Promise<CommandResult> {
+  if (positionals[0] === 'setup') {
+    if (positionals.length > 2) throw new UsageError(msg.mcpNoArguments(positionals[2]), msg.setupUsage);
+    const { setup } = await import('./mcp-setup.js');
+    return setup(ctx, positionals[1], single(values, 'codex'), values.write === true);
+  }
   if (positionals.length) throw new UsageError(msg.mcpNoArguments(positionals[0]), msg.mcpUsage);
   if (ctx.json) throw new UsageError(msg.mcpNoJson, msg.mcpUsage);
+  if (values.write) throw new UsageError(msg.mcpWriteOnlySetup, msg.setupUsage);
   const httpAt = single(values, 'http');
   const listen = httpAt === undefined ? null : parseListen(httpAt);
   if (httpAt !== undefined && !listen) throw new UsageError(msg.mcpBadListen(httpAt), msg.mcpUsage);

@@ -100,7 +100,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
   },
   mcp: {
     summary: 'the reader for agents: an MCP server on stdio serving released docs',
-    usage: 'codex-hooks mcp [--codex URL] [--http [HOST:]PORT]',
+    usage: 'codex-hooks mcp [--codex URL] [--http [HOST:]PORT] | mcp setup <claude-code|claude-desktop|cursor|vscode> [--write]',
     details:
       'A Model Context Protocol server on stdin/stdout (Claude Code, Claude Desktop, Cursor…). It serves the\n' +
       'production codex branch only: tools codex_fetch, codex_list, codex_search, codex_status and every\n' +
@@ -109,8 +109,10 @@ export const COMMANDS: Record<string, CommandSpec> = {
       'found from the working folder (no git checkout needed).\n' +
       'With --http [HOST:]PORT it serves the same tools over Streamable HTTP at /mcp (stateless; /health too)\n' +
       'until SIGTERM. CODEX_MCP_TOKEN makes every request need "Authorization: Bearer <token>" and is required\n' +
-      'for a non-loopback HOST; CODEX_MCP_ORIGINS lists the browser Origins allowed (none by default).',
-    options: { codex: { type: 'string' }, http: { type: 'string' } },
+      'for a non-loopback HOST; CODEX_MCP_ORIGINS lists the browser Origins allowed (none by default).\n' +
+      '`mcp setup <client>` prints the client\'s entry for this server (absolute paths of node and the bin);\n' +
+      'with --write it merges it into the client\'s file, keeping every other server.',
+    options: { codex: { type: 'string' }, http: { type: 'string' }, write: { type: 'boolean' } },
     load: () => import('./mcp.js'),
   },
   'create-branch': {

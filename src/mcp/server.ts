@@ -1,5 +1,5 @@
 import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { readerMsg } from '../ui/messages.js';
 import { LIMITS, readDoc } from './docs.js';
@@ -140,6 +140,12 @@ export function createServer(o: ServerOptions): McpServer {
     }),
   );
 
+  const sync = z.object({ commit: z.string(), date: z.string(), source_branch: z.string().nullable(), source_commit: z.string().nullable(), env: z.string().nullable() });
+  const statusSchema = {
+    codex_url: z.string(), organization: z.string(), production_branch: z.string(), tip: z.string().nullable(), fetched_at: z.string().nullable(),
+    age_seconds: z.number().nullable(), age: z.string().nullable(), reachable: z.boolean(), last_error: z.string().nullable(), refresh_seconds: z.number(),
+    projects: z.array(z.object({ project: z.string(), uri: z.string(), last_sync: sync.nullable() })),
+  };
   server.registerTool(
     'codex_status',
     {
@@ -147,6 +153,7 @@ export function createServer(o: ServerOptions): McpServer {
       description:
         'The codex URL, the production branch and tip, when it was last fetched (and whether the codex answered), ' +
         'and the last release of each project (from the codex commit trailers).',
+      outputSchema: statusSchema,
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
     tool(async (_args: unknown, { reader, org }) => {
@@ -179,7 +186,9 @@ export function createServer(o: ServerOptions): McpServer {
           : { uri: doc.uri, mimeType: doc.mimeType, text: doc.body.toString('utf8') };
         return { contents: [content], ...(doc.note ? { _meta: { note: doc.note } } : {}) };
       } catch (error) {
-        if (error instanceof ReaderError) throw new McpError(RESOURCE_NOT_FOUND, error.message, { kind: error.kind });
+        // McpError's message already starts "MCP error -32002:", and the client adds that again: a plain
+        // error with the code says it once
+        if (error instanceof ReaderError) throw Object.assign(new Error(error.message), { code: RESOURCE_NOT_FOUND, data: { kind: error.kind } });
         throw error;
       }
     },

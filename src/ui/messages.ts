@@ -203,6 +203,16 @@ export const msg = {
   mcpNoArguments: (first: string) => `mcp takes no arguments (got "${first}")`,
   mcpNoJson: 'mcp speaks JSON-RPC on stdout: --json does not apply',
   mcpUsage: 'codex-hooks mcp [--codex URL] [--http [HOST:]PORT]',
+  setupClient: (given: string) => `mcp setup needs a client: claude-code, claude-desktop, cursor, vscode${given ? ` (not "${given}")` : ''}`,
+  mcpWriteOnlySetup: '--write belongs to mcp setup',
+  setupUsage: 'codex-hooks mcp setup <claude-code|claude-desktop|cursor|vscode> [--write] [--codex URL]',
+  setupPrint: (client: string, file: string) => `The ${client} entry for the codex reader (in ${file}):`,
+  setupClaudeCode: (command: string) => `Or add it with Claude Code's own command:\n  ${command}`,
+  setupWriteHint: (client: string) => `Add it to that file with: codex-hooks mcp setup ${client} --write (other servers are kept)`,
+  setupWrote: (outcome: string, name: string, file: string) =>
+    outcome === 'unchanged' ? `The server "${name}" is already there in ${file}: nothing changed.` : `${outcome === 'added' ? 'added' : 'updated'} the server "${name}" ${outcome === 'added' ? 'to' : 'in'} ${file}; restart the client to load it.`,
+  setupBadFile: (file: string, why: string) => `${file} is not a JSON object (${why}); it was left as it is.`,
+  setupBadFileHint: 'fix or move that file and run again, or add the printed entry by hand (run without --write to see it)',
   mcpBadListen: (text: string) => `--http takes [HOST:]PORT (e.g. 8080, 127.0.0.1:8080, 0.0.0.0:8080, [::1]:8080), not "${text}"`,
   mcpNeedsToken: (host: string) => `Refusing to serve ${host}, which is not a loopback address, without a token: anyone who can reach it could read the docs.`,
   mcpNeedsTokenHint: 'set CODEX_MCP_TOKEN to a long random secret (clients send Authorization: Bearer <token>), or listen on 127.0.0.1',
@@ -445,5 +455,7 @@ export const readerMsg = {
   queryRefused: (why: string) => `The query is refused: ${why}.`,
   queryRefusedHint: 'search for one line of text',
   listProjectsHint: 'list the projects with codex_list {}',
+  unknownProjectHint: (near: string | undefined, known: string[], more: boolean) =>
+    `${near ? `did you mean ${near}? ` : ''}${known.length ? `Released: ${known.join(', ')}${more ? ', …' : ''}. ` : ''}List the projects and folders with codex_list {}.`,
   otherOrgHint: (org: string, project: string) => `use codex://${org}/${project}/…`,
 };
