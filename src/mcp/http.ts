@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import { readerMsg } from '../ui/messages.js';
 import { createServer, type Session } from './server.js';
 import { isLoopback } from './listen.js';
@@ -72,6 +73,7 @@ function describe(body: unknown): string {
  */
 export async function serveHttp(o: HttpOptions): Promise<void> {
   const inFlight = new Set<http.ServerResponse>();
+  const jsonSchemaValidator = new AjvJsonSchemaValidator();
   let drained: (() => void) | null = null;
   const server = http.createServer(async (req, res) => {
     const started = Date.now();
@@ -107,7 +109,7 @@ export async function serveHttp(o: HttpOptions): Promise<void> {
         return plain(400, readerMsg.httpBadJson);
       }
       what = describe(body);
-      const mcp = createServer({ session: o.session, version: o.version, log: o.log });
+      const mcp = createServer({ session: o.session, version: o.version, log: o.log, jsonSchemaValidator });
       const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
       res.on('close', () => {
         transport.close().catch(() => {});

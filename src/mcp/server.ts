@@ -22,7 +22,10 @@ export interface ServerOptions {
   version: string;
   /** Where unexpected failures are logged (stderr: stdout is the protocol's). */
   log?: (line: string) => void;
+  /** One validator for servers made per request (HTTP): the SDK would build an Ajv for each. */
+  jsonSchemaValidator?: ServerOptionsOfSdk['jsonSchemaValidator'];
 }
+type ServerOptionsOfSdk = NonNullable<ConstructorParameters<typeof McpServer>[1]>;
 
 /** MCP's "resource not found" (the specification's -32002). */
 const RESOURCE_NOT_FOUND = -32002;
@@ -39,6 +42,7 @@ export function createServer(o: ServerOptions): McpServer {
   const server = new McpServer(
     { name: 'codex-hooks', version: o.version },
     {
+      ...(o.jsonSchemaValidator ? { jsonSchemaValidator: o.jsonSchemaValidator } : {}),
       instructions:
         "The released (production) documentation of the organisation's codex: every project's docs and the shared ones. " +
         `Documents are addressed as ${example}. Find them with codex_search or codex_list, read them with codex_fetch; ` +
