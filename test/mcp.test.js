@@ -237,7 +237,7 @@ t('bad input: missing, wrong-typed and hostile arguments are isError results, ne
   await refused('codex_fetch', { uri: 'codex://acme/api/docs/100%.md' }, /%25/);
   await refused('codex_list', { uri: 7 });
   await refused('codex_list', { uri: 'codex://acme/api/docs/../../../' }, /\.\./);
-  await refused('codex_list', { uri: 'codex://acme/nope/' }, /Not found/);
+  await refused('codex_list', { uri: 'codex://acme/nope/' }, /No project or folder "nope"/);
   await refused('codex_search', {}, /query/);
   await refused('codex_search', { query: 5 });
   await refused('codex_search', { query: '' });
