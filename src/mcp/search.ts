@@ -183,7 +183,7 @@ export async function searchDocs(reader: Reader, org: string, input: SearchInput
   const view = await reader.searchIndex.view(snapshot.tip);
   const progress = view.building ? readerMsg.indexProgress(view.building.done, view.building.total) : '';
   if (!view.index) {
-    const phrase = query.phrases.length === 1 && query.words.length === query.phrases[0].split(' ').length ? input.query.replace(/"/g, '').trim() : input.query.trim();
+    const phrase = input.query.replace(/"/g, ' ').trim().replace(/\s+/g, ' ') || input.query;
     const result = await grepTree(snapshot.tip, phrase, { ignoreCase: !input.case_sensitive, limit, folder, timeoutMs }, { cwd: reader.cacheDir, env: reader.settings.env, signal: reader.signal });
     const hits: SearchHit[] = result.hits.map((h) => ({
       uri: uriOfPath(org, h.path, projects), path: h.path, project: projectOf(h.path), title: h.path.slice(h.path.lastIndexOf('/') + 1), score: null,
