@@ -98,7 +98,8 @@ export class TextIndex {
   static async load(json: string): Promise<TextIndex | null> {
     const data = JSON.parse(json) as { version: number; tree: string; commit: string; docs: Array<DocRecord | null>; index: never };
     if (data.version !== INDEX_VERSION || !Array.isArray(data.docs)) return null;
-    return new TextIndex(MiniSearch.loadJS(data.index, OPTIONS), data.docs, data.tree, data.commit);
+    // the async form yields to the event loop every 1,000 terms: a server loading a large index still answers (by git grep)
+    return new TextIndex(await MiniSearch.loadJSAsync(data.index, OPTIONS), data.docs, data.tree, data.commit);
   }
 
   /**
