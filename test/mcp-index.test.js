@@ -86,4 +86,26 @@ t('a damaged saved index is rebuilt, not trusted', async () => {
   assert.is((await search(b, 'alpha')).hits[0].path, 'projects/api/a.md');
 });
 
+t('a saved index whose tree the cache no longer has: every doc is read again, the search keeps working', async () => {
+  const env = isolatedEnv();
+  const bare = makeCodex(env, { 'projects/api/a.md': '# A\n\nalpha\n', 'projects/api/b.md': '# B\n\nbeta\n' }, ['main']);
+  const a = open(bare, env);
+  await search(a, 'alpha');
+  await a.searchIndex.settled();
+  const file = path.join(cachePathFor(bare, env), INDEX_FOLDER, saved(bare, env)[0]);
+  const data = JSON.parse(fs.readFileSync(file, 'utf8'));
+  data.tree = 'f'.repeat(40);
+  fs.writeFileSync(path.join(path.dirname(file), `${'f'.repeat(40)}.json`), JSON.stringify(data));
+  fs.rmSync(file);
+  const b = open(bare, env);
+  await search(b, 'alpha');
+  await b.searchIndex.settled();
+  assert.is(b.searchIndex.lastError, null);
+  assert.equal({ kind: b.searchIndex.lastBuild.kind, docsRead: b.searchIndex.lastBuild.docsRead }, { kind: 'full', docsRead: 2 });
+  const r = await search(b, 'beta');
+  assert.is(r.source, 'index');
+  assert.is(r.hits[0].path, 'projects/api/b.md');
+  assert.is(r.hits[0].released, null);
+});
+
 t.run();

@@ -80,11 +80,13 @@ export class IndexKeeper {
       this.lastBuild = { kind: 'loaded', docsRead: 0, ms: Date.now() - started, tree };
       return;
     }
-    const kind = base ? 'update' : 'full';
     const objects = this.objects();
+    // the indexed tree gone from the cache (a cache made again): read every doc instead
+    const changes = base ? await diffTrees(objects, base.tree, tree).catch(() => null) : null;
+    if (!changes) base = null;
+    const kind = base ? 'update' : 'full';
     let changed: Array<{ path: string; oid: string }>;
-    if (base) {
-      const changes = await diffTrees(objects, base.tree, tree);
+    if (base && changes) {
       const removed = changes.filter((ch) => ch.status === 'D');
       // Changed in place, also while in service: each add or remove is one synchronous step, so a search
       // sees every doc whole (old or new version, its record naming the blob it was read from).
@@ -102,7 +104,7 @@ export class IndexKeeper {
     }
     changed = changed.filter((f) => isIndexable(f.path));
     const at = commitTime(await objects.read(commit));
-    const since = this.index || saved ? commit : null;
+    const since = kind === 'update' ? commit : null; // a full build does not know when each doc arrived
     progress.total = changed.length;
     const room = Math.max(0, INDEX_LIMITS.docs - base.size);
     changed = changed.slice(0, room);
@@ -127,6 +129,7 @@ export class IndexKeeper {
     base.commit = commit;
     this.index = base;
     this.lastBuild = { kind, docsRead: changed.length, ms: Date.now() - started, tree };
+    this.lastError = null;
     await this.save(base);
   }
 
