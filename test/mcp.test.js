@@ -150,7 +150,9 @@ t('codex_search ranked: words in any order and on any line, phrases, project fil
   assert.equal(spread.structuredContent.hits[0].snippet.map((l) => l.line), [8, 9]);
   assert.match(spread.structuredContent.hits[0].production_commit, /^[0-9a-f]{40}$/);
   assert.is(spread.structuredContent.hits[0].project, 'api');
-  assert.match(textOf(spread), /codex:\/\/acme\/api\/docs\/limits\.md — Quotas of the public API \(score [\d.]+\)\n  8: The rate applies per key\.\n  9: These limits reset every hour\./);
+  assert.is(spread.structuredContent.hits[0].description, 'how many calls a key may make');
+  assert.is(spread.structuredContent.hits[0].tags, 'throttling quota');
+  assert.match(textOf(spread), /codex:\/\/acme\/api\/docs\/limits\.md — Quotas of the public API \(score [\d.]+\)\n  how many calls a key may make\n  tags: throttling quota\n  8: The rate applies per key\.\n  9: These limits reset every hour\./);
   // front matter: tags and description are searched
   assert.is((await q({ query: 'throttling' })).structuredContent.hits[0].uri, 'codex://acme/api/docs/limits.md');
   assert.is((await q({ query: 'calls key' })).structuredContent.hits[0].uri, 'codex://acme/api/docs/limits.md');

@@ -109,6 +109,9 @@ export interface SearchHit {
   /** The project (or top-level folder) the doc is in. */
   project: string;
   title: string;
+  /** Front-matter `description` and `tags` ('' when none). */
+  description: string;
+  tags: string;
   /** BM25+ relevance (higher is better); null for git grep's matches. */
   score: number | null;
   /** The best line's number and text (the first of `snippet`). */
@@ -186,7 +189,7 @@ export async function searchDocs(reader: Reader, org: string, input: SearchInput
     const phrase = input.query.replace(/"/g, ' ').trim().replace(/\s+/g, ' ') || input.query;
     const result = await grepTree(snapshot.tip, phrase, { ignoreCase: !input.case_sensitive, limit, folder, timeoutMs }, { cwd: reader.cacheDir, env: reader.settings.env, signal: reader.signal });
     const hits: SearchHit[] = result.hits.map((h) => ({
-      uri: uriOfPath(org, h.path, projects), path: h.path, project: projectOf(h.path), title: h.path.slice(h.path.lastIndexOf('/') + 1), score: null,
+      uri: uriOfPath(org, h.path, projects), path: h.path, project: projectOf(h.path), title: h.path.slice(h.path.lastIndexOf('/') + 1), description: '', tags: '', score: null,
       line: h.line, text: h.text, snippet: [{ line: h.line, text: h.text }], production_commit: snapshot.tip, released: null,
     }));
     return { hits, truncated: result.truncated, timedOut: result.timedOut, limit, timeoutSeconds: timeoutMs / 1000, source: 'grep' as const, note, indexNote: readerMsg.searchByGrep(progress, reader.searchIndex.lastError) };
@@ -214,7 +217,7 @@ export async function searchDocs(reader: Reader, org: string, input: SearchInput
     const first = snippet[0] ?? { line: 1, text: cut(body.split('\n', 1)[0] ?? '', []) };
     const fields = docFields(r.doc.path, Buffer.from(body.slice(0, 70_000)));
     hits.push({
-      uri: uriOfPath(org, r.doc.path, projects), path: r.doc.path, project: projectOf(r.doc.path), title: fields?.title ?? r.doc.path,
+      uri: uriOfPath(org, r.doc.path, projects), path: r.doc.path, project: projectOf(r.doc.path), title: fields?.title ?? r.doc.path, description: fields?.description ?? '', tags: fields?.tags ?? '',
       score: Math.round(r.score * 1000) / 1000, line: first.line, text: first.text, snippet: snippet.length ? snippet : [first],
       production_commit: snapshot.tip, released: r.doc.since && r.doc.at ? { commit: r.doc.since, date: new Date(r.doc.at * 1000).toISOString() } : null,
     });

@@ -109,7 +109,7 @@ export function createServer(o: ServerOptions): McpServer {
 
   const line = z.object({ line: z.number(), text: z.string() });
   const hit = z.object({
-    uri: z.string().nullable(), path: z.string(), project: z.string(), title: z.string(), score: z.number().nullable(), line: z.number(), text: z.string(),
+    uri: z.string().nullable(), path: z.string(), project: z.string(), title: z.string(), description: z.string(), tags: z.string(), score: z.number().nullable(), line: z.number(), text: z.string(),
     snippet: z.array(line), production_commit: z.string(), released: z.object({ commit: z.string(), date: z.string() }).nullable(),
   });
   server.registerTool(
@@ -135,7 +135,7 @@ export function createServer(o: ServerOptions): McpServer {
       const lines =
         r.source === 'grep'
           ? r.hits.map((h) => `${h.uri ?? h.path}:${h.line}: ${h.text}`)
-          : r.hits.map((h) => [`${h.uri ?? h.path} — ${h.title} (score ${h.score})`, ...h.snippet.map((s) => `  ${s.line}: ${s.text}`)].join('\n'));
+          : r.hits.map((h) => [`${h.uri ?? h.path} — ${h.title} (score ${h.score})`, ...(h.description ? [`  ${h.description}`] : []), ...(h.tags ? [`  tags: ${h.tags}`] : []), ...h.snippet.map((s) => `  ${s.line}: ${s.text}`)].join('\n'));
       if (!lines.length) lines.push(r.source === 'grep' ? readerMsg.noHits(args.query.slice(0, 200)) : readerMsg.noRankedHits(args.query.slice(0, 200)));
       if (r.timedOut) lines.push(readerMsg.searchStopped(r.timeoutSeconds));
       else if (r.truncated) lines.push(readerMsg.searchMore(r.limit));
