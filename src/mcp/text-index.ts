@@ -133,11 +133,19 @@ export class TextIndex {
       slice = [];
       return piece;
     };
+    let postings = 0;
     for (const [term, fieldIndex] of index) {
       const data: Record<number, Record<number, number>> = {};
-      for (const [fieldId, freqs] of fieldIndex) data[fieldId] = Object.fromEntries(freqs);
+      for (const [fieldId, freqs] of fieldIndex) {
+        data[fieldId] = Object.fromEntries(freqs);
+        postings += freqs.size;
+      }
       slice.push([term, data]);
-      if (slice.length >= 5000) yield flush();
+      // a slice of at most ~50,000 postings: a common term alone has one per document
+      if (postings >= 50_000) {
+        postings = 0;
+        yield flush();
+      }
     }
     yield `${flush()}]}}`;
   }
