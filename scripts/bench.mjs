@@ -1,6 +1,6 @@
 // `npm run bench`: builds its own fixtures and prints one table of medians and ratios, measured side by
 // side in one run. Sizes: BENCH_SIZES=1000,20000,100000 (default), runs per measure: BENCH_RUNS (5).
-// BENCH_ONLY=hook,size,org,mcp,layers runs only those parts (e.g. `BENCH_ONLY=mcp npm run bench`); organisation
+// BENCH_ONLY=hook,size,org,mcp,layers,search runs only those parts (e.g. `BENCH_ONLY=mcp npm run bench`); organisation
 // sizes: BENCH_ORG=50,200 (projects), into a codex of BENCH_ORG_CODEX=20000 files. The MCP server's
 // rows run against a codex of BENCH_MCP_SIZE files (100000).
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
@@ -13,7 +13,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = path.join(ROOT, 'bin/codex-hooks.cjs');
 const SIZES = (process.env.BENCH_SIZES || '1000,20000,100000').split(',').map(Number);
 const RUNS = Number(process.env.BENCH_RUNS || 5);
-const ONLY = new Set((process.env.BENCH_ONLY || 'hook,size,org,mcp,layers').split(','));
+const ONLY = new Set((process.env.BENCH_ONLY || 'hook,size,org,mcp,layers,search').split(','));
 const ORG = (process.env.BENCH_ORG || '50,200').split(',').map(Number);
 const ORG_CODEX = Number(process.env.BENCH_ORG_CODEX || 20000);
 const base = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'codex-hooks-bench-')));
@@ -404,6 +404,19 @@ function organisation(n, counts) {
   fs.rmSync(cache, { recursive: true, force: true });
 }
 
+/** codex_search's index on a codex of BENCH_SEARCH_SIZE docs (100000): scripts/bench-search.mjs, in its own processes. */
+function searchRows() {
+  log(`codex_search index: building…`);
+  const r = sh(process.execPath, [path.join(ROOT, 'scripts/bench-search.mjs'), '--json'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const s = JSON.parse(r.stdout.trim().split('\n').pop());
+  const add = (measure, text, target, holds) => rows.push({ measure, text, target, holds });
+  add(`codex_search first index build, ${s.docs} docs`, `${(s.buildMs / 1000).toFixed(1)} s, peak RSS ${s.buildRssMb.toFixed(0)} MB (saved: ${s.indexMb.toFixed(0)} MB)`, '≤ 60 s, ≤ 300 MB', s.buildMs <= 60_000 && s.buildRssMb <= 300);
+  add(`  the saved index loaded by another server`, `${(s.loadMs / 1000).toFixed(1)} s`, '(reference)', null);
+  add(`codex_search warm query (2 words, 10 hits, snippets), ${s.docs} docs`, `p50 ${s.queryP50.toFixed(1)} ms, p95 ${s.queryP95.toFixed(1)} ms`, 'p50 ≤ 30 ms, p95 ≤ 100 ms', s.queryP50 <= 30 && s.queryP95 <= 100);
+  add(`codex_search index update after a 10-doc release`, `${s.updateMs.toFixed(0)} ms (${s.updateDocs} docs read)`, '≤ 1 s', s.updateMs <= 1000 && s.updateKind === 'update');
+  add(`codex_fetch beside the index, ${s.docs} docs`, `p50 ${s.fetchP50.toFixed(2)} ms`, '≤ 10 ms', s.fetchP50 <= 10);
+}
+
 try {
   log(`codex-hooks bench: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, ${git(base, ['--version'])}`);
   if (ONLY.has('hook')) hookNoop();
@@ -411,6 +424,7 @@ try {
   if (ONLY.has('org')) organisation(ORG_CODEX, ORG);
   if (ONLY.has('layers')) layerRows(1000);
   if (ONLY.has('mcp')) await mcpRows(Number(process.env.BENCH_MCP_SIZE || 100000));
+  if (ONLY.has('search')) searchRows();
 } finally {
   fs.rmSync(base, { recursive: true, force: true });
 }
@@ -421,6 +435,10 @@ const lines = [
   `|---|---|---|---|---|---|`,
 ];
 for (const r of rows) {
+  if ('text' in r) {
+    lines.push(`| ${r.measure} | ${r.text} | | | ${r.target} | ${r.holds === null ? '' : r.holds ? 'yes' : 'NO'} |`);
+    continue;
+  }
   if ('memory' in r) {
     lines.push(`| ${r.measure} | ${(r.memory / 2 ** 20).toFixed(0)} MB | | | < 150 MB | ${r.holds ? 'yes' : 'NO'} |`);
     continue;

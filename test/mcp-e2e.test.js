@@ -56,7 +56,7 @@ t('the packed server: production only, resources, search, list, refresh, an unre
     assert.equal(resources.map((r) => r.uri).sort(), ['codex://acme/api/docs/intro.md', 'codex://acme/shared/style.md']);
     const prodHits = await call('codex_search', { query: 'PRODUCTION phrase' });
     assert.equal(prodHits.structuredContent.hits.map((h) => h.uri), ['codex://acme/api/docs/intro.md']);
-    const testHits = await call('codex_search', { query: 'staged phrase omega' });
+    const testHits = await call('codex_search', { query: 'staged omega' });
     assert.equal(testHits.structuredContent.hits, []);
     const list = await call('codex_list', { uri: 'codex://acme/api/' });
     assert.equal(list.structuredContent.entries.map((e) => e.uri), ['codex://acme/api/docs/intro.md']);

@@ -111,25 +111,67 @@ t('resources: every released doc listed with its mimeType; read gives production
   }
 });
 
-t('codex_search: production text only, case-insensitive unless asked, project filter, limit', async () => {
+t('codex_search before its index is built: git grep answers, saying so, without waiting', async () => {
   const { env, codex } = setup();
-  const { call } = await connect({ codex: codex.bare, env });
+  const { call, reader } = await connect({ codex: codex.bare, env });
   const found = await call('codex_search', { query: 'released phrase' });
   assert.not.ok(found.isError, textOf(found));
+  assert.is(found.structuredContent.source, 'grep');
   assert.equal(found.structuredContent.hits.map((h) => [h.uri, h.line]).sort(), [['codex://acme/api/docs/intro.md', 2], ['codex://acme/web/README.md', 2]]);
   assert.match(textOf(found), /codex:\/\/acme\/api\/docs\/intro\.md:2: The Released Phrase lives here\./);
-  const onlyTest = await call('codex_search', { query: 'only-on-test marker' });
+  assert.match(textOf(found), /the search index of this production tip is being built.*git grep's matches/);
+  await reader.searchIndex.settled();
+  const ranked = await call('codex_search', { query: 'released phrase' });
+  assert.is(ranked.structuredContent.source, 'index');
+  assert.not.match(textOf(ranked), /being built/);
+});
+
+t('codex_search ranked: words in any order and on any line, phrases, project filter, limit, front matter', async () => {
+  const env = isolatedEnv();
+  const main = {
+    ...MAIN,
+    'projects/api/docs/limits.md': '---\ntitle: Quotas of the public API\ndescription: how many calls a key may make\ntags: [throttling, quota]\n---\n# Quotas\n\nThe rate applies per key.\nThese limits reset every hour.\n',
+    'projects/api/docs/other.md': '# Other\nnothing about that here\n',
+  };
+  const codex = splitCodex(env, main, TEST);
+  const { call, reader } = await connect({ codex: codex.bare, env });
+  await call('codex_search', { query: 'warm up' });
+  await reader.searchIndex.settled();
+  const q = async (args) => {
+    const r = await call('codex_search', args);
+    assert.not.ok(r.isError, textOf(r));
+    assert.is(r.structuredContent.source, 'index');
+    return r;
+  };
+  // "rate" and "limits" on two lines: git grep -F of the phrase finds nothing, the index finds the doc first
+  const spread = await q({ query: 'rate limits' });
+  assert.is(spread.structuredContent.hits[0].uri, 'codex://acme/api/docs/limits.md');
+  assert.is(spread.structuredContent.hits[0].title, 'Quotas of the public API');
+  assert.equal(spread.structuredContent.hits[0].snippet.map((l) => l.line), [8, 9]);
+  assert.match(spread.structuredContent.hits[0].production_commit, /^[0-9a-f]{40}$/);
+  assert.is(spread.structuredContent.hits[0].project, 'api');
+  assert.is(spread.structuredContent.hits[0].description, 'how many calls a key may make');
+  assert.is(spread.structuredContent.hits[0].tags, 'throttling quota');
+  assert.match(textOf(spread), /codex:\/\/acme\/api\/docs\/limits\.md — Quotas of the public API \(score [\d.]+\)\n  how many calls a key may make\n  tags: throttling quota\n  8: The rate applies per key\.\n  9: These limits reset every hour\./);
+  // front matter: tags and description are searched
+  assert.is((await q({ query: 'throttling' })).structuredContent.hits[0].uri, 'codex://acme/api/docs/limits.md');
+  assert.is((await q({ query: 'calls key' })).structuredContent.hits[0].uri, 'codex://acme/api/docs/limits.md');
+  // any order; stems ("phrases" finds "phrase")
+  assert.equal((await q({ query: 'phrases Released' })).structuredContent.hits.map((h) => h.uri).sort(), ['codex://acme/api/docs/intro.md', 'codex://acme/web/README.md']);
+  // a quoted phrase is a phrase
+  assert.equal((await q({ query: '"released phrase"' })).structuredContent.hits.map((h) => h.uri).sort(), ['codex://acme/api/docs/intro.md', 'codex://acme/web/README.md']);
+  assert.equal((await q({ query: '"phrase released"' })).structuredContent.hits, []);
+  assert.equal((await q({ query: '"Released Phrase"', case_sensitive: true })).structuredContent.hits.map((h) => h.uri), ['codex://acme/api/docs/intro.md']);
+  // production only
+  const onlyTest = await q({ query: 'only-on-test marker' });
   assert.equal(onlyTest.structuredContent.hits, []);
-  assert.match(textOf(onlyTest), /No released doc contains/);
-  const exact = await call('codex_search', { query: 'released phrase', case_sensitive: true });
-  assert.equal(exact.structuredContent.hits.map((h) => h.uri), ['codex://acme/web/README.md']);
-  const inWeb = await call('codex_search', { query: 'released phrase', project: 'api' });
-  assert.equal(inWeb.structuredContent.hits.map((h) => h.uri), ['codex://acme/api/docs/intro.md']);
-  const one = await call('codex_search', { query: 'released phrase', limit: 1 });
+  assert.match(textOf(onlyTest), /No released doc matches/);
+  assert.not.match(JSON.stringify((await q({ query: 'unreleased rewrite' })).structuredContent.hits), /unreleased rewrite/);
+  assert.equal((await q({ query: 'released phrase', project: 'api' })).structuredContent.hits.map((h) => h.uri), ['codex://acme/api/docs/intro.md']);
+  const one = await q({ query: 'released phrase', limit: 1 });
   assert.is(one.structuredContent.hits.length, 1);
   assert.ok(one.structuredContent.truncated);
-  const dashed = await call('codex_search', { query: '--output=/tmp/x' });
-  assert.not.ok(dashed.isError, 'a query that looks like an option is only text');
+  await q({ query: '--output=/tmp/x' });
 });
 
 t('codex_list: projects and folders, then documents with sizes', async () => {
@@ -197,7 +239,7 @@ t('bad input: missing, wrong-typed and hostile arguments are isError results, ne
   await refused('codex_fetch', { uri: 'codex://acme/api/docs/100%.md' }, /%25/);
   await refused('codex_list', { uri: 7 });
   await refused('codex_list', { uri: 'codex://acme/api/docs/../../../' }, /\.\./);
-  await refused('codex_list', { uri: 'codex://acme/nope/' }, /Not found/);
+  await refused('codex_list', { uri: 'codex://acme/nope/' }, /No project or folder "nope"/);
   await refused('codex_search', {}, /query/);
   await refused('codex_search', { query: 5 });
   await refused('codex_search', { query: '' });

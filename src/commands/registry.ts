@@ -135,15 +135,20 @@ export const COMMANDS: Record<string, CommandSpec> = {
   },
   mcp: {
     summary: 'the reader for agents: an MCP server on stdio serving released docs',
-    usage: 'codex-hooks mcp [--codex URL] [--trust-config-code]',
+    usage: 'codex-hooks mcp [--codex URL] [--http [HOST:]PORT] [--trust-config-code] | mcp setup <claude-code|claude-desktop|cursor|vscode> [--write]',
     details:
       'A Model Context Protocol server on stdin/stdout (Claude Code, Claude Desktop, Cursor…). It serves the\n' +
       'production codex branch only: tools codex_fetch, codex_list, codex_search, codex_status and every\n' +
       'released doc as a resource codex://{org}/{project}/{+path}. It fetches at most every mcp.refresh_seconds\n' +
-      '(default 60) and exits when stdin closes. No git checkout needed.\n' +
-      '  --codex URL          the codex (default: CODEX_URL, else the config found from the working folder)\n' +
+      '(default 60) and exits when stdin closes. The codex is --codex URL, else CODEX_URL, else the config\n' +
+      'found from the working folder (no git checkout needed).\n' +
+      'With --http [HOST:]PORT it serves the same tools over Streamable HTTP at /mcp (stateless; /health too)\n' +
+      'until SIGTERM. CODEX_MCP_TOKEN makes every request need "Authorization: Bearer <token>" and is required\n' +
+      'for a non-loopback HOST; CODEX_MCP_ORIGINS lists the browser Origins allowed (none by default).\n' +
+      '`mcp setup <client>` prints the client\'s entry for this server (absolute paths of node and the bin);\n' +
+      'with --write it merges it into the client\'s file, keeping every other server.\n' +
       '  --trust-config-code  run a code config (.codexrc.js…) even with --codex or CODEX_URL',
-    options: { codex: { type: 'string' }, 'trust-config-code': { type: 'boolean' } },
+    options: { codex: { type: 'string' }, http: { type: 'string' }, write: { type: 'boolean' }, 'trust-config-code': { type: 'boolean' } },
     load: () => import('./mcp.js'),
   },
   'create-branch': {

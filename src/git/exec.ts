@@ -56,6 +56,16 @@ export function stopAllGit(): void {
 }
 
 let watching = false;
+/** A command that ends gracefully on a signal (the MCP HTTP server drains): it takes the first one. */
+let taker: ((signal: NodeJS.Signals) => void) | null = null;
+
+/** Until the returned function is called, the first SIGINT/SIGTERM/SIGHUP goes to `fn`; a second one exits. */
+export function takeSignals(fn: (signal: NodeJS.Signals) => void): () => void {
+  taker = fn;
+  return () => {
+    if (taker === fn) taker = null;
+  };
+}
 
 /**
  * On SIGINT, SIGTERM and SIGHUP: end the git processes, then exit as a killed process would
@@ -67,6 +77,9 @@ export function stopGitOnSignals(exit: (code: number) => void = (code) => proces
   const codes = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
   for (const [signal, code] of Object.entries(codes)) {
     process.on(signal, () => {
+      const take = taker;
+      taker = null;
+      if (take) return take(signal as NodeJS.Signals);
       stopAllGit();
       exit(code);
     });

@@ -2,6 +2,7 @@ import { isTreeMode } from '../git/objects.js';
 import { UsageError } from '../errors.js';
 import { readerMsg } from '../ui/messages.js';
 import { ReaderError, type Reader } from './reader.js';
+import { nearest } from '../config/suggest.js';
 import type { Snapshot } from './snapshot.js';
 import { formatCodexUri, parseCodexUri, printable, type CodexUri } from './uri.js';
 
@@ -67,6 +68,14 @@ export function parseUri(reader: Reader, org: string | null, uri: string): Codex
 
 /** Why a URI is not on production: released nowhere, or only on a non-production branch. */
 export async function missing(reader: Reader, uri: CodexUri, shown: string): Promise<ReaderError> {
+  const { snapshot } = await reader.production();
+  const bases = (await snapshot.bases()).map((b) => b.name);
+  if (!bases.includes(uri.project)) {
+    // the project itself is unknown: listing it (the hint below) would fail the same way
+    const near = nearest(uri.project, bases);
+    const uriOf = (name: string) => `codex://${uri.org}/${name}/`;
+    return new ReaderError('not-found', readerMsg.unknownProject(printable(uri.project, 100), reader.settings.branch), readerMsg.unknownProjectHint(near && uriOf(near), bases.slice(0, 20).map(uriOf), bases.length > 20));
+  }
   const on = await reader.unreleasedOn(async (snap) => {
     const base = await snap.base(uri.project);
     return base !== null && (await snap.at(uri.path ? `${base}/${uri.path}` : base)) !== null;

@@ -10,6 +10,7 @@ import { cachePathFor, openCache, startFetch, type CodexCache } from '../sync/ca
 import { readerMsg } from '../ui/messages.js';
 import { redactUrl } from '../git/url.js';
 import { Snapshot, TreeMemo } from './snapshot.js';
+import { IndexKeeper } from './search-index.js';
 
 export type ReaderFailure = 'bad-input' | 'not-found' | 'not-released' | 'unreachable' | 'too-large';
 
@@ -58,6 +59,7 @@ export class Reader {
   /** Stops a fetch in flight and any wait for the cache lock when the server closes. */
   private stopping = new AbortController();
   private sizeReader: Promise<SizeReader> | null = null;
+  private keeper: IndexKeeper | null = null;
   readonly cacheDir: string;
 
   constructor(readonly settings: ReaderSettings) {
@@ -133,9 +135,21 @@ export class Reader {
     return s.fetchedAt === null ? null : Math.max(0, (Date.now() - s.fetchedAt) / 1000);
   }
 
-  snapshot(tip: string): Snapshot {
+  /** The cache's objects: loose ones read here, packed ones by one long-lived git cat-file. */
+  objects(): ObjectStore {
     this.store ??= ObjectStore.open(this.cacheDir, { cwd: this.cacheDir, env: this.settings.env });
-    this.memo ??= new TreeMemo(this.store);
+    return this.store;
+  }
+
+  /** codex_search's index of the production tree, kept under the cache folder (search-index.ts). */
+  get searchIndex(): IndexKeeper {
+    this.keeper ??= new IndexKeeper(this.cacheDir, () => this.objects());
+    return this.keeper;
+  }
+
+  snapshot(tip: string): Snapshot {
+    this.objects();
+    this.memo ??= new TreeMemo(this.store!);
     let snap = this.snapshots.get(tip);
     if (!snap) {
       if (this.snapshots.size > 8) this.snapshots.clear();

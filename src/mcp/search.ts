@@ -4,6 +4,8 @@ import { LIMITS } from './docs.js';
 import { uriOfPath } from './listing.js';
 import { ReaderError, type Reader } from './reader.js';
 import { printable } from './uri.js';
+import { docFields, TEXT_LIMITS } from './doc-text.js';
+import { parseQuery, termsOf } from './text-index.js';
 
 export interface GrepHit {
   /** The codex path. */
@@ -100,10 +102,72 @@ export interface SearchInput {
   case_sensitive?: boolean;
 }
 
+export interface SearchHit {
+  /** Null for a file no URI of this reader names (see uriOfPath). */
+  uri: string | null;
+  path: string;
+  /** The project (or top-level folder) the doc is in. */
+  project: string;
+  title: string;
+  /** Front-matter `description` and `tags` ('' when none). */
+  description: string;
+  tags: string;
+  /** BM25+ relevance (higher is better); null for git grep's matches. */
+  score: number | null;
+  /** The best line's number and text (the first of `snippet`). */
+  line: number;
+  text: string;
+  /** The best lines, in document order, each cut to SNIPPET_CHARS. */
+  snippet: Array<{ line: number; text: string }>;
+  /** Provenance: the production commit served, and the release that brought this version when known. */
+  production_commit: string;
+  released: { commit: string; date: string } | null;
+}
+
 export const MAX_QUERY = 1000;
 const CONTROL = /[\u0000-\u001f\u007f]/;
+const SNIPPET_LINES = 3;
+const SNIPPET_CHARS = 240;
+/** Ranked docs read at most to find `limit` that hold every quoted phrase. */
+const PHRASE_CHECKS = 500;
 
-/** codex_search: lines of released docs holding the query (a fixed string), case-insensitive unless asked. */
+const projectOf = (codexPath: string) => {
+  const parts = codexPath.split('/');
+  return parts[0] === 'projects' && parts.length >= 3 ? parts[1] : parts.length >= 2 ? parts[0] : '';
+};
+const squash = (s: string, lower = true) => (lower ? s.toLowerCase() : s).split(/[\s\p{P}\p{S}]+/u).filter(Boolean).join(' ');
+
+/** A line cut to SNIPPET_CHARS around its first matching term. Pure. */
+function cut(line: string, terms: string[]): string {
+  const text = line.trim();
+  if (text.length <= SNIPPET_CHARS) return text;
+  const lower = text.toLowerCase();
+  const at = Math.max(0, Math.min(...terms.map((t) => lower.indexOf(t)).filter((i) => i >= 0), text.length) - 40);
+  return `${at > 0 ? '…' : ''}${text.slice(at, at + SNIPPET_CHARS)}…`;
+}
+
+/** The lines that hold the most of the query's terms (phrases count double), in document order. Pure. */
+export function bestLines(body: string, words: string[], phrases: string[]): Array<{ line: number; text: string }> {
+  const wanted = new Set(termsOf(words.join(' ')));
+  const lines = body.split('\n', 20_000);
+  const scored: Array<{ line: number; score: number }> = [];
+  lines.forEach((l, i) => {
+    if (l.length > 20_000 || !l.trim()) return;
+    const have = new Set(termsOf(l).filter((t) => wanted.has(t)));
+    const sq = phrases.length ? squash(l) : '';
+    const score = have.size + 2 * phrases.filter((p) => sq.includes(p)).length + (/^#/.test(l) && have.size ? 0.5 : 0);
+    if (score > 0) scored.push({ line: i + 1, score });
+  });
+  const best = scored.sort((a, b) => b.score - a.score || a.line - b.line).slice(0, SNIPPET_LINES).sort((a, b) => a.line - b.line);
+  const raw = words.map((w) => w.toLowerCase());
+  return best.map((b) => ({ line: b.line, text: cut(lines[b.line - 1], raw) }));
+}
+
+/**
+ * codex_search (SPEC §8): the words in any order anywhere in a released document, ranked by the index of
+ * the production tree (search-index.ts); quoted phrases as phrases. While that index is being built the
+ * last one answers, or, before any, git grep (the whole query as one phrase), and the result says so.
+ */
 export async function searchDocs(reader: Reader, org: string, input: SearchInput) {
   if (input.query.length > MAX_QUERY) throw new ReaderError('bad-input', readerMsg.queryTooLong(input.query.length, MAX_QUERY), readerMsg.queryTooLongHint);
   if (!input.query.trim()) throw new ReaderError('bad-input', readerMsg.queryEmpty, readerMsg.queryEmptyHint);
@@ -115,10 +179,50 @@ export async function searchDocs(reader: Reader, org: string, input: SearchInput
     if (base === null) throw new ReaderError('not-found', readerMsg.unknownProject(printable(input.project, 100), reader.settings.branch), readerMsg.listProjectsHint);
     folder = base;
   }
-  const limit = input.limit ?? 20;
+  const limit = input.limit ?? 10;
   const timeoutMs = Math.min(LIMITS.searchSeconds * 1000, reader.settings.timeoutMs);
-  const result = await grepTree(snapshot.tip, input.query, { ignoreCase: !input.case_sensitive, limit, folder, timeoutMs }, { cwd: reader.cacheDir, env: reader.settings.env, signal: reader.signal });
   const projects = new Set((await snapshot.bases()).filter((b) => b.kind === 'project').map((b) => b.name));
-  const hits = result.hits.map((h) => ({ uri: uriOfPath(org, h.path, projects), path: h.path, line: h.line, text: h.text }));
-  return { hits, truncated: result.truncated, timedOut: result.timedOut, limit, timeoutSeconds: timeoutMs / 1000, note };
+  const query = parseQuery(input.query);
+  const view = await reader.searchIndex.view(snapshot.tip);
+  const progress = view.building ? readerMsg.indexProgress(view.building.done, view.building.total) : '';
+  if (!view.index) {
+    const phrase = input.query.replace(/"/g, ' ').trim().replace(/\s+/g, ' ') || input.query;
+    const result = await grepTree(snapshot.tip, phrase, { ignoreCase: !input.case_sensitive, limit, folder, timeoutMs }, { cwd: reader.cacheDir, env: reader.settings.env, signal: reader.signal });
+    const hits: SearchHit[] = result.hits.map((h) => ({
+      uri: uriOfPath(org, h.path, projects), path: h.path, project: projectOf(h.path), title: h.path.slice(h.path.lastIndexOf('/') + 1), description: '', tags: '', score: null,
+      line: h.line, text: h.text, snippet: [{ line: h.line, text: h.text }], production_commit: snapshot.tip, released: null,
+    }));
+    return { hits, truncated: result.truncated, timedOut: result.timedOut, limit, timeoutSeconds: timeoutMs / 1000, source: 'grep' as const, note, indexNote: readerMsg.searchByGrep(progress, reader.searchIndex.lastError) };
+  }
+  const ranked = view.index.search(query, folder ?? null);
+  const phrases = input.case_sensitive ? [...input.query.matchAll(/"([^"]*)"/g)].map((m) => squash(m[1], false)).filter(Boolean) : query.phrases;
+  const hits: SearchHit[] = [];
+  const started = Date.now();
+  let checked = 0;
+  let timedOut = false;
+  for (const r of ranked) {
+    if (hits.length >= limit || checked >= PHRASE_CHECKS) break;
+    if (Date.now() - started > timeoutMs) {
+      timedOut = true;
+      break;
+    }
+    checked++;
+    const blob = await reader.object(r.doc.oid);
+    const body = blob?.type === 'blob' ? blob.body.subarray(0, TEXT_LIMITS.bodyBytes).toString('utf8') : '';
+    if (phrases.length) {
+      const all = squash(body, !input.case_sensitive);
+      if (!phrases.every((p) => all.includes(p))) continue;
+    }
+    const snippet = bestLines(body, query.words, query.phrases);
+    const first = snippet[0] ?? { line: 1, text: cut(body.split('\n', 1)[0] ?? '', []) };
+    const fields = docFields(r.doc.path, Buffer.from(body.slice(0, 70_000)));
+    hits.push({
+      uri: uriOfPath(org, r.doc.path, projects), path: r.doc.path, project: projectOf(r.doc.path), title: fields?.title ?? r.doc.path, description: fields?.description ?? '', tags: fields?.tags ?? '',
+      score: Math.round(r.score * 1000) / 1000, line: first.line, text: first.text, snippet: snippet.length ? snippet : [first],
+      production_commit: snapshot.tip, released: r.doc.since && r.doc.at ? { commit: r.doc.since, date: new Date(r.doc.at * 1000).toISOString() } : null,
+    });
+  }
+  const truncated = hits.length >= limit && ranked.length > checked;
+  const indexNote = view.current ? null : readerMsg.searchByOldIndex(view.index.commit, snapshot.tip, progress);
+  return { hits, truncated, timedOut, limit, timeoutSeconds: timeoutMs / 1000, source: view.current ? ('index' as const) : ('stale-index' as const), note, indexNote };
 }

@@ -1,6 +1,7 @@
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { Reader, type ReaderSettings } from './reader.js';
 import { createServer, type Session } from './server.js';
+import { serveHttp, type HttpOptions } from './http.js';
 
 export interface ServeOptions {
   /** The codex and what the configuration says of it; loaded after the server is up (see below). */
@@ -11,6 +12,8 @@ export interface ServeOptions {
   log?: (line: string) => void;
   /** The environment whose cache folder keeps the server's compiled code (read by the bundle's loader). */
   env?: NodeJS.ProcessEnv;
+  /** Serve Streamable HTTP instead of stdio (`--http`). */
+  http?: Omit<HttpOptions, 'session' | 'version' | 'log'>;
 }
 
 /**
@@ -23,6 +26,7 @@ export interface ServeOptions {
  * (scripts/bundle.mjs): only `codex-hooks mcp` loads the SDK.
  */
 export async function serve(o: ServeOptions): Promise<void> {
+  if (o.http) return serveOverHttp(o, o.http);
   const stdin = o.stdin ?? process.stdin;
   const stdout = o.stdout ?? process.stdout;
   let session: Promise<Session> | null = null;
@@ -53,4 +57,24 @@ export async function serve(o: ServeOptions): Promise<void> {
   await server.close().catch(() => {});
   if (session) (await (session as Promise<Session>).catch(() => null))?.reader.close();
   if (failure) throw failure;
+}
+
+/**
+ * Over HTTP the configuration is read before listening (a bad one exits 2 before any client sees a port),
+ * and the search index is started at once: replicas behind a load balancer answer ranked from the start.
+ */
+async function serveOverHttp(o: ServeOptions, h: NonNullable<ServeOptions['http']>): Promise<void> {
+  const { settings, org, checkOrg } = await o.setup();
+  const reader = new Reader(settings);
+  const session: Session = { reader, org, checkOrg };
+  const log = o.log ?? (() => {});
+  reader
+    .production()
+    .then(({ snapshot }) => reader.searchIndex.view(snapshot.tip))
+    .catch(() => {}); // a codex that cannot be read yet: the first call says why
+  try {
+    await serveHttp({ ...h, session: async () => session, version: o.version, log });
+  } finally {
+    reader.close();
+  }
 }

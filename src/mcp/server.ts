@@ -1,5 +1,5 @@
 import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { readerMsg } from '../ui/messages.js';
 import { LIMITS, readDoc } from './docs.js';
@@ -22,7 +22,10 @@ export interface ServerOptions {
   version: string;
   /** Where unexpected failures are logged (stderr: stdout is the protocol's). */
   log?: (line: string) => void;
+  /** One validator for servers made per request (HTTP): the SDK would build an Ajv for each. */
+  jsonSchemaValidator?: ServerOptionsOfSdk['jsonSchemaValidator'];
 }
+type ServerOptionsOfSdk = NonNullable<ConstructorParameters<typeof McpServer>[1]>;
 
 /** MCP's "resource not found" (the specification's -32002). */
 const RESOURCE_NOT_FOUND = -32002;
@@ -39,6 +42,7 @@ export function createServer(o: ServerOptions): McpServer {
   const server = new McpServer(
     { name: 'codex-hooks', version: o.version },
     {
+      ...(o.jsonSchemaValidator ? { jsonSchemaValidator: o.jsonSchemaValidator } : {}),
       instructions:
         "The released (production) documentation of the organisation's codex: every project's docs and the shared ones. " +
         `Documents are addressed as ${example}. Find them with codex_search or codex_list, read them with codex_fetch; ` +
@@ -103,34 +107,49 @@ export function createServer(o: ServerOptions): McpServer {
     }),
   );
 
-  const hit = z.object({ uri: z.string().nullable(), path: z.string(), line: z.number(), text: z.string() });
+  const line = z.object({ line: z.number(), text: z.string() });
+  const hit = z.object({
+    uri: z.string().nullable(), path: z.string(), project: z.string(), title: z.string(), description: z.string(), tags: z.string(), score: z.number().nullable(), line: z.number(), text: z.string(),
+    snippet: z.array(line), production_commit: z.string(), released: z.object({ commit: z.string(), date: z.string() }).nullable(),
+  });
   server.registerTool(
     'codex_search',
     {
       title: 'Search the released documents',
       description:
-        'Full-text search over every released document of the codex: the query is a plain phrase (not a pattern), ' +
-        'matched case-insensitively unless case_sensitive is true. Returns each matching line with its document URI and ' +
-        'line number; read a whole document with codex_fetch.',
+        'Ranked full-text search over every released document of the codex: the words in any order, anywhere in a document ' +
+        '(title, headings and path weigh more); put a "quoted phrase" in the query to match it as a phrase. Returns the best ' +
+        'documents first, each with its URI, project, title, the best lines (line numbers and text) and the production commit; ' +
+        'read a whole document with codex_fetch.',
       inputSchema: {
-        query: z.string().min(1).max(MAX_QUERY).describe('The words to look for, as one phrase'),
+        query: z.string().min(1).max(MAX_QUERY).describe('A question or some words, e.g. rate limits for the public API; "quoted phrase" for an exact phrase'),
         project: z.string().max(200).optional().describe('Only this project (or shared folder), e.g. "api"'),
-        limit: z.number().int().min(1).max(200).optional().describe('Most matching lines returned (default 20, at most 200)'),
-        case_sensitive: z.boolean().optional().describe('Match letter case exactly (default false)'),
+        limit: z.number().int().min(1).max(200).optional().describe('Most documents returned (default 10, at most 200)'),
+        case_sensitive: z.boolean().optional().describe('Match quoted phrases with their letter case (default false)'),
       },
-      outputSchema: { hits: z.array(hit), truncated: z.boolean() },
+      outputSchema: { hits: z.array(hit), truncated: z.boolean(), source: z.enum(['index', 'stale-index', 'grep']) },
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
     tool(async (args: { query: string; project?: string; limit?: number; case_sensitive?: boolean }, { reader, org }) => {
       const r = await searchDocs(reader, org, args);
-      const lines = r.hits.map((h) => `${h.uri ?? h.path}:${h.line}: ${h.text}`);
-      if (!lines.length) lines.push(readerMsg.noHits(args.query.slice(0, 200)));
+      const lines =
+        r.source === 'grep'
+          ? r.hits.map((h) => `${h.uri ?? h.path}:${h.line}: ${h.text}`)
+          : r.hits.map((h) => [`${h.uri ?? h.path} — ${h.title} (score ${h.score})`, ...(h.description ? [`  ${h.description}`] : []), ...(h.tags ? [`  tags: ${h.tags}`] : []), ...h.snippet.map((s) => `  ${s.line}: ${s.text}`)].join('\n'));
+      if (!lines.length) lines.push(r.source === 'grep' ? readerMsg.noHits(args.query.slice(0, 200)) : readerMsg.noRankedHits(args.query.slice(0, 200)));
       if (r.timedOut) lines.push(readerMsg.searchStopped(r.timeoutSeconds));
       else if (r.truncated) lines.push(readerMsg.searchMore(r.limit));
-      return { content: [text(lines.join('\n')), ...withNote(r.note)], structuredContent: { hits: r.hits, truncated: r.truncated } };
+      if (r.indexNote) lines.push(r.indexNote);
+      return { content: [text(lines.join('\n')), ...withNote(r.note)], structuredContent: { hits: r.hits, truncated: r.truncated, source: r.source } };
     }),
   );
 
+  const sync = z.object({ commit: z.string(), date: z.string(), source_branch: z.string().nullable(), source_commit: z.string().nullable(), env: z.string().nullable() });
+  const statusSchema = {
+    codex_url: z.string(), organization: z.string(), production_branch: z.string(), tip: z.string().nullable(), fetched_at: z.string().nullable(),
+    age_seconds: z.number().nullable(), age: z.string().nullable(), reachable: z.boolean(), last_error: z.string().nullable(), refresh_seconds: z.number(),
+    projects: z.array(z.object({ project: z.string(), uri: z.string(), last_sync: sync.nullable() })),
+  };
   server.registerTool(
     'codex_status',
     {
@@ -138,6 +157,7 @@ export function createServer(o: ServerOptions): McpServer {
       description:
         'The codex URL, the production branch and tip, when it was last fetched (and whether the codex answered), ' +
         'and the last release of each project (from the codex commit trailers).',
+      outputSchema: statusSchema,
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
     tool(async (_args: unknown, { reader, org }) => {
@@ -170,7 +190,9 @@ export function createServer(o: ServerOptions): McpServer {
           : { uri: doc.uri, mimeType: doc.mimeType, text: doc.body.toString('utf8') };
         return { contents: [content], ...(doc.note ? { _meta: { note: doc.note } } : {}) };
       } catch (error) {
-        if (error instanceof ReaderError) throw new McpError(RESOURCE_NOT_FOUND, error.message, { kind: error.kind });
+        // McpError's message already starts "MCP error -32002:", and the client adds that again: a plain
+        // error with the code says it once
+        if (error instanceof ReaderError) throw Object.assign(new Error(error.message), { code: RESOURCE_NOT_FOUND, data: { kind: error.kind } });
         throw error;
       }
     },

@@ -304,7 +304,21 @@ export const msg = {
   unknownHookHint: 'codex-hooks hook <post-commit|pre-push>',
   mcpNoArguments: (first: string) => `mcp takes no arguments (got "${first}")`,
   mcpNoJson: 'mcp speaks JSON-RPC on stdout: --json does not apply',
-  mcpUsage: `${CH} mcp [--codex URL]`,
+  mcpUsage: `${CH} mcp [--codex URL] [--http [HOST:]PORT]`,
+  setupClient: (given: string) => `mcp setup needs a client: claude-code, claude-desktop, cursor, vscode${given ? ` (not "${given}")` : ''}`,
+  mcpWriteOnlySetup: '--write belongs to mcp setup',
+  setupUsage: `${CH} mcp setup <claude-code|claude-desktop|cursor|vscode> [--write] [--codex URL]`,
+  setupPrint: (client: string, file: string) => `The ${client} entry for the codex reader (in ${file}):`,
+  setupClaudeCode: (command: string) => `Or add it with Claude Code's own command:\n  ${command}`,
+  setupWriteHint: (client: string) => `Add it to that file with: ${CH} mcp setup ${client} --write (other servers are kept)`,
+  setupWrote: (outcome: string, name: string, file: string) =>
+    outcome === 'unchanged' ? `The server "${name}" is already there in ${file}: nothing changed.` : `${outcome === 'added' ? 'added' : 'updated'} the server "${name}" ${outcome === 'added' ? 'to' : 'in'} ${file}; restart the client to load it.`,
+  setupBadFile: (file: string, why: string) => `${file} is not a JSON object (${why}); it was left as it is.`,
+  setupBadFileHint: 'fix or move that file and run again, or add the printed entry by hand (run without --write to see it)',
+  mcpBadListen: (text: string) => `--http takes [HOST:]PORT (e.g. 8080, 127.0.0.1:8080, 0.0.0.0:8080, [::1]:8080), not "${text}"`,
+  mcpNeedsToken: (host: string) => `Refusing to serve ${host}, which is not a loopback address, without a token: anyone who can reach it could read the docs.`,
+  mcpNeedsTokenHint: 'set CODEX_MCP_TOKEN to a long random secret (clients send Authorization: Bearer <token>), or listen on 127.0.0.1',
+  mcpListening: (url: string, token: boolean) => `codex-hooks mcp: listening on ${url}${token ? ' (Bearer token required)' : ''}; /health answers without a token`,
   badUri: (uri: string, why: string) => `Malformed codex URI "${uri}": ${why}`,
   badUriHint: 'use codex://<org>/<project>/<path>, e.g. codex://acme/api/docs/intro.md',
 
@@ -560,6 +574,22 @@ export const readerMsg = {
   emptyList: (uri: string) => `Nothing released under ${uri}.`,
   listMore: (shown: number) => `… more entries: only the first ${shown} are listed; narrow the uri.`,
   noHits: (query: string) => `No released doc contains "${query}".`,
+  httpHostRefused: 'Refused: the Host header does not name this loopback server (DNS rebinding protection).',
+  httpOriginRefused: (origin: string) => `Refused: the Origin ${origin} is not allowed (set CODEX_MCP_ORIGINS on the server to allow it).`,
+  httpUnauthorized: 'Unauthorized: send Authorization: Bearer <the server\'s CODEX_MCP_TOKEN>.',
+  httpNotFound: 'Not found: the MCP endpoint is /mcp (and /health).',
+  httpPostOnly: 'This stateless server takes POST /mcp only (no SSE stream, no session).',
+  httpTooLarge: (max: number) => `The request body is over ${max} bytes.`,
+  httpBadJson: 'Parse error: the body is not JSON.',
+  httpInternal: 'Internal error: see the server log.',
+  noRankedHits: (query: string) => `No released doc matches "${query}".`,
+  indexProgress: (done: number, total: number) => (total ? ` (${done} of ${total} documents read)` : ''),
+  searchByGrep: (progress: string, error: string | null) =>
+    error
+      ? `Note: the search index could not be built (${error}); these are git grep's matches of the whole query as one phrase, unranked.`
+      : `Note: the search index of this production tip is being built${progress}; meanwhile these are git grep's matches of the whole query as one phrase, unranked. Ask again shortly for ranked results.`,
+  searchByOldIndex: (indexed: string, tip: string, progress: string) =>
+    `Note: ranked by the index of the previous production tip ${indexed.slice(0, 12)} while the index of ${tip.slice(0, 12)} is being updated${progress}; snippets are read from the docs as released then.`,
   searchMore: (limit: number) => `… more matches: only the first ${limit} are shown (raise limit, up to 200, or narrow with project).`,
   searchStopped: (seconds: number) => `… the search was stopped after ${seconds} s; the matches found until then are shown.`,
   queryControl: 'the query may not contain control characters (one line of text)',
@@ -570,6 +600,8 @@ export const readerMsg = {
   queryRefused: (why: string) => `The query is refused: ${why}.`,
   queryRefusedHint: 'search for one line of text',
   listProjectsHint: 'list the projects with codex_list {}',
+  unknownProjectHint: (near: string | undefined, known: string[], more: boolean) =>
+    `${near ? `did you mean ${near}? ` : ''}${known.length ? `Released: ${known.join(', ')}${more ? ', …' : ''}. ` : ''}List the projects and folders with codex_list {}.`,
   otherOrgHint: (org: string, project: string) => `use codex://${org}/${project}/…`,
 };
 

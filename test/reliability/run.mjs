@@ -675,6 +675,84 @@ section('A team over time: the model-based property of test/team-model.test.js, 
     check(r.code === 0, `${r.stdout}\n${r.stderr}`.trim().split('\n').slice(0, 60).join('\n'));
     process.stdout.write(`    (${/team-model: (.*)/.exec(r.stdout)?.[1] ?? 'no summary'})\n`);
   });
+  cleanup();
+}
+
+section('MCP over HTTP: many agents at once on loopback (SPEC §8)');
+{
+  const clients = 50;
+  const calls = QUICK ? 40 : 100;
+  await scenario(`${clients} concurrent clients × ${calls} calls (fetch, search, list) to codex-hooks mcp --http: no error, p50/p95 printed`, async () => {
+    const { Client } = await import('@modelcontextprotocol/sdk/client/index.js');
+    const { StreamableHTTPClientTransport } = await import('@modelcontextprotocol/sdk/client/streamableHttp.js');
+    const env = isolatedEnv({ CODEX_MCP_TOKEN: 'load-test-token' });
+    const files = {};
+    for (let i = 0; i < 300; i++) files[`projects/p${i % 10}/docs/d${i}.md`] = `# Doc ${i}\n\nrate limits and quotas ${i % 7}\nsection ${i}\n`;
+    const bare = makeCodex(env, files, ['main']);
+    const folder = tmpdir('load-');
+    writeConfig(folder, { codex_url: bare, organization: 'acme' });
+    const child = spawn(process.execPath, [BIN, 'mcp', '--http', '127.0.0.1:0'], { cwd: folder, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    const exited = new Promise((r) => child.on('close', (code) => r(code)));
+    try {
+      const url = await new Promise((resolve, reject) => {
+        child.stderr.on('data', (d) => {
+          stderr += d;
+          const m = /listening on (\S+\/mcp)/.exec(stderr);
+          if (m) resolve(m[1]);
+        });
+        exited.then((code) => reject(new Error(`exited ${code}: ${stderr}`)));
+      });
+      const connect = async () => {
+        const client = new Client({ name: 'load', version: '1' });
+        await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { Authorization: 'Bearer load-test-token' } } }));
+        return client;
+      };
+      const first = await connect();
+      for (let i = 0; i < 400; i++) {
+        const r = await first.callTool({ name: 'codex_search', arguments: { query: 'rate limits' } });
+        if (r.structuredContent?.source === 'index') break;
+        await new Promise((res) => setTimeout(res, 50));
+      }
+      await first.close();
+      const times = [];
+      let errors = 0;
+      const started = Date.now();
+      await Promise.all(
+        Array.from({ length: clients }, async (_, c) => {
+          const client = await connect();
+          for (let i = 0; i < calls; i++) {
+            const n = (c * calls + i) % 300;
+            const [name, args] = [
+              ['codex_fetch', { uri: `codex://acme/p${n % 10}/docs/d${n}.md` }],
+              ['codex_search', { query: `quotas section ${n}`, limit: 5 }],
+              ['codex_list', { uri: `codex://acme/p${n % 10}/` }],
+            ][i % 3];
+            const t = performance.now();
+            try {
+              const r = await client.callTool({ name, arguments: args }, undefined, { timeout: 30_000 });
+              if (r.isError) errors++;
+            } catch {
+              errors++;
+            }
+            times.push(performance.now() - t);
+          }
+          await client.close();
+        }),
+      );
+      times.sort((a, b) => a - b);
+      const pct = (p) => times[Math.min(times.length - 1, Math.floor(times.length * p))].toFixed(1);
+      process.stdout.write(`    (${times.length} calls in ${((Date.now() - started) / 1000).toFixed(1)} s: p50 ${pct(0.5)} ms, p95 ${pct(0.95)} ms, ${errors} errors)\n`);
+      check(errors === 0, `${errors} calls failed`);
+      check(times.length === clients * calls, `${times.length} calls answered`);
+      child.kill('SIGTERM');
+      check((await exited) === 0, `the server did not drain and exit 0: ${stderr.slice(-500)}`);
+      check(!/unexpected error/.test(stderr), stderr.slice(-2000));
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+  cleanup();
 }
 
 process.stdout.write(`\n${failures.length ? `failed: ${failures.join('; ')}\n` : ''}${passed} passed, ${failed} failed\n`);
