@@ -190,9 +190,9 @@ export function report(doc, command) {
   return command === 'sync-org' ? reportOrg(doc) : reportSync(doc);
 }
 
-/** `layers drop --json` (the command comes with the layered environments): what was dropped, by name. */
+/** `layers drop --json`: what was dropped (`dropped: [{ branch, why }]`), by name. */
 export function reportLayers(doc) {
-  const dropped = [].concat(doc.dropped ?? doc.branch ?? []).map(String);
+  const dropped = [].concat(doc.dropped ?? []).map((d) => String(d?.branch ?? d));
   const lines = [`### codex-hooks layers drop${dropped.length ? `: ${dropped.map((b) => `\`${cell(b)}\``).join(', ')}` : ''}`, ''];
   lines.push(doc.codexCommit ? `Codex commit \`${doc.codexCommit}\`.` : 'Nothing to change in the codex.');
   return { outputs: { 'codex-commit': doc.codexCommit ?? '', 'files-changed': String(doc.filesChanged ?? doc.changed ?? 0), environment: doc.env ?? '' }, summary: lines.join('\n') + '\n' };

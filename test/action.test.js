@@ -184,4 +184,27 @@ t('action.yml: every input reaches the script through the environment, none is p
   assert.is(releaseStep.with.environment, 'prod');
 });
 
+t('the team model in a workflow: a push of a branch layers it on test, its delete event drops the layer', async () => {
+  const env = isolatedEnv({ CI: 'true' });
+  const codex = makeCodex(env);
+  const dir = makeRepo(env, { 'docs/a.md': 'a\n' }, 'site');
+  writeConfig(dir, { codex_url: codex, project_name: 'site', sync_direction: 'to-codex' });
+  git(dir, ['add', '-A'], env);
+  git(dir, ['commit', '-q', '-m', 'config'], env);
+  git(dir, ['checkout', '-q', '-b', 'feat/x'], env);
+  commit(dir, env, { 'docs/x.md': 'x\n' });
+  git(dir, ['checkout', '-q', '--detach'], env); // as actions/checkout leaves it
+  const gh = { GITHUB_REF: 'refs/heads/feat/x', GITHUB_REF_NAME: 'feat/x' };
+  const pushed = await step(dir, { ...env, ...gh, GITHUB_EVENT_NAME: 'push' }, { command: 'sync', environment: 'test' });
+  assert.is(pushed.code, 0, pushed.stderr);
+  assert.is(codexFiles(codex, 'test', env)['projects/site/docs/x.md'], 'x');
+  const payload = path.join(tmpdir('event-'), 'event.json');
+  fs.writeFileSync(payload, JSON.stringify({ ref: 'feat/x', ref_type: 'branch' }));
+  const deleted = await step(dir, { ...env, GITHUB_EVENT_NAME: 'delete', GITHUB_EVENT_PATH: payload, GITHUB_REF: 'refs/heads/main', GITHUB_REF_NAME: 'main' }, {});
+  assert.is(deleted.code, 0, deleted.stderr + deleted.stdout);
+  assert.match(deleted.summary, /layers drop: `feat\/x`/);
+  assert.not.ok('projects/site/docs/x.md' in codexFiles(codex, 'test', env), "the deleted branch's docs left test");
+  assert.is(deleted.outputs['codex-commit'], refOf(codex, 'test', env));
+});
+
 t.run();

@@ -164,9 +164,10 @@ t('the deletion guard still holds in layer mode', async () => {
   assert.is((await sync(dir, env)).code, 0);
   commit(dir, env, Object.fromEntries(Object.keys(many).map((k) => [k, null])));
   const tip = refOf(codex, 'test', env);
-  const r = await sync(dir, env);
+  const r = await sync(dir, env, ['--env', 'test']);
   assert.is(r.code, 1);
   assert.match(r.stderr, /would delete 12 of 14 files/);
+  assert.match(r.stderr, /codex-hooks sync --env test --allow-deletions/, 'the hint repeats the held command');
   assert.is(refOf(codex, 'test', env), tip);
   assert.is((await sync(dir, env, ['--allow-deletions'])).code, 0);
   assert.equal(ours(codex, 'test', env), ['README.md', 'docs/intro.md']);

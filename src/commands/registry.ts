@@ -147,6 +147,9 @@ export const COMMANDS: Record<string, CommandSpec> = {
       'for a non-loopback HOST; CODEX_MCP_ORIGINS lists the browser Origins allowed (none by default).\n' +
       '`mcp setup <client>` prints the client\'s entry for this server (absolute paths of node and the bin);\n' +
       'with --write it merges it into the client\'s file, keeping every other server.\n' +
+      '  --codex URL          the codex (default: CODEX_URL, else the config found from the working folder)\n' +
+      '  --http [HOST:]PORT   serve over Streamable HTTP at /mcp instead of stdio\n' +
+      '  --write              (mcp setup) merge the entry into the client\'s file\n' +
       '  --trust-config-code  run a code config (.codexrc.js…) even with --codex or CODEX_URL',
     options: { codex: { type: 'string' }, http: { type: 'string' }, write: { type: 'boolean' }, 'trust-config-code': { type: 'boolean' } },
     load: () => import('./mcp.js'),

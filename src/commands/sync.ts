@@ -1,4 +1,4 @@
-import { NeedsConfirmation, UsageError } from '../errors.js';
+import { NeedsConfirmation, SyncError, UsageError } from '../errors.js';
 import { requireCodexUrl } from '../config/normalize.js';
 import { resolveEnvironment } from '../env/resolve.js';
 import { currentBranch, isLocalBranch, originBranchAt, refCommit, resolveCommit, type Project } from '../git/project.js';
@@ -11,6 +11,7 @@ import { layerMsg, msg, summaryLine, syncWarnings } from '../ui/messages.js';
 import { clearPending } from '../sync/state.js';
 import type { Logger } from '../ui/logger.js';
 import { confirmProduction, explicitEnv, parseDirection, projectAndConfig, requireConfig } from './common.js';
+import { single } from './context.js';
 import type { CommandResult, Context, Values } from './context.js';
 
 export async function run(ctx: Context, values: Values): Promise<CommandResult> {
@@ -55,6 +56,9 @@ export async function run(ctx: Context, values: Values): Promise<CommandResult> 
     if (answer !== 'yes') throw new NeedsConfirmation(msg.needsConfirmationNoTty(answer), msg.needsConfirmationHint);
   }
 
+  if (decision.mode === 'mirror' && decision.env !== 'prod' && decision.codexBranch === config.environments.prod.branch && direction !== 'from-codex' && !dryRun) {
+    ctx.logger.info(layerMsg.prodOnStaging(decision.env, decision.codexBranch));
+  }
   const result = await runSync({
     project,
     config,
@@ -66,6 +70,10 @@ export async function run(ctx: Context, values: Values): Promise<CommandResult> 
     allowDeletions: Boolean(values['allow-deletions']),
     mirror: Boolean(values.mirror),
     logger: ctx.logger,
+  }).catch((error) => {
+    // The guard's way out is this very command, with --allow-deletions (SPEC §4).
+    if (error instanceof SyncError && error.kind === 'deletions') throw new SyncError('deletions', error.message, msg.deletionsHeldCommand(heldCommand(values)));
+    throw error;
   });
   // This sync supersedes a kept request of the same environment (held deletions released included).
   if (!dryRun && direction !== 'from-codex') clearPending(project, decision.env);
@@ -103,6 +111,18 @@ async function sourceBranchOf(project: Project, ref: string | undefined, current
   const remote = /^(?:refs\/remotes\/)?origin\/(.+)$/.exec(ref)?.[1];
   if (remote && (await refCommit(project, `refs/remotes/origin/${remote}`))) return remote;
   return current ?? ref;
+}
+
+/** The sync command as it was given (the flags that change what it writes), for the deletion guard's hint. */
+function heldCommand(values: Values): string {
+  const out = ['sync'];
+  const env = single(values, 'env');
+  if (env) out.push('--env', env);
+  for (const k of ['ref', 'branch', 'direction'] as const) if (typeof values[k] === 'string') out.push(`--${k}`, values[k] as string);
+  if (values.mirror) out.push('--mirror');
+  if (values.yes) out.push('--yes');
+  out.push('--allow-deletions');
+  return out.join(' ');
 }
 
 /** The branch a CI run builds, from its variables (GitHub Actions: the pull request's head, else a pushed branch). */

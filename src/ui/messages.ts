@@ -142,6 +142,7 @@ export const msg = {
     `The codex branch '${branch}' kept moving: the sync was re-applied ${attempts} times and still rejected.`,
   deletionsHeld: (removed: number, total: number, threshold: number) =>
     `This sync would delete ${removed} of ${total} files of the project in the codex (more than ${Math.round(threshold * 100)}%).`,
+  deletionsHeldCommand: (command: string) => `if that is intended, run \`${CH} ${command}\` (threshold: deletion_threshold)`,
   deletionsHint: `if that is intended, run \`${CH} sync --allow-deletions\` (threshold: deletion_threshold)`,
   cacheLacks: (type: string, oid: string) => `The local codex cache lacks the ${type} ${oid} (damaged, or cut short)`,
   cacheMalformed: (oid: string, why: string) => `The local codex cache holds a tree git did not write: ${oid} (${why})`,
