@@ -5,7 +5,7 @@ import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { planToCodex } from '../dist/sync/to-codex.js';
-import { cleanup, cli, codexFiles, commit, git, isolatedEnv, makeCodex, refOf, tmpdir, writeConfig, writeFiles } from './helpers.js';
+import { cleanup, cli, codexFiles, commit, commitToCodex, git, isolatedEnv, makeCodex, refOf, tmpdir, writeConfig, writeFiles } from './helpers.js';
 
 const t = suite('layer');
 t.after.each(cleanup);
@@ -121,6 +121,25 @@ t('a layer is the branch, whichever clone syncs it: its place in the order stays
   // feat/one was pushed first: feat/two, later in the order, shows on the doc both change, and the output says so
   assert.is(codexFiles(codex, 'test', env)['projects/api/docs/shared.md'], 'by two');
   assert.match(r.stderr, /docs\/shared\.md is also changed by feat\/two \(.*\); test shows feat\/two's/);
+});
+
+t('a codex test branch from before layers is migrated by its first layered sync without losing a live branch', async () => {
+  const { env, codex, origin, dir } = setup();
+  // The branches in flight are on origin (and in this clone); test was written by the old, patching model:
+  // it has no layer record, and docs of any vintage
+  for (const [branch, files] of [['feat/a', { 'docs/a.md': 'a\n' }], ['feat/b', { 'README.md': null, 'docs/b.md': 'b\n' }]]) {
+    git(dir, ['checkout', '-q', '-b', branch, 'main'], env);
+    commit(dir, env, files, branch);
+    git(dir, ['push', '-q', 'origin', branch], env);
+  }
+  commitToCodex(codex, env, { 'projects/api/docs/stale.md': 'left by a branch long gone\n', 'projects/api/docs/a.md': 'an old a\n' });
+  assert.is(git(codex, ['for-each-ref', 'refs/codex-hooks'], env), '');
+  const r = await branchWith(dir, env, 'feat/c', { 'docs/c.md': 'c\n' });
+  assert.equal(ours(codex, 'test', env), ['docs/a.md', 'docs/b.md', 'docs/c.md', 'docs/intro.md'], r.stdout + r.stderr);
+  assert.is(codexFiles(codex, 'test', env)['projects/api/docs/a.md'], 'a');
+  const layers = JSON.parse((await cli(['layers', '--json'], { cwd: dir, env })).stdout);
+  assert.equal(layers.live.map((l) => l.branch), ['feat/a', 'feat/b', 'feat/c']);
+  assert.ok(origin);
 });
 
 t('prod stays a mirror: what left the selection leaves production', async () => {

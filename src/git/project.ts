@@ -254,3 +254,11 @@ export function readRefFile(project: Project, ref: string): string | null {
   }
   return null;
 }
+
+/** When a commit was made (committer date, ISO) and who wrote it, or null when this clone lacks it. */
+export async function commitInfo(project: Project, commit: string): Promise<{ time: string; author: string } | null> {
+  const { stdout, code } = await runGit(['log', '-1', '--format=%cI%x00%an', '--end-of-options', commit], { ...opts(project), okCodes: [128] });
+  if (code !== 0) return null;
+  const [time, author] = stdout.toString().trim().split('\0');
+  return time ? { time: new Date(time).toISOString(), author: author ?? '' } : null;
+}

@@ -1,7 +1,8 @@
 import { SyncError } from '../../errors.js';
 import { Running, trace } from '../../git/exec.js';
 import type { TreeEntry } from '../../git/parse.js';
-import { commitsBetween, hasCommit, isAncestor, isShallow, mergeBase, refCommit } from '../../git/project.js';
+import { commitInfo, commitsBetween, hasCommit, isAncestor, isShallow, mergeBase, refCommit } from '../../git/project.js';
+import { validBranchName } from '../../git/names.js';
 import { layerMsg, msg } from '../../ui/messages.js';
 import { recordPushed, startPush, type CodexCache } from '../cache.js';
 import { listForSync } from '../listing.js';
@@ -15,7 +16,8 @@ import { writeLooseObject } from '../../git/loose.js';
 import type { ObjectSource } from '../../git/store.js';
 import path from 'node:path';
 import { layerChanges } from './compute.js';
-import { nextLayers, stateChanged, type LayerEvent, type LayerWrite, type Next } from './next.js';
+import { layerKey, nextLayers, stateChanged, type LayerEvent, type LayerWrite, type Next } from './next.js';
+import type { Layer } from './state.js';
 export type { LayerEvent } from './next.js';
 import type { OriginHeads } from './origin.js';
 import { stateRef } from './state.js';
@@ -189,6 +191,36 @@ interface LayerPlan {
   source: { branch: string; commit: string };
 }
 
+/** At most this many branches of origin become layers when a codex branch is first layered. */
+export const MAX_SEEDED = 50;
+
+async function seedFromOrigin(
+  o: SyncOptions,
+  stored: StoredState,
+  heads: Map<string, string>,
+  base: string,
+  pushed: string | null,
+  selectionOf: (commit: string) => Promise<TreeEntry[]>,
+  toCodex: (files: TreeEntry[]) => Promise<TreeEntry[]>,
+): Promise<StoredState> {
+  const found: Array<{ layer: Layer; files: TreeEntry[] }> = [];
+  for (const [branch, tip] of heads) {
+    if (branch === pushed || o.config.prod_branches.includes(branch) || !validBranchName(branch)) continue;
+    const info = await commitInfo(o.project, tip);
+    if (!info || (await isAncestor(o.project, tip, base)) !== false) continue;
+    const mb = await mergeBase(o.project, tip, base);
+    if (!mb) continue;
+    const changes = layerChanges(await selectionOf(mb), await selectionOf(tip));
+    if (changes.files.length + changes.removed.length === 0) continue;
+    found.push({ layer: { branch, key: layerKey(branch), tip, mergeBase: mb, first: info.time, time: info.time, author: info.author, removed: changes.removed, seen: true }, files: changes.files });
+  }
+  found.sort((a, b) => (a.layer.first < b.layer.first ? -1 : a.layer.first > b.layer.first ? 1 : 0));
+  const kept = found.slice(-MAX_SEEDED);
+  const files = new Map(stored.files);
+  for (const f of kept) files.set(f.layer.key, await toCodex(f.files));
+  return { ...stored, state: { ...stored.state, layers: [...stored.state.layers, ...kept.map((f) => f.layer)] }, files };
+}
+
 async function planLayers(
   o: SyncOptions,
   event: LayerEvent,
@@ -234,6 +266,12 @@ async function planLayers(
     for (const l of stored.state.layers) {
       if (brought ? brought.has(l.tip) : await isAncestor(o.project, l.tip, baseCommit)) merged.add(l.branch);
     }
+  }
+
+  // A codex branch from before layers (no record yet): the branches in flight on origin that this clone has
+  // become layers first, so migrating loses no live branch's docs (SPEC §4).
+  if (!stored.commit && !stored.unreadable && event.kind !== 'drop' && baseCommit && 'heads' in heads) {
+    stored = await seedFromOrigin(o, stored, heads.heads, baseCommit, event.kind === 'layer' ? event.branch : null, selectionOf, toCodex);
   }
 
   let write: LayerWrite | undefined;
