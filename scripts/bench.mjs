@@ -171,11 +171,11 @@ function layerRows(n) {
   sync(none.dir, none.cache);
   sync(many.dir, many.cache);
   for (let i = 0; i < 50; i++) {
-    git(many.dir, ['checkout', '-q', '-b', `feat/l${i}`, 'main']);
+    git(many.dir, ['checkout', '-q', '-b', `layer-${i}`, 'main']);
     fs.writeFileSync(path.join(many.dir, `docs/layer${i}.md`), `# Layer ${i}\n`);
     git(many.dir, ['add', '-A']);
     git(many.dir, ['commit', '-q', '-m', `layer ${i}`]);
-    git(many.dir, ['push', '-q', 'origin', `feat/l${i}`]);
+    git(many.dir, ['push', '-q', 'origin', `layer-${i}`]);
     sync(many.dir, many.cache);
   }
   git(many.dir, ['checkout', '-q', 'feat']);
