@@ -12,6 +12,8 @@ import { projectDir } from './layout.js';
 import { fixedBase } from '../config/patterns.js';
 import { safeRelativePath } from '../git/names.js';
 import { msg } from '../ui/messages.js';
+import { CODEX_TREE } from './bounds.js';
+import type { SkippedFolder } from './codex-walk.js';
 
 export interface PullEntry {
   oid: string;
@@ -35,6 +37,8 @@ export interface PullPlan {
   /** What will be written (added and changed, and files an earlier pull had to skip, tried again). */
   write: string[];
   wanted: Map<string, PullEntry>;
+  /** Codex folders the listing left out (bounds.ts): what was pulled from them stays, recorded as ours. */
+  unlisted: string[];
 }
 
 /**
@@ -65,7 +69,8 @@ export async function codexSelection(
   branch: string,
   tip: string,
   config: { from_codex_patterns: string[]; projectName: string },
-): Promise<{ wanted: Map<string, PullEntry>; refused: string[]; warnings: string[] }> {
+  signal?: AbortSignal,
+): Promise<{ wanted: Map<string, PullEntry>; refused: string[]; warnings: string[]; unlisted: string[] }> {
   const wanted = new Map<string, PullEntry>();
   const refused = new Set<string>();
   const own = projectDir(config.projectName) + '/';
@@ -74,9 +79,9 @@ export async function codexSelection(
     if (!pullable(p)) refused.add(p);
     else wanted.set(p, e);
   };
-  const [listed, routed] = await Promise.all([
-    config.from_codex_patterns.length ? listBases(reader, tip, config.from_codex_patterns) : [],
-    routedDocs(cache, reader, branch, tip),
+  const [{ files: listed, skipped }, routed] = await Promise.all([
+    config.from_codex_patterns.length ? listBases(reader, tip, config.from_codex_patterns, signal) : { files: [], skipped: [] },
+    routedDocs(cache, reader, branch, tip, signal),
   ]);
   const match = picomatch(config.from_codex_patterns, { dot: true });
   for (const e of listed) {
@@ -89,11 +94,13 @@ export async function codexSelection(
     if (routesTo(route, config.projectName)) add(p, { oid: route.oid, mode: route.mode });
   }
   const warnings = routed.newlyRefused.map((r) => msg.routingRefused(r.path, r.reason));
+  const unlisted = [...skipped, ...routed.skipped];
+  if (unlisted.length) warnings.push(msg.codexTreeBounded(unlisted, CODEX_TREE));
   for (const dir of gitDirectories(wanted.keys())) {
     for (const p of [...wanted.keys()]) if (dir === '' || p.startsWith(dir + '/')) wanted.delete(p);
     warnings.push(msg.gitDirRefused(dir));
   }
-  return { wanted, refused: [...refused], warnings };
+  return { wanted, refused: [...refused], warnings, unlisted: unlisted.map((f) => f.path) };
 }
 
 /**
@@ -111,21 +118,35 @@ export function gitDirectories(paths: Iterable<string>): string[] {
   return [...folders].filter((dir) => all.has(within(dir, 'HEAD')) && folders.has(within(dir, 'objects')) && folders.has(within(dir, 'refs')));
 }
 
-/** The files under the fixed prefix of each pattern (`shared/**` → shared/): the only trees read. */
-async function listBases(reader: ObjectSource, tip: string, patterns: string[]): Promise<TreeEntry[]> {
+/**
+ * The files under the fixed prefix of each pattern (`shared/**` → shared/): the only trees read, within
+ * the bounds of bounds.ts (folders past them are `skipped`).
+ */
+async function listBases(reader: ObjectSource, tip: string, patterns: string[], signal?: AbortSignal): Promise<{ files: TreeEntry[]; skipped: SkippedFolder[] }> {
   const root = await rootTree(reader, tip);
   const bases = [...new Set(patterns.map((p) => fixedBase(p) ?? ''))];
-  if (bases.includes('')) return listFiles(reader, root);
+  if (bases.includes('')) return listFiles(reader, root, '', 0, signal);
   const outer = bases.filter((b) => !bases.some((o) => o !== b && b.startsWith(o + '/')));
   const lists = await Promise.all(
-    outer.map(async (base) => {
+    outer.map(async (base): Promise<{ files: TreeEntry[]; skipped: SkippedFolder[] }> => {
       const { target } = await pathChain(reader, root, base.split('/'));
-      if (!target) return [];
-      if (isTreeMode(target.mode)) return listFiles(reader, target.oid, base + '/');
-      return [listedEntry(target, base)];
+      if (!target) return { files: [], skipped: [] };
+      if (isTreeMode(target.mode)) return listFiles(reader, target.oid, base + '/', base.split('/').length, signal);
+      return { files: [listedEntry(target, base)], skipped: [] };
     }),
   );
-  return lists.flat();
+  return { files: lists.flatMap((l) => l.files), skipped: lists.flatMap((l) => l.skipped) };
+}
+
+/** Whether a path lies in one of `folders` ('' is every path). */
+function underAny(folders: string[]): (p: string) => boolean {
+  if (folders.length === 0) return () => false;
+  const set = new Set(folders);
+  return (p) => {
+    if (set.has('') || set.has(p)) return true;
+    for (let i = p.indexOf('/'); i > 0; i = p.indexOf('/', i + 1)) if (set.has(p.slice(0, i))) return true;
+    return false;
+  };
 }
 
 /** Every file and link under pull_dir, as relative posix paths (links are never followed); folders apart. */
@@ -164,11 +185,11 @@ export function pullRoot(root: string, pullDir: string): string {
  * removed; a file of the user's where a codex file would go is kept and the codex file skipped. Files an
  * earlier pull could not write are tried again but not reported again. Pure but for listing `root`.
  */
-export function planPull(root: string, wanted: Map<string, PullEntry>, state: PullState, refused: string[]): PullPlan {
+export function planPull(root: string, wanted: Map<string, PullEntry>, state: PullState, refused: string[], unlisted: string[] = []): PullPlan {
   const present = listTree(root);
   const owned = state.files;
   const skippedBefore = state.skipped ?? {};
-  const plan: PullPlan = { added: [], changed: [], removed: [], refused, kept: [], write: [], wanted };
+  const plan: PullPlan = { added: [], changed: [], removed: [], refused, kept: [], write: [], wanted, unlisted };
   for (const [p, e] of wanted) {
     const sig = signature(e);
     const mine = owned[p] !== undefined;
@@ -182,7 +203,9 @@ export function planPull(root: string, wanted: Map<string, PullEntry>, state: Pu
     if (skippedBefore[p] === sig) continue; // warned about once already
     (mine && present.files.has(p) ? plan.changed : plan.added).push(p);
   }
-  for (const p of Object.keys(owned)) if (!wanted.has(p) && present.files.has(p)) plan.removed.push(p);
+  // A folder left out of the listing (bounds.ts) may still hold what was pulled from it: kept as it is.
+  const under = underAny(unlisted);
+  for (const p of Object.keys(owned)) if (!wanted.has(p) && present.files.has(p) && !under(p)) plan.removed.push(p);
   return plan;
 }
 
@@ -201,7 +224,9 @@ export interface PullOutcome {
  */
 export async function applyPull(reader: ObjectSource, root: string, plan: PullPlan, state: PullState, maxFileSize: number): Promise<PullOutcome> {
   const files: Record<string, string> = {};
-  for (const [p, sig] of Object.entries(state.files)) if (plan.wanted.has(p) || plan.removed.includes(p)) files[p] = sig;
+  const removing = new Set(plan.removed);
+  const unlisted = underAny(plan.unlisted);
+  for (const [p, sig] of Object.entries(state.files)) if (plan.wanted.has(p) || removing.has(p) || unlisted(p)) files[p] = sig;
   for (const p of plan.removed) {
     try {
       fs.rmSync(path.join(root, p), { force: true });

@@ -15,12 +15,12 @@ import { pulledFile, pullLockFile, readJson, writeJson } from './state.js';
  * while the pull is applied, so two syncs never interleave their writes.
  */
 export async function pull(o: SyncOptions, cache: CodexCache, reader: ObjectSource, branch: string, tip: string): Promise<FromCodexResult> {
-  const { wanted, refused, warnings } = await codexSelection(cache, reader, branch, tip, o.config);
+  const { wanted, refused, warnings, unlisted } = await codexSelection(cache, reader, branch, tip, o.config, o.signal);
   const root = pullRoot(o.project.root, o.config.pull_dir);
   const pullDir = path.relative(o.project.root, root);
   const apply = async (): Promise<FromCodexResult> => {
     const state = readPullState(o.project, pullDir);
-    const plan = planPull(root, wanted, state, refused);
+    const plan = planPull(root, wanted, state, refused, unlisted);
     const warn = (text: string) => o.logger.warn(text);
     for (const p of refused) warn(msg.pullRefused(p, o.config.pull_dir));
     for (const w of warnings) warn(w);

@@ -32,7 +32,13 @@ export async function codexProjectFiles(reader: ObjectSource, tip: string, proje
   const { levels, target } = await pathChain(reader, await rootTree(reader, tip), projectSegments(projectName));
   const tree = target && isTreeMode(target.mode) ? target.oid : null;
   const files = new Map<string, TreeEntry>();
-  if (tree) for (const e of await listFiles(reader, tree)) files.set(e.path, e);
+  if (tree) {
+    const segments = projectSegments(projectName);
+    const listed = await listFiles(reader, tree, '', segments.length);
+    // The folder is rewritten from this listing: one it cannot hold whole is never written over.
+    if (listed.skipped.length) throw new SyncError('git', msg.ownFolderOverBound(segments.join('/'), listed.skipped.map((s) => s.path)), msg.ownFolderOverBoundHint(segments.join('/')));
+    for (const e of listed.files) files.set(e.path, e);
+  }
   return { files, levels, tree };
 }
 
