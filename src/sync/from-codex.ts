@@ -209,6 +209,37 @@ export function planPull(root: string, wanted: Map<string, PullEntry>, state: Pu
   return plan;
 }
 
+export interface ApplyOptions {
+  /** The sync's deadline: once aborted, nothing more is written. */
+  signal?: AbortSignal;
+  /** Saves the pull state (pulled.json): called before the first write, with the files about to be written. */
+  record?: (state: PullState) => void;
+}
+
+/** The recorded signature of a file being written: ours, never taken as up to date. */
+const PENDING = 'pending';
+
+/** A pulled file is written under this name beside its place, then renamed into it. */
+const TEMP = /\.codex-hooks-\d+\.tmp$/;
+const tempName = (target: string) => `${target}.codex-hooks-${process.pid}.tmp`;
+
+/** Temp files a pull cut short left behind (the pull lock is held: no other pull writes here now). */
+function removeLeftovers(root: string): void {
+  const walk = (dir: string) => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (e.isDirectory()) walk(path.join(dir, e.name));
+      else if (TEMP.test(e.name)) fs.rmSync(path.join(dir, e.name), { force: true });
+    }
+  };
+  walk(root);
+}
+
 export interface PullOutcome {
   state: PullState;
   added: string[];
@@ -222,20 +253,40 @@ export interface PullOutcome {
  * this file system, a folder where a file should go, over max_file_size) is skipped and the rest written.
  * Blobs are read in batches of bounded size, never more than one batch held at once.
  */
-export async function applyPull(reader: ObjectSource, root: string, plan: PullPlan, state: PullState, maxFileSize: number): Promise<PullOutcome> {
+export async function applyPull(reader: ObjectSource, root: string, plan: PullPlan, state: PullState, maxFileSize: number, o: ApplyOptions = {}): Promise<PullOutcome> {
   const files: Record<string, string> = {};
   const removing = new Set(plan.removed);
   const unlisted = underAny(plan.unlisted);
   for (const [p, sig] of Object.entries(state.files)) if (plan.wanted.has(p) || removing.has(p) || unlisted(p)) files[p] = sig;
+  removeLeftovers(root);
+  // Recorded before anything is written: a pull cut short (Ctrl-C, SIGKILL, a full disk) leaves files the
+  // next pull knows as its own (PENDING never equals a signature, so each is written again), never a
+  // file it would keep as the user's.
+  if (plan.write.length && o.record) {
+    for (const p of plan.write) if (files[p] === undefined || files[p] !== signature(plan.wanted.get(p)!)) files[p] = PENDING;
+    o.record({ root: state.root, files: { ...files }, skipped: state.skipped });
+  }
+  let work = 0;
+  // Between files: the deadline (SPEC §4) stops the writes, and timers get their turn.
+  const step = async () => {
+    o.signal?.throwIfAborted();
+    if (++work % 256 === 0) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      o.signal?.throwIfAborted();
+    }
+  };
+  const emptied = new Set<string>();
   for (const p of plan.removed) {
+    await step();
     try {
       fs.rmSync(path.join(root, p), { force: true });
       delete files[p];
-      removeEmptyParents(root, p);
+      emptied.add(path.posix.dirname(p));
     } catch {
       // kept in the state: the next pull tries again
     }
   }
+  removeEmptyFolders(root, emptied);
   const skippedBefore = state.skipped ?? {};
   const skipped: PullOutcome['skipped'] = [];
   const skip = (p: string, reason: string) => {
@@ -251,12 +302,19 @@ export async function applyPull(reader: ObjectSource, root: string, plan: PullPl
     return false;
   });
   const byOid = new Map<string, string[]>();
-  for (const p of todo) byOid.set(plan.wanted.get(p)!.oid, [...(byOid.get(plan.wanted.get(p)!.oid) ?? []), p]);
+  for (const p of todo) {
+    const oid = plan.wanted.get(p)!.oid;
+    const paths = byOid.get(oid);
+    if (paths) paths.push(p);
+    else byOid.set(oid, [p]);
+  }
   for (const batch of byBudget([...byOid.keys()], (oid) => sizes.get(oid) ?? 0)) {
+    o.signal?.throwIfAborted();
     const objects = await reader.readMany(batch);
     for (const [i, oid] of batch.entries()) {
       const body = objects[i]?.type === 'blob' ? objects[i]!.body : null;
       for (const p of byOid.get(oid)!) {
+        await step();
         if (!body) {
           skip(p, msg.pullUnreadable);
           continue;
@@ -298,9 +356,23 @@ function writeInside(root: string, rel: string, content: Buffer, mode: string, m
     }
     const st = fs.lstatSync(target, { throwIfNoEntry: false });
     if (st && (st.isDirectory() || !mine)) return st.isDirectory() ? msg.pullKeptFolder : msg.pullKeptFile;
-    if (st) fs.rmSync(target, { force: true });
-    if (mode === '120000') fs.symlinkSync(content.toString('utf8'), target);
-    else fs.writeFileSync(target, content, { mode: mode === '100755' ? 0o755 : 0o644, flag: 'wx' });
+    if (mode === '120000') {
+      // A link is made only when it leads to somewhere inside pull_dir: a codex link to /etc or ~/.ssh
+      // would hand a reader of pull_dir (an agent, a docs build) files that are not the codex's.
+      const to = content.toString('utf8');
+      const resolved = path.resolve(path.dirname(target), to);
+      if (path.isAbsolute(to) || to.includes('\0') || (resolved !== root && !resolved.startsWith(root + path.sep))) return msg.pullLinkOutside(to);
+    }
+    // Written whole under a temporary name, then renamed over: never a truncated doc in its place.
+    const tmp = tempName(target);
+    try {
+      if (mode === '120000') fs.symlinkSync(content.toString('utf8'), tmp);
+      else fs.writeFileSync(tmp, content, { mode: mode === '100755' ? 0o755 : 0o644, flag: 'wx' });
+      fs.renameSync(tmp, target);
+    } catch (error) {
+      fs.rmSync(tmp, { force: true });
+      throw error;
+    }
     return null;
   } catch (error) {
     const e = error as NodeJS.ErrnoException;
@@ -308,14 +380,19 @@ function writeInside(root: string, rel: string, content: Buffer, mode: string, m
   }
 }
 
-/** Removes the folders a removed file leaves empty, up to (not including) pull_dir itself. */
-function removeEmptyParents(root: string, rel: string): void {
-  const parts = rel.split('/').slice(0, -1);
-  for (let i = parts.length; i > 0; i--) {
+/**
+ * Removes the folders removed files left empty, up to (not including) pull_dir itself: each folder tried
+ * once, deepest first (a mass removal costs its folders, not its files times their depth).
+ */
+function removeEmptyFolders(root: string, dirs: Set<string>): void {
+  const all = new Set<string>();
+  for (const dir of dirs) for (let d = dir; d !== '.' && d !== '' && !all.has(d); d = path.posix.dirname(d)) all.add(d);
+  const depth = (d: string) => d.split('/').length;
+  for (const dir of [...all].sort((a, b) => depth(b) - depth(a))) {
     try {
-      fs.rmdirSync(path.join(root, ...parts.slice(0, i)));
+      fs.rmdirSync(path.join(root, dir));
     } catch {
-      return; // not empty (or gone): folders above it are not empty either
+      // not empty (or gone)
     }
   }
 }

@@ -27,7 +27,7 @@ export async function pull(o: SyncOptions, cache: CodexCache, reader: ObjectSour
     for (const k of plan.kept) if (state.skipped?.[k.path] !== `${wanted.get(k.path)!.mode} ${wanted.get(k.path)!.oid}`) warn(msg.pullKept(path.posix.join(pullDir, k.path), k.reason));
     if (o.dryRun) return { added: plan.added, changed: plan.changed, removed: plan.removed, refused, skipped: plan.kept };
     fs.mkdirSync(root, { recursive: true });
-    const outcome = await applyPull(reader, root, plan, state, o.config.max_file_size);
+    const outcome = await applyPull(reader, root, plan, state, o.config.max_file_size, { signal: o.signal, record: (s) => writeJson(pulledFile(o.project), s) });
     for (const s of outcome.skipped) if (s.fresh) warn(msg.pullSkipped(path.posix.join(pullDir, s.path), s.reason));
     writeJson(pulledFile(o.project), outcome.state);
     return { added: outcome.added, changed: outcome.changed, removed: plan.removed, refused, skipped: [...plan.kept, ...outcome.skipped.map(({ path: p, reason }) => ({ path: p, reason }))] };

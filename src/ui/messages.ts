@@ -155,6 +155,7 @@ export const msg = {
   pullTooLarge: (size: number, max: number) => `${size} bytes, over max_file_size ${max}`,
   pullUnreadable: 'the codex cache lacks its content',
   pullOutside: 'it would leave pull_dir',
+  pullLinkOutside: (to: string) => `a symbolic link to ${escapeControl(JSON.stringify(to.slice(0, 200)))}, outside pull_dir: not created`,
   pullBlocked: (p: string) => `${escapeControl(p)} is a file, not a folder`,
   pullFailed: (why: string) => `cannot be written here: ${why}`,
   routingRefused: (p: string, why: string) => `Codex doc ${escapeControl(p)} routes nowhere: its front matter was not read (${why})`,
