@@ -21,7 +21,7 @@ export interface Walked {
 interface Size {
   /** Paths inside the folder (files and folders, all the way down). */
   paths: number;
-  /** Levels below it: 1 for a folder of files. */
+  /** Levels of entries below it: 1 for a folder of files, 0 for an empty one. */
   height: number;
 }
 
@@ -52,7 +52,7 @@ export class CodexTrees {
     let level = [tree];
     let budget = this.bounds.paths;
     for (let d = depth; level.length && budget >= 0; d++) {
-      if (d >= this.bounds.depth) {
+      if (d > this.bounds.depth) {
         for (const oid of level) this.deep.add(oid);
         return;
       }
@@ -80,8 +80,9 @@ export class CodexTrees {
     const entries = this.entries.get(oid);
     if (!entries) return this.deep.has(oid) ? { paths: 0, height: Infinity } : { paths: Infinity, height: 0 };
     let paths = entries.length;
-    let height = 1;
+    let height = 0;
     for (const e of entries) {
+      height = Math.max(height, 1);
       if (!isTreeMode(e.mode)) continue;
       const s = this.size(e.oid);
       paths += s.paths;
@@ -105,7 +106,7 @@ export class CodexTrees {
     let remaining = maxPaths;
     let work = 0;
     const fits = (e: RawEntry, d: number) => {
-      if (!isTreeMode(e.mode)) return remaining >= 1;
+      if (!isTreeMode(e.mode)) return remaining >= 1 && d + 1 <= maxDepth;
       const s = this.size(e.oid);
       return 1 + s.paths <= remaining && d + 1 + s.height <= maxDepth;
     };
