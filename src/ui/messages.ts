@@ -401,6 +401,10 @@ const ago = (seconds: number) =>
 
 /** What the reader for agents (`codex-hooks mcp`, SPEC §8) and `fetch` say. */
 export const readerMsg = {
+  busy: (most: number) => `Busy: ${most} searches are running or waiting already`,
+  busyHint: 'try again in a moment, or narrow the search (project)',
+  gitUnavailable: (detail: string) => `The codex could not be read just now: ${detail}`,
+  gitUnavailableHint: 'try again; if it persists, restart the MCP server (too many open files: raise `ulimit -n`)',
   ago,
   notFound: (uri: string, branch: string) => `Not found: ${uri} is not in the released docs (codex branch ${branch}).`,
   notFoundHint: (listUri: string) => `List what is released with codex_list {"uri": "${listUri}"}, or search with codex_search.`,
