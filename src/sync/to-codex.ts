@@ -5,7 +5,7 @@ import { writeLooseObject } from '../git/loose.js';
 import { encodeCommit, isTreeMode, type RawEntry } from '../git/objects.js';
 import type { TreeEntry } from '../git/parse.js';
 import type { Person } from '../git/project.js';
-import type { CodexCache } from './cache.js';
+import { unwritableCache, type CodexCache } from './cache.js';
 import { buildTree, listFiles, pathChain, replaceAt, rootTree, type Write } from './codex-tree.js';
 import { projectSegments, trailerLines } from './layout.js';
 import { msg } from '../ui/messages.js';
@@ -94,7 +94,13 @@ export function folderAfter(existing: Map<string, TreeEntry>, selection: TreeEnt
 
 const writer = (cache: CodexCache): Write => {
   const objects = path.join(cache.dir, 'objects');
-  return (type, body) => writeLooseObject(objects, type, body);
+  return (type, body) => {
+    try {
+      return writeLooseObject(objects, type, body);
+    } catch (error) {
+      throw unwritableCache(cache.dir, error) ?? error; // a full or read-only cache: named, with the way out
+    }
+  };
 };
 
 export interface Staged {

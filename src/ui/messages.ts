@@ -141,6 +141,8 @@ export const msg = {
   } as Record<string, string>,
   stateUnwritable: (file: string, why: string) => `Cannot write codex-hooks state ${file}: ${why}`,
   noSpace: 'no space left on the device',
+  cacheUnwritable: (dir: string, why: string) => `The codex cache ${dir} cannot be written: ${why}`,
+  cacheUnwritableHint: (dir: string) => `free space in ${dir} (or make it writable), or set CODEX_HOOKS_CACHE_DIR to another folder; then sync again (\`codex-hooks sync --retry\` after a hook)`,
   stateUnwritableHint: (dir: string) => `free some disk space (or make ${dir} writable), then run \`codex-hooks sync\` again`,
   cacheLocked: 'The codex cache is locked by another codex-hooks run',
   pullLocked: "This worktree's pull_dir is being written by another codex-hooks run",
