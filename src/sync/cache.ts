@@ -49,11 +49,14 @@ export function cachePathFor(url: string, env: Env): string {
 /** Why the cache cannot be written (a full disk, a read-only or forbidden folder), as an error naming it; null for other failures. */
 export function unwritableCache(dir: string, error: unknown): SyncError | null {
   const e = error as NodeJS.ErrnoException & { stderr?: string };
+  // git's own lines about local files only: the server's (`remote:`) and ssh's "Permission denied
+  // (publickey)" are not about this disk
+  const local = (e.stderr ?? '').split('\n').filter((l) => !/^remote:/i.test(l)).join('\n');
   const why =
-    e.code === 'ENOSPC' || /No space left on device/i.test(e.stderr ?? '') ? msg.noSpace
-    : e.code === 'EDQUOT' || /Disk quota exceeded/i.test(e.stderr ?? '') ? 'the disk quota is exceeded'
-    : e.code === 'EROFS' || /Read-only file system/i.test(e.stderr ?? '') ? 'the file system is read-only'
-    : e.code === 'EACCES' || e.code === 'EPERM' || /Permission denied/i.test(e.stderr ?? '') ? 'permission denied'
+    e.code === 'ENOSPC' || /No space left on device/i.test(local) ? msg.noSpace
+    : e.code === 'EDQUOT' || /Disk quota exceeded/i.test(local) ? 'the disk quota is exceeded'
+    : e.code === 'EROFS' || /Read-only file system/i.test(local) ? 'the file system is read-only'
+    : e.code === 'EACCES' || e.code === 'EPERM' ? 'permission denied'
     : null;
   if (!why) return null;
   removeTempObjects(dir);
