@@ -1,16 +1,30 @@
 #!/usr/bin/env node
 // CommonJS on purpose: a hook starts here, and the ES module loader would add to every git push.
-const { main } = require('../dist/codex-hooks.cjs');
+// Written so that any node parses it: an old node (a GUI client's PATH, node 12 say) gets one line
+// here instead of a SyntaxError from the bundle. A hook then lets git go on, unless CODEX_ENV asked for
+// a sync (SPEC §6); the check costs no process of its own.
+'use strict';
+var major = Number(process.versions.node.split('.')[0]);
+if (major < 20) {
+  var hook = process.argv[2] === 'hook';
+  var asked = process.env.CODEX_ENV;
+  var why = 'codex-hooks: node ' + process.version + ' is too old (codex-hooks needs node 20 or newer; see the README: node in GUI clients)';
+  var what = !hook ? '' : asked ? ', and CODEX_ENV=' + asked + ' asked for a docs sync: push stopped' : process.argv[3] === 'pre-push' ? '; docs not synced, push goes on' : '; docs not synced';
+  process.stderr.write(why + what + '\n');
+  process.exit(hook && !asked ? 0 : 1);
+}
+
+var main = require('../dist/codex-hooks.cjs').main;
 
 // `codex-hooks status | head`: once the reader has gone, the rest of the output is dropped and the
 // command still finishes (a sync is never cut short by a closed pipe).
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (error) => {
+[process.stdout, process.stderr].forEach(function (stream) {
+  stream.on('error', function (error) {
     if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
   });
-}
+});
 
-main(process.argv.slice(2)).then((code) => {
+main(process.argv.slice(2)).then(function (code) {
   process.exitCode = code;
-  if (process.env.CODEX_HOOKS_TRACE) process.stderr.write(`codex-hooks trace: at ${performance.now().toFixed(0)} ms  main returned\n`);
+  if (process.env.CODEX_HOOKS_TRACE) process.stderr.write('codex-hooks trace: at ' + performance.now().toFixed(0) + ' ms  main returned\n');
 });

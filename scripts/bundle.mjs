@@ -97,7 +97,7 @@ await emit({
   ...common,
   entryPoints: ['src/cli.ts'],
   outfile: 'dist/codex-hooks.cjs',
-  external: ['zod', 'cosmiconfig', 'enquirer', 'gray-matter', 'js-yaml', 'log-update', 'p-limit', 'husky'],
+  external: ['zod', 'cosmiconfig', 'enquirer', 'gray-matter', 'js-yaml', 'log-update', 'p-limit', 'husky', 'dotenv'],
   plugins: [builtinsOnce, mcpApart],
 });
 

@@ -19,6 +19,7 @@ import { packageRoot } from './paths.js';
 import { terminalConfirm, terminalAsk } from './ui/prompt.js';
 import { nearest } from './config/suggest.js';
 import { msg } from './ui/messages.js';
+import { MAX_TIMEOUT_SECONDS, timeoutProblem } from './env/timeout.js';
 
 const COMMON = {
   cwd: { type: 'string' },
@@ -68,12 +69,15 @@ function optionError(error: Error & { code?: string }, name: string, known: stri
   return new UsageError(error.message, msg.seeHelp(name));
 }
 
-/** CODEX_HOOKS_TIMEOUT is read at the edge: a value that is not a positive number of seconds is bad input. */
+/**
+ * CODEX_HOOKS_TIMEOUT is read at the edge: a value that is not a positive number of seconds, or more than a
+ * timer can wait (env/timeout.ts), is bad input.
+ */
 function checkTimeout(env: NodeJS.ProcessEnv): void {
   const value = env.CODEX_HOOKS_TIMEOUT;
-  if (value === undefined || value === '') return;
-  const seconds = Number(value);
-  if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError(msg.badTimeout(value), msg.badTimeoutHint);
+  const problem = timeoutProblem(value);
+  if (problem === 'not-a-number') throw new UsageError(msg.badTimeout(value!), msg.badTimeoutHint);
+  if (problem === 'too-large') throw new UsageError(msg.timeoutTooLarge(value!, MAX_TIMEOUT_SECONDS), msg.badTimeoutHint);
 }
 
 /**

@@ -41,7 +41,7 @@ t('a full disk under the cache: exit 1 naming the cache folder and what to do; n
     const r = await cli(['sync'], { cwd: dir, env });
     assert.is(r.code, 1, r.stderr);
     assert.not.match(r.stderr, /unexpected/i);
-    assert.match(r.stderr, /The codex cache .*cache\/codex-[0-9a-f]+\.git cannot be written: no space left on the device/);
+    assert.match(r.stderr, /Cannot write the codex cache in .*cache\/codex-[0-9a-f]+\.git: no space left on the device/);
     assert.match(r.stderr, /CODEX_HOOKS_CACHE_DIR/);
     assert.is(leftovers(cache), '', 'temporary object files were left');
   } finally {
@@ -58,7 +58,7 @@ t('a read-only cache: exit 1 naming the folder, not a bug report', async () => {
     const r = await cli(['sync'], { cwd: dir, env });
     assert.is(r.code, 1, r.stderr);
     assert.not.match(r.stderr, /unexpected/i);
-    assert.match(r.stderr, /cannot be written: the file system is read-only/);
+    assert.match(r.stderr, /Cannot write the codex cache in .*: the file system is read-only/);
   } finally {
     execFileSync('umount', [cache]);
   }

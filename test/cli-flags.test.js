@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { cleanup, cli, git, isolatedEnv, makeCodex, makeRepo, refOf, writeConfig } from './helpers.js';
+import { cleanup, cli, codexFiles, git, isolatedEnv, makeCodex, makeRepo, refOf, writeConfig } from './helpers.js';
 import { msg } from '../dist/ui/messages.js';
 
 const t = suite('cli-flags');
@@ -141,6 +141,31 @@ t('a codex with main only: the missing-branch hint names --from main', async () 
   const r = await cli(['sync'], { cwd: dir, env });
   assert.is(r.code, 1);
   assert.match(r.stderr, /Create it:\s+codex-hooks create-branch test --from main/);
+});
+
+t('a codex with test only: the hint for the missing production branch starts it empty, never from test\'s drafts', async () => {
+  const env = isolatedEnv();
+  const { dir, codex } = project(env, {}, ['test']);
+  const r = await cli(['sync', '--env', 'prod'], { cwd: dir, env });
+  assert.is(r.code, 1);
+  assert.match(r.stderr, /TARGET BRANCH NOT FOUND/);
+  assert.not.match(r.stderr, /--from test/);
+  const create = /Create it:\s+codex-hooks (create-branch[^\n]*)/.exec(r.stderr)?.[1]?.trim().split(/\s+/);
+  assert.equal(create, ['create-branch', 'main', '--empty']);
+  // create-branch main with no --from: main is not there to start from; the hint is --empty too
+  const bare = await cli(['create-branch', 'main'], { cwd: dir, env });
+  assert.is(bare.code, 2);
+  assert.not.match(bare.stderr, /--from test/);
+  assert.match(bare.stderr, /create-branch main --empty/);
+  const c = await cli(create, { cwd: dir, env });
+  assert.is(c.code, 0, c.stderr);
+  assert.equal(codexFiles(codex, 'main', env), {}, 'production starts with nothing released');
+  assert.is(git(codex, ['rev-list', '--count', 'main'], env), '1');
+  assert.is((await cli(['sync', '--env', 'prod'], { cwd: dir, env })).code, 0);
+  assert.equal(Object.keys(codexFiles(codex, 'main', env)).sort(), ['projects/api/README.md', 'projects/api/docs/intro.md']);
+  // --empty and --from together are bad input
+  const both = await cli(['create-branch', 'x', '--empty', '--from', 'test'], { cwd: dir, env });
+  assert.is(both.code, 2, both.stderr);
 });
 
 t.run();

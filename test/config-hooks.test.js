@@ -11,8 +11,8 @@ import { e2eProject, pushWithoutTerminal, installedProject } from './e2e-helpers
 const t = suite('config-hooks');
 t.after.each(cleanup);
 
-// CI has the steering repository's shared/ beside this repository (../shared); never edited.
-const LEGACY = path.join(ROOT, '..', 'shared', 'fixtures', 'legacy-plugin-config.json');
+// The earlier plugin's config file as that plugin writes it (test/fixtures/README.md); copied, never edited.
+const LEGACY = path.join(ROOT, 'test', 'fixtures', 'legacy-plugin-config.json');
 const LEGACY_FILE = '.fractary/plugins/codex/config.json';
 
 function legacyProject(env, edit = (c) => c) {

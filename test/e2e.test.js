@@ -89,11 +89,13 @@ t('CODEX_ENV=prd: push refused, the message lists the environments, nothing writ
 t('git push origin feat:main is treated as main', async () => {
   const { env, dir, codex } = await installed();
   git(dir, ['checkout', '-q', '-b', 'feat'], env);
-  const testBefore = refOf(codex, 'test', env);
+  const mainBefore = refOf(codex, 'main', env);
   const r = await pushWithoutTerminal(dir, env, ['origin', 'feat:main']);
   assert.is(r.code, 0, r.stderr);
   assert.match(r.stderr, /skipped for main: no terminal/);
-  assert.is(refOf(codex, 'test', env), testBefore);
+  assert.is(refOf(codex, 'main', env), mainBefore, 'production is not written without a yes');
+  // a push of main moves the base of test (silently): test shows main's docs, no feature branch's
+  assert.equal(Object.keys(codexFiles(codex, 'test', env)).filter((p) => p.startsWith('projects/api/')), ['projects/api/docs/intro.md']);
   git(dir, ['commit', '-q', '--allow-empty', '-m', 'next'], env); // so that main has something new to push
   const y = await pushInTerminal(dir, env, ['origin', 'feat:refs/heads/release-main', 'feat:main'], 'y\r');
   assert.is(y.code, 0, y.stdout);
@@ -157,7 +159,7 @@ t('install twice changes nothing the second time; uninstall leaves other lines a
   assert.not.ok(fs.existsSync(path.join(dir, '.husky/codex-hooks')));
   assert.is(git(dir, ['config', 'core.hooksPath'], env), '.husky/_', 'husky stays for the user\'s own hooks');
   const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
-  assert.is(pkg.scripts.prepare, 'husky');
+  assert.is(pkg.scripts.prepare, 'codex-hooks prepare || true');
 });
 
 t('uninstall of a fresh install restores the repository exactly', async () => {
@@ -215,16 +217,18 @@ t('works without package.json and in a linked worktree', async () => {
   assert.is(codexFiles(p.codex, 'test', env)['projects/api/docs/wt.md'], 'from the worktree');
 });
 
-t('post-commit background: returns at once, docs land on test; detached HEAD and rebase skip', async () => {
+t('post-commit background: returns at once, pulls shared docs and writes nothing to the codex; detached HEAD and rebase skip', async () => {
   const { env, dir, codex } = await installed({ config: { hooks: { post_commit: 'background' } } });
   git(dir, ['checkout', '-q', '-b', 'feat'], env);
+  const tip = refOf(codex, 'test', env);
   commit(dir, env, { 'docs/bg.md': 'background\n' });
+  const pulled = path.join(dir, '.codex/shared/guide.md');
   const deadline = Date.now() + 20_000;
-  while (!(codexFiles(codex, 'test', env) ?? {})['projects/api/docs/bg.md'] && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
-  assert.is(codexFiles(codex, 'test', env)['projects/api/docs/bg.md'], 'background');
+  while (!fs.existsSync(pulled) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+  assert.ok(fs.existsSync(pulled), 'the background run pulled the shared docs');
   const status = JSON.parse((await run(path.join(dir, 'node_modules/.bin/codex-hooks'), ['status', '--offline', '--json'], { cwd: dir, env })).stdout);
   assert.is(status.background.ok, true);
-  const tip = refOf(codex, 'test', env);
+  assert.is(refOf(codex, 'test', env), tip, 'a commit is not a publication: the codex is unchanged');
   // The hook creates background.log just before it starts a background run, and git waits for the hook:
   // once `git commit` returns, no log means no run was started (no need to wait and see).
   const log = path.join(dir, '.git/codex-hooks/background.log');
@@ -250,18 +254,20 @@ t('post-commit background: returns at once, docs land on test; detached HEAD and
   assert.is(refOf(codex, 'test', env), tip, 'rebase: the replayed commits did not sync');
 });
 
-t('post-commit never syncs production; foreground mode syncs before returning', async () => {
+t('post-commit never writes the codex, not even with CODEX_ENV=prod; foreground mode pulls before returning', async () => {
   const { env, dir, codex } = await installed({ config: { hooks: { post_commit: 'foreground' } } });
   const mainTip = refOf(codex, 'main', env);
+  const testTip = refOf(codex, 'test', env);
   commit(dir, env, { 'docs/on-main.md': 'x\n' });
   assert.is(refOf(codex, 'main', env), mainTip);
   git(dir, ['checkout', '-q', '-b', 'feat'], env);
   commit(dir, env, { 'docs/fg.md': 'foreground\n' });
-  assert.is(codexFiles(codex, 'test', env)['projects/api/docs/fg.md'], 'foreground');
+  assert.ok(fs.existsSync(path.join(dir, '.codex/shared/guide.md')), 'shared docs pulled before git commit returned');
+  assert.is(refOf(codex, 'test', env), testTip, 'an unpushed commit is not published');
   git(dir, ['checkout', '-q', 'main'], env);
   const r = await run('git', ['commit', '-q', '--allow-empty', '-m', 'release'], { cwd: dir, env: { ...env, CODEX_ENV: 'prod' } });
   assert.is(r.code, 0);
-  assert.ok(codexFiles(codex, 'main', env)['projects/api/docs/on-main.md'], 'CODEX_ENV=prod names production');
+  assert.is(refOf(codex, 'main', env), mainTip, 'a commit never releases: the push does');
 });
 
 t('CODEX_HOOKS=0 skips with one line; HUSKY=0 skips everything', async () => {

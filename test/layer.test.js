@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { folderAfter, planToCodex } from '../dist/sync/to-codex.js';
+import { planToCodex } from '../dist/sync/to-codex.js';
 import { cleanup, cli, codexFiles, commit, git, isolatedEnv, makeCodex, refOf, tmpdir, writeConfig, writeFiles } from './helpers.js';
 
 const t = suite('layer');
@@ -69,20 +69,25 @@ t("a doc added on one branch and deleted by its next commit leaves test; the oth
   assert.is(files['projects/api/docs/intro.md'], '# Intro, by two');
 });
 
-t('a branch that deletes a doc of main removes it from test, and a doc no branch touched is restored when missing', async () => {
+t("a branch's deletion holds while it lives: another branch's next sync does not bring the doc back", async () => {
   const { env, codex, dir } = setup();
   await branchWith(dir, env, 'feat/one', { 'docs/one.md': 'one\n' });
   // feat/two deletes README.md, which main has: its change against the merge base is a removal
   await branchWith(dir, env, 'feat/two', { 'README.md': null });
   assert.equal(ours(codex, 'test', env), ['docs/intro.md', 'docs/one.md']);
-  // feat/one did not change README.md: its next sync adds it back only because the folder lacks it
   git(dir, ['checkout', '-q', 'feat/one'], env);
   commit(dir, env, { 'docs/one.md': 'one v2\n' });
   assert.is((await sync(dir, env)).code, 0);
-  assert.equal(ours(codex, 'test', env), ['README.md', 'docs/intro.md', 'docs/one.md']);
+  assert.equal(ours(codex, 'test', env), ['docs/intro.md', 'docs/one.md'], 'README.md stays deleted while feat/two lives');
+  // a rename is a deletion and an addition: only the new name shows
+  git(dir, ['checkout', '-q', 'feat/one'], env);
+  git(dir, ['mv', 'docs/intro.md', 'docs/start.md'], env);
+  git(dir, ['commit', '-q', '-m', 'rename'], env);
+  assert.is((await sync(dir, env)).code, 0);
+  assert.equal(ours(codex, 'test', env), ['docs/one.md', 'docs/start.md']);
 });
 
-t('a branch synced from a second clone (another developer) layers the same way: the base comes from the codex trailers', async () => {
+t('a branch pushed from a second clone (another developer) layers the same way: the layers live in the codex', async () => {
   const { env, codex, origin, dir } = setup();
   await branchWith(dir, env, 'feat/one', { 'docs/one.md': 'one\n', 'docs/old.md': 'old\n' });
   git(dir, ['push', '-q', 'origin', 'feat/one'], env);
@@ -97,27 +102,25 @@ t('a branch synced from a second clone (another developer) layers the same way: 
   assert.is(r.code, 0, r.stderr);
   const out = JSON.parse(r.stdout).toCodex;
   assert.equal(out.removed, ['docs/old.md']);
-  assert.is(out.base.from, 'codex', 'B has no record of its own: the base comes from the codex trailers');
-  assert.is(out.base.commit, git(dir, ['rev-parse', 'feat/one'], env));
+  assert.equal(out.layers.live.map((l) => l.branch), ['feat/one', 'feat/two'], 'B never saw feat/two: the codex knows it');
   assert.equal(ours(codex, 'test', env), ['README.md', 'docs/b.md', 'docs/intro.md', 'docs/one.md', 'docs/two.md']);
 });
 
-t("a second clone whose base commit it does not have falls back to the merge base: nothing of others' removed", async () => {
+t('a layer is the branch, whichever clone syncs it: its place in the order stays, its content is the newest tip', async () => {
   const { env, codex, origin, dir } = setup();
-  await branchWith(dir, env, 'feat/one', { 'docs/one.md': 'one\n' }); // never pushed to origin
-  await branchWith(dir, env, 'feat/two', { 'docs/two.md': 'two\n' });
+  await branchWith(dir, env, 'feat/one', { 'docs/one.md': 'one\n', 'docs/shared.md': 'by one\n' });
+  await branchWith(dir, env, 'feat/two', { 'docs/two.md': 'two\n', 'docs/shared.md': 'by two\n' });
   const envB = isolatedEnv();
   const b = path.join(tmpdir(), 'api-b');
   git(path.dirname(b), ['clone', '-q', origin, b], envB);
   git(b, ['checkout', '-q', '-b', 'feat/one'], envB);
-  commit(b, envB, { 'docs/b.md': 'from B\n' });
+  commit(b, envB, { 'docs/b.md': 'from B\n', 'docs/shared.md': 'by B on one\n' });
   const r = await sync(b, envB, ['--json']);
   assert.is(r.code, 0, r.stderr);
-  const out = JSON.parse(r.stdout).toCodex;
-  assert.equal(out.removed, []);
-  assert.is(out.base.from, 'merge-base');
-  assert.is(out.base.missing, git(dir, ['rev-parse', 'feat/one'], env));
-  assert.equal(ours(codex, 'test', env), ['README.md', 'docs/b.md', 'docs/intro.md', 'docs/one.md', 'docs/two.md']);
+  assert.equal(ours(codex, 'test', env), ['README.md', 'docs/b.md', 'docs/intro.md', 'docs/shared.md', 'docs/two.md']);
+  // feat/one was pushed first: feat/two, later in the order, shows on the doc both change, and the output says so
+  assert.is(codexFiles(codex, 'test', env)['projects/api/docs/shared.md'], 'by two');
+  assert.match(r.stderr, /docs\/shared\.md is also changed by feat\/two \(.*\); test shows feat\/two's/);
 });
 
 t('prod stays a mirror: what left the selection leaves production', async () => {
@@ -169,39 +172,28 @@ t('the deletion guard still holds in layer mode', async () => {
   assert.equal(ours(codex, 'test', env), ['README.md', 'docs/intro.md']);
 });
 
-t('a codex trailer that is no commit id is no base: codex text never reaches git as a revision', async () => {
+t('a layer record in the codex that is not ours is untrusted input: the next sync starts the record again', async () => {
   const { env, codex, dir } = setup();
   await branchWith(dir, env, 'feat/two', { 'docs/two.md': 'two\n' });
-  // A forged codex commit claims feat/one last synced "feat/two" (a revision, not an id): taken as the
-  // base, feat/one would seem to have deleted two.md.
-  const tip = refOf(codex, 'test', env);
-  const message = 'docs(api): forged\n\nCodex-Project: api\nCodex-Source-Commit: feat/two\nCodex-Source-Branch: feat/one\nCodex-Env: test\n';
-  git(codex, ['update-ref', 'refs/heads/test', git(codex, ['commit-tree', `${tip}^{tree}`, '-p', tip, '-m', message], env)], env);
+  // A forged record: a layer whose tip is a revision, not an id (it would reach git as one)
+  const state = JSON.stringify({ version: 1, base: null, layers: [{ branch: 'x', key: 'aaaaaaaaaaaaaaaa', tip: 'feat/two', mergeBase: null, first: '', time: '', author: '', removed: ['README.md'] }] });
+  const blob = git(codex, ['hash-object', '-w', '--stdin'], env, state);
+  assert.ok(blob);
+  const tree = git(codex, ['mktree'], env, `100644 blob ${blob}\tstate.json\n`);
+  const forged = git(codex, ['commit-tree', tree, '-m', 'forged'], env);
+  git(codex, ['update-ref', 'refs/codex-hooks/layers/api/test', forged], env);
   const r = await branchWith(dir, env, 'feat/one', { 'docs/one.md': 'one\n' }, 'main');
-  assert.match(r.stdout, /0 removed/);
-  assert.equal(ours(codex, 'test', env), ['README.md', 'docs/intro.md', 'docs/one.md', 'docs/two.md']);
+  assert.is(r.code, 0, r.stderr);
+  assert.equal(ours(codex, 'test', env), ['README.md', 'docs/intro.md', 'docs/one.md']);
 });
 
 const e = (path, oid, mode = '100644') => ({ path, oid, mode, type: 'blob', size: 1 });
 const folder = (...entries) => new Map(entries.map((x) => [x.path, x]));
 
-t('planToCodex (pure): mirror, layer with a base, layer without one, a file where a folder was', () => {
+t('planToCodex (pure): the folder becomes what is given', () => {
   const existing = folder(e('a.md', '1'), e('b.md', '2'), e('other.md', '9'));
   const selection = [e('a.md', '1'), e('b.md', '3'), e('c.md', '4')];
   assert.equal(planToCodex(selection, existing), { added: ['c.md'], changed: ['b.md'], removed: ['other.md'], before: 3 });
-  // the base had a.md and gone.md; b.md changed since; other.md is another branch's
-  const withGone = folder(...existing.values(), e('gone.md', '5'));
-  const base = [e('a.md', '1'), e('b.md', '2'), e('gone.md', '5')];
-  assert.equal(planToCodex(selection, withGone, { base }), { added: ['c.md'], changed: ['b.md'], removed: ['gone.md'], before: 4 });
-  // unchanged against the base: the folder's other version stays
-  assert.equal(planToCodex([e('a.md', '1')], folder(e('a.md', '7')), { base: [e('a.md', '1')] }), { added: [], changed: [], removed: [], before: 1 });
-  // no base: everything selected is written, nothing removed
-  assert.equal(planToCodex([e('a.md', '1')], folder(e('a.md', '7'), e('x.md', '8')), { base: null }), { added: [], changed: ['a.md'], removed: [], before: 2 });
-  // a file named like a folder of the codex replaces it (and the reverse)
-  const conflict = folder(e('docs/x/inner.md', '1'), e('y', '2'));
-  const plan = planToCodex([e('docs/x', '3'), e('y/z.md', '4')], conflict, { base: null });
-  assert.equal(plan.removed.sort(), ['docs/x/inner.md', 'y']);
-  assert.equal(folderAfter(conflict, [e('docs/x', '3'), e('y/z.md', '4')], plan).map((x) => x.path).sort(), ['docs/x', 'y/z.md']);
 });
 
 t.run();

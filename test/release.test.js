@@ -16,12 +16,12 @@ const released = (codex, env) => DOC in (codexFiles(codex, 'main', env) ?? {});
 const installed = installedProject;
 
 /** Runs a hint's command as the user would type it, in the project (codex-hooks from node_modules/.bin). */
+/** The hint as the user types it: `npx codex-hooks …` from the project's node_modules (npx never goes to the registry here). */
 function runHint(command, dir, env) {
-  const binDir = path.join(dir, 'node_modules/.bin');
-  return run('setsid', ['-w', 'sh', '-c', command], { cwd: dir, env: { ...env, PATH: `${binDir}:${env.PATH}` } });
+  return run('setsid', ['-w', 'sh', '-c', command], { cwd: dir, env: { ...env, npm_config_offline: 'true' } });
 }
 
-const releaseHint = (text) => /Release these docs now:\s+(codex-hooks [^\n\r]+)/.exec(text)?.[1]?.trim();
+const releaseHint = (text) => /Release these docs now:\s+((?:npx )?codex-hooks [^\n\r]+)/.exec(text)?.[1]?.trim();
 
 t('no terminal: the hint names a command that releases the pushed commit right after the push', async () => {
   const { env, dir, codex } = await installed();
@@ -29,7 +29,7 @@ t('no terminal: the hint names a command that releases the pushed commit right a
   assert.is(r.code, 0, r.stderr);
   assert.not.ok(released(codex, env));
   const hint = releaseHint(r.stderr);
-  assert.is(hint, 'codex-hooks sync --env prod', r.stderr);
+  assert.is(hint, 'npx codex-hooks sync --env prod', r.stderr);
   // What the old hint said does nothing now: git has nothing to push and never runs the hook.
   const again = await pushWithoutTerminal(dir, { ...env, CODEX_ENV: 'prod' }, ['origin', 'main']);
   assert.match(again.stderr, /Everything up-to-date/);
@@ -47,7 +47,7 @@ t('no terminal, pushing a branch that is not checked out: the hint names it with
   const r = await pushWithoutTerminal(dir, env, ['origin', 'main']);
   assert.is(r.code, 0, r.stderr);
   const hint = releaseHint(r.stderr);
-  assert.is(hint, 'codex-hooks sync --env prod --ref main', r.stderr);
+  assert.is(hint, 'npx codex-hooks sync --env prod --ref main', r.stderr);
   const h = await runHint(hint, dir, env);
   assert.is(h.code, 0, h.stderr);
   assert.ok(released(codex, env));
@@ -63,7 +63,7 @@ t('declined with n: push goes on, not shown with a green tick, the hint releases
   assert.not.match(after, /✔/, 'a declined question is not a success');
   assert.match(after, /skipped \(declined\)/);
   const hint = releaseHint(r.stdout);
-  assert.is(hint, 'codex-hooks sync --env prod');
+  assert.is(hint, 'npx codex-hooks sync --env prod');
   const h = await runHint(hint, dir, env);
   assert.is(h.code, 0, h.stderr);
   assert.ok(released(codex, env));

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { cleanup, cli, codexFiles, commit, commitToCodex, git, isolatedEnv, makeCodex, makeRepo, refOf, writeConfig, writeFiles } from './helpers.js';
+import { cleanup, cli, codexFiles, commit, commitToCodex, git, isolatedEnv, makeCodex, makeRepo, refOf, tmpdir, writeConfig, writeFiles } from './helpers.js';
 
 const t = suite('sync');
 t.after.each(cleanup);
@@ -243,7 +243,7 @@ t('the pulled tree mirrors the codex: routed docs arrive, stale files go, own fo
   const walk = (d, rel = '') => fs.readdirSync(d, { withFileTypes: true }).forEach((e) => (e.isDirectory() ? walk(path.join(d, e.name), rel + e.name + '/') : list.push(rel + e.name)));
   walk(path.join(dir, '.codex'));
   // stray.md was not written by codex-hooks: it is the user's, kept as it is (SPEC §4 from-codex).
-  assert.equal(list.sort(), ['shared/guide.md', 'shared/new.md', 'stray.md', 'teams/routed.md']);
+  assert.equal(list.sort(), ['.gitignore', 'shared/guide.md', 'shared/new.md', 'stray.md', 'teams/routed.md']);
   assert.is(fs.readFileSync(path.join(dir, '.codex/stray.md'), 'utf8'), 'not from the codex\n');
 });
 
@@ -296,14 +296,48 @@ t('an assumed production sync asks; with no terminal it fails with exit 3 and sa
   assert.ok('projects/api/docs/intro.md' in codexFiles(codex, 'main', env));
 });
 
-t('detached HEAD: sync asks for --env', async () => {
-  const { env, dir } = setup();
+t('detached HEAD (CI): sync asks for --env, and a layer needs its branch named (--branch, GITHUB_HEAD_REF, the one origin branch)', async () => {
+  const { env, codex, dir } = setup();
+  commit(dir, env, { 'docs/ci.md': 'built in CI\n' });
   git(dir, ['checkout', '-q', '--detach'], env);
   const r = await cli(['sync'], { cwd: dir, env });
   assert.is(r.code, 2);
   assert.match(r.stderr, /detached/);
   assert.match(r.stderr, /--env/);
-  assert.is((await cli(['sync', '--env', 'test'], { cwd: dir, env })).code, 0);
+  // no branch: no layer is written under a made-up name ("HEAD" layers used to delete each other's docs)
+  const tip = refOf(codex, 'test', env);
+  const unnamed = await cli(['sync', '--env', 'test'], { cwd: dir, env });
+  assert.is(unnamed.code, 2, unnamed.stderr);
+  assert.match(unnamed.stderr, /--branch/);
+  assert.is(refOf(codex, 'test', env), tip);
+  const named = await cli(['sync', '--env', 'test', '--branch', 'feat/ci', '--json'], { cwd: dir, env });
+  assert.is(named.code, 0, named.stderr);
+  assert.equal(JSON.parse(named.stdout).toCodex.layers.live.map((l) => l.branch), ['feat/ci']);
+  const pr = await cli(['sync', '--env', 'test', '--json'], { cwd: dir, env: { ...env, GITHUB_HEAD_REF: 'feat/pr', GITHUB_REF_NAME: '7/merge', GITHUB_REF: 'refs/pull/7/merge' } });
+  assert.is(pr.code, 0, pr.stderr);
+  assert.equal(JSON.parse(pr.stdout).toCodex.layers.live.map((l) => l.branch), ['feat/ci', 'feat/pr']);
+  assert.is((await cli(['sync', '--env', 'test', '--branch', 'a b'], { cwd: dir, env })).code, 2, 'a branch name git refuses is bad input');
+});
+
+t('a shallow clone without the merge base fails saying fetch-depth: 0, never a wrong result', async () => {
+  const { env, codex, dir } = setup();
+  commit(dir, env, { 'docs/new.md': 'new\n' });
+  commit(dir, env, { 'docs/newer.md': 'newer\n' });
+  const origin = path.join(tmpdir(), 'origin.git');
+  git(path.dirname(origin), ['clone', '-q', '--bare', dir, origin], env);
+  const ci = path.join(tmpdir(), 'ci');
+  git(path.dirname(ci), ['clone', '-q', '--depth', '1', '--branch', 'feat/docs', `file://${origin}`, ci], env);
+  const tip = refOf(codex, 'test', env);
+  const r = await cli(['sync', '--env', 'test'], { cwd: ci, env });
+  assert.is(r.code, 1, r.stderr);
+  assert.match(r.stderr, /shallow/);
+  assert.match(r.stderr, /fetch-depth: 0/);
+  assert.is(refOf(codex, 'test', env), tip);
+  git(ci, ['fetch', '-q', '--unshallow', 'origin', '+refs/heads/*:refs/remotes/origin/*'], env);
+  const full = await cli(['sync', '--env', 'test', '--json'], { cwd: ci, env });
+  assert.is(full.code, 0, full.stderr);
+  const ours = Object.keys(codexFiles(codex, 'test', env)).filter((p) => p.startsWith('projects/api/')).sort();
+  assert.equal(ours, ['projects/api/README.md', 'projects/api/docs/guide/setup.md', 'projects/api/docs/intro.md', 'projects/api/docs/new.md', 'projects/api/docs/newer.md']);
 });
 
 t('20 projects syncing one branch at once all land (separate caches: real push races)', async () => {

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { UsageError } from '../errors.js';
-import { loadConfig, loadConfigIn, type ReaderConfig } from '../config/load.js';
-import { repoNameOf } from '../config/normalize.js';
+import { loadConfig, loadConfigIn, type CodeConfigs, type ReaderConfig } from '../config/load.js';
+import { checkCodexUrl, repoNameOf } from '../config/normalize.js';
 import { isRemoteUrl } from '../git/url.js';
 import { NotACheckout, openProject } from '../git/project.js';
 import type { Context } from './context.js';
@@ -18,9 +18,12 @@ export interface CodexSource {
  * Where `fetch` and `mcp` read from, inside a checkout or outside any (SPEC §5): `--codex URL`, else
  * CODEX_URL, else the configuration found from the working folder (the checkout's, or one in the folder).
  */
-export async function codexSource(ctx: Context, flag?: string): Promise<CodexSource> {
-  const config = await configHere(ctx);
-  const given = flag || ctx.env.CODEX_URL || undefined;
+export async function codexSource(ctx: Context, flag?: string, trustCode = false): Promise<CodexSource> {
+  const given = givenCodexUrl(ctx, flag);
+  // The codex named on the command line or in the environment: the folder's config only adds a reader's
+  // settings, so a code config there is not run unless asked (issue 19).
+  const config = await configHere(ctx, given && !trustCode ? 'skip' : 'run');
+  for (const note of config.notes ?? []) ctx.logger.warn(msg.configNote(note));
   const url = given ? (isRemoteUrl(given) ? given : path.resolve(ctx.cwd, given)) : config.codexUrl;
   if (!url) {
     throw new UsageError(
@@ -31,11 +34,20 @@ export async function codexSource(ctx: Context, flag?: string): Promise<CodexSou
   return { url, config, org: config.organization ?? ownerOf(url) ?? 'codex' };
 }
 
-async function configHere(ctx: Context): Promise<ReaderConfig> {
+/**
+ * `--codex`, else CODEX_URL, checked before any git work: a URL git would read as an option never reaches
+ * it (issue 19). `mcp` calls it before its server starts, so such a URL ends it at once (exit 2).
+ */
+export function givenCodexUrl(ctx: Context, flag?: string): string | undefined {
+  if (flag) return checkCodexUrl(flag, '--codex');
+  return ctx.env.CODEX_URL ? checkCodexUrl(ctx.env.CODEX_URL, 'CODEX_URL') : undefined;
+}
+
+async function configHere(ctx: Context, code: CodeConfigs): Promise<ReaderConfig> {
   try {
-    return await loadConfig(await openProject(ctx.cwd, ctx.env));
+    return await loadConfig(await openProject(ctx.cwd, ctx.env), code);
   } catch (error) {
-    if (error instanceof NotACheckout) return loadConfigIn(ctx.cwd);
+    if (error instanceof NotACheckout) return loadConfigIn(ctx.cwd, code);
     throw error;
   }
 }

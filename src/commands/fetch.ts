@@ -1,3 +1,4 @@
+import { codexEnv } from '../config/token.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { UsageError, SyncError } from '../errors.js';
@@ -22,14 +23,15 @@ import { PROJECTS, projectDir } from '../sync/layout.js';
 export async function run(ctx: Context, values: Values, positionals: string[]): Promise<CommandResult> {
   if (positionals.length !== 1) throw new UsageError(msg.fetchUsage, msg.fetchUsageHint);
   const uri = parseCodexUri(positionals[0]);
-  const { url, config } = await codexSource(ctx, single(values, 'codex'));
+  const { url, config } = await codexSource(ctx, single(values, 'codex'), Boolean(values['trust-config-code']));
   const flag = explicitEnv(ctx, values).flag;
   // The reader that agents and servers use must only see released docs: CODEX_ENV is not consulted.
   const decision = resolveEnvironment({ explicit: { flag: flag ?? 'prod' }, branch: null, config });
   if (config.organization && uri.org !== config.organization) {
     throw new UsageError(msg.fetchOtherOrg(config.organization, uri.org), msg.fetchOtherOrgHint(config.organization, uri.project, uri.path));
   }
-  const cache = await openCache(url, ctx.env);
+  // fractary's token goes to the codex its config names, not to a --codex or CODEX_URL given instead
+  const cache = await openCache(url, url === config.codexUrl ? await codexEnv(ctx.env, config) : ctx.env);
   const tip = await startFetch(cache, decision.codexBranch).done;
   if (!tip) throw new SyncError('branch-missing', msg.branchMissing(decision.codexBranch, decision.env, config.filepath, await remoteBranches(cache).catch(() => null), config.environments.prod.branch));
   const reader = ObjectStore.open(cache.dir, local(cache));

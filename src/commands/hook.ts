@@ -3,8 +3,8 @@ import { msg } from '../ui/messages.js';
 import type { CommandResult, Context, Values } from './context.js';
 
 export async function run(ctx: Context, _values: Values, positionals: string[]): Promise<CommandResult> {
-  const [name] = positionals;
-  if (name !== 'pre-push' && name !== 'post-commit') {
+  const [name, ...args] = positionals;
+  if (name !== 'pre-push' && name !== 'post-commit' && name !== 'reference-transaction') {
     throw new UsageError(msg.unknownHook(name ?? ''), msg.unknownHookHint);
   }
   if (ctx.env.CODEX_HOOKS === '0') {
@@ -12,7 +12,8 @@ export async function run(ctx: Context, _values: Values, positionals: string[]):
     return { data: { hook: name, skipped: 'CODEX_HOOKS=0' } };
   }
   try {
-    if (name === 'pre-push') return await (await import('../hooks/pre-push.js')).prePush(ctx);
+    if (name === 'pre-push') return await (await import('../hooks/pre-push.js')).prePush(ctx, args);
+    if (name === 'reference-transaction') return await (await import('../hooks/reference-transaction.js')).referenceTransaction(ctx, args);
     return await (await import('../hooks/post-commit.js')).postCommit(ctx);
   } catch (error) {
     if (error instanceof ConfigError) {

@@ -3,17 +3,20 @@ import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { DEFAULT_DENY_PATTERNS, DEFAULT_SYNC_PATTERNS, PROJECT_NAME } from '../config/defaults.js';
 import { isLegacyFile } from '../config/legacy.js';
-import { repoNameOf } from '../config/normalize.js';
+import { FRACTARY_FILE } from '../config/defaults.js';
+import { checkCodexUrl, repoNameOf } from '../config/normalize.js';
 import { loadConfigFresh } from '../config/load.js';
 import { openProject, originUrl, type Project } from '../git/project.js';
 import { toolkitDir } from '../hooks/toolkit.js';
 import { packageRoot } from '../paths.js';
-import { hasCredentials } from '../git/url.js';
+import { hasCredentials, isHttpUrl, urlProblem } from '../git/url.js';
 import { msg } from '../ui/messages.js';
+import { refuseLinks } from '../install/no-links.js';
 import { redactUrl } from '../git/url.js';
 import type { CommandResult, Context, Values } from './context.js';
 
 const ORG = /^[A-Za-z0-9._-]+$/;
+const isFractaryFile = (file: string) => file.replace(/\\/g, '/').endsWith(`/${FRACTARY_FILE}`);
 
 /** What `origin` says about the organisation and a codex URL of the same kind (ssh or https), no credentials. */
 export function guessFromOrigin(origin: string | undefined): { organization?: string; codexUrl?: string } {
@@ -22,7 +25,8 @@ export function guessFromOrigin(origin: string | undefined): { organization?: st
   const scp = /^([^/@:\s]+@)?([^/:\s]+):(?!\/)([^/\s]+)\/[^/\s]+?(?:\.git)?\/?$/.exec(origin);
   if (scp && !origin.includes('://')) {
     const [, user = '', host, org] = scp;
-    return ORG.test(org) ? { organization: org, codexUrl: `${user}${host}:${org}/codex.git` } : {};
+    // a host git would read as an option (`-oProxyCommand=…`) is never offered as the codex's
+    return ORG.test(org) && !urlProblem(`${user}${host}`) ? { organization: org, codexUrl: `${user}${host}:${org}/codex.git` } : {};
   }
   // https://[user[:token]@]host[:port]/acme/api.git, ssh://git@host[:port]/acme/api.git
   const url = /^(https?|ssh|git):\/\/([^/\s]+)\/(?:(.+)\/)?([^/\s]+)\/[^/\s]+?(?:\.git)?\/?$/.exec(origin);
@@ -36,7 +40,11 @@ export function guessFromOrigin(origin: string | undefined): { organization?: st
 }
 
 const validOrg = (v: string) => (ORG.test(v) ? true : msg.initBadOrg);
-const validCodex = (v: string) => (v.trim() && !/\s/.test(v.trim()) ? true : msg.initBadCodex);
+const validCodex = (v: string) => {
+  const problem = urlProblem(v.trim());
+  if (problem) return msg.urlProblem(problem);
+  return v.trim() && !/\s/.test(v.trim()) ? true : msg.initBadCodex;
+};
 const validProject = (v: string) => (PROJECT_NAME.test(v) && v !== '.' && v !== '..' ? true : msg.initBadProject);
 
 /** The defaults of SPEC §2 as init writes them; `$schema` points at the installed package's schema. */
@@ -92,17 +100,29 @@ function existingJson(filepath: string | null): { file: string; raw: string; jso
  * from `origin`; on a terminal each value is asked, and asked again until it is valid.
  */
 export async function run(ctx: Context, values: Values): Promise<CommandResult> {
+  // before any git work: a URL git would read as an option is never written to a config (issue 19)
+  if (typeof values.codex === 'string') checkCodexUrl(values.codex, '--codex');
   const project = await openProject(ctx.cwd, ctx.env);
   let filepath: string | null;
+  // fractary's .fractary/config.yaml is read, never written: init fills in the project's own file around it
+  let fractary: { file: string; keys: string[] } | null = null;
   try {
-    filepath = (await loadConfigFresh(project)).filepath;
+    const loaded = await loadConfigFresh(project);
+    filepath = loaded.filepath;
+    const file = loaded.sources?.at(-1);
+    if (file && isFractaryFile(file)) {
+      fractary = { file, keys: loaded.fromFractary ?? [] };
+      if (filepath === file) filepath = null;
+    }
   } catch (error) {
     // an invalid config is still a config: filled in, never replaced
     filepath = (error as Error).message.match(/in (\S+?):?\s/)?.[1] ?? null;
-    if (!filepath || !fs.existsSync(filepath)) throw error;
+    if (!filepath || !fs.existsSync(filepath) || isFractaryFile(filepath)) throw error;
   }
   const existing = existingJson(filepath);
   const current = existing?.json ?? {};
+  const supplied = new Set(fractary?.keys ?? []);
+  const isSet = (key: string) => current[key] !== undefined || supplied.has(key);
   const legacy = isLegacyFile(filepath);
 
   const given = { organization: values.org as string | undefined, codex_url: values.codex as string | undefined, project_name: values.project as string | undefined };
@@ -126,22 +146,24 @@ export async function run(ctx: Context, values: Values): Promise<CommandResult> 
     }
     return initial;
   };
-  const hasCodex = current.codex_url !== undefined || (current.organization !== undefined && current.codex_repo !== undefined);
-  const organization = await pick('organization', 'Organisation (e.g. acme)', guess.organization, validOrg, current.organization !== undefined);
+  const hasCodex = isSet('codex_url') || (isSet('organization') && isSet('codex_repo'));
+  const organization = await pick('organization', 'Organisation (e.g. acme)', guess.organization, validOrg, isSet('organization'));
   const org = (current.organization as string | undefined) ?? organization;
   const codexUrl = await pick('codex_url', 'Codex repository URL or path', guess.codexUrl ?? (org ? `https://github.com/${org}/codex.git` : undefined), validCodex, hasCodex);
-  const projectName = await pick('project_name', 'Project name in the codex', repoNameOf(origin ?? '') ?? repoNameOf(project.root), validProject, current.project_name !== undefined);
+  const projectName = await pick('project_name', 'Project name in the codex', repoNameOf(origin ?? '') ?? repoNameOf(project.root), validProject, isSet('project_name'));
 
   // Fill in: the asked values, then every default the file lacks (hooks key by key).
   const next: Record<string, unknown> = { ...current };
   const added: string[] = [];
   const add = (key: string, value: unknown) => {
-    if (value === undefined || key in next) return;
+    if (value === undefined || key in next || supplied.has(key)) return;
     next[key] = value;
     added.push(key);
   };
   add('organization', organization);
-  add('codex_url', codexUrl);
+  // ssh never takes a password from a URL: one given is left out of the file, not stored (issue 19)
+  const sshPassword = codexUrl !== undefined && !isHttpUrl(codexUrl) && hasCredentials(codexUrl);
+  add('codex_url', sshPassword ? redactUrl(codexUrl) : codexUrl);
   add('project_name', projectName);
   const base = defaults(schemaPath(project, ctx.cwd));
   for (const [key, value] of Object.entries(base)) {
@@ -163,6 +185,9 @@ export async function run(ctx: Context, values: Values): Promise<CommandResult> 
 
   const changed: string[] = [];
   const file = existing?.file ?? path.join(project.root, '.codexrc.json');
+  // Nothing is written through a link the repository holds (issue 19): checked before any write.
+  refuseLinks(project.root, path.relative(project.root, file).split(path.sep).join('/'));
+  refuseLinks(project.root, '.gitignore');
   const shown = path.relative(ctx.cwd, file) || file;
   if (!existing) {
     fs.writeFileSync(file, JSON.stringify(ordered, null, 2) + '\n', { flag: 'wx' });
@@ -182,12 +207,13 @@ export async function run(ctx: Context, values: Values): Promise<CommandResult> 
     fs.writeFileSync(gitignore, ignored + (ignored && !ignored.endsWith('\n') ? '\n' : '') + `# docs pulled from the codex by codex-hooks\n${entry}\n`);
     changed.push(`added ${entry} to .gitignore`);
   }
-  const missing = next.codex_url === undefined && !(next.organization !== undefined && next.codex_repo !== undefined) ? ['codex_url'] : [];
+  const missing = !isSet('codex_url') && next.codex_url === undefined && !(next.organization !== undefined && next.codex_repo !== undefined) ? ['codex_url'] : [];
   const url = typeof next.codex_url === 'string' ? next.codex_url : undefined;
-  const warnings = url && hasCredentials(url) ? [msg.credentialsInUrl(shown)] : [];
+  const warnings = (url && hasCredentials(url)) || sshPassword ? [msg.secretInUrl(sshPassword ? codexUrl! : url!, shown)] : [];
   return {
-    data: { file, config: url ? { ...next, codex_url: redactUrl(url) } : next, changed, added, kept, missing, warnings },
+    data: { file, config: url ? { ...next, codex_url: redactUrl(url) } : next, changed, added, kept, missing, warnings, fractary },
     render: (log) => {
+      if (fractary) log.info(msg.initFractary(path.relative(ctx.cwd, fractary.file) || fractary.file, fractary.keys, shown));
       for (const c of changed) log.success(c);
       if (existing && !added.length) log.info(msg.initNothingToFill(shown));
       for (const k of kept) log.warn(msg.initKept(k, shown));

@@ -7,11 +7,13 @@ import { cachePathFor } from '../sync/cache.js';
 import { readBackground, readPending, readSynced, type BackgroundOutcome, type PendingRequest } from '../sync/state.js';
 import type { Config } from '../config/normalize.js';
 import { hasCredentials } from '../git/url.js';
+import { tokenInFile } from '../config/token.js';
 import { escapeControl, msg } from '../ui/messages.js';
 import { redactUrl } from '../git/url.js';
 import { explicitEnv, projectAndConfig } from './common.js';
 import type { CommandResult, Context, Values } from './context.js';
 import { grepTrailer, TRAILER, trailerFormat } from '../sync/layout.js';
+import { overview, type Overview } from '../sync/layers/overview.js';
 
 interface LastSync {
   codexBranch: string;
@@ -19,29 +21,47 @@ interface LastSync {
   time: string;
   sourceCommit: string;
   sourceBranch: string;
+  /** Who made the synced commit (the codex commit carries the source commit's author). */
+  author?: string;
 }
 
-/** The last sync of this project to each environment, read from the codex trailers in the local cache. */
-async function lastSyncs(config: Config, env: Context['env']): Promise<Record<string, LastSync | null>> {
-  const out: Record<string, LastSync | null> = {};
+/**
+ * The last sync of this project to each environment, read from the codex trailers in the local cache (fetched
+ * just before, unless --offline): null when the codex branch has none, unknown when the cache lacks the branch.
+ */
+type LastSyncOrUnknown = LastSync | { unknown: true; codexBranch: string } | null;
+
+async function lastSyncs(config: Config, env: Context['env']): Promise<Record<string, LastSyncOrUnknown>> {
+  const out: Record<string, LastSyncOrUnknown> = {};
   if (!config.codexUrl) return out;
   const dir = cachePathFor(config.codexUrl, env);
   if (!fs.existsSync(dir)) return out;
   for (const [envName, { branch }] of Object.entries(config.environments)) {
+    if (!fs.existsSync(`${dir}/refs/heads/${branch}`) && (await runGit(['rev-parse', '-q', '--verify', `refs/heads/${branch}`], { cwd: dir, env, okCodes: [1, 128] })).code !== 0) {
+      out[envName] = { unknown: true, codexBranch: branch };
+      continue;
+    }
     const { stdout, code } = await runGit(
-      ['log', '-1', '-E', '--all-match', grepTrailer(TRAILER.project, config.projectName), grepTrailer(TRAILER.env, envName), `--format=%H%x1f%cI%x1f${trailerFormat(TRAILER.sourceCommit)}%x1f${trailerFormat(TRAILER.sourceBranch)}`, `refs/heads/${branch}`, '--'],
+      ['log', '-1', '-E', '--all-match', grepTrailer(TRAILER.project, config.projectName), grepTrailer(TRAILER.env, envName), `--format=%H%x1f%cI%x1f${trailerFormat(TRAILER.sourceCommit)}%x1f${trailerFormat(TRAILER.sourceBranch)}%x1f%an`, `refs/heads/${branch}`, '--'],
       { cwd: dir, env, okCodes: [128] },
     );
-    const line = code === 0 ? stdout.toString().trim() : '';
+    // The cache never fetched that branch: whether the project ever synced there is not known here.
+    if (code !== 0) {
+      out[envName] = { unknown: true, codexBranch: branch };
+      continue;
+    }
+    const line = stdout.toString().trim();
     if (!line) {
       out[envName] = null;
       continue;
     }
-    const [codexCommit, time, sourceCommit, sourceBranch] = line.split('\x1f');
-    out[envName] = { codexBranch: branch, codexCommit, time, sourceCommit: sourceCommit.trim(), sourceBranch: sourceBranch.trim() };
+    const [codexCommit, time, sourceCommit, sourceBranch, author] = line.split('\x1f');
+    out[envName] = { codexBranch: branch, codexCommit, time, sourceCommit: sourceCommit.trim(), sourceBranch: sourceBranch.trim(), author: author?.trim() };
   }
   return out;
 }
+
+const undelivered = (b: BackgroundOutcome | null) => (b && !b.reported ? b : null);
 
 export async function run(ctx: Context, values: Values): Promise<CommandResult> {
   const explicit = explicitEnv(ctx, values);
@@ -68,12 +88,27 @@ export async function run(ctx: Context, values: Values): Promise<CommandResult> 
       wouldChangeError = (error as Error).message;
     }
   }
+  // What the environments are now, from the codex itself (fetched): never "never" for "unknown".
+  let environments: Overview | null = null;
+  let environmentsError: string | null = null;
+  if (!values.offline && config.filepath && config.codexUrl && config.sync_direction !== 'from-codex') {
+    try {
+      environments = await overview(project, config, ctx.logger);
+    } catch (error) {
+      environmentsError = (error as Error).message.split('\n')[0];
+    }
+  }
   const hooks = await hooksHealth(project, ctx.env);
   const data = {
     configFile: config.filepath,
+    // every file read, the one that wins first (fractary's .fractary/config.yaml fills in: SPEC §2)
+    configFiles: config.sources ?? (config.filepath ? [config.filepath] : []),
     project: config.projectName,
     codexUrl: config.codexUrl ? redactUrl(config.codexUrl) : null,
-    warnings: config.codex_url && hasCredentials(config.codex_url) ? [msg.credentialsInUrl(config.filepath)] : [],
+    warnings: [
+      ...(config.codex_url && hasCredentials(config.codex_url) ? [msg.secretInUrl(config.codex_url, config.filepath)] : []),
+      ...(tokenInFile(config) ? [msg.tokenInFile(config.sources?.at(-1) ?? config.filepath ?? '')] : []),
+    ],
     branch,
     environment: decision && { name: decision.env, codexBranch: decision.codexBranch, explicit: decision.explicit, source: decision.source, needsConfirmation: decision.needsConfirmation, warning: decision.warning ?? null, mode: decision.mode },
     environmentNote: decisionNote,
@@ -83,15 +118,19 @@ export async function run(ctx: Context, values: Values): Promise<CommandResult> 
     lastSync: await lastSyncs(config, ctx.env),
     recorded: readSynced(project),
     pending: readPending(project),
-    background: readBackground(project),
+    // a background run's outcome until a hook run has delivered it (SPEC §6: shown once)
+    background: undelivered(readBackground(project)),
     wouldChange,
     wouldChangeError,
+    environments,
+    environmentsError,
   };
   return { data, render: (log) => renderStatus(data, log) };
 }
 
 type StatusData = {
   configFile: string | null;
+  configFiles: string[];
   project: string;
   codexUrl: string | null;
   warnings: string[];
@@ -100,7 +139,9 @@ type StatusData = {
   environmentNote: string | null;
   direction: string;
   hooks: Awaited<ReturnType<typeof hooksHealth>>;
-  lastSync: Record<string, LastSync | null>;
+  lastSync: Record<string, LastSyncOrUnknown>;
+  environments: Overview | null;
+  environmentsError: string | null;
   pending: PendingRequest[];
   background: BackgroundOutcome | null;
   wouldChange: { toCodex?: { added: string[]; changed: string[]; removed: string[] }; fromCodex?: { added: string[]; changed: string[]; removed: string[] } } | null;
@@ -111,7 +152,7 @@ function renderStatus(d: StatusData, log: Context['logger']): void {
   const row = (k: string, v: string) => log.info(msg.statusRow(k, v));
   // Problems are warnings: --quiet hides the rows, never a problem (SPEC §5).
   const problem = (k: string, v: string) => log.warn(msg.statusRow(k, v));
-  if (d.configFile) row('config', d.configFile);
+  if (d.configFile) row('config', msg.configSources(d.configFiles));
   else problem('config', msg.statusNoConfig);
   row('project', d.project);
   if (d.codexUrl) row('codex', d.codexUrl);
@@ -124,11 +165,24 @@ function renderStatus(d: StatusData, log: Context['logger']): void {
     if (e.warning) log.warn(e.warning);
   } else row('branch', d.environmentNote ?? msg.statusUnknown);
   if (d.hooks.ok) row('hooks', msg.statusHooksOk);
-  else problem('hooks', msg.statusHooksProblem(d.hooks.problem, d.hooks.fix));
-  const syncs = Object.entries(d.lastSync as Record<string, LastSync | null>);
+  else problem('hooks', msg.statusHooksProblems(d.hooks.problems));
+  if (d.hooks.notRunning.length) problem('other hooks', msg.hooksNotRunning(d.hooks.notRunning, d.hooks.chainedFrom));
+  const syncs = Object.entries(d.lastSync);
   if (syncs.length === 0) row('last syncs', msg.statusNoCache);
   // Trailers are codex text, written by anybody: shown with their control characters escaped.
-  for (const [env, s] of syncs) row(`last ${env}`, s ? escapeControl(msg.statusLastSync(s)) : msg.statusNever);
+  for (const [env, s] of syncs) row(`last ${env}`, s === null ? msg.statusNever : 'unknown' in s ? msg.statusSyncUnknown(s.codexBranch) : escapeControl(msg.statusLastSync(s)));
+  const e = d.environments;
+  if (e) {
+    if (e.pendingRelease) row('pending release', msg.statusPendingRelease(e.pendingRelease));
+    if (e.layers) {
+      const l = e.layers.report;
+      row(`${e.layers.env} base`, l.base ? `${l.base.branch}@${l.base.commit.slice(0, 7)}` : msg.statusUnknown);
+      row(`${e.layers.env} layers`, l.live.length ? escapeControl(l.live.map((x) => `${x.branch} (${x.files})`).join(', ')) : msg.statusNone);
+      for (const o of l.overlaps) log.warn(escapeControl(msg.statusOverlap(o.path, o.branches, o.shown)));
+      for (const x of l.dropped) row('stale layer', escapeControl(`${x.branch} (${x.why}) — codex-hooks layers prune`));
+    }
+    if (e.testVsProd) row('test vs prod', msg.statusTestVsProd(e.testVsProd));
+  } else if (d.environmentsError) problem('environments', msg.statusWouldChangeUnknown(d.environmentsError));
   const retry = (p: PendingRequest) => msg.statusRetryCommand(p.kind === 'deletions');
   if (d.pending.length) problem('pending', d.pending.map((p) => msg.statusPending(p, retry(p))).join('; '));
   else row('pending', msg.statusNone);

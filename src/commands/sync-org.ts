@@ -52,10 +52,11 @@ export interface Member extends Loaded {
 
 const oneLine = (error: unknown) => (error as Error).message.split('\n').map((l) => l.trim()).filter(Boolean).join(' ');
 
-async function load(ctx: Context, row: OrgRow): Promise<Loaded | null> {
+async function load(ctx: Context, row: OrgRow, trustCode: boolean): Promise<Loaded | null> {
   try {
     const project = await openProject(row.dir, ctx.env);
-    const config = await loadConfig(project);
+    // a checkout's code config is anyone's program: run only when asked (issue 19)
+    const config = await loadConfig(project, trustCode ? 'run' : 'refuse');
     if (!config.filepath) {
       row.status = 'skipped';
       row.message = msg.orgNoConfig;
@@ -121,6 +122,9 @@ export function fail(row: OrgRow, error: unknown): void {
 
 /** `codex-hooks sync-org` (SPEC §5, §9): one failure never stops the others; exit 1 if any failed. */
 export async function run(ctx: Context, values: Values, positionals: string[]): Promise<CommandResult> {
+  // A checkout's config may name any host: CODEX_TOKEN goes only to the one CODEX_TOKEN_HOST names (issue 19)
+  const withheld = Boolean(ctx.env.CODEX_TOKEN) && !ctx.env.CODEX_TOKEN_HOST?.trim();
+  if (withheld) ctx = { ...ctx, env: { ...ctx.env, CODEX_TOKEN: undefined } };
   const explicit = explicitEnv(ctx, values);
   const parallel = values.parallel === undefined ? 4 : Number(values.parallel);
   if (!Number.isInteger(parallel) || parallel < 1 || parallel > 64) throw new UsageError(msg.orgBadParallel(values.parallel), msg.orgBadParallelHint);
@@ -130,7 +134,7 @@ export async function run(ctx: Context, values: Values, positionals: string[]): 
   const limit = pLimit(parallel);
   const rows: OrgRow[] = dirs.map((dir) => ({ dir, project: null, env: null, codexBranch: null, status: 'waiting', changed: 0, message: '', codexCommit: null }));
 
-  const loaded = (await Promise.all(rows.map((row) => limit(() => load(ctx, row))))).filter((l): l is Loaded => l !== null);
+  const loaded = (await Promise.all(rows.map((row) => limit(() => load(ctx, row, Boolean(values['trust-config-code'])))))).filter((l): l is Loaded => l !== null);
   trace(ctx.env, 'configs loaded');
   checkEnvOnce(explicit, loaded);
   const progress = await startProgress(ctx, rows);
@@ -178,6 +182,7 @@ export async function run(ctx: Context, values: Values, positionals: string[]): 
     exitCode: summary.failed ? 1 : 0,
     render: (log) => {
       // --quiet hides the table, never a failure (SPEC §5)
+      if (withheld) log.warn(msg.orgTokenWithheld);
       if (ctx.quiet) for (const r of rows.filter((x) => x.status === 'failed')) log.error(msg.orgFailedRow(rowName(r), r.message));
       log.info(orgTable(rows, style));
       log.info(orgSummaryLine(rows));

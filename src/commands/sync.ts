@@ -1,11 +1,13 @@
-import { NeedsConfirmation } from '../errors.js';
+import { NeedsConfirmation, UsageError } from '../errors.js';
 import { requireCodexUrl } from '../config/normalize.js';
 import { resolveEnvironment } from '../env/resolve.js';
-import { currentBranch, isLocalBranch, resolveCommit, type Project } from '../git/project.js';
+import { currentBranch, isLocalBranch, originBranchAt, refCommit, resolveCommit, type Project } from '../git/project.js';
+import { validBranchName } from '../git/names.js';
+import { layeredEnvironments } from '../sync/layers/environments.js';
 import { runSync } from '../sync/engine.js';
 import type { SyncResult } from '../sync/options.js';
 import { deliverPending } from '../sync/retry.js';
-import { msg, syncWarnings } from '../ui/messages.js';
+import { layerMsg, msg, summaryLine, syncWarnings } from '../ui/messages.js';
 import { clearPending } from '../sync/state.js';
 import type { Logger } from '../ui/logger.js';
 import { confirmProduction, explicitEnv, parseDirection, projectAndConfig, requireConfig } from './common.js';
@@ -34,11 +36,16 @@ export async function run(ctx: Context, values: Values): Promise<CommandResult> 
     };
   }
 
-  const branch = await currentBranch(project);
-  const decision = resolveEnvironment({ explicit, branch, config });
-  const codexUrl = requireCodexUrl(config);
   const ref = (values.ref as string | undefined) ?? 'HEAD';
   const commit = await resolveCommit(project, ref);
+  // CI checks out a detached HEAD: its branch is named (--branch, the CI's variables, or the one origin
+  // branch at that commit), or no layer is written for it (SPEC §6).
+  const named = values.branch as string | undefined;
+  if (named !== undefined && !validBranchName(named)) throw new UsageError(msg.badBranchName(named), msg.badBranchNameHint);
+  const branch = named ?? (await currentBranch(project)) ?? ciBranch(ctx.env) ?? (await originBranchAt(project, commit));
+  const decision = resolveEnvironment({ explicit, branch, config });
+  if (branch === null && decision.mode === 'layer' && !values.mirror && direction !== 'from-codex') throw new UsageError(layerMsg.detachedLayer(decision.env), layerMsg.detachedLayerHint);
+  const codexUrl = requireCodexUrl(config);
   const dryRun = Boolean(values['dry-run']);
 
   // Only a write to production needs a yes: a pull from it does not.
@@ -53,7 +60,7 @@ export async function run(ctx: Context, values: Values): Promise<CommandResult> 
     config,
     decision,
     commit,
-    sourceBranch: await sourceBranchOf(project, values.ref as string | undefined, branch),
+    sourceBranch: named ?? (await sourceBranchOf(project, values.ref as string | undefined, branch)),
     direction,
     dryRun,
     allowDeletions: Boolean(values['allow-deletions']),
@@ -62,7 +69,17 @@ export async function run(ctx: Context, values: Values): Promise<CommandResult> 
   });
   // This sync supersedes a kept request of the same environment (held deletions released included).
   if (!dryRun && direction !== 'from-codex') clearPending(project, decision.env);
-  const warnings = syncWarnings(result, { syncPatterns: config.sync_patterns, configFile: config.filepath });
+  // A release of the production branch is the newest base of every layered environment (SPEC §4).
+  const source = named ?? (await sourceBranchOf(project, values.ref as string | undefined, branch));
+  if (!dryRun && direction !== 'from-codex' && decision.mode === 'mirror' && !values.mirror && config.prod_branches.includes(source)) {
+    for (const l of layeredEnvironments(config)) {
+      await runSync({ project, config, decision: l, commit, sourceBranch: source, direction: 'to-codex', logger: ctx.logger, layerEvent: { kind: 'base', branch: source, commit } }).then(
+        (r) => r.toCodex?.codexCommit && ctx.logger.info(summaryLine(r, r)),
+        (error: Error) => ctx.logger.warn(layerMsg.baseNotMoved(l.env, error.message.split('\n')[0])),
+      );
+    }
+  }
+  const warnings = syncWarnings(result, { syncPatterns: config.sync_patterns, configFile: config.filepath, branch: await sourceBranchOf(project, values.ref as string | undefined, branch) });
   // Warnings go to stderr whatever the output mode: --json never hides them.
   if (ctx.json) for (const w of warnings) ctx.logger.warn(w);
   return {
@@ -82,7 +99,17 @@ async function sourceBranchOf(project: Project, ref: string | undefined, current
   if (ref === undefined) return current ?? 'HEAD';
   const name = ref.replace(/^refs\/heads\//, '');
   if (await isLocalBranch(project, name)) return name;
+  // origin's branch (`origin/main`): the branch it is on the remote
+  const remote = /^(?:refs\/remotes\/)?origin\/(.+)$/.exec(ref)?.[1];
+  if (remote && (await refCommit(project, `refs/remotes/origin/${remote}`))) return remote;
   return current ?? ref;
+}
+
+/** The branch a CI run builds, from its variables (GitHub Actions: the pull request's head, else a pushed branch). */
+export function ciBranch(env: Context['env']): string | null {
+  if (env.GITHUB_HEAD_REF) return env.GITHUB_HEAD_REF;
+  if (env.GITHUB_REF_NAME && env.GITHUB_REF?.startsWith('refs/heads/')) return env.GITHUB_REF_NAME;
+  return null;
 }
 
 export function renderSync(r: SyncResult, log: Logger): void {

@@ -49,3 +49,8 @@ export const SEARCH_PLACES = [
   ...ROOT_PLACES.filter((p) => p !== 'package.json').map((p) => `.config/${p}`),
   '.fractary/plugins/codex/config.json',
 ];
+
+/** fractary's current config: its `codex:` section is read as it is, never written (config/fractary.ts). */
+export const FRACTARY_FILE = '.fractary/config.yaml';
+/** Where fractary keeps the values its `${VAR}`s may name; read for the codex token only, never written. */
+export const FRACTARY_ENV_FILE = '.fractary/env/.env';

@@ -5,7 +5,7 @@
  */
 export const LEGACY_FILE = '.fractary/plugins/codex/config.json';
 
-/** Keys that meant something to the plugin only (`shared/fixtures/README.md` says what each was). */
+/** Keys that meant something to the plugin only (`test/fixtures/README.md` says what each was). */
 const PLUGIN_ONLY = ['version', 'auto_sync', 'handlers', 'logging', 'notifications', 'cache'];
 
 const DEFAULTS: Record<string, string> = { default_sync_patterns: 'sync_patterns', default_exclude_patterns: 'exclude_patterns' };

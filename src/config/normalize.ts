@@ -2,7 +2,7 @@ import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { DEFAULT_ENVIRONMENTS, PROJECT_NAME } from './defaults.js';
 import type { ParsedConfig } from './schema.js';
-import { isRemoteUrl } from '../git/url.js';
+import { isRemoteUrl, urlProblem } from '../git/url.js';
 import { msg } from '../ui/messages.js';
 
 export type SyncMode = 'mirror' | 'layer';
@@ -20,6 +20,18 @@ export interface Config extends Omit<ParsedConfig, 'environments'> {
   root: string;
   /** Things worth one line when a command shows the config (keys of the earlier plugin set aside). */
   notes?: string[];
+  /**
+   * Every file the config was read from, `filepath` first: `.fractary/config.yaml` follows when its
+   * `codex:` section filled in keys (SPEC §2). Absent when there is one file or none.
+   */
+  sources?: string[];
+  /**
+   * fractary's `remotes.<org>/<codex_repo>.token` as written (`${GITHUB_TOKEN}`), for the codex URL it
+   * names only: expanded when a sync opens the codex (config/token.ts), never kept expanded.
+   */
+  tokenTemplate?: string;
+  /** The keys `.fractary/config.yaml` supplied (the project's own config sets none of them). */
+  fromFractary?: string[];
 }
 
 /** The repository name at the end of a remote URL or path: `git@host:org/site.git` → `site`. */
@@ -61,6 +73,17 @@ export function normalizeConfig(parsed: ParsedConfig, root: string, filepath: st
 export function withModes(envs: Record<string, { branch: string; description?: string; mode?: SyncMode }>): Record<string, Environment> {
   const prod = envs.prod?.branch;
   return Object.fromEntries(Object.entries(envs).map(([name, e]) => [name, { ...e, mode: e.mode ?? (e.branch === prod ? 'mirror' : 'layer') }]));
+}
+
+/**
+ * `url` as given by `where` (`--codex`, `CODEX_URL`, a config key), or the UsageError that refuses it: a
+ * URL git would read as an option, or with a control character (git/url.ts urlProblem). Bad input, so
+ * exit 2 before any git work.
+ */
+export function checkCodexUrl(url: string, where: string): string {
+  const problem = urlProblem(url);
+  if (problem) throw new UsageError(msg.badCodexUrl(where, url, problem), msg.badCodexUrlHint(where));
+  return url;
 }
 
 /** The codex URL, or the error that says how to set one. */

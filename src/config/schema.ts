@@ -38,6 +38,7 @@ export const configSchema = z.strictObject({
   exclude_patterns: globs([]).describe('Globs never pushed'),
   deny_patterns: globs(DEFAULT_DENY_PATTERNS).describe('Globs never pushed whatever else says (secrets)'),
   from_codex_patterns: globs(['shared/**']).describe('Globs of codex paths to pull'),
+  from_codex_exclude_patterns: globs([]).describe('Globs of codex paths never pulled'),
   pull_dir: z.string().min(1).default('.codex').describe('Where pulled files land, inside the project'),
   sync_direction: z.enum(['to-codex', 'from-codex', 'bidirectional']).default('bidirectional'),
   environments: z.record(z.string(), environment).default({}).describe('Environment name → codex branch'),

@@ -5,7 +5,8 @@ import { ENV_NAME, DEFAULT_ENVIRONMENTS } from './defaults.js';
 import { configSchema, hooksSchema, mcpSchema, type ParsedConfig } from './schema.js';
 import { nearest } from './suggest.js';
 import { fixedBase } from './patterns.js';
-import { refusedComponent } from '../git/names.js';
+import { refusedComponent, validBranchName } from '../git/names.js';
+import { urlProblem } from '../git/url.js';
 import { msg } from '../ui/messages.js';
 
 const KNOWN_KEYS: Record<string, string[]> = {
@@ -55,10 +56,19 @@ export function formatIssues(issues: z.core.$ZodIssue[], raw: unknown): string[]
 /** Rules across keys that zod's shape cannot say. */
 function crossChecks(config: ParsedConfig): string[] {
   const problems: string[] = [];
-  for (const name of Object.keys(config.environments)) {
+  // A committed config is someone else's input (issue 19): its codex URL is never an option to git.
+  const url = config.codex_url === undefined ? null : urlProblem(config.codex_url);
+  if (url) problems.push(`codex_url: ${msg.urlProblem(url)}`);
+  // organization and codex_repo make the URL when codex_url is not set
+  for (const key of ['organization', 'codex_repo'] as const) {
+    if (config[key] !== undefined && urlProblem(config[key]) === 'control') problems.push(`${key}: ${msg.urlProblem('control')}`);
+  }
+  for (const [name, { branch }] of Object.entries(config.environments)) {
     if (!ENV_NAME.test(name)) {
       problems.push(`environments.${name}: environment names must match ${ENV_NAME} (lower case, e.g. "qa" or "pre-prod")`);
     }
+    // before any git work (issue 19): the branch goes into refspecs and ref paths
+    if (!validBranchName(branch)) problems.push(`environments.${name}.branch: ${msg.badBranchName(branch)}`);
   }
   const known = knownEnvironments(config);
   const unknownEnv = (name: string) => {

@@ -227,3 +227,14 @@ export async function gitText(args: string[], options: RunOptions): Promise<stri
   const { stdout } = await runGit(args, options);
   return stdout.toString('utf8').replace(/\n$/, '');
 }
+
+let version: Promise<number[]> | null = null;
+/** git's version is at least major.minor (asked once per process). */
+export async function gitVersionAtLeast(env: Env, major: number, minor: number): Promise<boolean> {
+  version ??= runGit(['--version'], { cwd: process.cwd(), env }).then(
+    (r) => (/(\d+)\.(\d+)/.exec(r.stdout.toString()) ?? []).slice(1).map(Number),
+    () => [],
+  );
+  const [a = 0, b = 0] = await version;
+  return a > major || (a === major && b >= minor);
+}

@@ -22,3 +22,17 @@ export function safeRelativePath(p: string): boolean {
   if (p.startsWith('/')) return false;
   return p.split('/').every((segment) => !refusedComponent(segment));
 }
+
+/**
+ * A branch name git accepts (`git check-ref-format --branch`, refs.c check_refname_component): no
+ * component starting with `.` or ending in `.lock`, no empty component, no `..`, `@{`, control
+ * characters, space, `~ ^ : ? * [ \`, no trailing `.` or `/`, and not `-…` (an option) or `HEAD`.
+ * Environment branches come from a committed config: `*` would be a refspec pattern, `x@{1}` a reflog.
+ */
+export function validBranchName(name: string): boolean {
+  if (name === '' || name === 'HEAD' || name === '@' || name.startsWith('-')) return false;
+  // eslint-disable-next-line no-control-regex -- the characters git refuses in a ref
+  if (/[\x00-\x20\x7f~^:?*[\\]|\.\.|@\{/.test(name)) return false;
+  if (name.endsWith('.')) return false;
+  return name.split('/').every((c) => c !== '' && !c.startsWith('.') && !c.endsWith('.lock'));
+}

@@ -104,7 +104,7 @@ export async function isLocalBranch(project: Project, name: string): Promise<boo
 export async function resolveCommit(project: Project, rev: string): Promise<string> {
   const head = rev === 'HEAD' ? readHead(project) : undefined;
   if (head?.commit) return head.commit;
-  const { stdout, code } = await runGit(['rev-parse', '--verify', '-q', `${rev}^{commit}`], { ...opts(project), okCodes: [1, 128] });
+  const { stdout, code } = await runGit(['rev-parse', '--verify', '-q', '--end-of-options', `${rev}^{commit}`], { ...opts(project), okCodes: [1, 128] });
   if (code !== 0) {
     throw new UsageError(
       rev === 'HEAD' ? msg.noCommits : msg.noCommitNamed(rev),
@@ -183,6 +183,74 @@ export async function mergeBaseWithProduction(project: Project, commit: string, 
   const present = new Set(stdout.toString().split('\n').filter(Boolean));
   const ref = candidates.find((c) => present.has(c));
   if (!ref) return null;
-  const base = await runGit(['merge-base', commit, ref], { ...opts(project), okCodes: [1, 128] });
+  const base = await runGit(['merge-base', '--end-of-options', commit, ref], { ...opts(project), okCodes: [1, 128] });
   return base.code === 0 ? base.stdout.toString().trim() : null;
+}
+
+/** The merge base of two commits, or null (unrelated histories, or a commit this clone lacks). */
+export async function mergeBase(project: Project, a: string, b: string): Promise<string | null> {
+  const { stdout, code } = await runGit(['merge-base', '--end-of-options', a, b], { ...opts(project), okCodes: [1, 128] });
+  return code === 0 ? stdout.toString().trim() || null : null;
+}
+
+/** Whether this clone has a commit. */
+export async function hasCommit(project: Project, commit: string): Promise<boolean> {
+  const { code } = await runGit(['cat-file', '-e', `${commit}^{commit}`], { ...opts(project), okCodes: [1, 128] });
+  return code === 0;
+}
+
+/** `a` is an ancestor of (or equal to) `b`; null when this clone cannot tell (a commit it lacks). */
+export async function isAncestor(project: Project, a: string, b: string): Promise<boolean | null> {
+  const { code } = await runGit(['merge-base', '--is-ancestor', '--end-of-options', a, b], { ...opts(project), okCodes: [1, 128] });
+  return code === 0 ? true : code === 1 ? false : null;
+}
+
+/** The commits `to` has that `from` has not (what a move of the production branch brought), or null when unknown. */
+export async function commitsBetween(project: Project, from: string, to: string): Promise<Set<string> | null> {
+  const { stdout, code } = await runGit(['rev-list', '--end-of-options', to, `^${from}`], { ...opts(project), okCodes: [128] });
+  return code === 0 ? new Set(stdout.toString().split('\n').filter(Boolean)) : null;
+}
+
+export async function isShallow(project: Project): Promise<boolean> {
+  return fs.existsSync(path.join(project.commonDir, 'shallow'));
+}
+
+/** A ref's commit, or null when the ref does not exist. */
+export async function refCommit(project: Project, ref: string): Promise<string | null> {
+  const { stdout, code } = await runGit(['rev-parse', '-q', '--verify', '--end-of-options', `${ref}^{commit}`], { ...opts(project), okCodes: [1, 128] });
+  return code === 0 ? stdout.toString().trim() : null;
+}
+
+/** Whether the project has a remote of this name. */
+export async function hasRemote(project: Project, name: string): Promise<boolean> {
+  const { code } = await runGit(['config', '--get', `remote.${name}.url`], { ...opts(project), okCodes: [1] });
+  return code === 0;
+}
+
+/** The one branch of origin whose tip is `commit` (a CI checkout's detached HEAD), or null when none or several are. */
+export async function originBranchAt(project: Project, commit: string): Promise<string | null> {
+  const { stdout } = await runGit(['for-each-ref', `--points-at=${commit}`, '--format=%(refname)', 'refs/remotes/origin/'], opts(project));
+  const names = stdout.toString().split('\n').filter((r) => r && r !== 'refs/remotes/origin/HEAD').map((r) => r.slice('refs/remotes/origin/'.length));
+  return names.length === 1 ? names[0] : null;
+}
+
+/**
+ * A ref's value read from the files (loose, else packed-refs), without a git process: what the hook's quick
+ * check compares (`refs/remotes/origin/main` moved since the last sync?). Null when neither has it.
+ */
+export function readRefFile(project: Project, ref: string): string | null {
+  try {
+    const loose = fs.readFileSync(path.join(project.commonDir, ...ref.split('/')), 'utf8').trim();
+    if (isSha1(loose)) return loose;
+  } catch {
+    // not loose
+  }
+  try {
+    for (const line of fs.readFileSync(path.join(project.commonDir, 'packed-refs'), 'utf8').split('\n')) {
+      if (line.endsWith(' ' + ref)) return line.slice(0, line.indexOf(' '));
+    }
+  } catch {
+    // no packed refs
+  }
+  return null;
 }

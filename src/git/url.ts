@@ -21,6 +21,19 @@ export function isLocalPath(url: string): boolean {
   return /^[a-z]:([\\/]|$)/i.test(url);
 }
 
+/**
+ * Why git must never be given this codex URL, or null. One that starts with `-` is read by git as an
+ * option (`--upload-pack=<command>` runs the command; issue 19); a control character (a newline, NUL)
+ * breaks the lines git hands its helpers and cannot be a process argument at all. Every place a codex
+ * URL enters (a config's codex_url, --codex, CODEX_URL, init) refuses these as bad input.
+ */
+export function urlProblem(url: string): 'option' | 'control' | null {
+  if (url.startsWith('-')) return 'option';
+  // eslint-disable-next-line no-control-regex -- the very characters refused
+  if (/[\x00-\x1f\x7f]/.test(url)) return 'control';
+  return null;
+}
+
 /** True for what git treats as a URL rather than a local path (scheme://, transport::address, scp-like). */
 export const isRemoteUrl = (url: string): boolean => !isLocalPath(url);
 
@@ -54,13 +67,26 @@ const decode = (s: string): string => {
 };
 
 /**
+ * An scp-like URL with a password, `user:password@host:path` (the password may hold `:` and `@`; the host
+ * is what follows the last `@` before the path's colon). git itself would split it at its first colon
+ * (host `user`), so the only sensible reading is a user and a password, which ssh never takes from a URL.
+ */
+const SCP_PASSWORD = /^([^@/:]+):(.*)@([^@/:]+|\[[^\]/]+\]):(.*)$/s;
+
+/**
  * Takes the credentials out of a `scheme://user:password@host/…` URL. The host starts after the LAST
  * `@` of the authority, so a password holding a raw `@` (`p@ss`) is taken whole, as browsers and curl do.
  * User and password are percent-decoded. Other forms (scp-like, paths) are returned unchanged.
  */
 export function splitUrl(url: string): UrlParts {
   const scheme = SCHEME.exec(url);
-  if (!scheme) return { url };
+  if (!scheme) {
+    // scp-like `user:password@host:path`: the password is dropped, never handed to git (issue 19)
+    const scp = !HELPER.test(url) && !isLocalPath(url) ? SCP_PASSWORD.exec(url) : null;
+    if (!scp) return { url };
+    const [, user, password, host, rest] = scp;
+    return { url: `${user}@${host}:${rest}`, user, password, rawUserInfo: `${user}:${password}` };
+  }
   const start = scheme[0].length;
   const rest = url.slice(start);
   const end = rest.search(/[/?#]/);
@@ -83,5 +109,8 @@ export function splitUrl(url: string): UrlParts {
 /** True when a URL carries a password or token (`https://user:token@…`): a secret in a committed file. */
 export const hasCredentials = (url: string): boolean => splitUrl(url).password !== undefined;
 
-/** The URL without its user info; the host starts after the last `@` before the path, so `p@ss` goes whole. */
-export const redactUrl = (url: string): string => url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1');
+/**
+ * The URL without its user info; the host starts after the last `@` before the path, so `p@ss` goes whole.
+ * An scp-like URL keeps its user and loses its password (`user:pass@host:path` → `user@host:path`).
+ */
+export const redactUrl = (url: string): string => (SCHEME.test(url) ? url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1') : splitUrl(url).url);

@@ -4,19 +4,20 @@ import path from 'node:path';
 import { loadConfig } from '../config/load.js';
 import { resolveEnvironment } from '../env/resolve.js';
 import { currentBranch, openProject, operationInProgress, resolveCommit, stateDir } from '../git/project.js';
-import { keepPending, writeBackground } from '../sync/state.js';
-import { msg, summaryLine, syncWarnings } from '../ui/messages.js';
+import { writeBackground } from '../sync/state.js';
+import { msg, syncWarnings } from '../ui/messages.js';
 import type { CommandResult, Context } from '../ui/context.js';
-import { alreadySynced } from './up-to-date.js';
 import { packageRoot } from '../paths.js';
 import { reportBackground } from './background.js';
 
 const BACKGROUND_CHILD = 'CODEX_HOOKS_BACKGROUND_CHILD';
 
 /**
- * post-commit (SPEC §6): to-codex for an assumed environment that needs no confirmation; never prompts,
- * never writes production unless CODEX_ENV names it; stays out of rebases, merges, cherry-picks and
- * detached HEADs. `background` hands the work to a detached process and returns at once.
+ * post-commit (SPEC §6) never writes the codex: a commit is not a publication (a push is). It prepares the
+ * next push — the codex branch of the current branch's environment fetched into the cache, with its layer
+ * state — and brings shared docs into pull_dir when the direction includes from-codex. Never prompts;
+ * stays out of rebases, merges, cherry-picks and detached HEADs. `background` hands the work to a
+ * detached process and returns at once.
  */
 export async function postCommit(ctx: Context): Promise<CommandResult> {
   const skip = (why: string): CommandResult => ({ data: { hook: 'post-commit', skipped: why } });
@@ -24,16 +25,13 @@ export async function postCommit(ctx: Context): Promise<CommandResult> {
   const inProgress = operationInProgress(project);
   if (inProgress) return skip(inProgress);
   const config = await loadConfig(project);
-  if (!config.filepath || !config.codexUrl || config.hooks.post_commit === 'off' || config.sync_direction === 'from-codex') return skip('not configured');
+  if (!config.filepath || !config.codexUrl || config.hooks.post_commit === 'off') return skip('not configured');
   const child = ctx.env[BACKGROUND_CHILD] === '1';
   if (!child) reportBackground(project, ctx.logger);
   const branch = await currentBranch(project);
   if (branch === null) return skip('detached HEAD');
   const decision = resolveEnvironment({ explicit: { envVar: ctx.codexEnv }, branch, config });
-  if (decision.needsConfirmation) return skip('production needs confirmation: synced on push');
   const commit = await resolveCommit(project, 'HEAD');
-  const known = await alreadySynced(project, config, decision, commit, branch);
-  if (known.upToDate) return skip('up to date');
 
   if (config.hooks.post_commit === 'background' && !child) {
     const dir = stateDir(project);
@@ -51,15 +49,18 @@ export async function postCommit(ctx: Context): Promise<CommandResult> {
     return { data: { hook: 'post-commit', background: sub.pid } };
   }
 
-  const { runSync } = await import('../sync/engine.js');
+  const { runSync, prefetch } = await import('../sync/engine.js');
   // A background run has nobody to tell: what it warns about is kept for the next hook run and status.
   const warnings: string[] = [];
   const logger = child ? { ...ctx.logger, warn: (m: string) => void (warnings.push(m), ctx.logger.warn(m)) } : ctx.logger;
-  // With from-codex in the direction, shared docs arrive with the same fetch (SPEC §6).
-  const direction = config.sync_direction;
   try {
-    const r = await runSync({ project, config, decision, commit, entries: known.entries, sourceBranch: branch, direction, logger });
-    const line = summaryLine(r, r);
+    if (config.sync_direction === 'to-codex') {
+      await prefetch({ project, config, decision });
+      return { data: { hook: 'post-commit', prefetched: decision.codexBranch } };
+    }
+    // Shared docs arrive with the same fetch (SPEC §6); nothing of the project's is written.
+    const r = await runSync({ project, config, decision, commit, sourceBranch: branch, direction: 'from-codex', logger });
+    const line = msg.pulledOnly(config.projectName, decision.env, decision.codexBranch, r.fromCodex);
     const notes = syncWarnings(r, { syncPatterns: config.sync_patterns, configFile: config.filepath });
     if (child) writeBackground(project, { ok: true, message: line, time: new Date().toISOString(), warnings: [...notes, ...warnings] });
     else {
@@ -68,11 +69,10 @@ export async function postCommit(ctx: Context): Promise<CommandResult> {
     }
     return { data: { hook: 'post-commit', result: r } };
   } catch (error) {
+    // Nothing to keep for retry: nothing was to be written; the next push fetches and pulls again.
     const e = error as Error & { kind?: string };
-    keepPending(project, { env: decision.env, explicit: decision.explicit, commit, branch, direction, error: e.message, kind: e.kind });
-    const held = e.kind === 'deletions' ? msg.keptHeld(decision.env) : undefined;
-    if (child) writeBackground(project, { ok: false, message: e.message, time: new Date().toISOString(), warnings, hint: held });
-    else ctx.logger.warn(msg.commitSyncFailed(e.message, held));
+    if (child) writeBackground(project, { ok: false, message: e.message, time: new Date().toISOString(), warnings });
+    else ctx.logger.warn(msg.pullOnlyFailed(decision.codexBranch, e.message.split('\n').join(' ')));
     return { data: { hook: 'post-commit', error: e.message }, exitCode: 0 };
   }
 }

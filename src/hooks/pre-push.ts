@@ -1,20 +1,24 @@
 import { UsageError } from '../errors.js';
 import { loadConfig } from '../config/load.js';
-import { resolveEnvironment, branchOfRef, type EnvDecision } from '../env/resolve.js';
+import { branchOfRef } from '../env/resolve.js';
+import { gitVersionAtLeast } from '../git/exec.js';
 import { openProject, resolveCommit, type Project } from '../git/project.js';
-import { clearPending, keepPending, readPending } from '../sync/state.js';
-import { msg, summaryLine, syncWarnings } from '../ui/messages.js';
+import { readPending } from '../sync/state.js';
+import { msg } from '../ui/messages.js';
 import type { CommandResult, Context } from '../ui/context.js';
 import { confirmProduction } from '../ui/context.js';
-import { isDeletion, parseRefLines, type RefUpdate } from './refs.js';
+import { parseRefLines, type RefUpdate } from './refs.js';
 import { alreadySynced } from './up-to-date.js';
 import { reportBackground } from './background.js';
+import { planPush } from './push-plan.js';
+import { publish, type PlannedAction } from './publish.js';
+import { ensureReferenceTransaction, trackingRefs, writeLanding, type Landing } from './landing.js';
 
 /**
  * What `codex-hooks sync --ref` needs to sync the pushed commit after the push: nothing when it is
  * HEAD (the usual `git push` of the current branch), else the local branch that was pushed, else its sha.
  */
-async function releaseRef(project: Project, update: RefUpdate): Promise<string | undefined> {
+async function releaseRef(project: Project, update: Pick<RefUpdate, 'localRef' | 'localSha'>): Promise<string | undefined> {
   if ((await resolveCommit(project, 'HEAD').catch(() => null)) === update.localSha) return undefined;
   const local = branchOfRef(update.localRef);
   if (local && (await resolveCommit(project, local).catch(() => null)) === update.localSha) return local;
@@ -22,11 +26,14 @@ async function releaseRef(project: Project, update: RefUpdate): Promise<string |
 }
 
 /**
- * pre-push (SPEC §6): reads every ref line first, skips deletions and tags, and syncs each distinct
- * environment once, from the pushed commit. Only bad input (an unknown CODEX_ENV) or
- * `hooks.on_failure: block` stops the push.
+ * pre-push (SPEC §6): reads every ref line first, decides what each pushed branch asks of the codex and
+ * asks the production question, but writes nothing: the codex is written once the push has landed
+ * (landing.ts), so a push refused by the remote, or by a check after this one, publishes nothing. A push
+ * to a URL (no remote-tracking ref to tell that it landed) is written here, before it lands.
+ * Only bad input (an unknown CODEX_ENV, a release of no production branch) or `hooks.on_failure: block`
+ * stops the push.
  */
-export async function prePush(ctx: Context): Promise<CommandResult> {
+export async function prePush(ctx: Context, args: string[] = []): Promise<CommandResult> {
   const updates = parseRefLines(ctx.stdin ? await ctx.stdin() : '');
   const log = ctx.logger;
   const project = await openProject(ctx.cwd, ctx.env);
@@ -39,73 +46,47 @@ export async function prePush(ctx: Context): Promise<CommandResult> {
   if (config.hooks.pre_push === 'off') return done({ skipped: 'pre_push off' });
   reportBackground(project, log);
 
-  const groups = new Map<string, { decision: EnvDecision; update: RefUpdate; branch: string }>();
-  for (const update of updates) {
-    const branch = branchOfRef(update.remoteRef);
-    if (isDeletion(update) || branch === null) continue;
-    const decision = resolveEnvironment({ explicit: { envVar: ctx.codexEnv }, branch, config });
-    if (!groups.has(decision.env)) groups.set(decision.env, { decision, update, branch });
-  }
-  if (groups.size > 0 && !config.codexUrl) {
+  const plan = planPush(updates, config, ctx.codexEnv);
+  if (plan.updates.length > 0 && !config.codexUrl) {
     if (ctx.codexEnv) throw new UsageError(msg.noCodexConfigured(config.filepath), msg.setCodexHint);
     log.warn(msg.hookNoCodex(config.filepath));
     return done({ skipped: 'no codex_url' });
   }
 
-  const outcomes: object[] = [];
-  for (const [env, { decision, update, branch }] of groups) {
-    const known = await alreadySynced(project, config, decision, update.localSha, branch);
-    if (known.matchedNothing) log.warn(msg.matchedNothing(config.sync_patterns, config.filepath));
-    let direction = config.sync_direction;
-    if (known.upToDate) {
-      clearPending(project, env); // this push supersedes a kept request of the same environment
-      if (direction === 'to-codex') {
-        log.info(summaryLine({ project: config.projectName, env, codexBranch: decision.codexBranch }));
-        outcomes.push({ env, status: 'up-to-date' });
-        continue;
-      }
-      direction = 'from-codex'; // our docs are there; shared docs still arrive (SPEC §6), one fetch
-    } else if (decision.needsConfirmation && direction !== 'from-codex') {
-      // Only a write to production needs a yes; pulling from it does not.
-      const answer = await confirmProduction(ctx, { decision, branch, codexUrl: config.codexUrl!, direction, verb: 'pushing' });
-      if (answer !== 'yes') {
-        log.warn(msg.productionSkipped(branch, answer, msg.releaseCommand(await releaseRef(project, update))));
-        outcomes.push({ env, status: answer });
-        if (direction === 'to-codex') continue;
-        direction = 'from-codex';
-      }
-    }
-    const pullOnly = direction === 'from-codex' && config.sync_direction !== 'from-codex';
-    try {
-      const { runSync } = await import('../sync/engine.js'); // only when there is something to sync
-      const r = await runSync({ project, config, decision, commit: update.localSha, entries: known.entries, sourceBranch: branch, direction, logger: log });
-      if (!pullOnly) clearPending(project, env);
-      if (!pullOnly || known.upToDate) log.info(summaryLine(r, r));
-      else log.info(msg.pulledOnly(config.projectName, env, decision.codexBranch, r.fromCodex));
-      for (const w of syncWarnings(r, { syncPatterns: config.sync_patterns, configFile: config.filepath })) log.warn(w);
-      if (!pullOnly || known.upToDate) outcomes.push({ env, status: known.upToDate ? 'up-to-date' : 'synced', codexCommit: r.toCodex?.codexCommit ?? null });
-    } catch (error) {
-      // A failed pull alone never blocks a push: nothing of the push's own is lost.
-      if (error instanceof UsageError || (config.hooks.on_failure === 'block' && !pullOnly)) throw error;
-      const e = error as Error & { hint?: string; kind?: string };
-      if (pullOnly) {
-        // Nothing to write was lost: a kept request would only replace one that writes.
-        log.warn(msg.pullOnlyFailed(decision.codexBranch, e.message.split('\n').join(' ')));
-        outcomes.push({ env, status: 'pull-failed', error: e.message });
-        continue;
-      }
-      keepPending(project, { env, explicit: decision.explicit || decision.needsConfirmation, commit: update.localSha, branch, direction, error: e.message, kind: e.kind });
-      log.warn(msg.pushSyncFailed(decision.codexBranch, e.message, e.hint, e.kind === 'deletions' ? msg.keptHeld(env) : e.kind === 'refused' ? msg.keptRefused(env) : msg.kept(env)));
-      outcomes.push({ env, status: 'failed', error: e.message });
+  // The production question is asked now, on the terminal, before git sends anything.
+  for (const { update, actions } of plan.updates) {
+    for (const a of actions as PlannedAction[]) {
+      if (a.kind !== 'mirror' || !a.decision.needsConfirmation || config.sync_direction === 'from-codex') continue;
+      if ((await alreadySynced(project, config, a.decision, a.commit, a.branch)).upToDate) continue;
+      a.answer = await confirmProduction(ctx, { decision: a.decision, branch: a.branch, codexUrl: config.codexUrl!, direction: config.sync_direction, verb: 'pushing' });
+      if (a.answer !== 'yes') log.warn(msg.productionSkipped(a.branch, a.answer, msg.releaseCommand(await releaseRef(project, update))));
     }
   }
+
+  const remote = args[0];
+  const tracking = remote && (await gitVersionAtLeast(project.env, 2, 28)) ? await trackingRefs(project, remote) : null;
+  const later: Landing['entries'] = [];
+  const now: PlannedAction[] = [];
+  for (const u of plan.updates) {
+    const ref = tracking?.(u.branch);
+    if (ref) later.push({ trackingRef: ref, branch: u.branch, sha: /^0+$/.test(u.update.localSha) ? null : u.update.localSha, actions: u.actions });
+    else now.push(...u.actions);
+  }
+  if (config.hooks.on_failure === 'block') {
+    // The push may be stopped only now: what would be written is tried (fetched and planned, nothing written).
+    await publish(ctx, project, config, [...later.flatMap((e) => e.actions), ...now], { dryRun: true });
+  }
+  if (later.length && (await ensureReferenceTransaction(project)) === 'foreign') now.unshift(...later.splice(0).flatMap((e) => e.actions));
+  writeLanding(project, later.length ? { time: new Date().toISOString(), remote: remote!, entries: later } : null);
+  const outcomes = now.length ? await publish(ctx, project, config, now) : [];
+
   // Kept requests of environments this push does not touch are delivered now too.
-  const others = readPending(project).filter((r) => !groups.has(r.env));
-  if (others.length) {
+  const touched = new Set(plan.updates.flatMap((u) => u.actions.map((a) => a.decision.env)));
+  if (readPending(project).some((r) => !touched.has(r.env))) {
     const { deliverPending } = await import('../sync/retry.js');
-    for (const o of await deliverPending(project, config, log, { only: (r) => !groups.has(r.env) })) {
+    for (const o of await deliverPending(project, config, log, { only: (r) => !touched.has(r.env) })) {
       (o.ok ? log.info : log.warn)(msg.keptOutcome(o.env, o.message));
     }
   }
-  return done({ outcomes });
+  return done({ outcomes, deferred: later.map((e) => e.branch) });
 }

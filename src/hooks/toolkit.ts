@@ -58,3 +58,17 @@ export function chainablePath(hooksPath: string, env: Env): string | null {
   if (norm === HUSKY_DIR || norm.startsWith(`${HUSKY_DIR}/`)) return null;
   return expanded;
 }
+
+/**
+ * The folder whose hooks the chain line runs, as the hook scripts find it (hooks/chain): the core.hooksPath
+ * recorded at install, else the clone's own `.git/hooks`. Absolute.
+ */
+export function chainedDir(project: Project): string {
+  try {
+    const recorded = fs.readFileSync(chainFile(project), 'utf8').split('\n')[0];
+    if (recorded) return path.resolve(project.root, recorded);
+  } catch {
+    // none recorded
+  }
+  return path.join(project.commonDir, 'hooks');
+}

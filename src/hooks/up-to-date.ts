@@ -2,7 +2,7 @@ import type { Config } from '../config/normalize.js';
 import type { EnvDecision } from '../env/resolve.js';
 import { readLooseObject } from '../git/loose.js';
 import { commitTree, treeEntries } from '../git/objects.js';
-import { projectObjects, type Project } from '../git/project.js';
+import { projectObjects, readRefFile, type Project } from '../git/project.js';
 import { listForSync } from '../sync/listing.js';
 import type { TreeEntry } from '../git/parse.js';
 import { probeKey, probeNames, selectionConfigKey } from '../sync/probe.js';
@@ -24,6 +24,8 @@ export async function alreadySynced(project: Project, config: Config, decision: 
   // A layered folder holds what several branches wrote: the same selection from another branch may
   // still change it.
   if (decision.mode === 'layer' && record.branch !== branch) return no;
+  // ... and a production branch that moved on origin (a merge, a hotfix) moves the folder's base.
+  if (decision.mode === 'layer' && (record.baseTip ?? null) !== readRefFile(project, `refs/remotes/origin/${config.prod_branches[0] ?? 'main'}`)) return no;
   const yes = { upToDate: true, matchedNothing: !!record.matchedNothing };
   if (record.commit === commit) return yes;
   const names = probeNames(config.sync_patterns);

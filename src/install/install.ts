@@ -4,15 +4,23 @@ import { UsageError } from '../errors.js';
 import { stateDir, type Project } from '../git/project.js';
 import { packageRoot } from '../paths.js';
 import { writeJson } from '../json-file.js';
-import { chainFile, chainablePath, PACKAGE_DIR_LINE, shellQuote, toolkitDir } from '../hooks/toolkit.js';
-import { HOOKS, HUSKY_DIR, hookLine, hooksPath, MARKER, readRecord, recordFile, runHusky, writeIfDifferent, writePackageJson, type InstallRecord, type InstallResult } from './record.js';
+import { chainedDir, chainFile, chainablePath, PACKAGE_DIR_LINE, shellQuote, toolkitDir } from '../hooks/toolkit.js';
+import { HOOKS, HUSKY_DIR, PREPARE, HUSKY_HOOKS, HUSKY_WRAPPER, hooksIn, hooksPath, readRecord, recordFile, runHusky, SCRIPTS, withOurLines, writeIfDifferent, writePackageJson, type InstallRecord, type InstallResult } from './record.js';
 import { msg } from '../ui/messages.js';
+import { ensureReferenceTransaction } from '../hooks/landing.js';
+import { refuseLinks, refuseLinksIn } from './no-links.js';
 
 /** Installs the hooks (SPEC §5 install), run from `cwd`. Compares before writing; says what it changed. */
 export async function install(project: Project, cwd: string = project.root): Promise<InstallResult> {
   const changed: string[] = [];
   const record: InstallRecord = readRecord(project) ?? { hooksPathSet: false, previousHooksPath: null, prepareAdded: false, createdHookFiles: [] };
   const huskyRoot = path.join(project.root, HUSKY_DIR);
+  const pkgDir = toolkitDir(project, cwd);
+  const pkgRel = pkgDir ? `${pkgDir}/package.json` : 'package.json';
+  // Nothing is written through a link the repository holds (issue 19): checked before any write.
+  refuseLinksIn(project.root, `${HUSKY_DIR}/_`);
+  for (const name of HOOKS) for (const rel of [`${HUSKY_DIR}/${name}`, `${HUSKY_DIR}/codex-hooks/${name}`]) refuseLinks(project.root, rel);
+  refuseLinks(project.root, pkgRel);
 
   const before = await hooksPath(project);
   const beforeHere = await hooksPath(project, true);
@@ -44,50 +52,54 @@ export async function install(project: Project, cwd: string = project.root): Pro
     changed.push(msg.installKeptHooks(replaced));
   }
 
-  const pkgDir = toolkitDir(project, cwd);
-  for (const name of HOOKS) {
+  for (const name of SCRIPTS) {
     const script = fs.readFileSync(path.join(packageRoot(), 'hooks', name), 'utf8').replace(PACKAGE_DIR_LINE, (line) => line.replace("=''", `=${shellQuote(pkgDir)}`));
     writeIfDifferent(path.join(huskyRoot, 'codex-hooks', name), script, 0o644, changed, `${HUSKY_DIR}/codex-hooks/${name}`);
+  }
+  // Every hook that ran before (SPEC §6): ours, and each one git ran from the folder we replace, by name.
+  const names = [...HOOKS, ...hooksIn(chainedDir(project)).filter((n) => !(HOOKS as readonly string[]).includes(n))];
+  for (const name of names) {
     const hookFile = path.join(huskyRoot, name);
     const exists = fs.existsSync(hookFile);
     const text = exists ? fs.readFileSync(hookFile, 'utf8') : '';
-    if (text.split('\n').some((l) => l.trimEnd().endsWith(MARKER))) continue;
-    const line = hookLine(name);
-    let next: string;
-    if (name === 'pre-push') {
-      // First, so the ref lines on stdin reach codex-hooks and are handed on to the lines after it.
-      const lines = text.split('\n');
-      const at = lines[0]?.startsWith('#!') ? 1 : 0;
-      lines.splice(at, 0, line);
-      next = lines.join('\n');
-    } else {
-      next = text + (text && !text.endsWith('\n') ? '\n' : '') + line + '\n';
+    const next = withOurLines(text, name);
+    if (next !== text) {
+      if (!exists && !record.createdHookFiles.includes(name)) record.createdHookFiles.push(name);
+      fs.writeFileSync(hookFile, next, { mode: 0o755 });
+      changed.push(msg.installHookLine(exists, `${HUSKY_DIR}/${name}`));
     }
-    if (!exists) {
-      next = line + '\n';
-      if (!record.createdHookFiles.includes(name)) record.createdHookFiles.push(name);
+    // husky makes `.husky/_/<name>` for its own list only; git runs a hook outside it through one we make
+    const wrapper = path.join(huskyRoot, '_', name);
+    if (!HUSKY_HOOKS.includes(name) && !fs.existsSync(wrapper)) {
+      fs.writeFileSync(wrapper, HUSKY_WRAPPER, { mode: 0o755 });
+      record.createdWrappers = [...new Set([...(record.createdWrappers ?? []), name])];
+      changed.push(msg.installWrote(false, `${HUSKY_DIR}/_/${name}`));
     }
-    fs.writeFileSync(hookFile, next, { mode: 0o755 });
-    changed.push(msg.installHookLine(exists, `${HUSKY_DIR}/${name}`));
   }
 
   // The package whose `npm install` should set husky up again: the one that has codex-hooks. From a
   // sub-folder husky runs at the root (husky's monorepo recipe: `cd .. && husky`).
-  const pkgRel = pkgDir ? `${pkgDir}/package.json` : 'package.json';
   const pkgFile = path.join(project.root, pkgRel);
   if (fs.existsSync(pkgFile)) {
     const raw = fs.readFileSync(pkgFile, 'utf8');
     const pkg = JSON.parse(raw);
     const prepare: string | undefined = pkg.scripts?.prepare;
-    const command = pkgDir ? `cd ${path.posix.relative(pkgDir, '.') || '.'} && husky` : 'husky';
-    if (!prepare || !/\bhusky\b/.test(prepare)) {
-      pkg.scripts = { ...(pkg.scripts ?? {}), prepare: prepare ? `${prepare} && ${command}` : command };
+    // Through codex-hooks' own husky (pnpm does not hoist husky; a production install has no dev
+    // dependencies: `|| true`, husky's own advice). It finds the git root itself, from a sub-folder too.
+    const command = PREPARE;
+    // A prepare an earlier install added (`husky`, `cd .. && husky`) becomes this one.
+    const older = record.prepareAdded && record.prepareCommand && record.prepareCommand !== command && prepare?.includes(record.prepareCommand) ? record.prepareCommand : null;
+    if (older || !prepare || !(prepare.includes(command) || /\bhusky\b/.test(prepare))) {
+      const next = older ? prepare!.replace(older, command) : prepare ? `${prepare} && ${command}` : command;
+      pkg.scripts = { ...(pkg.scripts ?? {}), prepare: next };
       writePackageJson(pkgFile, raw, pkg);
       Object.assign(record, { prepareAdded: true, prepareFile: pkgRel, prepareCommand: command });
       changed.push(msg.installPrepare(command, pkgRel));
     }
   }
 
+  // A push's docs are written once it has landed: git tells through reference-transaction (SPEC §6).
+  if ((await ensureReferenceTransaction(project)) === 'written') changed.push(msg.installLandingHook);
   if (changed.length) writeJson(recordFile(project), record);
   return { changed, unchanged: changed.length === 0 };
 }

@@ -16,10 +16,51 @@ import { msg } from '../ui/messages.js';
 
 export const HOOKS = ['pre-push', 'post-commit'] as const;
 export const MARKER = '# codex-hooks';
-/** The one line each husky hook file gets; recognised by its marker, so uninstall removes exactly it. */
+/** The line that runs codex-hooks, last in its hook file; recognised by its marker, so uninstall removes exactly it. */
 export const hookLine = (name: string) => `. "$(dirname "$0")/codex-hooks/${name}" ${MARKER}`;
+/** The line that runs the hook of the same name that git ran before install, first in its hook file. */
+export const CHAIN_LINE = `. "$(dirname "$0")/codex-hooks/chain" ${MARKER}`;
+/** The scripts install puts in .husky/codex-hooks/ (from the package's hooks/). */
+export const SCRIPTS = [...HOOKS, 'chain'] as const;
+
+/** The hooks husky makes a `.husky/_/<name>` for (husky 9's list): git runs `.husky/<name>` through them. */
+export const HUSKY_HOOKS = ['pre-commit', 'pre-merge-commit', 'prepare-commit-msg', 'commit-msg', 'post-commit', 'applypatch-msg', 'pre-applypatch', 'post-applypatch', 'pre-rebase', 'post-rewrite', 'post-checkout', 'post-merge', 'pre-push', 'pre-auto-gc'];
+/** Every hook git runs in a clone (githooks(5), less the server's and fsmonitor-watchman, which is no hook git runs by name). */
+export const CLIENT_HOOKS = [...HUSKY_HOOKS, 'reference-transaction', 'push-to-checkout', 'sendemail-validate', 'post-index-change', 'p4-changelist', 'p4-prepare-changelist', 'p4-post-changelist', 'p4-pre-submit'];
+/** husky's own `.husky/_/<name>`, written the same way for a hook outside its list. */
+export const HUSKY_WRAPPER = '#!/usr/bin/env sh\n. "$(dirname "$0")/h"';
+
+/**
+ * The hooks git would have run before install, by name: executable files of a client hook's name in
+ * `dir` (git ignores the rest: `*.sample`, a file that is not executable).
+ */
+export function hooksIn(dir: string): string[] {
+  return CLIENT_HOOKS.filter((name) => {
+    try {
+      const st = fs.statSync(path.join(dir, name));
+      return st.isFile() && (st.mode & 0o111) !== 0;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/**
+ * A hook file with codex-hooks' lines where they belong: the chain line first (after a shebang), so the
+ * hooks that ran before install keep running first, then the project's own lines as they were, then the
+ * line that runs codex-hooks (SPEC §6: after the project's own checks). Lines of an earlier install are
+ * moved to these places.
+ */
+export function withOurLines(text: string, name: string): string {
+  const lines = text === '' ? [] : text.replace(/\n$/, '').split('\n').filter((l) => !l.trimEnd().endsWith(MARKER));
+  lines.splice(lines[0]?.startsWith('#!') ? 1 : 0, 0, CHAIN_LINE);
+  if ((HOOKS as readonly string[]).includes(name)) lines.push(hookLine(name));
+  return lines.join('\n') + '\n';
+}
 
 export const HUSKY_DIR = '.husky';
+/** The prepare script install adds: husky set up in every clone, by every package manager, never failing an install. */
+export const PREPARE = 'codex-hooks prepare || true';
 
 export interface InstallRecord {
   hooksPathSet: boolean;
@@ -30,6 +71,8 @@ export interface InstallRecord {
   /** What was added to it: `husky`, or `cd .. && husky` from a sub-folder. */
   prepareCommand?: string;
   createdHookFiles: string[];
+  /** `.husky/_/<name>` files install wrote for chained hooks outside husky's list (uninstall removes them). */
+  createdWrappers?: string[];
 }
 
 export interface InstallResult {

@@ -3,15 +3,21 @@ import path from 'node:path';
 import { runGit } from '../git/exec.js';
 import type { Project } from '../git/project.js';
 import { chainFile } from '../hooks/toolkit.js';
-import { HOOKS, HUSKY_DIR, MARKER, readRecord, recordFile, writePackageJson, type InstallResult } from './record.js';
+import { CLIENT_HOOKS, HOOKS, HUSKY_DIR, MARKER, SCRIPTS, readRecord, recordFile, writePackageJson, type InstallResult } from './record.js';
 import { msg } from '../ui/messages.js';
+import { removeReferenceTransaction } from '../hooks/landing.js';
+import { refuseLinks } from './no-links.js';
 
 /** Removes what install added, and nothing else (SPEC §5 uninstall). */
 export async function uninstall(project: Project): Promise<InstallResult> {
   const changed: string[] = [];
   const record = readRecord(project);
   const huskyRoot = path.join(project.root, HUSKY_DIR);
-  for (const name of HOOKS) {
+  // as install: nothing is written through a link the repository holds (issue 19)
+  for (const name of CLIENT_HOOKS) refuseLinks(project.root, `${HUSKY_DIR}/${name}`);
+  if (record?.prepareAdded) refuseLinks(project.root, record.prepareFile ?? 'package.json');
+  if (await removeReferenceTransaction(project)) changed.push(msg.uninstallLandingHook);
+  for (const name of CLIENT_HOOKS) {
     const hookFile = path.join(huskyRoot, name);
     if (fs.existsSync(hookFile)) {
       const text = fs.readFileSync(hookFile, 'utf8');
@@ -27,10 +33,19 @@ export async function uninstall(project: Project): Promise<InstallResult> {
         }
       }
     }
+  }
+  for (const name of SCRIPTS) {
     const script = path.join(huskyRoot, 'codex-hooks', name);
     if (fs.existsSync(script)) {
       fs.rmSync(script);
       changed.push(msg.uninstallRemoved(`${HUSKY_DIR}/codex-hooks/${name}`));
+    }
+  }
+  for (const name of record?.createdWrappers ?? []) {
+    const wrapper = path.join(huskyRoot, '_', name);
+    if (fs.existsSync(wrapper) && !fs.existsSync(path.join(huskyRoot, name))) {
+      fs.rmSync(wrapper);
+      changed.push(msg.uninstallRemoved(`${HUSKY_DIR}/_/${name}`));
     }
   }
   const ours = path.join(huskyRoot, 'codex-hooks');
@@ -39,7 +54,7 @@ export async function uninstall(project: Project): Promise<InstallResult> {
   // husky stays for the user's own hook files; it goes only with the last of ours.
   const huskyStays = HOOKS.some((n) => fs.existsSync(path.join(huskyRoot, n))) || otherHuskyHooks(huskyRoot);
   if (record?.hooksPathSet && !huskyStays) {
-    if (record.previousHooksPath) await runGit(['config', 'core.hooksPath', record.previousHooksPath], { cwd: project.root, env: project.env });
+    if (record.previousHooksPath) await runGit(['config', '--', 'core.hooksPath', record.previousHooksPath], { cwd: project.root, env: project.env });
     else await runGit(['config', '--unset', 'core.hooksPath'], { cwd: project.root, env: project.env, okCodes: [5] });
     fs.rmSync(path.join(huskyRoot, '_'), { recursive: true, force: true });
     if (fs.existsSync(huskyRoot) && fs.readdirSync(huskyRoot).length === 0) fs.rmdirSync(huskyRoot);

@@ -12,6 +12,8 @@ import { batchSshEnv } from '../git/ssh.js';
 import { msg } from '../ui/messages.js';
 import { classifyRemoteError, connectionFor, makeRedactor, readPushOutcome, type Connection, type Refusal } from './remote.js';
 import { redactUrl } from '../git/url.js';
+import { checkCodexUrl } from '../config/normalize.js';
+import { timeoutSeconds } from '../env/timeout.js';
 
 /**
  * A persistent bare clone of one codex (SPEC §4): fetched, never cloned again. Its refs change only under
@@ -55,8 +57,8 @@ export function unwritableCache(dir: string, error: unknown): SyncError | null {
   const why =
     e.code === 'ENOSPC' || /No space left on device/i.test(local) ? msg.noSpace
     : e.code === 'EDQUOT' || /Disk quota exceeded/i.test(local) ? 'the disk quota is exceeded'
-    : e.code === 'EROFS' || /Read-only file system/i.test(local) ? 'the file system is read-only'
-    : e.code === 'EACCES' || e.code === 'EPERM' ? 'permission denied'
+    : e.code === 'EROFS' || /Read-only file system/i.test(local) ? msg.readOnlyDisk
+    : e.code === 'EACCES' || e.code === 'EPERM' ? msg.permissionDenied
     : null;
   if (!why) return null;
   removeTempObjects(dir);
@@ -101,19 +103,18 @@ function alive(pid: number): boolean {
 }
 
 export async function openCache(url: string, env: Env, signal?: AbortSignal): Promise<CodexCache> {
+  checkCodexUrl(url, 'codex_url'); // every entry checks first; this keeps a URL that slipped past them from git
   const dir = cachePathFor(url, env);
   try {
     fs.mkdirSync(path.dirname(dir), { recursive: true });
+    fs.accessSync(path.dirname(dir), fs.constants.W_OK);
   } catch (error) {
-    throw unwritableCache(path.dirname(dir), error) ?? error;
+    throw cacheUnwritable(path.dirname(dir), error as NodeJS.ErrnoException);
   }
   const locked = async <T>(fn: () => Promise<T>): Promise<T> => {
-    let release: () => void;
-    try {
-      release = await acquireLock(`${dir}.lock`, { signal });
-    } catch (error) {
-      throw unwritableCache(dir, error) ?? error;
-    }
+    const release = await acquireLock(`${dir}.lock`, { signal }).catch((error: NodeJS.ErrnoException) => {
+      throw FS_FAULTS.has(error.code ?? '') ? cacheUnwritable(path.dirname(dir), error) : error;
+    });
     try {
       removeStaleGitLocks(dir);
       return await fn();
@@ -134,7 +135,7 @@ export async function openCache(url: string, env: Env, signal?: AbortSignal): Pr
       fs.rmSync(tmp, { recursive: true, force: true });
       const pinned = { ...env, GIT_DEFAULT_HASH: undefined, GIT_DEFAULT_REF_FORMAT: undefined };
       try {
-        await runGit(['-c', 'init.defaultRefFormat=files', 'init', '--bare', '-q', '--object-format=sha1', tmp], { cwd: path.dirname(dir), env: pinned, signal });
+        await runGit(['-c', 'init.defaultRefFormat=files', 'init', '--bare', '-q', '--object-format=sha1', '--', tmp], { cwd: path.dirname(dir), env: pinned, signal });
         fs.renameSync(tmp, dir);
       } catch (error) {
         const full = unwritableCache(path.dirname(dir), error);
@@ -148,6 +149,14 @@ export async function openCache(url: string, env: Env, signal?: AbortSignal): Pr
   // ssh never prompts (BatchMode), whichever ssh command the user has git run
   if (isSshUrl(connection.url)) Object.assign(connection.env, await batchSshEnv(dir, env, signal));
   return { dir, url, connection, env, redact: makeRedactor(url, env), timeoutMs: timeoutSeconds(env) * 1000, locked, signal };
+}
+
+const FS_FAULTS = new Set(['EACCES', 'EPERM', 'ENOTDIR', 'EROFS', 'ENOSPC', 'EEXIST']);
+
+/** The cache folder cannot be made or written (a read-only disk, a file in the way, no permission): the user's to fix, not a bug. */
+function cacheUnwritable(root: string, error: NodeJS.ErrnoException): SyncError {
+  const why: Record<string, string> = { ENOSPC: msg.noSpace, ENOTDIR: msg.fileInTheWay, EEXIST: msg.fileInTheWay, EACCES: msg.permissionDenied, EPERM: msg.permissionDenied, EROFS: msg.readOnlyDisk };
+  return new SyncError('git', msg.cacheUnwritable(root, why[error.code ?? ''] ?? error.message), msg.cacheUnwritableHint(root));
 }
 
 /**
@@ -167,11 +176,7 @@ function usableCache(dir: string): boolean {
   return (!format || format === 'sha1') && !/^\s*refstorage\s*=\s*reftable/im.test(config);
 }
 
-/** CODEX_HOOKS_TIMEOUT in seconds (default 60): the bound of each network git process and of a whole sync. */
-export function timeoutSeconds(env: Env): number {
-  const n = Number(env.CODEX_HOOKS_TIMEOUT || 60);
-  return Number.isFinite(n) && n > 0 ? n : 60;
-}
+export { timeoutSeconds } from '../env/timeout.js';
 
 export const local = (cache: CodexCache, extra: Partial<RunOptions> = {}): RunOptions => ({
   cwd: cache.dir,
@@ -187,14 +192,17 @@ const remote = (cache: CodexCache): RunOptions => local(cache, { extraEnv: cache
  * Fetches one codex branch into the cache, under its lock: its tip, or null when the codex has no such
  * branch. `started` once git's fetch has been spawned (after the lock is taken).
  */
-export function startFetch(cache: CodexCache, branch: string): Running<string | null> {
-  return new Running((fetch) => cache.locked(() => fetchUnlocked(cache, branch, fetch)));
+export function startFetch(cache: CodexCache, branch: string, also: string[] = []): Running<string | null> {
+  return new Running((fetch) => cache.locked(() => fetchUnlocked(cache, branch, also, fetch)));
 }
 
-async function fetchUnlocked(cache: CodexCache, branch: string, fetch: Running<string | null>): Promise<string | null> {
+/** A glob refspec that fetches the refs under `prefix` as they are (a layered project's state: sync/layers/). */
+export const mirrorRefs = (prefix: string) => `+${prefix}*:${prefix}*`;
+
+async function fetchUnlocked(cache: CodexCache, branch: string, also: string[], fetch: Running<string | null>): Promise<string | null> {
   try {
     // --no-auto-gc: no maintenance process after every fetch; the sync repacks the cache when it needs it (maintenance.ts)
-    const git = startGit(['fetch', '--no-tags', '--no-write-fetch-head', '--no-auto-gc', '-q', cache.connection.url, `+refs/heads/${branch}:refs/heads/${branch}`], { ...remote(cache), discardStdout: true });
+    const git = startGit(['fetch', '--no-tags', '--no-write-fetch-head', '--no-auto-gc', '-q', '--', cache.connection.url, `+refs/heads/${branch}:refs/heads/${branch}`, ...also], { ...remote(cache), discardStdout: true });
     fetch.follow(git);
     await git.done;
   } catch (error) {
@@ -218,8 +226,8 @@ async function fetchUnlocked(cache: CodexCache, branch: string, fetch: Running<s
  * Points the cache's branch at a commit we just pushed. Under the cache lock nothing else writes refs, so
  * the loose ref file is written directly (temp file + rename, as git does), sparing a git process.
  */
-function writeLooseRef(cache: CodexCache, branch: string, commit: string): void {
-  const file = looseRefFile(cache.dir, branch);
+function writeLooseRef(cache: CodexCache, branch: string, commit: string, fullName = false): void {
+  const file = fullName ? path.join(cache.dir, ...branch.split('/')) : looseRefFile(cache.dir, branch);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const tmp = path.join(cache.dir, `codex-hooks-ref-${process.pid}.tmp`); // outside refs/: never seen as a ref
   fs.writeFileSync(tmp, commit + '\n');
@@ -229,7 +237,7 @@ function writeLooseRef(cache: CodexCache, branch: string, commit: string): void 
 /** The codex's branches, from the remote itself. */
 export async function remoteBranches(cache: CodexCache): Promise<string[]> {
   try {
-    const { stdout } = await runGit(['ls-remote', '--heads', cache.connection.url], remote(cache));
+    const { stdout } = await runGit(['ls-remote', '--heads', '--', cache.connection.url], remote(cache));
     return stdout
       .toString()
       .split('\n')
@@ -247,9 +255,11 @@ export type PushOutcome = { pushed: true } | { pushed: false; refused?: Refusal 
  * Pushes a commit to a codex branch without force. `started` once git's push has been spawned. The
  * cache's own branch is not moved here: recordPushed does that, as a step of its own.
  */
-export function startPush(cache: CodexCache, commit: string, branch: string): Running<PushOutcome> {
+export function startPush(cache: CodexCache, commit: string | null, branch: string, also: Array<{ commit: string; ref: string }> = []): Running<PushOutcome> {
+  const specs = [...(commit ? [`${commit}:refs/heads/${branch}`] : []), ...also.map((a) => `${a.commit}:${a.ref}`)];
   return new Running(async (push) => {
-    const git = startGit(['push', '--no-verify', '--porcelain', '-q', cache.connection.url, `${commit}:refs/heads/${branch}`], { ...remote(cache), okCodes: [1] });
+    // --atomic: a layered folder and its state land together or not at all (SPEC §4)
+    const git = startGit(['push', '--no-verify', '--porcelain', '-q', ...(specs.length > 1 ? ['--atomic'] : []), '--', cache.connection.url, ...specs], { ...remote(cache), okCodes: [1] });
     push.follow(git);
     let result;
     try {
@@ -267,6 +277,9 @@ export function startPush(cache: CodexCache, commit: string, branch: string): Ru
  * After a push landed: the cache's branch catches up with the pushed commit (under the cache's lock), so
  * the next sync's fetch has nothing of ours to bring. Written directly (see writeLooseRef).
  */
-export function recordPushed(cache: CodexCache, branch: string, commit: string): Promise<void> {
-  return cache.locked(async () => writeLooseRef(cache, branch, commit));
+export function recordPushed(cache: CodexCache, branch: string | null, commit: string | null, also: Array<{ commit: string; ref: string }> = []): Promise<void> {
+  return cache.locked(async () => {
+    if (branch && commit) writeLooseRef(cache, branch, commit);
+    for (const a of also) writeLooseRef(cache, a.ref, a.commit, true);
+  });
 }

@@ -2,20 +2,23 @@ import { SyncError } from '../errors.js';
 import { requireCodexUrl } from '../config/normalize.js';
 import { ObjectStore } from '../git/store.js';
 import { Running, trace } from '../git/exec.js';
-import { commitPeople, projectObjects } from '../git/project.js';
+import { commitPeople, projectObjects, userIdentity } from '../git/project.js';
 import { listForSync } from './listing.js';
 import { msg } from '../ui/messages.js';
 import { redactUrl } from '../git/url.js';
 import { local, openCache, remoteBranches, startFetch } from './cache.js';
+import { codexEnv } from '../config/token.js';
 import { maintain } from './maintenance.js';
 import type { SyncOptions, SyncResult } from './options.js';
 import { pull } from './pull.js';
 import { pushToCodex, type Prepared } from './push-loop.js';
 import { selectFiles } from './select.js';
-import { syncTarget } from './state.js';
 import { withinTimeout } from './deadline.js';
 import { stageFolder } from './to-codex.js';
-import { findBase } from './base.js';
+import { pushLayered } from './layers/push.js';
+import { originHeads } from './layers/origin.js';
+import { mirrorRefs } from './cache.js';
+import { stateRefPrefix } from './layers/state.js';
 
 /**
  * One sync (SPEC §4): to-codex, then from-codex, on the same codex branch. Its time is the fetch, the
@@ -33,10 +36,13 @@ async function syncUntil(o: SyncOptions): Promise<SyncResult> {
   trace(o.project.env, 'sync starts');
   const url = requireCodexUrl(o.config);
   const { codexBranch, env } = o.decision;
-  const cache = await openCache(url, o.project.env, o.signal);
+  const cache = await openCache(url, await codexEnv(o.project.env, o.config), o.signal);
+  // layer: the folder is computed from the project's layer state, fetched with the branch (layers/)
+  const layered = o.direction !== 'from-codex' && !o.mirror && o.decision.mode === 'layer';
+  const also = layered ? [mirrorRefs(stateRefPrefix(o.config.projectName))] : [];
   const fetchTip = (): Running<string> =>
     new Running(async (tip) => {
-      const fetch = startFetch(cache, codexBranch);
+      const fetch = startFetch(cache, codexBranch, also);
       tip.follow(fetch);
       const fetched = await fetch.done;
       // Only on this failure: the codex's branches, so the way out names branches that exist.
@@ -53,32 +59,32 @@ async function syncUntil(o: SyncOptions): Promise<SyncResult> {
   // cost 2-8% of the sync (measured); after a repack the first read pays its start instead.
   const source = projectObjects(o.project);
   const wantsTo = o.direction !== 'from-codex';
+  // Dropping or settling layers syncs no commit of the project's.
+  const noCommit = o.layerEvent?.kind === 'drop' || o.layerEvent?.kind === 'reconcile';
   // While the codex is fetched: the commit's listing, the selection, its people, and the selected
   // blobs the cache lacks copied in with the folder's trees (they depend on the commit alone).
-  const listing = wantsTo ? Promise.resolve(o.entries ?? listForSync(o.project, source, o.commit, o.config)) : null;
+  const listing = wantsTo && !noCommit ? Promise.resolve(o.entries ?? listForSync(o.project, source, o.commit, o.config)) : null;
   const selecting = listing?.then((entries) => ({ entries, selection: selectFiles(entries, o.config) })) ?? null;
   const staging = selecting && !o.dryRun ? selecting.then((s) => stageFolder(cache, (oids) => new Set(oids.filter((oid) => reader.hasLoose(oid))), source, s.selection.files)) : null;
-  const people = wantsTo && !o.dryRun ? commitPeople(o.project, source, o.commit) : null;
-  // layer: the base's selection; from this machine's record it is read while the codex is fetched.
-  const layered = wantsTo && !o.mirror && o.decision.mode === 'layer';
-  const target = syncTarget(url, codexBranch, o.config.projectName);
-  const basing = layered ? findBase({ project: o.project, source, config: o.config, target, branch: o.sourceBranch, commit: o.commit, codex: cache, tip: fetching }) : null;
-  for (const p of [selecting, staging, people, basing]) p?.catch(() => {}); // awaited below, or moot when the fetch fails
+  const people = wantsTo && !o.dryRun ? (noCommit ? userIdentity(o.project).then((me) => ({ author: me, committer: me })) : commitPeople(o.project, source, o.commit)) : null;
+  // layer: which branches origin has (deleted on the server: the layer goes), asked while the codex is fetched
+  const origin = layered ? originHeads(o.project, cache.timeoutMs, o.signal) : null;
+  for (const p of [selecting, staging, people, origin]) p?.catch(() => {}); // awaited below, or moot when the fetch fails
   try {
-    const [fetched, selected, staged, base] = await Promise.all([fetching, selecting, staging, basing]);
+    const [fetched, selected, staged] = await Promise.all([fetching, selecting, staging]);
     trace(o.project.env, 'fetched');
-    return await syncWith(o, { cache, reader, tip: fetched, selected, staged: staged ?? null, base, people, fetchTip: () => fetchTip().done, url });
+    return await syncWith(o, { cache, reader, source, tip: fetched, selected, staged: staged ?? null, people, fetchTip: () => fetchTip().done, url }, origin);
   } finally {
     reader.close();
     source.close();
   }
 }
 
-async function syncWith(o: SyncOptions, s: Prepared): Promise<SyncResult> {
+async function syncWith(o: SyncOptions, s: Prepared, origin: ReturnType<typeof originHeads> | null): Promise<SyncResult> {
   const { cache, reader } = s;
   const { codexBranch, env } = o.decision;
   const result: SyncResult = { project: o.config.projectName, env, codexBranch, codexUrl: redactUrl(s.url), commit: o.commit, direction: o.direction, dryRun: !!o.dryRun };
-  const push = s.selected ? pushToCodex(o, s, s.selected) : null;
+  const push = origin ? pushLayered(o, s, origin) : s.selected ? pushToCodex(o, s, s.selected) : null;
   // What to pull depends only on the fetched tip (never on our own folder), so the pull is listed and
   // applied while git pushes: it starts once the push has (or once there is nothing to push). A push
   // that fails before it starts fails the sync here, with nothing pulled.
@@ -97,4 +103,16 @@ async function syncWith(o: SyncOptions, s: Prepared): Promise<SyncResult> {
   if (!o.dryRun) await maintain(cache);
   trace(o.project.env, 'sync done');
   return result;
+}
+
+/**
+ * Fetches the codex branch of an environment (with a layered project's state) into the cache, so the next
+ * push only fetches what is new (post-commit, SPEC §6). Nothing is written to the codex.
+ */
+export async function prefetch(o: Pick<SyncOptions, 'project' | 'config' | 'decision'>): Promise<void> {
+  await withinTimeout(o.project.env, async (signal) => {
+    const cache = await openCache(requireCodexUrl(o.config), await codexEnv(o.project.env, o.config), signal);
+    const also = o.decision.mode === 'layer' ? [mirrorRefs(stateRefPrefix(o.config.projectName))] : [];
+    await startFetch(cache, o.decision.codexBranch, also).done;
+  });
 }

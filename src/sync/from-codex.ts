@@ -68,14 +68,16 @@ export async function codexSelection(
   reader: ObjectSource,
   branch: string,
   tip: string,
-  config: { from_codex_patterns: string[]; projectName: string },
+  config: { from_codex_patterns: string[]; from_codex_exclude_patterns?: string[]; projectName: string },
   signal?: AbortSignal,
 ): Promise<{ wanted: Map<string, PullEntry>; refused: string[]; warnings: string[]; unlisted: string[] }> {
   const wanted = new Map<string, PullEntry>();
   const refused = new Set<string>();
   const own = projectDir(config.projectName) + '/';
+  const exclude = config.from_codex_exclude_patterns ?? [];
+  const excluded = exclude.length ? picomatch(exclude, { dot: true }) : () => false;
   const add = (p: string, e: PullEntry) => {
-    if (p.startsWith(own)) return;
+    if (p.startsWith(own) || excluded(p)) return;
     if (!pullable(p)) refused.add(p);
     else wanted.set(p, e);
   };

@@ -3,7 +3,8 @@ import type { EnvDecision } from '../env/resolve.js';
 import type { Project } from '../git/project.js';
 import type { TreeEntry } from '../git/parse.js';
 import type { Logger } from '../ui/logger.js';
-import type { LayerBase } from './base.js';
+import type { DropReason, LayerEvent } from './layers/next.js';
+import type { Overlap } from './layers/compute.js';
 
 /** What one sync is asked to do (runSync, and each project of a sync-org batch) and what it reports. */
 export type Direction = 'to-codex' | 'from-codex' | 'bidirectional';
@@ -23,6 +24,8 @@ export interface SyncOptions {
   allowDeletions?: boolean;
   /** The folder mirrors this commit's selection whatever the environment's mode (`sync --mirror`). */
   mirror?: boolean;
+  /** layer mode: what this sync does to the layers (default: the source branch's layer, or a base move for a production branch). */
+  layerEvent?: LayerEvent;
   logger: Logger;
   /** Set by runSync: aborted when the sync's time (CODEX_HOOKS_TIMEOUT) has run out. */
   signal?: AbortSignal;
@@ -50,8 +53,8 @@ export interface ToCodexResult {
   mode: 'mirror' | 'layer';
   /** sync_patterns matched no path of the commit at all (not even a skipped one). */
   matchedNothing: boolean;
-  /** layer: the commit the branch's changes were measured against, and where it came from. */
-  base?: { commit: string | null; from: LayerBase['from']; missing?: string };
+  /** layer mode: the layers after this sync (SPEC §4). */
+  layers?: LayersReport;
 }
 
 export interface FromCodexResult {
@@ -60,4 +63,14 @@ export interface FromCodexResult {
   removed: string[];
   refused: string[];
   skipped: Array<{ path: string; reason: string }>;
+}
+
+export interface LayersReport {
+  event: LayerEvent['kind'];
+  base: { branch: string; commit: string; time: string } | null;
+  live: Array<{ branch: string; tip: string; author: string; time: string; files: number; docs?: string[] }>;
+  dropped: Array<{ branch: string; why: DropReason }>;
+  overlaps: Overlap[];
+  /** Why origin could not be asked which branches it has (null: it was asked). */
+  origin: string | null;
 }

@@ -7,20 +7,22 @@ import { commitPeople, projectObjects, type Person } from '../git/project.js';
 import type { TreeEntry } from '../git/parse.js';
 import { msg } from '../ui/messages.js';
 import { redactUrl } from '../git/url.js';
-import { local, openCache, recordPushed, startFetch, startPush, type CodexCache } from './cache.js';
+import { local, mirrorRefs, openCache, recordPushed, startFetch, startPush, type CodexCache } from './cache.js';
+import { codexEnv } from '../config/token.js';
 import { maintain } from './maintenance.js';
 import { withinTimeout } from './deadline.js';
 import { refusedPush } from './remote.js';
 import { backoff, holdDeletions, MAX_ATTEMPTS, recordToCodex, toCodexResult } from './push-loop.js';
 import { pull } from './pull.js';
+import { layerStep, prepareLayers, type LayerPrep, type LayerStep } from './layers/push.js';
+import { originHeads } from './layers/origin.js';
+import { stateRefPrefix } from './layers/state.js';
+import { stateCommitIn } from './layers/store.js';
 import type { SyncOptions, SyncResult } from './options.js';
 import { listForSync } from './listing.js';
 import { routedDocs } from './routes.js';
 import { selectFiles, type Selection } from './select.js';
-import { buildTree, type Write } from './codex-tree.js';
-import { findBase, type LayerBase } from './base.js';
-import { syncTarget } from './state.js';
-import { codexIds, codexProjectFiles, commitMessage, folderAfter, planToCodex, stageFolder, writeCommit, type CodexFolder, type FilePlan, type Staged } from './to-codex.js';
+import { codexIds, codexProjectFiles, commitMessage, planToCodex, stageFolder, writeCommit, type CodexFolder, type FilePlan, type Staged } from './to-codex.js';
 
 /**
  * Many projects into one codex branch (SPEC §9): one fetch, one commit per project built as its own sync
@@ -37,9 +39,12 @@ interface Member {
   buildError?: unknown;
   selected?: { entries: TreeEntry[]; selection: Selection };
   staged?: Staged | null;
-  /** layer mode's base (SPEC §4); undefined in mirror mode. */
-  base?: LayerBase;
   people?: { author: Person; committer: Person };
+  /** layer mode (SPEC §4): what the project's layered folder is computed from, and its last build. */
+  layer?: LayerPrep;
+  step?: LayerStep;
+  /** Kept open while the batch runs: a layered build reads other commits of the project. */
+  source?: ObjectStore;
   /** From the last build of the chain. */
   plan?: FilePlan;
   codexCommit?: string | null;
@@ -54,17 +59,12 @@ const wantsTo = (m: Member) => m.o.direction !== 'from-codex';
 const layered = (o: SyncOptions) => o.direction !== 'from-codex' && !o.mirror && o.decision.mode === 'layer';
 
 /**
- * The plan of one project against the codex folder, and the folder's new tree: the steps that depend on
- * how the folder changes (mirror or layer), as the engine takes them. The staged folder's tree equal to
- * the codex's settles it whatever the ids say.
+ * The plan of one project against the codex folder (a mirror of its selection), as the engine makes it.
+ * The staged folder's tree equal to the codex's settles it whatever the ids say.
  */
-function planFor(m: Member, folder: CodexFolder): { plan: FilePlan; tree: (write: Write) => string | null } {
-  const ids = m.staged?.ids ?? new Map<string, string>();
-  const files = codexIds(m.selected!.selection.files, ids);
-  const layer = m.base ? { base: m.base.files && codexIds(m.base.files, ids) } : undefined;
-  const plan = !m.o.dryRun && m.staged?.tree === folder.tree ? { added: [], changed: [], removed: [], before: folder.files.size } : planToCodex(files, folder.files, layer);
-  // mirror: the selection's own tree, staged during the fetch; layer: the folder with the plan applied
-  return { plan, tree: (write) => (layer ? buildTree(folderAfter(folder.files, files, plan), write) : m.staged!.tree) };
+function planFor(m: Member, folder: CodexFolder): FilePlan {
+  const files = codexIds(m.selected!.selection.files, m.staged?.ids ?? new Map<string, string>());
+  return !m.o.dryRun && m.staged?.tree === folder.tree ? { added: [], changed: [], removed: [], before: folder.files.size } : planToCodex(files, folder.files);
 }
 
 /**
@@ -86,9 +86,11 @@ async function batchUntil(options: SyncOptions[], limit: Limit, signal: AbortSig
   const first = options[0];
   const url = requireCodexUrl(first.config);
   const branch = first.decision.codexBranch;
-  const cache = await openCache(url, first.project.env, signal);
+  const cache = await openCache(url, await codexEnv(first.project.env, first.config), signal);
+  // layered projects' state comes with the branch (layers/)
+  const also = [...new Set(options.filter(layered).map((o) => mirrorRefs(stateRefPrefix(o.config.projectName))))];
   const fetchTip = async () => {
-    const tip = await startFetch(cache, branch).done;
+    const tip = await startFetch(cache, branch, also).done;
     if (tip === null) throw new SyncError('branch-missing', msg.branchMissing(branch, first.decision.env, first.config.filepath));
     return tip;
   };
@@ -118,7 +120,8 @@ async function batchUntil(options: SyncOptions[], limit: Limit, signal: AbortSig
     for (;;) {
       attempts++;
       const head = await build(members, cache, objects, tip);
-      if (head === tip) break;
+      const states = members.filter((m) => m.step?.state && !m.error && !m.buildError).map((m) => ({ commit: m.step!.state!, ref: m.layer!.ref }));
+      if (head === tip && states.length === 0) break;
       signal.throwIfAborted();
       await objects.flush();
       // While git pushes: the routed docs of the new head indexed for the pulls (an index of a head that
@@ -126,7 +129,7 @@ async function batchUntil(options: SyncOptions[], limit: Limit, signal: AbortSig
       const indexing = pulls ? routedDocs(cache, reader, branch, head).catch(() => {}) : null;
       let outcome;
       try {
-        outcome = await startPush(cache, head, branch).done;
+        outcome = await startPush(cache, head === tip ? null : head, branch, states).done;
         await indexing;
       } catch (error) {
         for (const m of members) if (m.codexCommit) m.error = error;
@@ -134,7 +137,7 @@ async function batchUntil(options: SyncOptions[], limit: Limit, signal: AbortSig
       }
       if (outcome.pushed) {
         pushed = head;
-        recorded = recordPushed(cache, branch, head); // awaited last: the pulls need not wait for it
+        recorded = recordPushed(cache, head === tip ? null : branch, head, states); // awaited last: the pulls need not wait for it
         break;
       }
       if (outcome.refused) {
@@ -169,7 +172,7 @@ async function batchUntil(options: SyncOptions[], limit: Limit, signal: AbortSig
           if (signal.aborted) return; // out of time: nothing more is written
           if (!m.error && !m.buildError) {
             try {
-              if (m.selected && !m.o.dryRun) recordToCodex(m.o, url, m.selected, m.codexCommit ?? null, !!m.base);
+              if (m.selected && !m.o.dryRun) recordToCodex(m.o, url, m.selected, m.codexCommit ?? null);
               if (m.o.direction !== 'to-codex') m.fromCodex = await pull(m.o, cache, reader, branch, pushed);
             } catch (error) {
               m.error = error;
@@ -184,6 +187,7 @@ async function batchUntil(options: SyncOptions[], limit: Limit, signal: AbortSig
     return outcomes(members, url, attempts);
   } finally {
     reader.close();
+    for (const m of members) m.source?.close();
   }
 }
 
@@ -223,11 +227,11 @@ async function prepare(members: Member[], cache: CodexCache, reader: ObjectStore
       m.staged = await stageFolder(cache, known, source, m.selected!.selection.files, objects.write);
       m.people = await commitPeople(o.project, source, o.commit);
     });
-    // layer: the base, as the engine finds it (this machine's record, else the codex's trailers at the
-    // fetched tip, else the merge base); outside the limit, since it may wait for the fetch
     if (layered(o)) {
-      const target = syncTarget(codex.url, codex.branch, o.config.projectName);
-      m.base = await findBase({ project: o.project, source, config: o.config, target, branch: o.sourceBranch, commit: o.commit, codex: cache, tip: codex.tip });
+      // outside the limit: origin is asked while the codex is fetched
+      m.source = projectObjects(o.project);
+      const origin = originHeads(o.project, cache.timeoutMs, o.signal);
+      m.layer = await prepareLayers(o, { cache, reader, source: m.source, selected: m.selected!, staged: m.staged ?? null, people: m.people ? Promise.resolve(m.people) : null, write: objects.write }, origin);
     }
   });
 }
@@ -241,17 +245,28 @@ async function build(members: Member[], cache: CodexCache, objects: PackWriter, 
     if (m.error || !m.selected) continue;
     const { o } = m;
     try {
+      if (m.layer) {
+        const folder = await codexProjectFiles(objects, head, o.config.projectName);
+        m.step = await layerStep(m.layer, cache, objects, folder, await stateCommitIn(cache, o.config.projectName, o.decision.codexBranch), objects.write);
+        m.plan = m.step.plan;
+        if (!o.dryRun && changes(m.plan) > 0) {
+          head = writeCommit(cache, { tip: head, projectName: o.config.projectName, folder, tree: m.step.tree, message: m.step.message, people: m.people! }, objects.write);
+          m.codexCommit = head;
+        }
+        continue;
+      }
       const folder = await codexProjectFiles(objects, head, o.config.projectName);
-      const { plan, tree } = planFor(m, folder);
+      const plan = planFor(m, folder);
       m.plan = plan;
       holdDeletions(plan, o);
       if (o.dryRun || changes(plan) === 0) continue;
       const message = commitMessage({ projectName: o.config.projectName, count: changes(plan), branch: o.sourceBranch, commit: o.commit, env: o.decision.env });
-      head = writeCommit(cache, { tip: head, projectName: o.config.projectName, folder, tree: tree(objects.write), message, people: m.people! }, objects.write);
+      head = writeCommit(cache, { tip: head, projectName: o.config.projectName, folder, tree: m.staged!.tree, message, people: m.people! }, objects.write);
       m.codexCommit = head;
     } catch (error) {
       m.buildError = error;
       m.codexCommit = null;
+      m.step = undefined;
     }
   }
   trace(cache.env, 'batch built');
@@ -264,9 +279,8 @@ function outcomeOf(m: Member, url: string, attempts: number): BatchOutcome {
   if (m.error || m.buildError) return { ok: false, error: m.error ?? m.buildError };
   const { o } = m;
   const result: SyncResult = { project: o.config.projectName, env: o.decision.env, codexBranch: o.decision.codexBranch, codexUrl: redactUrl(url), commit: o.commit, direction: o.direction, dryRun: !!o.dryRun };
-  if (m.selected && m.plan) {
-    result.toCodex = toCodexResult(m.plan, m.selected.selection, m.codexCommit ?? null, attempts, m.base);
-  }
+  if (m.step) result.toCodex = m.step.result(m.codexCommit ?? null, attempts);
+  else if (m.selected && m.plan) result.toCodex = toCodexResult(m.plan, m.selected.selection, m.codexCommit ?? null, attempts);
   if (m.fromCodex) result.fromCodex = m.fromCodex;
   return { ok: true, result };
 }

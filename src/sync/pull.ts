@@ -27,6 +27,7 @@ export async function pull(o: SyncOptions, cache: CodexCache, reader: ObjectSour
     for (const k of plan.kept) if (state.skipped?.[k.path] !== `${wanted.get(k.path)!.mode} ${wanted.get(k.path)!.oid}`) warn(msg.pullKept(path.posix.join(pullDir, k.path), k.reason));
     if (o.dryRun) return { added: plan.added, changed: plan.changed, removed: plan.removed, refused, skipped: plan.kept };
     fs.mkdirSync(root, { recursive: true });
+    ignoreItself(root);
     const outcome = await applyPull(reader, root, plan, state, o.config.max_file_size, { signal: o.signal, record: (s) => writeJson(pulledFile(o.project), s) });
     for (const s of outcome.skipped) if (s.fresh) warn(msg.pullSkipped(path.posix.join(pullDir, s.path), s.reason));
     writeJson(pulledFile(o.project), outcome.state);
@@ -45,4 +46,17 @@ export async function pull(o: SyncOptions, cache: CodexCache, reader: ObjectSour
 function readPullState(project: Project, pullDir: string): PullState {
   const saved = readJson<PullState>(pulledFile(project), { files: {} });
   return saved.root === undefined || saved.root === pullDir ? { ...saved, root: pullDir } : { root: pullDir, files: {} };
+}
+
+/**
+ * pull_dir's own `.gitignore` (`*`), written by the pull, so pulled docs are never committed by accident when
+ * the project's `.gitignore` lacks the line (init adds it, a hand-made config may not). One the user wrote
+ * there is left as it is.
+ */
+function ignoreItself(root: string): void {
+  try {
+    fs.writeFileSync(path.join(root, '.gitignore'), '*\n', { flag: 'wx' });
+  } catch {
+    // there already (ours from an earlier pull, or the user's own): kept
+  }
 }

@@ -1,17 +1,16 @@
 import { SyncError } from '../errors.js';
 import { Running, trace } from '../git/exec.js';
-import type { ObjectSource } from '../git/store.js';
-import type { commitPeople } from '../git/project.js';
+import type { ObjectSource, ObjectStore } from '../git/store.js';
+import { readRefFile, type commitPeople } from '../git/project.js';
 import type { TreeEntry } from '../git/parse.js';
 import { msg } from '../ui/messages.js';
 import { recordPushed, startPush, type CodexCache } from './cache.js';
-import { recordBase, type LayerBase } from './base.js';
 import type { SyncOptions, ToCodexResult } from './options.js';
 import { probeKey, probeNames, selectionConfigKey } from './probe.js';
 import { refusedPush } from './remote.js';
 import { matchedNothing, selectionKey, type Selection } from './select.js';
 import { recordSynced, syncTarget } from './state.js';
-import { codexIds, codexProjectFiles, commitMessage, folderAfter, folderTree, planToCodex, writeCommit, type FilePlan, type Staged } from './to-codex.js';
+import { codexIds, codexProjectFiles, commitMessage, planToCodex, writeCommit, type FilePlan, type Staged } from './to-codex.js';
 
 /** The commit's listing and what of it is selected for the codex. */
 export type Selected = { entries: TreeEntry[]; selection: Selection };
@@ -24,8 +23,8 @@ export interface Prepared {
   tip: string;
   selected: Selected | null;
   staged: Staged | null;
-  /** layer mode's base; null in mirror mode. */
-  base: LayerBase | null;
+  /** The project's objects (a layered sync reads other commits' selections). */
+  source: ObjectStore;
   people: ReturnType<typeof commitPeople> | null;
   /** Fetches the codex branch again (after a push the branch moved under): its new tip. */
   fetchTip: () => Promise<string>;
@@ -33,7 +32,7 @@ export interface Prepared {
 }
 
 export const MAX_ATTEMPTS = 30;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Full jitter: concurrent projects that collided once spread out instead of colliding again. */
 export const backoff = (attempt: number) => Math.random() * Math.min(2000, 50 * 2 ** attempt);
 const changes = (p: FilePlan) => p.added.length + p.changed.length + p.removed.length;
@@ -56,12 +55,9 @@ async function pushUntilLanded(o: SyncOptions, s: Prepared, selected: Selected, 
   let folder = await codexProjectFiles(reader, tip, o.config.projectName);
   const ids = s.staged?.ids ?? new Map<string, string>();
   const files = codexIds(selection.files, ids);
-  const layer = s.base ? { base: s.base.files && codexIds(s.base.files, ids) } : undefined;
   // The staged folder's tree equal to the codex's settles it whatever the ids say (a SHA-256 project's
-  // blobs have other ids than their copies in the codex), in either mode: nothing differs, nothing goes.
-  const planFor = (): FilePlan => (!o.dryRun && s.staged?.tree === folder.tree ? { added: [], changed: [], removed: [], before: folder.files.size } : planToCodex(files, folder.files, layer));
-  // mirror: the selection's own tree, staged during the fetch; layer: the folder with the plan applied.
-  const treeFor = (plan: FilePlan) => (layer ? folderTree(cache, folderAfter(folder.files, files, plan)) : s.staged!.tree);
+  // blobs have other ids than their copies in the codex): nothing differs, nothing goes.
+  const planFor = (): FilePlan => (!o.dryRun && s.staged?.tree === folder.tree ? { added: [], changed: [], removed: [], before: folder.files.size } : planToCodex(files, folder.files));
   let plan = planFor();
   holdDeletions(plan, o);
   let codexCommit: string | null = null;
@@ -71,7 +67,7 @@ async function pushUntilLanded(o: SyncOptions, s: Prepared, selected: Selected, 
     for (;;) {
       attempts++;
       const message = commitMessage({ projectName: o.config.projectName, count: changes(plan), branch: o.sourceBranch, commit: o.commit, env });
-      const candidate = writeCommit(cache, { tip, projectName: o.config.projectName, folder, tree: treeFor(plan), message, people });
+      const candidate = writeCommit(cache, { tip, projectName: o.config.projectName, folder, tree: s.staged!.tree, message, people });
       trace(o.project.env, 'commit written');
       const push = startPush(cache, candidate, codexBranch);
       loop.follow(push);
@@ -94,12 +90,12 @@ async function pushUntilLanded(o: SyncOptions, s: Prepared, selected: Selected, 
       if (changes(plan) === 0) break; // another run synced the same files meanwhile
     }
   }
-  if (!o.dryRun) recordToCodex(o, s.url, selected, codexCommit, !!layer);
-  return toCodexResult(plan, selection, codexCommit, attempts, s.base);
+  if (!o.dryRun) recordToCodex(o, s.url, selected, codexCommit);
+  return toCodexResult(plan, selection, codexCommit, attempts);
 }
 
 /** What a sync reports of its to-codex half (a sync-org batch's members alike). */
-export function toCodexResult(plan: FilePlan, selection: Selection, codexCommit: string | null, attempts: number, base: LayerBase | null | undefined): ToCodexResult {
+export function toCodexResult(plan: FilePlan, selection: Selection, codexCommit: string | null, attempts: number): ToCodexResult {
   return {
     added: plan.added,
     changed: plan.changed,
@@ -107,9 +103,8 @@ export function toCodexResult(plan: FilePlan, selection: Selection, codexCommit:
     skipped: selection.skipped,
     codexCommit,
     attempts,
-    mode: base ? 'layer' : 'mirror',
+    mode: 'mirror',
     matchedNothing: matchedNothing(selection),
-    base: base ? { commit: base.commit, from: base.from, ...(base.missing ? { missing: base.missing } : {}) } : undefined,
   };
 }
 
@@ -121,12 +116,11 @@ export function holdDeletions(plan: FilePlan, o: Pick<SyncOptions, 'config' | 'a
   }
 }
 
-/** What lets the next hook with nothing new skip the codex (see hooks/up-to-date.ts), and a layer sync's next base. */
-export function recordToCodex(o: SyncOptions, url: string, selected: Selected, codexCommit: string | null, layered: boolean): void {
+/** What lets the next hook with nothing new skip the codex (see hooks/up-to-date.ts). */
+export function recordToCodex(o: SyncOptions, url: string, selected: Selected, codexCommit: string | null): void {
   const { entries, selection } = selected;
   const names = probeNames(o.config.sync_patterns);
   const target = syncTarget(url, o.decision.codexBranch, o.config.projectName);
-  if (layered) recordBase(o.project, target, o.sourceBranch, o.commit);
   recordSynced(o.project, o.decision.env, {
     target,
     branch: o.sourceBranch,
@@ -137,5 +131,6 @@ export function recordToCodex(o: SyncOptions, url: string, selected: Selected, c
     commit: o.commit,
     codexCommit,
     time: new Date().toISOString(),
+    ...(o.decision.mode === 'layer' && !o.mirror ? { baseTip: readRefFile(o.project, `refs/remotes/origin/${o.config.prod_branches[0] ?? 'main'}`) } : {}),
   });
 }

@@ -18,10 +18,26 @@ export interface Connection {
   secrets: string[];
 }
 
+/**
+ * CODEX_TOKEN when it is for this origin: CODEX_TOKEN_HOST, when set, names the one host it goes to
+ * (`host` any port, `host:port`, or a URL of it); unset, the token is for the codex at hand (sync-org
+ * withholds it then: commands/sync-org.ts). A codex URL comes from a config anyone may have committed, so
+ * the token must never follow it to another host (issue 19).
+ */
+export function codexTokenFor(origin: string, env: Env): string | undefined {
+  const token = env.CODEX_TOKEN || undefined;
+  const named = env.CODEX_TOKEN_HOST?.trim();
+  if (!token || !named) return token;
+  const host = origin.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/\/.*$/, '').toLowerCase();
+  const want = named.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/\/.*$/, '').replace(/^[^@]*@/, '').toLowerCase();
+  const hostname = (h: string) => h.replace(/:\d+$/, '');
+  return want === host || (!/:\d+$/.test(want) && want === hostname(host)) ? token : undefined;
+}
+
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
 /**
- * For http(s): the password of the URL, else CODEX_TOKEN (any host: it is the codex's own token), else
+ * For http(s): the password of the URL, else CODEX_TOKEN (for the host CODEX_TOKEN_HOST names, or any when unset), else
  * GITHUB_TOKEN/GH_TOKEN for https://github.com/, goes as an `Authorization: Basic` header scoped to the
  * codex's origin (`http.<origin>.extraheader`) with the URL's user name, else `x-access-token`. A user
  * name without a token goes to git's credential helper as `credential.<origin>.username`. Other URLs
@@ -40,7 +56,7 @@ export function connectionFor(url: string, env: Env): Connection {
   // empty core.askPass ends that chain. GIT_ASKPASS, a GUI client's own credential provider, still answers.
   const noAskPass: [string, string] = ['core.askPass', ''];
   const github = /^https:\/\/github\.com\/$/i.test(parts.origin);
-  const token = parts.password ?? (env.CODEX_TOKEN || undefined) ?? (github ? env.GITHUB_TOKEN || env.GH_TOKEN || undefined : undefined);
+  const token = parts.password ?? codexTokenFor(parts.origin, env) ?? (github ? env.GITHUB_TOKEN || env.GH_TOKEN || undefined : undefined);
   if (token !== undefined) {
     const header = basic(parts.user ?? 'x-access-token', token);
     return done([[`http.${parts.origin}.extraheader`, `Authorization: ${header}`], noAskPass], header);
@@ -94,7 +110,9 @@ export function readPushOutcome(stdout: string, stderr: string): 'moved' | Refus
   const line = stdout.split('\n').find((l) => l.startsWith('!\t')) ?? '';
   const summary = line.split('\t')[2] ?? '';
   const reason = /\((.*)\)\s*$/.exec(summary)?.[1] ?? '';
-  const moved = /^\[rejected\]/.test(summary) || /cannot lock ref|failed to update ref|incorrect old value|unable to update local ref|reference already exists|failed to lock|stale info/i.test(reason);
+  // An atomic push (a layered folder and its state) names the ref that moved in stderr, the rest 'atomic … failed'.
+  const atomicMoved = /atomic (?:transaction|push) failed/i.test(reason) && /cannot lock ref|incorrect old value|non-fast-forward|fetch first|\[rejected\]/i.test(stdout + stderr);
+  const moved = atomicMoved || /^\[rejected\]/.test(summary) || /cannot lock ref|failed to update ref|incorrect old value|unable to update local ref|reference already exists|failed to lock|stale info/i.test(reason);
   if (moved || (!line && /\[rejected\]|fetch first|non-fast-forward|cannot lock ref/.test(stderr))) return 'moved';
   const remoteLines = stderr
     .split('\n')

@@ -20,6 +20,8 @@ export interface SyncedRecord {
   commit: string;
   codexCommit: string | null;
   time: string;
+  /** layer mode: origin's production branch as this clone knew it (a newer one moves the base: not up to date). */
+  baseTip?: string | null;
 }
 
 /** A sync that failed and is kept for retry (SPEC §6). One per environment: a newer one replaces it. */
@@ -87,6 +89,9 @@ export function keepPending(p: Project, request: Omit<PendingRequest, 'attempts'
 
 export function clearPending(p: Project, env: string): void {
   fs.rmSync(path.join(pendingDir(p), `${env}.json`), { force: true });
+  // the request a failed background run kept is delivered: its failure is no news any more
+  const background = readBackground(p);
+  if (background && !background.ok && !background.reported && !readPending(p).length) writeBackground(p, { ...background, reported: true });
 }
 
 export const readBackground = (p: Project): BackgroundOutcome | null => readJson(backgroundFile(p), null);

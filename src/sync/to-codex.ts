@@ -43,53 +43,21 @@ export async function codexProjectFiles(reader: ObjectSource, tip: string, proje
 }
 
 /**
- * What a sync changes in the project's codex folder (SPEC §4). Pure: given the folder's files, the
- * selection and, in `layer` mode, the selection of the base commit (all with the codex's blob ids), it
- * returns the plan. Without `layer` the folder mirrors the selection. With it, the branch's changes
- * against the base are applied: what it added or changed is written, what it deleted is removed; a
- * selected file it did not change is written only when the folder lacks it; everything else stays.
- * A null base (none known) removes nothing.
+ * What a sync changes in the project's codex folder (SPEC §4). Pure: the folder becomes `selection` (the
+ * commit's selection in mirror mode, the computed folder in layer mode: layers/), both with the codex's
+ * blob ids; files no longer in it are removed.
  */
-export function planToCodex(selection: TreeEntry[], existing: Map<string, TreeEntry>, layer?: { base: TreeEntry[] | null }): FilePlan {
+export function planToCodex(selection: TreeEntry[], existing: Map<string, TreeEntry>): FilePlan {
   const plan: FilePlan = { added: [], changed: [], removed: [], before: existing.size };
   const wanted = new Set<string>();
-  const base = layer?.base ? new Map(layer.base.map((e) => [e.path, e])) : null;
-  const same = (a: TreeEntry, b: TreeEntry) => a.oid === b.oid && a.mode === b.mode;
   for (const f of selection) {
     wanted.add(f.path);
     const old = existing.get(f.path);
     if (!old) plan.added.push(f.path);
-    else if (same(old, f)) continue;
-    else if (!layer || !base?.has(f.path) || !same(base.get(f.path)!, f)) plan.changed.push(f.path);
+    else if (old.oid !== f.oid || old.mode !== f.mode) plan.changed.push(f.path);
   }
-  if (!layer) {
-    for (const p of existing.keys()) if (!wanted.has(p)) plan.removed.push(p);
-    return plan;
-  }
-  const removed = new Set<string>();
-  if (base) for (const p of base.keys()) if (!wanted.has(p) && existing.has(p)) removed.add(p);
-  // A file written where the folder has a folder of that name (or a file where it needs a folder)
-  // replaces what is in the way, as the branch's own tree does.
-  const written = plan.added;
-  if (written.length) {
-    const dirs = new Set<string>();
-    for (const p of existing.keys()) for (let i = p.indexOf('/'); i > 0; i = p.indexOf('/', i + 1)) dirs.add(p.slice(0, i));
-    for (const w of written) {
-      for (let i = w.indexOf('/'); i > 0; i = w.indexOf('/', i + 1)) if (existing.has(w.slice(0, i))) removed.add(w.slice(0, i));
-      if (dirs.has(w)) for (const p of existing.keys()) if (p.startsWith(w + '/')) removed.add(p);
-    }
-  }
-  plan.removed = [...removed].filter((p) => !wanted.has(p));
+  for (const p of existing.keys()) if (!wanted.has(p)) plan.removed.push(p);
   return plan;
-}
-
-/** The folder's files once `plan` is applied: what `planToCodex` was given, changed as it says. Pure. */
-export function folderAfter(existing: Map<string, TreeEntry>, selection: TreeEntry[], plan: FilePlan): TreeEntry[] {
-  const out = new Map(existing);
-  for (const p of plan.removed) out.delete(p);
-  const write = new Set([...plan.added, ...plan.changed]);
-  for (const f of selection) if (write.has(f.path)) out.set(f.path, f);
-  return [...out.values()];
 }
 
 const writer = (cache: CodexCache): Write => {

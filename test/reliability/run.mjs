@@ -407,6 +407,94 @@ section('Bad input: a clear message, the right exit code, nothing written');
 // Data safety and a hostile codex (SPEC §2 pull_dir, §4 "the codex is untrusted input"): run in full by
 // --quick too. Each case checks that nothing outside pull_dir changed (a snapshot of the project, .git
 // included), that the push or sync went on, and that the message is clear (never "unexpected error").
+section('Hostile repository config: a committed config never runs a command, leaks a token or writes through a link');
+{
+  // Each case: a repository whose committed files someone else wrote, the command a developer runs in it,
+  // the exit code it must give. The marker is what an injected command would make.
+  const marker = path.join(tmpdir('marker-'), 'ran');
+  const env = isolatedEnv({ CODEX_TEST_MARKER: marker });
+  const codex = makeCodex(env);
+  const inject = '--upload-pack=touch "$CODEX_TEST_MARKER";:acme/codex.git';
+  const victim = tmpdir('victim-');
+  fs.writeFileSync(path.join(victim, 'bashrc'), '# mine\n');
+  const repo = (name, config, extra = {}) => {
+    const dir = makeRepo(env, { 'docs/a.md': 'a\n', ...extra }, name);
+    if (config === null) return dir;
+    writeConfig(dir, config);
+    git(dir, ['add', '-A'], env);
+    git(dir, ['commit', '-q', '-m', 'someone else\'s config'], env);
+    return dir;
+  };
+  const linked = (name, link) => {
+    const dir = repo(name, { codex_url: codex, project_name: name });
+    fs.mkdirSync(path.dirname(path.join(dir, link)), { recursive: true });
+    fs.symlinkSync(path.join(victim, 'bashrc'), path.join(dir, link));
+    git(dir, ['add', '-A'], env);
+    git(dir, ['commit', '-q', '-m', 'a link'], env);
+    return dir;
+  };
+  const codeConfig = (name) =>
+    repo(name, null, { '.codexrc.cjs': `require('node:fs').writeFileSync(process.env.CODEX_TEST_MARKER || '/dev/null', 'ran');\nmodule.exports = { codex_url: ${JSON.stringify(codex)} };\n` });
+  const cases = [
+    ['codex_url --upload-pack=… on status', ['status'], () => repo('a1', { codex_url: inject }), 2, /codex_url: starts with "-"/],
+    ['codex_url --upload-pack=… on sync --dry-run', ['sync', '--dry-run', '--env', 'test'], () => repo('a2', { codex_url: inject }), 2, /codex_url/],
+    ['codex_url -oProxyCommand=… on fetch', ['fetch', 'codex://acme/a3/docs/a.md'], () => repo('a3', { codex_url: '-oProxyCommand=touch "$CODEX_TEST_MARKER":x' }), 2, /codex_url/],
+    ['codex_url ext::sh -c … (git refuses the ext transport)', ['sync', '--env', 'test'], () => repo('a4', { codex_url: 'ext::sh -c touch% "$CODEX_TEST_MARKER"' }), 1, /./],
+    ['codex_url with a newline', ['sync', '--env', 'test'], () => repo('a5', { codex_url: `${codex}\n--upload-pack=x` }), 2, /control character/],
+    ['environment branch "*" (a refspec pattern)', ['sync', '--env', 'test'], () => repo('a6', { codex_url: codex, environments: { test: { branch: '*' } } }), 2, /environments\.test\.branch/],
+    ['environment branch "x@{1}"', ['status'], () => repo('a7', { codex_url: codex, environments: { test: { branch: 'x@{1}' } } }), 2, /environments\.test\.branch/],
+    ['scp-like URL with a password', ['status', '--offline'], () => repo('a8', { codex_url: 'git:S3cr3tPw@codexhost:acme/codex.git' }), 0, /carries a password/],
+    ['.husky/post-commit linked to ~/.bashrc: install', ['install'], () => linked('a9', '.husky/post-commit'), 2, /\.husky\/post-commit is a symbolic link/],
+    ['.gitignore linked to ~/.bashrc: init', ['init', '--yes', '--codex', codex], () => linked('a10', '.gitignore'), 2, /\.gitignore is a symbolic link/],
+    ['a code config in a folder given --codex: fetch', ['fetch', 'codex://acme/shared/guide.md', '--codex', codex], () => codeConfig('a11'), 0, /not run/],
+    ['CODEX_HOOKS_TIMEOUT=2147484', ['sync', '--env', 'test'], () => repo('a12', { codex_url: codex }), 2, /CODEX_HOOKS_TIMEOUT/, { CODEX_HOOKS_TIMEOUT: '2147484' }],
+  ];
+  for (const [name, args, make, code, pattern, extra] of cases) {
+    await scenario(`${name}: exit ${code}, nothing run or written outside`, async () => {
+      const dir = make();
+      const before = snapshot(victim);
+      const r = await cli(args, { cwd: dir, env: { ...env, ...extra } });
+      check(r.code === code, `exit ${r.code}: ${r.stdout}${r.stderr}`);
+      check(pattern.test(r.stdout + r.stderr), `no ${pattern}: ${r.stderr}`);
+      check(!/unexpected error/.test(r.stderr), r.stderr);
+      check(!/S3cr3tPw/.test(r.stdout + r.stderr), 'a password was shown');
+      check(!fs.existsSync(marker), 'a command ran');
+      check(JSON.stringify(snapshot(victim)) === JSON.stringify(before), 'written through a link');
+    });
+  }
+  await scenario('sync-org over planted checkouts (code config, option-like URL, another host for CODEX_TOKEN): the rest sync, nothing runs', async () => {
+    const root = tmpdir('org-root-');
+    const place = (dir) => fs.renameSync(dir, path.join(root, path.basename(dir)));
+    place(repo('good', { codex_url: codex, project_name: 'good' }));
+    place(codeConfig('code'));
+    place(repo('inject', { codex_url: inject, project_name: 'inject' }));
+    place(repo('elsewhere', { codex_url: 'https://127.0.0.1:9/codex.git', project_name: 'elsewhere' }));
+    const r = await cli(['sync-org', '--env', 'test', '--root', root], { cwd: root, env: { ...env, CODEX_TOKEN: 'tok-en-for-nobody', CODEX_HOOKS_TIMEOUT: '10' } });
+    check(r.code === 1, `exit ${r.code}: ${r.stderr}`);
+    check('projects/good/docs/a.md' in codexFiles(codex, 'test', env), 'the good checkout did not land');
+    check(/CODEX_TOKEN_HOST/.test(r.stdout + r.stderr) && !/unexpected error/.test(r.stderr), r.stderr);
+    check(!fs.existsSync(marker), 'a command ran');
+  });
+  await scenario('a push next to a hostile config lands: the hook refuses the config, git goes on (time and peak memory printed)', async () => {
+    const penv = isolatedEnv({ CODEX_TEST_MARKER: marker });
+    const p = e2eProject(penv, { config: { codex_url: inject, hooks: { post_commit: 'foreground' } } });
+    check((await run(p.bin, ['install'], { cwd: p.dir, env: penv })).code === 0, 'install');
+    git(p.dir, ['checkout', '-q', '-b', 'feat'], penv);
+    commit(p.dir, penv, { 'docs/b.md': 'b\n' });
+    const timed = fs.existsSync('/usr/bin/time');
+    const r = timed ? await run('/usr/bin/time', ['-v', 'git', 'push', 'origin', 'feat'], { cwd: p.dir, env: penv }) : await pushWithoutTerminal(p.dir, penv, ['origin', 'feat']);
+    check(r.code === 0, `push failed: ${r.stderr}`);
+    check(refOf(p.origin, 'feat', penv) === git(p.dir, ['rev-parse', 'HEAD'], penv), 'the push did not land');
+    check(/codex_url/.test(r.stderr) && !fs.existsSync(marker), `ran, or no message: ${r.stderr}`);
+    if (timed) {
+      const wall = /Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (.*)/.exec(r.stderr)?.[1];
+      const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr)?.[1];
+      process.stdout.write(`    (git push next to a hostile config: ${wall} wall, peak RSS ${Math.round(Number(rss) / 1024)} MB)\n`);
+    }
+  });
+  cleanup();
+}
+
 section('Data safety: pull_dir spellings, user files, worktrees, concurrent pulls, secrets in any case');
 {
   const outside = (dir, pullDir = '.codex') => snapshot(dir, { skip: [pullDir, '.git/codex-hooks', '.git/index', '.git/logs', '.git/worktrees'] });
@@ -630,6 +718,22 @@ section('Hostile codex tree: a tree bomb, 100,000 identical files, a symlink far
     check(made.length === links / 4, `${made.length} links made, ${links / 4} expected`);
     check(made.every((l) => fs.readlinkSync(path.join(p.dir, '.codex/shared/hostile', l)) === '../guide.md'), 'a link leading out was made');
     cleanup();
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+section('A team over time: the model-based property of test/team-model.test.js, longer');
+{
+  // the same property as in npm test, with more and longer histories (a seed of its own each run of the suite
+  // can be given with CODEX_HOOKS_MODEL_SEED; the failure message prints the seed and the shrunk history)
+  const runs = QUICK ? 8 : 40;
+  await scenario(`${runs} random team histories of up to 24 steps: codex test = the model after every write`, async () => {
+    const r = await run(process.execPath, [path.join(path.dirname(BIN), '../test/team-model.test.js')], {
+      env: { ...process.env, CODEX_HOOKS_MODEL_RUNS: String(runs), CODEX_HOOKS_MODEL_STEPS: '24', CODEX_HOOKS_MODEL_MS: String(QUICK ? 600_000 : 3_600_000) },
+      timeoutMs: QUICK ? 900_000 : 4_000_000,
+    });
+    check(r.code === 0, `${r.stdout}\n${r.stderr}`.trim().split('\n').slice(0, 60).join('\n'));
+    process.stdout.write(`    (${/team-model: (.*)/.exec(r.stdout)?.[1] ?? 'no summary'})\n`);
   });
 }
 

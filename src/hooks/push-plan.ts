@@ -1,0 +1,62 @@
+import { UsageError } from '../errors.js';
+import type { Config } from '../config/normalize.js';
+import { branchOfRef, resolveEnvironment, type EnvDecision } from '../env/resolve.js';
+import { msg } from '../ui/messages.js';
+import { isDeletion, type RefUpdate } from './refs.js';
+import { layeredEnvironments } from '../sync/layers/environments.js';
+
+/**
+ * What one push asks of the codex (SPEC §6), decided before anything is written. Pure: from git's ref
+ * lines, the config and CODEX_ENV. Every pushed branch counts:
+ * - a feature branch → its layer on its environment's codex branch (or, for an environment on production's
+ *   codex branch, a mirror of it, which needs a yes unless named);
+ * - a production branch → the base of every layered environment moves (silently), and production is
+ *   released with a yes or an explicit environment;
+ * - a deleted branch → its layer is dropped from every layered environment.
+ * An explicit environment on production's codex branch applies only to a production branch being pushed.
+ */
+export type PushAction =
+  | { kind: 'layer'; decision: EnvDecision; branch: string; commit: string; primary: boolean }
+  | { kind: 'base'; decision: EnvDecision; branch: string; commit: string; primary: boolean }
+  | { kind: 'mirror'; decision: EnvDecision; branch: string; commit: string; primary: boolean; localRef: string }
+  | { kind: 'drop'; decision: EnvDecision; branch: string; primary: false };
+
+export interface PushPlan {
+  /** Per pushed branch (the remote ref git updates), what to do once it lands. */
+  updates: Array<{ update: RefUpdate; branch: string; actions: PushAction[] }>;
+}
+
+type PlanConfig = Pick<Config, 'prod_branches' | 'branch_environments' | 'default_environment' | 'filepath' | 'environments' | 'sync_direction'>;
+
+export function planPush(updates: RefUpdate[], config: PlanConfig, codexEnv: string | undefined): PushPlan {
+  const prodBranch = config.environments.prod.branch;
+  const explicitDecision = codexEnv ? resolveEnvironment({ explicit: { envVar: codexEnv }, branch: null, config }) : null;
+  const explicitIsRelease = explicitDecision?.codexBranch === prodBranch;
+  const layered = layeredEnvironments(config);
+  const out: PushPlan = { updates: [] };
+  const branches = updates.map((u) => ({ update: u, branch: branchOfRef(u.remoteRef) })).filter((u): u is { update: RefUpdate; branch: string } => u.branch !== null);
+  const pushed = branches.filter((b) => !isDeletion(b.update)).map((b) => b.branch);
+  if (explicitIsRelease && pushed.length > 0 && !pushed.some((b) => config.prod_branches.includes(b))) {
+    throw new UsageError(msg.explicitNoRelease(codexEnv!, config.prod_branches, pushed), msg.explicitNoReleaseHint(codexEnv!, pushed[0]));
+  }
+  for (const { update, branch } of branches) {
+    const actions: PushAction[] = [];
+    if (isDeletion(update)) {
+      if (!config.prod_branches.includes(branch)) for (const decision of layered) actions.push({ kind: 'drop', decision, branch, primary: false });
+    } else if (config.prod_branches.includes(branch)) {
+      const decision = explicitDecision ?? resolveEnvironment({ explicit: {}, branch, config });
+      if (decision.mode === 'mirror') actions.push({ kind: 'mirror', decision, branch, commit: update.localSha, primary: true, localRef: update.localRef });
+      // the base moves on every layered environment; the primary one is the environment named, if layered
+      for (const l of layered) {
+        const primary = decision.mode === 'layer' && decision.codexBranch === l.codexBranch;
+        actions.push({ kind: 'base', decision: primary ? decision : l, branch, commit: update.localSha, primary });
+      }
+    } else {
+      const decision = explicitDecision && !explicitIsRelease ? explicitDecision : resolveEnvironment({ explicit: {}, branch, config });
+      if (decision.mode === 'layer') actions.push({ kind: 'layer', decision, branch, commit: update.localSha, primary: true });
+      else actions.push({ kind: 'mirror', decision, branch, commit: update.localSha, primary: true, localRef: update.localRef });
+    }
+    if (actions.length) out.updates.push({ update, branch, actions });
+  }
+  return out;
+}

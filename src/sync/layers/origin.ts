@@ -1,0 +1,32 @@
+import { runGit } from '../../git/exec.js';
+import { batchSshEnv } from '../../git/ssh.js';
+import { hasRemote, type Project } from '../../git/project.js';
+
+/** The branches on the project's origin, as `git ls-remote` says (SPEC §4: deleted on the server, the layer goes). */
+export type OriginHeads = { heads: Map<string, string> } | { unknown: string };
+
+/**
+ * Asks origin for its branches once per sync, bounded by the sync's time (CODEX_HOOKS_TIMEOUT) and never
+ * prompting; offline, or with no origin, the answer is unknown and nothing is dropped for it.
+ */
+export async function originHeads(project: Project, timeoutMs: number, signal?: AbortSignal): Promise<OriginHeads> {
+  if (!(await hasRemote(project, 'origin'))) return { unknown: 'no remote named origin' };
+  try {
+    const ssh = await batchSshEnv(project.root, project.env, signal);
+    const { stdout } = await runGit(['ls-remote', '--heads', '--', 'origin'], {
+      cwd: project.root,
+      env: project.env,
+      extraEnv: { GIT_TERMINAL_PROMPT: '0', ...ssh },
+      timeoutMs: Math.min(timeoutMs, 20_000),
+      signal,
+    });
+    const heads = new Map<string, string>();
+    for (const line of stdout.toString().split('\n')) {
+      const tab = line.indexOf('\trefs/heads/');
+      if (tab === 40 || tab === 64) heads.set(line.slice(tab + '\trefs/heads/'.length), line.slice(0, tab));
+    }
+    return { heads };
+  } catch (error) {
+    return { unknown: ((error as Error).message ?? String(error)).split('\n')[0] };
+  }
+}

@@ -1,0 +1,263 @@
+import { SyncError } from '../../errors.js';
+import { Running, trace } from '../../git/exec.js';
+import type { TreeEntry } from '../../git/parse.js';
+import { commitsBetween, hasCommit, isAncestor, isShallow, mergeBase, refCommit } from '../../git/project.js';
+import { layerMsg, msg } from '../../ui/messages.js';
+import { recordPushed, startPush, type CodexCache } from '../cache.js';
+import { listForSync } from '../listing.js';
+import type { SyncOptions, ToCodexResult } from '../options.js';
+import { backoff, holdDeletions, MAX_ATTEMPTS, recordToCodex, sleep, type Prepared, type Selected } from '../push-loop.js';
+import { refusedPush } from '../remote.js';
+import { matchedNothing, selectFiles } from '../select.js';
+import { codexIds, codexProjectFiles, commitMessage, planToCodex, stageFolder, writeCommit, type CodexFolder, type FilePlan } from '../to-codex.js';
+import { buildTree, type Write } from '../codex-tree.js';
+import { writeLooseObject } from '../../git/loose.js';
+import type { ObjectSource } from '../../git/store.js';
+import path from 'node:path';
+import { layerChanges } from './compute.js';
+import { nextLayers, stateChanged, type LayerEvent, type LayerWrite, type Next } from './next.js';
+export type { LayerEvent } from './next.js';
+import type { OriginHeads } from './origin.js';
+import { stateRef } from './state.js';
+import { readStoredState, stateCommitIn, writeStoredState, type StoredState } from './store.js';
+
+
+/** The event a plain sync of `o.commit` from `o.sourceBranch` stands for. */
+export function eventOf(o: Pick<SyncOptions, 'layerEvent' | 'sourceBranch' | 'commit' | 'config'>): LayerEvent {
+  if (o.layerEvent) return o.layerEvent;
+  if (o.config.prod_branches.includes(o.sourceBranch)) return { kind: 'base', branch: o.sourceBranch, commit: o.commit };
+  return { kind: 'layer', branch: o.sourceBranch, commit: o.commit };
+}
+
+const changes = (p: FilePlan) => p.added.length + p.changed.length + p.removed.length;
+
+/** What a layered sync reads once, whatever tip it builds on: the event, origin's branches, the base candidate. */
+export interface LayerPrep {
+  o: SyncOptions;
+  event: LayerEvent;
+  heads: OriginHeads;
+  candidate: string | null;
+  prod: string;
+  ref: string;
+  selected: Selected | null;
+  people: Prepared['people'];
+  selectionOf: (commit: string) => Promise<TreeEntry[]>;
+  toCodex: (files: TreeEntry[]) => Promise<TreeEntry[]>;
+}
+
+type PrepInput = Pick<Prepared, 'cache' | 'reader' | 'source' | 'selected' | 'staged' | 'people'> & { write?: Write };
+
+export async function prepareLayers(o: SyncOptions, s: PrepInput, origin: Promise<OriginHeads>): Promise<LayerPrep> {
+  const event = eventOf(o);
+  const prod = o.config.prod_branches[0] ?? 'main';
+  const selections = new Map<string, Promise<TreeEntry[]>>();
+  const selectionOf = (commit: string): Promise<TreeEntry[]> => {
+    if (!selections.has(commit)) selections.set(commit, commit === o.commit && s.selected ? Promise.resolve(s.selected.selection.files) : listForSync(o.project, s.source, commit, o.config).then((e) => selectFiles(e, o.config).files));
+    return selections.get(commit)!;
+  };
+  // Blobs of other commits (a new base) are copied into the cache when first needed, as the selection's were.
+  const ids = new Map(s.staged?.ids ?? []);
+  const staged = new Set<string>(s.selected?.selection.files.map((f) => f.oid) ?? []);
+  const toCodex = async (files: TreeEntry[]) => {
+    const lacking = files.filter((f) => !staged.has(f.oid));
+    if (lacking.length && !o.dryRun) {
+      const st = await stageFolder(s.cache, (oids) => s.reader.sizes(oids).then((known) => new Set(known.keys())), s.source, lacking, s.write);
+      for (const [a, b] of st.ids) ids.set(a, b);
+    }
+    for (const f of lacking) staged.add(f.oid);
+    return codexIds(files, ids);
+  };
+  // The production branch's newest tip this clone can see: the event's, origin's (when this clone has the
+  // commit), its remote-tracking ref, else (no origin at all) the local branch.
+  const heads = await origin;
+  const candidate = await (async () => {
+    if (event.kind === 'base') return event.commit;
+    const onOrigin = 'heads' in heads ? heads.heads.get(prod) : undefined;
+    if (onOrigin && (await hasCommit(o.project, onOrigin))) return onOrigin;
+    return (await refCommit(o.project, `refs/remotes/origin/${prod}`)) ?? ('unknown' in heads && heads.unknown === 'no remote named origin' ? await refCommit(o.project, `refs/heads/${prod}`) : null);
+  })();
+  return { o, event, heads, candidate, prod, ref: stateRef(o.config.projectName, o.decision.codexBranch), selected: s.selected, people: s.people, selectionOf, toCodex };
+}
+
+/** One build of a layered folder on a codex tip: the plan, the folder's tree and message, the new state commit. */
+export interface LayerStep {
+  plan: FilePlan;
+  /** The computed folder's tree (written), when the plan changes anything. */
+  tree: string | null;
+  message: string;
+  /** The new state commit, or null when the record is unchanged. */
+  state: string | null;
+  result: (codexCommit: string | null, attempts: number) => ToCodexResult;
+}
+
+export async function layerStep(p: LayerPrep, cache: CodexCache, reader: ObjectSource, folder: CodexFolder, stateCommit: string | null, write?: Write): Promise<LayerStep> {
+  const { o, event } = p;
+  const stored = await readStoredState(reader, stateCommit);
+  const plan = await planLayers(o, event, stored, p.candidate, p.heads, p.prod, p.selectionOf, p.toCodex, p.people);
+  const composed = [...plan.next.composed.files.values()];
+  const filePlan = planToCodex(composed, folder.files);
+  // The guard counts what this event deletes (the branch's own deletions, docs gone from the base),
+  // never a dropped layer's docs leaving with it.
+  const guarded = new Set(plan.deletes);
+  holdDeletions({ ...filePlan, removed: filePlan.removed.filter((f) => guarded.has(f)) }, o);
+  // A first record is written by a write of docs; dropping a branch that has no layer records nothing.
+  const writeState = (!stored.commit && event.kind !== 'drop') || !!stored.unreadable || stateChanged(stored.state, plan.next.state);
+  const n = changes(filePlan);
+  const doWrite = !o.dryRun && (n > 0 || writeState);
+  const people = doWrite ? (await p.people)! : null;
+  const w = write ?? ((type: 'tree' | 'commit' | 'blob', body: Buffer) => writeLooseObject(path.join(cache.dir, 'objects'), type, body));
+  return {
+    plan: filePlan,
+    tree: doWrite && n > 0 ? buildTree(composed, w) : null,
+    message: commitMessage({ projectName: o.config.projectName, count: n, branch: plan.source.branch, commit: plan.source.commit, env: o.decision.env }),
+    state: doWrite ? writeStoredState(cache, stored.commit, plan.next.state, plan.next.base, plan.next.files, people!.committer, write) : null,
+    result: (codexCommit, attempts) => ({
+      added: filePlan.added,
+      changed: filePlan.changed,
+      removed: filePlan.removed,
+      skipped: p.selected?.selection.skipped ?? [],
+      codexCommit,
+      attempts,
+      mode: 'layer',
+      matchedNothing: p.selected ? matchedNothing(p.selected.selection) : false,
+      layers: {
+        event: event.kind,
+        base: plan.next.state.base,
+        live: plan.next.state.layers.map((l) => {
+          const docs = [...(plan.next.files.get(l.key) ?? []).map((f) => f.path), ...l.removed];
+          return { branch: l.branch, tip: l.tip, author: l.author, time: l.time, files: docs.length, docs: docs.slice(0, 100) };
+        }),
+        dropped: plan.next.dropped,
+        overlaps: plan.next.composed.overlaps,
+        origin: 'unknown' in p.heads ? p.heads.unknown : null,
+      },
+    }),
+  };
+}
+
+/**
+ * The to-codex half of a layered sync: reads the project's layer state from the codex, applies the event,
+ * settles the layers (merged, absorbed, gone from origin), computes the folder and pushes the folder and the
+ * state in one atomic push, without force; when either moved meanwhile, all of it is computed again on the
+ * new tips.
+ */
+export function pushLayered(o: SyncOptions, s: Prepared, origin: Promise<OriginHeads>): Running<ToCodexResult> {
+  return new Running((loop) => layeredUntilLanded(o, s, origin, loop));
+}
+
+async function layeredUntilLanded(o: SyncOptions, s: Prepared, origin: Promise<OriginHeads>, loop: Running<ToCodexResult>): Promise<ToCodexResult> {
+  const { cache, reader } = s;
+  const { codexBranch, env } = o.decision;
+  const name = o.config.projectName;
+  const prep = await prepareLayers(o, s, origin);
+  let tip = s.tip;
+  let stateCommit = await stateCommitIn(cache, name, codexBranch);
+  let attempts = 0;
+  for (;;) {
+    const folder = await codexProjectFiles(reader, tip, name);
+    const step = await layerStep(prep, cache, reader, folder, stateCommit);
+    if (o.dryRun || !step.state) {
+      if (!o.dryRun && s.selected) recordToCodex(o, s.url, s.selected, null);
+      return step.result(null, attempts);
+    }
+    attempts++;
+    const people = (await s.people)!;
+    const folderCommit = changes(step.plan) > 0 ? writeCommit(cache, { tip, projectName: name, folder, tree: step.tree, message: step.message, people }) : null;
+    trace(o.project.env, 'layer commit written');
+    const also = [{ commit: step.state, ref: prep.ref }];
+    const push = startPush(cache, folderCommit, codexBranch, also);
+    loop.follow(push);
+    const outcome = await push.done;
+    if (outcome.pushed) {
+      await recordPushed(cache, folderCommit ? codexBranch : null, folderCommit, also);
+      if (s.selected) recordToCodex(o, s.url, s.selected, folderCommit);
+      return step.result(folderCommit, attempts);
+    }
+    if (outcome.refused) throw refusedPush(s.url, codexBranch, outcome.refused, msg.pushRefusedHint(codexBranch, env, o.config.filepath));
+    if (attempts >= MAX_ATTEMPTS) throw new SyncError('rejected', msg.pushRejected(codexBranch, attempts), msg.rejectedHint);
+    await sleep(backoff(attempts));
+    tip = await s.fetchTip();
+    stateCommit = await stateCommitIn(cache, name, codexBranch);
+  }
+}
+
+interface LayerPlan {
+  next: Next;
+  /** Paths this event deletes on its own account (what the deletion guard weighs). */
+  deletes: string[];
+  /** The commit the folder commit names (message and trailers). */
+  source: { branch: string; commit: string };
+}
+
+async function planLayers(
+  o: SyncOptions,
+  event: LayerEvent,
+  stored: StoredState,
+  candidate: string | null,
+  heads: OriginHeads,
+  prod: string,
+  selectionOf: (commit: string) => Promise<TreeEntry[]>,
+  toCodex: (files: TreeEntry[]) => Promise<TreeEntry[]>,
+  people: Prepared['people'],
+): Promise<LayerPlan> {
+  const recorded = stored.unreadable ? null : (stored.state.base?.commit ?? null);
+  // The newest known base: the event's (a push or release of the production branch), else the newer of
+  // the codex's record and what this clone knows of origin.
+  let baseCommit = recorded;
+  if (candidate && candidate !== recorded) {
+    if (event.kind === 'base' || !recorded) baseCommit = candidate;
+    else {
+      const forward = await isAncestor(o.project, recorded, candidate);
+      // null: this clone lacks the recorded base (it is behind): the record stands.
+      if (forward === true || (forward === false && (await isAncestor(o.project, candidate, recorded)) === false)) baseCommit = candidate;
+    }
+  }
+  const baseMoved = baseCommit !== recorded;
+  const base = baseCommit
+    ? {
+        branch: event.kind === 'base' ? event.branch : prod,
+        commit: baseCommit,
+        time: baseMoved || !stored.state.base ? new Date().toISOString() : stored.state.base.time,
+        files: baseMoved ? await toCodex(await selectionOf(baseCommit)) : stored.base,
+      }
+    : null;
+  const deletes: string[] = [];
+  if (baseMoved && recorded) {
+    const now = new Set(base!.files.map((f) => f.path));
+    for (const f of stored.base) if (!now.has(f.path)) deletes.push(f.path);
+  }
+
+  // Layers the base now contains: merged.
+  const merged = new Set<string>();
+  if (baseMoved && baseCommit) {
+    const brought = recorded ? await commitsBetween(o.project, recorded, baseCommit) : null;
+    for (const l of stored.state.layers) {
+      if (brought ? brought.has(l.tip) : await isAncestor(o.project, l.tip, baseCommit)) merged.add(l.branch);
+    }
+  }
+
+  let write: LayerWrite | undefined;
+  if (event.kind === 'layer') {
+    if (baseCommit && (await isAncestor(o.project, event.commit, baseCommit))) merged.add(event.branch);
+    else {
+      let mb = baseCommit ? await mergeBase(o.project, event.commit, baseCommit) : null;
+      if (!mb && candidate && candidate !== baseCommit) mb = await mergeBase(o.project, event.commit, candidate);
+      if (!mb && (await isShallow(o.project))) throw new SyncError('git', layerMsg.shallowClone(event.branch, prod), layerMsg.shallowCloneHint);
+      const before = mb ? await selectionOf(mb) : null;
+      const changes = layerChanges(before, await selectionOf(event.commit));
+      // What this push takes away: the branch's deletions, and the docs its last push wrote that it no longer has.
+      deletes.push(...changes.removed);
+      const previous = stored.state.layers.find((l) => l.branch === event.branch);
+      const now = new Set(changes.files.map((f) => f.path));
+      if (previous) for (const f of stored.files.get(previous.key) ?? []) if (!now.has(f.path)) deletes.push(f.path);
+      write = { branch: event.branch, tip: event.commit, mergeBase: mb, changes: { files: await toCodex(changes.files), removed: changes.removed }, author: (await people)?.author.name ?? 'unknown' };
+    }
+  }
+  const branches = [...stored.state.layers.map((l) => l.branch), ...(event.kind === 'layer' ? [event.branch] : [])];
+  const gone = 'heads' in heads ? new Set(branches.filter((b) => !heads.heads.has(b))) : null;
+  const drop = event.kind === 'drop' ? { branches: event.branches, why: event.why } : undefined;
+  const next = nextLayers({ stored, base, write, drop, gone, merged, now: new Date().toISOString() });
+  const source = event.kind === 'layer' ? { branch: event.branch, commit: event.commit } : { branch: base?.branch ?? prod, commit: base?.commit ?? o.commit };
+  return { next, deletes, source };
+}
+

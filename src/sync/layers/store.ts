@@ -1,0 +1,86 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { runGit } from '../../git/exec.js';
+import { writeLooseObject } from '../../git/loose.js';
+import { encodeCommit, isSha1, isTreeMode } from '../../git/objects.js';
+import type { TreeEntry } from '../../git/parse.js';
+import type { Person } from '../../git/project.js';
+import type { ObjectSource } from '../../git/store.js';
+import { local, type CodexCache } from '../cache.js';
+import { buildTree, listFiles, rootTree, type Write } from '../codex-tree.js';
+import { emptyState, parseState, serializeState, STATE_FILE, stateRef, type LayerState } from './state.js';
+
+/** A project's layer state as the codex holds it (SPEC §4): the record and the files it names. */
+export interface StoredState {
+  /** The state commit (null: the codex has none yet — a first layered sync, or a codex from before layers). */
+  commit: string | null;
+  state: LayerState;
+  /** The base's selection, codex ids. */
+  base: TreeEntry[];
+  /** Each layer's written files, by layer key. */
+  files: Map<string, TreeEntry[]>;
+  /** The codex's record could not be read (damaged, or written by something else): started again. */
+  unreadable?: boolean;
+}
+
+const BASE = 'base/';
+const LAYERS = 'layers/';
+
+/** The state commit the cache has for this project and codex branch (fetched with the branch), or null. */
+export async function stateCommitIn(cache: CodexCache, projectName: string, codexBranch: string): Promise<string | null> {
+  const ref = stateRef(projectName, codexBranch);
+  try {
+    const loose = fs.readFileSync(path.join(cache.dir, ...ref.split('/')), 'utf8').trim();
+    if (isSha1(loose)) return loose;
+  } catch {
+    // packed (after a repack), or missing: git knows
+  }
+  const { stdout, code } = await runGit(['rev-parse', '-q', '--verify', `${ref}^{commit}`], local(cache, { okCodes: [1, 128] }));
+  return code === 0 ? stdout.toString().trim() : null;
+}
+
+export async function readStoredState(reader: ObjectSource, commit: string | null): Promise<StoredState> {
+  const none: StoredState = { commit, state: emptyState(), base: [], files: new Map() };
+  if (!commit) return none;
+  let entries: TreeEntry[];
+  try {
+    // the codex's copy, so within the bounds of bounds.ts: a state past them is unreadable, never expanded
+    const listed = await listFiles(reader, await rootTree(reader, commit));
+    if (listed.skipped.length) return { ...none, unreadable: true };
+    entries = listed.files;
+  } catch {
+    return { ...none, unreadable: true };
+  }
+  const stateEntry = entries.find((e) => e.path === STATE_FILE && !isTreeMode(e.mode));
+  const body = stateEntry && (await reader.read(stateEntry.oid));
+  const state = body?.type === 'blob' ? parseState(body.body) : null;
+  if (!state) return { ...none, unreadable: true };
+  const base: TreeEntry[] = [];
+  const files = new Map<string, TreeEntry[]>(state.layers.map((l) => [l.key, []]));
+  for (const e of entries) {
+    if (e.path.startsWith(BASE)) base.push({ ...e, path: e.path.slice(BASE.length) });
+    else if (e.path.startsWith(LAYERS)) {
+      const rest = e.path.slice(LAYERS.length);
+      const slash = rest.indexOf('/');
+      files.get(rest.slice(0, slash))?.push({ ...e, path: rest.slice(slash + 1) });
+    }
+  }
+  return { commit, state, base, files };
+}
+
+/**
+ * Writes the state commit (loose objects in the cache): its tree holds the record, the base's files and
+ * each layer's, so the blobs stay reachable; its parent is the state it replaces, so its ref only ever
+ * moves forward (no force push) and a concurrent writer's push is rejected, then re-applied.
+ */
+export function writeStoredState(cache: CodexCache, parent: string | null, state: LayerState, base: TreeEntry[], files: Map<string, TreeEntry[]>, who: Person, write: Write = (type, body) => writeLooseObject(path.join(cache.dir, 'objects'), type, body)): string {
+  const all = [
+    { path: STATE_FILE, mode: '100644', oid: write('blob', serializeState(state)) },
+    ...base.map((f) => ({ ...f, path: BASE + f.path })),
+    ...state.layers.flatMap((l) => (files.get(l.key) ?? []).map((f) => ({ ...f, path: `${LAYERS}${l.key}/${f.path}` }))),
+  ];
+  const tree = buildTree(all, write)!;
+  const when = Math.floor(Date.now() / 1000);
+  const person = { ...who, when };
+  return write('commit', encodeCommit({ tree, parents: parent ? [parent] : [], author: person, committer: person, message: 'codex-hooks layer state\n' }));
+}
