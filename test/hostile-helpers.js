@@ -64,3 +64,26 @@ export function aliasBomb() {
 export function globBomb() {
   return `---\ncodex_sync_include: ["${'+(*)'.repeat(12)}z", "${'*a'.repeat(40)}*b"]\n---\n# glob bomb\n`;
 }
+
+/**
+ * A tree bomb: `fanout` entries all naming one subtree, nested `depth` deep, over `fanout` files of one
+ * blob: fanout^(depth+1) paths from depth + 2 objects (64, 4: 64⁵ ≈ 1.07 billion paths in 6 objects).
+ * Returns the tree id, written in `bare` with git's plumbing.
+ */
+export function treeBomb(bare, env, { fanout = 64, depth = 4, content = '# boom\n' } = {}) {
+  const leaf = blob(bare, env, content);
+  let tree = git(bare, ['mktree', '-z'], env, Array.from({ length: fanout }, (_, i) => `100644 blob ${leaf}\tf${i}.md\0`).join(''));
+  for (let d = 0; d < depth; d++) tree = git(bare, ['mktree', '-z'], env, Array.from({ length: fanout }, (_, i) => `040000 tree ${tree}\td${i}\0`).join(''));
+  return tree;
+}
+
+/** A commit on `branch` whose root is the branch's tree with `entries` (name → tree id) added or replaced. */
+export function commitWithTrees(bare, env, branch, entries, message = 'hostile tree') {
+  const parent = git(bare, ['rev-parse', `refs/heads/${branch}`], env);
+  const lines = git(bare, ['ls-tree', '-z', parent], env).split('\0').filter(Boolean).filter((l) => !(l.slice(l.indexOf('\t') + 1) in entries));
+  for (const [name, tree] of Object.entries(entries)) lines.push(`040000 tree ${tree}\t${name}`);
+  const root = git(bare, ['mktree', '-z'], env, lines.map((l) => l + '\0').join(''));
+  const commit = git(bare, ['commit-tree', root, '-p', parent, '-m', message], env);
+  git(bare, ['update-ref', `refs/heads/${branch}`, commit], env);
+  return commit;
+}

@@ -208,7 +208,7 @@ test('replaceAt swaps one folder and keeps every other entry; diffTrees sees onl
     assert.equal(git(dir, ['ls-tree', '-r', '--name-only', rootWithoutWeb], env).split('\n'), ['README.md', 'projects/api/docs/z.md', 'shared/a.md']);
     const { levels: l3 } = await pathChain(store, rootWithoutWeb, ['projects', 'api']);
     assert.equal(git(dir, ['ls-tree', '--name-only', replaceAt(l3, ['projects', 'api'], null, write)], env).split('\n'), ['README.md', 'shared']);
-    assert.equal((await listFiles(store, root, '')).map((f) => f.path).sort(), ['README.md', 'projects/api/docs/x.md', 'projects/web/y.md', 'shared/a.md']);
+    assert.equal((await listFiles(store, root, '')).files.map((f) => f.path).sort(), ['README.md', 'projects/api/docs/x.md', 'projects/web/y.md', 'shared/a.md']);
   } finally {
     store.close();
   }

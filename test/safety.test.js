@@ -194,6 +194,9 @@ t('a hostile codex cannot stall, crash or escape a pull: each bad file is skippe
       'big.md': 'x'.repeat(100_000),
       evil: { HEAD: 'ref: refs/heads/main\n', config: '[core]\n\tpager = touch /tmp/pwned-pager\n', objects: { info: { packs: '\n' } }, refs: { heads: { main: '0'.repeat(40) + '\n' } } },
       'link-out': { link: '../../../../etc/passwd' },
+      'link-abs': { link: '/home/user/.ssh/id_ed25519' },
+      'link-in': { link: 'guide.md' },
+      'link-up': { link: '../notes/routed.md' },
     },
     notes: {
       'bomb.md': aliasBomb(),
@@ -214,7 +217,12 @@ t('a hostile codex cannot stall, crash or escape a pull: each bad file is skippe
   for (const p of ['shared/big.md', 'shared/evil', 'notes/bomb.md', 'notes/globs.md', 'notes/huge-front-matter.md', 'notes/too-many.md', 'notes/js.md', `shared/${long}`]) {
     assert.not.ok(exists(dir, '.codex', p), `${p} was pulled`);
   }
-  assert.is(fs.readlinkSync(path.join(dir, '.codex/shared/link-out')), '../../../../etc/passwd', 'a link is kept as a link, never followed');
+  // Links stay links, and only those leading somewhere inside pull_dir are made (SPEC §4: nothing reaches outside it).
+  assert.is(fs.readlinkSync(path.join(dir, '.codex/shared/link-in')), 'guide.md');
+  assert.is(fs.readlinkSync(path.join(dir, '.codex/shared/link-up')), '../notes/routed.md');
+  for (const p of ['shared/link-out', 'shared/link-abs']) assert.not.ok(fs.lstatSync(path.join(dir, '.codex', p), { throwIfNoEntry: false }), `${p} was made`);
+  assert.match(r.stderr, /shared\/link-out .*outside pull_dir/);
+  assert.match(r.stderr, /shared\/link-abs .*outside pull_dir/);
   assert.match(r.stderr, 'shared/big.md');
   assert.match(r.stderr, 'max_file_size');
   assert.match(r.stderr, 'shared/evil');
@@ -225,6 +233,7 @@ t('a hostile codex cannot stall, crash or escape a pull: each bad file is skippe
   const from = JSON.parse(again.stdout).fromCodex;
   assert.equal([from.added, from.changed, from.removed], [[], [], []]);
   assert.not.match(again.stderr, 'n'.repeat(300));
+  assert.not.match(again.stderr, 'link-out', 'a refused link is named once');
 });
 
 t('codex text with control characters is shown escaped by status', async () => {

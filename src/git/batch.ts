@@ -49,6 +49,11 @@ abstract class CatFile<T> {
     return Promise.all(answers);
   }
 
+  /** False once the process has gone (killed, crashed): a new one must be started. */
+  get alive(): boolean {
+    return this.failure === null;
+  }
+
   /** Ends the process once it has answered everything asked. */
   close(): void {
     this.child.stdin.end();

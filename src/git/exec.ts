@@ -155,6 +155,12 @@ async function spawnAndWait(git: Running<RunResult>, args: string[], options: Ru
       // remote helper): they hold the pipes open, and killing git alone would leave us waiting on them.
       detached: Boolean(options.timeoutMs),
     });
+    // A spawn that fails (EMFILE, EAGAIN, ENOENT) gives a child without a pid or pipes and an 'error' event
+    // on the next tick: heard first, so it is a GitError for this call, never an uncaught crash.
+    if (child.pid === undefined) {
+      child.once('error', (e) => reject(new GitError(args, null, `cannot run git: ${e.message}`, redact)));
+      return;
+    }
     git.began();
     const out: Buffer[] = [];
     const err: Buffer[] = [];
@@ -214,6 +220,11 @@ async function spawnAndWait(git: Running<RunResult>, args: string[], options: Ru
 export async function spawnGit(args: string[], options: RunOptions): Promise<{ child: ChildProcessWithoutNullStreams; stderr: () => string }> {
   const { spawn } = await import('node:child_process');
   const child = spawn('git', args, { cwd: options.cwd, env: gitEnv(options.env, options.extraEnv) as NodeJS.ProcessEnv });
+  if (child.pid === undefined) {
+    // not started (EMFILE, EAGAIN, ENOENT): its 'error' event comes on the next tick (see spawnAndWait)
+    const e = await new Promise<Error>((resolve) => child.once('error', resolve));
+    throw new GitError(args, null, `cannot run git: ${e.message}`, options.redact ?? identity);
+  }
   const stop = () => child.kill('SIGKILL');
   running.add(stop);
   child.on('close', () => running.delete(stop));

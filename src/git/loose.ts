@@ -79,7 +79,10 @@ export function writeLooseObject(objectsDir: string, type: string, body: Buffer)
       fs.renameSync(tmp, file);
       return oid;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 5) throw error;
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 5) {
+        fs.rmSync(tmp, { force: true }); // a full disk must not keep half an object
+        throw error;
+      }
       fs.mkdirSync(dir, { recursive: true });
     }
   }

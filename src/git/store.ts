@@ -22,6 +22,7 @@ export interface ObjectSource {
  */
 export class ObjectStore implements ObjectSource {
   private reader: Promise<Reader> | null = null;
+  private current: Reader | null = null;
   private sizesRead = new Map<string, number>();
 
   private constructor(private objects: string, private git: RunOptions, private inProcess: boolean) {}
@@ -97,7 +98,14 @@ export class ObjectStore implements ObjectSource {
     const found = oids.map((oid) => this.readHere(oid));
     const missing = oids.filter((_, i) => !found[i]);
     if (missing.length === 0) return found;
-    const answers = await (await this.batch()).readMany(missing);
+    let answers: Array<GitObject | null>;
+    try {
+      answers = await (await this.batch()).readMany(missing);
+    } catch (error) {
+      // git's reader died under the request (killed, crashed): asked once more of a new one
+      if (this.current?.alive !== false) throw error;
+      answers = await (await this.batch()).readMany(missing);
+    }
     let next = 0;
     return found.map((o) => o ?? answers[next++]);
   }
@@ -106,8 +114,16 @@ export class ObjectStore implements ObjectSource {
     this.reader?.then((r) => r.close(), () => {});
   }
 
+  /** git's reader: started on first use, and again when the last one died or could not start. */
   private batch(): Promise<Reader> {
-    this.reader ??= ObjectReader.start(this.git);
+    if (this.current && !this.current.alive) this.reader = this.current = null;
+    this.reader ??= ObjectReader.start(this.git).then(
+      (r) => (this.current = r),
+      (error) => {
+        this.reader = null;
+        throw error;
+      },
+    );
     return this.reader;
   }
 }

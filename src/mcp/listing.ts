@@ -1,7 +1,7 @@
 import { isTreeMode } from '../git/objects.js';
 import { LIMITS, mimeTypeOf, missing, parseUri } from './docs.js';
 import type { Reader } from './reader.js';
-import { formatCodexUri, printable } from './uri.js';
+import { formatCodexUri, parseCodexUri, printable } from './uri.js';
 import { PROJECTS } from '../sync/layout.js';
 
 export interface Listed {
@@ -11,13 +11,29 @@ export interface Listed {
   size?: number;
 }
 
+/**
+ * The URI of a codex file as this server would read it back, or null when parseCodexUri would refuse it
+ * (a folder name outside [A-Za-z0-9._-], a control character, a `..` segment, over MAX_URI_LENGTH) or
+ * read another path: a listing never offers a URI the server refuses.
+ */
+export function offeredUri(org: string, project: string, rel: string): string | null {
+  const uri = formatCodexUri(org, project, rel);
+  try {
+    const back = parseCodexUri(uri);
+    return back.org === org && back.project === project && back.path === rel ? uri : null;
+  } catch {
+    return null;
+  }
+}
+
 /** codex_list: the projects and top-level folders, or the documents under a URI, with sizes. */
 export async function listDocs(reader: Reader, org: string, checkOrg: string | null, rawUri?: string): Promise<{ entries: Listed[]; more: boolean; note: string | null }> {
   const uri = rawUri === undefined ? null : parseUri(reader, checkOrg, rawUri);
   const { snapshot, note } = await reader.production();
   if (!uri) {
     const bases = await snapshot.bases();
-    return { entries: bases.map((b) => ({ uri: `codex://${org}/${b.name}/`, kind: b.kind })), more: false, note };
+    const offered = bases.filter((b) => offeredUri(org, b.name, '') !== null);
+    return { entries: offered.map((b) => ({ uri: `codex://${org}/${b.name}/`, kind: b.kind })), more: false, note };
   }
   const base = await snapshot.base(uri.project);
   const p = base === null ? null : uri.path ? `${base}/${uri.path}` : base;
@@ -28,9 +44,12 @@ export async function listDocs(reader: Reader, org: string, checkOrg: string | n
     return { entries: [{ uri: formatCodexUri(uri.org, uri.project, uri.path), kind: 'document', size: size ?? undefined }], more: false, note };
   }
   const { files, more } = await snapshot.files(p!, LIMITS.listEntries);
-  const docs = files.filter((f) => f.mode !== '160000' && f.mode !== '120000');
+  const docs = files.flatMap((f) => {
+    const offered = f.mode === '160000' || f.mode === '120000' ? null : offeredUri(uri.org, uri.project, f.path.slice(base!.length + 1));
+    return offered ? [{ uri: offered, oid: f.oid }] : [];
+  });
   const sizes = await reader.sizesOf(docs.map((f) => f.oid));
-  const entries = docs.map((f, i) => ({ uri: formatCodexUri(uri.org, uri.project, f.path.slice(base!.length + 1)), kind: 'document' as const, size: sizes[i] ?? undefined }));
+  const entries = docs.map((f, i) => ({ uri: f.uri, kind: 'document' as const, size: sizes[i] ?? undefined }));
   return { entries, more, note };
 }
 
@@ -54,8 +73,10 @@ export async function listResources(reader: Reader, org: string): Promise<Array<
     for (const f of files) {
       if (f.mode === '160000' || f.mode === '120000') continue;
       const rel = f.path.slice(b.folder.length + 1);
+      const uri = offeredUri(org, b.name, rel);
+      if (!uri) continue;
       const name = `${b.name}/${rel}`;
-      out.push({ uri: formatCodexUri(org, b.name, rel), name, title: name, description: `Released ${b.kind === 'project' ? 'doc of the project' : 'doc in the folder'} ${b.name}`, mimeType: mimeTypeOf(rel, false) });
+      out.push({ uri, name, title: name, description: `Released ${b.kind === 'project' ? 'doc of the project' : 'doc in the folder'} ${b.name}`, mimeType: mimeTypeOf(rel, false) });
     }
   }
   return out;

@@ -12,7 +12,7 @@ import { redactUrl } from '../git/url.js';
 import { Snapshot, TreeMemo } from './snapshot.js';
 import { IndexKeeper } from './search-index.js';
 
-export type ReaderFailure = 'bad-input' | 'not-found' | 'not-released' | 'unreachable' | 'too-large';
+export type ReaderFailure = 'bad-input' | 'not-found' | 'not-released' | 'unreachable' | 'too-large' | 'busy' | 'unavailable';
 
 /** A tool call that cannot be answered; the server turns it into an `isError` result. */
 export class ReaderError extends CodexError {
@@ -60,6 +60,7 @@ export class Reader {
   private stopping = new AbortController();
   private sizeReader: Promise<SizeReader> | null = null;
   private keeper: IndexKeeper | null = null;
+  private sizeReaderNow: SizeReader | null = null;
   readonly cacheDir: string;
 
   constructor(readonly settings: ReaderSettings) {
@@ -168,12 +169,26 @@ export class Reader {
    * Objects' sizes without reading them (null: not in the cache): loose ones from their headers here,
    * the rest from one long-lived `git cat-file --batch-check`, all asked in one write.
    */
-  async sizesOf(oids: string[]): Promise<Array<number | null>> {
+  async sizesOf(oids: string[], retried = false): Promise<Array<number | null>> {
     const here = oids.map((oid) => this.store!.sizeHere(oid));
     const ask = oids.filter((_, i) => here[i] === null);
     if (ask.length === 0) return here;
-    this.sizeReader ??= SizeReader.start({ cwd: this.cacheDir, env: this.settings.env, signal: this.stopping.signal });
-    const answers = await (await this.sizeReader).sizes(ask);
+    // started on first use, and again when the last one died (killed, crashed) or could not start
+    if (this.sizeReaderNow && !this.sizeReaderNow.alive) this.sizeReader = this.sizeReaderNow = null;
+    this.sizeReader ??= SizeReader.start({ cwd: this.cacheDir, env: this.settings.env, signal: this.stopping.signal }).then(
+      (r) => (this.sizeReaderNow = r),
+      (error) => {
+        this.sizeReader = null;
+        throw error;
+      },
+    );
+    let answers: Array<number | null>;
+    try {
+      answers = await (await this.sizeReader).sizes(ask);
+    } catch (error) {
+      if (retried || this.sizeReaderNow?.alive !== false) throw error;
+      return this.sizesOf(oids, true); // it died under the request: once more, with a new one
+    }
     let next = 0;
     return here.map((size) => size ?? answers[next++]);
   }

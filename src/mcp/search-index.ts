@@ -98,7 +98,7 @@ export class IndexKeeper {
       changed = changes.filter((ch) => ch.status !== 'D' && ch.entry).map((ch) => ({ path: ch.path, oid: ch.entry!.oid, mode: ch.entry!.mode })).filter((f) => f.mode !== '160000' && f.mode !== '120000');
       base = start;
     } else {
-      const files = await listFiles(objects, tree);
+      const { files } = await listFiles(objects, tree); // bounded (sync/bounds.ts): a folder past the bounds is not indexed
       changed = files.filter((f) => f.mode !== '160000' && f.mode !== '120000').map((f) => ({ path: f.path, oid: f.oid }));
       base = TextIndex.empty();
     }

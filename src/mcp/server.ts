@@ -6,6 +6,8 @@ import { LIMITS, readDoc } from './docs.js';
 import { listDocs, listResources } from './listing.js';
 import { MAX_QUERY, searchDocs } from './search.js';
 import { status } from './status.js';
+import { boundedQueue } from './queue.js';
+import { SyncError } from '../errors.js';
 import { ReaderError, type Reader } from './reader.js';
 
 /** What the tools read: made once the configuration is known (after the first answer: see serve.ts). */
@@ -26,6 +28,10 @@ export interface ServerOptions {
   jsonSchemaValidator?: ServerOptionsOfSdk['jsonSchemaValidator'];
 }
 type ServerOptionsOfSdk = NonNullable<ConstructorParameters<typeof McpServer>[1]>;
+
+/** codex_search calls running at once, and waiting behind them before a call is refused as busy. */
+const SEARCHES_RUNNING = 2;
+const SEARCHES_WAITING = 32;
 
 /** MCP's "resource not found" (the specification's -32002). */
 const RESOURCE_NOT_FOUND = -32002;
@@ -57,6 +63,11 @@ export function createServer(o: ServerOptions): McpServer {
     } catch (error) {
       if (error instanceof ReaderError) {
         return { isError: true, content: [text(`${error.message}${error.hint ? `\n${error.hint}` : ''}`)], _meta: { kind: error.kind } };
+      }
+      // git that could not start (EMFILE) or died: this call fails, the server stays (the next call starts git anew)
+      if (error instanceof SyncError) {
+        const e = new ReaderError('unavailable', readerMsg.gitUnavailable(error.message.split('\n')[0].slice(0, 300)), readerMsg.gitUnavailableHint);
+        return { isError: true, content: [text(`${e.message}\n${e.hint}`)], _meta: { kind: e.kind } };
       }
       o.log?.(`codex-hooks mcp: unexpected error: ${(error as Error)?.stack ?? error}`);
       throw error;
@@ -107,6 +118,8 @@ export function createServer(o: ServerOptions): McpServer {
     }),
   );
 
+  // each search may run a git grep (or wait on the index): a few at once, a bounded queue behind them
+  const searches = boundedQueue(SEARCHES_RUNNING, SEARCHES_WAITING);
   const line = z.object({ line: z.number(), text: z.string() });
   const hit = z.object({
     uri: z.string().nullable(), path: z.string(), project: z.string(), title: z.string(), description: z.string(), tags: z.string(), score: z.number().nullable(), line: z.number(), text: z.string(),
@@ -131,7 +144,7 @@ export function createServer(o: ServerOptions): McpServer {
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
     tool(async (args: { query: string; project?: string; limit?: number; case_sensitive?: boolean }, { reader, org }) => {
-      const r = await searchDocs(reader, org, args);
+      const r = await searches(() => searchDocs(reader, org, args));
       const lines =
         r.source === 'grep'
           ? r.hits.map((h) => `${h.uri ?? h.path}:${h.line}: ${h.text}`)

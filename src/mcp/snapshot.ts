@@ -1,7 +1,8 @@
-import { commitTree, isTreeMode, listedEntry, parseTree, type RawEntry } from '../git/objects.js';
+import { commitTree, isTreeMode, parseTree, type RawEntry } from '../git/objects.js';
 import type { GitObject } from '../git/batch.js';
 import type { ObjectStore } from '../git/store.js';
 import { PROJECTS, projectDir } from '../sync/layout.js';
+import { CodexTrees } from '../sync/codex-walk.js';
 
 /** A file of the codex as the reader shows it: its codex path and what git says of it. */
 export interface CodexFile {
@@ -94,28 +95,17 @@ export class Snapshot {
     ];
   }
 
-  /** Every file under a codex folder, at most `max` (then `more` is true); one request per tree level. */
-  async files(folder: string, max: number): Promise<{ files: CodexFile[]; more: boolean }> {
+  /**
+   * Every file under a codex folder, at most `max` (then `more` is true), within the bounds of
+   * sync/bounds.ts: folders past them are `skipped` (a tree bomb is sized, never expanded).
+   */
+  async files(folder: string, max: number): Promise<{ files: CodexFile[]; more: boolean; skipped: string[] }> {
     const start = await this.at(folder);
-    if (!start || !isTreeMode(start.mode)) return { files: [], more: false };
-    const files: CodexFile[] = [];
-    let level = [{ oid: start.oid, path: folder ? `${folder}/` : '' }];
-    while (level.length) {
-      const next: typeof level = [];
-      for (const t of level) {
-        const entries = (await this.memo.entries(t.oid)) ?? [];
-        for (const e of entries) {
-          const p = t.path + nameOf(e);
-          if (isTreeMode(e.mode)) next.push({ oid: e.oid, path: `${p}/` });
-          else {
-            if (files.length >= max) return { files: byPath(files), more: true };
-            files.push({ path: p, mode: listedEntry(e, p).mode, oid: e.oid });
-          }
-        }
-      }
-      level = next;
-    }
-    return { files: byPath(files), more: false };
+    if (!start || !isTreeMode(start.mode)) return { files: [], more: false, skipped: [] };
+    const read = (oids: string[]) => Promise.all(oids.map(async (oid) => (await this.memo.entries(oid)) ?? []));
+    const walked = await new CodexTrees(read).walk(start.oid, folder ? `${folder}/` : '', folder ? folder.split('/').length : 0, { maxFiles: max });
+    const files = walked.files.map((e) => ({ path: e.path, mode: e.mode, oid: e.oid }));
+    return { files: byPath(files), more: walked.more || walked.skipped.length > 0, skipped: walked.skipped.map((f) => f.path) };
   }
 
   /** The commits of this tip's first-parent history, newest first, at most `max`. */

@@ -1,4 +1,4 @@
-import { readerMsg } from '../ui/messages.js';
+import { escapeControl, readerMsg } from '../ui/messages.js';
 import { LIMITS } from './docs.js';
 import type { Reader } from './reader.js';
 import { readTrailer, TRAILER } from '../sync/layout.js';
@@ -34,15 +34,20 @@ export async function status(reader: Reader, org: string) {
   const names = (await snapshot.bases()).filter((b) => b.kind === 'project').map((b) => b.name);
   const last = new Map<string, LastSync>();
   for await (const c of snapshot.history(LIMITS.historyCommits)) {
+    // Trailers are codex text: shown with their control characters escaped (a terminal, an agent's log).
+    const trailer = (key: string) => {
+      const value = readTrailer(c.body, key);
+      return value === null ? null : escapeControl(value);
+    };
     const project = readTrailer(c.body, TRAILER.project);
     if (!project || last.has(project)) continue;
     const when = /^committer .* (\d+) [+-]\d{4}$/m.exec(c.body)?.[1];
     last.set(project, {
       commit: c.oid,
       date: when ? new Date(Number(when) * 1000).toISOString() : '',
-      source_branch: readTrailer(c.body, TRAILER.sourceBranch),
-      source_commit: readTrailer(c.body, TRAILER.sourceCommit),
-      env: readTrailer(c.body, TRAILER.env),
+      source_branch: trailer(TRAILER.sourceBranch),
+      source_commit: trailer(TRAILER.sourceCommit),
+      env: trailer(TRAILER.env),
     });
     if (names.every((n) => last.has(n))) break;
   }

@@ -48,6 +48,60 @@ export function cachePathFor(url: string, env: Env): string {
   return path.join(cacheRoot(env), `${slug}-${id}.git`);
 }
 
+/** Why the cache cannot be written (a full disk, a read-only or forbidden folder), as an error naming it; null for other failures. */
+export function unwritableCache(dir: string, error: unknown): SyncError | null {
+  const e = error as NodeJS.ErrnoException & { stderr?: string };
+  // git's own lines about local files only: the server's (`remote:`) and ssh's "Permission denied
+  // (publickey)" are not about this disk
+  const local = (e.stderr ?? '').split('\n').filter((l) => !/^remote:/i.test(l)).join('\n');
+  const why =
+    e.code === 'ENOSPC' || /No space left on device/i.test(local) ? msg.noSpace
+    : e.code === 'EDQUOT' || /Disk quota exceeded/i.test(local) ? 'the disk quota is exceeded'
+    : e.code === 'EROFS' || /Read-only file system/i.test(local) ? msg.readOnlyDisk
+    : e.code === 'EACCES' || e.code === 'EPERM' ? msg.permissionDenied
+    : null;
+  if (!why) return null;
+  removeTempObjects(dir);
+  return new SyncError('git', msg.cacheUnwritable(dir, why), msg.cacheUnwritableHint(dir));
+}
+
+/**
+ * The temporary object files a failed write left (git's tmp_obj_*, and ours of a process no longer
+ * running): a full disk must not stay full of them.
+ */
+function removeTempObjects(dir: string): void {
+  const objects = path.join(dir, 'objects');
+  let fans: string[];
+  try {
+    fans = fs.readdirSync(objects).filter((f) => /^[0-9a-f]{2}$/.test(f) || f === 'pack');
+  } catch {
+    return;
+  }
+  for (const fan of fans) {
+    let names: string[];
+    try {
+      names = fs.readdirSync(path.join(objects, fan));
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      if (!/^tmp_(obj|pack|idx)_/.test(name)) continue;
+      const pid = /^tmp_obj_codex_(\d+)_/.exec(name)?.[1];
+      if (pid && Number(pid) !== process.pid && alive(Number(pid))) continue; // another sync writing now
+      fs.rmSync(path.join(objects, fan, name), { force: true });
+    }
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 export async function openCache(url: string, env: Env, signal?: AbortSignal): Promise<CodexCache> {
   checkCodexUrl(url, 'codex_url'); // every entry checks first; this keeps a URL that slipped past them from git
   const dir = cachePathFor(url, env);
@@ -80,8 +134,15 @@ export async function openCache(url: string, env: Env, signal?: AbortSignal): Pr
       const tmp = `${dir}.init-${process.pid}`;
       fs.rmSync(tmp, { recursive: true, force: true });
       const pinned = { ...env, GIT_DEFAULT_HASH: undefined, GIT_DEFAULT_REF_FORMAT: undefined };
-      await runGit(['-c', 'init.defaultRefFormat=files', 'init', '--bare', '-q', '--object-format=sha1', '--', tmp], { cwd: path.dirname(dir), env: pinned, signal });
-      fs.renameSync(tmp, dir);
+      try {
+        await runGit(['-c', 'init.defaultRefFormat=files', 'init', '--bare', '-q', '--object-format=sha1', '--', tmp], { cwd: path.dirname(dir), env: pinned, signal });
+        fs.renameSync(tmp, dir);
+      } catch (error) {
+        const full = unwritableCache(path.dirname(dir), error);
+        if (!full) throw error;
+        fs.rmSync(tmp, { recursive: true, force: true });
+        throw full;
+      }
     });
   }
   const connection = connectionFor(url, env);
@@ -146,6 +207,8 @@ async function fetchUnlocked(cache: CodexCache, branch: string, also: string[], 
     await git.done;
   } catch (error) {
     const e = error as { stderr?: string };
+    const full = unwritableCache(cache.dir, error);
+    if (full) throw full;
     if (e.stderr && /mismatched algorithms|object format/i.test(e.stderr)) {
       const format = /server (sha\d+)/i.exec(e.stderr)?.[1] ?? 'another object format';
       throw new SyncError('git', msg.codexFormat(redactUrl(cache.url), format), msg.codexFormatHint);

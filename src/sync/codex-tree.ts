@@ -3,6 +3,8 @@ import type { ObjectSource } from '../git/store.js';
 import { msg } from '../ui/messages.js';
 import { commitTree, encodeTree, isTreeMode, listedEntry, MalformedTree, parseTree, type RawEntry } from '../git/objects.js';
 import type { TreeEntry } from '../git/parse.js';
+import { CODEX_TREE } from './bounds.js';
+import { CodexTrees, type ReadTrees, type Walked } from './codex-walk.js';
 
 /**
  * Reading and rewriting codex trees (objects from git/store.ts). Only the trees on the paths asked for
@@ -46,25 +48,26 @@ export async function pathChain(reader: ObjectSource, root: string, segments: st
   return { levels, target: null };
 }
 
-/** Every file under a tree (blobs, links and submodules), paths relative to it after `prefix`. */
-export async function listFiles(reader: ObjectSource, tree: string, prefix = ''): Promise<TreeEntry[]> {
-  const files: TreeEntry[] = [];
-  let level = [{ oid: tree, path: prefix }];
-  while (level.length) {
-    const objects = await reader.readMany(level.map((t) => t.oid));
-    const next: typeof level = [];
-    objects.forEach((o, i) => {
-      if (!o || o.type !== 'tree') throw lacks('tree', level[i].oid);
-      for (const e of entriesOf(o.body, level[i].oid)) {
-        const p = level[i].path + e.name.toString('utf8');
-        if (isTreeMode(e.mode)) next.push({ oid: e.oid, path: p + '/' });
-        else files.push(listedEntry(e, p));
-      }
-    });
-    level = next;
-  }
-  return files;
+/** Trees by id from `reader`, one request for all (CodexTrees' reader). */
+export const treesOf = (reader: ObjectSource): ReadTrees => async (oids) => {
+  const objects = await reader.readMany(oids);
+  return objects.map((o, i) => {
+    if (!o || o.type !== 'tree') throw lacks('tree', oids[i]);
+    return entriesOf(o.body, oids[i]);
+  });
+};
+
+/**
+ * Every file under a tree (blobs, links and submodules), paths relative to it after `prefix`, within the
+ * bounds of bounds.ts (`depth`: how many folders below the codex's root the tree is): folders beyond
+ * them are `skipped`, never expanded.
+ */
+export function listFiles(reader: ObjectSource, tree: string, prefix = '', depth = 0, signal?: AbortSignal): Promise<Walked> {
+  return new CodexTrees(treesOf(reader), CODEX_TREE, signal).walk(tree, prefix, depth);
 }
+
+/** A codex listing went past a bound of bounds.ts (a caller with another way to the answer takes it). */
+export class OverBound extends Error {}
 
 export interface TreeChange {
   path: string;
@@ -74,11 +77,19 @@ export interface TreeChange {
   folder: boolean;
 }
 
-/** What changed between two trees, skipping every subtree whose id did not change. */
-export async function diffTrees(reader: ObjectSource, from: string, to: string): Promise<TreeChange[]> {
+/**
+ * What changed between two trees, skipping every subtree whose id did not change. Throws OverBound when
+ * the folders compared or the changes go past CODEX_TREE.paths (a tree bomb changed): the caller lists
+ * afresh, within the bounds.
+ */
+export async function diffTrees(reader: ObjectSource, from: string, to: string, signal?: AbortSignal): Promise<TreeChange[]> {
   const changes: TreeChange[] = [];
   let level = from === to ? [] : [{ a: from, b: to, path: '' }];
+  let compared = 0;
   while (level.length) {
+    compared += level.length;
+    if (compared + changes.length > CODEX_TREE.paths) throw new OverBound();
+    signal?.throwIfAborted();
     const objects = await reader.readMany(level.flatMap((p) => [p.a, p.b]));
     const next: typeof level = [];
     const added: Array<{ oid: string; path: string }> = [];
@@ -101,7 +112,11 @@ export async function diffTrees(reader: ObjectSource, from: string, to: string):
       }
       for (const [name, old] of before) changes.push({ path: pair.path + name, status: 'D', entry: null, folder: isTreeMode(old.mode) });
     });
-    for (const t of added) for (const f of await listFiles(reader, t.oid, t.path)) changes.push({ path: f.path, status: 'A', entry: f, folder: false });
+    for (const t of added) {
+      const { files, skipped } = await listFiles(reader, t.oid, t.path, t.path.split('/').length - 1, signal);
+      if (skipped.length || changes.length + files.length > CODEX_TREE.paths) throw new OverBound();
+      for (const f of files) changes.push({ path: f.path, status: 'A', entry: f, folder: false });
+    }
     level = next;
   }
   // A file that became a folder (or back) shows as a removal and additions; order removals first.

@@ -12,6 +12,8 @@ import { projectDir } from './layout.js';
 import { fixedBase } from '../config/patterns.js';
 import { safeRelativePath } from '../git/names.js';
 import { msg } from '../ui/messages.js';
+import { CODEX_TREE } from './bounds.js';
+import type { SkippedFolder } from './codex-walk.js';
 
 export interface PullEntry {
   oid: string;
@@ -35,6 +37,8 @@ export interface PullPlan {
   /** What will be written (added and changed, and files an earlier pull had to skip, tried again). */
   write: string[];
   wanted: Map<string, PullEntry>;
+  /** Codex folders the listing left out (bounds.ts): what was pulled from them stays, recorded as ours. */
+  unlisted: string[];
 }
 
 /**
@@ -65,7 +69,8 @@ export async function codexSelection(
   branch: string,
   tip: string,
   config: { from_codex_patterns: string[]; from_codex_exclude_patterns?: string[]; projectName: string },
-): Promise<{ wanted: Map<string, PullEntry>; refused: string[]; warnings: string[] }> {
+  signal?: AbortSignal,
+): Promise<{ wanted: Map<string, PullEntry>; refused: string[]; warnings: string[]; unlisted: string[] }> {
   const wanted = new Map<string, PullEntry>();
   const refused = new Set<string>();
   const own = projectDir(config.projectName) + '/';
@@ -76,9 +81,9 @@ export async function codexSelection(
     if (!pullable(p)) refused.add(p);
     else wanted.set(p, e);
   };
-  const [listed, routed] = await Promise.all([
-    config.from_codex_patterns.length ? listBases(reader, tip, config.from_codex_patterns) : [],
-    routedDocs(cache, reader, branch, tip),
+  const [{ files: listed, skipped }, routed] = await Promise.all([
+    config.from_codex_patterns.length ? listBases(reader, tip, config.from_codex_patterns, signal) : { files: [], skipped: [] },
+    routedDocs(cache, reader, branch, tip, signal),
   ]);
   const match = picomatch(config.from_codex_patterns, { dot: true });
   for (const e of listed) {
@@ -91,11 +96,13 @@ export async function codexSelection(
     if (routesTo(route, config.projectName)) add(p, { oid: route.oid, mode: route.mode });
   }
   const warnings = routed.newlyRefused.map((r) => msg.routingRefused(r.path, r.reason));
+  const unlisted = [...skipped, ...routed.skipped];
+  if (unlisted.length) warnings.push(msg.codexTreeBounded(unlisted, CODEX_TREE));
   for (const dir of gitDirectories(wanted.keys())) {
     for (const p of [...wanted.keys()]) if (dir === '' || p.startsWith(dir + '/')) wanted.delete(p);
     warnings.push(msg.gitDirRefused(dir));
   }
-  return { wanted, refused: [...refused], warnings };
+  return { wanted, refused: [...refused], warnings, unlisted: unlisted.map((f) => f.path) };
 }
 
 /**
@@ -113,21 +120,35 @@ export function gitDirectories(paths: Iterable<string>): string[] {
   return [...folders].filter((dir) => all.has(within(dir, 'HEAD')) && folders.has(within(dir, 'objects')) && folders.has(within(dir, 'refs')));
 }
 
-/** The files under the fixed prefix of each pattern (`shared/**` → shared/): the only trees read. */
-async function listBases(reader: ObjectSource, tip: string, patterns: string[]): Promise<TreeEntry[]> {
+/**
+ * The files under the fixed prefix of each pattern (`shared/**` → shared/): the only trees read, within
+ * the bounds of bounds.ts (folders past them are `skipped`).
+ */
+async function listBases(reader: ObjectSource, tip: string, patterns: string[], signal?: AbortSignal): Promise<{ files: TreeEntry[]; skipped: SkippedFolder[] }> {
   const root = await rootTree(reader, tip);
   const bases = [...new Set(patterns.map((p) => fixedBase(p) ?? ''))];
-  if (bases.includes('')) return listFiles(reader, root);
+  if (bases.includes('')) return listFiles(reader, root, '', 0, signal);
   const outer = bases.filter((b) => !bases.some((o) => o !== b && b.startsWith(o + '/')));
   const lists = await Promise.all(
-    outer.map(async (base) => {
+    outer.map(async (base): Promise<{ files: TreeEntry[]; skipped: SkippedFolder[] }> => {
       const { target } = await pathChain(reader, root, base.split('/'));
-      if (!target) return [];
-      if (isTreeMode(target.mode)) return listFiles(reader, target.oid, base + '/');
-      return [listedEntry(target, base)];
+      if (!target) return { files: [], skipped: [] };
+      if (isTreeMode(target.mode)) return listFiles(reader, target.oid, base + '/', base.split('/').length, signal);
+      return { files: [listedEntry(target, base)], skipped: [] };
     }),
   );
-  return lists.flat();
+  return { files: lists.flatMap((l) => l.files), skipped: lists.flatMap((l) => l.skipped) };
+}
+
+/** Whether a path lies in one of `folders` ('' is every path). */
+function underAny(folders: string[]): (p: string) => boolean {
+  if (folders.length === 0) return () => false;
+  const set = new Set(folders);
+  return (p) => {
+    if (set.has('') || set.has(p)) return true;
+    for (let i = p.indexOf('/'); i > 0; i = p.indexOf('/', i + 1)) if (set.has(p.slice(0, i))) return true;
+    return false;
+  };
 }
 
 /** Every file and link under pull_dir, as relative posix paths (links are never followed); folders apart. */
@@ -166,11 +187,11 @@ export function pullRoot(root: string, pullDir: string): string {
  * removed; a file of the user's where a codex file would go is kept and the codex file skipped. Files an
  * earlier pull could not write are tried again but not reported again. Pure but for listing `root`.
  */
-export function planPull(root: string, wanted: Map<string, PullEntry>, state: PullState, refused: string[]): PullPlan {
+export function planPull(root: string, wanted: Map<string, PullEntry>, state: PullState, refused: string[], unlisted: string[] = []): PullPlan {
   const present = listTree(root);
   const owned = state.files;
   const skippedBefore = state.skipped ?? {};
-  const plan: PullPlan = { added: [], changed: [], removed: [], refused, kept: [], write: [], wanted };
+  const plan: PullPlan = { added: [], changed: [], removed: [], refused, kept: [], write: [], wanted, unlisted };
   for (const [p, e] of wanted) {
     const sig = signature(e);
     const mine = owned[p] !== undefined;
@@ -184,8 +205,41 @@ export function planPull(root: string, wanted: Map<string, PullEntry>, state: Pu
     if (skippedBefore[p] === sig) continue; // warned about once already
     (mine && present.files.has(p) ? plan.changed : plan.added).push(p);
   }
-  for (const p of Object.keys(owned)) if (!wanted.has(p) && present.files.has(p)) plan.removed.push(p);
+  // A folder left out of the listing (bounds.ts) may still hold what was pulled from it: kept as it is.
+  const under = underAny(unlisted);
+  for (const p of Object.keys(owned)) if (!wanted.has(p) && present.files.has(p) && !under(p)) plan.removed.push(p);
   return plan;
+}
+
+export interface ApplyOptions {
+  /** The sync's deadline: once aborted, nothing more is written. */
+  signal?: AbortSignal;
+  /** Saves the pull state (pulled.json): called before the first write, with the files about to be written. */
+  record?: (state: PullState) => void;
+}
+
+/** The recorded signature of a file being written: ours, never taken as up to date. */
+const PENDING = 'pending';
+
+/** A pulled file is written under this name beside its place, then renamed into it. */
+const TEMP = /\.codex-hooks-\d+\.tmp$/;
+const tempName = (target: string) => `${target}.codex-hooks-${process.pid}.tmp`;
+
+/** Temp files a pull cut short left behind (the pull lock is held: no other pull writes here now). */
+function removeLeftovers(root: string): void {
+  const walk = (dir: string) => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (e.isDirectory()) walk(path.join(dir, e.name));
+      else if (TEMP.test(e.name)) fs.rmSync(path.join(dir, e.name), { force: true });
+    }
+  };
+  walk(root);
 }
 
 export interface PullOutcome {
@@ -201,18 +255,40 @@ export interface PullOutcome {
  * this file system, a folder where a file should go, over max_file_size) is skipped and the rest written.
  * Blobs are read in batches of bounded size, never more than one batch held at once.
  */
-export async function applyPull(reader: ObjectSource, root: string, plan: PullPlan, state: PullState, maxFileSize: number): Promise<PullOutcome> {
+export async function applyPull(reader: ObjectSource, root: string, plan: PullPlan, state: PullState, maxFileSize: number, o: ApplyOptions = {}): Promise<PullOutcome> {
   const files: Record<string, string> = {};
-  for (const [p, sig] of Object.entries(state.files)) if (plan.wanted.has(p) || plan.removed.includes(p)) files[p] = sig;
+  const removing = new Set(plan.removed);
+  const unlisted = underAny(plan.unlisted);
+  for (const [p, sig] of Object.entries(state.files)) if (plan.wanted.has(p) || removing.has(p) || unlisted(p)) files[p] = sig;
+  removeLeftovers(root);
+  // Recorded before anything is written: a pull cut short (Ctrl-C, SIGKILL, a full disk) leaves files the
+  // next pull knows as its own (PENDING never equals a signature, so each is written again), never a
+  // file it would keep as the user's.
+  if (plan.write.length && o.record) {
+    for (const p of plan.write) if (files[p] === undefined || files[p] !== signature(plan.wanted.get(p)!)) files[p] = PENDING;
+    o.record({ root: state.root, files: { ...files }, skipped: state.skipped });
+  }
+  let work = 0;
+  // Between files: the deadline (SPEC §4) stops the writes, and timers get their turn.
+  const step = async () => {
+    o.signal?.throwIfAborted();
+    if (++work % 256 === 0) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      o.signal?.throwIfAborted();
+    }
+  };
+  const emptied = new Set<string>();
   for (const p of plan.removed) {
+    await step();
     try {
       fs.rmSync(path.join(root, p), { force: true });
       delete files[p];
-      removeEmptyParents(root, p);
+      emptied.add(path.posix.dirname(p));
     } catch {
       // kept in the state: the next pull tries again
     }
   }
+  removeEmptyFolders(root, emptied);
   const skippedBefore = state.skipped ?? {};
   const skipped: PullOutcome['skipped'] = [];
   const skip = (p: string, reason: string) => {
@@ -228,12 +304,19 @@ export async function applyPull(reader: ObjectSource, root: string, plan: PullPl
     return false;
   });
   const byOid = new Map<string, string[]>();
-  for (const p of todo) byOid.set(plan.wanted.get(p)!.oid, [...(byOid.get(plan.wanted.get(p)!.oid) ?? []), p]);
+  for (const p of todo) {
+    const oid = plan.wanted.get(p)!.oid;
+    const paths = byOid.get(oid);
+    if (paths) paths.push(p);
+    else byOid.set(oid, [p]);
+  }
   for (const batch of byBudget([...byOid.keys()], (oid) => sizes.get(oid) ?? 0)) {
+    o.signal?.throwIfAborted();
     const objects = await reader.readMany(batch);
     for (const [i, oid] of batch.entries()) {
       const body = objects[i]?.type === 'blob' ? objects[i]!.body : null;
       for (const p of byOid.get(oid)!) {
+        await step();
         if (!body) {
           skip(p, msg.pullUnreadable);
           continue;
@@ -275,9 +358,23 @@ function writeInside(root: string, rel: string, content: Buffer, mode: string, m
     }
     const st = fs.lstatSync(target, { throwIfNoEntry: false });
     if (st && (st.isDirectory() || !mine)) return st.isDirectory() ? msg.pullKeptFolder : msg.pullKeptFile;
-    if (st) fs.rmSync(target, { force: true });
-    if (mode === '120000') fs.symlinkSync(content.toString('utf8'), target);
-    else fs.writeFileSync(target, content, { mode: mode === '100755' ? 0o755 : 0o644, flag: 'wx' });
+    if (mode === '120000') {
+      // A link is made only when it leads to somewhere inside pull_dir: a codex link to /etc or ~/.ssh
+      // would hand a reader of pull_dir (an agent, a docs build) files that are not the codex's.
+      const to = content.toString('utf8');
+      const resolved = path.resolve(path.dirname(target), to);
+      if (path.isAbsolute(to) || to.includes('\0') || (resolved !== root && !resolved.startsWith(root + path.sep))) return msg.pullLinkOutside(to);
+    }
+    // Written whole under a temporary name, then renamed over: never a truncated doc in its place.
+    const tmp = tempName(target);
+    try {
+      if (mode === '120000') fs.symlinkSync(content.toString('utf8'), tmp);
+      else fs.writeFileSync(tmp, content, { mode: mode === '100755' ? 0o755 : 0o644, flag: 'wx' });
+      fs.renameSync(tmp, target);
+    } catch (error) {
+      fs.rmSync(tmp, { force: true });
+      throw error;
+    }
     return null;
   } catch (error) {
     const e = error as NodeJS.ErrnoException;
@@ -285,14 +382,19 @@ function writeInside(root: string, rel: string, content: Buffer, mode: string, m
   }
 }
 
-/** Removes the folders a removed file leaves empty, up to (not including) pull_dir itself. */
-function removeEmptyParents(root: string, rel: string): void {
-  const parts = rel.split('/').slice(0, -1);
-  for (let i = parts.length; i > 0; i--) {
+/**
+ * Removes the folders removed files left empty, up to (not including) pull_dir itself: each folder tried
+ * once, deepest first (a mass removal costs its folders, not its files times their depth).
+ */
+function removeEmptyFolders(root: string, dirs: Set<string>): void {
+  const all = new Set<string>();
+  for (const dir of dirs) for (let d = dir; d !== '.' && d !== '' && !all.has(d); d = path.posix.dirname(d)) all.add(d);
+  const depth = (d: string) => d.split('/').length;
+  for (const dir of [...all].sort((a, b) => depth(b) - depth(a))) {
     try {
-      fs.rmdirSync(path.join(root, ...parts.slice(0, i)));
+      fs.rmdirSync(path.join(root, dir));
     } catch {
-      return; // not empty (or gone): folders above it are not empty either
+      // not empty (or gone)
     }
   }
 }

@@ -15,12 +15,12 @@ import { pulledFile, pullLockFile, readJson, writeJson } from './state.js';
  * while the pull is applied, so two syncs never interleave their writes.
  */
 export async function pull(o: SyncOptions, cache: CodexCache, reader: ObjectSource, branch: string, tip: string): Promise<FromCodexResult> {
-  const { wanted, refused, warnings } = await codexSelection(cache, reader, branch, tip, o.config);
+  const { wanted, refused, warnings, unlisted } = await codexSelection(cache, reader, branch, tip, o.config, o.signal);
   const root = pullRoot(o.project.root, o.config.pull_dir);
   const pullDir = path.relative(o.project.root, root);
   const apply = async (): Promise<FromCodexResult> => {
     const state = readPullState(o.project, pullDir);
-    const plan = planPull(root, wanted, state, refused);
+    const plan = planPull(root, wanted, state, refused, unlisted);
     const warn = (text: string) => o.logger.warn(text);
     for (const p of refused) warn(msg.pullRefused(p, o.config.pull_dir));
     for (const w of warnings) warn(w);
@@ -28,7 +28,7 @@ export async function pull(o: SyncOptions, cache: CodexCache, reader: ObjectSour
     if (o.dryRun) return { added: plan.added, changed: plan.changed, removed: plan.removed, refused, skipped: plan.kept };
     fs.mkdirSync(root, { recursive: true });
     ignoreItself(root);
-    const outcome = await applyPull(reader, root, plan, state, o.config.max_file_size);
+    const outcome = await applyPull(reader, root, plan, state, o.config.max_file_size, { signal: o.signal, record: (s) => writeJson(pulledFile(o.project), s) });
     for (const s of outcome.skipped) if (s.fresh) warn(msg.pullSkipped(path.posix.join(pullDir, s.path), s.reason));
     writeJson(pulledFile(o.project), outcome.state);
     return { added: outcome.added, changed: outcome.changed, removed: plan.removed, refused, skipped: [...plan.kept, ...outcome.skipped.map(({ path: p, reason }) => ({ path: p, reason }))] };

@@ -5,7 +5,9 @@ import type { ObjectSource } from '../git/store.js';
 import { runGit } from '../git/exec.js';
 import { listedEntry } from '../git/objects.js';
 import { local, type CodexCache } from './cache.js';
-import { diffTrees, pathChain, rootTree } from './codex-tree.js';
+import { diffTrees, pathChain, rootTree, treesOf } from './codex-tree.js';
+import { CODEX_TREE } from './bounds.js';
+import { CodexTrees, type SkippedFolder } from './codex-walk.js';
 
 /** A codex doc whose front matter routes it to projects (SPEC §4 from-codex). */
 export interface Route {
@@ -16,18 +18,22 @@ export interface Route {
 }
 
 interface RouteIndex {
-  version: 3;
+  version: 4;
   /** The codex commit the index describes. */
   commit: string;
   docs: Record<string, Route>;
   /** Docs whose front matter was not read, and why. */
   refused: Record<string, string>;
+  /** Folders the scan left out (bounds.ts). */
+  skipped: SkippedFolder[];
 }
 
 export interface RoutedDocs {
   docs: Record<string, Route>;
   /** Docs refused by this scan (not those an earlier scan refused already): each is warned about once. */
   newlyRefused: Array<{ path: string; reason: string }>;
+  /** Folders not scanned: past the bounds of bounds.ts. */
+  skipped: SkippedFolder[];
 }
 
 const MARKDOWN = /\.(md|mdx|markdown)$/i;
@@ -89,18 +95,20 @@ export async function parseRouting(content: Buffer): Promise<Routing | { refused
  * unchanged folders), so each blob's front matter is parsed once, and a warm sync costs what changed,
  * not the codex's size.
  */
-export async function routedDocs(cache: CodexCache, reader: ObjectSource, branch: string, tip: string): Promise<RoutedDocs> {
+export async function routedDocs(cache: CodexCache, reader: ObjectSource, branch: string, tip: string, signal?: AbortSignal): Promise<RoutedDocs> {
   const file = `${cache.dir}/codex-hooks-routes-${Buffer.from(branch).toString('hex')}.json`;
   let index = readJson<RouteIndex | undefined>(file, undefined);
-  if (index?.version !== 3) index = undefined;
-  if (index?.commit === tip) return { docs: index.docs, newlyRefused: [] };
+  if (index?.version !== 4) index = undefined;
+  if (index?.commit === tip) return { docs: index.docs, newlyRefused: [], skipped: index.skipped };
+  // A scan that left folders out is made afresh: what changed may be what brings them within the bounds.
+  if (index?.skipped.length) index = undefined;
 
   let docs: Record<string, Route> = {};
   let refused: Record<string, string> = {};
   let candidates: Array<{ path: string; oid: string; mode: string }> | null = null;
   if (index) {
     try {
-      const changes = await diffTrees(reader, await rootTree(reader, index.commit), await rootTree(reader, tip));
+      const changes = await diffTrees(reader, await rootTree(reader, index.commit), await rootTree(reader, tip), signal);
       docs = { ...index.docs };
       refused = { ...index.refused };
       candidates = [];
@@ -115,13 +123,15 @@ export async function routedDocs(cache: CodexCache, reader: ObjectSource, branch
         if (c.entry?.type === 'blob') candidates.push({ path: c.path, oid: c.entry.oid, mode: c.entry.mode });
       }
     } catch {
-      candidates = null; // the indexed commit is gone from the cache: scan afresh
+      signal?.throwIfAborted();
+      candidates = null; // the indexed commit is gone from the cache, or the change is past the bounds: scan afresh
     }
   }
+  let skipped: SkippedFolder[] = [];
   if (!candidates) {
     docs = {};
     refused = {};
-    candidates = await grepCandidates(cache, reader, tip);
+    ({ candidates, skipped } = await grepCandidates(cache, reader, tip, signal));
   }
   candidates = candidates.filter((c) => c.mode !== '120000');
   const newlyRefused: RoutedDocs['newlyRefused'] = [];
@@ -144,8 +154,8 @@ export async function routedDocs(cache: CodexCache, reader: ObjectSource, branch
       newlyRefused.push({ path: c.path, reason: r.refused });
     } else docs[c.path] = { oid: c.oid, mode: c.mode, ...r };
   }
-  writeJsonIfPossible(file, { version: 3, commit: tip, docs, refused } satisfies RouteIndex, { compact: true }); // only a speed-up
-  return { docs, newlyRefused };
+  writeJsonIfPossible(file, { version: 4, commit: tip, docs, refused, skipped } satisfies RouteIndex, { compact: true }); // only a speed-up
+  return { docs, newlyRefused, skipped };
 }
 
 /** Splits ids into batches of at most `budget` bytes and `most` ids (one larger object is a batch alone). */
@@ -171,19 +181,24 @@ export function byBudget(oids: string[], sizeOf: (oid: string) => number, budget
  * The first scan of a codex: only docs that mention codex_sync_include can be routed, and `git grep`
  * finds them in the object store (in C) without this process reading every blob. On two cores or fewer
  * it runs single-threaded: its threads then only contend (130 vs 180-280 ms for 100,000 docs here).
+ * The tree is sized first (codex-walk.ts): folders past the bounds are excluded from the grep, so git
+ * never walks a tree bomb either; git ends with the sync's deadline.
  */
-async function grepCandidates(cache: CodexCache, reader: ObjectSource, tip: string): Promise<Array<{ path: string; oid: string; mode: string }>> {
-  const threads = os.availableParallelism() <= 2 ? ['--threads', '1'] : [];
-  const { stdout, code } = await runGit(['grep', ...threads, '-l', '-z', '-F', '-e', 'codex_sync_include', tip, '--', '*.md', '*.mdx', '*.markdown'], local(cache, { okCodes: [1] }));
-  if (code === 1) return [];
+async function grepCandidates(cache: CodexCache, reader: ObjectSource, tip: string, signal?: AbortSignal): Promise<{ candidates: Array<{ path: string; oid: string; mode: string }>; skipped: SkippedFolder[] }> {
   const root = await rootTree(reader, tip);
+  const { skipped } = await new CodexTrees(treesOf(reader), CODEX_TREE, signal).walk(root, '', 0, { files: false });
+  if (skipped.some((f) => f.path === '')) return { candidates: [], skipped };
+  const threads = os.availableParallelism() <= 2 ? ['--threads', '1'] : [];
+  const excluded = skipped.map((f) => `:(exclude,literal)${f.path}`);
+  const { stdout, code } = await runGit(['grep', ...threads, '-l', '-z', '-F', '-e', 'codex_sync_include', tip, '--', '*.md', '*.mdx', '*.markdown', ...excluded], local(cache, { okCodes: [1] }));
+  if (code === 1) return { candidates: [], skipped };
   const found = [];
   for (const p of stdout.toString('utf8').split('\0').filter(Boolean).map((line) => line.slice(tip.length + 1))) {
     const { target } = await pathChain(reader, root, p.split('/'));
     const e = target && listedEntry(target, p);
     if (e?.type === 'blob' && e.mode !== '120000') found.push({ path: p, oid: e.oid, mode: e.mode });
   }
-  return found;
+  return { candidates: found, skipped };
 }
 
 /** Does a doc's codex_sync_include / codex_sync_exclude route it to this project? Pure. */

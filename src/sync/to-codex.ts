@@ -5,7 +5,7 @@ import { writeLooseObject } from '../git/loose.js';
 import { encodeCommit, isTreeMode, type RawEntry } from '../git/objects.js';
 import type { TreeEntry } from '../git/parse.js';
 import type { Person } from '../git/project.js';
-import type { CodexCache } from './cache.js';
+import { unwritableCache, type CodexCache } from './cache.js';
 import { buildTree, listFiles, pathChain, replaceAt, rootTree, type Write } from './codex-tree.js';
 import { projectSegments, trailerLines } from './layout.js';
 import { msg } from '../ui/messages.js';
@@ -32,7 +32,13 @@ export async function codexProjectFiles(reader: ObjectSource, tip: string, proje
   const { levels, target } = await pathChain(reader, await rootTree(reader, tip), projectSegments(projectName));
   const tree = target && isTreeMode(target.mode) ? target.oid : null;
   const files = new Map<string, TreeEntry>();
-  if (tree) for (const e of await listFiles(reader, tree)) files.set(e.path, e);
+  if (tree) {
+    const segments = projectSegments(projectName);
+    const listed = await listFiles(reader, tree, '', segments.length);
+    // The folder is rewritten from this listing: one it cannot hold whole is never written over.
+    if (listed.skipped.length) throw new SyncError('git', msg.ownFolderOverBound(segments.join('/'), listed.skipped.map((s) => s.path)), msg.ownFolderOverBoundHint(segments.join('/')));
+    for (const e of listed.files) files.set(e.path, e);
+  }
   return { files, levels, tree };
 }
 
@@ -56,7 +62,13 @@ export function planToCodex(selection: TreeEntry[], existing: Map<string, TreeEn
 
 const writer = (cache: CodexCache): Write => {
   const objects = path.join(cache.dir, 'objects');
-  return (type, body) => writeLooseObject(objects, type, body);
+  return (type, body) => {
+    try {
+      return writeLooseObject(objects, type, body);
+    } catch (error) {
+      throw unwritableCache(cache.dir, error) ?? error; // a full or read-only cache: named, with the way out
+    }
+  };
 };
 
 export interface Staged {

@@ -258,9 +258,16 @@ export const msg = {
   pullTooLarge: (size: number, max: number) => `${size} bytes, over max_file_size ${max}`,
   pullUnreadable: 'the codex cache lacks its content',
   pullOutside: 'it would leave pull_dir',
+  pullLinkOutside: (to: string) => `a symbolic link to ${escapeControl(JSON.stringify(to.slice(0, 200)))}, outside pull_dir: not created`,
   pullBlocked: (p: string) => `${escapeControl(p)} is a file, not a folder`,
   pullFailed: (why: string) => `cannot be written here: ${why}`,
   routingRefused: (p: string, why: string) => `Codex doc ${escapeControl(p)} routes nowhere: its front matter was not read (${why})`,
+  codexTreeBounded: (folders: Array<{ path: string; reason: 'paths' | 'depth' }>, bounds: { paths: number; depth: number }) =>
+    `Not pulled: codex folder${folders.length === 1 ? '' : 's'} ${folders.slice(0, 5).map((f) => escapeControl(f.path || '(root)')).join(', ')}${folders.length > 5 ? ` and ${folders.length - 5} more` : ''} ` +
+    `(${folders.some((f) => f.reason === 'paths') ? `more than ${bounds.paths.toLocaleString('en-US')} paths` : ''}${folders.every((f) => f.reason === 'paths') ? '' : `${folders.some((f) => f.reason === 'paths') ? ', or ' : ''}paths over ${bounds.depth} folders deep`}: ` +
+    'a tree no listing of the codex expands); files pulled from there before are kept. Ask the codex\'s owners to fix that folder',
+  ownFolderOverBound: (folder: string, skipped: string[]) => `The codex folder ${escapeControl(folder)} holds more than a sync lists (${skipped.slice(0, 3).map(escapeControl).join(', ')}): it is not rewritten`,
+  ownFolderOverBoundHint: (folder: string) => `remove what does not belong in ${folder} from the codex (a tree that names one folder many times), then sync again`,
   gitDirRefused: (dir: string) => `Not pulled: codex folder ${escapeControl(dir || '(root)')} looks like a git directory (HEAD, objects/, refs/)`,
   badRefLine: (line: string) => `Not a ref line git gives pre-push: ${JSON.stringify(line)}`,
   badRefLineHint: 'git writes "<local ref> <local sha> <remote ref> <remote sha>" per line; the hook is run by git push, not by hand',
@@ -554,6 +561,10 @@ const ago = (seconds: number) =>
 
 /** What the reader for agents (`codex-hooks mcp`, SPEC §8) and `fetch` say. */
 export const readerMsg = {
+  busy: (most: number) => `Busy: ${most} searches are running or waiting already`,
+  busyHint: 'try again in a moment, or narrow the search (project)',
+  gitUnavailable: (detail: string) => `The codex could not be read just now: ${detail}`,
+  gitUnavailableHint: 'try again; if it persists, restart the MCP server (too many open files: raise `ulimit -n`)',
   ago,
   notFound: (uri: string, branch: string) => `Not found: ${uri} is not in the released docs (codex branch ${branch}).`,
   notFoundHint: (listUri: string) => `List what is released with codex_list {"uri": "${listUri}"}, or search with codex_search.`,

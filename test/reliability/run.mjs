@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { BIN, cleanup, cli, codexFiles, commit, commitToCodex, git, isolatedEnv, makeCodex, makeRepo, refOf, run, tmpdir, writeConfig, writeFiles } from '../helpers.js';
 import { e2eProject, pushInTerminal, pushWithoutTerminal } from '../e2e-helpers.js';
-import { aliasBomb, commitTree, globBomb, snapshot } from '../hostile-helpers.js';
+import { aliasBomb, commitTree, commitWithTrees, globBomb, snapshot, treeBomb } from '../hostile-helpers.js';
 
 const QUICK = process.argv.includes('--quick');
 let passed = 0;
@@ -659,6 +659,66 @@ section('Hostile codex: each bad file skipped with a warning, the rest pulled, n
     }
   });
   cleanup();
+}
+
+// ---------------------------------------------------------------------------------------------------------
+section('Hostile codex tree: a tree bomb, 100,000 identical files, a symlink farm; a push next to each still lands');
+{
+  /** The codex's test branch gets `shared/<name>` = `tree`; then a real git push: time, peak memory, what landed. */
+  const pushNextTo = async (label, build) => {
+    const env = isolatedEnv({ CODEX_HOOKS_TIMEOUT: '120' });
+    const p = e2eProject(env);
+    const tree = build(p.codex, env);
+    const shared = git(p.codex, ['mktree', '-z'], env, git(p.codex, ['ls-tree', '-z', 'test:shared'], env) + `040000 tree ${tree}\thostile\0`);
+    commitWithTrees(p.codex, env, 'test', { shared }, label);
+    check((await run(p.bin, ['install'], { cwd: p.dir, env })).code === 0, 'install');
+    git(p.dir, ['checkout', '-q', '-b', 'feat'], env);
+    commit(p.dir, env, { 'docs/next.md': `# pushed next to ${label}\n` });
+    const timed = fs.existsSync('/usr/bin/time');
+    const args = ['push', 'origin', 'feat'];
+    const r = timed ? await run('/usr/bin/time', ['-v', 'git', ...args], { cwd: p.dir, env, timeoutMs: 300_000 }) : await pushWithoutTerminal(p.dir, env, args);
+    check(r.code === 0, `push failed: ${r.stderr.slice(-2000)}`);
+    check(!/unexpected|heap out of memory/i.test(r.stderr), r.stderr.slice(-2000));
+    check(refOf(p.origin, 'feat', env) === git(p.dir, ['rev-parse', 'HEAD'], env), 'the push did not land on origin');
+    check(git(p.codex, ['cat-file', 'blob', 'test:projects/api/docs/next.md'], env) === `# pushed next to ${label}`, 'the docs did not land in the codex');
+    check(fs.readFileSync(path.join(p.dir, '.codex/shared/guide.md'), 'utf8') === '# Shared guide\n', 'shared/guide.md was not pulled');
+    if (timed) {
+      const wall = /Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (.*)/.exec(r.stderr)?.[1];
+      const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr)?.[1];
+      process.stdout.write(`    (git push next to ${label}: ${wall} wall, peak RSS ${Math.round(Number(rss) / 1024)} MB)\n`);
+    }
+    return { env, p, stderr: r.stderr };
+  };
+  await scenario('a tree bomb (64⁵ paths from 6 objects): skipped with a warning naming it', async () => {
+    const { p, stderr } = await pushNextTo('a tree bomb', (codex, env) => treeBomb(codex, env, { fanout: 64, depth: 4, content: '---\ncodex_sync_include: ["*"]\n---\n' }));
+    check(/shared\/hostile/.test(stderr), 'the warning does not name the bomb');
+    check(!fs.existsSync(path.join(p.dir, '.codex/shared/hostile')), 'the bomb was pulled');
+    cleanup();
+  });
+  const identical = QUICK ? 20_000 : 100_000;
+  await scenario(`${identical.toLocaleString('en-US')} identical files: all pulled`, async () => {
+    const { p } = await pushNextTo(`${identical} identical files`, (codex, env) => {
+      const blob = git(codex, ['hash-object', '-w', '--stdin'], env, '# the same\n');
+      const per = 1000;
+      const leaf = (i) => git(codex, ['mktree', '-z'], env, Array.from({ length: per }, (_, k) => `100644 blob ${blob}\tf${i * per + k}.md\0`).join(''));
+      return git(codex, ['mktree', '-z'], env, Array.from({ length: identical / per }, (_, i) => `040000 tree ${leaf(i)}\td${i}\0`).join(''));
+    });
+    const pulled = fs.readdirSync(path.join(p.dir, '.codex/shared/hostile')).reduce((n, d) => n + fs.readdirSync(path.join(p.dir, '.codex/shared/hostile', d)).length, 0);
+    check(pulled === identical, `${pulled} of ${identical} pulled`);
+    cleanup();
+  });
+  const links = QUICK ? 2_000 : 10_000;
+  await scenario(`a symlink farm (${links.toLocaleString('en-US')} links, most leading out of pull_dir): only the links inside are made`, async () => {
+    const { p } = await pushNextTo('a symlink farm', (codex, env) => {
+      const targets = ['/etc/passwd', '../../../../../.ssh/id_ed25519', '../../../.git/config', '../guide.md'];
+      const ids = targets.map((to) => git(codex, ['hash-object', '-w', '--stdin'], env, to));
+      return git(codex, ['mktree', '-z'], env, Array.from({ length: links }, (_, i) => `120000 blob ${ids[i % ids.length]}\tl${i}\0`).join(''));
+    });
+    const made = fs.readdirSync(path.join(p.dir, '.codex/shared/hostile'));
+    check(made.length === links / 4, `${made.length} links made, ${links / 4} expected`);
+    check(made.every((l) => fs.readlinkSync(path.join(p.dir, '.codex/shared/hostile', l)) === '../guide.md'), 'a link leading out was made');
+    cleanup();
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------------

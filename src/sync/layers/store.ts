@@ -44,7 +44,10 @@ export async function readStoredState(reader: ObjectSource, commit: string | nul
   if (!commit) return none;
   let entries: TreeEntry[];
   try {
-    entries = await listFiles(reader, await rootTree(reader, commit));
+    // the codex's copy, so within the bounds of bounds.ts: a state past them is unreadable, never expanded
+    const listed = await listFiles(reader, await rootTree(reader, commit));
+    if (listed.skipped.length) return { ...none, unreadable: true };
+    entries = listed.files;
   } catch {
     return { ...none, unreadable: true };
   }
