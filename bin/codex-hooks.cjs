@@ -2,7 +2,7 @@
 // CommonJS on purpose: a hook starts here, and the ES module loader would add to every git push.
 // Written so that any node parses it: an old node (a GUI client's PATH, node 12 say) gets one line
 // here instead of a SyntaxError from the bundle. A hook then lets git go on, unless CODEX_ENV asked for
-// a sync (SPEC §6); the check costs no process of its own.
+// a sync (design §6); the check costs no process of its own.
 'use strict';
 var major = Number(process.versions.node.split('.')[0]);
 if (major < 20) {

@@ -150,7 +150,7 @@ function hookNoop() {
 }
 
 /**
- * Layered test (SPEC §4): a feature branch's warm sync with 50 live layers on test against the same with
+ * Layered test (design §4): a feature branch's warm sync with 50 live layers on test against the same with
  * none (each project has an origin, as a team's has: one ls-remote per sync in both); and what writing
  * after the push has landed costs: a real `git push` through the installed hooks (written from the
  * reference-transaction hook) against a push to the origin's URL (no remote-tracking ref: written during

@@ -1,4 +1,4 @@
-/** Typed errors; `src/cli.ts` maps them to exit codes in one place (SPEC §5). */
+/** Typed errors; `src/cli.ts` maps them to exit codes in one place (design §5). */
 
 export class CodexError extends Error {
   /** A command or config key that fixes the problem, printed under the message. */

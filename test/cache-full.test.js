@@ -1,4 +1,4 @@
-// A codex cache on a full or read-only disk (SPEC §4): a clear error naming the folder and the way out,
+// A codex cache on a full or read-only disk (design §4): a clear error naming the folder and the way out,
 // never "unexpected error", and no temporary object files left behind to keep the disk full.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';

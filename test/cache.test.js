@@ -1,4 +1,4 @@
-// The codex cache (SPEC §4): made in the formats this code reads whatever the user's git defaults, set
+// The codex cache (design §4): made in the formats this code reads whatever the user's git defaults, set
 // aside and made again when unusable, a SHA-256 codex named as such, kept packed by pull-only projects.
 import fs from 'node:fs';
 import path from 'node:path';

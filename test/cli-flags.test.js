@@ -1,4 +1,4 @@
-// The command line as people type it (SPEC §5): global flags on either side of the command, help for
+// The command line as people type it (design §5): global flags on either side of the command, help for
 // typos, --json documents, --quiet, bad input that fails before any git work (exit 2), and
 // create-branch's "nothing to do". Real repositories and bare codex remotes.
 import fs from 'node:fs';

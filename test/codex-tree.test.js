@@ -1,4 +1,4 @@
-// A hostile codex tree (SPEC §4 "the codex is untrusted input"): a few objects that name one subtree
+// A hostile codex tree (design §4 "the codex is untrusted input"): a few objects that name one subtree
 // many times stand for billions of paths. No listing of the codex expands them: the pull, the routing scan
 // and the MCP reader stop at the bounds of src/sync/bounds.ts, say so, and the push goes on.
 import fs from 'node:fs';

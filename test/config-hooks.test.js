@@ -1,6 +1,6 @@
-// Configuration as the hooks and commands meet it: the earlier plugin's file read as it is (SPEC §2),
+// Configuration as the hooks and commands meet it: the earlier plugin's file read as it is (design §2),
 // a broken config that does not block a push unless CODEX_ENV asked for a sync, and no config at all
-// (SPEC §6). Real repositories, the packed package, real `git push` through husky.
+// (design §6). Real repositories, the packed package, real `git push` through husky.
 import fs from 'node:fs';
 import path from 'node:path';
 import { suite } from 'uvu';

@@ -1,4 +1,4 @@
-// `codex-hooks fetch` outside any git checkout (SPEC §5): the codex from --codex, CODEX_URL or the config
+// `codex-hooks fetch` outside any git checkout (design §5): the codex from --codex, CODEX_URL or the config
 // in the folder; and the "not released yet" hint names commands that work.
 import fs from 'node:fs';
 import path from 'node:path';

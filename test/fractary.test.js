@@ -1,4 +1,4 @@
-// fractary's current config, `.fractary/config.yaml` section `codex:`, read as it is (SPEC §2): the
+// fractary's current config, `.fractary/config.yaml` section `codex:`, read as it is (design §2): the
 // translation of its keys and of its `${VAR}`s (pure, with a property), then real projects whose origin
 // is a GitHub URL, syncing through `url.<base>.insteadOf` to a local bare codex, and a codex served over
 // Smart HTTP that only lets the token of `remotes.<org>/<repo>.token` in.

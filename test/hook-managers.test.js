@@ -1,4 +1,4 @@
-// Repositories that already run hooks of their own (SPEC §5 install, §6): the pre-commit framework
+// Repositories that already run hooks of their own (design §5 install, §6): the pre-commit framework
 // (Debian's `pre-commit`), lefthook (from npm) and git-lfs. `install` switches git to husky's folder; every
 // hook they had keeps running, `status` names one that would not, `uninstall` gives back what was there.
 // The packed package, real `git commit` / `git checkout` / `git push`.

@@ -1,4 +1,4 @@
-// `codex-hooks init` as a first step that never dead-ends (SPEC §5): it fills in what an existing config
+// `codex-hooks init` as a first step that never dead-ends (design §5): it fills in what an existing config
 // lacks without changing what is set, guesses the organisation and a codex URL of origin's kind, and on
 // a terminal asks again until an answer is valid. Real repositories; the terminal is a real pty (script).
 import fs from 'node:fs';

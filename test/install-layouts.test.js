@@ -1,4 +1,4 @@
-// Where the hooks must keep working (SPEC §6): a monorepo with the package in a sub-folder, a
+// Where the hooks must keep working (design §6): a monorepo with the package in a sub-folder, a
 // core.hooksPath set before install, and `status` telling when the hooks cannot run. The packed package,
 // real `git commit` / `git push` through husky.
 import fs from 'node:fs';

@@ -1,4 +1,4 @@
-// SPEC §4 `layer` and `mirror`: feature branches in flight at once all stay visible on the codex's test
+// design §4 `layer` and `mirror`: feature branches in flight at once all stay visible on the codex's test
 // branch; production mirrors one commit. Real project repositories, a real bare origin and codex.
 import fs from 'node:fs';
 import path from 'node:path';

@@ -1,4 +1,4 @@
-// SPEC §4 layer, the pure part: the folder as a function of the base and the live layers (src/sync/layers/).
+// design §4 layer, the pure part: the folder as a function of the base and the live layers (src/sync/layers/).
 // Named examples and seeded, bounded properties (fast-check); test/team-model.test.js checks the same
 // function end to end, through real hooks and a real origin.
 import { suite } from 'uvu';

@@ -1,4 +1,4 @@
-// `codex-hooks mcp --http` (SPEC §8, issue 22): the CLI's server processes on 127.0.0.1, driven by the
+// `codex-hooks mcp --http` (design §8, issue 22): the CLI's server processes on 127.0.0.1, driven by the
 // SDK's StreamableHTTPClientTransport and by plain HTTP requests, against a bare codex whose main and test
 // differ.
 import { spawn } from 'node:child_process';

@@ -1,4 +1,4 @@
-// codex_search's index (SPEC §8, issue 22): kept under the cache folder by production tree, loaded by the
+// codex_search's index (design §8, issue 22): kept under the cache folder by production tree, loaded by the
 // next server, updated from the diff of the old tip to the new one, built while searches go on.
 import fs from 'node:fs';
 import path from 'node:path';

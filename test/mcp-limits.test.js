@@ -1,4 +1,4 @@
-// The MCP server under pressure (SPEC §8): concurrent searches are queued, a git that cannot start
+// The MCP server under pressure (design §8): concurrent searches are queued, a git that cannot start
 // (EMFILE) is an error result for that call and never a dead server, and a cat-file that died is restarted.
 import fs from 'node:fs';
 import { suite } from 'uvu';

@@ -1,4 +1,4 @@
-// codex_search's relevance (SPEC §8, issue 22): the fixture codex of test/fixtures/relevance.js, its 25
+// codex_search's relevance (design §8, issue 22): the fixture codex of test/fixtures/relevance.js, its 25
 // questions asked of the ranked index and of plain `git grep -F -i` (what codex_search was before). recall@3
 // of the index must stay at 0.9 or more; both MRRs are printed.
 import { suite } from 'uvu';

@@ -1,4 +1,4 @@
-// The reader for agents (SPEC §8): the server factory over the SDK's in-memory transport, against real
+// The reader for agents (design §8): the server factory over the SDK's in-memory transport, against real
 // bare codexes in temp folders whose main (production) and test branches differ.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';

@@ -1,4 +1,4 @@
-// sync-org batches the projects that sync to one codex branch (SPEC §9): one fetch, one commit per project
+// sync-org batches the projects that sync to one codex branch (design §9): one fetch, one commit per project
 // as if synced alone, one push. Real repositories, a real bare codex whose server hooks count the pushes.
 import fs from 'node:fs';
 import path from 'node:path';

@@ -1,4 +1,4 @@
-// What a sync does while git works (SPEC §4): its own preparation (listing, selecting, copying the docs'
+// What a sync does while git works (design §4): its own preparation (listing, selecting, copying the docs'
 // blobs into the cache) runs while git fetches, and the pull is applied while git pushes. The codex holds
 // git back until it sees that work done, so these pass only when the work runs beside git, not after it.
 import fs from 'node:fs';

@@ -1,4 +1,4 @@
-// The prepare script install writes (SPEC §5), as teammates meet it: a fresh clone installed with npm,
+// The prepare script install writes (design §5), as teammates meet it: a fresh clone installed with npm,
 // with pnpm (which does not hoist husky to the project's PATH), and production installs without dev
 // dependencies (`npm ci --omit=dev`, NODE_ENV=production). The packed tarball as a dev dependency, real
 // package managers from npm, real hooks.

@@ -1,4 +1,4 @@
-// The pull under pressure (SPEC §4): many paths sharing one blob and mass removals stay linear, the
+// The pull under pressure (design §4): many paths sharing one blob and mass removals stay linear, the
 // deadline stops the writes, a pull cut short leaves no truncated doc and nothing later taken for the
 // user's own, links leading out of pull_dir are never made.
 import { execFileSync } from 'node:child_process';

@@ -1,5 +1,5 @@
 // Nothing of the user's is lost or leaked, and no codex content stalls, crashes or escapes a sync
-// (SPEC §2 pull_dir, §4 "the codex is untrusted input", deny patterns, pull mirroring).
+// (design §2 pull_dir, §4 "the codex is untrusted input", deny patterns, pull mirroring).
 import { execFileSync, spawn } from 'node:child_process';
 import os from 'node:os';
 import fs from 'node:fs';
@@ -217,7 +217,7 @@ t('a hostile codex cannot stall, crash or escape a pull: each bad file is skippe
   for (const p of ['shared/big.md', 'shared/evil', 'notes/bomb.md', 'notes/globs.md', 'notes/huge-front-matter.md', 'notes/too-many.md', 'notes/js.md', `shared/${long}`]) {
     assert.not.ok(exists(dir, '.codex', p), `${p} was pulled`);
   }
-  // Links stay links, and only those leading somewhere inside pull_dir are made (SPEC §4: nothing reaches outside it).
+  // Links stay links, and only those leading somewhere inside pull_dir are made (design §4: nothing reaches outside it).
   assert.is(fs.readlinkSync(path.join(dir, '.codex/shared/link-in')), 'guide.md');
   assert.is(fs.readlinkSync(path.join(dir, '.codex/shared/link-up')), '../notes/routed.md');
   for (const p of ['shared/link-out', 'shared/link-abs']) assert.not.ok(fs.lstatSync(path.join(dir, '.codex', p), { throwIfNoEntry: false }), `${p} was made`);

@@ -1,5 +1,5 @@
 // Ctrl-C (SIGINT), SIGTERM and SIGHUP end the git processes a sync started, so an interrupted production
-// sync is never pushed afterwards (SPEC §4). The codex's pre-receive hook holds the push long enough to
+// sync is never pushed afterwards (design §4). The codex's pre-receive hook holds the push long enough to
 // interrupt it while it runs.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';

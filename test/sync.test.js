@@ -242,7 +242,7 @@ t('the pulled tree mirrors the codex: routed docs arrive, stale files go, own fo
   const list = [];
   const walk = (d, rel = '') => fs.readdirSync(d, { withFileTypes: true }).forEach((e) => (e.isDirectory() ? walk(path.join(d, e.name), rel + e.name + '/') : list.push(rel + e.name)));
   walk(path.join(dir, '.codex'));
-  // stray.md was not written by codex-hooks: it is the user's, kept as it is (SPEC §4 from-codex).
+  // stray.md was not written by codex-hooks: it is the user's, kept as it is (design §4 from-codex).
   assert.equal(list.sort(), ['.gitignore', 'shared/guide.md', 'shared/new.md', 'stray.md', 'teams/routed.md']);
   assert.is(fs.readFileSync(path.join(dir, '.codex/stray.md'), 'utf8'), 'not from the codex\n');
 });

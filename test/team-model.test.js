@@ -1,4 +1,4 @@
-// Model-based property (issue 20, SPEC §4 `layer`, §6): random team histories over two developers' clones
+// Model-based property (issue 20, design §4 `layer`, §6): random team histories over two developers' clones
 // and a "server" (what GitHub does: merges by merge commit, squash or rebase, branch deletions), driven
 // through the real hooks (`codex-hooks install`, CODEX_HOOKS_BIN = this checkout's bin) and real `git push`.
 // After every write the hooks make (a push that landed, a deletion push, a push of main, a release), the

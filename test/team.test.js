@@ -1,4 +1,4 @@
-// A team's life through real hooks (issue 20, SPEC §4 `layer`, §6): developers in clones of their own
+// A team's life through real hooks (issue 20, design §4 `layer`, §6): developers in clones of their own
 // (each its own HOME and codex cache), `codex-hooks install` of the packed package, real `git push`, merges
 // done "on the server" by a clone with no hooks. After each step the codex `test` branch's folder
 // `projects/api/` must be what the design says: the selection of origin's main, then each live branch's

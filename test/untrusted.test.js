@@ -1,4 +1,4 @@
-// Pure functions that bound what codex content and config values can do (SPEC §2, §4).
+// Pure functions that bound what codex content and config values can do (design §2, §4).
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { wildcardMatch } from '../dist/sync/wildcard.js';

@@ -15,7 +15,7 @@ export interface CodexSource {
 }
 
 /**
- * Where `fetch` and `mcp` read from, inside a checkout or outside any (SPEC §5): `--codex URL`, else
+ * Where `fetch` and `mcp` read from, inside a checkout or outside any (design §5): `--codex URL`, else
  * CODEX_URL, else the configuration found from the working folder (the checkout's, or one in the folder).
  */
 export async function codexSource(ctx: Context, flag?: string, trustCode = false): Promise<CodexSource> {

@@ -19,7 +19,7 @@ import { explicitEnv } from './common.js';
 import { single, type CommandResult, type Context, type Values } from './context.js';
 import { PROJECTS, projectDir } from '../sync/layout.js';
 
-/** `codex-hooks fetch` (SPEC §5): reads the prod codex branch unless --env names another. */
+/** `codex-hooks fetch` (design §5): reads the prod codex branch unless --env names another. */
 export async function run(ctx: Context, values: Values, positionals: string[]): Promise<CommandResult> {
   if (positionals.length !== 1) throw new UsageError(msg.fetchUsage, msg.fetchUsageHint);
   const uri = parseCodexUri(positionals[0]);

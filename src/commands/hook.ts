@@ -17,7 +17,7 @@ export async function run(ctx: Context, _values: Values, positionals: string[]):
     return await (await import('../hooks/post-commit.js')).postCommit(ctx);
   } catch (error) {
     if (error instanceof ConfigError) {
-      // A broken config stops a push only when the user asked for a sync (SPEC §6).
+      // A broken config stops a push only when the user asked for a sync (design §6).
       if (name === 'pre-push' && ctx.codexEnv) throw new ConfigError(error.message, msg.configBrokenHint(error.hint, ctx.codexEnv));
       ctx.logger.warn(msg.configBroken(name, error.message, error.hint));
       return { data: { hook: name, skipped: 'invalid config', error: error.message } };

@@ -47,7 +47,7 @@ const validCodex = (v: string) => {
 };
 const validProject = (v: string) => (PROJECT_NAME.test(v) && v !== '.' && v !== '..' ? true : msg.initBadProject);
 
-/** The defaults of SPEC §2 as init writes them; `$schema` points at the installed package's schema. */
+/** The defaults of design §2 as init writes them; `$schema` points at the installed package's schema. */
 function defaults(schema: string): Record<string, unknown> {
   return {
     $schema: schema,
@@ -95,7 +95,7 @@ function existingJson(filepath: string | null): { file: string; raw: string; jso
 }
 
 /**
- * `codex-hooks init` (SPEC §5): writes .codexrc.json with the defaults of §2, or fills in the keys an
+ * `codex-hooks init` (design §5): writes .codexrc.json with the defaults of §2, or fills in the keys an
  * existing config lacks, never changing a key that is set. The organisation and codex URL are guessed
  * from `origin`; on a terminal each value is asked, and asked again until it is valid.
  */

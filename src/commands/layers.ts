@@ -9,7 +9,7 @@ import { explicitEnv, projectAndConfig, requireConfig } from './common.js';
 import type { CommandResult, Context, Values } from './context.js';
 
 /**
- * `codex-hooks layers [--env E]`: what a layered environment is made of (SPEC §4) — its base, each live
+ * `codex-hooks layers [--env E]`: what a layered environment is made of (design §4) — its base, each live
  * layer, overlaps and stale layers (deleted or merged, settled by the next write); `layers drop <branch>`
  * and `layers prune` change it. Read from the fetched codex, so every clone sees the same.
  */

@@ -12,7 +12,7 @@ import { isLoopback, parseListen } from '../mcp/listen.js';
 import { takeSignals } from '../git/exec.js';
 
 /**
- * `codex-hooks mcp` (SPEC §8): the reader for agents, an MCP server on stdio until stdin closes, or with
+ * `codex-hooks mcp` (design §8): the reader for agents, an MCP server on stdio until stdin closes, or with
  * `--http [HOST:]PORT` on Streamable HTTP until SIGTERM/SIGINT (then it drains).
  */
 export async function run(ctx: Context, values: Values, positionals: string[]): Promise<CommandResult> {

@@ -101,7 +101,7 @@ export async function run(ctx: Context, values: Values): Promise<CommandResult> 
   const hooks = await hooksHealth(project, ctx.env);
   const data = {
     configFile: config.filepath,
-    // every file read, the one that wins first (fractary's .fractary/config.yaml fills in: SPEC §2)
+    // every file read, the one that wins first (fractary's .fractary/config.yaml fills in: design §2)
     configFiles: config.sources ?? (config.filepath ? [config.filepath] : []),
     project: config.projectName,
     codexUrl: config.codexUrl ? redactUrl(config.codexUrl) : null,
@@ -118,7 +118,7 @@ export async function run(ctx: Context, values: Values): Promise<CommandResult> 
     lastSync: await lastSyncs(config, ctx.env),
     recorded: readSynced(project),
     pending: readPending(project),
-    // a background run's outcome until a hook run has delivered it (SPEC §6: shown once)
+    // a background run's outcome until a hook run has delivered it (design §6: shown once)
     background: undelivered(readBackground(project)),
     wouldChange,
     wouldChangeError,
@@ -150,7 +150,7 @@ type StatusData = {
 
 function renderStatus(d: StatusData, log: Context['logger']): void {
   const row = (k: string, v: string) => log.info(msg.statusRow(k, v));
-  // Problems are warnings: --quiet hides the rows, never a problem (SPEC §5).
+  // Problems are warnings: --quiet hides the rows, never a problem (design §5).
   const problem = (k: string, v: string) => log.warn(msg.statusRow(k, v));
   if (d.configFile) row('config', msg.configSources(d.configFiles));
   else problem('config', msg.statusNoConfig);

@@ -120,7 +120,7 @@ export function fail(row: OrgRow, error: unknown): void {
   row.message = oneLine(error);
 }
 
-/** `codex-hooks sync-org` (SPEC §5, §9): one failure never stops the others; exit 1 if any failed. */
+/** `codex-hooks sync-org` (design §5, §9): one failure never stops the others; exit 1 if any failed. */
 export async function run(ctx: Context, values: Values, positionals: string[]): Promise<CommandResult> {
   // A checkout's config may name any host: CODEX_TOKEN goes only to the one CODEX_TOKEN_HOST names (issue 19)
   const withheld = Boolean(ctx.env.CODEX_TOKEN) && !ctx.env.CODEX_TOKEN_HOST?.trim();
@@ -142,7 +142,7 @@ export async function run(ctx: Context, values: Values, positionals: string[]): 
     const members = (await Promise.all(loaded.map((l) => limit(() => decide(l, explicit))))).filter((m): m is Member => m !== null);
     trace(ctx.env, 'environments decided');
     progress.update();
-    // One batch per codex and codex branch (SPEC §9): one fetch, a commit per project, one push.
+    // One batch per codex and codex branch (design §9): one fetch, a commit per project, one push.
     const batches = new Map<string, Member[]>();
     for (const m of members) {
       const key = `${requireCodexUrl(m.config)}\n${m.decision.codexBranch}`;
@@ -181,7 +181,7 @@ export async function run(ctx: Context, values: Values, positionals: string[]): 
     data: { summary, projects: rows },
     exitCode: summary.failed ? 1 : 0,
     render: (log) => {
-      // --quiet hides the table, never a failure (SPEC §5)
+      // --quiet hides the table, never a failure (design §5)
       if (withheld) log.warn(msg.orgTokenWithheld);
       if (ctx.quiet) for (const r of rows.filter((x) => x.status === 'failed')) log.error(msg.orgFailedRow(rowName(r), r.message));
       log.info(orgTable(rows, style));

@@ -40,7 +40,7 @@ export async function run(ctx: Context, values: Values): Promise<CommandResult> 
   const ref = (values.ref as string | undefined) ?? 'HEAD';
   const commit = await resolveCommit(project, ref);
   // CI checks out a detached HEAD: its branch is named (--branch, the CI's variables, or the one origin
-  // branch at that commit), or no layer is written for it (SPEC §6).
+  // branch at that commit), or no layer is written for it (design §6).
   const named = values.branch as string | undefined;
   if (named !== undefined && !validBranchName(named)) throw new UsageError(msg.badBranchName(named), msg.badBranchNameHint);
   const branch = named ?? (await currentBranch(project)) ?? ciBranch(ctx.env) ?? (await originBranchAt(project, commit));
@@ -71,13 +71,13 @@ export async function run(ctx: Context, values: Values): Promise<CommandResult> 
     mirror: Boolean(values.mirror),
     logger: ctx.logger,
   }).catch((error) => {
-    // The guard's way out is this very command, with --allow-deletions (SPEC §4).
+    // The guard's way out is this very command, with --allow-deletions (design §4).
     if (error instanceof SyncError && error.kind === 'deletions') throw new SyncError('deletions', error.message, msg.deletionsHeldCommand(heldCommand(values)));
     throw error;
   });
   // This sync supersedes a kept request of the same environment (held deletions released included).
   if (!dryRun && direction !== 'from-codex') clearPending(project, decision.env);
-  // A release of the production branch is the newest base of every layered environment (SPEC §4).
+  // A release of the production branch is the newest base of every layered environment (design §4).
   const source = named ?? (await sourceBranchOf(project, values.ref as string | undefined, branch));
   if (!dryRun && direction !== 'from-codex' && decision.mode === 'mirror' && !values.mirror && config.prod_branches.includes(source)) {
     for (const l of layeredEnvironments(config)) {

@@ -1,4 +1,4 @@
-/** The defaults of SPEC §2, in one place: the zod schema, `init` and the fast hook path share them. */
+/** The defaults of design §2, in one place: the zod schema, `init` and the fast hook path share them. */
 
 export const DEFAULT_SYNC_PATTERNS = ['docs/**', 'README.md', 'CLAUDE.md'];
 
@@ -28,7 +28,7 @@ export const DEFAULT_ENVIRONMENTS: Record<string, { branch: string; description?
 export const ENV_NAME = /^[a-z][a-z0-9_-]*$/;
 export const PROJECT_NAME = /^[A-Za-z0-9._-]+$/;
 
-/** Where cosmiconfig looks, in order, relative to the project root (SPEC §2). */
+/** Where cosmiconfig looks, in order, relative to the project root (design §2). */
 const ROOT_PLACES = [
   'package.json',
   '.codexrc',

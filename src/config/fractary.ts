@@ -4,7 +4,7 @@ import { formatIssues } from './validate.js';
 import { isLocalPath } from '../git/url.js';
 
 /**
- * fractary's current config, `.fractary/config.yaml`, section `codex:` (SPEC §2), read as it is and never
+ * fractary's current config, `.fractary/config.yaml`, section `codex:` (design §2), read as it is and never
  * written: its keys are translated into codex-hooks' own; every other section of the file belongs to
  * other fractary tools and is left alone, as are keys of `codex:` that codex-hooks has no use for
  * (`schema_version`). When a codex-hooks config exists too, its keys win and this file fills in the rest.

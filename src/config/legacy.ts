@@ -1,5 +1,5 @@
 /**
- * The earlier codex plugin's file, `.fractary/plugins/codex/config.json`, read as it is (SPEC §2): the
+ * The earlier codex plugin's file, `.fractary/plugins/codex/config.json`, read as it is (design §2): the
  * keys only the plugin used are set aside with one note, and its organisation-wide defaults fill in
  * the patterns the project does not set. Anywhere else these keys stay unknown keys.
  */

@@ -11,7 +11,7 @@ import { codexUrlOf, normalizeConfig, repoNameOf, withModes, type Config } from 
 import { msg } from '../ui/messages.js';
 
 /**
- * Loads, validates and normalises the project's configuration (SPEC §2).
+ * Loads, validates and normalises the project's configuration (design §2).
  *
  * cosmiconfig and zod cost ~100 ms to import on a small machine, more than a hook that has nothing to do
  * may spend. So the normalised result of a data config (JSON/YAML/package.json) is kept in the git
@@ -20,7 +20,7 @@ import { msg } from '../ui/messages.js';
  * files, so they are always loaded afresh.
  */
 /**
- * What to do with a code config (`.codexrc.js|cjs|mjs|ts`, `codex.config.*`, SPEC §2), a program that
+ * What to do with a code config (`.codexrc.js|cjs|mjs|ts`, `codex.config.*`, design §2), a program that
  * loading runs: `run` it (the project's own config, as the user works in it), `skip` it with a note
  * (fetch and mcp given the codex by --codex or CODEX_URL: the folder's config is only a reader's
  * settings), or `refuse` it (sync-org's checkouts, anyone's) — unless --trust-config-code (issue 19).
@@ -62,7 +62,7 @@ export async function loadConfig(project: Project, code: CodeConfigs = 'run'): P
   const cached = readJson<{ signature?: string; version?: number; config?: Config } | null>(cacheFile, null);
   if (cached?.signature === signature && cached.version === 3) return cached.config as Config;
   const config = await loadConfigFresh(project, code);
-  // A codex_url holding a token is never copied into the git directory (SPEC §4: no credentials in
+  // A codex_url holding a token is never copied into the git directory (design §4: no credentials in
   // state): such a config is read afresh each time, and a copy an older version wrote is removed.
   // So is fractary's token when its file holds one itself rather than a `${VAR}`.
   if ((config.codex_url && hasCredentials(config.codex_url)) || tokenInFile(config)) {
@@ -134,7 +134,7 @@ type Explorer = { load: (file: string) => Promise<{ config: unknown; isEmpty?: b
 type ReadFractary = Awaited<ReturnType<typeof import('./fractary.js').adaptFractary>> & { filepath: string; origin: string | undefined };
 
 /**
- * `.fractary/config.yaml`'s `codex:` section in codex-hooks' keys (SPEC §2), or null when the file is not
+ * `.fractary/config.yaml`'s `codex:` section in codex-hooks' keys (design §2), or null when the file is not
  * there or has no such section (another fractary tool's file). Read through the same loader as every
  * other config file, never written.
  */
@@ -161,7 +161,7 @@ async function readFractary(
   return { ...adapted, filepath: file, origin: url };
 }
 
-/** A problem with the config file, as a ConfigError: the hooks tell it apart from other bad input (SPEC §6). */
+/** A problem with the config file, as a ConfigError: the hooks tell it apart from other bad input (design §6). */
 function asConfigError(error: unknown): unknown {
   if (error instanceof UsageError && !(error instanceof ConfigError)) return new ConfigError(error.message, error.hint);
   return error;
@@ -197,7 +197,7 @@ export function describeParseError(error: Error & { filepath?: string; mark?: { 
 export type ReaderConfig = Pick<Config, 'organization' | 'environments' | 'mcp' | 'filepath' | 'codexUrl' | 'prod_branches' | 'branch_environments' | 'default_environment' | 'tokenTemplate' | 'root' | 'notes'>;
 
 /**
- * The configuration in `dir` for `fetch` and `mcp` run outside a git checkout (SPEC §5): no project, so
+ * The configuration in `dir` for `fetch` and `mcp` run outside a git checkout (design §5): no project, so
  * no project name to derive; the codex URL and the environments are all they read.
  */
 export async function loadConfigIn(dir: string, code: CodeConfigs = 'run'): Promise<ReaderConfig> {

@@ -10,7 +10,7 @@ export type Environment = { branch: string; description?: string; mode: SyncMode
 
 /** The configuration with every default and derived value filled in: what the rest of the code reads. */
 export interface Config extends Omit<ParsedConfig, 'environments'> {
-  /** Every environment, the defaults included, each with its mode decided (SPEC §4). */
+  /** Every environment, the defaults included, each with its mode decided (design §4). */
   environments: Record<string, Environment>;
   /** The codex's URL or absolute path, or undefined when neither codex_url nor organization+codex_repo is set. */
   codexUrl?: string;
@@ -22,7 +22,7 @@ export interface Config extends Omit<ParsedConfig, 'environments'> {
   notes?: string[];
   /**
    * Every file the config was read from, `filepath` first: `.fractary/config.yaml` follows when its
-   * `codex:` section filled in keys (SPEC §2). Absent when there is one file or none.
+   * `codex:` section filled in keys (design §2). Absent when there is one file or none.
    */
   sources?: string[];
   /**
@@ -68,7 +68,7 @@ export function normalizeConfig(parsed: ParsedConfig, root: string, filepath: st
 
 /**
  * `mirror` for an environment on production's codex branch, `layer` for the others, unless the config
- * says (SPEC §2): feature branches share `test`, production shows one commit.
+ * says (design §2): feature branches share `test`, production shows one commit.
  */
 export function withModes(envs: Record<string, { branch: string; description?: string; mode?: SyncMode }>): Record<string, Environment> {
   const prod = envs.prod?.branch;

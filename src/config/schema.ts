@@ -22,7 +22,7 @@ export const mcpSchema = z.strictObject({
   refresh_seconds: z.number().int().min(0).default(60).describe('codex-hooks mcp fetches the production branch at most this often'),
 });
 
-/** The configuration file (SPEC §2). Cross-field rules live in `validate.ts`. */
+/** The configuration file (design §2). Cross-field rules live in `validate.ts`. */
 export const configSchema = z.strictObject({
   $schema: z.string().optional(),
   organization: z.string().min(1).optional().describe('The organisation'),

@@ -14,7 +14,7 @@ interface TokenSource {
 export const tokenInFile = (config: TokenSource): boolean => config.tokenTemplate !== undefined && hasLiteral(parseTemplate(config.tokenTemplate));
 
 /**
- * The environment a sync opens the codex with (SPEC §2, §4): fractary's `remotes.<org>/<codex_repo>.token`
+ * The environment a sync opens the codex with (design §2, §4): fractary's `remotes.<org>/<codex_repo>.token`
  * expanded becomes CODEX_TOKEN, which remote.ts sends as a header through git's environment, never on a
  * command line. `${VAR}` reads the environment first, then `.fractary/env/.env`, whose values never
  * override a variable that is set and are never written anywhere. A CODEX_TOKEN already set wins; a

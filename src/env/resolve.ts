@@ -11,11 +11,11 @@ export interface EnvDecision {
   codexBranch: string;
   explicit: boolean;
   source: EnvSource;
-  /** An assumed environment that writes the production codex branch: a person must confirm (SPEC §3). */
+  /** An assumed environment that writes the production codex branch: a person must confirm (design §3). */
   needsConfirmation: boolean;
   /** Set when a non-prod environment is configured to the production branch. */
   warning?: string;
-  /** How a sync changes the project's codex folder (SPEC §4). */
+  /** How a sync changes the project's codex folder (design §4). */
   mode: 'mirror' | 'layer';
 }
 
@@ -30,7 +30,7 @@ export interface ResolveInput {
 /** A detached HEAD has no branch to derive an environment from: hooks skip, `sync` asks for --env. */
 export class DetachedHead extends UsageError {}
 
-/** Which environment, and whether it needs confirmation (SPEC §3). Pure: reads nothing but its input. */
+/** Which environment, and whether it needs confirmation (design §3). Pure: reads nothing but its input. */
 export function resolveEnvironment({ explicit, branch, config }: ResolveInput): EnvDecision {
   const known = Object.keys(config.environments);
   const prodBranch = config.environments.prod.branch;

@@ -1,5 +1,5 @@
 /**
- * CODEX_HOOKS_TIMEOUT, in seconds: the bound of each network git process and of a whole sync (SPEC §4).
+ * CODEX_HOOKS_TIMEOUT, in seconds: the bound of each network git process and of a whole sync (design §4).
  * Node's timers hold at most 2^31-1 ms; a longer one fires after 1 ms (TimeoutOverflowWarning), so a
  * value above that would make every sync time out at once (issue 19): it is bad input, like `abc`.
  */

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { TreeEntry } from './parse.js';
 
 /**
- * git's object formats, read and written in-process (SPEC §4: a sync builds its commit from git objects).
+ * git's object formats, read and written in-process (design §4: a sync builds its commit from git objects).
  * Names stay bytes: a name that is not UTF-8 is carried over unchanged.
  */
 export interface RawEntry {

@@ -9,7 +9,7 @@ import type { GitObject } from './batch.js';
  * Objects held in memory and handed to git in one go, instead of one loose file each: a batch of many
  * commits writes hundreds of small objects, and on a busy disk a new file costs more than the object's
  * work. What is ours is only the stream git reads (gitformat-pack(5): a version-2 pack of whole objects,
- * no deltas); `git index-pack --stdin` checks every object, stores the pack and writes its index (SPEC §7:
+ * no deltas); `git index-pack --stdin` checks every object, stores the pack and writes its index (design §7:
  * packs are git's). Reads go to the objects held here first (until git has stored them), then to `below`.
  */
 export class PackWriter implements ObjectSource {

@@ -18,7 +18,7 @@ export interface Project {
   env: Env;
 }
 
-/** The folder is in no git checkout (fetch and mcp carry on without one: SPEC §5). */
+/** The folder is in no git checkout (fetch and mcp carry on without one: design §5). */
 export class NotACheckout extends UsageError {
   constructor(message: string, hint?: string) {
     super(message, hint);

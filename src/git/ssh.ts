@@ -2,7 +2,7 @@ import type { Env } from './env.js';
 import { runGit } from './exec.js';
 
 /**
- * Never prompt over ssh (SPEC §4): OpenSSH's `BatchMode=yes`, PuTTY's `-batch`, added to whatever ssh
+ * Never prompt over ssh (design §4): OpenSSH's `BatchMode=yes`, PuTTY's `-batch`, added to whatever ssh
  * command git would run, so GIT_SSH_COMMAND, core.sshCommand, GIT_SSH and ~/.ssh/config keep working.
  * git picks the command and its "variant" (which options it may pass) as connect.c does:
  * GIT_SSH_COMMAND, else core.sshCommand (both shell command lines), else the program GIT_SSH, else `ssh`;

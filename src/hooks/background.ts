@@ -3,7 +3,7 @@ import type { Project } from '../git/project.js';
 import type { Logger } from '../ui/logger.js';
 import { msg } from '../ui/messages.js';
 
-/** Tells once about a background post-commit sync that failed or warned (SPEC §6). */
+/** Tells once about a background post-commit sync that failed or warned (design §6). */
 export function reportBackground(project: Project, log: Logger): void {
   const last = readBackground(project);
   if (!last || last.reported) return;

@@ -22,7 +22,7 @@ export interface HooksHealth {
 }
 
 /**
- * Whether the hooks can run (SPEC §6), checked the way git and the hook scripts will meet them:
+ * Whether the hooks can run (design §6), checked the way git and the hook scripts will meet them:
  * core.hooksPath, our lines in .husky, husky's own files in this worktree (git-ignored, so a linked
  * worktree lacks them), the codex-hooks scripts, and the toolkit where the scripts look for it; and
  * which of the hooks that ran before install would no longer run.

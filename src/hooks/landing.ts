@@ -7,7 +7,7 @@ import { packageRoot } from '../paths.js';
 import type { PushAction } from './push-plan.js';
 
 /**
- * Publishing only what lands (SPEC §6). pre-push runs before the remote has said yes, so it only decides
+ * Publishing only what lands (design §6). pre-push runs before the remote has said yes, so it only decides
  * (and asks): what to write is kept in `landing.json`, and written when git records that the push landed —
  * git moves the remote-tracking ref (`refs/remotes/origin/feat`) only after the remote accepted the branch,
  * and runs the `reference-transaction` hook as it does (git ≥ 2.28). A refused push moves no ref: nothing

@@ -13,7 +13,7 @@ import { reportBackground } from './background.js';
 const BACKGROUND_CHILD = 'CODEX_HOOKS_BACKGROUND_CHILD';
 
 /**
- * post-commit (SPEC §6) never writes the codex: a commit is not a publication (a push is). It prepares the
+ * post-commit (design §6) never writes the codex: a commit is not a publication (a push is). It prepares the
  * next push — the codex branch of the current branch's environment fetched into the cache, with its layer
  * state — and brings shared docs into pull_dir when the direction includes from-codex. Never prompts;
  * stays out of rebases, merges, cherry-picks and detached HEADs. `background` hands the work to a
@@ -58,7 +58,7 @@ export async function postCommit(ctx: Context): Promise<CommandResult> {
       await prefetch({ project, config, decision });
       return { data: { hook: 'post-commit', prefetched: decision.codexBranch } };
     }
-    // Shared docs arrive with the same fetch (SPEC §6); nothing of the project's is written.
+    // Shared docs arrive with the same fetch (design §6); nothing of the project's is written.
     const r = await runSync({ project, config, decision, commit, sourceBranch: branch, direction: 'from-codex', logger });
     const line = msg.pulledOnly(config.projectName, decision.env, decision.codexBranch, r.fromCodex);
     const notes = syncWarnings(r, { syncPatterns: config.sync_patterns, configFile: config.filepath });

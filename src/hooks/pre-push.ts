@@ -26,7 +26,7 @@ async function releaseRef(project: Project, update: Pick<RefUpdate, 'localRef' |
 }
 
 /**
- * pre-push (SPEC §6): reads every ref line first, decides what each pushed branch asks of the codex and
+ * pre-push (design §6): reads every ref line first, decides what each pushed branch asks of the codex and
  * asks the production question, but writes nothing: the codex is written once the push has landed
  * (landing.ts), so a push refused by the remote, or by a check after this one, publishes nothing. A push
  * to a URL (no remote-tracking ref to tell that it landed) is written here, before it lands.

@@ -12,7 +12,7 @@ export type Answer = 'yes' | 'declined' | 'no-terminal' | 'ci';
 export type PlannedAction = PushAction & { answer?: Answer };
 
 /**
- * Writes what a landed push asks of the codex (SPEC §6): each action one sync, in order. A failure is
+ * Writes what a landed push asks of the codex (design §6): each action one sync, in order. A failure is
  * kept for retry and never stops the others; `dryRun` (the preflight of `hooks.on_failure: block`) writes
  * nothing and throws the first failure.
  */

@@ -6,7 +6,7 @@ import { isDeletion, type RefUpdate } from './refs.js';
 import { layeredEnvironments } from '../sync/layers/environments.js';
 
 /**
- * What one push asks of the codex (SPEC §6), decided before anything is written. Pure: from git's ref
+ * What one push asks of the codex (design §6), decided before anything is written. Pure: from git's ref
  * lines, the config and CODEX_ENV. Every pushed branch counts:
  * - a feature branch → its layer on its environment's codex branch (or, for an environment on production's
  *   codex branch, a mirror of it, which needs a yes unless named);

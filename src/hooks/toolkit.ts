@@ -1,5 +1,5 @@
 /**
- * Where the hooks find what they run besides themselves (SPEC §6): the codex-hooks toolkit (in a monorepo,
+ * Where the hooks find what they run besides themselves (design §6): the codex-hooks toolkit (in a monorepo,
  * a package sub-folder's node_modules, recorded in the installed scripts), and the hooks of a
  * core.hooksPath set before install (recorded per clone in the git directory).
  */

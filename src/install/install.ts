@@ -10,7 +10,7 @@ import { msg } from '../ui/messages.js';
 import { ensureReferenceTransaction } from '../hooks/landing.js';
 import { refuseLinks, refuseLinksIn } from './no-links.js';
 
-/** Installs the hooks (SPEC §5 install), run from `cwd`. Compares before writing; says what it changed. */
+/** Installs the hooks (design §5 install), run from `cwd`. Compares before writing; says what it changed. */
 export async function install(project: Project, cwd: string = project.root): Promise<InstallResult> {
   const changed: string[] = [];
   const record: InstallRecord = readRecord(project) ?? { hooksPathSet: false, previousHooksPath: null, prepareAdded: false, createdHookFiles: [] };
@@ -56,7 +56,7 @@ export async function install(project: Project, cwd: string = project.root): Pro
     const script = fs.readFileSync(path.join(packageRoot(), 'hooks', name), 'utf8').replace(PACKAGE_DIR_LINE, (line) => line.replace("=''", `=${shellQuote(pkgDir)}`));
     writeIfDifferent(path.join(huskyRoot, 'codex-hooks', name), script, 0o644, changed, `${HUSKY_DIR}/codex-hooks/${name}`);
   }
-  // Every hook that ran before (SPEC §6): ours, and each one git ran from the folder we replace, by name.
+  // Every hook that ran before (design §6): ours, and each one git ran from the folder we replace, by name.
   const names = [...HOOKS, ...hooksIn(chainedDir(project)).filter((n) => !(HOOKS as readonly string[]).includes(n))];
   for (const name of names) {
     const hookFile = path.join(huskyRoot, name);
@@ -98,7 +98,7 @@ export async function install(project: Project, cwd: string = project.root): Pro
     }
   }
 
-  // A push's docs are written once it has landed: git tells through reference-transaction (SPEC §6).
+  // A push's docs are written once it has landed: git tells through reference-transaction (design §6).
   if ((await ensureReferenceTransaction(project)) === 'written') changed.push(msg.installLandingHook);
   if (changed.length) writeJson(recordFile(project), record);
   return { changed, unchanged: changed.length === 0 };

@@ -1,5 +1,5 @@
 /**
- * What install and uninstall share (SPEC §5): the hook files' marker line, the record of what install
+ * What install and uninstall share (design §5): the hook files' marker line, the record of what install
  * changed (so uninstall removes exactly that), and the small file helpers both use.
  */
 import fs from 'node:fs';
@@ -48,7 +48,7 @@ export function hooksIn(dir: string): string[] {
 /**
  * A hook file with codex-hooks' lines where they belong: the chain line first (after a shebang), so the
  * hooks that ran before install keep running first, then the project's own lines as they were, then the
- * line that runs codex-hooks (SPEC §6: after the project's own checks). Lines of an earlier install are
+ * line that runs codex-hooks (design §6: after the project's own checks). Lines of an earlier install are
  * moved to these places.
  */
 export function withOurLines(text: string, name: string): string {

@@ -8,7 +8,7 @@ import { msg } from '../ui/messages.js';
 import { removeReferenceTransaction } from '../hooks/landing.js';
 import { refuseLinks } from './no-links.js';
 
-/** Removes what install added, and nothing else (SPEC §5 uninstall). */
+/** Removes what install added, and nothing else (design §5 uninstall). */
 export async function uninstall(project: Project): Promise<InstallResult> {
   const changed: string[] = [];
   const record = readRecord(project);

@@ -1,7 +1,7 @@
 import yaml from 'js-yaml';
 import { FRONT_MATTER_MAX } from '../sync/routes.js';
 
-/** What codex_search indexes of one document (SPEC §8): weighted fields, each bounded. */
+/** What codex_search indexes of one document (design §8): weighted fields, each bounded. */
 export interface DocFields {
   path: string;
   title: string;

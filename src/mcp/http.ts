@@ -66,7 +66,7 @@ function describe(body: unknown): string {
 }
 
 /**
- * `codex-hooks mcp --http [HOST:]PORT` (SPEC §8): the same tools over the MCP Streamable HTTP transport at
+ * `codex-hooks mcp --http [HOST:]PORT` (design §8): the same tools over the MCP Streamable HTTP transport at
  * /mcp, stateless (a server and a transport per request, sharing one reader: any replica answers any
  * request, no session to stick to), JSON responses. Token, Origin and Host checks come before the SDK
  * sees a request; /health answers without a token. One line per request on stderr.

@@ -46,7 +46,7 @@ interface BranchState {
 const RECORD = 'codex-hooks-mcp.json';
 
 /**
- * The production branch of one codex, kept fresh in the hooks' persistent cache (SPEC §8): fetched at most
+ * The production branch of one codex, kept fresh in the hooks' persistent cache (design §8): fetched at most
  * once per `refreshSeconds`, under the cache's lock; between fetches every read is in this process. When
  * a fetch fails, the last tip stays in service and `note()` says how old it is.
  */

@@ -29,7 +29,7 @@ export interface IndexView {
 const yieldTurn = () => new Promise<void>((r) => setImmediate(r));
 
 /**
- * The search index of the production tree (SPEC §8), kept under the codex's cache folder as
+ * The search index of the production tree (design §8), kept under the codex's cache folder as
  * `codex-hooks-search/<tree>.json` (one file: the newest tree's; a replica or a restart loads it). A new
  * tip is indexed from the diff of the indexed tree to the new one, so a release of 10 docs re-reads 10
  * docs. Builds run in the background, one at a time: `view()` never waits for one, and answers with the

@@ -164,7 +164,7 @@ export function bestLines(body: string, words: string[], phrases: string[]): Arr
 }
 
 /**
- * codex_search (SPEC §8): the words in any order anywhere in a released document, ranked by the index of
+ * codex_search (design §8): the words in any order anywhere in a released document, ranked by the index of
  * the production tree (search-index.ts); quoted phrases as phrases. While that index is being built the
  * last one answers, or, before any, git grep (the whole query as one phrase), and the result says so.
  */

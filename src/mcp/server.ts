@@ -40,7 +40,7 @@ const text = (t: string) => ({ type: 'text' as const, text: t });
 const withNote = (note: string | null) => (note ? [text(note)] : []);
 
 /**
- * The reader for agents (SPEC §8) on the official SDK: four tools and every released document as a
+ * The reader for agents (design §8) on the official SDK: four tools and every released document as a
  * resource. Nothing here names a branch or an environment: the reader serves production only.
  */
 export function createServer(o: ServerOptions): McpServer {

@@ -2,13 +2,13 @@ import MiniSearch from 'minisearch';
 import type { DocFields } from './doc-text.js';
 
 /**
- * The ranked index behind codex_search (SPEC §8): MiniSearch's BM25+ over weighted fields, chosen by
+ * The ranked index behind codex_search (design §8): MiniSearch's BM25+ over weighted fields, chosen by
  * measurement (scripts/search-candidates.mjs, README "Ranked search"). Documents are numbered; the
  * index keeps only term statistics, and each hit's snippet is read from its blob when it is shown.
  */
 export const FIELDS = ['head', 'body'] as const;
 /**
- * Title, headings and path weigh more than the body (SPEC §8). They share one field, the title written
+ * Title, headings and path weigh more than the body (design §8). They share one field, the title written
  * twice in it: each field costs MiniSearch a map per term, and one field instead of five halves the
  * index's memory on the bench's codex (README "Ranked search").
  */

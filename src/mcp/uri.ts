@@ -24,7 +24,7 @@ export function printable(text: string, max = 200): string {
 }
 
 /**
- * `codex://org/project/path/to/doc.md` (SPEC §5, §8). Percent-escapes are decoded (an MCP client sends
+ * `codex://org/project/path/to/doc.md` (design §5, §8). Percent-escapes are decoded (an MCP client sends
  * `a%20b.md` for `a b.md`); `..`, `.`, empty segments and control characters are refused after decoding,
  * so no spelling reaches outside the project's folder. Pure.
  */

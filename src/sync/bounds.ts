@@ -1,5 +1,5 @@
 /**
- * How much of the codex's tree is ever expanded (SPEC §4: the codex is untrusted input). A tree is a list
+ * How much of the codex's tree is ever expanded (design §4: the codex is untrusted input). A tree is a list
  * of names and ids, and many names may point at one subtree: 12 objects of 48 KB can stand for 64⁵
  * paths. Every listing of the codex — the pull's selection, the routing scan, the project's own folder,
  * the MCP reader's lists — is sized before it is expanded (each distinct tree read once) and stays within

@@ -16,7 +16,7 @@ import { checkCodexUrl } from '../config/normalize.js';
 import { timeoutSeconds } from '../env/timeout.js';
 
 /**
- * A persistent bare clone of one codex (SPEC §4): fetched, never cloned again. Its refs change only under
+ * A persistent bare clone of one codex (design §4): fetched, never cloned again. Its refs change only under
  * its lock (fetch, the ref update after a push, repacking); building and pushing a commit only add objects,
  * which git allows concurrently, so syncs of many projects through one cache run side by side.
  */
@@ -30,7 +30,7 @@ export interface CodexCache {
   redact: (s: string) => string;
   timeoutMs: number;
   locked: <T>(fn: () => Promise<T>) => Promise<T>;
-  /** The sync's own deadline (SPEC §4): git processes started for it end when it passes. */
+  /** The sync's own deadline (design §4): git processes started for it end when it passes. */
   signal?: AbortSignal;
 }
 
@@ -258,7 +258,7 @@ export type PushOutcome = { pushed: true } | { pushed: false; refused?: Refusal 
 export function startPush(cache: CodexCache, commit: string | null, branch: string, also: Array<{ commit: string; ref: string }> = []): Running<PushOutcome> {
   const specs = [...(commit ? [`${commit}:refs/heads/${branch}`] : []), ...also.map((a) => `${a.commit}:${a.ref}`)];
   return new Running(async (push) => {
-    // --atomic: a layered folder and its state land together or not at all (SPEC §4)
+    // --atomic: a layered folder and its state land together or not at all (design §4)
     const git = startGit(['push', '--no-verify', '--porcelain', '-q', ...(specs.length > 1 ? ['--atomic'] : []), '--', cache.connection.url, ...specs], { ...remote(cache), okCodes: [1] });
     push.follow(git);
     let result;

@@ -25,7 +25,7 @@ interface Size {
   height: number;
 }
 
-/** Let timers run (the sync's deadline, SPEC §4) during work that only awaits what is already here. */
+/** Let timers run (the sync's deadline, design §4) during work that only awaits what is already here. */
 const pause = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**

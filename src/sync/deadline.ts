@@ -5,7 +5,7 @@ import { msg } from '../ui/messages.js';
 import { timeoutSeconds } from './cache.js';
 
 /**
- * Runs `work` within CODEX_HOOKS_TIMEOUT (SPEC §4: a whole sync, not only each git process). When the time
+ * Runs `work` within CODEX_HOOKS_TIMEOUT (design §4: a whole sync, not only each git process). When the time
  * is up, `signal` aborts — every git process started with it ends (its group too), no lock is waited for,
  * nothing more is written — and the returned promise rejects with a timeout SyncError.
  */

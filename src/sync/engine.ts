@@ -21,7 +21,7 @@ import { mirrorRefs } from './cache.js';
 import { stateRefPrefix } from './layers/state.js';
 
 /**
- * One sync (SPEC §4): to-codex, then from-codex, on the same codex branch. Its time is the fetch, the
+ * One sync (design §4): to-codex, then from-codex, on the same codex branch. Its time is the fetch, the
  * push and what lies between them, so the fetch starts first; the codex's trees are read and the commit
  * is written in this process (git/store.ts): no git process between the fetch and the push.
  *
@@ -107,7 +107,7 @@ async function syncWith(o: SyncOptions, s: Prepared, origin: ReturnType<typeof o
 
 /**
  * Fetches the codex branch of an environment (with a layered project's state) into the cache, so the next
- * push only fetches what is new (post-commit, SPEC §6). Nothing is written to the codex.
+ * push only fetches what is new (post-commit, design §6). Nothing is written to the codex.
  */
 export async function prefetch(o: Pick<SyncOptions, 'project' | 'config' | 'decision'>): Promise<void> {
   await withinTimeout(o.project.env, async (signal) => {

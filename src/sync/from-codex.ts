@@ -269,7 +269,7 @@ export async function applyPull(reader: ObjectSource, root: string, plan: PullPl
     o.record({ root: state.root, files: { ...files }, skipped: state.skipped });
   }
   let work = 0;
-  // Between files: the deadline (SPEC §4) stops the writes, and timers get their turn.
+  // Between files: the deadline (design §4) stops the writes, and timers get their turn.
   const step = async () => {
     o.signal?.throwIfAborted();
     if (++work % 256 === 0) {

@@ -1,5 +1,5 @@
 /**
- * The codex's layout (SPEC §4), in one place: where a project's docs live, and the trailers each sync
+ * The codex's layout (design §4), in one place: where a project's docs live, and the trailers each sync
  * commit carries, which say (to any machine) what was synced from where.
  */
 export const PROJECTS = 'projects';

@@ -53,7 +53,7 @@ export interface ToCodexResult {
   mode: 'mirror' | 'layer';
   /** sync_patterns matched no path of the commit at all (not even a skipped one). */
   matchedNothing: boolean;
-  /** layer mode: the layers after this sync (SPEC §4). */
+  /** layer mode: the layers after this sync (design §4). */
   layers?: LayersReport;
 }
 

@@ -25,7 +25,7 @@ import { selectFiles, type Selection } from './select.js';
 import { codexIds, codexProjectFiles, commitMessage, planToCodex, stageFolder, writeCommit, type CodexFolder, type FilePlan, type Staged } from './to-codex.js';
 
 /**
- * Many projects into one codex branch (SPEC §9): one fetch, one commit per project built as its own sync
+ * Many projects into one codex branch (design §9): one fetch, one commit per project built as its own sync
  * would build it (message, trailers, people, deletion guard), the commits chained, one push. A push the
  * branch moved under is rebuilt on the new tip. A project whose commit cannot be built fails alone.
  */
@@ -40,7 +40,7 @@ interface Member {
   selected?: { entries: TreeEntry[]; selection: Selection };
   staged?: Staged | null;
   people?: { author: Person; committer: Person };
-  /** layer mode (SPEC §4): what the project's layered folder is computed from, and its last build. */
+  /** layer mode (design §4): what the project's layered folder is computed from, and its last build. */
   layer?: LayerPrep;
   step?: LayerStep;
   /** Kept open while the batch runs: a layered build reads other commits of the project. */

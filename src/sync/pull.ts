@@ -10,7 +10,7 @@ import type { FromCodexResult, SyncOptions } from './options.js';
 import { pulledFile, pullLockFile, readJson, writeJson } from './state.js';
 
 /**
- * Makes pull_dir mirror what the codex tip holds for this project (SPEC §4 from-codex), among the files
+ * Makes pull_dir mirror what the codex tip holds for this project (design §4 from-codex), among the files
  * codex-hooks wrote there: a user's own file is never removed or overwritten. The worktree is locked
  * while the pull is applied, so two syncs never interleave their writes.
  */

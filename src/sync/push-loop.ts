@@ -38,7 +38,7 @@ export const backoff = (attempt: number) => Math.random() * Math.min(2000, 50 * 
 const changes = (p: FilePlan) => p.added.length + p.changed.length + p.removed.length;
 
 /**
- * The to-codex half of a sync (SPEC §4): one commit on the fetched tip, pushed without force; when the
+ * The to-codex half of a sync (design §4): one commit on the fetched tip, pushed without force; when the
  * branch moved meanwhile, rebuilt on the new tip and pushed again, with backoff, up to MAX_ATTEMPTS. The
  * handle is `started` once git's first push has been spawned (never, when nothing is pushed), `done` when
  * the push has landed and the cache's branch has caught up, and this machine's record is written.
@@ -108,7 +108,7 @@ export function toCodexResult(plan: FilePlan, selection: Selection, codexCommit:
   };
 }
 
-/** The deletion guard (SPEC §4): a sync that would remove too much of the project's folder is held back. */
+/** The deletion guard (design §4): a sync that would remove too much of the project's folder is held back. */
 export function holdDeletions(plan: FilePlan, o: Pick<SyncOptions, 'config' | 'allowDeletions'>): void {
   const removed = plan.removed.length;
   if (removed >= 10 && removed / plan.before > o.config.deletion_threshold && !o.allowDeletions) {

@@ -6,7 +6,7 @@ import { msg } from '../ui/messages.js';
 import { redactUrl } from '../git/url.js';
 
 /**
- * How git is given the codex (SPEC §4): the URL without its secrets, and what authenticates it through
+ * How git is given the codex (design §4): the URL without its secrets, and what authenticates it through
  * git's environment — never a command line (`/proc/<pid>/cmdline` is readable by everyone), a config file
  * or a state file. `secrets` are removed from anything shown.
  */
@@ -75,7 +75,7 @@ export function makeRedactor(url: string, env: Env): (s: string) => string {
   };
 }
 
-/** Maps a failed fetch/push/ls-remote to one of the failures users must tell apart (SPEC §4). */
+/** Maps a failed fetch/push/ls-remote to one of the failures users must tell apart (design §4). */
 export function classifyRemoteError(error: unknown, url: string): unknown {
   if (!(error instanceof GitError)) return error;
   const text = error.stderr;

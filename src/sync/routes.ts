@@ -9,7 +9,7 @@ import { diffTrees, pathChain, rootTree, treesOf } from './codex-tree.js';
 import { CODEX_TREE } from './bounds.js';
 import { CodexTrees, type SkippedFolder } from './codex-walk.js';
 
-/** A codex doc whose front matter routes it to projects (SPEC §4 from-codex). */
+/** A codex doc whose front matter routes it to projects (design §4 from-codex). */
 export interface Route {
   oid: string;
   mode: string;
@@ -40,7 +40,7 @@ const MARKDOWN = /\.(md|mdx|markdown)$/i;
 /** A doc larger than this is not read for routing at all. */
 export const ROUTED_DOC_MAX = 16 * 1024 * 1024;
 
-/** Bounds on what is read of a codex doc's front matter (SPEC §4: the codex is untrusted input). */
+/** Bounds on what is read of a codex doc's front matter (design §4: the codex is untrusted input). */
 export const FRONT_MATTER_MAX = 64 * 1024;
 export const ROUTE_MAX_VALUES = 100;
 export const ROUTE_MAX_LENGTH = 200;

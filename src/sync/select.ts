@@ -44,7 +44,7 @@ function matcher(patterns: string[], opts: picomatch.PicomatchOptions): picomatc
 }
 
 /**
- * The files of one commit that go to the codex (SPEC §4): matching sync_patterns, minus exclude_patterns
+ * The files of one commit that go to the codex (design §4): matching sync_patterns, minus exclude_patterns
  * and deny_patterns, minus files over max_file_size, minus submodules. Symlinks stay symlinks: their blob
  * is the link target, never the file it points to. A path with a component git refuses on checkout
  * (`.git` in any spelling) is refused: one such file would make the codex unclonable. Pure.

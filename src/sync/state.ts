@@ -24,7 +24,7 @@ export interface SyncedRecord {
   baseTip?: string | null;
 }
 
-/** A sync that failed and is kept for retry (SPEC §6). One per environment: a newer one replaces it. */
+/** A sync that failed and is kept for retry (design §6). One per environment: a newer one replaces it. */
 export interface PendingRequest {
   env: string;
   explicit: boolean;
@@ -42,7 +42,7 @@ export interface BackgroundOutcome {
   ok: boolean;
   message: string;
   time: string;
-  /** What the run skipped or warned about (SPEC §6): shown once by the next hook run. */
+  /** What the run skipped or warned about (design §6): shown once by the next hook run. */
   warnings?: string[];
   /** What to run when a plain retry cannot fix the failure (held deletions). */
   hint?: string;

@@ -43,7 +43,7 @@ export async function codexProjectFiles(reader: ObjectSource, tip: string, proje
 }
 
 /**
- * What a sync changes in the project's codex folder (SPEC §4). Pure: the folder becomes `selection` (the
+ * What a sync changes in the project's codex folder (design §4). Pure: the folder becomes `selection` (the
  * commit's selection in mirror mode, the computed folder in layer mode: layers/), both with the codex's
  * blob ids; files no longer in it are removed.
  */

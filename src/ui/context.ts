@@ -42,7 +42,7 @@ export interface CommandResult {
 
 export type Confirmation = 'yes' | 'declined' | NoTerminal;
 
-/** Shows the production warning and asks on the terminal (SPEC §6 wording); Ctrl-C rejects with Interrupted. */
+/** Shows the production warning and asks on the terminal (design §6 wording); Ctrl-C rejects with Interrupted. */
 export async function confirmProduction(
   ctx: Context,
   o: { decision: EnvDecision; branch: string; codexUrl: string; direction: string; verb: 'pushing' | 'syncing' },

@@ -34,7 +34,7 @@ export function packageManager(env: NodeJS.ProcessEnv = process.env, cwd = proce
 }
 
 /**
- * codex-hooks as a person types it here (SPEC §6: every hint names a command as the user can type it):
+ * codex-hooks as a person types it here (design §6: every hint names a command as the user can type it):
  * `npx codex-hooks` (`pnpm exec`, `yarn`, `bunx`) when the toolkit runs from a project's node_modules,
  * where it is not on PATH; plain `codex-hooks` for a global install or a checkout of codex-hooks itself.
  */
@@ -160,7 +160,7 @@ export const msg = {
   /**
    * After a push whose production sync was skipped. The push itself goes on, so a second
    * `CODEX_ENV=prod git push` of the same commit would find nothing to push and never run the hook:
-   * the command to run now is `sync`; CODEX_ENV is only for the next push (SPEC §6).
+   * the command to run now is `sync`; CODEX_ENV is only for the next push (design §6).
    */
   productionSkipped: (branch: string, why: 'no-terminal' | 'ci' | 'declined', release: string) =>
     [
@@ -513,7 +513,7 @@ export const msg = {
   backgroundWarned: (time: string, warnings: string[]) => `codex-hooks: the background docs sync after a commit (${time}) warned:\n  ${warnings.join('\n  ')}`,
 };
 
-/** What a sync skipped or found odd, one line each: shown by hooks, kept by a background run (SPEC §6). */
+/** What a sync skipped or found odd, one line each: shown by hooks, kept by a background run (design §6). */
 export function syncWarnings(r: ShownResult, o: { syncPatterns: string[]; configFile: string | null; branch?: string }): string[] {
   const out: string[] = [];
   if (r.toCodex?.matchedNothing) out.push(msg.matchedNothing(o.syncPatterns, o.configFile));
@@ -559,7 +559,7 @@ export function summaryLine(s: { project: string; env: string; codexBranch: stri
 const ago = (seconds: number) =>
   seconds < 90 ? `${Math.round(seconds)} s` : seconds < 5400 ? `${Math.round(seconds / 60)} min` : seconds < 172800 ? `${Math.round(seconds / 3600)} h` : `${Math.round(seconds / 86400)} days`;
 
-/** What the reader for agents (`codex-hooks mcp`, SPEC §8) and `fetch` say. */
+/** What the reader for agents (`codex-hooks mcp`, design §8) and `fetch` say. */
 export const readerMsg = {
   busy: (most: number) => `Busy: ${most} searches are running or waiting already`,
   busyHint: 'try again in a moment, or narrow the search (project)',
@@ -617,7 +617,7 @@ export const readerMsg = {
   otherOrgHint: (org: string, project: string) => `use codex://${org}/${project}/…`,
 };
 
-/** What the layered environments say (SPEC §4 layer, §6): overlaps, dropped layers, the `layers` command. */
+/** What the layered environments say (design §4 layer, §6): overlaps, dropped layers, the `layers` command. */
 export const layerMsg = {
   shallowClone: (branch: string, prod: string) => `This clone is shallow: the merge base of ${branch} with ${prod} is not in it, so ${branch}'s changes cannot be told from ${prod}'s.`,
   shallowCloneHint: 'fetch the whole history: `git fetch --unshallow` (in GitHub Actions: actions/checkout with `fetch-depth: 0`)',

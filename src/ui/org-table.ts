@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Style } from './logger.js';
 
-/** A row of `sync-org`: one checkout, in the state it is in now (SPEC §9). */
+/** A row of `sync-org`: one checkout, in the state it is in now (design §9). */
 export type OrgStatus = 'waiting' | 'syncing' | 'synced' | 'up-to-date' | 'skipped' | 'failed';
 
 export interface OrgRow {

@@ -121,7 +121,7 @@ section('SIGKILL at random moments: the next sync succeeds, the codex is never p
 }
 
 // ---------------------------------------------------------------------------------------------------------
-section('git gc and repack on the cache at the same moment (SPEC §4)');
+section('git gc and repack on the cache at the same moment (design §4)');
 await scenario(`${QUICK ? 10 : 20} syncs while git gc and git repack -ad run on the cache in a loop: every sync succeeds`, async () => {
   const env = isolatedEnv();
   const codex = makeCodex(env);
@@ -404,7 +404,7 @@ section('Bad input: a clear message, the right exit code, nothing written');
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Data safety and a hostile codex (SPEC §2 pull_dir, §4 "the codex is untrusted input"): run in full by
+// Data safety and a hostile codex (design §2 pull_dir, §4 "the codex is untrusted input"): run in full by
 // --quick too. Each case checks that nothing outside pull_dir changed (a snapshot of the project, .git
 // included), that the push or sync went on, and that the message is clear (never "unexpected error").
 section('Hostile repository config: a committed config never runs a command, leaks a token or writes through a link');
@@ -738,7 +738,7 @@ section('A team over time: the model-based property of test/team-model.test.js, 
   cleanup();
 }
 
-section('MCP over HTTP: many agents at once on loopback (SPEC §8)');
+section('MCP over HTTP: many agents at once on loopback (design §8)');
 {
   const clients = 50;
   const calls = QUICK ? 40 : 100;

@@ -1,7 +1,7 @@
 import type { TreeEntry } from '../../git/parse.js';
 
 /**
- * The layered folder as a function (SPEC §4), pure: the base's selection, then each live layer's changes
+ * The layered folder as a function (design §4), pure: the base's selection, then each live layer's changes
  * in first-push order. Paths are relative to the project's folder; ids are the codex's.
  */
 export interface LayerChanges {

@@ -4,10 +4,10 @@ import { composeFolder, isAbsorbed, type Composed, type LayerChanges } from './c
 import type { Layer, LayerState } from './state.js';
 import type { StoredState } from './store.js';
 
-/** Why a layer left the folder (SPEC §4). */
+/** Why a layer left the folder (design §4). */
 export type DropReason = 'deleted' | 'gone from origin' | 'merged' | 'absorbed' | 'dropped by hand';
 
-/** What changes a layered folder (SPEC §4, §6): a branch's push, a move of the production branch, branches gone. */
+/** What changes a layered folder (design §4, §6): a branch's push, a move of the production branch, branches gone. */
 export type LayerEvent =
   | { kind: 'layer'; branch: string; commit: string }
   | { kind: 'base'; branch: string; commit: string }
@@ -48,7 +48,7 @@ export interface Next {
 export const layerKey = (branch: string) => createHash('sha1').update(branch).digest('hex').slice(0, 16);
 
 /**
- * The next state of a project's layers and the folder it makes (SPEC §4). Pure. A layer stays live until its
+ * The next state of a project's layers and the folder it makes (design §4). Pure. A layer stays live until its
  * branch is deleted or gone from origin, merged into the base or absorbed by it, or dropped by hand.
  */
 export function nextLayers(i: NextInput): Next {

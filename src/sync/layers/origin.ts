@@ -2,7 +2,7 @@ import { runGit } from '../../git/exec.js';
 import { batchSshEnv } from '../../git/ssh.js';
 import { hasRemote, type Project } from '../../git/project.js';
 
-/** The branches on the project's origin, as `git ls-remote` says (SPEC §4: deleted on the server, the layer goes). */
+/** The branches on the project's origin, as `git ls-remote` says (design §4: deleted on the server, the layer goes). */
 export type OriginHeads = { heads: Map<string, string> } | { unknown: string };
 
 /**

@@ -12,7 +12,7 @@ import type { LayersReport } from '../options.js';
 import type { Logger } from '../../ui/logger.js';
 
 /**
- * What `status` says of the environments (SPEC §5, §4), from the codex as fetched now: what is pending
+ * What `status` says of the environments (design §5, §4), from the codex as fetched now: what is pending
  * release (the production branch ahead of production), what test is made of, how test differs from prod.
  */
 export interface Overview {

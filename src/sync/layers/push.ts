@@ -269,7 +269,7 @@ async function planLayers(
   }
 
   // A codex branch from before layers (no record yet): the branches in flight on origin that this clone has
-  // become layers first, so migrating loses no live branch's docs (SPEC §4).
+  // become layers first, so migrating loses no live branch's docs (design §4).
   if (!stored.commit && !stored.unreadable && event.kind !== 'drop' && baseCommit && 'heads' in heads) {
     stored = await seedFromOrigin(o, stored, heads.heads, baseCommit, event.kind === 'layer' ? event.branch : null, selectionOf, toCodex);
   }

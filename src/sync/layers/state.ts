@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * The layers of one project on one layered codex branch (SPEC §4), kept in the codex itself so every clone
+ * The layers of one project on one layered codex branch (design §4), kept in the codex itself so every clone
  * and CI computes the same folder. Stored as a commit on a ref of ours, `refs/codex-hooks/layers/<project>/
  * <codex branch>`, pushed in the same atomic push as the folder: its tree holds `state.json`, the base's
  * selection under `base/` and each layer's written files under `layers/<key>/` (so every blob the folder

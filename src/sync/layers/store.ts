@@ -10,7 +10,7 @@ import { local, type CodexCache } from '../cache.js';
 import { buildTree, listFiles, rootTree, type Write } from '../codex-tree.js';
 import { emptyState, parseState, serializeState, STATE_FILE, stateRef, type LayerState } from './state.js';
 
-/** A project's layer state as the codex holds it (SPEC §4): the record and the files it names. */
+/** A project's layer state as the codex holds it (design §4): the record and the files it names. */
 export interface StoredState {
   /** The state commit (null: the codex has none yet — a first layered sync, or a codex from before layers). */
   commit: string | null;
