@@ -223,6 +223,20 @@ for (const how of ['merge commit', 'squash', 'rebase']) {
   });
 }
 
+t('a branch pushed again after the server merged it: its new change shows on test (found by team-model, seed 20261206)', async () => {
+  const tm = await team();
+  branch(tm.alice, 'feat/a');
+  change(tm.alice, { 'docs/api.md': 'api 1' });
+  await pushOk(tm.alice, ['-u', 'origin', 'feat/a']);
+  const gh = tm.server();
+  gh.sh('merge', '-q', '--no-ff', '-m', 'Merge pull request #1 from feat/a', 'origin/feat/a');
+  gh.sh('push', '-q', 'origin', 'main');
+  sh(tm.alice, 'fetch', '-q', 'origin');
+  change(tm.alice, { 'docs/api.md': 'api 2' });
+  await pushOk(tm.alice, []);
+  expectTest(tm, { ...START, 'docs/api.md': 'api 2' }, 'the merged branch lives on with its new change');
+});
+
 // ---- overlaps -------------------------------------------------------------------------------------
 
 t('two branches changing one doc: the later-first-pushed branch\'s version shows; the push names the overlap', async () => {

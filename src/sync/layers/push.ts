@@ -264,6 +264,8 @@ async function planLayers(
   if (baseMoved && baseCommit) {
     const brought = recorded ? await commitsBetween(o.project, recorded, baseCommit) : null;
     for (const l of stored.state.layers) {
+      // the pushed branch is judged by its new tip (below): merged once, it may carry new changes since
+      if (event.kind === 'layer' && l.branch === event.branch) continue;
       if (brought ? brought.has(l.tip) : await isAncestor(o.project, l.tip, baseCommit)) merged.add(l.branch);
     }
   }
