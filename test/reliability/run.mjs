@@ -222,9 +222,12 @@ section('Production safety: production is written iff the environment was explic
       const wroteProd = refOf(p.codex, 'main', env) !== initial.main;
       const prodBranch = kind !== 'feature';
       const explicitProd = ce === 'prod';
-      const shouldProd = ce !== 'invalid' && (explicitProd || (ce === 'unset' && prodBranch && term === 'y'));
+      // CODEX_ENV=prod releases the production branch of the push, never another (design §6): a push with none is refused
+      const refused = explicitProd && !prodBranch;
+      const shouldProd = ce !== 'invalid' && prodBranch && (explicitProd || (ce === 'unset' && term === 'y'));
       check(wroteProd === shouldProd, `production ${wroteProd ? 'written' : 'not written'}, expected ${shouldProd ? 'written' : 'not'}\n${r.stdout}${r.stderr}`);
       if (ce === 'invalid') check(r.code !== 0 && /Unknown environment "prd"/.test(r.stdout + r.stderr), 'invalid CODEX_ENV must refuse the push');
+      else if (refused) check(r.code !== 0 && /this push has none/.test(r.stdout + r.stderr), `CODEX_ENV=prod on a feature push must refuse it: ${r.stdout}${r.stderr}`);
       else check(r.code === 0, `push failed: ${r.stdout}${r.stderr}`);
       const asked = /Sync to production\?/.test(r.stdout);
       check(asked === (ce === 'unset' && prodBranch && term !== 'none'), `prompt ${asked ? 'shown' : 'not shown'} wrongly`);
