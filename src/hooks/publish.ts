@@ -19,7 +19,6 @@ export type PlannedAction = PushAction & { answer?: Answer };
 export async function publish(ctx: Context, project: Project, config: Config, actions: PlannedAction[], o: { dryRun?: boolean } = {}): Promise<object[]> {
   const log = ctx.logger;
   const outcomes: object[] = [];
-  const { runSync } = await import('../sync/engine.js');
   for (const a of actions) {
     const { env, codexBranch } = a.decision;
     let direction = a.kind === 'drop' || !a.primary ? ('to-codex' as const) : config.sync_direction;
@@ -50,6 +49,7 @@ export async function publish(ctx: Context, project: Project, config: Config, ac
     if (o.dryRun && direction === 'from-codex') continue;
     if (a.kind === 'mirror' && a.decision.env !== 'prod' && !a.decision.needsConfirmation && direction !== 'from-codex') log.info(layerMsg.prodOnStaging(env, codexBranch));
     try {
+      const { runSync } = await import('../sync/engine.js'); // only when there is something to sync
       const r = await runSync({
         project,
         config,
