@@ -62,6 +62,13 @@ t('monorepo: init and install from web/, then every hook finds codex-hooks', asy
   const u = await run(m.bin, ['uninstall'], { cwd: m.web, env });
   assert.is(u.code, 0, u.stderr);
   assert.equal(JSON.parse(fs.readFileSync(path.join(m.web, 'package.json'), 'utf8')), { name: 'web', version: '1.0.0' });
+  // From the repository's root a hint names where the toolkit is, and works as typed there (issue 21 item 6)
+  const s2 = await run(m.bin, ['status', '--offline'], { cwd: m.dir, env });
+  const hint = /`(npx --prefix web codex-hooks install)`/.exec(s2.stdout + s2.stderr);
+  assert.ok(hint, s2.stdout + s2.stderr);
+  const typed = await run('sh', ['-c', hint[1]], { cwd: m.dir, env });
+  assert.is(typed.code, 0, typed.stdout + typed.stderr);
+  assert.is(git(m.dir, ['config', 'core.hooksPath'], env), '.husky/_');
 });
 
 t('monorepo: the toolkit missing at hook time says where to install it', async () => {

@@ -38,7 +38,7 @@ export function packageManager(env: NodeJS.ProcessEnv = process.env, cwd = proce
  * `npx codex-hooks` (`pnpm exec`, `yarn`, `bunx`) when the toolkit runs from a project's node_modules,
  * where it is not on PATH; plain `codex-hooks` for a global install or a checkout of codex-hooks itself.
  */
-export function invocation(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): string {
+export function invocation(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd(), entry: string | undefined = process.argv[1]): string {
   let root: string;
   try {
     root = packageRoot();
@@ -48,7 +48,17 @@ export function invocation(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (!root.split(path.sep).includes('node_modules')) return 'codex-hooks';
   // `npm install -g`: <prefix>/lib/node_modules/codex-hooks with <prefix>/bin/codex-hooks on PATH
   if (path.basename(path.dirname(path.dirname(root))) === 'lib' && fs.existsSync(path.join(root, '..', '..', '..', 'bin', 'codex-hooks'))) return 'codex-hooks';
-  return `${packageManager(env, cwd).exec} codex-hooks`;
+  const pm = packageManager(env, cwd);
+  // A monorepo package (web/node_modules) run from the repository's root, as the hooks run: the command must
+  // say where the toolkit is. The path as started (a hook names web/node_modules/…), not the realpath.
+  const parts = entry ? path.resolve(entry).split(path.sep) : [];
+  const at = parts.indexOf('node_modules');
+  const rel = at > 0 ? path.relative(path.resolve(cwd), parts.slice(0, at).join(path.sep) || path.sep) : '';
+  if (rel && !rel.startsWith('..') && !path.isAbsolute(rel)) {
+    const dir = rel.split(path.sep).join('/');
+    return pm.name === 'npm' ? `npx --prefix ${dir} codex-hooks` : pm.name === 'pnpm' ? `pnpm --dir ${dir} exec codex-hooks` : pm.name === 'yarn' ? `yarn --cwd ${dir} codex-hooks` : `bun --cwd ${dir} x codex-hooks`;
+  }
+  return `${pm.exec} codex-hooks`;
 }
 
 /** Every command hint starts with this (computed once per process: the hooks' folder is the project root). */
