@@ -63,9 +63,10 @@ export async function prePush(ctx: Context, args: string[] = []): Promise<Comman
     }
   }
 
-  // Nothing new to write (the usual push of code): nothing waits for the landing, and no git process runs.
+  // Nothing new to write (the usual push of code): nothing waits for the landing (a pull of shared docs, if any,
+  // is no publication), and no git process runs to find out how the landing would be seen.
   const actions = plan.updates.flatMap((u) => u.actions);
-  let nothingNew = config.sync_direction === 'to-codex' && actions.every((a) => a.kind === 'layer' || a.kind === 'mirror');
+  let nothingNew = actions.every((a) => a.kind === 'layer' || a.kind === 'mirror');
   for (const a of actions) if (nothingNew && (a.kind === 'layer' || a.kind === 'mirror')) nothingNew = (await alreadySynced(project, config, a.decision, a.commit, a.branch)).upToDate;
   const remote = nothingNew ? undefined : args[0];
   const tracking = remote && (await gitVersionAtLeast(project.env, 2, 28)) ? await trackingRefs(project, remote) : null;
