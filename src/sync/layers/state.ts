@@ -1,4 +1,3 @@
-import { z } from 'zod';
 
 /**
  * The layers of one project on one layered codex branch (design §4), kept in the codex itself so every clone
@@ -40,28 +39,29 @@ export interface LayerState {
 export const STATE_FILE = 'state.json';
 export const MAX_STATE_BYTES = 4 * 1024 * 1024;
 export const MAX_LAYERS = 1000;
-const OID = z.string().regex(/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/);
-const text = z.string().max(1000);
+const OID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+const KEY = /^[0-9a-f]{8,40}$/;
+// Checked by hand, not with zod: every layered sync reads the record, and building a zod schema costs a hook
+// ~50 ms of start-up (zod is otherwise loaded only when a config is validated).
+const isText = (v: unknown): v is string => typeof v === 'string' && v.length <= 1000;
+const isOid = (v: unknown): v is string => typeof v === 'string' && OID.test(v);
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-const schema = z.object({
-  version: z.literal(1),
-  base: z.object({ branch: text, commit: OID, time: text }).nullable(),
-  layers: z
-    .array(
-      z.object({
-        branch: text,
-        key: z.string().regex(/^[0-9a-f]{8,40}$/),
-        tip: OID,
-        mergeBase: OID.nullable(),
-        first: text,
-        time: text,
-        author: text,
-        removed: z.array(z.string().max(4096)).max(100_000),
-        seen: z.boolean().optional(),
-      }),
-    )
-    .max(MAX_LAYERS),
-});
+function isLayer(v: unknown): v is Layer {
+  if (!isObject(v)) return false;
+  const { branch, key, tip, mergeBase, first, time, author, removed, seen } = v;
+  return (
+    isText(branch) && typeof key === 'string' && KEY.test(key) && isOid(tip) && (mergeBase === null || isOid(mergeBase)) && isText(first) && isText(time) && isText(author) &&
+    Array.isArray(removed) && removed.length <= 100_000 && removed.every((p) => typeof p === 'string' && p.length <= 4096) && (seen === undefined || typeof seen === 'boolean')
+  );
+}
+
+function isState(v: unknown): v is LayerState {
+  if (!isObject(v) || v.version !== 1 || !Array.isArray(v.layers) || v.layers.length > MAX_LAYERS) return false;
+  const base = v.base;
+  if (base !== null && !(isObject(base) && isText(base.branch) && isOid(base.commit) && isText(base.time))) return false;
+  return v.layers.every(isLayer);
+}
 
 export const emptyState = (): LayerState => ({ version: 1, base: null, layers: [] });
 
@@ -69,10 +69,15 @@ export const emptyState = (): LayerState => ({ version: 1, base: null, layers: [
 export function parseState(body: Buffer): LayerState | null {
   if (body.length > MAX_STATE_BYTES) return null;
   try {
-    const parsed = schema.safeParse(JSON.parse(body.toString('utf8')));
-    if (!parsed.success) return null;
-    const keys = new Set(parsed.data.layers.map((l) => l.key));
-    return keys.size === parsed.data.layers.length ? parsed.data : null;
+    const parsed: unknown = JSON.parse(body.toString('utf8'));
+    if (!isState(parsed)) return null;
+    // only what this code writes is kept (no extra keys carried along)
+    const state: LayerState = {
+      version: 1,
+      base: parsed.base && { branch: parsed.base.branch, commit: parsed.base.commit, time: parsed.base.time },
+      layers: parsed.layers.map((l) => ({ branch: l.branch, key: l.key, tip: l.tip, mergeBase: l.mergeBase, first: l.first, time: l.time, author: l.author, removed: l.removed, ...(l.seen !== undefined ? { seen: l.seen } : {}) })),
+    };
+    return new Set(state.layers.map((l) => l.key)).size === state.layers.length ? state : null;
   } catch {
     return null;
   }
