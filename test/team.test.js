@@ -237,6 +237,57 @@ t('a branch pushed again after the server merged it: its new change shows on tes
   expectTest(tm, { ...START, 'docs/api.md': 'api 2' }, 'the merged branch lives on with its new change');
 });
 
+t('a hotfix on main reaches test with the next push even from a clone that has not fetched; a branch pushed from elsewhere too', async () => {
+  const tm = await team();
+  const bob = await tm.developer('bob');
+  branch(tm.alice, 'feat/a');
+  change(tm.alice, { 'docs/api.md': 'api a' });
+  await pushOk(tm.alice, ['-u', 'origin', 'feat/a']);
+  const gh = tm.server();
+  commit(gh.dir, gh.env, lines({ 'docs/guide.md': 'guide hotfix' }), 'hotfix');
+  gh.sh('push', '-q', 'origin', 'main');
+  // a commit on feat/a made elsewhere (the server's web editor), not by a hook
+  gh.sh('checkout', '-q', '-b', 'feat/a', 'origin/feat/a');
+  commit(gh.dir, gh.env, lines({ 'docs/faq.md': 'faq by web' }), 'web edit on feat/a');
+  gh.sh('push', '-q', 'origin', 'feat/a');
+  branch(bob, 'feat/b'); // bob fetched nothing since he cloned
+  change(bob, { 'docs/intro.md': 'intro b' });
+  await pushOk(bob, ['-u', 'origin', 'feat/b']);
+  expectTest(tm, { ...START, 'docs/guide.md': 'guide hotfix', 'docs/api.md': 'api a', 'docs/faq.md': 'faq by web', 'docs/intro.md': 'intro b' });
+});
+
+t('a release refused by origin is never written later by a fetch of the same commit', async () => {
+  const tm = await team();
+  const hook = path.join(tm.origin, 'hooks/pre-receive');
+  fs.writeFileSync(hook, '#!/bin/sh\necho "protected branch" >&2\nexit 1\n', { mode: 0o755 });
+  change(tm.alice, { 'docs/api.md': 'api release' });
+  const mainBefore = refOf(tm.codex, 'main', tm.env);
+  const r = await push(tm.alice, ['origin', 'main'], { CODEX_ENV: 'prod' });
+  assert.is.not(r.code, 0, r.output);
+  assert.is(refOf(tm.codex, 'main', tm.env), mainBefore);
+  // that very commit lands later by another git process (here a push without hooks, as a maintainer's would
+  // be; a fetch moving origin/main to it is the same): alice's origin/main moves to the refused release's commit
+  fs.rmSync(hook);
+  const later = await run('git', ['push', '-q', '--no-verify', 'origin', 'main'], { cwd: tm.alice.dir, env: tm.alice.env });
+  assert.is(later.code, 0, later.stderr);
+  assert.is(refOf(tm.codex, 'main', tm.env), mainBefore, 'only the push that asked releases: ' + later.stdout + later.stderr);
+});
+
+t('a kept request delivered after its branch was deleted on the server brings no layer back', async () => {
+  const tm = await team();
+  const away = `${tm.codex}.away`;
+  fs.renameSync(tm.codex, away);
+  branch(tm.alice, 'feat/z');
+  change(tm.alice, { 'docs/z.md': 'z' });
+  const r = await pushOk(tm.alice, ['-u', 'origin', 'feat/z']);
+  assert.match(r.output, /CODEX UNREACHABLE/);
+  fs.renameSync(away, tm.codex);
+  git(tm.origin, ['branch', '-D', 'feat/z'], tm.env);
+  const retry = await run(tm.alice.bin, ['sync', '--retry'], { cwd: tm.alice.dir, env: tm.alice.env });
+  assert.is(retry.code, 0, retry.stdout + retry.stderr);
+  assert.not.ok('docs/z.md' in folder(tm.codex, 'test', tm.env), 'the deleted branch is not layered');
+});
+
 // ---- overlaps -------------------------------------------------------------------------------------
 
 t('two branches changing one doc: the later-first-pushed branch\'s version shows; the push names the overlap', async () => {

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { runGit } from '../git/exec.js';
@@ -16,6 +17,8 @@ import type { PushAction } from './push-plan.js';
 export interface Landing {
   time: string;
   remote: string;
+  /** The `git push` that ran pre-push: only its own ref updates are its landing (a later fetch is not). */
+  gitPid?: number | null;
   entries: Array<{ trackingRef: string; branch: string; sha: string | null; actions: PushAction[] }>;
 }
 
@@ -26,6 +29,8 @@ export const landingFile = (p: Project) => path.join(stateDir(p), 'landing.json'
 export function readLanding(p: Project, now = Date.now()): Landing | null {
   const l = readJson<Landing | null>(landingFile(p), null);
   if (!l || !Array.isArray(l.entries) || !(now - Date.parse(l.time) < LANDING_TTL_MS)) return null;
+  // the push that kept it has ended (refused, or done): nothing of it can land any more
+  if (l.gitPid && !alive(l.gitPid)) return null;
   return l;
 }
 
@@ -33,6 +38,41 @@ export function writeLanding(p: Project, l: Landing | null): void {
   if (!l || l.entries.length === 0) fs.rmSync(landingFile(p), { force: true });
   else writeJson(landingFile(p), l);
 }
+
+/**
+ * The git process this hook runs under (pre-push and reference-transaction run under the same `git push`):
+ * the nearest ancestor named git, read from /proc (Linux) or `ps`; null when neither can tell.
+ */
+export function gitAncestorPid(start = process.ppid): number | null {
+  let pid = start;
+  for (let depth = 0; depth < 8 && pid > 1; depth++) {
+    let comm = '';
+    let ppid = 0;
+    try {
+      comm = fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    } catch {
+      const r = spawnSync('ps', ['-o', 'ppid=,comm=', '-p', String(pid)], { encoding: 'utf8' });
+      const m = /^\s*(\d+)\s+(.*)$/.exec(r.stdout ?? '');
+      if (!m) return null;
+      ppid = Number(m[1]);
+      comm = path.basename(m[2].trim());
+    }
+    if (comm === 'git') return pid;
+    pid = ppid;
+  }
+  return null;
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
 
 /** Where git records a branch of `remote` after a push (its fetch refspecs), or null when it records none. */
 export async function trackingRefs(p: Project, remote: string): Promise<((branch: string) => string | null) | null> {

@@ -12,7 +12,7 @@ import { alreadySynced } from './up-to-date.js';
 import { reportBackground } from './background.js';
 import { planPush } from './push-plan.js';
 import { publish, type PlannedAction } from './publish.js';
-import { ensureReferenceTransaction, trackingRefs, writeLanding, type Landing } from './landing.js';
+import { ensureReferenceTransaction, gitAncestorPid, trackingRefs, writeLanding, type Landing } from './landing.js';
 
 /**
  * What `codex-hooks sync --ref` needs to sync the pushed commit after the push: nothing when it is
@@ -82,7 +82,7 @@ export async function prePush(ctx: Context, args: string[] = []): Promise<Comman
     await publish(ctx, project, config, [...later.flatMap((e) => e.actions), ...now], { dryRun: true });
   }
   if (later.length && (await ensureReferenceTransaction(project)) === 'foreign') now.unshift(...later.splice(0).flatMap((e) => e.actions));
-  writeLanding(project, later.length ? { time: new Date().toISOString(), remote: remote!, entries: later } : null);
+  writeLanding(project, later.length ? { time: new Date().toISOString(), remote: remote!, gitPid: gitAncestorPid(), entries: later } : null);
   const outcomes = now.length ? await publish(ctx, project, config, now) : [];
 
   // Kept requests of environments this push does not touch are delivered now too.

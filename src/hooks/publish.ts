@@ -16,7 +16,7 @@ export type PlannedAction = PushAction & { answer?: Answer };
  * kept for retry and never stops the others; `dryRun` (the preflight of `hooks.on_failure: block`) writes
  * nothing and throws the first failure.
  */
-export async function publish(ctx: Context, project: Project, config: Config, actions: PlannedAction[], o: { dryRun?: boolean } = {}): Promise<object[]> {
+export async function publish(ctx: Context, project: Project, config: Config, actions: PlannedAction[], o: { dryRun?: boolean; landed?: boolean } = {}): Promise<object[]> {
   const log = ctx.logger;
   const outcomes: object[] = [];
   for (const a of actions) {
@@ -59,6 +59,7 @@ export async function publish(ctx: Context, project: Project, config: Config, ac
         sourceBranch: a.branch,
         direction,
         dryRun: o.dryRun,
+        onOrigin: o.landed,
         logger: log,
         layerEvent: a.kind === 'drop' ? { kind: 'drop', branches: [a.branch], why: 'deleted' } : a.kind === 'base' ? { kind: 'base', branch: a.branch, commit: a.commit } : undefined,
       });

@@ -1,7 +1,7 @@
 import { loadConfig } from '../config/load.js';
 import { openProject } from '../git/project.js';
 import type { CommandResult, Context } from '../ui/context.js';
-import { readLanding, writeLanding } from './landing.js';
+import { gitAncestorPid, readLanding, writeLanding } from './landing.js';
 import { publish } from './publish.js';
 
 /**
@@ -18,6 +18,8 @@ export async function referenceTransaction(ctx: Context, args: string[]): Promis
     writeLanding(project, null);
     return skip('nothing kept');
   }
+  // only the push that kept the plan lands it: a later fetch moving the same ref is no publication
+  if (landing.gitPid && gitAncestorPid() !== landing.gitPid) return skip('another git process');
   const moved = (ctx.stdin ? await ctx.stdin() : '')
     .split('\n')
     .map((l) => l.trim().split(' '))
@@ -26,6 +28,6 @@ export async function referenceTransaction(ctx: Context, args: string[]): Promis
   if (landed.length === 0) return skip('no kept branch landed');
   writeLanding(project, { ...landing, entries: landing.entries.filter((e) => !landed.includes(e)) });
   const config = await loadConfig(project);
-  const outcomes = await publish(ctx, project, config, landed.flatMap((e) => e.actions));
+  const outcomes = await publish(ctx, project, config, landed.flatMap((e) => e.actions), { landed: true });
   return { data: { hook: 'reference-transaction', landed: landed.map((e) => e.branch), outcomes } };
 }

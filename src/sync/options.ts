@@ -26,6 +26,11 @@ export interface SyncOptions {
   mirror?: boolean;
   /** layer mode: what this sync does to the layers (default: the source branch's layer, or a base move for a production branch). */
   layerEvent?: LayerEvent;
+  /**
+   * layer mode: the branch is known to be on origin (its push landed, or a kept request of a push): when origin
+   * says it is not (deleted since), its layer is dropped instead of written.
+   */
+  onOrigin?: boolean;
   logger: Logger;
   /** Set by runSync: aborted when the sync's time (CODEX_HOOKS_TIMEOUT) has run out. */
   signal?: AbortSignal;

@@ -59,6 +59,8 @@ export async function deliverPending(project: Project, config: Config, logger: L
         sourceBranch: request.branch,
         direction: request.direction as Direction,
         allowDeletions: options.allowDeletions,
+        // a kept request is a push's: a branch origin no longer has was deleted since, and gets no layer
+        onOrigin: true,
         logger,
       });
       clearPending(project, request.env);

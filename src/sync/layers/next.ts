@@ -58,6 +58,7 @@ export function nextLayers(i: NextInput): Next {
   const baseFiles = i.base?.files ?? i.stored.base;
   const baseMap = new Map(baseFiles.map((e) => [e.path, e]));
   const dropping = new Set(i.drop?.branches ?? []);
+  const wasLive = new Set(i.stored.state.layers.map((l) => l.branch));
   let written = false;
   for (const layer of i.stored.state.layers) {
     if (i.write?.branch === layer.branch) {
@@ -89,7 +90,8 @@ export function nextLayers(i: NextInput): Next {
             ? 'absorbed'
             : null;
     if (why) {
-      dropped.push({ branch: l.branch, why });
+      // a branch whose first push carries nothing (or only what the base has) never was in the folder
+      if (wasLive.has(l.branch)) dropped.push({ branch: l.branch, why });
       files.delete(l.key);
     }
     return !why;

@@ -30,3 +30,26 @@ export async function originHeads(project: Project, timeoutMs: number, signal?: 
     return { unknown: ((error as Error).message ?? String(error)).split('\n')[0] };
   }
 }
+
+/**
+ * Brings origin's commits of `branches` into the clone without moving any ref (no remote-tracking ref, no
+ * FETCH_HEAD: nothing of the user's changes, and no reference-transaction hook runs), so a clone that has not
+ * fetched still computes what origin has: a merge or hotfix on main, a commit pushed to a branch elsewhere.
+ * Best effort: false when origin could not be asked.
+ */
+export async function fetchFromOrigin(project: Project, branches: string[], timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
+  if (branches.length === 0) return true;
+  try {
+    const ssh = await batchSshEnv(project.root, project.env, signal);
+    await runGit(['fetch', '--no-tags', '--no-write-fetch-head', '--no-auto-gc', '-q', '--', 'origin', ...branches.map((b) => `refs/heads/${b}`)], {
+      cwd: project.root,
+      env: project.env,
+      extraEnv: { GIT_TERMINAL_PROMPT: '0', ...ssh },
+      timeoutMs: Math.min(timeoutMs, 20_000),
+      signal,
+    });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -19,7 +19,8 @@ import { layerChanges } from './compute.js';
 import { layerKey, nextLayers, stateChanged, type LayerEvent, type LayerWrite, type Next } from './next.js';
 import type { Layer } from './state.js';
 export type { LayerEvent } from './next.js';
-import type { OriginHeads } from './origin.js';
+import { fetchFromOrigin, type OriginHeads } from './origin.js';
+import { timeoutSeconds } from '../cache.js';
 import { stateRef } from './state.js';
 import { readStoredState, stateCommitIn, writeStoredState, type StoredState } from './store.js';
 
@@ -75,6 +76,8 @@ export async function prepareLayers(o: SyncOptions, s: PrepInput, origin: Promis
   const candidate = await (async () => {
     if (event.kind === 'base') return event.commit;
     const onOrigin = 'heads' in heads ? heads.heads.get(prod) : undefined;
+    // origin moved on (a merge, a hotfix) and this clone has not fetched: its commits are brought in
+    if (onOrigin && !(await hasCommit(o.project, onOrigin))) await fetchFromOrigin(o.project, [prod], timeoutSeconds(o.project.env) * 1000, o.signal);
     if (onOrigin && (await hasCommit(o.project, onOrigin))) return onOrigin;
     return (await refCommit(o.project, `refs/remotes/origin/${prod}`)) ?? ('unknown' in heads && heads.unknown === 'no remote named origin' ? await refCommit(o.project, `refs/heads/${prod}`) : null);
   })();
@@ -221,6 +224,37 @@ async function seedFromOrigin(
   return { ...stored, state: { ...stored.state, layers: [...stored.state.layers, ...kept.map((f) => f.layer)] }, files };
 }
 
+async function refreshFromOrigin(
+  o: SyncOptions,
+  stored: StoredState,
+  heads: Map<string, string>,
+  base: string,
+  pushed: string | null,
+  selectionOf: (commit: string) => Promise<TreeEntry[]>,
+  toCodex: (files: TreeEntry[]) => Promise<TreeEntry[]>,
+): Promise<StoredState> {
+  const moved = stored.state.layers.filter((l) => l.branch !== pushed && heads.has(l.branch) && heads.get(l.branch) !== l.tip);
+  if (moved.length === 0) return stored;
+  const lacking = [];
+  for (const l of moved) if (!(await hasCommit(o.project, heads.get(l.branch)!))) lacking.push(l.branch);
+  if (lacking.length) await fetchFromOrigin(o.project, lacking, timeoutSeconds(o.project.env) * 1000, o.signal);
+  const files = new Map(stored.files);
+  const layers = [];
+  for (const l of stored.state.layers) {
+    const tip = heads.get(l.branch);
+    const info = moved.includes(l) && tip ? await commitInfo(o.project, tip) : null;
+    const mb = info && tip ? await mergeBase(o.project, tip, base) : null;
+    if (!info || !tip || !mb) {
+      layers.push(l);
+      continue;
+    }
+    const changes = layerChanges(await selectionOf(mb), await selectionOf(tip));
+    files.set(l.key, await toCodex(changes.files));
+    layers.push({ ...l, tip, mergeBase: mb, time: info.time, author: info.author, removed: changes.removed });
+  }
+  return { ...stored, state: { ...stored.state, layers }, files };
+}
+
 async function planLayers(
   o: SyncOptions,
   event: LayerEvent,
@@ -259,6 +293,10 @@ async function planLayers(
     for (const f of stored.base) if (!now.has(f.path)) deletes.push(f.path);
   }
 
+  // A live branch that moved on origin without this clone's hooks (pushed from elsewhere, edited on the
+  // server): its layer is computed again from origin's tip.
+  if ('heads' in heads && baseCommit) stored = await refreshFromOrigin(o, stored, heads.heads, baseCommit, event.kind === 'layer' ? event.branch : null, selectionOf, toCodex);
+
   // Layers the base now contains: merged.
   const merged = new Set<string>();
   if (baseMoved && baseCommit) {
@@ -277,7 +315,9 @@ async function planLayers(
   }
 
   let write: LayerWrite | undefined;
-  if (event.kind === 'layer') {
+  // a landed push (or a kept request of one) whose branch origin no longer has: deleted since, so no layer
+  const deletedSince = event.kind === 'layer' && o.onOrigin && 'heads' in heads && !heads.heads.has(event.branch);
+  if (event.kind === 'layer' && !deletedSince) {
     if (baseCommit && (await isAncestor(o.project, event.commit, baseCommit))) merged.add(event.branch);
     else {
       let mb = baseCommit ? await mergeBase(o.project, event.commit, baseCommit) : null;
@@ -295,7 +335,7 @@ async function planLayers(
   }
   const branches = [...stored.state.layers.map((l) => l.branch), ...(event.kind === 'layer' ? [event.branch] : [])];
   const gone = 'heads' in heads ? new Set(branches.filter((b) => !heads.heads.has(b))) : null;
-  const drop = event.kind === 'drop' ? { branches: event.branches, why: event.why } : undefined;
+  const drop = event.kind === 'drop' ? { branches: event.branches, why: event.why } : deletedSince ? { branches: [event.branch], why: 'gone from origin' as const } : undefined;
   const next = nextLayers({ stored, base, write, drop, gone, merged, now: new Date().toISOString() });
   const source = event.kind === 'layer' ? { branch: event.branch, commit: event.commit } : { branch: base?.branch ?? prod, commit: base?.commit ?? o.commit };
   return { next, deletes, source };
