@@ -4,7 +4,7 @@ import path from 'node:path';
 import { loadConfig } from '../config/load.js';
 import { resolveEnvironment } from '../env/resolve.js';
 import { currentBranch, openProject, operationInProgress, resolveCommit, stateDir } from '../git/project.js';
-import { writeBackground } from '../sync/state.js';
+import { readBackground, writeBackground } from '../sync/state.js';
 import { msg, syncWarnings } from '../ui/messages.js';
 import type { CommandResult, Context } from '../ui/context.js';
 import { packageRoot } from '../paths.js';
@@ -62,7 +62,13 @@ export async function postCommit(ctx: Context): Promise<CommandResult> {
     const r = await runSync({ project, config, decision, commit, sourceBranch: branch, direction: 'from-codex', logger });
     const line = msg.pulledOnly(config.projectName, decision.env, decision.codexBranch, r.fromCodex);
     const notes = syncWarnings(r, { syncPatterns: config.sync_patterns, configFile: config.filepath });
-    if (child) writeBackground(project, { ok: true, message: line, time: new Date().toISOString(), warnings: [...notes, ...warnings] });
+    if (child) {
+      // post-commit pulls after every commit: the same warnings as the run already shown are not shown again
+      const all = [...notes, ...warnings];
+      const last = readBackground(project);
+      const seen = !!last?.ok && !!last.reported && JSON.stringify([...(last.warnings ?? [])].sort()) === JSON.stringify([...all].sort());
+      writeBackground(project, { ok: true, message: line, time: new Date().toISOString(), warnings: all, ...(seen ? { reported: true } : {}) });
+    }
     else {
       ctx.logger.info(line);
       for (const n of notes) ctx.logger.warn(n);

@@ -4,7 +4,7 @@ import { branchOfRef } from '../env/resolve.js';
 import { gitVersionAtLeast } from '../git/exec.js';
 import { openProject, resolveCommit, type Project } from '../git/project.js';
 import { readPending } from '../sync/state.js';
-import { msg } from '../ui/messages.js';
+import { layerMsg, msg } from '../ui/messages.js';
 import type { CommandResult, Context } from '../ui/context.js';
 import { confirmProduction } from '../ui/context.js';
 import { parseRefLines, type RefUpdate } from './refs.js';
@@ -75,7 +75,11 @@ export async function prePush(ctx: Context, args: string[] = []): Promise<Comman
   for (const u of plan.updates) {
     const ref = tracking?.(u.branch);
     if (ref) later.push({ trackingRef: ref, branch: u.branch, sha: /^0+$/.test(u.update.localSha) ? null : u.update.localSha, actions: u.actions });
-    else now.push(...u.actions);
+    else {
+      now.push(...u.actions);
+      // git will not say when this branch lands (a URL, or a clone whose fetch refspec leaves it out)
+      if (remote && !nothingNew) log.info(layerMsg.beforeLanding(u.branch, remote, !!tracking));
+    }
   }
   if (config.hooks.on_failure === 'block') {
     // The push may be stopped only now: what would be written is tried (fetched and planned, nothing written).

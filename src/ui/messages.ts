@@ -656,5 +656,9 @@ export const layerMsg = {
   detachedLayer: (env: string) => `HEAD is detached and no branch is named: a layer of ${env} belongs to a branch, so nothing was written.`,
   detachedLayerHint: 'name the branch: --branch <name> (in GitHub Actions GITHUB_HEAD_REF or GITHUB_REF_NAME name it), or sync another environment with --env',
   baseNotMoved: (env: string, why: string) => `codex-hooks: the base of ${env} did not move to this release (${why}); the next sync of the project moves it`,
+  beforeLanding: (branch: string, remote: string, named: boolean) =>
+    named
+      ? `codex-hooks: ${branch} has no remote-tracking ref in this clone (a single-branch clone): its docs are written before the push lands. To write them after: git config --add remote.${remote}.fetch '+refs/heads/*:refs/remotes/${remote}/*'`
+      : `codex-hooks: a push to a URL has no remote-tracking ref: ${branch}'s docs are written before the push lands (push to a named remote to write them after)`,
   prodOnStaging: (env: string, branch: string) => `codex-hooks: ${env} writes the production codex branch (${branch}): what it syncs is released.`,
 };
