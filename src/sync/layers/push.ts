@@ -1,7 +1,7 @@
 import { SyncError } from '../../errors.js';
 import { Running, trace } from '../../git/exec.js';
 import type { TreeEntry } from '../../git/parse.js';
-import { commitInfo, commitsBetween, hasCommit, isAncestor, isShallow, mergeBase, refCommit } from '../../git/project.js';
+import { commitInfo, commitsBetween, hasCommit, isAncestor, isShallow, mergeBase, readRefFile, refCommit } from '../../git/project.js';
 import { validBranchName } from '../../git/names.js';
 import { layerMsg, msg } from '../../ui/messages.js';
 import { recordPushed, startPush, type CodexCache } from '../cache.js';
@@ -79,7 +79,10 @@ export async function prepareLayers(o: SyncOptions, s: PrepInput, origin: Promis
     // origin moved on (a merge, a hotfix) and this clone has not fetched: its commits are brought in
     if (onOrigin && !(await hasCommit(o.project, onOrigin))) await fetchFromOrigin(o.project, [prod], timeoutSeconds(o.project.env) * 1000, o.signal);
     if (onOrigin && (await hasCommit(o.project, onOrigin))) return onOrigin;
-    return (await refCommit(o.project, `refs/remotes/origin/${prod}`)) ?? ('unknown' in heads && heads.unknown === 'no remote named origin' ? await refCommit(o.project, `refs/heads/${prod}`) : null);
+    // read from the ref files (no process), else asked of git (a symbolic or odd ref)
+    const tracking = readRefFile(o.project, `refs/remotes/origin/${prod}`) ?? (await refCommit(o.project, `refs/remotes/origin/${prod}`));
+    if (tracking || !('unknown' in heads && heads.unknown === 'no remote named origin')) return tracking;
+    return readRefFile(o.project, `refs/heads/${prod}`) ?? (await refCommit(o.project, `refs/heads/${prod}`));
   })();
   return { o, event, heads, candidate, prod, ref: stateRef(o.config.projectName, o.decision.codexBranch), selected: s.selected, people: s.people, selectionOf, toCodex };
 }
@@ -318,9 +321,11 @@ async function planLayers(
   // a landed push (or a kept request of one) whose branch origin no longer has: deleted since, so no layer
   const deletedSince = event.kind === 'layer' && o.onOrigin && 'heads' in heads && !heads.heads.has(event.branch);
   if (event.kind === 'layer' && !deletedSince) {
-    if (baseCommit && (await isAncestor(o.project, event.commit, baseCommit))) merged.add(event.branch);
+    // one question to git: the merge base with the base; the branch's own tip means it is merged
+    const withBase = baseCommit ? await mergeBase(o.project, event.commit, baseCommit) : null;
+    if (withBase === event.commit) merged.add(event.branch);
     else {
-      let mb = baseCommit ? await mergeBase(o.project, event.commit, baseCommit) : null;
+      let mb = withBase;
       if (!mb && candidate && candidate !== baseCommit) mb = await mergeBase(o.project, event.commit, candidate);
       if (!mb && (await isShallow(o.project))) throw new SyncError('git', layerMsg.shallowClone(event.branch, prod), layerMsg.shallowCloneHint);
       const before = mb ? await selectionOf(mb) : null;
