@@ -15,7 +15,7 @@ import { pushToCodex, type Prepared } from './push-loop.js';
 import { selectFiles } from './select.js';
 import { withinTimeout } from './deadline.js';
 import { stageFolder } from './to-codex.js';
-import { pushLayered } from './layers/push.js';
+import { pushLayered, warmLayers, type LayerWarmup } from './layers/push.js';
 import { originHeads } from './layers/origin.js';
 import { mirrorRefs } from './cache.js';
 import { stateRefPrefix } from './layers/state.js';
@@ -69,22 +69,23 @@ async function syncUntil(o: SyncOptions): Promise<SyncResult> {
   const people = wantsTo && !o.dryRun ? (noCommit ? userIdentity(o.project).then((me) => ({ author: me, committer: me })) : commitPeople(o.project, source, o.commit)) : null;
   // layer: which branches origin has (deleted on the server: the layer goes), asked while the codex is fetched
   const origin = layered ? originHeads(o.project, cache.timeoutMs, o.signal) : null;
+  const warm = layered ? warmLayers(o, source) : null;
   for (const p of [selecting, staging, people, origin]) p?.catch(() => {}); // awaited below, or moot when the fetch fails
   try {
     const [fetched, selected, staged] = await Promise.all([fetching, selecting, staging]);
     trace(o.project.env, 'fetched');
-    return await syncWith(o, { cache, reader, source, tip: fetched, selected, staged: staged ?? null, people, fetchTip: () => fetchTip().done, url }, origin);
+    return await syncWith(o, { cache, reader, source, tip: fetched, selected, staged: staged ?? null, people, fetchTip: () => fetchTip().done, url }, origin, warm);
   } finally {
     reader.close();
     source.close();
   }
 }
 
-async function syncWith(o: SyncOptions, s: Prepared, origin: ReturnType<typeof originHeads> | null): Promise<SyncResult> {
+async function syncWith(o: SyncOptions, s: Prepared, origin: ReturnType<typeof originHeads> | null, warm: LayerWarmup | null): Promise<SyncResult> {
   const { cache, reader } = s;
   const { codexBranch, env } = o.decision;
   const result: SyncResult = { project: o.config.projectName, env, codexBranch, codexUrl: redactUrl(s.url), commit: o.commit, direction: o.direction, dryRun: !!o.dryRun };
-  const push = origin ? pushLayered(o, s, origin) : s.selected ? pushToCodex(o, s, s.selected) : null;
+  const push = origin ? pushLayered(o, s, origin, warm) : s.selected ? pushToCodex(o, s, s.selected) : null;
   // What to pull depends only on the fetched tip (never on our own folder), so the pull is listed and
   // applied while git pushes: it starts once the push has (or once there is nothing to push). A push
   // that fails before it starts fails the sync here, with nothing pulled.

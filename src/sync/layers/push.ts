@@ -13,7 +13,7 @@ import { matchedNothing, selectFiles } from '../select.js';
 import { codexIds, codexProjectFiles, commitMessage, planToCodex, stageFolder, writeCommit, type CodexFolder, type FilePlan } from '../to-codex.js';
 import { buildTree, type Write } from '../codex-tree.js';
 import { writeLooseObject } from '../../git/loose.js';
-import type { ObjectSource } from '../../git/store.js';
+import type { ObjectSource, ObjectStore } from '../../git/store.js';
 import path from 'node:path';
 import { layerChanges } from './compute.js';
 import { layerKey, nextLayers, stateChanged, type LayerEvent, type LayerWrite, type Next } from './next.js';
@@ -46,14 +46,44 @@ export interface LayerPrep {
   people: Prepared['people'];
   selectionOf: (commit: string) => Promise<TreeEntry[]>;
   toCodex: (files: TreeEntry[]) => Promise<TreeEntry[]>;
+  mergeBaseOf: (a: string, b: string) => Promise<string | null>;
+}
+
+/**
+ * Asked while the codex is fetched (engine.ts): the pushed branch's merge base with the production branch as
+ * this clone knows it, and that commit's selection — what a layer write usually needs once the record is read.
+ */
+export interface LayerWarmup {
+  mergeBase?: { a: string; b: string; mb: Promise<string | null> };
+  selections: Map<string, Promise<TreeEntry[]>>;
+}
+
+export function warmLayers(o: SyncOptions, source: ObjectStore): LayerWarmup {
+  const selections = new Map<string, Promise<TreeEntry[]>>();
+  const event = eventOf(o);
+  const prod = o.config.prod_branches[0] ?? 'main';
+  const base = event.kind === 'layer' ? (readRefFile(o.project, `refs/remotes/origin/${prod}`) ?? readRefFile(o.project, `refs/heads/${prod}`)) : null;
+  if (event.kind !== 'layer' || !base) return { selections };
+  const mb = mergeBase(o.project, event.commit, base);
+  mb.then(
+    (c) => {
+      if (!c || c === event.commit || selections.has(c)) return;
+      const listed = listForSync(o.project, source, c, o.config).then((e) => selectFiles(e, o.config).files);
+      listed.catch(() => {}); // asked again, and reported, when it is needed
+      selections.set(c, listed);
+    },
+    () => {},
+  );
+  return { mergeBase: { a: event.commit, b: base, mb }, selections };
 }
 
 type PrepInput = Pick<Prepared, 'cache' | 'reader' | 'source' | 'selected' | 'staged' | 'people'> & { write?: Write };
 
-export async function prepareLayers(o: SyncOptions, s: PrepInput, origin: Promise<OriginHeads>): Promise<LayerPrep> {
+export async function prepareLayers(o: SyncOptions, s: PrepInput, origin: Promise<OriginHeads>, warm?: LayerWarmup | null): Promise<LayerPrep> {
   const event = eventOf(o);
   const prod = o.config.prod_branches[0] ?? 'main';
-  const selections = new Map<string, Promise<TreeEntry[]>>();
+  const selections = warm?.selections ?? new Map<string, Promise<TreeEntry[]>>();
+  const mergeBaseOf = (a: string, b: string) => (warm?.mergeBase && warm.mergeBase.a === a && warm.mergeBase.b === b ? warm.mergeBase.mb : mergeBase(o.project, a, b));
   const selectionOf = (commit: string): Promise<TreeEntry[]> => {
     if (!selections.has(commit)) selections.set(commit, commit === o.commit && s.selected ? Promise.resolve(s.selected.selection.files) : listForSync(o.project, s.source, commit, o.config).then((e) => selectFiles(e, o.config).files));
     return selections.get(commit)!;
@@ -84,7 +114,7 @@ export async function prepareLayers(o: SyncOptions, s: PrepInput, origin: Promis
     if (tracking || !('unknown' in heads && heads.unknown === 'no remote named origin')) return tracking;
     return readRefFile(o.project, `refs/heads/${prod}`) ?? (await refCommit(o.project, `refs/heads/${prod}`));
   })();
-  return { o, event, heads, candidate, prod, ref: stateRef(o.config.projectName, o.decision.codexBranch), selected: s.selected, people: s.people, selectionOf, toCodex };
+  return { o, event, heads, candidate, prod, ref: stateRef(o.config.projectName, o.decision.codexBranch), selected: s.selected, people: s.people, selectionOf, toCodex, mergeBaseOf };
 }
 
 /** One build of a layered folder on a codex tip: the plan, the folder's tree and message, the new state commit. */
@@ -101,7 +131,7 @@ export interface LayerStep {
 export async function layerStep(p: LayerPrep, cache: CodexCache, reader: ObjectSource, folder: CodexFolder, stateCommit: string | null, write?: Write): Promise<LayerStep> {
   const { o, event } = p;
   const stored = await readStoredState(reader, stateCommit);
-  const plan = await planLayers(o, event, stored, p.candidate, p.heads, p.prod, p.selectionOf, p.toCodex, p.people);
+  const plan = await planLayers(o, event, stored, p.candidate, p.heads, p.prod, p.selectionOf, p.toCodex, p.people, p.mergeBaseOf);
   const composed = [...plan.next.composed.files.values()];
   const filePlan = planToCodex(composed, folder.files);
   // The guard counts what this event deletes (the branch's own deletions, docs gone from the base),
@@ -149,15 +179,15 @@ export async function layerStep(p: LayerPrep, cache: CodexCache, reader: ObjectS
  * state in one atomic push, without force; when either moved meanwhile, all of it is computed again on the
  * new tips.
  */
-export function pushLayered(o: SyncOptions, s: Prepared, origin: Promise<OriginHeads>): Running<ToCodexResult> {
-  return new Running((loop) => layeredUntilLanded(o, s, origin, loop));
+export function pushLayered(o: SyncOptions, s: Prepared, origin: Promise<OriginHeads>, warm?: LayerWarmup | null): Running<ToCodexResult> {
+  return new Running((loop) => layeredUntilLanded(o, s, origin, loop, warm));
 }
 
-async function layeredUntilLanded(o: SyncOptions, s: Prepared, origin: Promise<OriginHeads>, loop: Running<ToCodexResult>): Promise<ToCodexResult> {
+async function layeredUntilLanded(o: SyncOptions, s: Prepared, origin: Promise<OriginHeads>, loop: Running<ToCodexResult>, warm?: LayerWarmup | null): Promise<ToCodexResult> {
   const { cache, reader } = s;
   const { codexBranch, env } = o.decision;
   const name = o.config.projectName;
-  const prep = await prepareLayers(o, s, origin);
+  const prep = await prepareLayers(o, s, origin, warm);
   let tip = s.tip;
   let stateCommit = await stateCommitIn(cache, name, codexBranch);
   let attempts = 0;
@@ -268,6 +298,7 @@ async function planLayers(
   selectionOf: (commit: string) => Promise<TreeEntry[]>,
   toCodex: (files: TreeEntry[]) => Promise<TreeEntry[]>,
   people: Prepared['people'],
+  mergeBaseOf: (a: string, b: string) => Promise<string | null>,
 ): Promise<LayerPlan> {
   const recorded = stored.unreadable ? null : (stored.state.base?.commit ?? null);
   // The newest known base: the event's (a push or release of the production branch), else the newer of
@@ -322,11 +353,11 @@ async function planLayers(
   const deletedSince = event.kind === 'layer' && o.onOrigin && 'heads' in heads && !heads.heads.has(event.branch);
   if (event.kind === 'layer' && !deletedSince) {
     // one question to git: the merge base with the base; the branch's own tip means it is merged
-    const withBase = baseCommit ? await mergeBase(o.project, event.commit, baseCommit) : null;
+    const withBase = baseCommit ? await mergeBaseOf(event.commit, baseCommit) : null;
     if (withBase === event.commit) merged.add(event.branch);
     else {
       let mb = withBase;
-      if (!mb && candidate && candidate !== baseCommit) mb = await mergeBase(o.project, event.commit, candidate);
+      if (!mb && candidate && candidate !== baseCommit) mb = await mergeBaseOf(event.commit, candidate);
       if (!mb && (await isShallow(o.project))) throw new SyncError('git', layerMsg.shallowClone(event.branch, prod), layerMsg.shallowCloneHint);
       const before = mb ? await selectionOf(mb) : null;
       const changes = layerChanges(before, await selectionOf(event.commit));
