@@ -172,21 +172,6 @@ export async function commitPeople(project: Project, objects: ObjectStore, commi
   return { author: me, committer: me };
 }
 
-/**
- * The merge base of `commit` with the project's production branch: for each of `prodBranches` in turn,
- * its remote-tracking ref (`origin/<b>`, what the team shares) else the local branch. Null when none
- * exists or the histories share nothing.
- */
-export async function mergeBaseWithProduction(project: Project, commit: string, prodBranches: string[]): Promise<string | null> {
-  const candidates = prodBranches.flatMap((b) => [`refs/remotes/origin/${b}`, `refs/heads/${b}`]);
-  const { stdout } = await runGit(['for-each-ref', '--format=%(refname)', ...candidates], opts(project));
-  const present = new Set(stdout.toString().split('\n').filter(Boolean));
-  const ref = candidates.find((c) => present.has(c));
-  if (!ref) return null;
-  const base = await runGit(['merge-base', '--end-of-options', commit, ref], { ...opts(project), okCodes: [1, 128] });
-  return base.code === 0 ? base.stdout.toString().trim() : null;
-}
-
 /** The merge base of two commits, or null (unrelated histories, or a commit this clone lacks). */
 export async function mergeBase(project: Project, a: string, b: string): Promise<string | null> {
   const { stdout, code } = await runGit(['merge-base', '--end-of-options', a, b], { ...opts(project), okCodes: [1, 128] });
@@ -219,12 +204,6 @@ export async function isShallow(project: Project): Promise<boolean> {
 export async function refCommit(project: Project, ref: string): Promise<string | null> {
   const { stdout, code } = await runGit(['rev-parse', '-q', '--verify', '--end-of-options', `${ref}^{commit}`], { ...opts(project), okCodes: [1, 128] });
   return code === 0 ? stdout.toString().trim() : null;
-}
-
-/** Whether the project has a remote of this name. */
-export async function hasRemote(project: Project, name: string): Promise<boolean> {
-  const { code } = await runGit(['config', '--get', `remote.${name}.url`], { ...opts(project), okCodes: [1] });
-  return code === 0;
 }
 
 /** The one branch of origin whose tip is `commit` (a CI checkout's detached HEAD), or null when none or several are. */

@@ -11,7 +11,7 @@ import { parseRefLines, type RefUpdate } from './refs.js';
 import { alreadySynced } from './up-to-date.js';
 import { reportBackground } from './background.js';
 import { planPush } from './push-plan.js';
-import { publish, type PlannedAction } from './publish.js';
+import { publish, type Known, type PlannedAction } from './publish.js';
 import { ensureReferenceTransaction, gitAncestorPid, trackingRefs, writeLanding, type Landing } from './landing.js';
 
 /**
@@ -53,11 +53,20 @@ export async function prePush(ctx: Context, args: string[] = []): Promise<Comman
     return done({ skipped: 'no codex_url' });
   }
 
+  // Whether each pushed commit's docs are already on the codex: asked once here, used by the question, the
+  // landing decision and the write (publish).
+  const known: Known = new Map();
+  const synced = async (a: PlannedAction) => {
+    if (a.kind !== 'layer' && a.kind !== 'mirror') return null;
+    if (!known.has(a)) known.set(a, await alreadySynced(project, config, a.decision, a.commit, a.branch));
+    return known.get(a)!;
+  };
+
   // The production question is asked now, on the terminal, before git sends anything.
   for (const { update, actions } of plan.updates) {
     for (const a of actions as PlannedAction[]) {
       if (a.kind !== 'mirror' || !a.decision.needsConfirmation || config.sync_direction === 'from-codex') continue;
-      if ((await alreadySynced(project, config, a.decision, a.commit, a.branch)).upToDate) continue;
+      if ((await synced(a))?.upToDate) continue;
       a.answer = await confirmProduction(ctx, { decision: a.decision, branch: a.branch, codexUrl: config.codexUrl!, direction: config.sync_direction, verb: 'pushing' });
       if (a.answer !== 'yes') log.warn(msg.productionSkipped(a.branch, a.answer, msg.releaseCommand(await releaseRef(project, update))));
     }
@@ -67,7 +76,7 @@ export async function prePush(ctx: Context, args: string[] = []): Promise<Comman
   // is no publication), and no git process runs to find out how the landing would be seen.
   const actions = plan.updates.flatMap((u) => u.actions);
   let nothingNew = actions.every((a) => a.kind === 'layer' || a.kind === 'mirror');
-  for (const a of actions) if (nothingNew && (a.kind === 'layer' || a.kind === 'mirror')) nothingNew = (await alreadySynced(project, config, a.decision, a.commit, a.branch)).upToDate;
+  for (const a of actions) if (nothingNew) nothingNew = !!(await synced(a))?.upToDate;
   const remote = nothingNew ? undefined : args[0];
   const tracking = remote && (await gitVersionAtLeast(project.env, 2, 28)) ? await trackingRefs(project, remote) : null;
   const later: Landing['entries'] = [];
@@ -83,11 +92,11 @@ export async function prePush(ctx: Context, args: string[] = []): Promise<Comman
   }
   if (config.hooks.on_failure === 'block') {
     // The push may be stopped only now: what would be written is tried (fetched and planned, nothing written).
-    await publish(ctx, project, config, [...later.flatMap((e) => e.actions), ...now], { dryRun: true });
+    await publish(ctx, project, config, [...later.flatMap((e) => e.actions), ...now], { dryRun: true, known });
   }
   if (later.length && (await ensureReferenceTransaction(project)) === 'foreign') now.unshift(...later.splice(0).flatMap((e) => e.actions));
   writeLanding(project, later.length ? { time: new Date().toISOString(), remote: remote!, gitPid: gitAncestorPid(), entries: later } : null);
-  const outcomes = now.length ? await publish(ctx, project, config, now) : [];
+  const outcomes = now.length ? await publish(ctx, project, config, now, { known }) : [];
 
   // Kept requests of environments this push does not touch are delivered now too.
   const touched = new Set(plan.updates.flatMap((u) => u.actions.map((a) => a.decision.env)));

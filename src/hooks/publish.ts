@@ -10,13 +10,15 @@ import { alreadySynced } from './up-to-date.js';
 /** A production question's answer, asked in pre-push and carried to the write. */
 export type Answer = 'yes' | 'declined' | 'no-terminal' | 'ci';
 export type PlannedAction = PushAction & { answer?: Answer };
+/** What pre-push already found of an action's commit (up-to-date.ts), so it is not asked again. */
+export type Known = Map<PlannedAction, Awaited<ReturnType<typeof alreadySynced>>>;
 
 /**
  * Writes what a landed push asks of the codex (design §6): each action one sync, in order. A failure is
  * kept for retry and never stops the others; `dryRun` (the preflight of `hooks.on_failure: block`) writes
  * nothing and throws the first failure.
  */
-export async function publish(ctx: Context, project: Project, config: Config, actions: PlannedAction[], o: { dryRun?: boolean; landed?: boolean } = {}): Promise<object[]> {
+export async function publish(ctx: Context, project: Project, config: Config, actions: PlannedAction[], o: { dryRun?: boolean; landed?: boolean; known?: Known } = {}): Promise<object[]> {
   const log = ctx.logger;
   const outcomes: object[] = [];
   for (const a of actions) {
@@ -30,7 +32,7 @@ export async function publish(ctx: Context, project: Project, config: Config, ac
     let upToDate = false;
     let entries;
     if (commit && a.kind !== 'base') {
-      const known = await alreadySynced(project, config, a.decision, commit, a.branch);
+      const known = o.known?.get(a) ?? (await alreadySynced(project, config, a.decision, commit, a.branch));
       if (known.matchedNothing && a.primary) log.warn(msg.matchedNothing(config.sync_patterns, config.filepath));
       upToDate = known.upToDate;
       entries = known.entries;

@@ -60,7 +60,8 @@ export function planToCodex(selection: TreeEntry[], existing: Map<string, TreeEn
   return plan;
 }
 
-const writer = (cache: CodexCache): Write => {
+/** Writes objects into the cache as loose files (in-process, no git). */
+export const writer = (cache: CodexCache): Write => {
   const objects = path.join(cache.dir, 'objects');
   return (type, body) => {
     try {

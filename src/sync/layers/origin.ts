@@ -1,6 +1,6 @@
 import { runGit } from '../../git/exec.js';
 import { batchSshEnv } from '../../git/ssh.js';
-import { hasRemote, type Project } from '../../git/project.js';
+import { originUrl, type Project } from '../../git/project.js';
 
 /** The branches on the project's origin, as `git ls-remote` says (design §4: deleted on the server, the layer goes). */
 export type OriginHeads = { heads: Map<string, string> } | { unknown: string };
@@ -10,7 +10,7 @@ export type OriginHeads = { heads: Map<string, string> } | { unknown: string };
  * prompting; offline, or with no origin, the answer is unknown and nothing is dropped for it.
  */
 export async function originHeads(project: Project, timeoutMs: number, signal?: AbortSignal): Promise<OriginHeads> {
-  if (!(await hasRemote(project, 'origin'))) return { unknown: 'no remote named origin' };
+  if ((await originUrl(project)) === undefined) return { unknown: 'no remote named origin' };
   try {
     const ssh = await batchSshEnv(project.root, project.env, signal);
     const { stdout } = await runGit(['ls-remote', '--heads', '--', 'origin'], {

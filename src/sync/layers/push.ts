@@ -10,11 +10,9 @@ import type { SyncOptions, ToCodexResult } from '../options.js';
 import { backoff, holdDeletions, MAX_ATTEMPTS, recordToCodex, sleep, type Prepared, type Selected } from '../push-loop.js';
 import { refusedPush } from '../remote.js';
 import { matchedNothing, selectFiles } from '../select.js';
-import { codexIds, codexProjectFiles, commitMessage, planToCodex, stageFolder, writeCommit, type CodexFolder, type FilePlan } from '../to-codex.js';
+import { codexIds, codexProjectFiles, commitMessage, planToCodex, stageFolder, writeCommit, writer, type CodexFolder, type FilePlan } from '../to-codex.js';
 import { buildTree, type Write } from '../codex-tree.js';
-import { writeLooseObject } from '../../git/loose.js';
 import type { ObjectSource, ObjectStore } from '../../git/store.js';
-import path from 'node:path';
 import { layerChanges } from './compute.js';
 import { layerKey, nextLayers, stateChanged, type LayerEvent, type LayerWrite, type Next } from './next.js';
 import type { Layer } from './state.js';
@@ -143,7 +141,7 @@ export async function layerStep(p: LayerPrep, cache: CodexCache, reader: ObjectS
   const n = changes(filePlan);
   const doWrite = !o.dryRun && (n > 0 || writeState);
   const people = doWrite ? (await p.people)! : null;
-  const w = write ?? ((type: 'tree' | 'commit' | 'blob', body: Buffer) => writeLooseObject(path.join(cache.dir, 'objects'), type, body));
+  const w = write ?? writer(cache);
   return {
     plan: filePlan,
     tree: doWrite && n > 0 ? buildTree(composed, w) : null,
@@ -230,25 +228,24 @@ interface LayerPlan {
 /** At most this many branches of origin become layers when a codex branch is first layered. */
 export const MAX_SEEDED = 50;
 
-async function seedFromOrigin(
-  o: SyncOptions,
-  stored: StoredState,
-  heads: Map<string, string>,
-  base: string,
-  pushed: string | null,
-  selectionOf: (commit: string) => Promise<TreeEntry[]>,
-  toCodex: (files: TreeEntry[]) => Promise<TreeEntry[]>,
-): Promise<StoredState> {
+/** A branch of origin as a layer would hold it: when, by whom, its merge base with `base` and its changes; null when this clone cannot tell. */
+async function layerAt(o: SyncOptions, tip: string, base: string, selectionOf: (commit: string) => Promise<TreeEntry[]>) {
+  const info = await commitInfo(o.project, tip);
+  const mb = info && (await mergeBase(o.project, tip, base));
+  if (!info || !mb) return null;
+  return { info, mergeBase: mb, changes: layerChanges(await selectionOf(mb), await selectionOf(tip)) };
+}
+
+type Seeding = { o: SyncOptions; heads: Map<string, string>; base: string; pushed: string | null; selectionOf: (commit: string) => Promise<TreeEntry[]>; toCodex: (files: TreeEntry[]) => Promise<TreeEntry[]> };
+
+async function seedFromOrigin(stored: StoredState, { o, heads, base, pushed, selectionOf, toCodex }: Seeding): Promise<StoredState> {
   const found: Array<{ layer: Layer; files: TreeEntry[] }> = [];
   for (const [branch, tip] of heads) {
     if (branch === pushed || o.config.prod_branches.includes(branch) || !validBranchName(branch)) continue;
-    const info = await commitInfo(o.project, tip);
-    if (!info || (await isAncestor(o.project, tip, base)) !== false) continue;
-    const mb = await mergeBase(o.project, tip, base);
-    if (!mb) continue;
-    const changes = layerChanges(await selectionOf(mb), await selectionOf(tip));
-    if (changes.files.length + changes.removed.length === 0) continue;
-    found.push({ layer: { branch, key: layerKey(branch), tip, mergeBase: mb, first: info.time, time: info.time, author: info.author, removed: changes.removed, seen: true }, files: changes.files });
+    if ((await isAncestor(o.project, tip, base)) !== false) continue; // merged, or not in this clone
+    const at = await layerAt(o, tip, base, selectionOf);
+    if (!at || at.changes.files.length + at.changes.removed.length === 0) continue;
+    found.push({ layer: { branch, key: layerKey(branch), tip, mergeBase: at.mergeBase, first: at.info.time, time: at.info.time, author: at.info.author, removed: at.changes.removed, seen: true }, files: at.changes.files });
   }
   found.sort((a, b) => (a.layer.first < b.layer.first ? -1 : a.layer.first > b.layer.first ? 1 : 0));
   const kept = found.slice(-MAX_SEEDED);
@@ -257,15 +254,7 @@ async function seedFromOrigin(
   return { ...stored, state: { ...stored.state, layers: [...stored.state.layers, ...kept.map((f) => f.layer)] }, files };
 }
 
-async function refreshFromOrigin(
-  o: SyncOptions,
-  stored: StoredState,
-  heads: Map<string, string>,
-  base: string,
-  pushed: string | null,
-  selectionOf: (commit: string) => Promise<TreeEntry[]>,
-  toCodex: (files: TreeEntry[]) => Promise<TreeEntry[]>,
-): Promise<StoredState> {
+async function refreshFromOrigin(stored: StoredState, { o, heads, base, pushed, selectionOf, toCodex }: Seeding): Promise<StoredState> {
   const moved = stored.state.layers.filter((l) => l.branch !== pushed && heads.has(l.branch) && heads.get(l.branch) !== l.tip);
   if (moved.length === 0) return stored;
   const lacking = [];
@@ -274,16 +263,14 @@ async function refreshFromOrigin(
   const files = new Map(stored.files);
   const layers = [];
   for (const l of stored.state.layers) {
-    const tip = heads.get(l.branch);
-    const info = moved.includes(l) && tip ? await commitInfo(o.project, tip) : null;
-    const mb = info && tip ? await mergeBase(o.project, tip, base) : null;
-    if (!info || !tip || !mb) {
+    const tip = heads.get(l.branch)!;
+    const at = moved.includes(l) ? await layerAt(o, tip, base, selectionOf) : null;
+    if (!at) {
       layers.push(l);
       continue;
     }
-    const changes = layerChanges(await selectionOf(mb), await selectionOf(tip));
-    files.set(l.key, await toCodex(changes.files));
-    layers.push({ ...l, tip, mergeBase: mb, time: info.time, author: info.author, removed: changes.removed });
+    files.set(l.key, await toCodex(at.changes.files));
+    layers.push({ ...l, tip, mergeBase: at.mergeBase, time: at.info.time, author: at.info.author, removed: at.changes.removed });
   }
   return { ...stored, state: { ...stored.state, layers }, files };
 }
@@ -329,7 +316,8 @@ async function planLayers(
 
   // A live branch that moved on origin without this clone's hooks (pushed from elsewhere, edited on the
   // server): its layer is computed again from origin's tip.
-  if ('heads' in heads && baseCommit) stored = await refreshFromOrigin(o, stored, heads.heads, baseCommit, event.kind === 'layer' ? event.branch : null, selectionOf, toCodex);
+  const seeding = 'heads' in heads && baseCommit ? { o, heads: heads.heads, base: baseCommit, pushed: event.kind === 'layer' ? event.branch : null, selectionOf, toCodex } : null;
+  if (seeding) stored = await refreshFromOrigin(stored, seeding);
 
   // Layers the base now contains: merged.
   const merged = new Set<string>();
@@ -344,9 +332,7 @@ async function planLayers(
 
   // A codex branch from before layers (no record yet): the branches in flight on origin that this clone has
   // become layers first, so migrating loses no live branch's docs (design §4).
-  if (!stored.commit && !stored.unreadable && event.kind !== 'drop' && baseCommit && 'heads' in heads) {
-    stored = await seedFromOrigin(o, stored, heads.heads, baseCommit, event.kind === 'layer' ? event.branch : null, selectionOf, toCodex);
-  }
+  if (!stored.commit && !stored.unreadable && event.kind !== 'drop' && seeding) stored = await seedFromOrigin(stored, seeding);
 
   let write: LayerWrite | undefined;
   // a landed push (or a kept request of one) whose branch origin no longer has: deleted since, so no layer

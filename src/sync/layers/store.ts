@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { runGit } from '../../git/exec.js';
-import { writeLooseObject } from '../../git/loose.js';
+import { writer } from '../to-codex.js';
 import { encodeCommit, isSha1, isTreeMode } from '../../git/objects.js';
 import type { TreeEntry } from '../../git/parse.js';
 import type { Person } from '../../git/project.js';
@@ -73,7 +73,7 @@ export async function readStoredState(reader: ObjectSource, commit: string | nul
  * each layer's, so the blobs stay reachable; its parent is the state it replaces, so its ref only ever
  * moves forward (no force push) and a concurrent writer's push is rejected, then re-applied.
  */
-export function writeStoredState(cache: CodexCache, parent: string | null, state: LayerState, base: TreeEntry[], files: Map<string, TreeEntry[]>, who: Person, write: Write = (type, body) => writeLooseObject(path.join(cache.dir, 'objects'), type, body)): string {
+export function writeStoredState(cache: CodexCache, parent: string | null, state: LayerState, base: TreeEntry[], files: Map<string, TreeEntry[]>, who: Person, write: Write = writer(cache)): string {
   const all = [
     { path: STATE_FILE, mode: '100644', oid: write('blob', serializeState(state)) },
     ...base.map((f) => ({ ...f, path: BASE + f.path })),
