@@ -59,12 +59,13 @@ export async function run(ctx: Context, values: Values): Promise<CommandResult> 
   if (decision.mode === 'mirror' && decision.env !== 'prod' && decision.codexBranch === config.environments.prod.branch && direction !== 'from-codex' && !dryRun) {
     ctx.logger.info(layerMsg.prodOnStaging(decision.env, decision.codexBranch));
   }
+  const source = named ?? (await sourceBranchOf(project, values.ref as string | undefined, branch));
   const result = await runSync({
     project,
     config,
     decision,
     commit,
-    sourceBranch: named ?? (await sourceBranchOf(project, values.ref as string | undefined, branch)),
+    sourceBranch: source,
     direction,
     dryRun,
     allowDeletions: Boolean(values['allow-deletions']),
@@ -78,7 +79,6 @@ export async function run(ctx: Context, values: Values): Promise<CommandResult> 
   // This sync supersedes a kept request of the same environment (held deletions released included).
   if (!dryRun && direction !== 'from-codex') clearPending(project, decision.env);
   // A release of the production branch is the newest base of every layered environment (design §4).
-  const source = named ?? (await sourceBranchOf(project, values.ref as string | undefined, branch));
   if (!dryRun && direction !== 'from-codex' && decision.mode === 'mirror' && !values.mirror && config.prod_branches.includes(source)) {
     for (const l of layeredEnvironments(config)) {
       await runSync({ project, config, decision: l, commit, sourceBranch: source, direction: 'to-codex', logger: ctx.logger, layerEvent: { kind: 'base', branch: source, commit } }).then(
@@ -87,7 +87,7 @@ export async function run(ctx: Context, values: Values): Promise<CommandResult> 
       );
     }
   }
-  const warnings = syncWarnings(result, { syncPatterns: config.sync_patterns, configFile: config.filepath, branch: await sourceBranchOf(project, values.ref as string | undefined, branch) });
+  const warnings = syncWarnings(result, { syncPatterns: config.sync_patterns, configFile: config.filepath, branch: source });
   // Warnings go to stderr whatever the output mode: --json never hides them.
   if (ctx.json) for (const w of warnings) ctx.logger.warn(w);
   return {

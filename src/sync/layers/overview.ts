@@ -1,11 +1,11 @@
 import { codexEnv } from '../../config/token.js';
 import { requireCodexUrl, type Config } from '../../config/normalize.js';
 import type { EnvDecision } from '../../env/resolve.js';
-import { local, mirrorRefs, openCache, startFetch } from '../cache.js';
+import { local, openCache, startFetch } from '../cache.js';
+import { runGit } from '../../git/exec.js';
 import { ObjectStore } from '../../git/store.js';
 import { refCommit, type Project } from '../../git/project.js';
 import { codexProjectFiles } from '../to-codex.js';
-import { stateRefPrefix } from './state.js';
 import { layeredEnvironments } from './environments.js';
 import { runSync } from '../engine.js';
 import type { LayersReport } from '../options.js';
@@ -41,16 +41,21 @@ export async function overview(project: Project, config: Config, logger: Logger)
   if (def) {
     const r = await runSync({ project, config, decision: def, commit: tip ?? '', sourceBranch: prodBranch, direction: 'to-codex', dryRun: true, logger: quiet, layerEvent: { kind: 'reconcile' } });
     out.layers = { env: def.env, codexBranch: def.codexBranch, report: r.toCodex!.layers! };
-    out.testVsProd = await compareFolders(config, project, def.codexBranch, prod);
+    out.testVsProd = await compareFolders(config, project, def.codexBranch, prod, !tip);
   }
   return out;
 }
 
 /** Two codex branches' folders of this project, compared path by path (the cache has both: just fetched). */
-async function compareFolders(config: Config, project: Project, a: string, b: string): Promise<Overview['testVsProd']> {
+async function compareFolders(config: Config, project: Project, a: string, b: string, fetchB: boolean): Promise<Overview['testVsProd']> {
   const cache = await openCache(requireCodexUrl(config), await codexEnv(project.env, config));
-  const tipA = await startFetch(cache, a, [mirrorRefs(stateRefPrefix(config.projectName))]).done;
-  const tipB = await startFetch(cache, b).done;
+  // both were fetched a moment ago by the dry runs above: the cache's own branches
+  const tipOf = async (branch: string) => {
+    const { stdout, code } = await runGit(['rev-parse', '-q', '--verify', `refs/heads/${branch}^{commit}`], local(cache, { okCodes: [1, 128] }));
+    return code === 0 ? stdout.toString().trim() : null;
+  };
+  if (fetchB) await startFetch(cache, b).done; // no release was planned above: production not fetched yet
+  const [tipA, tipB] = await Promise.all([tipOf(a), tipOf(b)]);
   if (!tipA || !tipB) return null;
   const reader = ObjectStore.open(cache.dir, local(cache));
   try {
