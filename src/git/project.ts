@@ -218,12 +218,21 @@ export async function originBranchAt(project: Project, commit: string): Promise<
  * check compares (`refs/remotes/origin/main` moved since the last sync?). Null when neither has it.
  */
 export function readRefFile(project: Project, ref: string): string | null {
+  return refFromFiles(project, ref) ?? null;
+}
+
+/**
+ * A branch's commit as the ref files say: the id, null when they do not have it, undefined when only git can
+ * tell (a symbolic ref, or the reftable backend, which keeps no such files).
+ */
+function refFromFiles(project: Project, ref: string): string | null | undefined {
+  let loose: string | null = null;
   try {
-    const loose = fs.readFileSync(path.join(project.commonDir, ...ref.split('/')), 'utf8').trim();
-    if (isSha1(loose)) return loose;
+    loose = fs.readFileSync(path.join(project.commonDir, ...ref.split('/')), 'utf8').trim();
   } catch {
     // not loose
   }
+  if (loose !== null) return isSha1(loose) ? loose : undefined;
   try {
     for (const line of fs.readFileSync(path.join(project.commonDir, 'packed-refs'), 'utf8').split('\n')) {
       if (line.endsWith(' ' + ref)) return line.slice(0, line.indexOf(' '));
@@ -231,7 +240,16 @@ export function readRefFile(project: Project, ref: string): string | null {
   } catch {
     // no packed refs
   }
-  return null;
+  return fs.existsSync(path.join(project.commonDir, 'reftable')) ? undefined : null;
+}
+
+/**
+ * A branch's commit, or null when the ref does not exist: from the ref files when they can answer (no git
+ * process: each costs a sync a few ms), else from git.
+ */
+export async function branchTip(project: Project, ref: string): Promise<string | null> {
+  const known = refFromFiles(project, ref);
+  return known !== undefined ? known : refCommit(project, ref);
 }
 
 /** When a commit was made (committer date, ISO) and who wrote it, or null when this clone lacks it. */

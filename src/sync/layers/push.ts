@@ -1,7 +1,7 @@
 import { SyncError } from '../../errors.js';
 import { Running, trace } from '../../git/exec.js';
 import type { TreeEntry } from '../../git/parse.js';
-import { commitInfo, commitsBetween, hasCommit, isAncestor, isShallow, mergeBase, readRefFile, refCommit } from '../../git/project.js';
+import { branchTip, commitInfo, commitsBetween, hasCommit, isAncestor, isShallow, mergeBase, readRefFile } from '../../git/project.js';
 import { validBranchName } from '../../git/names.js';
 import { layerMsg, msg } from '../../ui/messages.js';
 import { recordPushed, startPush, type CodexCache } from '../cache.js';
@@ -108,9 +108,9 @@ export async function prepareLayers(o: SyncOptions, s: PrepInput, origin: Promis
     if (onOrigin && !(await hasCommit(o.project, onOrigin))) await fetchFromOrigin(o.project, [prod], timeoutSeconds(o.project.env) * 1000, o.signal);
     if (onOrigin && (await hasCommit(o.project, onOrigin))) return onOrigin;
     // read from the ref files (no process), else asked of git (a symbolic or odd ref)
-    const tracking = readRefFile(o.project, `refs/remotes/origin/${prod}`) ?? (await refCommit(o.project, `refs/remotes/origin/${prod}`));
+    const tracking = await branchTip(o.project, `refs/remotes/origin/${prod}`);
     if (tracking || !('unknown' in heads && heads.unknown === 'no remote named origin')) return tracking;
-    return readRefFile(o.project, `refs/heads/${prod}`) ?? (await refCommit(o.project, `refs/heads/${prod}`));
+    return branchTip(o.project, `refs/heads/${prod}`);
   })();
   return { o, event, heads, candidate, prod, ref: stateRef(o.config.projectName, o.decision.codexBranch), selected: s.selected, people: s.people, selectionOf, toCodex, mergeBaseOf };
 }
@@ -146,7 +146,7 @@ export async function layerStep(p: LayerPrep, cache: CodexCache, reader: ObjectS
     plan: filePlan,
     tree: doWrite && n > 0 ? buildTree(composed, w) : null,
     message: commitMessage({ projectName: o.config.projectName, count: n, branch: plan.source.branch, commit: plan.source.commit, env: o.decision.env }),
-    state: doWrite ? writeStoredState(cache, stored.commit, plan.next.state, plan.next.base, plan.next.files, people!.committer, write) : null,
+    state: doWrite ? writeStoredState(cache, stored, plan.next.state, plan.next.base, plan.next.files, people!.committer, write) : null,
     result: (codexCommit, attempts) => ({
       added: filePlan.added,
       changed: filePlan.changed,
