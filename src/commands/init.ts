@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { UsageError } from '../errors.js';
+import { ConfigError, UsageError } from '../errors.js';
 import { DEFAULT_DENY_PATTERNS, DEFAULT_SYNC_PATTERNS, PROJECT_NAME } from '../config/defaults.js';
 import { isLegacyFile } from '../config/legacy.js';
 import { FRACTARY_FILE } from '../config/defaults.js';
@@ -115,8 +115,8 @@ export async function run(ctx: Context, values: Values): Promise<CommandResult> 
       if (filepath === file) filepath = null;
     }
   } catch (error) {
-    // an invalid config is still a config: filled in, never replaced
-    filepath = (error as Error).message.match(/in (\S+?):?\s/)?.[1] ?? null;
+    // an invalid config is still a config: filled in, never replaced (one that does not parse is not)
+    filepath = error instanceof ConfigError && error.problem === 'keys' ? (error.file ?? null) : null;
     if (!filepath || !fs.existsSync(filepath) || isFractaryFile(filepath)) throw error;
   }
   const existing = existingJson(filepath);
