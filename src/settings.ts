@@ -38,6 +38,14 @@ export function isCI(value: string | undefined): boolean {
   return v !== '' && v !== '0' && v !== 'false';
 }
 
+/**
+ * CODEX_HOOKS_TRACE and CODEX_HOOKS_CACHE_DIR, one variable each: for the code below the Context that
+ * holds a child's environment rather than the settings (git/exec.ts traces each git process, sync/cache.ts
+ * finds the cache of a codex a reader opened outside any command).
+ */
+export const traceOn = (env: Env): boolean => Boolean(env.CODEX_HOOKS_TRACE);
+export const cacheDirOf = (env: Env): string | undefined => env.CODEX_HOOKS_CACHE_DIR || undefined;
+
 /** The settings in `env`. Pure. */
 export function readSettings(env: Env): Settings {
   return {
@@ -46,8 +54,8 @@ export function readSettings(env: Env): Settings {
     forceColor: Boolean(env.FORCE_COLOR) && env.FORCE_COLOR !== '0',
     dumbTerminal: env.TERM === 'dumb',
     timeoutSeconds: timeoutSeconds(env),
-    trace: Boolean(env.CODEX_HOOKS_TRACE),
-    cacheDir: env.CODEX_HOOKS_CACHE_DIR || undefined,
+    trace: traceOn(env),
+    cacheDir: cacheDirOf(env),
     bin: env.CODEX_HOOKS_BIN || undefined,
     backgroundChild: env[BACKGROUND_CHILD] === '1',
   };
