@@ -8,8 +8,8 @@ export interface YesQuestion {
   /** The codex branch the environment writes, and the production environment's. */
   codexBranch: string;
   prodBranch: string;
-  /** Unset when not yet known (the environment decision): counts as a write. */
-  direction?: 'to-codex' | 'from-codex' | 'bidirectional' | string;
+  /** sync_direction (or --direction); unset when not yet known (the environment decision): counts as a write. */
+  direction?: string;
   /** A dry run writes nothing. */
   dryRun?: boolean;
   /** `--yes` was given. */
