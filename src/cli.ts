@@ -20,6 +20,7 @@ import { terminalConfirm, terminalAsk } from './ui/prompt.js';
 import { nearest } from './config/suggest.js';
 import { msg } from './ui/messages.js';
 import { MAX_TIMEOUT_SECONDS, timeoutProblem } from './env/timeout.js';
+import { readSettings } from './settings.js';
 
 const COMMON = {
   cwd: { type: 'string' },
@@ -96,14 +97,15 @@ export interface Edge {
 
 function processEdge(): Edge {
   stopGitOnSignals(); // Ctrl-C ends the git processes a sync started: an interrupted push never lands later
+  const settings = readSettings(process.env);
   return {
     cwd: process.cwd(),
     env: process.env,
     stdout: process.stdout,
     stderr: process.stderr,
     stdin: readProcessStdin,
-    confirm: terminalConfirm(process.env),
-    ask: terminalAsk(process.env),
+    confirm: terminalConfirm(settings),
+    ask: terminalAsk(settings),
   };
 }
 
@@ -111,7 +113,9 @@ export async function main(rawArgv: string[], edge: Edge = processEdge()): Promi
   const argv = hoistGlobalFlags(rawArgv);
   const { stdout, stderr } = edge;
   const wantsJson = argv.includes('--json');
-  const logger = createLogger({ quiet: argv.includes('--quiet') || argv.includes('-q'), json: wantsJson, env: edge.env, stdout, stderr });
+  // CI and the CODEX_HOOKS_* variables, read once here; a bad CODEX_HOOKS_TIMEOUT is refused below
+  const settings = readSettings(edge.env);
+  const logger = createLogger({ quiet: argv.includes('--quiet') || argv.includes('-q'), json: wantsJson, settings, stdout, stderr });
   try {
     const [name, ...rest] = argv;
     if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
@@ -150,6 +154,7 @@ export async function main(rawArgv: string[], edge: Edge = processEdge()): Promi
     const ctx: Context = {
       cwd: path.resolve(edge.cwd, typeof values.cwd === 'string' ? values.cwd : '.'),
       env: edge.env,
+      settings,
       codexEnv: edge.env.CODEX_ENV || undefined,
       json,
       quiet: Boolean(values.quiet),

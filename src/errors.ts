@@ -13,8 +13,20 @@ export class CodexError extends Error {
 /** Bad input: usage, configuration, environment name. Exit 2, raised before any git work. */
 export class UsageError extends CodexError {}
 
+/** What is wrong with a configuration file: its keys (it parsed), its syntax, or it is code that was not run. */
+export type ConfigProblem = 'keys' | 'syntax' | 'code';
+
 /** The configuration file is invalid or does not parse (a UsageError: exit 2). */
-export class ConfigError extends UsageError {}
+export class ConfigError extends UsageError {
+  /** The file at fault, when one is known: `init` fills in a file whose keys are wrong instead of replacing it. */
+  file?: string;
+  problem?: ConfigProblem;
+  constructor(message: string, hint?: string, at: { file?: string; problem?: ConfigProblem } = {}) {
+    super(message, hint);
+    this.file = at.file;
+    this.problem = at.problem;
+  }
+}
 
 /** Confirmation was needed and not given (declined, or no terminal). Exit 3. */
 export class NeedsConfirmation extends CodexError {}

@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isCI } from '../dist/settings.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const BIN = path.join(ROOT, 'bin', 'codex-hooks.cjs');
@@ -172,7 +173,7 @@ export async function cli(args, { cwd = process.cwd(), env = process.env, input 
   const confirm = async (question, preamble) => {
     asked.push(`${preamble ?? ''}\n${question}`);
     if (answer !== undefined) return answer === 'y';
-    return env.CI && env.CI !== 'false' && env.CI !== '0' ? 'ci' : 'no-terminal'; // as the terminal prompt says
+    return isCI(env.CI) ? 'ci' : 'no-terminal'; // as the terminal prompt says (settings.ts)
   };
   const code = await main(args, { cwd, env, stdout, stderr, stdin: async () => input, confirm, ask: async () => null });
   return { code, stdout: stdout.text, stderr: stderr.text, asked };

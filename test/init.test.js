@@ -7,6 +7,9 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { BIN, cleanup, cli, git, isolatedEnv, makeCodex, makeRepo } from './helpers.js';
 import { shellQuote, terminal } from './e2e-helpers.js';
+import { ConfigError } from '../dist/errors.js';
+import { loadConfigFresh } from '../dist/config/load.js';
+import { openProject } from '../dist/git/project.js';
 
 const t = suite('init');
 t.after.each(cleanup);
@@ -77,6 +80,33 @@ t('init on a terminal asks, and asks again after an invalid answer', async () =>
   assert.is(c.organization, 'acme');
   assert.is(c.codex_url, codex);
   assert.is(c.project_name, 'project');
+});
+
+t('a ConfigError carries its file and what is wrong with it: init fills in an invalid config wherever it lies (a space in the path too)', async () => {
+  const env = isolatedEnv();
+  const dir = makeRepo(env, undefined, 'my project');
+  const file = path.join(dir, '.codexrc.json');
+  fs.writeFileSync(file, JSON.stringify({ codex_url: 'https://git.acme.com/acme/codex.git', max_file_size: 'big' }, null, 2) + '\n');
+  const error = await loadConfigFresh(await openProject(dir, env)).then(() => null, (e) => e);
+  assert.instance(error, ConfigError);
+  assert.is(error.file, file);
+  assert.is(error.problem, 'keys');
+  const r = await cli(['init', '--yes'], { cwd: dir, env });
+  assert.is(r.code, 0, r.stderr);
+  assert.match(r.stdout, /filled in .*sync_patterns/);
+  const c = read(dir);
+  assert.is(c.max_file_size, 'big'); // never changed: the user fixes it
+  assert.is(c.codex_url, 'https://git.acme.com/acme/codex.git');
+  // a file that does not parse is not filled in: its syntax error is shown, with the file
+  fs.writeFileSync(file, '{ "codex_url": ');
+  const broken = await loadConfigFresh(await openProject(dir, env)).then(() => null, (e) => e);
+  assert.instance(broken, ConfigError);
+  assert.is(broken.problem, 'syntax');
+  assert.is(broken.file, file);
+  const again = await cli(['init', '--yes'], { cwd: dir, env });
+  assert.is(again.code, 2, again.stderr);
+  assert.match(again.stderr, /Cannot parse .*\.codexrc\.json/);
+  assert.is(fs.readFileSync(file, 'utf8'), '{ "codex_url": ');
 });
 
 t.run();

@@ -1,6 +1,7 @@
 import { UsageError } from '../errors.js';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/normalize.js';
+import { SYNC_DIRECTIONS } from '../config/defaults.js';
 import { openProject, type Project } from '../git/project.js';
 import { msg } from '../ui/messages.js';
 import type { Context, Values } from './context.js';
@@ -22,7 +23,7 @@ export function explicitEnv(ctx: Context, values: Values): { flag?: string; envV
   return { flag: single(values, 'env'), envVar: ctx.codexEnv };
 }
 
-const DIRECTIONS = ['to-codex', 'from-codex', 'bidirectional'] as const;
+const DIRECTIONS = SYNC_DIRECTIONS;
 export type Direction = (typeof DIRECTIONS)[number];
 
 export function parseDirection(value: string | undefined, fallback: Direction): Direction {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { UsageError } from '../errors.js';
-import { DEFAULT_DENY_PATTERNS, DEFAULT_SYNC_PATTERNS, PROJECT_NAME } from '../config/defaults.js';
+import { ConfigError, UsageError } from '../errors.js';
+import { PROJECT_NAME } from '../config/defaults.js';
 import { isLegacyFile } from '../config/legacy.js';
 import { FRACTARY_FILE } from '../config/defaults.js';
 import { checkCodexUrl, repoNameOf } from '../config/normalize.js';
@@ -9,11 +9,12 @@ import { loadConfigFresh } from '../config/load.js';
 import { openProject, originUrl, type Project } from '../git/project.js';
 import { toolkitDir } from '../hooks/toolkit.js';
 import { packageRoot } from '../paths.js';
-import { hasCredentials, isHttpUrl, urlProblem } from '../git/url.js';
+import { hasCredentials, urlProblem } from '../git/url.js';
 import { msg } from '../ui/messages.js';
 import { refuseLinks } from '../install/no-links.js';
 import { redactUrl } from '../git/url.js';
 import type { CommandResult, Context, Values } from './context.js';
+import { planInit } from './init-plan.js';
 
 const ORG = /^[A-Za-z0-9._-]+$/;
 const isFractaryFile = (file: string) => file.replace(/\\/g, '/').endsWith(`/${FRACTARY_FILE}`);
@@ -46,26 +47,6 @@ const validCodex = (v: string) => {
   return v.trim() && !/\s/.test(v.trim()) ? true : msg.initBadCodex;
 };
 const validProject = (v: string) => (PROJECT_NAME.test(v) && v !== '.' && v !== '..' ? true : msg.initBadProject);
-
-/** The defaults of design §2 as init writes them; `$schema` points at the installed package's schema. */
-function defaults(schema: string): Record<string, unknown> {
-  return {
-    $schema: schema,
-    sync_patterns: DEFAULT_SYNC_PATTERNS,
-    exclude_patterns: [],
-    deny_patterns: DEFAULT_DENY_PATTERNS,
-    from_codex_patterns: ['shared/**'],
-    pull_dir: '.codex',
-    sync_direction: 'bidirectional',
-    environments: { dev: { branch: 'test' }, test: { branch: 'test' }, staging: { branch: 'main' }, prod: { branch: 'main' } },
-    prod_branches: ['main', 'master'],
-    branch_environments: {},
-    default_environment: 'test',
-    max_file_size: 10485760,
-    deletion_threshold: 0.5,
-    hooks: { post_commit: 'background', pre_push: 'on', on_failure: 'warn' },
-  };
-}
 
 /** `./node_modules/codex-hooks/schema.json`, or `./web/node_modules/…` when the package lives in web/. */
 function schemaPath(project: Project, cwd: string): string {
@@ -115,8 +96,8 @@ export async function run(ctx: Context, values: Values): Promise<CommandResult> 
       if (filepath === file) filepath = null;
     }
   } catch (error) {
-    // an invalid config is still a config: filled in, never replaced
-    filepath = (error as Error).message.match(/in (\S+?):?\s/)?.[1] ?? null;
+    // an invalid config is still a config: filled in, never replaced (one that does not parse is not)
+    filepath = error instanceof ConfigError && error.problem === 'keys' ? (error.file ?? null) : null;
     if (!filepath || !fs.existsSync(filepath) || isFractaryFile(filepath)) throw error;
   }
   const existing = existingJson(filepath);
@@ -152,62 +133,27 @@ export async function run(ctx: Context, values: Values): Promise<CommandResult> 
   const codexUrl = await pick('codex_url', 'Codex repository URL or path', guess.codexUrl ?? (org ? `https://github.com/${org}/codex.git` : undefined), validCodex, hasCodex);
   const projectName = await pick('project_name', 'Project name in the codex', repoNameOf(origin ?? '') ?? repoNameOf(project.root), validProject, isSet('project_name'));
 
-  // Fill in: the asked values, then every default the file lacks (hooks key by key).
-  const next: Record<string, unknown> = { ...current };
-  const added: string[] = [];
-  const add = (key: string, value: unknown) => {
-    if (value === undefined || key in next || supplied.has(key)) return;
-    next[key] = value;
-    added.push(key);
-  };
-  add('organization', organization);
-  // ssh never takes a password from a URL: one given is left out of the file, not stored (issue 19)
-  const sshPassword = codexUrl !== undefined && !isHttpUrl(codexUrl) && hasCredentials(codexUrl);
-  add('codex_url', sshPassword ? redactUrl(codexUrl) : codexUrl);
-  add('project_name', projectName);
-  const base = defaults(schemaPath(project, ctx.cwd));
-  for (const [key, value] of Object.entries(base)) {
-    // The plugin's file: its default_* patterns stand for sync/exclude_patterns; no $schema there.
-    if (legacy && (key === '$schema' || (key === 'sync_patterns' && 'default_sync_patterns' in next) || (key === 'exclude_patterns' && 'default_exclude_patterns' in next))) continue;
-    add(key, value);
-  }
-  if (next.hooks && typeof next.hooks === 'object' && !added.includes('hooks')) {
-    const hooks = next.hooks as Record<string, unknown>;
-    for (const [k, v] of Object.entries(base.hooks as Record<string, unknown>)) {
-      if (!(k in hooks)) {
-        hooks[k] = v;
-        added.push(`hooks.${k}`);
-      }
-    }
-  }
-  // $schema first, as editors expect
-  const ordered = '$schema' in next ? { $schema: next.$schema, ...next } : next;
-
-  const changed: string[] = [];
   const file = existing?.file ?? path.join(project.root, '.codexrc.json');
   // Nothing is written through a link the repository holds (issue 19): checked before any write.
   refuseLinks(project.root, path.relative(project.root, file).split(path.sep).join('/'));
   refuseLinks(project.root, '.gitignore');
-  const shown = path.relative(ctx.cwd, file) || file;
-  if (!existing) {
-    fs.writeFileSync(file, JSON.stringify(ordered, null, 2) + '\n', { flag: 'wx' });
-    changed.push(`wrote ${shown}`);
-  } else if (added.length) {
-    const indent = /^\{\r?\n([ \t]+)/.exec(existing.raw)?.[1] ?? '  ';
-    const whole = existing.inPackage ? { ...JSON.parse(existing.raw), codex: ordered } : ordered;
-    fs.writeFileSync(file, JSON.stringify(whole, null, indent) + '\n');
-    changed.push(`filled in ${added.join(', ')} in ${shown}`);
-  }
-
-  const pullDir = typeof next.pull_dir === 'string' ? next.pull_dir.replace(/^\.?\/+|\/+$/g, '') : '.codex';
   const gitignore = path.join(project.root, '.gitignore');
-  const ignored = fs.existsSync(gitignore) ? fs.readFileSync(gitignore, 'utf8') : '';
-  const entry = `/${pullDir}/`;
-  if (!ignored.split('\n').some((l) => [pullDir, `${pullDir}/`, `/${pullDir}`, entry].includes(l.trim()))) {
-    fs.writeFileSync(gitignore, ignored + (ignored && !ignored.endsWith('\n') ? '\n' : '') + `# docs pulled from the codex by codex-hooks\n${entry}\n`);
-    changed.push(`added ${entry} to .gitignore`);
+  const plan = planInit({
+    existing,
+    newFile: file,
+    supplied: [...supplied],
+    legacy,
+    answers: { organization, codex_url: codexUrl, project_name: projectName },
+    schemaRef: schemaPath(project, ctx.cwd),
+    gitignore: { file: gitignore, text: fs.existsSync(gitignore) ? fs.readFileSync(gitignore, 'utf8') : '' },
+  });
+  const { config: next, added, missing, sshPassword } = plan;
+  const shown = path.relative(ctx.cwd, file) || file;
+  const changed: string[] = [];
+  for (const w of plan.writes) {
+    fs.writeFileSync(w.file, w.text, w.kind === 'new-config' ? { flag: 'wx' } : {});
+    changed.push(w.kind === 'new-config' ? `wrote ${shown}` : w.kind === 'filled-config' ? `filled in ${added.join(', ')} in ${shown}` : `added ${plan.gitignoreEntry} to .gitignore`);
   }
-  const missing = !isSet('codex_url') && next.codex_url === undefined && !(next.organization !== undefined && next.codex_repo !== undefined) ? ['codex_url'] : [];
   const url = typeof next.codex_url === 'string' ? next.codex_url : undefined;
   const warnings = (url && hasCredentials(url)) || sshPassword ? [msg.secretInUrl(sshPassword ? codexUrl! : url!, shown)] : [];
   return {

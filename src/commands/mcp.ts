@@ -3,7 +3,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { packageRoot } from '../paths.js';
-import { timeoutSeconds } from '../sync/cache.js';
 import { codexSource, givenCodexUrl } from './codex-source.js';
 import type { CommandResult, Context, Values } from './context.js';
 import { single } from './context.js';
@@ -40,7 +39,7 @@ export async function run(ctx: Context, values: Values, positionals: string[]): 
         branch: prod,
         unreleasedBranches: [...new Set(Object.values(source.config.environments).map((e) => e.branch))].filter((b) => b !== prod),
         refreshSeconds: source.config.mcp?.refresh_seconds ?? 60,
-        timeoutMs: timeoutSeconds(ctx.env) * 1000,
+        timeoutMs: ctx.settings.timeoutSeconds * 1000,
         env: source.url === source.config.codexUrl ? await codexEnv(ctx.env, source.config) : ctx.env,
       },
       org: source.org,

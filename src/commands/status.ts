@@ -98,7 +98,7 @@ export async function run(ctx: Context, values: Values): Promise<CommandResult> 
       environmentsError = (error as Error).message.split('\n')[0];
     }
   }
-  const hooks = await hooksHealth(project, ctx.env);
+  const hooks = await hooksHealth(project, ctx.env, ctx.settings.bin);
   const data = {
     configFile: config.filepath,
     // every file read, the one that wins first (fractary's .fractary/config.yaml fills in: design §2)

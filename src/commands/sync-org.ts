@@ -176,7 +176,7 @@ export async function run(ctx: Context, values: Values, positionals: string[]): 
   }
 
   const summary = orgCounts(rows);
-  const style = makeStyle(colorEnabled(ctx.stdout, ctx.env));
+  const style = makeStyle(colorEnabled(ctx.stdout, ctx.settings));
   return {
     data: { summary, projects: rows },
     exitCode: summary.failed ? 1 : 0,
@@ -193,7 +193,7 @@ export async function run(ctx: Context, values: Values, positionals: string[]): 
 /** A live table on a terminal (log-update redraws it in place, cut to the terminal's height); plain lines otherwise (CI, pipes). */
 async function startProgress(ctx: Context, rows: OrgRow[]) {
   const stream = ctx.stderr;
-  const live = !ctx.json && !ctx.quiet && Boolean(stream.isTTY) && ctx.env.TERM !== 'dumb' && !ctx.env.CI;
+  const live = !ctx.json && !ctx.quiet && Boolean(stream.isTTY) && !ctx.settings.dumbTerminal && !ctx.settings.ci;
   if (!live) {
     const said = new Set<OrgRow>();
     const update = () => {
@@ -207,7 +207,7 @@ async function startProgress(ctx: Context, rows: OrgRow[]) {
     update(); // rows settled before any sync (no config, a broken config)
     return { update, done: () => {} };
   }
-  const style = makeStyle(colorEnabled(stream, ctx.env));
+  const style = makeStyle(colorEnabled(stream, ctx.settings));
   const { createLogUpdate } = await import('log-update');
   const draw = createLogUpdate(stream);
   const frame = () => draw(renderFrame(rows, { height: stream.rows || 24, width: stream.columns || 80, style }));

@@ -1,6 +1,7 @@
 import { NeedsConfirmation, SyncError, UsageError } from '../errors.js';
 import { requireCodexUrl } from '../config/normalize.js';
 import { resolveEnvironment } from '../env/resolve.js';
+import { needsYes } from '../env/needs-yes.js';
 import { currentBranch, isLocalBranch, originBranchAt, refCommit, resolveCommit, type Project } from '../git/project.js';
 import { validBranchName } from '../git/names.js';
 import { layeredEnvironments } from '../sync/layers/environments.js';
@@ -50,7 +51,7 @@ export async function run(ctx: Context, values: Values): Promise<CommandResult> 
   const dryRun = Boolean(values['dry-run']);
 
   // Only a write to production needs a yes: a pull from it does not.
-  if (decision.needsConfirmation && direction !== 'from-codex' && !dryRun && !values.yes) {
+  if (needsYes({ ...decision, prodBranch: config.environments.prod.branch, direction, dryRun, yes: Boolean(values.yes) })) {
     const answer = await confirmProduction(ctx, { decision, branch: branch ?? ref, codexUrl, direction, verb: 'syncing' });
     if (answer === 'declined') throw new NeedsConfirmation(msg.declinedSync, msg.needsConfirmationHint);
     if (answer !== 'yes') throw new NeedsConfirmation(msg.needsConfirmationNoTty(answer), msg.needsConfirmationHint);

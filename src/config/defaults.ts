@@ -25,6 +25,12 @@ export const DEFAULT_ENVIRONMENTS: Record<string, { branch: string; description?
   prod: { branch: 'main', description: 'Production' },
 };
 
+/**
+ * sync_direction's values. zod-free code needs them too (`sync --direction`, which must not load zod), so
+ * they are stated here and the schema's enum is made of them (schema.ts).
+ */
+export const SYNC_DIRECTIONS = ['to-codex', 'from-codex', 'bidirectional'] as const;
+
 export const ENV_NAME = /^[a-z][a-z0-9_-]*$/;
 export const PROJECT_NAME = /^[A-Za-z0-9._-]+$/;
 

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { ConfigError, UsageError } from '../errors.js';
+import { ConfigError, UsageError, type ConfigProblem } from '../errors.js';
 import { adaptLegacy, isLegacyFile } from './legacy.js';
 import { originUrl, stateDir, type Project } from '../git/project.js';
 import { hasCredentials } from '../git/url.js';
@@ -52,7 +52,7 @@ async function search(dir: string, code: CodeConfigs) {
   const result = await explorer.search(dir);
   const found = result && (path.dirname(result.filepath) === dir || result.filepath.startsWith(dir + path.sep)) ? result : null;
   const notRun = code === 'run' ? null : codeConfigBefore(dir, found?.filepath ?? null);
-  if (notRun && code === 'refuse') throw new ConfigError(msg.codeConfigRefused(notRun), msg.codeConfigHint);
+  if (notRun && code === 'refuse') throw new ConfigError(msg.codeConfigRefused(notRun), msg.codeConfigHint, { file: notRun, problem: 'code' });
   return notRun ? { result: null, notRun, explorer } : { result, notRun: null, explorer };
 }
 
@@ -92,7 +92,8 @@ export async function loadConfigFresh(project: Project, code: CodeConfigs = 'run
     ({ result, notRun, explorer } = await search(project.root, code));
   } catch (error) {
     if (error instanceof ConfigError) throw error;
-    throw new ConfigError(describeParseError(error as Error & { filepath?: string }), msg.configSyntaxHint);
+    const e = error as Error & { filepath?: string };
+    throw new ConfigError(describeParseError(e), msg.configSyntaxHint, { file: parseErrorFile(e), problem: 'syntax' });
   }
   if (notRun) return { ...normalizeConfig(validateConfig({}, '(defaults)'), project.root, null, await originUrl(project)), notes: [msg.codeConfigSkipped(notRun)] };
   let filepath = result?.filepath ?? null;
@@ -104,14 +105,19 @@ export async function loadConfigFresh(project: Project, code: CodeConfigs = 'run
   let raw = result?.isEmpty ? {} : result?.config;
   let note: string | undefined;
   if (isLegacyFile(filepath)) ({ config: raw, note } = adaptLegacy(raw));
-  const fractary = await readFractary(project.root, explorer, () => originUrl(project), ConfigError);
+  const fractary = await readFractary(project.root, explorer, () => originUrl(project), (message, hint, at) => new ConfigError(message, hint, at));
   if (!filepath && !fractary) return normalizeConfig(validateConfig({}, '(defaults)'), project.root, null, await originUrl(project));
   const notes = [...(note ? [note] : []), ...(fractary?.notes ?? [])];
   const main = filepath ?? fractary!.filepath;
   const own = raw && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
   if (fractary) raw = (await import('./fractary.js')).mergeOver(fractary, fractary.origin, raw);
+  let parsed;
   try {
-    const parsed = validateConfig(raw, main);
+    parsed = validateConfig(raw, main);
+  } catch (error) {
+    throw asConfigError(error, { file: main, problem: 'keys' });
+  }
+  try {
     // origin's URL only names a project that does not name itself: one git process less for every hook
     const origin = fractary ? fractary.origin : parsed.project_name ? undefined : await originUrl(project);
     const config = normalizeConfig(parsed, project.root, main, origin);
@@ -142,7 +148,7 @@ async function readFractary(
   root: string,
   explorer: Explorer,
   origin: () => Promise<string | undefined>,
-  Failure: typeof UsageError,
+  failure: (message: string, hint: string, at: { file: string; problem: ConfigProblem }) => UsageError,
 ): Promise<ReadFractary | null> {
   const file = path.join(root, FRACTARY_FILE);
   if (!fs.existsSync(file)) return null;
@@ -150,27 +156,32 @@ async function readFractary(
   try {
     loaded = await explorer.load(file);
   } catch (error) {
-    throw new Failure(describeParseError(error as Error & { filepath?: string }), msg.configSyntaxHint);
+    throw failure(describeParseError(error as Error & { filepath?: string }), msg.configSyntaxHint, { file, problem: 'syntax' });
   }
   const { adaptFractary, codexSection } = await import('./fractary.js');
   const section = codexSection(loaded?.isEmpty ? null : loaded?.config);
   if (section === null) return null;
   const url = await origin();
   const adapted = adaptFractary(section, url, (url && repoNameOf(url)) ?? repoNameOf(root));
-  if (adapted.problems.length) throw new Failure(msg.invalidConfig(file, adapted.problems), msg.fractaryConfigHint(file));
+  if (adapted.problems.length) throw failure(msg.invalidConfig(file, adapted.problems), msg.fractaryConfigHint(file), { file, problem: 'keys' });
   return { ...adapted, filepath: file, origin: url };
 }
 
 /** A problem with the config file, as a ConfigError: the hooks tell it apart from other bad input (design §6). */
-function asConfigError(error: unknown): unknown {
-  if (error instanceof UsageError && !(error instanceof ConfigError)) return new ConfigError(error.message, error.hint);
+function asConfigError(error: unknown, at?: { file: string; problem: ConfigProblem }): unknown {
+  if (error instanceof UsageError && !(error instanceof ConfigError)) return new ConfigError(error.message, error.hint, at);
   return error;
+}
+
+/** The file cosmiconfig could not parse, as its error names it. */
+function parseErrorFile(error: Error & { filepath?: string }): string | undefined {
+  return error.filepath ?? /(?:Error|error) in (\S+?):?\s/.exec(error.message)?.[1];
 }
 
 /** "Cannot parse <file> at line L, column C: <reason>", from cosmiconfig's JSON or YAML errors. */
 export function describeParseError(error: Error & { filepath?: string; mark?: { line: number; column: number } }): string {
   const text = error.message;
-  const file = error.filepath ?? /(?:Error|error) in (\S+?):?\s/.exec(text)?.[1] ?? 'the configuration file';
+  const file = parseErrorFile(error) ?? 'the configuration file';
   let where = '';
   if (error.mark) where = ` at line ${error.mark.line + 1}, column ${error.mark.column + 1}`;
   else {
@@ -215,7 +226,7 @@ export async function loadConfigIn(dir: string, code: CodeConfigs = 'run'): Prom
   let raw = own && !result?.isEmpty ? result?.config : {};
   if (isLegacyFile(own)) raw = adaptLegacy(raw).config;
   // fractary's file fills in here too; no checkout, so no origin: its codex is GitHub over https
-  const fractary = await readFractary(dir, explorer, async () => undefined, UsageError);
+  const fractary = await readFractary(dir, explorer, async () => undefined, (message, hint) => new UsageError(message, hint));
   if (fractary) raw = (await import('./fractary.js')).mergeOver(fractary, undefined, raw);
   const filepath = own ?? fractary?.filepath ?? null;
   const parsed = validateConfig(raw, filepath ?? '(defaults)');

@@ -1,11 +1,11 @@
 import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { DEFAULT_ENVIRONMENTS, PROJECT_NAME } from './defaults.js';
-import type { ParsedConfig } from './schema.js';
+import type { ParsedConfig, SyncMode } from './schema.js';
 import { isRemoteUrl, urlProblem } from '../git/url.js';
 import { msg } from '../ui/messages.js';
 
-export type SyncMode = 'mirror' | 'layer';
+export type { SyncMode };
 export type Environment = { branch: string; description?: string; mode: SyncMode };
 
 /** The configuration with every default and derived value filled in: what the rest of the code reads. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_DENY_PATTERNS, DEFAULT_ENVIRONMENTS, DEFAULT_SYNC_PATTERNS, ENV_NAME, PROJECT_NAME } from './defaults.js';
+import { DEFAULT_DENY_PATTERNS, DEFAULT_ENVIRONMENTS, DEFAULT_SYNC_PATTERNS, ENV_NAME, PROJECT_NAME, SYNC_DIRECTIONS } from './defaults.js';
 
 const globs = (fallback: string[]) => z.array(z.string().min(1)).default(fallback);
 
@@ -11,6 +11,9 @@ const environment = z.strictObject({
     .optional()
     .describe("How a sync changes the project's folder: mirror (it mirrors one commit) or layer (each branch's changes are applied; default for environments off the production codex branch)"),
 });
+
+/** How a sync changes the project's folder (design §4): the schema's enum, one source for the type. */
+export type SyncMode = NonNullable<z.output<typeof environment>['mode']>;
 
 export const hooksSchema = z.strictObject({
   post_commit: z.enum(['background', 'foreground', 'off']).default('background'),
@@ -40,15 +43,16 @@ export const configSchema = z.strictObject({
   from_codex_patterns: globs(['shared/**']).describe('Globs of codex paths to pull'),
   from_codex_exclude_patterns: globs([]).describe('Globs of codex paths never pulled'),
   pull_dir: z.string().min(1).default('.codex').describe('Where pulled files land, inside the project'),
-  sync_direction: z.enum(['to-codex', 'from-codex', 'bidirectional']).default('bidirectional'),
+  sync_direction: z.enum(SYNC_DIRECTIONS).default('bidirectional'),
   environments: z.record(z.string(), environment).default({}).describe('Environment name → codex branch'),
   prod_branches: z.array(z.string().min(1)).default(['main', 'master']),
   branch_environments: z.record(z.string(), z.string()).default({}).describe('Branch glob → environment'),
   default_environment: z.string().default('test'),
   max_file_size: z.number().int().positive().default(10485760),
   deletion_threshold: z.number().min(0).max(1).default(0.5),
-  hooks: hooksSchema.default({ post_commit: 'background', pre_push: 'on', on_failure: 'warn' }),
-  mcp: mcpSchema.default({ refresh_seconds: 60 }).describe('The reader for agents (codex-hooks mcp)'),
+  // each section's default is its own keys' defaults, taken from the section's schema (stated once)
+  hooks: hooksSchema.default(hooksSchema.parse({})),
+  mcp: mcpSchema.default(mcpSchema.parse({})).describe('The reader for agents (codex-hooks mcp)'),
 });
 
 export type ConfigInput = z.input<typeof configSchema>;

@@ -2,19 +2,34 @@ import path from 'node:path';
 import type { z } from 'zod';
 import { UsageError } from '../errors.js';
 import { ENV_NAME, DEFAULT_ENVIRONMENTS } from './defaults.js';
-import { configSchema, hooksSchema, mcpSchema, type ParsedConfig } from './schema.js';
+import { configSchema, type ParsedConfig } from './schema.js';
 import { nearest } from './suggest.js';
 import { fixedBase } from './patterns.js';
 import { refusedComponent, validBranchName } from '../git/names.js';
 import { urlProblem } from '../git/url.js';
 import { msg } from '../ui/messages.js';
 
-const KNOWN_KEYS: Record<string, string[]> = {
-  '': Object.keys(configSchema.shape),
-  hooks: Object.keys(hooksSchema.shape),
-  mcp: Object.keys(mcpSchema.shape),
-  environment: ['branch', 'description'],
-};
+type Def = { type: string; innerType?: z.core.$ZodType; in?: z.core.$ZodType; valueType?: z.core.$ZodType; shape?: Record<string, z.core.$ZodType> };
+
+/**
+ * The keys the schema knows at `at`, a key path in a config (`[]`, `['hooks']`, `['environments', 'qa']`):
+ * read from the schema itself (defaults, optionals and records looked through), so a key added there is
+ * known here too. Empty when nothing at `at` is an object.
+ */
+export function knownKeys(at: readonly PropertyKey[], schema: z.core.$ZodType = configSchema): string[] {
+  let s: z.core.$ZodType | undefined = schema;
+  let i = 0;
+  while (s) {
+    const def = s._zod.def as unknown as Def;
+    if (def.innerType) s = def.innerType; // default, optional, nullable, prefault
+    else if (def.type === 'pipe') s = def.in;
+    else if (def.type === 'object' && i === at.length) return Object.keys(def.shape!);
+    else if (def.type === 'object') s = Object.hasOwn(def.shape!, at[i]) ? def.shape![at[i++] as string] : undefined;
+    else if (def.type === 'record' && i < at.length) (s = def.valueType), i++;
+    else return [];
+  }
+  return [];
+}
 
 const article = (t: string) => (/^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`);
 
@@ -36,9 +51,9 @@ export function formatIssues(issues: z.core.$ZodIssue[], raw: unknown): string[]
   for (const issue of issues) {
     const where = issue.path.map(String).join('.');
     if (issue.code === 'unrecognized_keys') {
-      const scope = issue.path.length === 0 ? '' : issue.path[0] === 'hooks' || issue.path[0] === 'mcp' ? String(issue.path[0]) : 'environment';
+      const known = knownKeys(issue.path);
       for (const key of issue.keys) {
-        const hint = nearest(key, KNOWN_KEYS[scope]);
+        const hint = nearest(key, known);
         const full = where ? `${where}.${key}` : key;
         lines.push(`${full}: unknown key${hint ? ` (did you mean "${hint}"?)` : ''}`);
       }

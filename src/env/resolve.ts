@@ -1,8 +1,9 @@
 import picomatch from 'picomatch';
 import { UsageError } from '../errors.js';
-import type { Config } from '../config/normalize.js';
+import type { Config, SyncMode } from '../config/normalize.js';
 import { nearest } from '../config/suggest.js';
 import { msg } from '../ui/messages.js';
+import { needsYes } from './needs-yes.js';
 
 export type EnvSource = '--env' | 'CODEX_ENV' | 'prod_branches' | 'branch_environments' | 'default_environment';
 
@@ -16,7 +17,7 @@ export interface EnvDecision {
   /** Set when a non-prod environment is configured to the production branch. */
   warning?: string;
   /** How a sync changes the project's codex folder (design §4). */
-  mode: 'mirror' | 'layer';
+  mode: SyncMode;
 }
 
 export interface ResolveInput {
@@ -24,7 +25,7 @@ export interface ResolveInput {
   explicit: { flag?: string; envVar?: string };
   /** The branch being pushed, or the current branch; null on a detached HEAD. */
   branch: string | null;
-  config: Pick<Config, 'prod_branches' | 'branch_environments' | 'default_environment' | 'filepath'> & { environments: Record<string, { branch: string; mode?: 'mirror' | 'layer' }> };
+  config: Pick<Config, 'prod_branches' | 'branch_environments' | 'default_environment' | 'filepath'> & { environments: Record<string, { branch: string; mode?: SyncMode }> };
 }
 
 /** A detached HEAD has no branch to derive an environment from: hooks skip, `sync` asks for --env. */
@@ -44,7 +45,7 @@ export function resolveEnvironment({ explicit, branch, config }: ResolveInput): 
     }
     const codexBranch = config.environments[env].branch;
     const explicitEnv = source === '--env' || source === 'CODEX_ENV';
-    const needsConfirmation = !explicitEnv && codexBranch === prodBranch;
+    const needsConfirmation = needsYes({ explicit: explicitEnv, codexBranch, prodBranch });
     const warning =
       needsConfirmation && env !== 'prod'
         ? msg.envOnProdBranch(env, codexBranch, config.filepath)

@@ -1,6 +1,7 @@
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { SyncError } from '../errors.js';
 import { gitEnv, type Env } from './env.js';
+import { traceOn } from '../settings.js';
 
 /** A git command that exited non-zero. Its stderr is kept for classification, never shown raw with URLs. */
 export class GitError extends SyncError {
@@ -88,7 +89,7 @@ export function stopGitOnSignals(exit: (code: number) => void = (code) => proces
 
 /** With CODEX_HOOKS_TRACE=1, one line on stderr: what happened, at how many ms since the process started. */
 export function trace(env: Env, what: string): void {
-  if (env.CODEX_HOOKS_TRACE) process.stderr.write(`codex-hooks trace: at ${performance.now().toFixed(0)} ms  ${what}\n`);
+  if (traceOn(env)) process.stderr.write(`codex-hooks trace: at ${performance.now().toFixed(0)} ms  ${what}\n`);
 }
 
 /**
@@ -96,7 +97,7 @@ export function trace(env: Env, what: string): void {
  * time. (The clock is only read then: it is a module of its own to load.)
  */
 function traceChild(child: { on(event: 'close', listener: () => void): unknown }, args: string[], options: RunOptions): void {
-  if (!options.env.CODEX_HOOKS_TRACE) return;
+  if (!traceOn(options.env)) return;
   const started = performance.now();
   child.on('close', () => {
     const ended = performance.now();

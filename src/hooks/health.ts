@@ -27,7 +27,7 @@ export interface HooksHealth {
  * worktree lacks them), the codex-hooks scripts, and the toolkit where the scripts look for it; and
  * which of the hooks that ran before install would no longer run.
  */
-export async function hooksHealth(project: Project, env: Env): Promise<HooksHealth> {
+export async function hooksHealth(project: Project, env: Env, bin?: string): Promise<HooksHealth> {
   const { stdout, code } = await runGit(['config', '--get', 'core.hooksPath'], { cwd: project.root, env: project.env, okCodes: [1] });
   const husky = path.join(project.root, '.husky');
   const read = (file: string) => {
@@ -53,7 +53,7 @@ export async function hooksHealth(project: Project, env: Env): Promise<HooksHeal
   }
   if (!SCRIPTS.every((h) => fs.existsSync(path.join(husky, 'codex-hooks', h)))) problems.push({ problem: msg.hookScriptsMissing, fix: cmd('install') });
   const pkgDir = recordedToolkitDir(project) ?? '';
-  const candidates = [env.CODEX_HOOKS_BIN, path.join(project.root, 'node_modules/codex-hooks/bin/codex-hooks.cjs'), pkgDir && path.join(project.root, pkgDir, 'node_modules/codex-hooks/bin/codex-hooks.cjs')];
+  const candidates = [bin, path.join(project.root, 'node_modules/codex-hooks/bin/codex-hooks.cjs'), pkgDir && path.join(project.root, pkgDir, 'node_modules/codex-hooks/bin/codex-hooks.cjs')];
   if (!candidates.some((c) => c && fs.existsSync(c)) && !onPath('codex-hooks', env)) problems.push({ problem: msg.toolkitNotFound(pkgDir), fix: pkgDir ? `cd ${pkgDir} && ${packageManager(env, project.root).install}` : packageManager(env, project.root).install });
   const notRunning = hooksIn(dir).filter((name) => !read(path.join(husky, name))?.includes(CHAIN_LINE) || !wrapped(name));
   return health(problems, notRunning, chainedFrom);

@@ -9,8 +9,8 @@ import { msg, syncWarnings } from '../ui/messages.js';
 import type { CommandResult, Context } from '../ui/context.js';
 import { packageRoot } from '../paths.js';
 import { reportBackground } from './background.js';
+import { BACKGROUND_CHILD } from '../settings.js';
 
-const BACKGROUND_CHILD = 'CODEX_HOOKS_BACKGROUND_CHILD';
 
 /**
  * post-commit (design §6) never writes the codex: a commit is not a publication (a push is). It prepares the
@@ -26,7 +26,7 @@ export async function postCommit(ctx: Context): Promise<CommandResult> {
   if (inProgress) return skip(inProgress);
   const config = await loadConfig(project);
   if (!config.filepath || !config.codexUrl || config.hooks.post_commit === 'off') return skip('not configured');
-  const child = ctx.env[BACKGROUND_CHILD] === '1';
+  const child = ctx.settings.backgroundChild;
   if (!child) reportBackground(project, ctx.logger);
   const branch = await currentBranch(project);
   if (branch === null) return skip('detached HEAD');

@@ -1,6 +1,7 @@
 import { UsageError } from '../errors.js';
 import { loadConfig } from '../config/load.js';
 import { branchOfRef } from '../env/resolve.js';
+import { needsYes } from '../env/needs-yes.js';
 import { gitVersionAtLeast } from '../git/exec.js';
 import { openProject, resolveCommit, type Project } from '../git/project.js';
 import { readPending } from '../sync/state.js';
@@ -65,7 +66,7 @@ export async function prePush(ctx: Context, args: string[] = []): Promise<Comman
   // The production question is asked now, on the terminal, before git sends anything.
   for (const { update, actions } of plan.updates) {
     for (const a of actions as PlannedAction[]) {
-      if (a.kind !== 'mirror' || !a.decision.needsConfirmation || config.sync_direction === 'from-codex') continue;
+      if (a.kind !== 'mirror' || !needsYes({ ...a.decision, prodBranch: config.environments.prod.branch, direction: config.sync_direction })) continue;
       if ((await synced(a))?.upToDate) continue;
       a.answer = await confirmProduction(ctx, { decision: a.decision, branch: a.branch, codexUrl: config.codexUrl!, direction: config.sync_direction, verb: 'pushing' });
       if (a.answer !== 'yes') log.warn(msg.productionSkipped(a.branch, a.answer, msg.releaseCommand(await releaseRef(project, update))));

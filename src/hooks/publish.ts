@@ -1,5 +1,6 @@
 import { UsageError } from '../errors.js';
 import type { Config } from '../config/normalize.js';
+import { needsYes } from '../env/needs-yes.js';
 import type { Project } from '../git/project.js';
 import { clearPending, keepPending } from '../sync/state.js';
 import { layerMsg, msg, summaryLine, syncWarnings } from '../ui/messages.js';
@@ -24,7 +25,7 @@ export async function publish(ctx: Context, project: Project, config: Config, ac
   for (const a of actions) {
     const { env, codexBranch } = a.decision;
     let direction = a.kind === 'drop' || !a.primary ? ('to-codex' as const) : config.sync_direction;
-    if (a.kind === 'mirror' && a.decision.needsConfirmation && a.answer !== 'yes') {
+    if (a.kind === 'mirror' && needsYes({ ...a.decision, prodBranch: config.environments.prod.branch, direction, yes: a.answer === 'yes' })) {
       if (direction === 'to-codex') continue;
       direction = 'from-codex'; // declined: shared docs still arrive from it
     }

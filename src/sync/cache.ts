@@ -14,6 +14,7 @@ import { classifyRemoteError, connectionFor, makeRedactor, readPushOutcome, type
 import { redactUrl } from '../git/url.js';
 import { checkCodexUrl } from '../config/normalize.js';
 import { timeoutSeconds } from '../env/timeout.js';
+import { cacheDirOf } from '../settings.js';
 
 /**
  * A persistent bare clone of one codex (design §4): fetched, never cloned again. Its refs change only under
@@ -35,7 +36,8 @@ export interface CodexCache {
 }
 
 export function cacheRoot(env: Env): string {
-  if (env.CODEX_HOOKS_CACHE_DIR) return path.resolve(env.CODEX_HOOKS_CACHE_DIR);
+  const dir = cacheDirOf(env);
+  if (dir) return path.resolve(dir);
   const base = env.XDG_CACHE_HOME || path.join(env.HOME || os.homedir(), '.cache');
   return path.join(base, 'codex-hooks');
 }

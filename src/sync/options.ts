@@ -1,4 +1,5 @@
-import type { Config } from '../config/normalize.js';
+import type { Config, SyncMode } from '../config/normalize.js';
+import type { ParsedConfig } from '../config/schema.js';
 import type { EnvDecision } from '../env/resolve.js';
 import type { Project } from '../git/project.js';
 import type { TreeEntry } from '../git/parse.js';
@@ -7,7 +8,7 @@ import type { DropReason, LayerEvent } from './layers/next.js';
 import type { Overlap } from './layers/compute.js';
 
 /** What one sync is asked to do (runSync, and each project of a sync-org batch) and what it reports. */
-export type Direction = 'to-codex' | 'from-codex' | 'bidirectional';
+export type Direction = ParsedConfig['sync_direction'];
 
 export interface SyncOptions {
   project: Project;
@@ -55,7 +56,7 @@ export interface ToCodexResult {
   skipped: Array<{ path: string; reason: string }>;
   codexCommit: string | null;
   attempts: number;
-  mode: 'mirror' | 'layer';
+  mode: SyncMode;
   /** sync_patterns matched no path of the commit at all (not even a skipped one). */
   matchedNothing: boolean;
   /** layer mode: the layers after this sync (design §4). */

@@ -1,6 +1,7 @@
 import { SyncError, UsageError } from '../errors.js';
 import type { Config } from '../config/normalize.js';
 import { resolveEnvironment, type EnvDecision } from '../env/resolve.js';
+import { needsYes } from '../env/needs-yes.js';
 import type { Project } from '../git/project.js';
 import type { Logger } from '../ui/logger.js';
 import { msg } from '../ui/messages.js';
@@ -46,8 +47,8 @@ export async function deliverPending(project: Project, config: Config, logger: L
     }
     try {
       const decision = resolveEnvironment({ explicit: { flag: request.env }, branch: request.branch, config });
-      const writesProduction = request.direction !== 'from-codex' && decision.codexBranch === config.environments.prod.branch;
-      if (writesProduction && !request.explicit && !(options.confirm && (await options.confirm(decision, request)))) {
+      const asked = needsYes({ explicit: request.explicit, codexBranch: decision.codexBranch, prodBranch: config.environments.prod.branch, direction: request.direction });
+      if (asked && !(options.confirm && (await options.confirm(decision, request)))) {
         outcomes.push({ ...base, ok: false, needsConfirmation: true, message: msg.retryNeedsYes(request.env, decision.codexBranch) });
         continue;
       }

@@ -1,6 +1,7 @@
 import { Interrupted } from '../errors.js';
 import type { EnvDecision } from '../env/resolve.js';
 import type { Env } from '../git/env.js';
+import type { Settings } from '../settings.js';
 import type { Logger } from './logger.js';
 import { msg } from './messages.js';
 import type { Ask, Confirm, NoTerminal } from './prompt.js';
@@ -12,6 +13,8 @@ import type { Ask, Confirm, NoTerminal } from './prompt.js';
 export interface Context {
   cwd: string;
   env: Env;
+  /** CI and the CODEX_HOOKS_* variables, read once by the entry (settings.ts). */
+  settings: Settings;
   /** CODEX_ENV as the entry read it, once (an empty value counts as unset): an explicit environment. */
   codexEnv?: string;
   json: boolean;

@@ -1,4 +1,4 @@
-import type { Env } from '../git/env.js';
+import type { Settings } from '../settings.js';
 
 export interface Logger {
   /** Progress and results; silenced by --quiet. */
@@ -17,10 +17,12 @@ export interface Style {
   dim(s: string): string;
 }
 
-/** Colour only on a terminal, never with NO_COLOR or in CI (https://no-color.org). */
-export function colorEnabled(stream: { isTTY?: boolean }, env: Env): boolean {
-  if (env.FORCE_COLOR && env.FORCE_COLOR !== '0') return true;
-  return Boolean(stream.isTTY) && !('NO_COLOR' in env) && !env.CI && env.TERM !== 'dumb';
+export type ColorSettings = Pick<Settings, 'ci' | 'noColor' | 'forceColor' | 'dumbTerminal'>;
+
+/** Colour only on a terminal, never with NO_COLOR or in CI (https://no-color.org); FORCE_COLOR forces it. */
+export function colorEnabled(stream: { isTTY?: boolean }, s: ColorSettings): boolean {
+  if (s.forceColor) return true;
+  return Boolean(stream.isTTY) && !s.noColor && !s.ci && !s.dumbTerminal;
 }
 
 export function makeStyle(enabled: boolean): Style {
@@ -32,16 +34,16 @@ export interface LoggerOptions {
   quiet?: boolean;
   /** With --json stdout carries one JSON document, so human lines go to stderr. */
   json?: boolean;
-  env?: Env;
+  settings: ColorSettings;
   stdout?: NodeJS.WritableStream & { isTTY?: boolean };
   stderr?: NodeJS.WritableStream & { isTTY?: boolean };
 }
 
-export function createLogger(options: LoggerOptions = {}): Logger {
+export function createLogger(options: LoggerOptions): Logger {
   const stdout = options.stdout ?? process.stdout;
   const stderr = options.stderr ?? process.stderr;
   const out = options.json ? stderr : stdout;
-  const style = makeStyle(colorEnabled(stderr, options.env ?? process.env));
+  const style = makeStyle(colorEnabled(stderr, options.settings));
   return {
     info: (m) => void (!options.quiet && out.write(m + '\n')),
     success: (m) => void (!options.quiet && out.write(style.green('✔') + ' ' + m + '\n')),

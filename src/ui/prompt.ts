@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import tty from 'node:tty';
 import { Interrupted } from '../errors.js';
-import type { Env } from '../git/env.js';
+import type { Settings } from '../settings.js';
 
 /** Why nobody can be asked: no controlling terminal, or CI is set (a terminal there is nobody's). */
 export type NoTerminal = 'no-terminal' | 'ci';
@@ -16,11 +16,11 @@ type PromptClass = new (options: object) => {
   run(): Promise<unknown>;
 };
 
-export const isCI = (env: Env) => !!env.CI && env.CI !== 'false' && env.CI !== '0';
+type TerminalSettings = Pick<Settings, 'ci'>;
 
 /** Where a question could be asked: the controlling terminal, or why not. */
-function openTerminal(env: Env): number | NoTerminal {
-  if (isCI(env)) return 'ci';
+function openTerminal(s: TerminalSettings): number | NoTerminal {
+  if (s.ci) return 'ci';
   try {
     return fs.openSync('/dev/tty', 'r+');
   } catch {
@@ -33,8 +33,8 @@ function openTerminal(env: Env): number | NoTerminal {
  * prompts go to /dev/tty, never to stdin/stdout. A hook never waits for nobody: with no terminal the
  * reason comes back at once.
  */
-async function onTerminal(env: Env, make: (enquirer: Record<string, PromptClass>) => PromptClass, options: object, preamble?: string): Promise<{ answer: unknown } | NoTerminal> {
-  const fd = openTerminal(env);
+async function onTerminal(s: TerminalSettings, make: (enquirer: Record<string, PromptClass>) => PromptClass, options: object, preamble?: string): Promise<{ answer: unknown } | NoTerminal> {
+  const fd = openTerminal(s);
   if (typeof fd !== 'number') return fd;
   const input = new tty.ReadStream(fd);
   const output = new tty.WriteStream(fd);
@@ -81,9 +81,9 @@ function lineConfirm(enquirer: Record<string, PromptClass>): PromptClass {
   } as unknown as PromptClass;
 }
 
-export function terminalConfirm(env: Env): Confirm {
+export function terminalConfirm(s: TerminalSettings): Confirm {
   return async (message, preamble) => {
-    const r = await onTerminal(env, lineConfirm, { message, initial: false, default: '[y/N]' }, preamble);
+    const r = await onTerminal(s, lineConfirm, { message, initial: false, default: '[y/N]' }, preamble);
     return typeof r === 'string' ? r : r.answer === true;
   };
 }
@@ -91,9 +91,9 @@ export function terminalConfirm(env: Env): Confirm {
 /** Asks for a line of text; null when there is no terminal. `validate` returns an error text to ask again. */
 export type Ask = (message: string, o?: { initial?: string; validate?: (value: string) => string | true }) => Promise<string | null>;
 
-export function terminalAsk(env: Env): Ask {
+export function terminalAsk(s: TerminalSettings): Ask {
   return async (message, o = {}) => {
-    const r = await onTerminal(env, (e) => e.Input, { message, initial: o.initial, validate: o.validate });
+    const r = await onTerminal(s, (e) => e.Input, { message, initial: o.initial, validate: o.validate });
     return typeof r === 'string' ? null : typeof r.answer === 'string' ? r.answer : null;
   };
 }
