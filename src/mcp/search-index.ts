@@ -88,9 +88,8 @@ export class IndexKeeper {
     let changed: Array<{ path: string; oid: string }>;
     if (base && changes) {
       const removed = changes.filter((ch) => ch.status === 'D');
-      // Changed in place, also while in service: each add or remove is one synchronous step, so a search
-      // sees every doc whole (old or new version, its record naming the blob it was read from).
-      const start = base;
+      // A copy is changed while the index in service answers; it takes the copy's place when whole.
+      const start = base === this.index ? base.copy() : base;
       for (const r of removed) {
         if (!r.folder) start.remove(r.path);
         else for (const p of [...start.paths()]) if (p.startsWith(`${r.path}/`)) start.remove(p);
@@ -125,6 +124,7 @@ export class IndexKeeper {
       progress.done = i + batch.length;
       await yieldTurn();
     }
+    base.finish();
     base.tree = tree;
     base.commit = commit;
     this.index = base;
@@ -145,7 +145,7 @@ export class IndexKeeper {
     const order = [...newest.filter((x) => x.n === `${tree}.json`), ...newest.filter((x) => x.n !== `${tree}.json`)];
     for (const { n } of order) {
       try {
-        const index = await TextIndex.load(await fs.promises.readFile(path.join(this.dir, n), 'utf8'));
+        const index = TextIndex.load(await fs.promises.readFile(path.join(this.dir, n), 'utf8'));
         if (index) return index;
       } catch {
         // a damaged or older-format file: the next one, or a full build
