@@ -145,7 +145,7 @@ export class IndexKeeper {
     const order = [...newest.filter((x) => x.n === `${tree}.json`), ...newest.filter((x) => x.n !== `${tree}.json`)];
     for (const { n } of order) {
       try {
-        const index = TextIndex.load(await fs.promises.readFile(path.join(this.dir, n), 'utf8'));
+        const index = await TextIndex.load(await fs.promises.readFile(path.join(this.dir, n), 'utf8'));
         if (index) return index;
       } catch {
         // a damaged or older-format file: the next one, or a full build
