@@ -25,6 +25,11 @@ const BM25 = { k: 1.2, b: 0.7, d: 0.5 };
 const MAX_FREQ = 0xffff;
 /** The delta (and the removed docs) may grow to 1/`deltaShare` of the index before a compaction (0: never, tests). */
 export const INDEX_TUNING = { deltaShare: 8 };
+/**
+ * Pending postings merged into the lists once this many wait: a build of many large docs never holds its
+ * postings twice over in growing arrays (the lists take 6 bytes a posting, the pending ones 10 and more).
+ */
+const PENDING_MAX = 1 << 20;
 /** Bounds on a saved index read back: it is a file in a cache, checked before it is trusted. */
 const MAX_SAVED_DOCS = 10_000_000;
 
@@ -384,6 +389,7 @@ export class TextIndex {
         this.pending.freqs.push(Math.min(count, MAX_FREQ));
       }
     });
+    if (this.pending.keys.length >= PENDING_MAX) this.finish();
   }
 
   remove(codexPath: string): void {
