@@ -131,10 +131,13 @@ t('a saved index that is not consistent is not loaded', async () => {
   assert.ok(await TextIndex.load(JSON.stringify(good)));
   const docs = Buffer.from(good.docs, 'base64');
   docs.writeUInt32LE(99, 0);
+  const offsets = Buffer.from(good.offsets, 'base64');
+  offsets.writeUInt32LE(0xffffffff, offsets.length - 4); // claims 4 billion postings: refused before any allocation
   for (const bad of [
     { ...good, version: 3 },
     { ...good, paths: [...good.paths.slice(1), good.paths[1]] },
     { ...good, docs: docs.toString('base64') },
+    { ...good, offsets: offsets.toString('base64') },
     { ...good, freqs: good.freqs.slice(0, 8) },
     { ...good, terms: good.terms.slice(1) },
     { ...good, rel: Buffer.from(new Int32Array([0, 0, 0]).buffer).toString('base64') },

@@ -95,7 +95,6 @@ export function parseQuery(text: string): Query {
   return { words: text.replace(/"/g, ' ').split(/\s+/).filter(Boolean), phrases };
 }
 
-
 /** A growable typed array (doubling), for the postings added since the last compaction. */
 class Grow<T extends Uint32Array | Uint16Array | Uint8Array | Int32Array> {
   length = 0;
@@ -140,11 +139,12 @@ interface Saved {
 }
 
 const b64 = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
-function fromB64<T extends Uint32Array | Uint16Array | Uint8Array | Int32Array>(text: unknown, make: new (n: number) => T, n: number): T | null {
+/** A typed array of `n` elements from base64 text, or null when the text holds another number of bytes (checked before allocating). */
+function fromB64<T extends Uint32Array | Uint16Array | Uint8Array | Int32Array>(text: unknown, make: { new (n: number): T; BYTES_PER_ELEMENT: number }, n: number): T | null {
   if (typeof text !== 'string') return null;
   const bytes = Buffer.from(text, 'base64');
+  if (bytes.length !== n * make.BYTES_PER_ELEMENT) return null;
   const out = new make(n);
-  if (bytes.length !== out.byteLength) return null;
   b64(out).set(bytes);
   return out;
 }
