@@ -51,7 +51,20 @@ function queries() {
 }
 const BOOST = { title: 3, headings: 2, path: 2, body: 1 };
 
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const candidates = {
+  /** What codex_search uses (after `npm run build`): MiniSearch's ranking over postings in typed arrays. */
+  async 'codex-hooks'() {
+    const { TextIndex, parseQuery } = await import(pathToFileURL(path.join(ROOT, 'dist/mcp/text-index.js')).href);
+    const index = TextIndex.empty();
+    return {
+      version: JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version,
+      add: (d) => index.add({ path: d.path, oid: d.id.toString(16).padStart(40, '0'), since: null, at: null }, { path: d.path, title: d.title, description: '', tags: '', headings: d.headings, body: d.body }),
+      finish: () => index.finish(),
+      search: (q) => index.search(parseQuery(q), null).slice(0, 10),
+      size: () => index.toJSON().length,
+    };
+  },
   async minisearch() {
     const MiniSearch = require('minisearch');
     const ms = new MiniSearch({ fields: ['path', 'title', 'headings', 'body'], storeFields: [] });

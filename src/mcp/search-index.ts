@@ -88,9 +88,8 @@ export class IndexKeeper {
     let changed: Array<{ path: string; oid: string }>;
     if (base && changes) {
       const removed = changes.filter((ch) => ch.status === 'D');
-      // Changed in place, also while in service: each add or remove is one synchronous step, so a search
-      // sees every doc whole (old or new version, its record naming the blob it was read from).
-      const start = base;
+      // A copy is changed while the index in service answers; it takes the copy's place when whole.
+      const start = base === this.index ? base.copy() : base;
       for (const r of removed) {
         if (!r.folder) start.remove(r.path);
         else for (const p of [...start.paths()]) if (p.startsWith(`${r.path}/`)) start.remove(p);
@@ -125,6 +124,7 @@ export class IndexKeeper {
       progress.done = i + batch.length;
       await yieldTurn();
     }
+    base.finish();
     base.tree = tree;
     base.commit = commit;
     this.index = base;

@@ -207,7 +207,8 @@ export async function searchDocs(reader: Reader, org: string, input: SearchInput
       break;
     }
     checked++;
-    const blob = await reader.object(r.doc.oid);
+    const doc = view.index.record(r.id);
+    const blob = await reader.object(doc.oid);
     const body = blob?.type === 'blob' ? blob.body.subarray(0, TEXT_LIMITS.bodyBytes).toString('utf8') : '';
     if (phrases.length) {
       const all = squash(body, !input.case_sensitive);
@@ -215,11 +216,11 @@ export async function searchDocs(reader: Reader, org: string, input: SearchInput
     }
     const snippet = bestLines(body, query.words, query.phrases);
     const first = snippet[0] ?? { line: 1, text: cut(body.split('\n', 1)[0] ?? '', []) };
-    const fields = docFields(r.doc.path, Buffer.from(body.slice(0, 70_000)));
+    const fields = docFields(doc.path, Buffer.from(body.slice(0, 70_000)));
     hits.push({
-      uri: uriOfPath(org, r.doc.path, projects), path: r.doc.path, project: projectOf(r.doc.path), title: fields?.title ?? r.doc.path, description: fields?.description ?? '', tags: fields?.tags ?? '',
+      uri: uriOfPath(org, doc.path, projects), path: doc.path, project: projectOf(doc.path), title: fields?.title ?? doc.path, description: fields?.description ?? '', tags: fields?.tags ?? '',
       score: Math.round(r.score * 1000) / 1000, line: first.line, text: first.text, snippet: snippet.length ? snippet : [first],
-      production_commit: snapshot.tip, released: r.doc.since && r.doc.at ? { commit: r.doc.since, date: new Date(r.doc.at * 1000).toISOString() } : null,
+      production_commit: snapshot.tip, released: doc.since && doc.at ? { commit: doc.since, date: new Date(doc.at * 1000).toISOString() } : null,
     });
   }
   const truncated = hits.length >= limit && ranked.length > checked;
