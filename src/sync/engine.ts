@@ -25,8 +25,8 @@ import { stateRefPrefix } from './layers/state.js';
  * push and what lies between them, so the fetch starts first; the codex's trees are read and the commit
  * is written in this process (git/store.ts): no git process between the fetch and the push.
  *
- * This module orchestrates: what runs while git fetches, and what while git pushes. The push loop is
- * push-loop.ts, the pull pull.ts, the cache (fetch, push, repack) cache.ts.
+ * This module orchestrates: what runs while git fetches, and what while git pushes. The to-codex half is
+ * push-loop.ts (its retries push-retry.ts), the pull pull.ts, the cache (fetch, push, repack) cache.ts.
  */
 export async function runSync(o: SyncOptions): Promise<SyncResult> {
   return withinTimeout(o.project.env, (signal) => syncUntil({ ...o, signal }));
