@@ -19,7 +19,7 @@ import { layerStep, prepareLayers, type LayerPrep, type LayerStep } from './laye
 import { originHeads } from './layers/origin.js';
 import { stateRefPrefix } from './layers/state.js';
 import { stateCommitIn } from './layers/store.js';
-import type { SyncOptions, SyncResult } from './options.js';
+import { layered, type SyncOptions, type SyncResult } from './options.js';
 import { listForSync } from './listing.js';
 import { routedDocs } from './routes.js';
 import { selectFiles, type Selection } from './select.js';
@@ -54,8 +54,6 @@ interface Member {
 
 type Limit = <T>(fn: () => Promise<T>) => Promise<T>;
 const wantsTo = (m: Member) => m.o.direction !== 'from-codex';
-
-const layered = (o: SyncOptions) => o.direction !== 'from-codex' && !o.mirror && o.decision.mode === 'layer';
 
 /**
  * Why the batch's push loop stopped short of landing: each member's error (the members whose commits were
