@@ -11,7 +11,7 @@ import { refusedPush } from './remote.js';
 import { matchedNothing, selectionKey, type Selection } from './select.js';
 import { recordSynced, syncTarget } from './state.js';
 import { codexIds, codexProjectFiles, commitMessage, planToCodex, writeCommit, type CodexFolder, type FilePlan, type Staged } from './to-codex.js';
-import { pushRetrying } from './push-retry.js';
+import { pushRetrying, type PushRetry } from './push-retry.js';
 
 /** The commit's listing and what of it is selected for the codex. */
 export type Selected = { entries: TreeEntry[]; selection: Selection };
@@ -43,6 +43,15 @@ export const changes = (p: FilePlan) => p.added.length + p.changed.length + p.re
 export function mirrorPlan(o: Pick<SyncOptions, 'dryRun'>, files: TreeEntry[], staged: Staged | null | undefined, folder: CodexFolder): FilePlan {
   if (!o.dryRun && staged?.tree === folder.tree) return { added: [], changed: [], removed: [], before: folder.files.size };
   return planToCodex(codexIds(files, staged?.ids ?? new Map<string, string>()), folder.files);
+}
+
+/** A sync's errors for a push the server refused, and for a codex branch that kept moving (push-retry.ts). */
+export function pushErrors(o: SyncOptions, url: string): Pick<PushRetry<unknown>, 'refused' | 'rejected'> {
+  const { codexBranch, env } = o.decision;
+  return {
+    refused: (refusal) => refusedPush(url, codexBranch, refusal, msg.pushRefusedHint(codexBranch, env, o.config.filepath)),
+    rejected: (attempts) => new SyncError('rejected', msg.pushRejected(codexBranch, attempts), msg.rejectedHint),
+  };
 }
 
 /**
@@ -87,8 +96,7 @@ async function pushUntilLanded(o: SyncOptions, s: Prepared, selected: Selected, 
       return push.done;
     },
     fetchTip: s.fetchTip,
-    refused: (refusal) => refusedPush(s.url, codexBranch, refusal, msg.pushRefusedHint(codexBranch, env, o.config.filepath)),
-    rejected: (n) => new SyncError('rejected', msg.pushRejected(codexBranch, n), msg.rejectedHint),
+    ...pushErrors(o, s.url),
   });
   if (landed) await recordPushed(cache, codexBranch, landed);
   if (!o.dryRun) recordToCodex(o, s.url, selected, landed);

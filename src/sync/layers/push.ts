@@ -3,13 +3,12 @@ import { Running, trace } from '../../git/exec.js';
 import type { TreeEntry } from '../../git/parse.js';
 import { commitInfo, commitsBetween, hasCommit, isAncestor, isShallow, mergeBase, readRefFile, refCommit } from '../../git/project.js';
 import { validBranchName } from '../../git/names.js';
-import { layerMsg, msg } from '../../ui/messages.js';
+import { layerMsg } from '../../ui/messages.js';
 import { recordPushed, startPush, type CodexCache } from '../cache.js';
 import { listForSync } from '../listing.js';
 import type { SyncOptions, ToCodexResult } from '../options.js';
-import { holdDeletions, recordToCodex, type Prepared, type Selected } from '../push-loop.js';
+import { holdDeletions, pushErrors, recordToCodex, type Prepared, type Selected } from '../push-loop.js';
 import { pushRetrying } from '../push-retry.js';
-import { refusedPush } from '../remote.js';
 import { matchedNothing, selectFiles } from '../select.js';
 import { codexIds, codexProjectFiles, commitMessage, planToCodex, stageFolder, writeCommit, writer, type CodexFolder, type FilePlan } from '../to-codex.js';
 import { buildTree, type Write } from '../codex-tree.js';
@@ -184,7 +183,7 @@ export function pushLayered(o: SyncOptions, s: Prepared, origin: Promise<OriginH
 
 async function layeredUntilLanded(o: SyncOptions, s: Prepared, origin: Promise<OriginHeads>, loop: Running<ToCodexResult>, warm?: LayerWarmup | null): Promise<ToCodexResult> {
   const { cache, reader } = s;
-  const { codexBranch, env } = o.decision;
+  const { codexBranch } = o.decision;
   const name = o.config.projectName;
   const prep = await prepareLayers(o, s, origin, warm);
   let step!: LayerStep;
@@ -206,8 +205,7 @@ async function layeredUntilLanded(o: SyncOptions, s: Prepared, origin: Promise<O
       return push.done;
     },
     fetchTip: s.fetchTip,
-    refused: (refusal) => refusedPush(s.url, codexBranch, refusal, msg.pushRefusedHint(codexBranch, env, o.config.filepath)),
-    rejected: (n) => new SyncError('rejected', msg.pushRejected(codexBranch, n), msg.rejectedHint),
+    ...pushErrors(o, s.url),
   });
   if (landed) await recordPushed(cache, landed.folderCommit ? codexBranch : null, landed.folderCommit, landed.also);
   if (!o.dryRun && s.selected) recordToCodex(o, s.url, s.selected, landed?.folderCommit ?? null);
