@@ -20,7 +20,7 @@ t.after.each(cleanup);
  */
 function racer(codex, races) {
   const count = path.join(codex, 'races');
-  const stop = Number.isFinite(races) ? `[ "$(wc -l < '${count}' 2>/dev/null || echo 0)" -ge ${races} ] && exit 0\n` : '';
+  const stop = Number.isFinite(races) ? `[ -e '${count}' ] && [ "$(wc -l < '${count}')" -ge ${races} ] && exit 0\n` : '';
   fs.writeFileSync(
     path.join(codex, 'hooks', 'pre-receive'),
     `#!/bin/sh\ncat >/dev/null\n${stop}echo x >> '${count}'\nn=$(wc -l < '${count}' | tr -d ' ')\n` +
@@ -110,6 +110,31 @@ t('a branch that keeps moving: MAX_ATTEMPTS (30) pushes, then "kept moving" with
   assert.match(r.stderr, msg.pushRejected('test', 30));
   assert.is(races(), 30);
   assert.ok(commitsSince(codex, before, env).every((c) => c === 'racer'));
+});
+
+t('sync-org: a branch that keeps moving fails each project whose commit was in the push with "kept moving" after 30 pushes', async () => {
+  const env = isolatedEnv();
+  const codex = makeCodex(env);
+  const root = tmpdir('org-');
+  for (const name of ['svc1', 'svc2']) {
+    const dir = path.join(root, name);
+    fs.mkdirSync(path.join(dir, 'docs'), { recursive: true });
+    git(dir, ['init', '-q', '-b', 'main'], env);
+    fs.writeFileSync(path.join(dir, 'docs/index.md'), `# ${name}\n`);
+    writeConfig(dir, { codex_url: codex, project_name: name, sync_direction: 'to-codex' });
+    git(dir, ['add', '-A'], env);
+    git(dir, ['commit', '-q', '-m', 'docs'], env);
+    git(dir, ['checkout', '-q', '-b', 'feat'], env);
+  }
+  const races = racer(codex, Infinity);
+  const r = await cli(['sync-org', '--root', root, '--env', 'test', '--json'], { cwd: root, env });
+  assert.is(r.code, 1, r.stdout + r.stderr);
+  assert.is(races(), 30);
+  const rows = JSON.parse(r.stdout).projects;
+  assert.equal(
+    rows.map((p) => [p.project, p.status, p.message]),
+    ['svc1', 'svc2'].map((n) => [n, 'failed', msg.pushRejected('test', 30)]),
+  );
 });
 
 t('git that cannot start (no such folder, no git on PATH): done rejects with the reason, started never settles, so racing the two is the error', async () => {
