@@ -9,7 +9,7 @@ import { redactUrl } from '../git/url.js';
 import { local, openCache, remoteBranches, startFetch } from './cache.js';
 import { codexEnv } from '../config/token.js';
 import { maintain } from './maintenance.js';
-import type { SyncOptions, SyncResult } from './options.js';
+import { layered, type SyncOptions, type SyncResult } from './options.js';
 import { pull } from './pull.js';
 import { pushToCodex, type Prepared } from './push-loop.js';
 import { selectFiles } from './select.js';
@@ -25,8 +25,8 @@ import { stateRefPrefix } from './layers/state.js';
  * push and what lies between them, so the fetch starts first; the codex's trees are read and the commit
  * is written in this process (git/store.ts): no git process between the fetch and the push.
  *
- * This module orchestrates: what runs while git fetches, and what while git pushes. The push loop is
- * push-loop.ts, the pull pull.ts, the cache (fetch, push, repack) cache.ts.
+ * This module orchestrates: what runs while git fetches, and what while git pushes. The to-codex half is
+ * push-loop.ts (its retries push-retry.ts), the pull pull.ts, the cache (fetch, push, repack) cache.ts.
  */
 export async function runSync(o: SyncOptions): Promise<SyncResult> {
   return withinTimeout(o.project.env, (signal) => syncUntil({ ...o, signal }));
@@ -38,8 +38,7 @@ async function syncUntil(o: SyncOptions): Promise<SyncResult> {
   const { codexBranch, env } = o.decision;
   const cache = await openCache(url, await codexEnv(o.project.env, o.config), o.signal);
   // layer: the folder is computed from the project's layer state, fetched with the branch (layers/)
-  const layered = o.direction !== 'from-codex' && !o.mirror && o.decision.mode === 'layer';
-  const also = layered ? [mirrorRefs(stateRefPrefix(o.config.projectName))] : [];
+  const also = layered(o) ? [mirrorRefs(stateRefPrefix(o.config.projectName))] : [];
   const fetchTip = (): Running<string> =>
     new Running(async (tip) => {
       const fetch = startFetch(cache, codexBranch, also);
@@ -68,8 +67,8 @@ async function syncUntil(o: SyncOptions): Promise<SyncResult> {
   const staging = selecting && !o.dryRun ? selecting.then((s) => stageFolder(cache, (oids) => new Set(oids.filter((oid) => reader.hasLoose(oid))), source, s.selection.files)) : null;
   const people = wantsTo && !o.dryRun ? (noCommit ? userIdentity(o.project).then((me) => ({ author: me, committer: me })) : commitPeople(o.project, source, o.commit)) : null;
   // layer: which branches origin has (deleted on the server: the layer goes), asked while the codex is fetched
-  const origin = layered ? originHeads(o.project, cache.timeoutMs, o.signal) : null;
-  const warm = layered ? warmLayers(o, source) : null;
+  const origin = layered(o) ? originHeads(o.project, cache.timeoutMs, o.signal) : null;
+  const warm = layered(o) ? warmLayers(o, source) : null;
   for (const p of [selecting, staging, people, origin]) p?.catch(() => {}); // awaited below, or moot when the fetch fails
   try {
     const [fetched, selected, staged] = await Promise.all([fetching, selecting, staging]);

@@ -37,6 +37,9 @@ export interface SyncOptions {
   signal?: AbortSignal;
 }
 
+/** The sync writes the project's layered folder (design §4 `layer`): to-codex work, in layer mode, not `--mirror`. */
+export const layered = (o: Pick<SyncOptions, 'direction' | 'mirror' | 'decision'>): boolean => o.direction !== 'from-codex' && !o.mirror && o.decision.mode === 'layer';
+
 export interface SyncResult {
   project: string;
   env: string;

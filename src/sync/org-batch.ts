@@ -12,17 +12,18 @@ import { codexEnv } from '../config/token.js';
 import { maintain } from './maintenance.js';
 import { withinTimeout } from './deadline.js';
 import { refusedPush } from './remote.js';
-import { backoff, holdDeletions, MAX_ATTEMPTS, recordToCodex, toCodexResult } from './push-loop.js';
+import { changes, holdDeletions, mirrorPlan, recordToCodex, toCodexResult } from './push-loop.js';
+import { pushRetrying } from './push-retry.js';
 import { pull } from './pull.js';
 import { layerStep, prepareLayers, type LayerPrep, type LayerStep } from './layers/push.js';
 import { originHeads } from './layers/origin.js';
 import { stateRefPrefix } from './layers/state.js';
 import { stateCommitIn } from './layers/store.js';
-import type { SyncOptions, SyncResult } from './options.js';
+import { layered, type SyncOptions, type SyncResult } from './options.js';
 import { listForSync } from './listing.js';
 import { routedDocs } from './routes.js';
 import { selectFiles, type Selection } from './select.js';
-import { codexIds, codexProjectFiles, commitMessage, planToCodex, stageFolder, writeCommit, type CodexFolder, type FilePlan, type Staged } from './to-codex.js';
+import { codexProjectFiles, commitMessage, stageFolder, writeCommit, type FilePlan, type Staged } from './to-codex.js';
 
 /**
  * Many projects into one codex branch (design §9): one fetch, one commit per project built as its own sync
@@ -52,19 +53,19 @@ interface Member {
 }
 
 type Limit = <T>(fn: () => Promise<T>) => Promise<T>;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const changes = (p: FilePlan) => p.added.length + p.changed.length + p.removed.length;
 const wantsTo = (m: Member) => m.o.direction !== 'from-codex';
 
-const layered = (o: SyncOptions) => o.direction !== 'from-codex' && !o.mirror && o.decision.mode === 'layer';
-
 /**
- * The plan of one project against the codex folder (a mirror of its selection), as the engine makes it.
- * The staged folder's tree equal to the codex's settles it whatever the ids say.
+ * Why the batch's push loop stopped short of landing: each member's error (the members whose commits were
+ * in the push; `all`: every member, a failed fetch of the branch).
  */
-function planFor(m: Member, folder: CodexFolder): FilePlan {
-  const files = codexIds(m.selected!.selection.files, m.staged?.ids ?? new Map<string, string>());
-  return !m.o.dryRun && m.staged?.tree === folder.tree ? { added: [], changed: [], removed: [], before: folder.files.size } : planToCodex(files, folder.files);
+class Stopped extends Error {
+  constructor(
+    readonly errorOf: (m: Member) => unknown,
+    readonly all = false,
+  ) {
+    super('push stopped');
+  }
 }
 
 /**
@@ -114,51 +115,55 @@ async function batchUntil(options: SyncOptions[], limit: Limit, signal: AbortSig
     }
     trace(cache.env, 'batch fetched');
     const pulls = members.some((m) => m.o.direction !== 'to-codex');
+    // (The batch reports its builds as attempts: one for a batch with nothing to push.)
     let attempts = 0;
     let pushed = tip;
     let recorded: Promise<unknown> | undefined;
-    for (;;) {
-      attempts++;
-      const head = await build(members, cache, objects, tip);
-      const states = members.filter((m) => m.step?.state && !m.error && !m.buildError).map((m) => ({ commit: m.step!.state!, ref: m.layer!.ref }));
-      if (head === tip && states.length === 0) break;
-      signal.throwIfAborted();
-      await objects.flush();
-      // While git pushes: the routed docs of the new head indexed for the pulls (an index of a head that
-      // does not land is only a starting point for the next diff).
-      const indexing = pulls ? routedDocs(cache, reader, branch, head).catch(() => {}) : null;
-      let outcome;
-      try {
-        outcome = await startPush(cache, head === tip ? null : head, branch, states).done;
-        await indexing;
-      } catch (error) {
-        for (const m of members) if (m.codexCommit) m.error = error;
-        break;
+    let states: Array<{ commit: string; ref: string }> = [];
+    try {
+      const { landed } = await pushRetrying({
+        tip,
+        build: async (on) => {
+          attempts++;
+          tip = on;
+          const head = await build(members, cache, objects, tip);
+          states = members.filter((m) => m.step?.state && !m.error && !m.buildError).map((m) => ({ commit: m.step!.state!, ref: m.layer!.ref }));
+          if (head === tip && states.length === 0) return null;
+          signal.throwIfAborted();
+          await objects.flush();
+          return head;
+        },
+        push: async (head) => {
+          // While git pushes: the routed docs of the new head indexed for the pulls (an index of a head that
+          // does not land is only a starting point for the next diff).
+          const indexing = pulls ? routedDocs(cache, reader, branch, head).catch(() => {}) : null;
+          try {
+            const outcome = await startPush(cache, head === tip ? null : head, branch, states).done;
+            await indexing;
+            return outcome;
+          } catch (error) {
+            throw new Stopped(() => error);
+          }
+        },
+        fetchTip: () =>
+          fetchTip().catch((error) => {
+            throw new Stopped(() => error, true);
+          }),
+        refused: (refusal) => new Stopped((m) => refusedPush(url, branch, refusal, msg.pushRefusedHint(branch, m.o.decision.env, m.o.config.filepath))),
+        rejected: (n) => {
+          const error = new SyncError('rejected', msg.pushRejected(branch, n), msg.orgRejectedHint);
+          return new Stopped(() => error);
+        },
+      });
+      if (landed) {
+        pushed = landed;
+        recorded = recordPushed(cache, landed === tip ? null : branch, landed, states); // awaited last: the pulls need not wait for it
       }
-      if (outcome.pushed) {
-        pushed = head;
-        recorded = recordPushed(cache, head === tip ? null : branch, head, states); // awaited last: the pulls need not wait for it
-        break;
-      }
-      if (outcome.refused) {
-        // A protected branch or a server hook: trying again cannot change the server's mind.
-        const refusal = outcome.refused;
-        for (const m of members) {
-          if (m.codexCommit) m.error = refusedPush(url, branch, refusal, msg.pushRefusedHint(branch, m.o.decision.env, m.o.config.filepath));
-        }
-        break;
-      }
-      if (attempts >= MAX_ATTEMPTS) {
-        const error = new SyncError('rejected', msg.pushRejected(branch, attempts), msg.orgRejectedHint);
-        for (const m of members) if (m.codexCommit) m.error = error;
-        break;
-      }
-      await sleep(backoff(attempts));
-      try {
-        tip = await fetchTip();
-      } catch (error) {
-        for (const m of members) m.error ??= error;
-        break;
+    } catch (stop) {
+      if (!(stop instanceof Stopped)) throw stop;
+      for (const m of members) {
+        if (stop.all) m.error ??= stop.errorOf(m);
+        else if (m.codexCommit) m.error = stop.errorOf(m);
       }
     }
     if (pushed !== tip || attempts > 1) await maintain(cache);
@@ -256,7 +261,7 @@ async function build(members: Member[], cache: CodexCache, objects: PackWriter, 
         continue;
       }
       const folder = await codexProjectFiles(objects, head, o.config.projectName);
-      const plan = planFor(m, folder);
+      const plan = mirrorPlan(o, m.selected.selection.files, m.staged, folder);
       m.plan = plan;
       holdDeletions(plan, o);
       if (o.dryRun || changes(plan) === 0) continue;

@@ -10,7 +10,8 @@ import { probeKey, probeNames, selectionConfigKey } from './probe.js';
 import { refusedPush } from './remote.js';
 import { matchedNothing, selectionKey, type Selection } from './select.js';
 import { recordSynced, syncTarget } from './state.js';
-import { codexIds, codexProjectFiles, commitMessage, planToCodex, writeCommit, type FilePlan, type Staged } from './to-codex.js';
+import { codexIds, codexProjectFiles, commitMessage, planToCodex, writeCommit, type CodexFolder, type FilePlan, type Staged } from './to-codex.js';
+import { pushRetrying, type PushRetry } from './push-retry.js';
 
 /** The commit's listing and what of it is selected for the codex. */
 export type Selected = { entries: TreeEntry[]; selection: Selection };
@@ -31,17 +32,33 @@ export interface Prepared {
   url: string;
 }
 
-export const MAX_ATTEMPTS = 30;
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-/** Full jitter: concurrent projects that collided once spread out instead of colliding again. */
-export const backoff = (attempt: number) => Math.random() * Math.min(2000, 50 * 2 ** attempt);
-const changes = (p: FilePlan) => p.added.length + p.changed.length + p.removed.length;
+/** How many files a plan adds, changes and removes. */
+export const changes = (p: FilePlan) => p.added.length + p.changed.length + p.removed.length;
+
+/**
+ * The mirror plan of a commit's selection (design §4) against the project's folder on a codex tip. The
+ * staged folder's tree equal to the codex's settles it whatever the ids say (a SHA-256 project's blobs
+ * have other ids than their copies in the codex): nothing differs, nothing goes.
+ */
+export function mirrorPlan(o: Pick<SyncOptions, 'dryRun'>, files: TreeEntry[], staged: Staged | null | undefined, folder: CodexFolder): FilePlan {
+  if (!o.dryRun && staged?.tree === folder.tree) return { added: [], changed: [], removed: [], before: folder.files.size };
+  return planToCodex(codexIds(files, staged?.ids ?? new Map<string, string>()), folder.files);
+}
+
+/** A sync's errors for a push the server refused, and for a codex branch that kept moving (push-retry.ts). */
+export function pushErrors(o: SyncOptions, url: string): Pick<PushRetry<unknown>, 'refused' | 'rejected'> {
+  const { codexBranch, env } = o.decision;
+  return {
+    refused: (refusal) => refusedPush(url, codexBranch, refusal, msg.pushRefusedHint(codexBranch, env, o.config.filepath)),
+    rejected: (attempts) => new SyncError('rejected', msg.pushRejected(codexBranch, attempts), msg.rejectedHint),
+  };
+}
 
 /**
  * The to-codex half of a sync (design §4): one commit on the fetched tip, pushed without force; when the
- * branch moved meanwhile, rebuilt on the new tip and pushed again, with backoff, up to MAX_ATTEMPTS. The
- * handle is `started` once git's first push has been spawned (never, when nothing is pushed), `done` when
- * the push has landed and the cache's branch has caught up, and this machine's record is written.
+ * branch moved meanwhile, rebuilt on the new tip and pushed again (push-retry.ts). The handle is `started`
+ * once git's first push has been spawned (never, when nothing is pushed), `done` when the push has landed
+ * and the cache's branch has caught up, and this machine's record is written.
  */
 export function pushToCodex(o: SyncOptions, s: Prepared, selected: Selected): Running<ToCodexResult> {
   return new Running((loop) => pushUntilLanded(o, s, selected, loop));
@@ -51,47 +68,39 @@ async function pushUntilLanded(o: SyncOptions, s: Prepared, selected: Selected, 
   const { cache, reader } = s;
   const { codexBranch, env } = o.decision;
   const { selection } = selected;
-  let tip = s.tip;
-  let folder = await codexProjectFiles(reader, tip, o.config.projectName);
-  const ids = s.staged?.ids ?? new Map<string, string>();
-  const files = codexIds(selection.files, ids);
-  // The staged folder's tree equal to the codex's settles it whatever the ids say (a SHA-256 project's
-  // blobs have other ids than their copies in the codex): nothing differs, nothing goes.
-  const planFor = (): FilePlan => (!o.dryRun && s.staged?.tree === folder.tree ? { added: [], changed: [], removed: [], before: folder.files.size } : planToCodex(files, folder.files));
-  let plan = planFor();
+  const name = o.config.projectName;
+  let planned = s.tip;
+  let folder = await codexProjectFiles(reader, planned, name);
+  let plan = mirrorPlan(o, selection.files, s.staged, folder);
+  // (The guard weighs the plan on the tip first fetched; a rebuild on a moved tip is not weighed again.)
   holdDeletions(plan, o);
-  let codexCommit: string | null = null;
-  let attempts = 0;
-  if (!o.dryRun && changes(plan) > 0) {
-    const people = (await s.people)!;
-    for (;;) {
-      attempts++;
-      const message = commitMessage({ projectName: o.config.projectName, count: changes(plan), branch: o.sourceBranch, commit: o.commit, env });
-      const candidate = writeCommit(cache, { tip, projectName: o.config.projectName, folder, tree: s.staged!.tree, message, people });
+  const { landed, attempts } = await pushRetrying({
+    tip: s.tip,
+    build: async (tip) => {
+      if (tip !== planned) {
+        // Every object the new commit refers to is in the cache already: the staged ones, and the
+        // codex's own, which the fetch brought.
+        folder = await codexProjectFiles(reader, tip, name);
+        plan = mirrorPlan(o, selection.files, s.staged, folder);
+        planned = tip;
+      }
+      if (o.dryRun || changes(plan) === 0) return null; // (on a new tip: another run synced the same files meanwhile)
+      const message = commitMessage({ projectName: name, count: changes(plan), branch: o.sourceBranch, commit: o.commit, env });
+      const candidate = writeCommit(cache, { tip, projectName: name, folder, tree: s.staged!.tree, message, people: (await s.people)! });
       trace(o.project.env, 'commit written');
+      return candidate;
+    },
+    push: (candidate) => {
       const push = startPush(cache, candidate, codexBranch);
       loop.follow(push);
-      const outcome = await push.done;
-      if (outcome.pushed) {
-        codexCommit = candidate;
-        await recordPushed(cache, codexBranch, candidate);
-        break;
-      }
-      if (outcome.refused) {
-        throw refusedPush(s.url, codexBranch, outcome.refused, msg.pushRefusedHint(codexBranch, env, o.config.filepath));
-      }
-      if (attempts >= MAX_ATTEMPTS) throw new SyncError('rejected', msg.pushRejected(codexBranch, attempts), msg.rejectedHint);
-      await sleep(backoff(attempts));
-      tip = await s.fetchTip();
-      // Every object the new commit refers to is in the cache already: the staged ones, and the
-      // codex's own, which the fetch brought.
-      folder = await codexProjectFiles(reader, tip, o.config.projectName);
-      plan = planFor();
-      if (changes(plan) === 0) break; // another run synced the same files meanwhile
-    }
-  }
-  if (!o.dryRun) recordToCodex(o, s.url, selected, codexCommit);
-  return toCodexResult(plan, selection, codexCommit, attempts);
+      return push.done;
+    },
+    fetchTip: s.fetchTip,
+    ...pushErrors(o, s.url),
+  });
+  if (landed) await recordPushed(cache, codexBranch, landed);
+  if (!o.dryRun) recordToCodex(o, s.url, selected, landed);
+  return toCodexResult(plan, selection, landed, attempts);
 }
 
 /** What a sync reports of its to-codex half (a sync-org batch's members alike). */

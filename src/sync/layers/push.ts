@@ -3,12 +3,12 @@ import { Running, trace } from '../../git/exec.js';
 import type { TreeEntry } from '../../git/parse.js';
 import { branchTip, commitInfo, commitsBetween, hasCommit, isAncestor, isShallow, mergeBase, readRefFile } from '../../git/project.js';
 import { validBranchName } from '../../git/names.js';
-import { layerMsg, msg } from '../../ui/messages.js';
+import { layerMsg } from '../../ui/messages.js';
 import { recordPushed, startPush, type CodexCache } from '../cache.js';
 import { listForSync } from '../listing.js';
 import type { SyncOptions, ToCodexResult } from '../options.js';
-import { backoff, holdDeletions, MAX_ATTEMPTS, recordToCodex, sleep, type Prepared, type Selected } from '../push-loop.js';
-import { refusedPush } from '../remote.js';
+import { holdDeletions, pushErrors, recordToCodex, type Prepared, type Selected } from '../push-loop.js';
+import { pushRetrying } from '../push-retry.js';
 import { matchedNothing, selectFiles } from '../select.js';
 import { codexIds, codexProjectFiles, commitMessage, planToCodex, stageFolder, writeCommit, writer, type CodexFolder, type FilePlan } from '../to-codex.js';
 import { buildTree, type Write } from '../codex-tree.js';
@@ -183,38 +183,33 @@ export function pushLayered(o: SyncOptions, s: Prepared, origin: Promise<OriginH
 
 async function layeredUntilLanded(o: SyncOptions, s: Prepared, origin: Promise<OriginHeads>, loop: Running<ToCodexResult>, warm?: LayerWarmup | null): Promise<ToCodexResult> {
   const { cache, reader } = s;
-  const { codexBranch, env } = o.decision;
+  const { codexBranch } = o.decision;
   const name = o.config.projectName;
   const prep = await prepareLayers(o, s, origin, warm);
-  let tip = s.tip;
-  let stateCommit = await stateCommitIn(cache, name, codexBranch);
-  let attempts = 0;
-  for (;;) {
-    const folder = await codexProjectFiles(reader, tip, name);
-    const step = await layerStep(prep, cache, reader, folder, stateCommit);
-    if (o.dryRun || !step.state) {
-      if (!o.dryRun && s.selected) recordToCodex(o, s.url, s.selected, null);
-      return step.result(null, attempts);
-    }
-    attempts++;
-    const people = (await s.people)!;
-    const folderCommit = changes(step.plan) > 0 ? writeCommit(cache, { tip, projectName: name, folder, tree: step.tree, message: step.message, people }) : null;
-    trace(o.project.env, 'layer commit written');
-    const also = [{ commit: step.state, ref: prep.ref }];
-    const push = startPush(cache, folderCommit, codexBranch, also);
-    loop.follow(push);
-    const outcome = await push.done;
-    if (outcome.pushed) {
-      await recordPushed(cache, folderCommit ? codexBranch : null, folderCommit, also);
-      if (s.selected) recordToCodex(o, s.url, s.selected, folderCommit);
-      return step.result(folderCommit, attempts);
-    }
-    if (outcome.refused) throw refusedPush(s.url, codexBranch, outcome.refused, msg.pushRefusedHint(codexBranch, env, o.config.filepath));
-    if (attempts >= MAX_ATTEMPTS) throw new SyncError('rejected', msg.pushRejected(codexBranch, attempts), msg.rejectedHint);
-    await sleep(backoff(attempts));
-    tip = await s.fetchTip();
-    stateCommit = await stateCommitIn(cache, name, codexBranch);
-  }
+  let step!: LayerStep;
+  const { landed, attempts } = await pushRetrying({
+    tip: s.tip,
+    build: async (tip) => {
+      const stateCommit = await stateCommitIn(cache, name, codexBranch);
+      const folder = await codexProjectFiles(reader, tip, name);
+      step = await layerStep(prep, cache, reader, folder, stateCommit);
+      if (o.dryRun || !step.state) return null;
+      const people = (await s.people)!;
+      const folderCommit = changes(step.plan) > 0 ? writeCommit(cache, { tip, projectName: name, folder, tree: step.tree, message: step.message, people }) : null;
+      trace(o.project.env, 'layer commit written');
+      return { folderCommit, also: [{ commit: step.state, ref: prep.ref }] };
+    },
+    push: ({ folderCommit, also }) => {
+      const push = startPush(cache, folderCommit, codexBranch, also);
+      loop.follow(push);
+      return push.done;
+    },
+    fetchTip: s.fetchTip,
+    ...pushErrors(o, s.url),
+  });
+  if (landed) await recordPushed(cache, landed.folderCommit ? codexBranch : null, landed.folderCommit, landed.also);
+  if (!o.dryRun && s.selected) recordToCodex(o, s.url, s.selected, landed?.folderCommit ?? null);
+  return step.result(landed?.folderCommit ?? null, attempts);
 }
 
 interface LayerPlan {
