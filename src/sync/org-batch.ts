@@ -18,7 +18,7 @@ import { pull } from './pull.js';
 import { layerStep, prepareLayers, type LayerPrep, type LayerStep } from './layers/push.js';
 import { originHeads } from './layers/origin.js';
 import { stateRefPrefix } from './layers/state.js';
-import { stateCommitIn } from './layers/store.js';
+import { readStoredState, stateCommitIn } from './layers/store.js';
 import { layered, type SyncOptions, type SyncResult } from './options.js';
 import { listForSync } from './listing.js';
 import { routedDocs } from './routes.js';
@@ -252,7 +252,7 @@ async function build(members: Member[], cache: CodexCache, objects: PackWriter, 
     try {
       if (m.layer) {
         const folder = await codexProjectFiles(objects, head, o.config.projectName);
-        m.step = await layerStep(m.layer, cache, objects, folder, await stateCommitIn(cache, o.config.projectName, o.decision.codexBranch), objects.write);
+        m.step = await layerStep(m.layer, cache, folder, await readStoredState(objects, await stateCommitIn(cache, o.config.projectName, o.decision.codexBranch)), objects.write);
         m.plan = m.step.plan;
         if (!o.dryRun && changes(m.plan) > 0) {
           head = writeCommit(cache, { tip: head, projectName: o.config.projectName, folder, tree: m.step.tree, message: m.step.message, people: m.people! }, objects.write);

@@ -12,7 +12,7 @@ import { pushRetrying } from '../push-retry.js';
 import { matchedNothing, selectFiles } from '../select.js';
 import { codexIds, codexProjectFiles, commitMessage, planToCodex, stageFolder, writeCommit, writer, type CodexFolder, type FilePlan } from '../to-codex.js';
 import { buildTree, type Write } from '../codex-tree.js';
-import type { ObjectSource, ObjectStore } from '../../git/store.js';
+import type { ObjectStore } from '../../git/store.js';
 import { layerChanges } from './compute.js';
 import { layerKey, nextLayers, stateChanged, type LayerEvent, type LayerWrite, type Next } from './next.js';
 import type { Layer } from './state.js';
@@ -126,9 +126,8 @@ export interface LayerStep {
   result: (codexCommit: string | null, attempts: number) => ToCodexResult;
 }
 
-export async function layerStep(p: LayerPrep, cache: CodexCache, reader: ObjectSource, folder: CodexFolder, stateCommit: string | null, write?: Write): Promise<LayerStep> {
+export async function layerStep(p: LayerPrep, cache: CodexCache, folder: CodexFolder, stored: StoredState, write?: Write): Promise<LayerStep> {
   const { o, event } = p;
-  const stored = await readStoredState(reader, stateCommit);
   const plan = await planLayers(o, event, stored, p.candidate, p.heads, p.prod, p.selectionOf, p.toCodex, p.people, p.mergeBaseOf);
   const composed = [...plan.next.composed.files.values()];
   const filePlan = planToCodex(composed, folder.files);
@@ -185,14 +184,22 @@ async function layeredUntilLanded(o: SyncOptions, s: Prepared, origin: Promise<O
   const { cache, reader } = s;
   const { codexBranch } = o.decision;
   const name = o.config.projectName;
+  const read = (tip: string) => {
+    const both = Promise.all([codexProjectFiles(reader, tip, name), stateCommitIn(cache, name, codexBranch).then((c) => readStoredState(reader, c))]);
+    both.catch(() => {}); // awaited by the build
+    return both;
+  };
+  // The first build's reads (the folder on the fetched tip, the layer record) run while the layers are
+  // prepared (origin's answer, the base); a build on a newer tip reads both again.
+  let first: ReturnType<typeof read> | null = read(s.tip);
   const prep = await prepareLayers(o, s, origin, warm);
   let step!: LayerStep;
   const { landed, attempts } = await pushRetrying({
     tip: s.tip,
     build: async (tip) => {
-      const stateCommit = await stateCommitIn(cache, name, codexBranch);
-      const folder = await codexProjectFiles(reader, tip, name);
-      step = await layerStep(prep, cache, reader, folder, stateCommit);
+      const [folder, stored] = await (first ?? read(tip));
+      first = null;
+      step = await layerStep(prep, cache, folder, stored);
       if (o.dryRun || !step.state) return null;
       const people = (await s.people)!;
       const folderCommit = changes(step.plan) > 0 ? writeCommit(cache, { tip, projectName: name, folder, tree: step.tree, message: step.message, people }) : null;
