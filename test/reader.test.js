@@ -1,13 +1,12 @@
-// The reader wing's provenance (src/reader/provenance.ts): the one parser of the sync trailers, and the
-// commit facts and history walk `codex-hooks status` read in-process where it once asked `git log` — each
-// compared with git's own answer on real commits (seeded, bounded).
-import fs from 'node:fs';
+// The reader wing's provenance (src/reader/provenance.ts): the one parser of the sync trailers, the commit
+// facts read in-process where `codex-hooks status` once had `git log` format them (compared with git's own
+// answer on real commits, seeded and bounded), and the last sync per environment.
 import path from 'node:path';
 import fc from 'fast-check';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { cleanup, git, isolatedEnv, tmpdir } from './helpers.js';
-import { committerTime, historyByDate, parseCommit, syncTrailers, utcTime } from '../dist/reader/provenance.js';
+import { committerTime, lastSyncs, parseCommit, syncTrailers, utcTime } from '../dist/reader/provenance.js';
 import { trailerLines } from '../dist/sync/layout.js';
 import { ObjectStore } from '../dist/git/store.js';
 
@@ -61,25 +60,24 @@ t('parseCommit reads what git log shows: %an, %cI (any zone), its UTC time, pare
   }
 });
 
-t('historyByDate walks every commit a tip reaches in the order git log does (merges, clock skew)', async () => {
+t('lastSyncs: the newest sync of the project to each environment, confirmed by the trailer parser; never and unknown apart', async () => {
   const r = bareRepo();
-  // a history: each commit has one or two earlier commits as parents, at any date (skew included)
-  const history = fc.array(fc.tuple(fc.nat(), fc.nat(), fc.boolean(), fc.integer({ min: 0, max: 40 })), { minLength: 1, maxLength: 12 });
+  const sync = (project, env, extra = '') => `docs(${project}): sync\n\n${extra}${trailerLines({ project, sourceCommit: 'c'.repeat(40), sourceBranch: `feat/${project}`, env }).join('\n')}\n`;
+  const c1 = r.commit(sync('api', 'test'), { date: '1700000000 +0100', author: 'Ann' });
+  const c2 = r.commit(sync('web', 'test'), { parents: [c1], date: '1700000100 +0100' });
+  // a line `Codex-Project: api` that git's --grep finds, in a message whose own first Codex-Project is web
+  const c3 = r.commit(`by hand\n\ncodex-project: web\nCodex-Project: api\nCodex-Env: test\n`, { parents: [c2], date: '1700000200 +0100' });
+  git(r.dir, ['update-ref', 'refs/heads/test', c3], r.env);
   try {
-    await fc.assert(
-      fc.asyncProperty(history, async (steps) => {
-        const made = [];
-        steps.forEach(([a, b, merge, when], i) => {
-          const parents = i === 0 ? [] : [...new Set([made[a % i], ...(merge ? [made[b % i]] : [])])];
-          made.push(r.commit(`c${i} ${Math.random()}`, { parents, date: `${1700000000 + when * 60} +0000` }));
-        });
-        const tip = made.at(-1);
-        const walked = [];
-        for await (const c of historyByDate((oid) => r.store.read(oid), tip)) walked.push(c.oid);
-        assert.equal(walked, git(r.dir, ['log', '--format=%H', tip], r.env).split('\n'));
-      }),
-      runs,
-    );
+    const environments = { test: { branch: 'test' }, prod: { branch: 'main' } };
+    const api = await lastSyncs(r.dir, r.env, 'api', environments);
+    assert.equal(api, {
+      test: { codexBranch: 'test', codexCommit: c1, time: git(r.dir, ['log', '-1', '--format=%cI', c1], r.env), sourceCommit: 'c'.repeat(40), sourceBranch: 'feat/api', author: 'Ann' },
+      prod: { unknown: true, codexBranch: 'main' },
+    });
+    assert.is((await lastSyncs(r.dir, r.env, 'web', environments)).test.codexCommit, c3);
+    assert.is((await lastSyncs(r.dir, r.env, 'docs', environments)).test, null);
+    assert.equal(await lastSyncs(path.join(r.dir, 'none'), r.env, 'api', environments), {});
   } finally {
     r.store.close();
   }

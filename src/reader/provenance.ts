@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { GitObject } from '../git/batch.js';
 import type { Env } from '../git/env.js';
 import { readLooseRef, readPackedRef } from '../git/loose.js';
+import { runGit } from '../git/exec.js';
 import { ObjectStore } from '../git/store.js';
 import { TRAILER } from '../sync/layout.js';
 
@@ -67,15 +68,6 @@ export function committerTime(c: CodexCommit): string {
 
 type ReadObject = (oid: string) => Promise<GitObject | null>;
 
-/** A commit the history names but the cache cannot read. */
-export class MissingCommit extends Error {}
-
-async function commitAt(read: ReadObject, oid: string): Promise<CodexCommit> {
-  const o = await read(oid);
-  if (!o || o.type !== 'commit') throw new MissingCommit(oid);
-  return parseCommit(oid, o.body);
-}
-
 /** A tip's first-parent history, newest first, at most `max` commits; stops quietly at one it cannot read. */
 export async function* firstParentHistory(read: ReadObject, tip: string, max: number): AsyncGenerator<CodexCommit> {
   let oid: string | undefined = tip;
@@ -85,31 +77,6 @@ export async function* firstParentHistory(read: ReadObject, tip: string, max: nu
     const c = parseCommit(oid, o.body);
     yield c;
     oid = c.parents[0];
-  }
-}
-
-/**
- * Every commit a tip reaches, newest commit date first, as `git log` walks them (a queue by commit date,
- * first in first out among equal dates): a commit merged in from a side branch is seen too. Throws
- * MissingCommit at a commit the cache lacks.
- */
-export async function* historyByDate(read: ReadObject, tip: string): AsyncGenerator<CodexCommit> {
-  const seen = new Set([tip]);
-  let order = 0;
-  const queue: Array<{ c: CodexCommit; at: number; order: number }> = [];
-  const push = (c: CodexCommit) => {
-    queue.push({ c, at: c.committed?.seconds ?? 0, order: order++ });
-    queue.sort((a, b) => b.at - a.at || a.order - b.order);
-  };
-  push(await commitAt(read, tip));
-  while (queue.length) {
-    const { c } = queue.shift()!;
-    yield c;
-    for (const p of c.parents) {
-      if (seen.has(p)) continue;
-      seen.add(p);
-      push(await commitAt(read, p));
-    }
   }
 }
 
@@ -144,37 +111,49 @@ export interface LastSync {
 export type LastSyncOrUnknown = LastSync | { unknown: true; codexBranch: string } | null;
 
 /**
- * The last sync of `project` to each environment, from the codex trailers in the local cache of `url`
- * (as the last fetch left it): the newest commit of the environment's branch whose Codex-Project and
- * Codex-Env name them. Empty when there is no cache yet.
+ * A `git log -E -i` argument matching commits with the line `key: value`: a search, wider than syncTrailers
+ * (any case, any such line), which reads the values.
+ */
+const grepTrailer = (key: string, value: string) => `--grep=^${key}:[[:space:]]*${value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[[:space:]]*$`;
+
+/**
+ * The last sync of `project` to each environment, from the codex trailers in the local cache (as the last
+ * fetch left it): the newest commit of the environment's branch, in git log's order, whose trailers name
+ * the project and the environment. git's --grep finds the candidates (git walks a long history twice as
+ * fast as this process reads it: scripts/bench-provenance.mjs), each read here and confirmed by
+ * syncTrailers. Empty when there is no cache yet.
  */
 export async function lastSyncs(cacheDir: string, env: Env, project: string, environments: Record<string, { branch: string }>): Promise<Record<string, LastSyncOrUnknown>> {
   const out: Record<string, LastSyncOrUnknown> = {};
   if (!fs.existsSync(cacheDir)) return out;
   const store = ObjectStore.open(cacheDir, { cwd: cacheDir, env });
-  const read: ReadObject = (oid) => store.read(oid);
   try {
     for (const [envName, { branch }] of Object.entries(environments)) {
       const tip = fs.existsSync(path.join(cacheDir, 'HEAD')) ? (readLooseRef(cacheDir, branch) ?? readPackedRef(cacheDir, branch)) : null;
-      if (!tip) {
-        out[envName] = { unknown: true, codexBranch: branch };
-        continue;
-      }
-      try {
-        out[envName] = null;
-        for await (const c of historyByDate(read, tip)) {
-          if (c.trailers.project !== project || c.trailers.env !== envName) continue;
-          out[envName] = { codexBranch: branch, codexCommit: c.oid, time: committerTime(c), sourceCommit: c.trailers.sourceCommit ?? '', sourceBranch: c.trailers.sourceBranch ?? '', author: c.author };
-          break;
-        }
-      } catch (error) {
-        // The cache never fetched that history whole: whether the project ever synced there is not known here.
-        if (!(error instanceof MissingCommit)) throw error;
-        out[envName] = { unknown: true, codexBranch: branch };
-      }
+      out[envName] = tip ? await lastSyncOn(store, cacheDir, env, branch, project, envName) : { unknown: true, codexBranch: branch };
     }
   } finally {
     store.close();
   }
   return out;
+}
+
+async function lastSyncOn(store: ObjectStore, cacheDir: string, env: Env, branch: string, project: string, envName: string): Promise<LastSyncOrUnknown> {
+  // git's first match is the answer unless its message repeats a key (by hand, or hostile): then every
+  // other match, in one more walk, each confirmed in turn
+  for (const limit of [['-1'], ['--skip=1']]) {
+    const args = ['log', '-E', '-i', '--all-match', ...limit, grepTrailer(TRAILER.project, project), grepTrailer(TRAILER.env, envName), '--format=%H', `refs/heads/${branch}`, '--'];
+    const { stdout, code } = await runGit(args, { cwd: cacheDir, env, okCodes: [128] });
+    // The cache never fetched that history whole: whether the project ever synced there is not known here.
+    if (code !== 0) return { unknown: true, codexBranch: branch };
+    for (const oid of stdout.toString().split('\n').filter(Boolean)) {
+      const o = await store.read(oid);
+      if (!o || o.type !== 'commit') return { unknown: true, codexBranch: branch };
+      const c = parseCommit(oid, o.body);
+      if (c.trailers.project !== project || c.trailers.env !== envName) continue;
+      return { codexBranch: branch, codexCommit: c.oid, time: committerTime(c), sourceCommit: c.trailers.sourceCommit ?? '', sourceBranch: c.trailers.sourceBranch ?? '', author: c.author };
+    }
+    if (!stdout.length) return null;
+  }
+  return null;
 }
