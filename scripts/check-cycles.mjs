@@ -57,7 +57,7 @@ function connect(v) {
 for (const f of files) if (!idx.has(f)) connect(f);
 
 // The layers (cli → commands → hooks/sync → config/env/git/ui): nothing imports from a layer above it.
-const LAYERS = { 'cli.ts': 0, commands: 1, hooks: 2, sync: 2, mcp: 2, install: 2, config: 3, env: 3, git: 3, ui: 3 };
+const LAYERS = { 'cli.ts': 0, commands: 1, hooks: 2, sync: 2, mcp: 2, reader: 2, install: 2, config: 3, env: 3, git: 3, ui: 3 };
 const layerOf = (file) => {
   const top = path.relative(src, file).split(path.sep)[0];
   return LAYERS[top] ?? 3; // src/errors.ts, json-file.ts, hash.ts, paths.ts: utilities at the bottom
@@ -69,8 +69,27 @@ if (upward.length) {
   process.exitCode = 1;
 }
 
+// commands/ never calls git (design §5: a command parses its arguments, calls the layer below, prints): it
+// imports from git/ only the pure rules (url.ts, names.ts) and types; git's processes, objects and
+// questions are reached through named functions of sync/, install/ and reader/.
+const GIT = path.join(src, 'git');
+const PURE_GIT = new Set(['url.ts', 'names.ts']);
+const callsGit = [];
+for (const f of files.filter((x) => path.relative(src, x).split(path.sep)[0] === 'commands')) {
+  for (const m of fs.readFileSync(f, 'utf8').matchAll(/(import|export)(\s+type)?\s[^;]*?from\s+['"](\.[^'"]+)['"]|import\(\s*['"](\.[^'"]+)['"]\s*\)/g)) {
+    const target = path.join(path.dirname(f), (m[3] ?? m[4]).replace(/\.js$/, '.ts'));
+    if (path.dirname(target) !== GIT && !target.startsWith(GIT + path.sep)) continue;
+    if (m[2] || PURE_GIT.has(path.relative(GIT, target))) continue;
+    callsGit.push(`${path.relative(path.dirname(src), f)} → ${path.relative(path.dirname(src), target)}`);
+  }
+}
+if (callsGit.length) {
+  process.stderr.write(`commands/ imports git (call a named function of sync/, install/ or reader/ instead):\n${callsGit.map((u) => `  ${u}`).join('\n')}\n`);
+  process.exitCode = 1;
+}
+
 if (cycles.length) {
   process.stderr.write(`Import cycles in src/ (make the lower layer not import the higher one):\n${cycles.map((c) => `  ${c.join(' ↔ ')}`).join('\n')}\n`);
   process.exit(1);
 }
-if (!upward.length) process.stdout.write(`no import cycles and no upward imports among ${files.length} files in src/\n`);
+if (!upward.length && !callsGit.length) process.stdout.write(`no import cycles, no upward imports and no git in commands/ among ${files.length} files in src/\n`);

@@ -3,7 +3,7 @@ import { UsageError } from '../errors.js';
 import { loadConfig, loadConfigIn, type CodeConfigs, type ReaderConfig } from '../config/load.js';
 import { checkCodexUrl, repoNameOf } from '../config/normalize.js';
 import { isRemoteUrl } from '../git/url.js';
-import { NotACheckout, openProject } from '../git/project.js';
+import { NotACheckout, openCheckout } from '../sync/source.js';
 import type { Context } from './context.js';
 import { msg } from '../ui/messages.js';
 
@@ -45,7 +45,7 @@ export function givenCodexUrl(ctx: Context, flag?: string): string | undefined {
 
 async function configHere(ctx: Context, code: CodeConfigs): Promise<ReaderConfig> {
   try {
-    return await loadConfig(await openProject(ctx.cwd, ctx.env), code);
+    return await loadConfig(await openCheckout(ctx.cwd, ctx.env), code);
   } catch (error) {
     if (error instanceof NotACheckout) return loadConfigIn(ctx.cwd, code);
     throw error;

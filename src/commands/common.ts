@@ -2,13 +2,14 @@ import { UsageError } from '../errors.js';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/normalize.js';
 import { SYNC_DIRECTIONS } from '../config/defaults.js';
-import { openProject, type Project } from '../git/project.js';
+import type { Project } from '../git/project.js';
+import { openCheckout } from '../sync/source.js';
 import { msg } from '../ui/messages.js';
 import type { Context, Values } from './context.js';
 import { single } from './context.js';
 
 export async function projectAndConfig(ctx: Context): Promise<{ project: Project; config: Config }> {
-  const project = await openProject(ctx.cwd, ctx.env);
+  const project = await openCheckout(ctx.cwd, ctx.env);
   const config = await loadConfig(project);
   for (const note of config.notes ?? []) ctx.logger.info(msg.configNote(note));
   return { project, config };

@@ -6,7 +6,8 @@ import { isLegacyFile } from '../config/legacy.js';
 import { FRACTARY_FILE } from '../config/defaults.js';
 import { checkCodexUrl, repoNameOf } from '../config/normalize.js';
 import { loadConfigFresh } from '../config/load.js';
-import { openProject, originUrl, type Project } from '../git/project.js';
+import type { Project } from '../git/project.js';
+import { openCheckout, originOf } from '../sync/source.js';
 import { toolkitDir } from '../hooks/toolkit.js';
 import { packageRoot } from '../paths.js';
 import { hasCredentials, urlProblem } from '../git/url.js';
@@ -83,7 +84,7 @@ function existingJson(filepath: string | null): { file: string; raw: string; jso
 export async function run(ctx: Context, values: Values): Promise<CommandResult> {
   // before any git work: a URL git would read as an option is never written to a config (issue 19)
   if (typeof values.codex === 'string') checkCodexUrl(values.codex, '--codex');
-  const project = await openProject(ctx.cwd, ctx.env);
+  const project = await openCheckout(ctx.cwd, ctx.env);
   let filepath: string | null;
   // fractary's .fractary/config.yaml is read, never written: init fills in the project's own file around it
   let fractary: { file: string; keys: string[] } | null = null;
@@ -111,7 +112,7 @@ export async function run(ctx: Context, values: Values): Promise<CommandResult> 
   if (given.codex_url !== undefined && validCodex(given.codex_url) !== true) throw new UsageError(msg.initInvalidCodex(given.codex_url), msg.initBadCodex);
   if (given.project_name !== undefined && validProject(given.project_name) !== true) throw new UsageError(msg.initInvalidProject(given.project_name), msg.initInvalidProjectHint(msg.initBadProject));
 
-  const origin = await originUrl(project);
+  const origin = await originOf(project);
   const guess = guessFromOrigin(origin);
   const interactive = !values.yes && ctx.ask;
   const kept: string[] = [];

@@ -1,6 +1,6 @@
 import { UsageError } from '../errors.js';
 import { resolveEnvironment, type EnvDecision } from '../env/resolve.js';
-import { resolveCommit } from '../git/project.js';
+import { headCommit } from '../sync/source.js';
 import { runSync } from '../sync/engine.js';
 import type { LayersReport, SyncResult } from '../sync/options.js';
 import { layerMsg } from '../ui/messages.js';
@@ -27,7 +27,7 @@ export async function run(ctx: Context, values: Values, positionals: string[]): 
       : resolveEnvironment({ explicit: { flag: config.default_environment }, branch: null, config });
   if (decision.mode !== 'layer') throw new UsageError(layerMsg.notLayered(decision.env, decision.codexBranch), layerMsg.notLayeredHint(config));
   const dryRun = verb === undefined || Boolean(values['dry-run']);
-  const commit = await resolveCommit(project, 'HEAD').catch(() => '');
+  const commit = await headCommit(project).catch(() => '');
   const result = await runSync({
     project,
     config,

@@ -8,7 +8,7 @@ import type { CommandResult, Context, Values } from './context.js';
 import { single } from './context.js';
 import { msg } from '../ui/messages.js';
 import { isLoopback, parseListen } from '../mcp/listen.js';
-import { takeSignals } from '../git/exec.js';
+import { drainOnSignals } from '../mcp/drain.js';
 
 /**
  * `codex-hooks mcp` (design §8): the reader for agents, an MCP server on stdio until stdin closes, or with
@@ -55,7 +55,7 @@ export async function run(ctx: Context, values: Values, positionals: string[]): 
   }
   const stop = new AbortController();
   // the first SIGTERM (or Ctrl-C) drains: requests in flight are answered, then the server exits 0
-  const release = takeSignals(() => stop.abort());
+  const release = drainOnSignals(stop);
   try {
     const origins = (ctx.env.CODEX_MCP_ORIGINS ?? '').split(',').map((x) => x.trim()).filter(Boolean);
     await serve({ setup, version, env: ctx.env as NodeJS.ProcessEnv, log, http: { ...listen, token, origins, signal: stop.signal, listening: (url) => log(msg.mcpListening(url, token !== null)) } });

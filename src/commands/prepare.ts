@@ -1,4 +1,4 @@
-import { NotACheckout, openProject } from '../git/project.js';
+import { NotACheckout, openCheckout } from '../sync/source.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { CHAIN_LINE, CLIENT_HOOKS, HUSKY_DIR, HUSKY_HOOKS, HUSKY_WRAPPER, runHusky } from '../install/record.js';
@@ -15,7 +15,7 @@ import { msg } from '../ui/messages.js';
 export async function run(ctx: Context): Promise<CommandResult> {
   let project;
   try {
-    project = await openProject(ctx.cwd, ctx.env);
+    project = await openCheckout(ctx.cwd, ctx.env);
   } catch (error) {
     if (!(error instanceof NotACheckout)) throw error;
     return { data: { prepared: false, reason: msg.prepareNoCheckout }, render: (log) => log.info(msg.prepareNoCheckout) };

@@ -1,72 +1,23 @@
-import fs from 'node:fs';
 import { resolveEnvironment, DetachedHead, type EnvDecision } from '../env/resolve.js';
-import { runGit } from '../git/exec.js';
-import { currentBranch, resolveCommit } from '../git/project.js';
+import { checkedOutBranch, headCommit } from '../sync/source.js';
 import { hooksHealth } from '../hooks/health.js';
 import { cachePathFor } from '../sync/cache.js';
 import { readBackground, readPending, readSynced, type BackgroundOutcome, type PendingRequest } from '../sync/state.js';
-import type { Config } from '../config/normalize.js';
 import { hasCredentials } from '../git/url.js';
 import { tokenInFile } from '../config/token.js';
 import { escapeControl, msg } from '../ui/messages.js';
 import { redactUrl } from '../git/url.js';
 import { explicitEnv, projectAndConfig } from './common.js';
 import type { CommandResult, Context, Values } from './context.js';
-import { grepTrailer, TRAILER, trailerFormat } from '../sync/layout.js';
+import { lastSyncs, type LastSyncOrUnknown } from '../reader/provenance.js';
 import { overview, type Overview } from '../sync/layers/overview.js';
-
-interface LastSync {
-  codexBranch: string;
-  codexCommit: string;
-  time: string;
-  sourceCommit: string;
-  sourceBranch: string;
-  /** Who made the synced commit (the codex commit carries the source commit's author). */
-  author?: string;
-}
-
-/**
- * The last sync of this project to each environment, read from the codex trailers in the local cache (fetched
- * just before, unless --offline): null when the codex branch has none, unknown when the cache lacks the branch.
- */
-type LastSyncOrUnknown = LastSync | { unknown: true; codexBranch: string } | null;
-
-async function lastSyncs(config: Config, env: Context['env']): Promise<Record<string, LastSyncOrUnknown>> {
-  const out: Record<string, LastSyncOrUnknown> = {};
-  if (!config.codexUrl) return out;
-  const dir = cachePathFor(config.codexUrl, env);
-  if (!fs.existsSync(dir)) return out;
-  for (const [envName, { branch }] of Object.entries(config.environments)) {
-    if (!fs.existsSync(`${dir}/refs/heads/${branch}`) && (await runGit(['rev-parse', '-q', '--verify', `refs/heads/${branch}`], { cwd: dir, env, okCodes: [1, 128] })).code !== 0) {
-      out[envName] = { unknown: true, codexBranch: branch };
-      continue;
-    }
-    const { stdout, code } = await runGit(
-      ['log', '-1', '-E', '--all-match', grepTrailer(TRAILER.project, config.projectName), grepTrailer(TRAILER.env, envName), `--format=%H%x1f%cI%x1f${trailerFormat(TRAILER.sourceCommit)}%x1f${trailerFormat(TRAILER.sourceBranch)}%x1f%an`, `refs/heads/${branch}`, '--'],
-      { cwd: dir, env, okCodes: [128] },
-    );
-    // The cache never fetched that branch: whether the project ever synced there is not known here.
-    if (code !== 0) {
-      out[envName] = { unknown: true, codexBranch: branch };
-      continue;
-    }
-    const line = stdout.toString().trim();
-    if (!line) {
-      out[envName] = null;
-      continue;
-    }
-    const [codexCommit, time, sourceCommit, sourceBranch, author] = line.split('\x1f');
-    out[envName] = { codexBranch: branch, codexCommit, time, sourceCommit: sourceCommit.trim(), sourceBranch: sourceBranch.trim(), author: author?.trim() };
-  }
-  return out;
-}
 
 const undelivered = (b: BackgroundOutcome | null) => (b && !b.reported ? b : null);
 
 export async function run(ctx: Context, values: Values): Promise<CommandResult> {
   const explicit = explicitEnv(ctx, values);
   const { project, config } = await projectAndConfig(ctx);
-  const branch = await currentBranch(project);
+  const branch = await checkedOutBranch(project);
   let decision: EnvDecision | null = null;
   let decisionNote: string | null = null;
   try {
@@ -81,7 +32,7 @@ export async function run(ctx: Context, values: Values): Promise<CommandResult> 
   if (!values.offline && decision && config.filepath && config.codexUrl) {
     try {
       const { runSync } = await import('../sync/engine.js');
-      const commit = await resolveCommit(project, 'HEAD');
+      const commit = await headCommit(project);
       const r = await runSync({ project, config, decision, commit, sourceBranch: branch ?? 'HEAD', direction: config.sync_direction, dryRun: true, logger: ctx.logger });
       wouldChange = { toCodex: r.toCodex && { added: r.toCodex.added, changed: r.toCodex.changed, removed: r.toCodex.removed }, fromCodex: r.fromCodex };
     } catch (error) {
@@ -115,7 +66,8 @@ export async function run(ctx: Context, values: Values): Promise<CommandResult> 
     direction: config.sync_direction,
     hooksInstalled: hooks.ok,
     hooks,
-    lastSync: await lastSyncs(config, ctx.env),
+    // read from the codex trailers in the local cache (fetched just before, unless --offline)
+    lastSync: config.codexUrl ? await lastSyncs(cachePathFor(config.codexUrl, ctx.env), ctx.env, config.projectName, config.environments) : {},
     recorded: readSynced(project),
     pending: readPending(project),
     // a background run's outcome until a hook run has delivered it (design §6: shown once)

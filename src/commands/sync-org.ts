@@ -5,13 +5,14 @@ import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/normalize.js';
 import { requireCodexUrl } from '../config/normalize.js';
 import { resolveEnvironment, type EnvDecision } from '../env/resolve.js';
-import { currentBranch, openProject, resolveCommit, type Project } from '../git/project.js';
+import type { Project } from '../git/project.js';
+import { checkedOutBranch, headCommit, openCheckout } from '../sync/source.js';
 import type { SyncResult } from '../sync/options.js';
 import type { BatchOutcome } from '../sync/org-batch.js';
 import { colorEnabled, makeStyle, recordingLogger } from '../ui/logger.js';
 import { msg } from '../ui/messages.js';
 import { isFinished, naturalCompare, orgCounts, orgSummaryLine, orgTable, renderFrame, rowName, statusLabel, type OrgRow } from '../ui/org-table.js';
-import { trace } from '../git/exec.js';
+import { trace } from '../trace.js';
 import { explicitEnv } from './common.js';
 import type { CommandResult, Context, Values } from './context.js';
 
@@ -54,7 +55,7 @@ const oneLine = (error: unknown) => (error as Error).message.split('\n').map((l)
 
 async function load(ctx: Context, row: OrgRow, trustCode: boolean): Promise<Loaded | null> {
   try {
-    const project = await openProject(row.dir, ctx.env);
+    const project = await openCheckout(row.dir, ctx.env);
     // a checkout's code config is anyone's program: run only when asked (issue 19)
     const config = await loadConfig(project, trustCode ? 'run' : 'refuse');
     if (!config.filepath) {
@@ -87,7 +88,7 @@ function checkEnvOnce(explicit: { flag?: string; envVar?: string }, loaded: Load
 async function decide(l: Loaded, explicit: { flag?: string; envVar?: string }): Promise<Member | null> {
   const { row, project, config } = l;
   try {
-    const branch = await currentBranch(project);
+    const branch = await checkedOutBranch(project);
     const decision = resolveEnvironment({ explicit, branch, config });
     row.env = decision.env;
     row.codexBranch = decision.codexBranch;
@@ -97,7 +98,7 @@ async function decide(l: Loaded, explicit: { flag?: string; envVar?: string }): 
       return null;
     }
     requireCodexUrl(config);
-    const commit = await resolveCommit(project, 'HEAD');
+    const commit = await headCommit(project);
     return { ...l, decision, commit, sourceBranch: branch ?? 'HEAD' };
   } catch (error) {
     row.status = 'failed';

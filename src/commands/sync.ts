@@ -2,8 +2,7 @@ import { NeedsConfirmation, SyncError, UsageError } from '../errors.js';
 import { requireCodexUrl } from '../config/normalize.js';
 import { resolveEnvironment } from '../env/resolve.js';
 import { needsYes } from '../env/needs-yes.js';
-import { currentBranch, isLocalBranch, originBranchAt, refCommit, resolveCommit, type Project } from '../git/project.js';
-import { validBranchName } from '../git/names.js';
+import { syncSource } from '../sync/source.js';
 import { layeredEnvironments } from '../sync/layers/environments.js';
 import { runSync } from '../sync/engine.js';
 import type { SyncResult } from '../sync/options.js';
@@ -39,12 +38,9 @@ export async function run(ctx: Context, values: Values): Promise<CommandResult> 
   }
 
   const ref = (values.ref as string | undefined) ?? 'HEAD';
-  const commit = await resolveCommit(project, ref);
   // CI checks out a detached HEAD: its branch is named (--branch, the CI's variables, or the one origin
   // branch at that commit), or no layer is written for it (design §6).
-  const named = values.branch as string | undefined;
-  if (named !== undefined && !validBranchName(named)) throw new UsageError(msg.badBranchName(named), msg.badBranchNameHint);
-  const branch = named ?? (await currentBranch(project)) ?? ciBranch(ctx.env) ?? (await originBranchAt(project, commit));
+  const { commit, branch, source } = await syncSource(project, { ref: values.ref as string | undefined, named: values.branch as string | undefined, ci: ciBranch(ctx.env) });
   const decision = resolveEnvironment({ explicit, branch, config });
   if (branch === null && decision.mode === 'layer' && !values.mirror && direction !== 'from-codex') throw new UsageError(layerMsg.detachedLayer(decision.env), layerMsg.detachedLayerHint);
   const codexUrl = requireCodexUrl(config);
@@ -60,7 +56,6 @@ export async function run(ctx: Context, values: Values): Promise<CommandResult> 
   if (decision.mode === 'mirror' && decision.env !== 'prod' && decision.codexBranch === config.environments.prod.branch && direction !== 'from-codex' && !dryRun) {
     ctx.logger.info(layerMsg.prodOnStaging(decision.env, decision.codexBranch));
   }
-  const source = named ?? (await sourceBranchOf(project, values.ref as string | undefined, branch));
   const result = await runSync({
     project,
     config,
@@ -98,20 +93,6 @@ export async function run(ctx: Context, values: Values): Promise<CommandResult> 
       for (const w of warnings) log.warn(w);
     },
   };
-}
-
-/**
- * The branch a sync is from (trailers, and a layer sync's base): `--ref` when it names a local branch,
- * else the current branch (an older commit of it), else the ref as given.
- */
-async function sourceBranchOf(project: Project, ref: string | undefined, current: string | null): Promise<string> {
-  if (ref === undefined) return current ?? 'HEAD';
-  const name = ref.replace(/^refs\/heads\//, '');
-  if (await isLocalBranch(project, name)) return name;
-  // origin's branch (`origin/main`): the branch it is on the remote
-  const remote = /^(?:refs\/remotes\/)?origin\/(.+)$/.exec(ref)?.[1];
-  if (remote && (await refCommit(project, `refs/remotes/origin/${remote}`))) return remote;
-  return current ?? ref;
 }
 
 /** The sync command as it was given (the flags that change what it writes), for the deletion guard's hint. */

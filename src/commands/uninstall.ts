@@ -1,10 +1,10 @@
-import { openProject } from '../git/project.js';
+import { openCheckout } from '../sync/source.js';
 import { uninstall } from '../install/uninstall.js';
 import type { CommandResult, Context } from './context.js';
 import { msg } from '../ui/messages.js';
 
 export async function run(ctx: Context): Promise<CommandResult> {
-  const project = await openProject(ctx.cwd, ctx.env);
+  const project = await openCheckout(ctx.cwd, ctx.env);
   const result = await uninstall(project);
   return {
     data: result,

@@ -87,10 +87,7 @@ export function stopGitOnSignals(exit: (code: number) => void = (code) => proces
   }
 }
 
-/** With CODEX_HOOKS_TRACE=1, one line on stderr: what happened, at how many ms since the process started. */
-export function trace(env: Env, what: string): void {
-  if (traceOn(env)) process.stderr.write(`codex-hooks trace: at ${performance.now().toFixed(0)} ms  ${what}\n`);
-}
+export { trace } from '../trace.js';
 
 /**
  * CODEX_HOOKS_TRACE=1 shows each git process, when it ran and for how long: where a slow sync spends its

@@ -100,3 +100,14 @@ export function readLooseRef(gitDir: string, branch: string): string | undefined
     return undefined;
   }
 }
+
+/** A branch's commit from packed-refs (a `git gc` packs a repository's refs), or null. */
+export function readPackedRef(gitDir: string, branch: string): string | null {
+  try {
+    const line = fs.readFileSync(path.join(gitDir, 'packed-refs'), 'utf8').split('\n').find((l) => l.endsWith(` refs/heads/${branch}`));
+    const sha = line?.slice(0, 40) ?? '';
+    return /^[0-9a-f]{40}$/.test(sha) ? sha : null;
+  } catch {
+    return null;
+  }
+}

@@ -3,7 +3,7 @@ import { UsageError } from '../errors.js';
 import { readerMsg } from '../ui/messages.js';
 import { ReaderError, type Reader } from './reader.js';
 import { nearest } from '../config/suggest.js';
-import type { Snapshot } from './snapshot.js';
+import { locate } from '../reader/documents.js';
 import { formatCodexUri, parseCodexUri, printable, type CodexUri } from './uri.js';
 
 /** Bounds on what is read from the untrusted codex and handed to an agent. */
@@ -76,18 +76,9 @@ export async function missing(reader: Reader, uri: CodexUri, shown: string): Pro
     const uriOf = (name: string) => `codex://${uri.org}/${name}/`;
     return new ReaderError('not-found', readerMsg.unknownProject(printable(uri.project, 100), reader.settings.branch), readerMsg.unknownProjectHint(near && uriOf(near), bases.slice(0, 20).map(uriOf), bases.length > 20));
   }
-  const on = await reader.unreleasedOn(async (snap) => {
-    const base = await snap.base(uri.project);
-    return base !== null && (await snap.at(uri.path ? `${base}/${uri.path}` : base)) !== null;
-  });
+  const on = await reader.unreleasedOn(async (snap) => (await locate(snap, uri)).entry !== null);
   if (on.length) return new ReaderError('not-released', readerMsg.notReleased(shown, on, reader.settings.branch), readerMsg.notReleasedHint);
   return new ReaderError('not-found', readerMsg.notFound(shown, reader.settings.branch), readerMsg.notFoundHint(`codex://${uri.org}/${uri.project}/`));
-}
-
-/** The codex path a URI names on this snapshot, or null. */
-async function codexPath(snap: Snapshot, uri: CodexUri): Promise<string | null> {
-  const base = await snap.base(uri.project);
-  return base === null ? null : uri.path ? `${base}/${uri.path}` : base;
 }
 
 /** One released document (codex_fetch, resources/read). */
@@ -95,8 +86,7 @@ export async function readDoc(reader: Reader, org: string | null, rawUri: string
   const uri = parseUri(reader, org, rawUri);
   const shown = printable(rawUri);
   const { snapshot, note } = await reader.production();
-  const p = await codexPath(snapshot, uri);
-  const entry = p === null ? null : await snapshot.at(p);
+  const { codexPath: p, entry } = await locate(snapshot, uri);
   if (!entry) throw await missing(reader, uri, shown);
   if (isTreeMode(entry.mode) || uri.path === '') throw new ReaderError('not-found', readerMsg.isFolder(formatCodexUri(uri.org, uri.project, uri.path).replace(/\/?$/, '/')));
   if (entry.mode === '120000') throw new ReaderError('not-found', readerMsg.isLink(shown));

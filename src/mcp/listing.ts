@@ -1,6 +1,7 @@
 import { isTreeMode } from '../git/objects.js';
 import { LIMITS, mimeTypeOf, missing, parseUri } from './docs.js';
 import type { Reader } from './reader.js';
+import { locate } from '../reader/documents.js';
 import { formatCodexUri, parseCodexUri, printable } from './uri.js';
 import { PROJECTS } from '../sync/layout.js';
 
@@ -35,9 +36,7 @@ export async function listDocs(reader: Reader, org: string, checkOrg: string | n
     const offered = bases.filter((b) => offeredUri(org, b.name, '') !== null);
     return { entries: offered.map((b) => ({ uri: `codex://${org}/${b.name}/`, kind: b.kind })), more: false, note };
   }
-  const base = await snapshot.base(uri.project);
-  const p = base === null ? null : uri.path ? `${base}/${uri.path}` : base;
-  const entry = p === null ? null : await snapshot.at(p);
+  const { base, codexPath: p, entry } = await locate(snapshot, uri);
   if (!entry) throw await missing(reader, uri, printable(rawUri!));
   if (!isTreeMode(entry.mode)) {
     const [size] = await reader.sizesOf([entry.oid]);

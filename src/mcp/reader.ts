@@ -3,7 +3,7 @@ import path from 'node:path';
 import { CodexError } from '../errors.js';
 import type { Env } from '../git/env.js';
 import { SizeReader } from '../git/batch.js';
-import { readLooseRef } from '../git/loose.js';
+import { readLooseRef, readPackedRef } from '../git/loose.js';
 import { readJson, writeJsonIfPossible } from '../json-file.js';
 import { ObjectStore } from '../git/store.js';
 import { cachePathFor, openCache, startFetch, type CodexCache } from '../sync/cache.js';
@@ -68,7 +68,7 @@ export class Reader {
     const record = readRecord(this.cacheDir);
     for (const branch of [settings.branch, ...settings.unreleasedBranches]) {
       // What an earlier run (a hook, another server) fetched is served until the first refresh answers.
-      const tip = fs.existsSync(path.join(this.cacheDir, 'HEAD')) ? (readLooseRef(this.cacheDir, branch) ?? packedRef(this.cacheDir, branch)) : null;
+      const tip = fs.existsSync(path.join(this.cacheDir, 'HEAD')) ? (readLooseRef(this.cacheDir, branch) ?? readPackedRef(this.cacheDir, branch)) : null;
       const known = record[branch]?.tip === tip ? record[branch].at : refTime(this.cacheDir, branch);
       this.branches.set(branch, { tip, fetchedAt: tip ? known : null, lastAttempt: 0, error: null, missing: false, refreshing: null });
     }
@@ -233,17 +233,6 @@ function readRecord(dir: string): Record<string, { tip: string | null; at: numbe
 function writeRecord(dir: string, branch: string, tip: string | null, at: number): void {
   // a read-only cache only loses the age of the next start's first answer
   writeJsonIfPossible(path.join(dir, RECORD), { ...readRecord(dir), [branch]: { tip, at } }, { compact: true });
-}
-
-/** A branch's commit from packed-refs (a `git gc` on the cache packs its refs), or null. */
-function packedRef(dir: string, branch: string): string | null {
-  try {
-    const line = fs.readFileSync(path.join(dir, 'packed-refs'), 'utf8').split('\n').find((l) => l.endsWith(` refs/heads/${branch}`));
-    const sha = line?.slice(0, 40) ?? '';
-    return /^[0-9a-f]{40}$/.test(sha) ? sha : null;
-  } catch {
-    return null;
-  }
 }
 
 /** A hook's fetch leaves no record: the ref file's time says when the tip last changed here. */

@@ -2,7 +2,8 @@ import { commitTree, isTreeMode, parseTree, type RawEntry } from '../git/objects
 import type { GitObject } from '../git/batch.js';
 import type { ObjectStore } from '../git/store.js';
 import { PROJECTS, projectDir } from '../sync/layout.js';
-import { CodexTrees } from '../sync/codex-walk.js';
+import { CodexTrees, type Walked } from '../sync/codex-walk.js';
+import { entriesOf, lacks } from '../sync/codex-tree.js';
 
 /** A file of the codex as the reader shows it: its codex path and what git says of it. */
 export interface CodexFile {
@@ -14,7 +15,11 @@ export interface CodexFile {
 /** A tree's entries by object id: trees are content-addressed, so every tip shares one memo. */
 export class TreeMemo {
   private trees = new Map<string, RawEntry[]>();
-  constructor(private store: ObjectStore, private max = 50_000) {}
+  /**
+   * `strict` (codex-hooks fetch): a tree or commit the cache lacks, or cannot parse, is a damaged cache
+   * (a SyncError with the way out), not a path that is not there.
+   */
+  constructor(private store: ObjectStore, private max = 50_000, readonly strict = false) {}
 
   async object(oid: string): Promise<GitObject | null> {
     return this.store.readHere(oid) ?? (await this.store.read(oid));
@@ -24,9 +29,12 @@ export class TreeMemo {
     const known = this.trees.get(oid);
     if (known) return known;
     const o = await this.object(oid);
-    if (!o || o.type !== 'tree') return null;
+    if (!o || o.type !== 'tree') {
+      if (this.strict) throw lacks('tree', oid);
+      return null;
+    }
     if (this.trees.size >= this.max) this.trees.clear(); // a codex of many folders: start over, never grow without end
-    const entries = parseTree(o.body);
+    const entries = this.strict ? entriesOf(o.body, oid) : parseTree(o.body);
     this.trees.set(oid, entries);
     return entries;
   }
@@ -47,8 +55,17 @@ export class Snapshot {
   constructor(private memo: TreeMemo, readonly tip: string) {}
 
   private rootTree(): Promise<string | null> {
-    this.root ??= this.memo.object(this.tip).then((c) => (c?.type === 'commit' ? commitTree(c.body) : null));
+    this.root ??= this.memo.object(this.tip).then((c) => {
+      const tree = c?.type === 'commit' ? commitTree(c.body) : null;
+      if (this.memo.strict && !tree) throw c?.type === 'commit' ? lacks('tree of commit', this.tip) : lacks('commit', this.tip);
+      return tree;
+    });
     return this.root;
+  }
+
+  /** An object of the cache (a document's blob), read in this process when it can be. */
+  object(oid: string): Promise<GitObject | null> {
+    return this.memo.object(oid);
   }
 
   /** The entry at a codex path ('' is the root folder), or null. */
@@ -96,27 +113,22 @@ export class Snapshot {
   }
 
   /**
-   * Every file under a codex folder, at most `max` (then `more` is true), within the bounds of
-   * sync/bounds.ts: folders past them are `skipped` (a tree bomb is sized, never expanded).
+   * Every file under a codex folder (blobs, links and submodules, in the order the walk meets them), at
+   * most `max` (then `more` is true), within the bounds of sync/bounds.ts: folders past them are
+   * `skipped` (a tree bomb is sized, never expanded).
    */
-  async files(folder: string, max: number): Promise<{ files: CodexFile[]; more: boolean; skipped: string[] }> {
+  async walk(folder: string, max = Infinity): Promise<Walked> {
     const start = await this.at(folder);
     if (!start || !isTreeMode(start.mode)) return { files: [], more: false, skipped: [] };
     const read = (oids: string[]) => Promise.all(oids.map(async (oid) => (await this.memo.entries(oid)) ?? []));
-    const walked = await new CodexTrees(read).walk(start.oid, folder ? `${folder}/` : '', folder ? folder.split('/').length : 0, { maxFiles: max });
+    return new CodexTrees(read).walk(start.oid, folder ? `${folder}/` : '', folder ? folder.split('/').length : 0, { maxFiles: max });
+  }
+
+  /** The files of walk(), sorted by path; `more` also when a folder was skipped. */
+  async files(folder: string, max: number): Promise<{ files: CodexFile[]; more: boolean; skipped: string[] }> {
+    const walked = await this.walk(folder, max);
     const files = walked.files.map((e) => ({ path: e.path, mode: e.mode, oid: e.oid }));
     return { files: byPath(files), more: walked.more || walked.skipped.length > 0, skipped: walked.skipped.map((f) => f.path) };
   }
 
-  /** The commits of this tip's first-parent history, newest first, at most `max`. */
-  async *history(max: number): AsyncGenerator<{ oid: string; body: string }> {
-    let oid: string | null = this.tip;
-    for (let i = 0; oid && i < max; i++) {
-      const c = await this.memo.object(oid);
-      if (!c || c.type !== 'commit') return;
-      const body = c.body.toString('utf8');
-      yield { oid, body };
-      oid = /^parent ([0-9a-f]{40})$/m.exec(body.slice(0, body.indexOf('\n\n')))?.[1] ?? null;
-    }
-  }
 }

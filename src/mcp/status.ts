@@ -1,7 +1,7 @@
 import { escapeControl, readerMsg } from '../ui/messages.js';
 import { LIMITS } from './docs.js';
 import type { Reader } from './reader.js';
-import { readTrailer, TRAILER } from '../sync/layout.js';
+import { lastReleases, utcTime } from '../reader/provenance.js';
 
 export interface LastSync {
   commit: string;
@@ -32,27 +32,13 @@ export async function status(reader: Reader, org: string) {
   if (!s.tip) return base;
   const snapshot = reader.snapshot(s.tip);
   const names = (await snapshot.bases()).filter((b) => b.kind === 'project').map((b) => b.name);
+  const released = await lastReleases((oid) => reader.object(oid), s.tip, names, LIMITS.historyCommits);
+  // Trailers are codex text: shown with their control characters escaped (a terminal, an agent's log).
+  const shown = (value: string | null) => (value === null ? null : escapeControl(value));
   const last = new Map<string, LastSync>();
-  for await (const c of snapshot.history(LIMITS.historyCommits)) {
-    // Trailers are codex text: shown with their control characters escaped (a terminal, an agent's log).
-    const trailer = (key: string) => {
-      const value = readTrailer(c.body, key);
-      return value === null ? null : escapeControl(value);
-    };
-    const project = readTrailer(c.body, TRAILER.project);
-    if (!project || last.has(project)) continue;
-    const when = /^committer .* (\d+) [+-]\d{4}$/m.exec(c.body)?.[1];
-    last.set(project, {
-      commit: c.oid,
-      date: when ? new Date(Number(when) * 1000).toISOString() : '',
-      source_branch: trailer(TRAILER.sourceBranch),
-      source_commit: trailer(TRAILER.sourceCommit),
-      env: trailer(TRAILER.env),
-    });
-    if (names.every((n) => last.has(n))) break;
+  for (const [project, c] of released) {
+    last.set(project, { commit: c.oid, date: utcTime(c), source_branch: shown(c.trailers.sourceBranch), source_commit: shown(c.trailers.sourceCommit), env: shown(c.trailers.env) });
   }
   base.projects = names.map((name) => ({ project: name, uri: `codex://${org}/${name}/`, last_sync: last.get(name) ?? null }));
   return base;
 }
-
-/** Every released document as a resource (at most LIMITS.resources), kept per production tip. */

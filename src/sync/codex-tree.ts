@@ -13,7 +13,7 @@ import { CodexTrees, type ReadTrees, type Walked } from './codex-walk.js';
  */
 export type Write = (type: 'tree' | 'commit' | 'blob', body: Buffer) => string;
 
-const lacks = (type: string, oid: string) => new SyncError('git', msg.cacheLacks(type, oid), msg.cacheLacksHint);
+export const lacks = (type: string, oid: string) => new SyncError('git', msg.cacheLacks(type, oid), msg.cacheLacksHint);
 
 async function must(reader: ObjectSource, oid: string, type: string) {
   const o = await reader.read(oid);
@@ -22,7 +22,7 @@ async function must(reader: ObjectSource, oid: string, type: string) {
 }
 
 /** A codex tree's entries; a tree that cannot be parsed is a damaged cache, with the way out. */
-function entriesOf(body: Buffer, oid: string): RawEntry[] {
+export function entriesOf(body: Buffer, oid: string): RawEntry[] {
   try {
     return parseTree(body);
   } catch (error) {

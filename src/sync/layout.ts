@@ -19,14 +19,3 @@ export const TRAILER = {
 export function trailerLines(t: { project: string; sourceCommit: string; sourceBranch: string; env: string }): string[] {
   return [`${TRAILER.project}: ${t.project}`, `${TRAILER.sourceCommit}: ${t.sourceCommit}`, `${TRAILER.sourceBranch}: ${t.sourceBranch}`, `${TRAILER.env}: ${t.env}`];
 }
-
-const ere = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/** A `git log -E` argument matching commits whose trailer `key` is exactly `value`. */
-export const grepTrailer = (key: string, value: string) => `--grep=^${key}: ${ere(value)}$`;
-
-/** A `git log --format` placeholder for one trailer's value. */
-export const trailerFormat = (key: string, separator = '') => `%(trailers:key=${key},valueonly,separator=${separator})`;
-
-/** One trailer's value in a commit message (codex text: the caller bounds and escapes it). */
-export const readTrailer = (message: string, key: string): string | null => new RegExp(`^${key}: *(.+)$`, 'mi').exec(message)?.[1]?.trim() ?? null;
