@@ -4,7 +4,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
-import { decidePull, PENDING } from '../dist/sync/pull-plan.js';
+import { decidePull, PENDING, pullable } from '../dist/sync/pull-plan.js';
+import { safeRelativePath } from '../dist/git/names.js';
 import { msg } from '../dist/ui/messages.js';
 
 const t = suite('pull plan (pure)');
@@ -51,7 +52,7 @@ t('kept files carry their reason, and are warned about once: newlyKept leaves ou
   assert.equal(p.newlyKept.map((k) => k.path), ['f.md', 'd']);
 });
 
-t('the record: carried keeps what is wanted, removed or held; pending marks what is about to be written', () => {
+t('the record: it forgets what is gone already, keeps what is wanted, removed or held; pending names what is about to be written', () => {
   const p = plan({
     wanted: { 'same.md': e('1'), 'new.md': e('2'), 'back.md': e('3') },
     files: { 'same.md': sig(e('1')), 'new.md': sig(e('1')), 'back.md': sig(e('3')), 'gone.md': sig(e('1')), 'old.md': sig(e('1')), 'big/x.md': sig(e('1')) },
@@ -60,9 +61,10 @@ t('the record: carried keeps what is wanted, removed or held; pending marks what
   });
   assert.equal(p.write, ['new.md', 'back.md']);
   assert.equal(p.removed, ['old.md']);
-  assert.equal(p.carried, { 'same.md': sig(e('1')), 'new.md': sig(e('1')), 'back.md': sig(e('3')), 'old.md': sig(e('1')), 'big/x.md': sig(e('1')) });
+  assert.equal(p.held, ['big/x.md']);
+  assert.equal(p.forgotten, ['gone.md'], 'gone from pull_dir already: the record forgets it');
   // back.md is recorded with its signature already (the user deleted it): known as ours either way.
-  assert.equal(p.pending, { ...p.carried, 'new.md': PENDING });
+  assert.equal(p.pending, ['new.md']);
 });
 
 // Properties: paths from a small pool of segments, hostile ones included, so that collisions are common.
@@ -120,15 +122,24 @@ t('property: each wanted path is written, kept, refused or up to date, exactly o
 t('property: the record only ever narrows the earlier one, and a pull applied in full leaves nothing to do', () =>
   run((i) => {
     const p = decidePull(i);
-    for (const [x, s] of Object.entries(p.carried)) assert.is(i.state.files[x], s);
-    for (const x of Object.keys(p.pending)) assert.ok(p.carried[x] !== undefined || p.write.includes(x));
+    for (const x of p.forgotten) {
+      assert.ok(i.state.files[x] !== undefined, `forgets ${x}, not in the record`);
+      assert.not.ok(p.write.includes(x) || p.removed.includes(x) || p.held.includes(x), `forgets ${x}, still in the plan`);
+    }
+    for (const x of p.pending) assert.ok(p.write.includes(x) && i.state.files[x] !== sig(i.wanted.get(x)), `${x} pending`);
     // Applied as planned (every write lands, every removal happens): planning again finds nothing to do.
-    const files = { ...p.carried };
-    for (const x of p.removed) delete files[x];
+    const files = { ...i.state.files };
+    for (const x of [...p.forgotten, ...p.removed]) delete files[x];
     for (const x of p.write) files[x] = sig(i.wanted.get(x));
     const present = disk([...i.present.files].filter((x) => !p.removed.includes(x)).concat(p.write), [...i.present.folders]);
     const again = decidePull({ ...i, state: { files, skipped: i.state.skipped }, present });
     assert.equal([again.write, again.removed, again.added, again.changed], [[], [], [], []]);
   }));
+
+t('property: pullable answers as the full check does (its fast path for plain names never lets a refused one through)', () => {
+  const char = fc.constantFrom('a', 'G', 'i', 't', '1', '_', '-', '.', '/', '~', '\\', ' ', ':', '\0', '\u200c', '\ufeff', 'é');
+  const name = fc.oneof(fc.array(char, { maxLength: 12 }).map((c) => c.join('')), fc.constantFrom('.git', '.GIT.', 'git~1', 'a/.git/b', '.git\u200c', 'a/../b', 'x.', '-'), fc.string({ unit: 'binary', maxLength: 8 }));
+  fc.assert(fc.property(name, (p) => pullable(p) === (safeRelativePath(p) && !p.includes('\\'))), { seed: 23, numRuns: 5000 });
+});
 
 t.run();

@@ -10,7 +10,7 @@ import { listFiles, pathChain, rootTree } from './codex-tree.js';
 import { byBudget, routedDocs, routesTo } from './routes.js';
 import { projectDir } from './layout.js';
 import { fixedBase } from '../config/patterns.js';
-import { decidePull, pullable, signature, type OnDisk, type PullEntry, type PullPlan, type PullSkip, type PullState } from './pull-plan.js';
+import { decidePull, PENDING, pullable, signature, type OnDisk, type PullEntry, type PullPlan, type PullSkip, type PullState } from './pull-plan.js';
 import { msg } from '../ui/messages.js';
 import { CODEX_TREE } from './bounds.js';
 import type { SkippedFolder } from './codex-walk.js';
@@ -177,12 +177,16 @@ export interface PullOutcome {
  * Blobs are read in batches of bounded size, never more than one batch held at once.
  */
 export async function applyPull(reader: ObjectSource, root: string, plan: PullPlan, state: PullState, maxFileSize: number, o: ApplyOptions = {}): Promise<PullOutcome> {
-  const files: Record<string, string> = { ...plan.carried };
+  const files: Record<string, string> = { ...state.files };
+  for (const p of plan.forgotten) delete files[p];
   removeLeftovers(root);
   // Recorded before anything is written: a pull cut short (Ctrl-C, SIGKILL, a full disk) leaves files the
   // next pull knows as its own (PENDING never equals a signature, so each is written again), never a
   // file it would keep as the user's.
-  if (plan.write.length && o.record) o.record({ root: state.root, files: { ...plan.pending }, skipped: state.skipped });
+  if (plan.write.length && o.record) {
+    for (const p of plan.pending) files[p] = PENDING;
+    o.record({ root: state.root, files: { ...files }, skipped: state.skipped });
+  }
   const step = pacer(o.signal);
   await removeFiles(root, plan.removed, files, step);
   const { written, skipped } = await writeFiles(reader, root, plan, state, maxFileSize, files, step, o.signal);

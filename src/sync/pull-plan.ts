@@ -47,13 +47,16 @@ export interface PullPlan {
   unlisted: string[];
   /** Files of ours in the unlisted folders: neither rewritten nor removed, still recorded. */
   held: string[];
-  /** What the record keeps of the earlier one before anything is done: the files still wanted, being removed, or held. */
-  carried: Record<string, string>;
   /**
-   * The record saved before the first write: `carried`, with each file about to be written marked PENDING
-   * unless recorded with its new signature already (a pull cut short leaves files known as ours).
+   * Files of the earlier record it forgets before anything is done: gone from pull_dir already (not wanted,
+   * not held), or not a path a pull may touch. The rest stays recorded until written, removed or skipped.
    */
-  pending: Record<string, string>;
+  forgotten: string[];
+  /**
+   * The files recorded as PENDING before the first write: those about to be written that the record does not
+   * know with their new signature (a pull cut short leaves files known as ours, each written again).
+   */
+  pending: string[];
 }
 
 /** The recorded signature of a file being written: ours, never taken as up to date. */
@@ -61,8 +64,15 @@ export const PENDING = 'pending';
 
 export const signature = (e: PullEntry) => `${e.mode} ${e.oid}`;
 
+/**
+ * Components of ASCII letters, digits, `_`, `-` and `.`, none starting with `.`: never one git refuses (no
+ * `.`, `..`, `.git` spelling, `git~1`, HFS-ignored code point or `\`). The usual doc path, answered without
+ * the component-by-component check (a pull of 20,000 files asks for each path once or twice).
+ */
+const PLAIN = /^[\w-][\w.-]*(?:\/[\w-][\w.-]*)*$/;
+
 /** A codex path that may be written under pull_dir: git accepts it, and no `\` makes it a path on Windows. */
-export const pullable = (p: string) => safeRelativePath(p) && !p.includes('\\');
+export const pullable = (p: string) => PLAIN.test(p) || (safeRelativePath(p) && !p.includes('\\'));
 
 /** Whether a path lies in one of `folders` ('' is every path). */
 export function underAny(folders: string[]): (p: string) => boolean {
@@ -88,9 +98,11 @@ export function decidePull(input: { wanted: Map<string, PullEntry>; state: PullS
   const owned = state.files;
   const skippedBefore = state.skipped ?? {};
   const refused = [...input.refused];
-  const plan: PullPlan = { added: [], changed: [], removed: [], refused, kept: [], newlyKept: [], write: [], wanted, unlisted, held: [], carried: {}, pending: {} };
+  const plan: PullPlan = { added: [], changed: [], removed: [], refused, kept: [], newlyKept: [], write: [], wanted, unlisted, held: [], forgotten: [], pending: [] };
+  const unsafe = new Set<string>();
   for (const [p, e] of wanted) {
     if (!pullable(p)) {
+      unsafe.add(p);
       if (!refused.includes(p)) refused.push(p);
       continue;
     }
@@ -105,19 +117,18 @@ export function decidePull(input: { wanted: Map<string, PullEntry>; state: PullS
     }
     if (mine && owned[p] === sig && present.files.has(p)) continue;
     plan.write.push(p);
+    if (owned[p] !== sig) plan.pending.push(p);
     if (skippedBefore[p] === sig) continue; // warned about once already
     (mine && present.files.has(p) ? plan.changed : plan.added).push(p);
   }
   // A folder left out of the listing (bounds.ts) may still hold what was pulled from it: kept as it is.
   const under = underAny(unlisted);
   for (const p of Object.keys(owned)) {
-    if (wanted.has(p) || !pullable(p)) continue;
-    if (under(p)) plan.held.push(p);
+    if (wanted.has(p) ? unsafe.has(p) : !pullable(p)) plan.forgotten.push(p);
+    else if (wanted.has(p)) continue;
+    else if (under(p)) plan.held.push(p);
     else if (present.files.has(p)) plan.removed.push(p);
+    else plan.forgotten.push(p); // gone already
   }
-  const stays = new Set([...plan.removed, ...plan.held]);
-  for (const [p, sig] of Object.entries(owned)) if ((wanted.has(p) && pullable(p)) || stays.has(p)) plan.carried[p] = sig;
-  plan.pending = { ...plan.carried };
-  for (const p of plan.write) if (plan.pending[p] !== signature(wanted.get(p)!)) plan.pending[p] = PENDING;
   return plan;
 }
