@@ -1,8 +1,9 @@
 import { NeedsConfirmation, SyncError, UsageError } from '../errors.js';
-import { requireCodexUrl } from '../config/normalize.js';
+import { requireCodexUrl, type Config } from '../config/normalize.js';
 import { resolveEnvironment } from '../env/resolve.js';
 import { needsYes } from '../env/needs-yes.js';
 import { syncSource } from '../sync/source.js';
+import type { Project } from '../git/project.js';
 import { layeredEnvironments } from '../sync/layers/environments.js';
 import { runSync } from '../sync/engine.js';
 import type { SyncResult } from '../sync/options.js';
@@ -20,22 +21,7 @@ export async function run(ctx: Context, values: Values): Promise<CommandResult> 
   requireConfig(config);
   const direction = parseDirection(values.direction as string | undefined, config.sync_direction);
 
-  if (values.retry) {
-    const outcomes = await deliverPending(project, config, ctx.logger, {
-      allowDeletions: Boolean(values['allow-deletions']),
-      confirm: async (decision, request) =>
-        Boolean(values.yes) || (await confirmProduction(ctx, { decision, branch: request.branch, codexUrl: requireCodexUrl(config), direction: request.direction, verb: 'syncing' })) === 'yes',
-    });
-    const failed = outcomes.filter((o) => !o.ok);
-    return {
-      data: { ok: failed.length === 0, retried: outcomes },
-      exitCode: failed.length === 0 ? 0 : failed.every((o) => o.needsConfirmation) ? 3 : 1,
-      render: (log) => {
-        if (outcomes.length === 0) log.info(msg.noKeptSyncs);
-        for (const o of outcomes) (o.ok ? log.success : log.error)(msg.retryOutcome(o.env, o.message));
-      },
-    };
-  }
+  if (values.retry) return retryKept(ctx, project, config, values);
 
   const ref = (values.ref as string | undefined) ?? 'HEAD';
   // CI checks out a detached HEAD: its branch is named (--branch, the CI's variables, or the one origin
@@ -45,6 +31,7 @@ export async function run(ctx: Context, values: Values): Promise<CommandResult> 
   if (branch === null && decision.mode === 'layer' && !values.mirror && direction !== 'from-codex') throw new UsageError(layerMsg.detachedLayer(decision.env), layerMsg.detachedLayerHint);
   const codexUrl = requireCodexUrl(config);
   const dryRun = Boolean(values['dry-run']);
+  const writes = direction !== 'from-codex' && !dryRun;
 
   // Only a write to production needs a yes: a pull from it does not.
   if (needsYes({ ...decision, prodBranch: config.environments.prod.branch, direction, dryRun, yes: Boolean(values.yes) })) {
@@ -53,7 +40,7 @@ export async function run(ctx: Context, values: Values): Promise<CommandResult> 
     if (answer !== 'yes') throw new NeedsConfirmation(msg.needsConfirmationNoTty(answer), msg.needsConfirmationHint);
   }
 
-  if (decision.mode === 'mirror' && decision.env !== 'prod' && decision.codexBranch === config.environments.prod.branch && direction !== 'from-codex' && !dryRun) {
+  if (writes && decision.mode === 'mirror' && decision.env !== 'prod' && decision.codexBranch === config.environments.prod.branch) {
     ctx.logger.info(layerMsg.prodOnStaging(decision.env, decision.codexBranch));
   }
   const result = await runSync({
@@ -73,16 +60,9 @@ export async function run(ctx: Context, values: Values): Promise<CommandResult> 
     throw error;
   });
   // This sync supersedes a kept request of the same environment (held deletions released included).
-  if (!dryRun && direction !== 'from-codex') clearPending(project, decision.env);
+  if (writes) clearPending(project, decision.env);
   // A release of the production branch is the newest base of every layered environment (design §4).
-  if (!dryRun && direction !== 'from-codex' && decision.mode === 'mirror' && !values.mirror && config.prod_branches.includes(source)) {
-    for (const l of layeredEnvironments(config)) {
-      await runSync({ project, config, decision: l, commit, sourceBranch: source, direction: 'to-codex', logger: ctx.logger, layerEvent: { kind: 'base', branch: source, commit } }).then(
-        (r) => r.toCodex?.codexCommit && ctx.logger.info(summaryLine(r, r)),
-        (error: Error) => ctx.logger.warn(layerMsg.baseNotMoved(l.env, error.message.split('\n')[0])),
-      );
-    }
-  }
+  if (writes && decision.mode === 'mirror' && !values.mirror && config.prod_branches.includes(source)) await moveBases(ctx, project, config, commit, source);
   const warnings = syncWarnings(result, { syncPatterns: config.sync_patterns, configFile: config.filepath, branch: source });
   // Warnings go to stderr whatever the output mode: --json never hides them.
   if (ctx.json) for (const w of warnings) ctx.logger.warn(w);
@@ -93,6 +73,34 @@ export async function run(ctx: Context, values: Values): Promise<CommandResult> 
       for (const w of warnings) log.warn(w);
     },
   };
+}
+
+/** `sync --retry`: the kept requests delivered again (design §4), a production one with a yes. */
+async function retryKept(ctx: Context, project: Project, config: Config, values: Values): Promise<CommandResult> {
+  const outcomes = await deliverPending(project, config, ctx.logger, {
+    allowDeletions: Boolean(values['allow-deletions']),
+    confirm: async (decision, request) =>
+      Boolean(values.yes) || (await confirmProduction(ctx, { decision, branch: request.branch, codexUrl: requireCodexUrl(config), direction: request.direction, verb: 'syncing' })) === 'yes',
+  });
+  const failed = outcomes.filter((o) => !o.ok);
+  return {
+    data: { ok: failed.length === 0, retried: outcomes },
+    exitCode: failed.length === 0 ? 0 : failed.every((o) => o.needsConfirmation) ? 3 : 1,
+    render: (log) => {
+      if (outcomes.length === 0) log.info(msg.noKeptSyncs);
+      for (const o of outcomes) (o.ok ? log.success : log.error)(msg.retryOutcome(o.env, o.message));
+    },
+  };
+}
+
+/** Moves the base of every layered environment to a released production commit; a failure is a warning. */
+async function moveBases(ctx: Context, project: Project, config: Config, commit: string, source: string): Promise<void> {
+  for (const l of layeredEnvironments(config)) {
+    await runSync({ project, config, decision: l, commit, sourceBranch: source, direction: 'to-codex', logger: ctx.logger, layerEvent: { kind: 'base', branch: source, commit } }).then(
+      (r) => r.toCodex?.codexCommit && ctx.logger.info(summaryLine(r, r)),
+      (error: Error) => ctx.logger.warn(layerMsg.baseNotMoved(l.env, error.message.split('\n')[0])),
+    );
+  }
 }
 
 /** The sync command as it was given (the flags that change what it writes), for the deletion guard's hint. */

@@ -22,7 +22,11 @@ export interface YesQuestion {
  * and a named environment need none. Pure.
  */
 export function needsYes(q: YesQuestion): boolean {
-  if (q.explicit || q.yes || q.dryRun) return false;
-  if (q.direction === 'from-codex') return false;
-  return q.codexBranch === q.prodBranch;
+  return writesProductionUnnamed(q) && unanswered(q);
 }
+
+/** The rule's first half, known once the environment is decided (resolve.ts keeps it as `needsConfirmation`). */
+export const writesProductionUnnamed = (q: Pick<YesQuestion, 'explicit' | 'codexBranch' | 'prodBranch'>): boolean => !q.explicit && q.codexBranch === q.prodBranch;
+
+/** The rule's second half: nothing answered it yet — no `--yes`, no dry run, and the sync writes (a pull needs no yes). */
+export const unanswered = (q: Pick<YesQuestion, 'direction' | 'dryRun' | 'yes'>): boolean => !q.yes && !q.dryRun && q.direction !== 'from-codex';

@@ -3,7 +3,7 @@ import { UsageError } from '../errors.js';
 import type { Config, SyncMode } from '../config/normalize.js';
 import { nearest } from '../config/suggest.js';
 import { msg } from '../ui/messages.js';
-import { needsYes } from './needs-yes.js';
+import { writesProductionUnnamed } from './needs-yes.js';
 
 export type EnvSource = '--env' | 'CODEX_ENV' | 'prod_branches' | 'branch_environments' | 'default_environment';
 
@@ -45,7 +45,7 @@ export function resolveEnvironment({ explicit, branch, config }: ResolveInput): 
     }
     const codexBranch = config.environments[env].branch;
     const explicitEnv = source === '--env' || source === 'CODEX_ENV';
-    const needsConfirmation = needsYes({ explicit: explicitEnv, codexBranch, prodBranch });
+    const needsConfirmation = writesProductionUnnamed({ explicit: explicitEnv, codexBranch, prodBranch });
     const warning =
       needsConfirmation && env !== 'prod'
         ? msg.envOnProdBranch(env, codexBranch, config.filepath)

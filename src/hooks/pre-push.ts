@@ -1,7 +1,6 @@
 import { UsageError } from '../errors.js';
 import { loadConfig } from '../config/load.js';
 import { branchOfRef } from '../env/resolve.js';
-import { needsYes } from '../env/needs-yes.js';
 import { gitVersionAtLeast } from '../git/exec.js';
 import { openProject, resolveCommit, type Project } from '../git/project.js';
 import { readPending } from '../sync/state.js';
@@ -11,9 +10,9 @@ import { confirmProduction } from '../ui/context.js';
 import { parseRefLines, type RefUpdate } from './refs.js';
 import { alreadySynced } from './up-to-date.js';
 import { reportBackground } from './background.js';
-import { planPush } from './push-plan.js';
+import { asksProduction, planPush, splitByLanding } from './push-plan.js';
 import { publish, type Known, type PlannedAction } from './publish.js';
-import { ensureReferenceTransaction, gitAncestorPid, trackingRefs, writeLanding, type Landing } from './landing.js';
+import { ensureReferenceTransaction, gitAncestorPid, trackingRefs, writeLanding } from './landing.js';
 
 /**
  * What `codex-hooks sync --ref` needs to sync the pushed commit after the push: nothing when it is
@@ -66,7 +65,7 @@ export async function prePush(ctx: Context, args: string[] = []): Promise<Comman
   // The production question is asked now, on the terminal, before git sends anything.
   for (const { update, actions } of plan.updates) {
     for (const a of actions as PlannedAction[]) {
-      if (a.kind !== 'mirror' || !needsYes({ ...a.decision, prodBranch: config.environments.prod.branch, direction: config.sync_direction })) continue;
+      if (!asksProduction(a, config.sync_direction)) continue;
       if ((await synced(a))?.upToDate) continue;
       a.answer = await confirmProduction(ctx, { decision: a.decision, branch: a.branch, codexUrl: config.codexUrl!, direction: config.sync_direction, verb: 'pushing' });
       if (a.answer !== 'yes') log.warn(msg.productionSkipped(a.branch, a.answer, msg.releaseCommand(await releaseRef(project, update))));
@@ -80,17 +79,9 @@ export async function prePush(ctx: Context, args: string[] = []): Promise<Comman
   for (const a of actions) if (nothingNew) nothingNew = !!(await synced(a))?.upToDate;
   const remote = nothingNew ? undefined : args[0];
   const tracking = remote && (await gitVersionAtLeast(project.env, 2, 28)) ? await trackingRefs(project, remote) : null;
-  const later: Landing['entries'] = [];
-  const now: PlannedAction[] = [];
-  for (const u of plan.updates) {
-    const ref = tracking?.(u.branch);
-    if (ref) later.push({ trackingRef: ref, branch: u.branch, sha: /^0+$/.test(u.update.localSha) ? null : u.update.localSha, actions: u.actions });
-    else {
-      now.push(...u.actions);
-      // git will not say when this branch lands (a URL, or a clone whose fetch refspec leaves it out)
-      if (remote && !nothingNew) log.info(layerMsg.beforeLanding(u.branch, remote, !!tracking));
-    }
-  }
+  const { later, now, unseen } = splitByLanding(plan.updates, tracking);
+  // git will not say when these branches land (a URL, or a clone whose fetch refspec leaves them out)
+  if (remote) for (const branch of unseen) log.info(layerMsg.beforeLanding(branch, remote, !!tracking));
   if (config.hooks.on_failure === 'block') {
     // The push may be stopped only now: what would be written is tried (fetched and planned, nothing written).
     await publish(ctx, project, config, [...later.flatMap((e) => e.actions), ...now], { dryRun: true, known });

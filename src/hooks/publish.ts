@@ -1,11 +1,10 @@
 import { UsageError } from '../errors.js';
 import type { Config } from '../config/normalize.js';
-import { needsYes } from '../env/needs-yes.js';
 import type { Project } from '../git/project.js';
 import { clearPending, keepPending } from '../sync/state.js';
 import { layerMsg, msg, summaryLine, syncWarnings } from '../ui/messages.js';
 import type { Context } from '../ui/context.js';
-import type { PushAction } from './push-plan.js';
+import { publishDirection, type PushAction } from './push-plan.js';
 import { alreadySynced } from './up-to-date.js';
 
 /** A production question's answer, asked in pre-push and carried to the write. */
@@ -24,11 +23,8 @@ export async function publish(ctx: Context, project: Project, config: Config, ac
   const outcomes: object[] = [];
   for (const a of actions) {
     const { env, codexBranch } = a.decision;
-    let direction = a.kind === 'drop' || !a.primary ? ('to-codex' as const) : config.sync_direction;
-    if (a.kind === 'mirror' && needsYes({ ...a.decision, prodBranch: config.environments.prod.branch, direction, yes: a.answer === 'yes' })) {
-      if (direction === 'to-codex') continue;
-      direction = 'from-codex'; // declined: shared docs still arrive from it
-    }
+    // declined: shared docs still arrive from it, unless only to-codex was asked
+    if (!publishDirection(a, config.sync_direction, false)) continue;
     const commit = a.kind === 'drop' ? null : a.commit;
     let upToDate = false;
     let entries;
@@ -37,15 +33,14 @@ export async function publish(ctx: Context, project: Project, config: Config, ac
       if (known.matchedNothing && a.primary) log.warn(msg.matchedNothing(config.sync_patterns, config.filepath));
       upToDate = known.upToDate;
       entries = known.entries;
-      if (upToDate) {
-        if (!o.dryRun) clearPending(project, env);
-        if (direction === 'to-codex') {
-          if (a.primary) log.info(summaryLine({ project: config.projectName, env, codexBranch }));
-          outcomes.push({ env, branch: a.branch, status: 'up-to-date' });
-          continue;
-        }
-        direction = 'from-codex';
-      }
+      if (upToDate && !o.dryRun) clearPending(project, env);
+    }
+    const direction = publishDirection(a, config.sync_direction, upToDate);
+    if (!direction) {
+      // up to date, and nothing to pull
+      if (a.primary) log.info(summaryLine({ project: config.projectName, env, codexBranch }));
+      outcomes.push({ env, branch: a.branch, status: 'up-to-date' });
+      continue;
     }
     const pullOnly = direction === 'from-codex' && config.sync_direction !== 'from-codex';
     // The preflight weighs writes only: a pull that fails never stops a push.

@@ -1,6 +1,7 @@
 import { UsageError } from '../errors.js';
 import type { Config } from '../config/normalize.js';
 import { branchOfRef, resolveEnvironment, type EnvDecision } from '../env/resolve.js';
+import { unanswered } from '../env/needs-yes.js';
 import { msg } from '../ui/messages.js';
 import { isDeletion, type RefUpdate } from './refs.js';
 import { layeredEnvironments } from '../sync/layers/environments.js';
@@ -57,6 +58,47 @@ export function planPush(updates: RefUpdate[], config: PlanConfig, codexEnv: str
       else actions.push({ kind: 'mirror', decision, branch, commit: update.localSha, primary: true, localRef: update.localRef });
     }
     if (actions.length) out.updates.push({ update, branch, actions });
+  }
+  return out;
+}
+
+type Direction = Config['sync_direction'];
+
+/** Whether pre-push asks the production question for an action (unless its commit is on the codex already). */
+export function asksProduction(a: PushAction, syncDirection: Direction): boolean {
+  return a.kind === 'mirror' && a.decision.needsConfirmation && unanswered({ direction: syncDirection });
+}
+
+/**
+ * The direction of one action's sync once the push has landed (design §6), or null when there is nothing to
+ * sync: a drop, and what a push asks of an environment it is not primarily for, only write; a production
+ * release not answered yes, and a commit whose docs are on the codex already, only pull shared docs (so
+ * nothing at all with `sync_direction: to-codex`).
+ */
+export function publishDirection(a: Pick<PushAction, 'kind' | 'primary' | 'decision'> & { answer?: string }, syncDirection: Direction, upToDate: boolean): Direction | null {
+  const direction = a.kind === 'drop' || !a.primary ? 'to-codex' : syncDirection;
+  const declined = a.kind === 'mirror' && a.decision.needsConfirmation && unanswered({ yes: a.answer === 'yes' });
+  if (declined || upToDate) return direction === 'to-codex' ? null : 'from-codex';
+  return direction;
+}
+
+/**
+ * Which pushed branches are written once they land (git says so through their remote-tracking ref) and which
+ * now (`unseen`: a push to a URL, or a branch the clone's fetch refspec leaves out). `tracking` is null when
+ * the landing cannot be seen at all (nothing new to write, or a git older than 2.28).
+ */
+export function splitByLanding(
+  updates: PushPlan['updates'],
+  tracking: ((branch: string) => string | null | undefined) | null,
+): { later: Array<{ trackingRef: string; branch: string; sha: string | null; actions: PushAction[] }>; now: PushAction[]; unseen: string[] } {
+  const out: ReturnType<typeof splitByLanding> = { later: [], now: [], unseen: [] };
+  for (const u of updates) {
+    const ref = tracking?.(u.branch);
+    if (ref) out.later.push({ trackingRef: ref, branch: u.branch, sha: isDeletion(u.update) ? null : u.update.localSha, actions: u.actions });
+    else {
+      out.now.push(...u.actions);
+      out.unseen.push(u.branch);
+    }
   }
   return out;
 }

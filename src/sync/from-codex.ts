@@ -10,53 +10,12 @@ import { listFiles, pathChain, rootTree } from './codex-tree.js';
 import { byBudget, routedDocs, routesTo } from './routes.js';
 import { projectDir } from './layout.js';
 import { fixedBase } from '../config/patterns.js';
-import { safeRelativePath } from '../git/names.js';
+import { decidePull, PENDING, pullable, signature, type OnDisk, type PullEntry, type PullPlan, type PullSkip, type PullState } from './pull-plan.js';
 import { msg } from '../ui/messages.js';
 import { CODEX_TREE } from './bounds.js';
 import type { SkippedFolder } from './codex-walk.js';
 
-export interface PullEntry {
-  oid: string;
-  mode: string;
-}
-
-/** A codex file the pull did not write, and why (a warning names it). */
-export interface PullSkip {
-  path: string;
-  reason: string;
-}
-
-export interface PullPlan {
-  added: string[];
-  changed: string[];
-  removed: string[];
-  /** Codex paths refused because they would leave pull_dir (or plant a `.git`). */
-  refused: string[];
-  /** Wanted files that are not written: a file of the user's is in the way (kept, never overwritten). */
-  kept: PullSkip[];
-  /** What will be written (added and changed, and files an earlier pull had to skip, tried again). */
-  write: string[];
-  wanted: Map<string, PullEntry>;
-  /** Codex folders the listing left out (bounds.ts): what was pulled from them stays, recorded as ours. */
-  unlisted: string[];
-}
-
-/**
- * What codex-hooks wrote into one worktree's pull_dir (kept per worktree, in its git folder): only these
- * files are ever overwritten or removed by a pull. `skipped` remembers files that could not be written,
- * so each is warned about once.
- */
-export interface PullState {
-  /** The pull_dir the files are in: state about another folder is no licence to remove anything here. */
-  root?: string;
-  files: Record<string, string>;
-  skipped?: Record<string, string>;
-}
-
-const signature = (e: PullEntry) => `${e.mode} ${e.oid}`;
-
-/** A codex path that may be written under pull_dir: git accepts it, and no `\` makes it a path on Windows. */
-const pullable = (p: string) => safeRelativePath(p) && !p.includes('\\');
+export type { PullEntry, PullPlan, PullSkip, PullState } from './pull-plan.js';
 
 /**
  * What the project should pull from a codex commit: from_codex_patterns plus docs routed to it by front
@@ -140,19 +99,8 @@ async function listBases(reader: ObjectSource, tip: string, patterns: string[], 
   return { files: lists.flatMap((l) => l.files), skipped: lists.flatMap((l) => l.skipped) };
 }
 
-/** Whether a path lies in one of `folders` ('' is every path). */
-function underAny(folders: string[]): (p: string) => boolean {
-  if (folders.length === 0) return () => false;
-  const set = new Set(folders);
-  return (p) => {
-    if (set.has('') || set.has(p)) return true;
-    for (let i = p.indexOf('/'); i > 0; i = p.indexOf('/', i + 1)) if (set.has(p.slice(0, i))) return true;
-    return false;
-  };
-}
-
 /** Every file and link under pull_dir, as relative posix paths (links are never followed); folders apart. */
-function listTree(root: string): { files: Set<string>; folders: Set<string> } {
+function listTree(root: string): OnDisk {
   const files = new Set<string>();
   const folders = new Set<string>();
   const walk = (dir: string, rel: string) => {
@@ -182,33 +130,9 @@ export function pullRoot(root: string, pullDir: string): string {
   return target;
 }
 
-/**
- * Plans a pull that touches only what an earlier pull wrote (`state.files`): those files are updated or
- * removed; a file of the user's where a codex file would go is kept and the codex file skipped. Files an
- * earlier pull could not write are tried again but not reported again. Pure but for listing `root`.
- */
+/** Plans a pull (pull-plan.ts decidePull) against what is in `root` now. */
 export function planPull(root: string, wanted: Map<string, PullEntry>, state: PullState, refused: string[], unlisted: string[] = []): PullPlan {
-  const present = listTree(root);
-  const owned = state.files;
-  const skippedBefore = state.skipped ?? {};
-  const plan: PullPlan = { added: [], changed: [], removed: [], refused, kept: [], write: [], wanted, unlisted };
-  for (const [p, e] of wanted) {
-    const sig = signature(e);
-    const mine = owned[p] !== undefined;
-    const there = present.files.has(p) || present.folders.has(p);
-    if (!mine && there) {
-      plan.kept.push({ path: p, reason: present.folders.has(p) ? msg.pullKeptFolder : msg.pullKeptFile });
-      continue;
-    }
-    if (mine && owned[p] === sig && present.files.has(p)) continue;
-    plan.write.push(p);
-    if (skippedBefore[p] === sig) continue; // warned about once already
-    (mine && present.files.has(p) ? plan.changed : plan.added).push(p);
-  }
-  // A folder left out of the listing (bounds.ts) may still hold what was pulled from it: kept as it is.
-  const under = underAny(unlisted);
-  for (const p of Object.keys(owned)) if (!wanted.has(p) && present.files.has(p) && !under(p)) plan.removed.push(p);
-  return plan;
+  return decidePull({ wanted, state, present: listTree(root), refused, unlisted });
 }
 
 export interface ApplyOptions {
@@ -217,9 +141,6 @@ export interface ApplyOptions {
   /** Saves the pull state (pulled.json): called before the first write, with the files about to be written. */
   record?: (state: PullState) => void;
 }
-
-/** The recorded signature of a file being written: ours, never taken as up to date. */
-const PENDING = 'pending';
 
 /** A pulled file is written under this name beside its place, then renamed into it. */
 const TEMP = /\.codex-hooks-\d+\.tmp$/;
@@ -256,29 +177,46 @@ export interface PullOutcome {
  * Blobs are read in batches of bounded size, never more than one batch held at once.
  */
 export async function applyPull(reader: ObjectSource, root: string, plan: PullPlan, state: PullState, maxFileSize: number, o: ApplyOptions = {}): Promise<PullOutcome> {
-  const files: Record<string, string> = {};
-  const removing = new Set(plan.removed);
-  const unlisted = underAny(plan.unlisted);
-  for (const [p, sig] of Object.entries(state.files)) if (plan.wanted.has(p) || removing.has(p) || unlisted(p)) files[p] = sig;
+  const files: Record<string, string> = { ...state.files };
+  for (const p of plan.forgotten) delete files[p];
   removeLeftovers(root);
   // Recorded before anything is written: a pull cut short (Ctrl-C, SIGKILL, a full disk) leaves files the
   // next pull knows as its own (PENDING never equals a signature, so each is written again), never a
   // file it would keep as the user's.
   if (plan.write.length && o.record) {
-    for (const p of plan.write) if (files[p] === undefined || files[p] !== signature(plan.wanted.get(p)!)) files[p] = PENDING;
+    for (const p of plan.pending) files[p] = PENDING;
     o.record({ root: state.root, files: { ...files }, skipped: state.skipped });
   }
+  const step = pacer(o.signal);
+  await removeFiles(root, plan.removed, files, step);
+  const { written, skipped } = await writeFiles(reader, root, plan, state, maxFileSize, files, step, o.signal);
+  const skippedState: Record<string, string> = {};
+  for (const s of skipped) skippedState[s.path] = signature(plan.wanted.get(s.path)!);
+  for (const k of plan.kept) skippedState[k.path] = signature(plan.wanted.get(k.path)!);
+  return {
+    state: { root: state.root, files, skipped: skippedState },
+    added: plan.added.filter((p) => written.has(p)),
+    changed: plan.changed.filter((p) => written.has(p)),
+    skipped,
+  };
+}
+
+/** Called between files: the deadline (design §4) stops the writes, and timers get their turn. */
+function pacer(signal: AbortSignal | undefined): () => Promise<void> {
   let work = 0;
-  // Between files: the deadline (design §4) stops the writes, and timers get their turn.
-  const step = async () => {
-    o.signal?.throwIfAborted();
+  return async () => {
+    signal?.throwIfAborted();
     if (++work % 256 === 0) {
       await new Promise<void>((resolve) => setImmediate(resolve));
-      o.signal?.throwIfAborted();
+      signal?.throwIfAborted();
     }
   };
+}
+
+/** Removes the plan's files (and the folders they leave empty); each one removed leaves the record `files`. */
+async function removeFiles(root: string, removed: string[], files: Record<string, string>, step: () => Promise<void>): Promise<void> {
   const emptied = new Set<string>();
-  for (const p of plan.removed) {
+  for (const p of removed) {
     await step();
     try {
       fs.rmSync(path.join(root, p), { force: true });
@@ -289,6 +227,22 @@ export async function applyPull(reader: ObjectSource, root: string, plan: PullPl
     }
   }
   removeEmptyFolders(root, emptied);
+}
+
+/**
+ * Writes the plan's files, blobs read in batches of bounded size; each written one is recorded in `files`
+ * with its signature, each skipped one leaves it.
+ */
+async function writeFiles(
+  reader: ObjectSource,
+  root: string,
+  plan: PullPlan,
+  state: PullState,
+  maxFileSize: number,
+  files: Record<string, string>,
+  step: () => Promise<void>,
+  signal: AbortSignal | undefined,
+): Promise<{ written: Set<string>; skipped: PullOutcome['skipped'] }> {
   const skippedBefore = state.skipped ?? {};
   const skipped: PullOutcome['skipped'] = [];
   const skip = (p: string, reason: string) => {
@@ -311,7 +265,7 @@ export async function applyPull(reader: ObjectSource, root: string, plan: PullPl
     else byOid.set(oid, [p]);
   }
   for (const batch of byBudget([...byOid.keys()], (oid) => sizes.get(oid) ?? 0)) {
-    o.signal?.throwIfAborted();
+    signal?.throwIfAborted();
     const objects = await reader.readMany(batch);
     for (const [i, oid] of batch.entries()) {
       const body = objects[i]?.type === 'blob' ? objects[i]!.body : null;
@@ -330,15 +284,7 @@ export async function applyPull(reader: ObjectSource, root: string, plan: PullPl
       }
     }
   }
-  const skippedState: Record<string, string> = {};
-  for (const s of skipped) skippedState[s.path] = signature(plan.wanted.get(s.path)!);
-  for (const k of plan.kept) skippedState[k.path] = signature(plan.wanted.get(k.path)!);
-  return {
-    state: { root: state.root, files, skipped: skippedState },
-    added: plan.added.filter((p) => written.has(p)),
-    changed: plan.changed.filter((p) => written.has(p)),
-    skipped,
-  };
+  return { written, skipped };
 }
 
 /**
