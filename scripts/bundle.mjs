@@ -71,13 +71,14 @@ const common = {
  * Builds, then writes only the files whose content changed, each whole (written aside, renamed): a pack
  * made while tests run (scripts/test.mjs) rebuilds without touching a file a test is reading.
  */
-async function emit(options) {
+async function emit(options, transform = (contents) => contents) {
   const { outputFiles } = await build({ ...options, write: false });
   for (const out of outputFiles) {
+    const contents = transform(out.contents);
     const now = fs.existsSync(out.path) ? fs.readFileSync(out.path) : null;
-    if (now && Buffer.compare(now, out.contents) === 0) continue;
+    if (now && Buffer.compare(now, contents) === 0) continue;
     fs.mkdirSync(path.dirname(out.path), { recursive: true });
-    fs.writeFileSync(`${out.path}.tmp-${process.pid}`, out.contents);
+    fs.writeFileSync(`${out.path}.tmp-${process.pid}`, contents);
     fs.renameSync(`${out.path}.tmp-${process.pid}`, out.path);
   }
 }
@@ -93,13 +94,26 @@ await emit({
   logLevel: 'warning',
 });
 
-await emit({
-  ...common,
-  entryPoints: ['src/cli.ts'],
-  outfile: 'dist/codex-hooks.cjs',
-  external: ['zod', 'cosmiconfig', 'enquirer', 'gray-matter', 'js-yaml', 'log-update', 'p-limit', 'husky', 'dotenv'],
-  plugins: [builtinsOnce, mcpApart],
-});
+// The bin runs the runner from V8's code cache through node:vm (bin/codex-hooks.cjs), where an import()
+// would need node's experimental vm loader (and print its warning): the libraries loaded lazily are
+// imported through the function the bin hands over, else (the runner required as it is) by import().
+const RUNNER_EXTERNALS = ['zod', 'cosmiconfig', 'enquirer', 'gray-matter', 'js-yaml', 'log-update', 'p-limit', 'husky', 'dotenv'];
+const viaBin = (contents) => {
+  const text = Buffer.from(contents).toString('utf8').replace(/\bimport\("([^"]+)"\)/g, (all, name) => (RUNNER_EXTERNALS.includes(name) ? `__codexHooksImport(${JSON.stringify(name)})` : all));
+  if (/\bimport\(/.test(text.replace('(s) => import(s)', ''))) throw new Error('dist/codex-hooks.cjs: an import() the bin cannot run from its code cache (add it to RUNNER_EXTERNALS)');
+  return Buffer.from(text);
+};
+await emit(
+  {
+    ...common,
+    banner: { js: `${common.banner.js}\nconst __codexHooksImport = globalThis.__codexHooksImport || ((s) => import(s));` },
+    entryPoints: ['src/cli.ts'],
+    outfile: 'dist/codex-hooks.cjs',
+    external: RUNNER_EXTERNALS,
+    plugins: [builtinsOnce, mcpApart],
+  },
+  viaBin,
+);
 
 // The MCP server with the SDK bundled in (the SDK is a build-time dependency: an install does not pull
 // in its HTTP servers and their dependencies), and the zod it validates tool arguments with: one file
