@@ -47,7 +47,7 @@ const mcpApart = {
       contents: [
         "import path from 'node:path';",
         "import { requireCached } from './src/mcp/compiled.ts';",
-        "import { cacheRoot } from './src/sync/cache.ts';",
+        "import { cacheRoot } from './src/sync/cache/cache.ts';",
         'export const serve = (o: { env?: NodeJS.ProcessEnv }) =>',
         "  (requireCached(path.join(__dirname, 'mcp.cjs'), path.join(cacheRoot(o.env ?? process.env), 'v8')) as { serve: (o: unknown) => Promise<void> }).serve(o);",
       ].join('\n'),

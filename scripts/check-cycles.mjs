@@ -1,5 +1,5 @@
-// Fails when src/ has an import cycle or an import from a higher layer (type-only imports count: layers
-// point one way, cli → commands → hooks/sync/mcp → config/env/git/ui). Run by `npm test` (pretest), so by CI.
+// Fails when src/ has an import cycle, an import that does not point down the order of its folders, or a
+// command that reaches git (design §10). Run by `npm test` (pretest), so by CI.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,12 +15,15 @@ const files = [];
 })(src);
 
 const edges = new Map();
+/** `from\0to` pairs with an import of values (not `import type` alone). */
+const values = new Set();
 for (const f of files) {
   const text = fs.readFileSync(f, 'utf8');
   const to = [];
-  for (const m of text.matchAll(/(?:import|export)\s[^;]*?from\s+['"](\.[^'"]+)['"]|import\(\s*['"](\.[^'"]+)['"]\s*\)/g)) {
-    const target = path.join(path.dirname(f), (m[1] ?? m[2]).replace(/\.js$/, '.ts'));
+  for (const m of text.matchAll(/(import|export)(\s+type)?\s[^;]*?from\s+['"](\.[^'"]+)['"]|import\(\s*['"](\.[^'"]+)['"]\s*\)/g)) {
+    const target = path.join(path.dirname(f), (m[3] ?? m[4]).replace(/\.js$/, '.ts'));
     if (fs.existsSync(target)) to.push(target);
+    if (fs.existsSync(target) && !m[2]) values.add(`${f}\0${target}`);
   }
   edges.set(f, to);
 }
@@ -56,24 +59,63 @@ function connect(v) {
 }
 for (const f of files) if (!idx.has(f)) connect(f);
 
-// The layers (cli → commands → hooks/sync → config/env/git/ui): nothing imports from a layer above it.
-const LAYERS = { 'cli.ts': 0, commands: 1, hooks: 2, sync: 2, mcp: 2, reader: 2, install: 2, config: 3, env: 3, git: 3, ui: 3 };
-const layerOf = (file) => {
-  const top = path.relative(src, file).split(path.sep)[0];
-  return LAYERS[top] ?? 3; // src/errors.ts, json-file.ts, hash.ts, paths.ts: utilities at the bottom
+// The order of the folders (design §10), top to bottom: a file imports from its own folder or from a level
+// below its own, never from above and never across (two folders of one level know nothing of each other).
+// `core/` is the ground floor: the message catalog, the URL and branch-name rules, the edge's interfaces
+// (edge.ts), errors, settings. Type-only imports count.
+const ORDER = [['cli.ts'], ['commands'], ['hooks', 'mcp'], ['install', 'reader'], ['sync'], ['ui'], ['environment'], ['config'], ['git'], ['core']];
+// Inside two wings, the same rule one level down. In sync/: what runs syncs (kept requests, the layers'
+// overview), the syncs' orchestrators, the layers, what goes to
+// the codex and what comes back, the shared records, the codex cache and tree (type-only imports exempt here:
+// options.ts names the layers' types). In git/: the questions to a project, the objects, the process gateway, the
+// environment of its children.
+const WINGS = {
+  sync: [['retry.ts', 'layers-overview.ts'], ['engine.ts', 'org-batch.ts', 'create-branch.ts', 'source.ts'], ['layers'], ['to-codex', 'from-codex'], ['options.ts', 'state.ts', 'deadline.ts'], ['cache', 'tree']],
+  git: [['project.ts', 'ssh.ts'], ['objects'], ['exec.ts'], ['env.ts']],
 };
-const upward = [];
-for (const [from, tos] of edges) for (const to of tos) if (layerOf(to) < layerOf(from)) upward.push(`${path.relative(path.dirname(src), from)} → ${path.relative(path.dirname(src), to)}`);
-if (upward.length) {
-  process.stderr.write(`Imports from a higher layer (cli → commands → hooks/sync/mcp → config/env/git/ui):\n${upward.map((u) => `  ${u}`).join('\n')}\n`);
+const place = (order, parts) => {
+  const level = order.findIndex((names) => names.includes(parts[0]));
+  return { level, name: parts[0] };
+};
+const rel = (f) => path.relative(path.dirname(src), f);
+const misplaced = [];
+const unknown = new Set();
+for (const [from, tos] of edges) {
+  const a = path.relative(src, from).split(path.sep);
+  for (const to of tos) {
+    const b = path.relative(src, to).split(path.sep);
+    const pa = place(ORDER, a);
+    const pb = place(ORDER, b);
+    if (pa.level < 0) unknown.add(a[0]);
+    if (pb.level < 0) unknown.add(b[0]);
+    if (pa.name === pb.name) {
+      const wing = WINGS[a[0]];
+      if (!wing || !values.has(`${from}\0${to}`)) continue;
+      const wa = place(wing, a.slice(1));
+      const wb = place(wing, b.slice(1));
+      if (wa.level < 0) unknown.add(`${a[0]}/${a[1]}`);
+      if (wb.level < 0) unknown.add(`${b[0]}/${b[1]}`);
+      if (wa.name !== wb.name && wb.level <= wa.level) misplaced.push(`${rel(from)} → ${rel(to)} (in ${a[0]}/: ${wa.level === wb.level ? 'across one level' : 'upward'})`);
+      continue;
+    }
+    if (pb.level <= pa.level) misplaced.push(`${rel(from)} → ${rel(to)} (${pa.level === pb.level ? 'across one level' : 'upward'})`);
+  }
+}
+if (unknown.size) {
+  process.stderr.write(`Folders or files the order does not place (add them to ORDER or WINGS in scripts/check-cycles.mjs): ${[...unknown].join(', ')}\n`);
+  process.exitCode = 1;
+}
+if (misplaced.length) {
+  const shown = ORDER.map((l) => l.join(' ')).join(' → ');
+  process.stderr.write(`Imports against the order of the folders (${shown}):\n${misplaced.map((u) => `  ${u}`).join('\n')}\n`);
   process.exitCode = 1;
 }
 
 // commands/ never calls git (design §5: a command parses its arguments, calls the layer below, prints): it
-// imports from git/ only the pure rules (url.ts, names.ts) and types; git's processes, objects and
-// questions are reached through named functions of sync/, install/ and reader/.
+// imports only types from git/ (the pure rules, URLs and branch names, are core/'s); git's processes,
+// objects and questions are reached through named functions of sync/, install/ and reader/.
 const GIT = path.join(src, 'git');
-const PURE_GIT = new Set(['url.ts', 'names.ts']);
+const PURE_GIT = new Set();
 const callsGit = [];
 for (const f of files.filter((x) => path.relative(src, x).split(path.sep)[0] === 'commands')) {
   for (const m of fs.readFileSync(f, 'utf8').matchAll(/(import|export)(\s+type)?\s[^;]*?from\s+['"](\.[^'"]+)['"]|import\(\s*['"](\.[^'"]+)['"]\s*\)/g)) {
@@ -92,4 +134,4 @@ if (cycles.length) {
   process.stderr.write(`Import cycles in src/ (make the lower layer not import the higher one):\n${cycles.map((c) => `  ${c.join(' ↔ ')}`).join('\n')}\n`);
   process.exit(1);
 }
-if (!upward.length && !callsGit.length) process.stdout.write(`no import cycles, no upward imports and no git in commands/ among ${files.length} files in src/\n`);
+if (!process.exitCode) process.stdout.write(`no import cycles, every import down the order of the folders, no git in commands/: ${files.length} files in src/\n`);

@@ -55,7 +55,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const candidates = {
   /** What codex_search uses (after `npm run build`): MiniSearch's ranking over postings in typed arrays. */
   async 'codex-hooks'() {
-    const { TextIndex, parseQuery } = await import(pathToFileURL(path.join(ROOT, 'dist/mcp/text-index.js')).href);
+    const { TextIndex, parseQuery } = await import(pathToFileURL(path.join(ROOT, 'dist/reader/search/text-index.js')).href);
     const index = TextIndex.empty();
     return {
       version: JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version,

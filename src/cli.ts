@@ -8,19 +8,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import tty from 'node:tty';
 import { parseArgs } from 'node:util';
-import { CodexError, UsageError, exitCodeOf } from './errors.js';
+import { CodexError, UsageError, exitCodeOf } from './core/errors.js';
 import { COMMANDS, commandHelp, rootHelp } from './commands/registry.js';
-import type { Context, Output } from './commands/context.js';
-import type { Env } from './git/env.js';
-import type { Ask, Confirm } from './ui/prompt.js';
 import { createLogger } from './ui/logger.js';
 import { stopGitOnSignals } from './git/exec.js';
-import { packageRoot } from './paths.js';
+import { packageRoot } from './core/paths.js';
 import { terminalConfirm, terminalAsk } from './ui/prompt.js';
 import { nearest } from './config/suggest.js';
-import { msg } from './ui/messages.js';
-import { MAX_TIMEOUT_SECONDS, timeoutProblem } from './env/timeout.js';
-import { readSettings } from './settings.js';
+import { msg } from './core/messages.js';
+import { MAX_TIMEOUT_SECONDS, timeoutProblem } from './core/timeout.js';
+import { readSettings } from './core/settings.js';
+import type { Ask, Confirm, Context, Env, Output } from './core/edge.js';
 
 const COMMON = {
   cwd: { type: 'string' },
@@ -72,7 +70,7 @@ function optionError(error: Error & { code?: string }, name: string, known: stri
 
 /**
  * CODEX_HOOKS_TIMEOUT is read at the edge: a value that is not a positive number of seconds, or more than a
- * timer can wait (env/timeout.ts), is bad input.
+ * timer can wait (core/timeout.ts), is bad input.
  */
 function checkTimeout(env: NodeJS.ProcessEnv): void {
   const value = env.CODEX_HOOKS_TIMEOUT;

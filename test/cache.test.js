@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { cachePathFor } from '../dist/sync/cache.js';
+import { cachePathFor } from '../dist/sync/cache/cache.js';
 import { cleanup, cli, codexFiles, commit, git, isolatedEnv, makeCodex, makeRepo, tmpdir, writeConfig } from './helpers.js';
 
 const t = suite('cache');

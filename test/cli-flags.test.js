@@ -6,7 +6,7 @@ import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { cleanup, cli, codexFiles, git, isolatedEnv, makeCodex, makeRepo, refOf, writeConfig } from './helpers.js';
-import { msg } from '../dist/ui/messages.js';
+import { msg } from '../dist/core/messages.js';
 
 const t = suite('cli-flags');
 t.after.each(cleanup);

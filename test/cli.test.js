@@ -5,7 +5,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { BIN, cleanup, cli, git, isolatedEnv, makeCodex, makeRepo, tmpdir, writeConfig, refOf } from './helpers.js';
 import { COMMANDS } from '../dist/commands/registry.js';
-import { msg } from '../dist/ui/messages.js';
+import { msg } from '../dist/core/messages.js';
 
 const t = suite('cli');
 t.after.each(cleanup);

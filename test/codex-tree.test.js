@@ -1,6 +1,6 @@
 // A hostile codex tree (design §4 "the codex is untrusted input"): a few objects that name one subtree
 // many times stand for billions of paths. No listing of the codex expands them: the pull, the routing scan
-// and the MCP reader stop at the bounds of src/sync/bounds.ts, say so, and the push goes on.
+// and the MCP reader stop at the bounds of src/sync/tree/bounds.ts, say so, and the push goes on.
 import fs from 'node:fs';
 import path from 'node:path';
 import { suite } from 'uvu';

@@ -3,8 +3,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { validateConfig } from '../dist/config/validate.js';
 import { normalizeConfig, repoNameOf } from '../dist/config/normalize.js';
-import { isRemoteUrl } from '../dist/git/url.js';
-import { UsageError } from '../dist/errors.js';
+import { isRemoteUrl } from '../dist/core/url.js';
+import { UsageError } from '../dist/core/errors.js';
 import { generateSchema } from '../scripts/schema.mjs';
 
 const problems = (raw) => {

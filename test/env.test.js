@@ -1,10 +1,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { resolveEnvironment, DetachedHead, branchOfRef } from '../dist/env/resolve.js';
+import { resolveEnvironment, DetachedHead, branchOfRef } from '../dist/environment/resolve.js';
 import { normalizeConfig } from '../dist/config/normalize.js';
 import { validateConfig } from '../dist/config/validate.js';
-import { UsageError } from '../dist/errors.js';
-import { msg } from '../dist/ui/messages.js';
+import { UsageError } from '../dist/core/errors.js';
+import { msg } from '../dist/core/messages.js';
 
 const config = (raw = {}) => normalizeConfig(validateConfig({ codex_url: '/tmp/codex.git', project_name: 'p', ...raw }, '.codexrc.json'), '/tmp/p', '.codexrc.json');
 

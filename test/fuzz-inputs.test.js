@@ -8,13 +8,13 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { urlProblem, splitUrl, redactUrl } from '../dist/git/url.js';
-import { validBranchName } from '../dist/git/names.js';
+import { urlProblem, splitUrl, redactUrl } from '../dist/core/url.js';
+import { validBranchName } from '../dist/core/names.js';
 import { validateConfig } from '../dist/config/validate.js';
 import { checkCodexUrl } from '../dist/config/normalize.js';
-import { connectionFor, makeRedactor } from '../dist/sync/remote.js';
-import { timeoutProblem, timeoutSeconds, MAX_TIMEOUT_SECONDS } from '../dist/env/timeout.js';
-import { UsageError } from '../dist/errors.js';
+import { connectionFor, makeRedactor } from '../dist/sync/cache/remote.js';
+import { timeoutProblem, timeoutSeconds, MAX_TIMEOUT_SECONDS } from '../dist/core/timeout.js';
+import { UsageError } from '../dist/core/errors.js';
 import { cleanup, cli, git, isolatedEnv, makeCodex, tmpdir, writeConfig, writeFiles } from './helpers.js';
 import { snapshot } from './hostile-helpers.js';
 

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { LOCAL_ENV_VARS, gitEnv, configEnv } from '../dist/git/env.js';
-import { parseLsTree } from '../dist/git/parse.js';
+import { parseLsTree } from '../dist/git/objects/parse.js';
 
 test('LOCAL_ENV_VARS covers `git rev-parse --local-env-vars` of the installed git', () => {
   const fromGit = execFileSync('git', ['rev-parse', '--local-env-vars'], { encoding: 'utf8' }).split('\n').filter(Boolean);

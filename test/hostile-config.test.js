@@ -104,7 +104,7 @@ t('through installed hooks: a plain git commit and git push go on, the command n
 });
 
 t('the git gateway puts -- before the URL: a URL that slipped past the checks is never an option', async () => {
-  const { openCache, startFetch, startPush, remoteBranches } = await import('../dist/sync/cache.js');
+  const { openCache, startFetch, startPush, remoteBranches } = await import('../dist/sync/cache/cache.js');
   const env = isolatedEnv();
   const codex = makeCodex(env);
   const cache = await openCache(codex, env);

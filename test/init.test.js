@@ -7,7 +7,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { BIN, cleanup, cli, git, isolatedEnv, makeCodex, makeRepo } from './helpers.js';
 import { shellQuote, terminal } from './e2e-helpers.js';
-import { ConfigError } from '../dist/errors.js';
+import { ConfigError } from '../dist/core/errors.js';
 import { loadConfigFresh } from '../dist/config/load.js';
 import { openProject } from '../dist/git/project.js';
 

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { planToCodex } from '../dist/sync/to-codex.js';
+import { planToCodex } from '../dist/sync/to-codex/to-codex.js';
 import { cleanup, cli, codexFiles, commit, commitToCodex, git, isolatedEnv, makeCodex, refOf, tmpdir, writeConfig, writeFiles } from './helpers.js';
 
 const t = suite('layer');

@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { createServer } from '../dist/mcp/server.js';
-import { Reader } from '../dist/mcp/reader.js';
+import { Reader } from '../dist/reader/reader.js';
 import { BIN, cleanup, cli, isolatedEnv, makeCodex, tmpdir, writeConfig } from './helpers.js';
 
 const t = suite('mcp-clients');

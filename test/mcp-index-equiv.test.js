@@ -1,4 +1,4 @@
-// codex_search's own index (src/mcp/text-index.ts) against MiniSearch 7, the library it replaced to fit the
+// codex_search's own index (src/reader/search/text-index.ts) against MiniSearch 7, the library it replaced to fit the
 // 100,000-doc build in 300 MB (design §8): on seeded random codexes, adds, removals and re-adds, the same
 // docs in the same order with the same BM25+ scores; saved and loaded back, the same again; a copy being
 // updated leaves the index that answers as it was.
@@ -6,8 +6,8 @@ import fc from 'fast-check';
 import MiniSearch from 'minisearch';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { docFields } from '../dist/mcp/doc-text.js';
-import { BOOST, FIELDS, INDEX_TUNING, indexed, parseQuery, processTerm, TextIndex, tokenize } from '../dist/mcp/text-index.js';
+import { docFields } from '../dist/reader/search/doc-text.js';
+import { BOOST, FIELDS, INDEX_TUNING, indexed, parseQuery, processTerm, TextIndex, tokenize } from '../dist/reader/search/text-index.js';
 
 const t = suite('mcp-index-equiv');
 const runs = { seed: 20261206, numRuns: 60 };

@@ -7,8 +7,8 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { createServer } from '../dist/mcp/server.js';
-import { Reader } from '../dist/mcp/reader.js';
-import { cachePathFor } from '../dist/sync/cache.js';
+import { Reader } from '../dist/reader/reader.js';
+import { cachePathFor } from '../dist/sync/cache/cache.js';
 import { BIN, cleanup, git, isolatedEnv, splitCodex } from './helpers.js';
 
 const t = suite('mcp limits');

@@ -3,7 +3,7 @@
 // of the index must stay at 0.9 or more; both MRRs are printed.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Reader } from '../dist/mcp/reader.js';
+import { Reader } from '../dist/reader/reader.js';
 import { grepTree, searchDocs } from '../dist/mcp/search.js';
 import { QUESTIONS, relevanceDocs } from './fixtures/relevance.js';
 import { cleanup, isolatedEnv, makeCodex } from './helpers.js';

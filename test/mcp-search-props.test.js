@@ -3,9 +3,9 @@
 import fc from 'fast-check';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { docFields, TEXT_LIMITS } from '../dist/mcp/doc-text.js';
+import { docFields, TEXT_LIMITS } from '../dist/reader/search/doc-text.js';
 import { bestLines } from '../dist/mcp/search.js';
-import { parseQuery, processTerm, termsOf } from '../dist/mcp/text-index.js';
+import { parseQuery, processTerm, termsOf } from '../dist/reader/search/text-index.js';
 import { parseListen } from '../dist/mcp/listen.js';
 
 const t = suite('mcp-search-props');

@@ -9,10 +9,10 @@ import * as assert from 'uvu/assert';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { createServer } from '../dist/mcp/server.js';
-import { Reader } from '../dist/mcp/reader.js';
-import { MAX_URI_LENGTH } from '../dist/mcp/uri.js';
-import { msg } from '../dist/ui/messages.js';
-import { cachePathFor } from '../dist/sync/cache.js';
+import { Reader } from '../dist/reader/reader.js';
+import { MAX_URI_LENGTH } from '../dist/reader/uri.js';
+import { msg } from '../dist/core/messages.js';
+import { cachePathFor } from '../dist/sync/cache/cache.js';
 import { cleanup, isolatedEnv, makeCodex, releaseToCodex, splitCodex, tmpdir } from './helpers.js';
 
 const t = suite('mcp');

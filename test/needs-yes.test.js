@@ -1,9 +1,9 @@
-// design §3, §6: the one "needs a yes" rule (src/env/needs-yes.ts, pure), which resolve, pre-push,
+// design §3, §6: the one "needs a yes" rule (src/environment/needs-yes.ts, pure), which resolve, pre-push,
 // publish, sync and sync --retry all use: table tests.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { needsYes } from '../dist/env/needs-yes.js';
-import { resolveEnvironment } from '../dist/env/resolve.js';
+import { needsYes } from '../dist/environment/needs-yes.js';
+import { resolveEnvironment } from '../dist/environment/resolve.js';
 
 const t = suite('needs a yes (pure)');
 const PROD = 'main';

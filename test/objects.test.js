@@ -1,4 +1,4 @@
-// The in-process object store (git/store.ts, git/pack.ts) and writer (git/objects.ts, git/loose.ts)
+// The in-process object store (git/objects/store.ts, git/pack.ts) and writer (git/objects/objects.ts, git/objects/loose.ts)
 // against git itself: every object read here must be byte for byte what `git cat-file` gives, and every
 // object written here must be what git would write.
 import { execFileSync } from 'node:child_process';
@@ -6,13 +6,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ObjectStore } from '../dist/git/store.js';
-import { writeLooseObject } from '../dist/git/loose.js';
-import { encodeTree, hashObject, MalformedTree, parseTree } from '../dist/git/objects.js';
-import { buildTree, diffTrees, listFiles, replaceAt, pathChain, rootTree } from '../dist/sync/codex-tree.js';
+import { ObjectStore } from '../dist/git/objects/store.js';
+import { writeLooseObject } from '../dist/git/objects/loose.js';
+import { encodeTree, hashObject, MalformedTree, parseTree } from '../dist/git/objects/objects.js';
+import { buildTree, diffTrees, listFiles, replaceAt, pathChain, rootTree } from '../dist/sync/tree/codex-tree.js';
 import { commitPeople, listCommit, openProject, projectObjects } from '../dist/git/project.js';
-import { listForSync, patternBases } from '../dist/sync/listing.js';
-import { selectFiles } from '../dist/sync/select.js';
+import { listForSync, patternBases } from '../dist/sync/to-codex/listing.js';
+import { selectFiles } from '../dist/sync/to-codex/select.js';
 import { cleanup, git, isolatedEnv, makeRepo, readObjects, tmpdir, writeFiles } from './helpers.js';
 
 test.after.each(cleanup);

@@ -1,4 +1,4 @@
-// The objects a sync-org batch hands to git as one pack stream (src/git/pack-write.ts), stored and
+// The objects a sync-org batch hands to git as one pack stream (src/git/objects/pack-write.ts), stored and
 // indexed by `git index-pack`, read back by git itself.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -6,8 +6,8 @@ import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { cleanup, git, isolatedEnv, tmpdir } from './helpers.js';
-import { PackWriter } from '../dist/git/pack-write.js';
-import { ObjectStore } from '../dist/git/store.js';
+import { PackWriter } from '../dist/git/objects/pack-write.js';
+import { ObjectStore } from '../dist/git/objects/store.js';
 
 const t = suite('pack-write');
 t.after.each(cleanup);

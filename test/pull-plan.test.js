@@ -1,12 +1,12 @@
-// design §4 from-codex: what a pull writes, keeps and removes, decided from values (src/sync/pull-plan.ts,
+// design §4 from-codex: what a pull writes, keeps and removes, decided from values (src/sync/from-codex/pull-plan.ts,
 // pure): the codex's files for the project, the record of what earlier pulls wrote, what is in pull_dir.
 // Named examples, then seeded, bounded properties (fast-check).
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
-import { decidePull, PENDING, pullable } from '../dist/sync/pull-plan.js';
-import { safeRelativePath } from '../dist/git/names.js';
-import { msg } from '../dist/ui/messages.js';
+import { decidePull, PENDING, pullable } from '../dist/sync/from-codex/pull-plan.js';
+import { safeRelativePath } from '../dist/core/names.js';
+import { msg } from '../dist/core/messages.js';
 
 const t = suite('pull plan (pure)');
 const e = (oid, mode = '100644') => ({ oid, mode });

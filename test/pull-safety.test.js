@@ -6,8 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { applyPull, planPull } from '../dist/sync/from-codex.js';
-import { ObjectStore } from '../dist/git/store.js';
+import { applyPull, planPull } from '../dist/sync/from-codex/from-codex.js';
+import { ObjectStore } from '../dist/git/objects/store.js';
 import { cleanup, cli, commitToCodex, git, isolatedEnv, makeCodex, makeRepo, tmpdir, writeConfig } from './helpers.js';
 
 const t = suite('pull safety');

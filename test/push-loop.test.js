@@ -6,7 +6,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { cleanup, cli, codexFiles, commit, commitToCodex, git, isolatedEnv, refOf, run, tmpdir, writeConfig, writeFiles } from './helpers.js';
 import { e2eProject, packedCli, pushWithoutTerminal, installedProject } from './e2e-helpers.js';
-import { msg } from '../dist/ui/messages.js';
+import { msg } from '../dist/core/messages.js';
 
 const t = suite('push-loop');
 t.after.each(cleanup);

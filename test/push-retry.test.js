@@ -7,7 +7,7 @@ import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startGit, GitError } from '../dist/git/exec.js';
-import { msg } from '../dist/ui/messages.js';
+import { msg } from '../dist/core/messages.js';
 import { cleanup, cli, codexFiles, git, isolatedEnv, makeCodex, makeRepo, refOf, tmpdir, writeConfig } from './helpers.js';
 
 const t = suite('push-retry');

@@ -7,8 +7,8 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { cleanup, git, isolatedEnv, tmpdir } from './helpers.js';
 import { committerTime, lastSyncs, parseCommit, syncTrailers, utcTime } from '../dist/reader/provenance.js';
-import { trailerLines } from '../dist/sync/layout.js';
-import { ObjectStore } from '../dist/git/store.js';
+import { trailerLines } from '../dist/sync/tree/layout.js';
+import { ObjectStore } from '../dist/git/objects/store.js';
 
 const t = suite('reader');
 t.after.each(cleanup);

@@ -1,5 +1,5 @@
 // Issue 23: CI and the CODEX_HOOKS_* variables are read once, at the edge, into one settings object
-// (src/settings.ts) that every part reads. The CI rule: unset, empty, 0 and false are not CI (as ci-info
+// (src/core/settings.ts) that every part reads. The CI rule: unset, empty, 0 and false are not CI (as ci-info
 // and is-in-ci read them); colour, sync-org's live table and the production question all follow it.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { cleanup, git, isolatedEnv, makeCodex, tmpdir, writeConfig } from './helpers.js';
-import { isCI, readSettings } from '../dist/settings.js';
+import { isCI, readSettings } from '../dist/core/settings.js';
 
 const t = suite('settings');
 t.after.each(cleanup);

@@ -7,7 +7,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { cleanup, cli, codexFiles, isolatedEnv, makeCodex, makeRepo, tmpdir, writeConfig } from './helpers.js';
 import { startHttpCodex } from './servers.js';
-import { codexTokenFor } from '../dist/sync/remote.js';
+import { codexTokenFor } from '../dist/sync/cache/remote.js';
 
 const t = suite('token-scope');
 const TOKEN = 'codex-t0ken-for-A';

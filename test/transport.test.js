@@ -6,10 +6,10 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { cleanup, cli, codexFiles, git, isolatedEnv, makeCodex, makeRepo, tmpdir, writeConfig } from './helpers.js';
 import { startHttpCodex, startSilentListener, startSshd } from './servers.js';
-import { isLocalPath, isSshUrl, splitUrl, hasCredentials } from '../dist/git/url.js';
+import { isLocalPath, isSshUrl, splitUrl, hasCredentials } from '../dist/core/url.js';
 import { batchSshCommand } from '../dist/git/ssh.js';
-import { connectionFor, makeRedactor, readPushOutcome } from '../dist/sync/remote.js';
-import { redactUrl } from '../dist/git/url.js';
+import { connectionFor, makeRedactor, readPushOutcome } from '../dist/sync/cache/remote.js';
+import { redactUrl } from '../dist/core/url.js';
 import { normalizeConfig } from '../dist/config/normalize.js';
 import { validateConfig } from '../dist/config/validate.js';
 

@@ -4,8 +4,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { redactUrl, splitUrl, hasCredentials } from '../dist/git/url.js';
-import { connectionFor, makeRedactor } from '../dist/sync/remote.js';
+import { redactUrl, splitUrl, hasCredentials } from '../dist/core/url.js';
+import { connectionFor, makeRedactor } from '../dist/sync/cache/remote.js';
 import { cleanup, cli, codexFiles, git, isolatedEnv, makeCodex, makeRepo, tmpdir, writeConfig } from './helpers.js';
 
 const t = suite('trust-inputs');

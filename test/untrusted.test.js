@@ -1,13 +1,13 @@
 // Pure functions that bound what codex content and config values can do (design §2, §4).
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { wildcardMatch } from '../dist/sync/wildcard.js';
-import { parseRouting, routesTo, FRONT_MATTER_MAX } from '../dist/sync/routes.js';
-import { gitDirectories } from '../dist/sync/from-codex.js';
-import { refusedComponent, safeRelativePath } from '../dist/git/names.js';
+import { wildcardMatch } from '../dist/sync/from-codex/wildcard.js';
+import { parseRouting, routesTo, FRONT_MATTER_MAX } from '../dist/sync/from-codex/routes.js';
+import { gitDirectories } from '../dist/sync/from-codex/from-codex.js';
+import { refusedComponent, safeRelativePath } from '../dist/core/names.js';
 import { pullDirProblem } from '../dist/config/validate.js';
-import { escapeControl } from '../dist/ui/messages.js';
-import { selectFiles } from '../dist/sync/select.js';
+import { escapeControl } from '../dist/core/messages.js';
+import { selectFiles } from '../dist/sync/to-codex/select.js';
 import { aliasBomb, globBomb } from './hostile-helpers.js';
 
 const t = suite('untrusted input');

@@ -1,11 +1,11 @@
 import path from 'node:path';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../core/errors.js';
 import { loadConfig, loadConfigIn, type CodeConfigs, type ReaderConfig } from '../config/load.js';
 import { checkCodexUrl, repoNameOf } from '../config/normalize.js';
-import { isRemoteUrl } from '../git/url.js';
+import { isRemoteUrl } from '../core/url.js';
 import { NotACheckout, openCheckout } from '../sync/source.js';
-import type { Context } from './context.js';
-import { msg } from '../ui/messages.js';
+import { msg } from '../core/messages.js';
+import type { Context } from '../core/edge.js';
 
 export interface CodexSource {
   url: string;

@@ -1,12 +1,12 @@
-import { UsageError } from '../errors.js';
+import { UsageError } from '../core/errors.js';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/normalize.js';
 import { SYNC_DIRECTIONS } from '../config/defaults.js';
 import type { Project } from '../git/project.js';
 import { openCheckout } from '../sync/source.js';
-import { msg } from '../ui/messages.js';
-import type { Context, Values } from './context.js';
+import { msg } from '../core/messages.js';
 import { single } from './context.js';
+import type { Context, Values } from '../core/edge.js';
 
 export async function projectAndConfig(ctx: Context): Promise<{ project: Project; config: Config }> {
   const project = await openCheckout(ctx.cwd, ctx.env);
@@ -35,4 +35,4 @@ export function parseDirection(value: string | undefined, fallback: Direction): 
   return value as Direction;
 }
 
-export { confirmProduction, type Confirmation } from '../ui/context.js';
+export { confirmProduction, type Confirmation } from '../ui/confirm.js';

@@ -1,8 +1,8 @@
-import { UsageError } from '../errors.js';
+import { UsageError } from '../core/errors.js';
 
-export type { CommandResult, Context, Output, Values } from '../ui/context.js';
-import type { Values } from '../ui/context.js';
-import { msg } from '../ui/messages.js';
+import { msg } from '../core/messages.js';
+import type { Values } from '../core/edge.js';
+export type { CommandResult, Context, Output, Values } from '../core/edge.js';
 
 /** The one value of a string option that may not be repeated (`--env a --env b` is an error). */
 export function single(values: Values, name: string): string | undefined {

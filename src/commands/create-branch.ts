@@ -1,12 +1,12 @@
 import { codexEnv } from '../config/token.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../core/errors.js';
 import { requireCodexUrl } from '../config/normalize.js';
-import { validBranchName } from '../git/names.js';
+import { validBranchName } from '../core/names.js';
 import { createCodexBranch } from '../sync/create-branch.js';
-import { msg } from '../ui/messages.js';
-import { redactUrl } from '../git/url.js';
+import { msg } from '../core/messages.js';
+import { redactUrl } from '../core/url.js';
 import { projectAndConfig, requireConfig } from './common.js';
-import type { CommandResult, Context, Values } from './context.js';
+import type { CommandResult, Context, Values } from '../core/edge.js';
 
 export async function run(ctx: Context, values: Values, positionals: string[]): Promise<CommandResult> {
   const [branch, ...extra] = positionals;

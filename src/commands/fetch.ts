@@ -1,13 +1,13 @@
 import { codexEnv } from '../config/token.js';
-import { UsageError, SyncError } from '../errors.js';
-import { resolveEnvironment } from '../env/resolve.js';
-import type { Logger } from '../ui/logger.js';
-import { msg } from '../ui/messages.js';
-import { parseCodexUri } from '../mcp/uri.js';
+import { UsageError, SyncError } from '../core/errors.js';
+import { resolveEnvironment } from '../environment/resolve.js';
+import { msg } from '../core/messages.js';
+import { parseCodexUri } from '../reader/uri.js';
 import { fetchFromCodex } from '../reader/fetch.js';
 import { codexSource } from './codex-source.js';
 import { explicitEnv } from './common.js';
-import { single, type CommandResult, type Context, type Values } from './context.js';
+import { single } from './context.js';
+import type { CommandResult, Context, Logger, Values } from '../core/edge.js';
 
 /** `codex-hooks fetch` (design §5): reads the prod codex branch unless --env names another. */
 export async function run(ctx: Context, values: Values, positionals: string[]): Promise<CommandResult> {

@@ -1,6 +1,6 @@
-import { ConfigError, UsageError } from '../errors.js';
-import { msg } from '../ui/messages.js';
-import type { CommandResult, Context, Values } from './context.js';
+import { ConfigError, UsageError } from '../core/errors.js';
+import { msg } from '../core/messages.js';
+import type { CommandResult, Context, Values } from '../core/edge.js';
 
 export async function run(ctx: Context, _values: Values, positionals: string[]): Promise<CommandResult> {
   const [name, ...args] = positionals;

@@ -1,6 +1,6 @@
 import { DEFAULT_ENVIRONMENTS } from '../config/defaults.js';
 import { configSchema } from '../config/schema.js';
-import { hasCredentials, isHttpUrl, redactUrl } from '../git/url.js';
+import { hasCredentials, isHttpUrl, redactUrl } from '../core/url.js';
 
 /**
  * The keys `init` writes, in this order after `$schema` (design §2); their values are the schema's

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { ConfigError, UsageError } from '../errors.js';
+import { ConfigError, UsageError } from '../core/errors.js';
 import { PROJECT_NAME } from '../config/defaults.js';
 import { isLegacyFile } from '../config/legacy.js';
 import { FRACTARY_FILE } from '../config/defaults.js';
@@ -8,14 +8,14 @@ import { checkCodexUrl, repoNameOf } from '../config/normalize.js';
 import { loadConfigFresh } from '../config/load.js';
 import type { Project } from '../git/project.js';
 import { openCheckout, originOf } from '../sync/source.js';
-import { toolkitDir } from '../hooks/toolkit.js';
-import { packageRoot } from '../paths.js';
-import { hasCredentials, urlProblem } from '../git/url.js';
-import { msg } from '../ui/messages.js';
+import { toolkitDir } from '../install/toolkit.js';
+import { packageRoot } from '../core/paths.js';
+import { hasCredentials, urlProblem } from '../core/url.js';
+import { msg } from '../core/messages.js';
 import { refuseLinks } from '../install/no-links.js';
-import { redactUrl } from '../git/url.js';
-import type { CommandResult, Context, Values } from './context.js';
+import { redactUrl } from '../core/url.js';
 import { planInit } from './init-plan.js';
+import type { CommandResult, Context, Values } from '../core/edge.js';
 
 const ORG = /^[A-Za-z0-9._-]+$/;
 const isFractaryFile = (file: string) => file.replace(/\\/g, '/').endsWith(`/${FRACTARY_FILE}`);

@@ -1,7 +1,7 @@
 import { openCheckout } from '../sync/source.js';
 import { install } from '../install/install.js';
-import type { CommandResult, Context } from './context.js';
-import { msg } from '../ui/messages.js';
+import { msg } from '../core/messages.js';
+import type { CommandResult, Context } from '../core/edge.js';
 
 export async function run(ctx: Context): Promise<CommandResult> {
   const project = await openCheckout(ctx.cwd, ctx.env);

@@ -1,12 +1,11 @@
-import { UsageError } from '../errors.js';
-import { resolveEnvironment, type EnvDecision } from '../env/resolve.js';
+import { UsageError } from '../core/errors.js';
+import { resolveEnvironment, type EnvDecision } from '../environment/resolve.js';
 import { headCommit } from '../sync/source.js';
 import { runSync } from '../sync/engine.js';
 import type { LayersReport, SyncResult } from '../sync/options.js';
-import { layerMsg } from '../ui/messages.js';
-import type { Logger } from '../ui/logger.js';
+import { layerMsg } from '../core/messages.js';
 import { explicitEnv, projectAndConfig, requireConfig } from './common.js';
-import type { CommandResult, Context, Values } from './context.js';
+import type { CommandResult, Context, Logger, Values } from '../core/edge.js';
 
 /**
  * `codex-hooks layers [--env E]`: what a layered environment is made of (design §4) — its base, each live

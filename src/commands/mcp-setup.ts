@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { UsageError } from '../errors.js';
-import { writeJson } from '../json-file.js';
-import { packageRoot } from '../paths.js';
-import { msg } from '../ui/messages.js';
-import type { CommandResult, Context } from './context.js';
+import { UsageError } from '../core/errors.js';
+import { writeJson } from '../core/json-file.js';
+import { packageRoot } from '../core/paths.js';
+import { msg } from '../core/messages.js';
+import type { CommandResult, Context } from '../core/edge.js';
 
 export const CLIENTS = ['claude-code', 'claude-desktop', 'cursor', 'vscode'] as const;
 type ClientName = (typeof CLIENTS)[number];

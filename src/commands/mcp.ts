@@ -1,14 +1,14 @@
 import { codexEnv } from '../config/token.js';
 import fs from 'node:fs';
 import path from 'node:path';
-import { UsageError } from '../errors.js';
-import { packageRoot } from '../paths.js';
+import { UsageError } from '../core/errors.js';
+import { packageRoot } from '../core/paths.js';
 import { codexSource, givenCodexUrl } from './codex-source.js';
-import type { CommandResult, Context, Values } from './context.js';
 import { single } from './context.js';
-import { msg } from '../ui/messages.js';
+import { msg } from '../core/messages.js';
 import { isLoopback, parseListen } from '../mcp/listen.js';
 import { drainOnSignals } from '../mcp/drain.js';
+import type { CommandResult, Context, Values } from '../core/edge.js';
 
 /**
  * `codex-hooks mcp` (design §8): the reader for agents, an MCP server on stdio until stdin closes, or with

@@ -2,8 +2,8 @@ import { NotACheckout, openCheckout } from '../sync/source.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { CHAIN_LINE, CLIENT_HOOKS, HUSKY_DIR, HUSKY_HOOKS, HUSKY_WRAPPER, runHusky } from '../install/record.js';
-import type { CommandResult, Context } from './context.js';
-import { msg } from '../ui/messages.js';
+import { msg } from '../core/messages.js';
+import type { CommandResult, Context } from '../core/edge.js';
 
 /**
  * What package.json's `prepare` runs (`codex-hooks prepare || true`, written by install): sets husky up in

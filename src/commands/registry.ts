@@ -1,5 +1,5 @@
 import type { ParseArgsConfig } from 'node:util';
-import type { CommandResult, Context, Values } from './context.js';
+import type { CommandResult, Context, Values } from '../core/edge.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 

@@ -1,16 +1,16 @@
-import { resolveEnvironment, DetachedHead, type EnvDecision } from '../env/resolve.js';
+import { resolveEnvironment, DetachedHead, type EnvDecision } from '../environment/resolve.js';
 import { checkedOutBranch, headCommit } from '../sync/source.js';
-import { hooksHealth } from '../hooks/health.js';
-import { cachePathFor } from '../sync/cache.js';
+import { hooksHealth } from '../install/health.js';
+import { cachePathFor } from '../sync/cache/cache.js';
 import { readBackground, readPending, readSynced, type BackgroundOutcome, type PendingRequest } from '../sync/state.js';
-import { hasCredentials } from '../git/url.js';
+import { hasCredentials } from '../core/url.js';
 import { tokenInFile } from '../config/token.js';
-import { escapeControl, msg } from '../ui/messages.js';
-import { redactUrl } from '../git/url.js';
+import { escapeControl, msg } from '../core/messages.js';
+import { redactUrl } from '../core/url.js';
 import { explicitEnv, projectAndConfig } from './common.js';
-import type { CommandResult, Context, Values } from './context.js';
 import { lastSyncs, type LastSyncOrUnknown } from '../reader/provenance.js';
-import { overview, type Overview } from '../sync/layers/overview.js';
+import { overview, type Overview } from '../sync/layers-overview.js';
+import type { CommandResult, Context, Values } from '../core/edge.js';
 
 const undelivered = (b: BackgroundOutcome | null) => (b && !b.reported ? b : null);
 

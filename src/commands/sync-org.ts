@@ -1,20 +1,20 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../core/errors.js';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/normalize.js';
 import { requireCodexUrl } from '../config/normalize.js';
-import { resolveEnvironment, type EnvDecision } from '../env/resolve.js';
+import { resolveEnvironment, type EnvDecision } from '../environment/resolve.js';
 import type { Project } from '../git/project.js';
 import { checkedOutBranch, headCommit, openCheckout } from '../sync/source.js';
 import type { SyncResult } from '../sync/options.js';
 import type { BatchOutcome } from '../sync/org-batch.js';
 import { colorEnabled, makeStyle, recordingLogger } from '../ui/logger.js';
-import { msg } from '../ui/messages.js';
+import { msg } from '../core/messages.js';
 import { isFinished, naturalCompare, orgCounts, orgSummaryLine, orgTable, renderFrame, rowName, statusLabel, type OrgRow } from '../ui/org-table.js';
-import { trace } from '../trace.js';
+import { trace } from '../core/trace.js';
 import { explicitEnv } from './common.js';
-import type { CommandResult, Context, Values } from './context.js';
+import type { CommandResult, Context, Values } from '../core/edge.js';
 
 export type { OrgRow };
 

@@ -1,19 +1,18 @@
-import { NeedsConfirmation, SyncError, UsageError } from '../errors.js';
+import { NeedsConfirmation, SyncError, UsageError } from '../core/errors.js';
 import { requireCodexUrl, type Config } from '../config/normalize.js';
-import { resolveEnvironment } from '../env/resolve.js';
-import { needsYes } from '../env/needs-yes.js';
+import { resolveEnvironment } from '../environment/resolve.js';
+import { needsYes } from '../environment/needs-yes.js';
 import { syncSource } from '../sync/source.js';
 import type { Project } from '../git/project.js';
 import { layeredEnvironments } from '../sync/layers/environments.js';
 import { runSync } from '../sync/engine.js';
 import type { SyncResult } from '../sync/options.js';
 import { deliverPending } from '../sync/retry.js';
-import { layerMsg, msg, summaryLine, syncWarnings } from '../ui/messages.js';
+import { layerMsg, msg, summaryLine, syncWarnings } from '../core/messages.js';
 import { clearPending } from '../sync/state.js';
-import type { Logger } from '../ui/logger.js';
 import { confirmProduction, explicitEnv, parseDirection, projectAndConfig, requireConfig } from './common.js';
 import { single } from './context.js';
-import type { CommandResult, Context, Values } from './context.js';
+import type { CommandResult, Context, Logger, Values } from '../core/edge.js';
 
 export async function run(ctx: Context, values: Values): Promise<CommandResult> {
   const explicit = explicitEnv(ctx, values);

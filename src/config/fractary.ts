@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ENV_NAME, FRACTARY_FILE, PROJECT_NAME } from './defaults.js';
 import { formatIssues } from './validate.js';
-import { isLocalPath } from '../git/url.js';
+import { isLocalPath } from '../core/url.js';
 
 /**
  * fractary's current config, `.fractary/config.yaml`, section `codex:` (design §2), read as it is and never

@@ -1,14 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { ConfigError, UsageError, type ConfigProblem } from '../errors.js';
+import { ConfigError, UsageError, type ConfigProblem } from '../core/errors.js';
 import { adaptLegacy, isLegacyFile } from './legacy.js';
 import { originUrl, stateDir, type Project } from '../git/project.js';
-import { hasCredentials } from '../git/url.js';
-import { readJson, writeJsonIfPossible } from '../json-file.js';
+import { hasCredentials } from '../core/url.js';
+import { readJson, writeJsonIfPossible } from '../core/json-file.js';
 import { tokenInFile } from './token.js';
 import { DEFAULT_ENVIRONMENTS, FRACTARY_FILE, SEARCH_PLACES } from './defaults.js';
 import { codexUrlOf, normalizeConfig, repoNameOf, withModes, type Config } from './normalize.js';
-import { msg } from '../ui/messages.js';
+import { msg } from '../core/messages.js';
 
 /**
  * Loads, validates and normalises the project's configuration (design §2).

@@ -1,9 +1,9 @@
 import path from 'node:path';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../core/errors.js';
 import { DEFAULT_ENVIRONMENTS, PROJECT_NAME } from './defaults.js';
 import type { ParsedConfig, SyncMode } from './schema.js';
-import { isRemoteUrl, urlProblem } from '../git/url.js';
-import { msg } from '../ui/messages.js';
+import { isRemoteUrl, urlProblem } from '../core/url.js';
+import { msg } from '../core/messages.js';
 
 export type { SyncMode };
 export type Environment = { branch: string; description?: string; mode: SyncMode };
@@ -77,7 +77,7 @@ export function withModes(envs: Record<string, { branch: string; description?: s
 
 /**
  * `url` as given by `where` (`--codex`, `CODEX_URL`, a config key), or the UsageError that refuses it: a
- * URL git would read as an option, or with a control character (git/url.ts urlProblem). Bad input, so
+ * URL git would read as an option, or with a control character (core/url.ts urlProblem). Bad input, so
  * exit 2 before any git work.
  */
 export function checkCodexUrl(url: string, where: string): string {

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Env } from '../git/env.js';
 import { FRACTARY_ENV_FILE } from './defaults.js';
 import { evaluate, hasLiteral, parseTemplate, variablesOf } from './expand.js';
+import type { Env } from '../core/edge.js';
 
 /** What a codex token needs from the config; both Config and the reader's config have it. */
 interface TokenSource {

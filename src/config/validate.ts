@@ -1,13 +1,13 @@
 import path from 'node:path';
 import type { z } from 'zod';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../core/errors.js';
 import { ENV_NAME, DEFAULT_ENVIRONMENTS } from './defaults.js';
 import { configSchema, type ParsedConfig } from './schema.js';
 import { nearest } from './suggest.js';
 import { fixedBase } from './patterns.js';
-import { refusedComponent, validBranchName } from '../git/names.js';
-import { urlProblem } from '../git/url.js';
-import { msg } from '../ui/messages.js';
+import { refusedComponent, validBranchName } from '../core/names.js';
+import { urlProblem } from '../core/url.js';
+import { msg } from '../core/messages.js';
 
 type Def = { type: string; innerType?: z.core.$ZodType; in?: z.core.$ZodType; valueType?: z.core.$ZodType; shape?: Record<string, z.core.$ZodType> };
 
@@ -117,7 +117,7 @@ export function pullDirProblem(pullDir: string, syncPatterns: string[]): string 
   if (rel.split('/').some((s) => refusedComponent(s))) return 'is inside .git';
   const lower = rel.toLowerCase();
   // A pattern that starts with a glob (`**/*.md`) names no folder; pulled files are left out of the
-  // to-codex selection whatever it matches (sync/select.ts). One with a fixed folder must stay apart.
+  // to-codex selection whatever it matches (sync/to-codex/select.ts). One with a fixed folder must stay apart.
   for (const pattern of syncPatterns) {
     const base = fixedBase(pattern)?.toLowerCase();
     if (!base) continue;

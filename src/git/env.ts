@@ -1,3 +1,5 @@
+import type { Env } from '../core/edge.js';
+
 /**
  * The environment each git child gets. Inside a hook git exports GIT_DIR, GIT_INDEX_FILE and friends
  * (`git rev-parse --local-env-vars`); left in place they silently redirect commands meant for the codex
@@ -23,7 +25,6 @@ export const LOCAL_ENV_VARS = [
   'GIT_COMMON_DIR',
 ];
 
-export type Env = Record<string, string | undefined>;
 
 /** A copy of `base` without the repository-local git variables, plus `extra`. */
 export function gitEnv(base: Env, extra: Env = {}): Env {

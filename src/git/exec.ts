@@ -1,7 +1,8 @@
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { SyncError } from '../errors.js';
-import { gitEnv, type Env } from './env.js';
-import { traceOn } from '../settings.js';
+import { SyncError } from '../core/errors.js';
+import { gitEnv } from './env.js';
+import { traceOn } from '../core/settings.js';
+import type { Env } from '../core/edge.js';
 
 /** A git command that exited non-zero. Its stderr is kept for classification, never shown raw with URLs. */
 export class GitError extends SyncError {
@@ -87,7 +88,7 @@ export function stopGitOnSignals(exit: (code: number) => void = (code) => proces
   }
 }
 
-export { trace } from '../trace.js';
+export { trace } from '../core/trace.js';
 
 /**
  * CODEX_HOOKS_TRACE=1 shows each git process, when it ran and for how long: where a slow sync spends its

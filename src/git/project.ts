@@ -1,13 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { UsageError } from '../errors.js';
-import type { Env } from './env.js';
+import { UsageError } from '../core/errors.js';
 import { gitText, runGit } from './exec.js';
-import { parseLsTree, type TreeEntry } from './parse.js';
-import { readLooseRef } from './loose.js';
-import { isSha1 } from './objects.js';
-import { ObjectStore } from './store.js';
-import { msg } from '../ui/messages.js';
+import { parseLsTree, type TreeEntry } from './objects/parse.js';
+import { readLooseRef } from './objects/loose.js';
+import { isSha1 } from './objects/objects.js';
+import { ObjectStore } from './objects/store.js';
+import { msg } from '../core/messages.js';
+import type { Env } from '../core/edge.js';
 
 /** The project repository: where its files and its git data are. */
 export interface Project {
@@ -64,7 +64,7 @@ function findRepository(cwd: string, env: Env): Omit<Project, 'env'> | null {
   return { root: fs.realpathSync(cwd), gitDir: fs.realpathSync(gitDir), commonDir: fs.realpathSync(commonDir) };
 }
 
-/** The project's objects, read in this process (git/store.ts); the caller closes it. */
+/** The project's objects, read in this process (git/objects/store.ts); the caller closes it. */
 export const projectObjects = (project: Project) => ObjectStore.open(project.commonDir, opts(project));
 
 export function stateDir(project: Project): string {
@@ -121,7 +121,7 @@ export async function originUrl(project: Project): Promise<string | undefined> {
 
 /** Every entry of a commit, recursively, with blob sizes (`ls-tree -l`); submodules show as type commit. */
 export async function listCommit(project: Project, commit: string): Promise<TreeEntry[]> {
-  // -t lists the folders too: the root's entries feed the hook's quick check (sync/probe.ts).
+  // -t lists the folders too: the root's entries feed the hook's quick check (sync/to-codex/probe.ts).
   const { stdout } = await runGit(['ls-tree', '-r', '-t', '-z', '-l', '--full-tree', commit], opts(project));
   return parseLsTree(stdout);
 }

@@ -1,5 +1,5 @@
-import type { Env } from './env.js';
 import { runGit } from './exec.js';
+import type { Env } from '../core/edge.js';
 
 /**
  * Never prompt over ssh (design §4): OpenSSH's `BatchMode=yes`, PuTTY's `-batch`, added to whatever ssh

@@ -1,7 +1,7 @@
 import { readBackground, writeBackground } from '../sync/state.js';
 import type { Project } from '../git/project.js';
-import type { Logger } from '../ui/logger.js';
-import { msg } from '../ui/messages.js';
+import { msg } from '../core/messages.js';
+import type { Logger } from '../core/edge.js';
 
 /** Tells once about a background post-commit sync that failed or warned (design §6). */
 export function reportBackground(project: Project, log: Logger): void {

@@ -2,14 +2,14 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../config/load.js';
-import { resolveEnvironment } from '../env/resolve.js';
+import { resolveEnvironment } from '../environment/resolve.js';
 import { currentBranch, openProject, operationInProgress, resolveCommit, stateDir } from '../git/project.js';
 import { readBackground, writeBackground } from '../sync/state.js';
-import { msg, syncWarnings } from '../ui/messages.js';
-import type { CommandResult, Context } from '../ui/context.js';
-import { packageRoot } from '../paths.js';
+import { msg, syncWarnings } from '../core/messages.js';
+import { packageRoot } from '../core/paths.js';
 import { reportBackground } from './background.js';
-import { BACKGROUND_CHILD } from '../settings.js';
+import { BACKGROUND_CHILD } from '../core/settings.js';
+import type { CommandResult, Context } from '../core/edge.js';
 
 
 /**

@@ -1,18 +1,19 @@
-import { UsageError } from '../errors.js';
+import { UsageError } from '../core/errors.js';
 import { loadConfig } from '../config/load.js';
-import { branchOfRef } from '../env/resolve.js';
+import { branchOfRef } from '../environment/resolve.js';
 import { gitVersionAtLeast } from '../git/exec.js';
 import { openProject, resolveCommit, type Project } from '../git/project.js';
 import { readPending } from '../sync/state.js';
-import { layerMsg, msg } from '../ui/messages.js';
-import type { CommandResult, Context } from '../ui/context.js';
-import { confirmProduction } from '../ui/context.js';
+import { layerMsg, msg } from '../core/messages.js';
+import { confirmProduction } from '../ui/confirm.js';
 import { parseRefLines, type RefUpdate } from './refs.js';
 import { alreadySynced } from './up-to-date.js';
 import { reportBackground } from './background.js';
 import { asksProduction, planPush, splitByLanding } from './push-plan.js';
 import { publish, type Known, type PlannedAction } from './publish.js';
-import { ensureReferenceTransaction, gitAncestorPid, trackingRefs, writeLanding } from './landing.js';
+import { gitAncestorPid, trackingRefs, writeLanding } from './landing.js';
+import { ensureReferenceTransaction } from '../install/reference-transaction.js';
+import type { CommandResult, Context } from '../core/edge.js';
 
 /**
  * What `codex-hooks sync --ref` needs to sync the pushed commit after the push: nothing when it is

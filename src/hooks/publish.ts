@@ -1,11 +1,11 @@
-import { UsageError } from '../errors.js';
+import { UsageError } from '../core/errors.js';
 import type { Config } from '../config/normalize.js';
 import type { Project } from '../git/project.js';
 import { clearPending, keepPending } from '../sync/state.js';
-import { layerMsg, msg, summaryLine, syncWarnings } from '../ui/messages.js';
-import type { Context } from '../ui/context.js';
+import { layerMsg, msg, summaryLine, syncWarnings } from '../core/messages.js';
 import { publishDirection, type PushAction } from './push-plan.js';
 import { alreadySynced } from './up-to-date.js';
+import type { Context } from '../core/edge.js';
 
 /** A production question's answer, asked in pre-push and carried to the write. */
 export type Answer = 'yes' | 'declined' | 'no-terminal' | 'ci';

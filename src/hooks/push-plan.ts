@@ -1,8 +1,8 @@
-import { UsageError } from '../errors.js';
+import { UsageError } from '../core/errors.js';
 import type { Config } from '../config/normalize.js';
-import { branchOfRef, resolveEnvironment, type EnvDecision } from '../env/resolve.js';
-import { unanswered } from '../env/needs-yes.js';
-import { msg } from '../ui/messages.js';
+import { branchOfRef, resolveEnvironment, type EnvDecision } from '../environment/resolve.js';
+import { unanswered } from '../environment/needs-yes.js';
+import { msg } from '../core/messages.js';
 import { isDeletion, type RefUpdate } from './refs.js';
 import { layeredEnvironments } from '../sync/layers/environments.js';
 

@@ -1,8 +1,8 @@
 import { loadConfig } from '../config/load.js';
 import { openProject } from '../git/project.js';
-import type { CommandResult, Context } from '../ui/context.js';
 import { gitAncestorPid, readLanding, writeLanding } from './landing.js';
 import { publish } from './publish.js';
+import type { CommandResult, Context } from '../core/edge.js';
 
 /**
  * reference-transaction (git ≥ 2.28), `committed` state: git has moved refs. When it moved a remote-tracking

@@ -1,5 +1,5 @@
-import { UsageError } from '../errors.js';
-import { msg } from '../ui/messages.js';
+import { UsageError } from '../core/errors.js';
+import { msg } from '../core/messages.js';
 
 /** One line git gives pre-push on stdin: `<local ref> SP <local sha> SP <remote ref> SP <remote sha>`. */
 export interface RefUpdate {

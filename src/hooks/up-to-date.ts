@@ -1,12 +1,12 @@
 import type { Config } from '../config/normalize.js';
-import type { EnvDecision } from '../env/resolve.js';
-import { readLooseObject } from '../git/loose.js';
-import { commitTree, treeEntries } from '../git/objects.js';
+import type { EnvDecision } from '../environment/resolve.js';
+import { readLooseObject } from '../git/objects/loose.js';
+import { commitTree, treeEntries } from '../git/objects/objects.js';
 import { projectObjects, readRefFile, type Project } from '../git/project.js';
-import { listForSync } from '../sync/listing.js';
-import type { TreeEntry } from '../git/parse.js';
-import { probeKey, probeNames, selectionConfigKey } from '../sync/probe.js';
-import { selectFiles, selectionKey } from '../sync/select.js';
+import { listForSync } from '../sync/to-codex/listing.js';
+import type { TreeEntry } from '../git/objects/parse.js';
+import { probeKey, probeNames, selectionConfigKey } from '../sync/to-codex/probe.js';
+import { selectFiles, selectionKey } from '../sync/to-codex/select.js';
 import { readSynced, syncTarget } from '../sync/state.js';
 
 /**

@@ -1,13 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../core/errors.js';
 import { stateDir, type Project } from '../git/project.js';
-import { packageRoot } from '../paths.js';
-import { writeJson } from '../json-file.js';
-import { chainedDir, chainFile, chainablePath, PACKAGE_DIR_LINE, shellQuote, toolkitDir } from '../hooks/toolkit.js';
+import { packageRoot } from '../core/paths.js';
+import { writeJson } from '../core/json-file.js';
+import { chainedDir, chainFile, chainablePath, PACKAGE_DIR_LINE, shellQuote, toolkitDir } from './toolkit.js';
 import { HOOKS, HUSKY_DIR, PREPARE, HUSKY_HOOKS, HUSKY_WRAPPER, hooksIn, hooksPath, readRecord, recordFile, runHusky, SCRIPTS, withOurLines, writeIfDifferent, writePackageJson, type InstallRecord, type InstallResult } from './record.js';
-import { msg } from '../ui/messages.js';
-import { ensureReferenceTransaction } from '../hooks/landing.js';
+import { msg } from '../core/messages.js';
+import { ensureReferenceTransaction } from './reference-transaction.js';
 import { refuseLinks, refuseLinksIn } from './no-links.js';
 
 /** One install under way: what each step reads, and what it changed (the record and the lines for the user). */

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { UsageError } from '../errors.js';
-import { msg } from '../ui/messages.js';
+import { UsageError } from '../core/errors.js';
+import { msg } from '../core/messages.js';
 
 /**
  * Refuses to write `rel` (a path in the repository, `/`-separated) when it, or a folder on the way to it,

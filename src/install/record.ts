@@ -10,9 +10,9 @@ import { pathToFileURL } from 'node:url';
 import { gitEnv } from '../git/env.js';
 import { runGit } from '../git/exec.js';
 import { stateDir, type Project } from '../git/project.js';
-import { readJson } from '../json-file.js';
-import { packageRoot } from '../paths.js';
-import { msg } from '../ui/messages.js';
+import { readJson } from '../core/json-file.js';
+import { packageRoot } from '../core/paths.js';
+import { msg } from '../core/messages.js';
 
 export const HOOKS = ['pre-push', 'post-commit'] as const;
 export const MARKER = '# codex-hooks';

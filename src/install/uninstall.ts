@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { runGit } from '../git/exec.js';
 import type { Project } from '../git/project.js';
-import { chainFile } from '../hooks/toolkit.js';
+import { chainFile } from './toolkit.js';
 import { CLIENT_HOOKS, HOOKS, HUSKY_DIR, MARKER, SCRIPTS, readRecord, recordFile, writePackageJson, type InstallResult } from './record.js';
-import { msg } from '../ui/messages.js';
-import { removeReferenceTransaction } from '../hooks/landing.js';
+import { msg } from '../core/messages.js';
+import { removeReferenceTransaction } from './reference-transaction.js';
 import { refuseLinks } from './no-links.js';
 
 /** Removes what install added, and nothing else (design §5 uninstall). */

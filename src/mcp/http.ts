@@ -3,7 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
-import { readerMsg } from '../ui/messages.js';
+import { readerMsg } from '../core/messages.js';
 import { createServer, type Session } from './server.js';
 import { isLoopback } from './listen.js';
 

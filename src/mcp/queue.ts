@@ -1,6 +1,6 @@
 import pLimit from 'p-limit';
-import { readerMsg } from '../ui/messages.js';
-import { ReaderError } from './reader.js';
+import { readerMsg } from '../core/messages.js';
+import { ReaderError } from '../reader/reader.js';
 
 /**
  * A bounded queue for calls that start a git process each (codex_search's grep): at most `running` at

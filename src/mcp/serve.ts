@@ -1,5 +1,5 @@
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { Reader, type ReaderSettings } from './reader.js';
+import { Reader, type ReaderSettings } from '../reader/reader.js';
 import { createServer, type Session } from './server.js';
 import { serveHttp, type HttpOptions } from './http.js';
 

@@ -1,14 +1,14 @@
 import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import { readerMsg } from '../ui/messages.js';
-import { LIMITS, readDoc } from './docs.js';
-import { listDocs, listResources } from './listing.js';
+import { readerMsg } from '../core/messages.js';
+import { LIMITS, readDoc } from '../reader/docs.js';
+import { listDocs, listResources } from '../reader/listing.js';
 import { MAX_QUERY, searchDocs } from './search.js';
-import { status } from './status.js';
+import { status } from '../reader/status.js';
 import { boundedQueue } from './queue.js';
-import { SyncError } from '../errors.js';
-import { ReaderError, type Reader } from './reader.js';
+import { SyncError } from '../core/errors.js';
+import { ReaderError, type Reader } from '../reader/reader.js';
 
 /** What the tools read: made once the configuration is known (after the first answer: see serve.ts). */
 export interface Session {

@@ -1,5 +1,5 @@
-import type { RawEntry } from '../git/objects.js';
-import type { Snapshot } from '../mcp/snapshot.js';
+import type { RawEntry } from '../git/objects/objects.js';
+import type { Snapshot } from './snapshot.js';
 
 /** Where a URI's project and path lead on one commit of the codex. */
 export interface Located {

@@ -1,17 +1,16 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { SyncError } from '../errors.js';
-import type { Env } from '../git/env.js';
-import { isTreeMode, listedEntry } from '../git/objects.js';
-import { ObjectStore } from '../git/store.js';
-import { Snapshot, TreeMemo } from '../mcp/snapshot.js';
-import type { CodexUri } from '../mcp/uri.js';
-import { CODEX_TREE } from '../sync/bounds.js';
-import { cacheRoot, local, openCache, remoteBranches, startFetch } from '../sync/cache.js';
-import type { Logger } from '../ui/logger.js';
-import { msg } from '../ui/messages.js';
+import { SyncError } from '../core/errors.js';
+import { isTreeMode, listedEntry } from '../git/objects/objects.js';
+import { ObjectStore } from '../git/objects/store.js';
+import { Snapshot, TreeMemo } from './snapshot.js';
+import type { CodexUri } from './uri.js';
+import { CODEX_TREE } from '../sync/tree/bounds.js';
+import { cacheRoot, local, openCache, remoteBranches, startFetch } from '../sync/cache/cache.js';
+import { msg } from '../core/messages.js';
 import { locate } from './documents.js';
+import type { Env, Logger } from '../core/edge.js';
 
 /** What `codex-hooks fetch` found at a URI on one codex branch. */
 export type Fetched =
@@ -26,7 +25,7 @@ export type Fetched =
 
 /**
  * The CLI face of the reader (design §5): fetches one codex branch into the cache, then reads the document
- * a URI names there, or lists the files of the folder it names within the bounds of sync/bounds.ts (a
+ * a URI names there, or lists the files of the folder it names within the bounds of sync/tree/bounds.ts (a
  * folder past them is skipped with a warning, never expanded). `env` carries the codex's credentials.
  */
 export async function fetchFromCodex(o: { url: string; env: Env; branch: string; uri: CodexUri; logger: Logger }): Promise<Fetched> {

@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { GitObject } from '../git/batch.js';
-import type { Env } from '../git/env.js';
-import { readLooseRef, readPackedRef } from '../git/loose.js';
+import type { GitObject } from '../git/objects/batch.js';
+import { readLooseRef, readPackedRef } from '../git/objects/loose.js';
 import { runGit } from '../git/exec.js';
-import { ObjectStore } from '../git/store.js';
-import { TRAILER } from '../sync/layout.js';
+import { ObjectStore } from '../git/objects/store.js';
+import { TRAILER } from '../sync/tree/layout.js';
+import type { Env } from '../core/edge.js';
 
 /**
  * Provenance of codex commits (design §4): what a sync commit says of itself — its trailers, when it was
@@ -14,7 +14,7 @@ import { TRAILER } from '../sync/layout.js';
  * server's codex_status (each project's last release).
  */
 
-/** A sync commit's trailers (sync/layout.ts writes them); null for one it does not carry. */
+/** A sync commit's trailers (sync/tree/layout.ts writes them); null for one it does not carry. */
 export interface SyncTrailers {
   project: string | null;
   sourceCommit: string | null;

@@ -1,9 +1,9 @@
-import { SyncError, UsageError } from '../errors.js';
-import type { Env } from '../git/env.js';
+import { SyncError, UsageError } from '../core/errors.js';
 import { gitText } from '../git/exec.js';
-import { msg } from '../ui/messages.js';
-import { local, openCache, recordPushed, remoteBranches, startFetch, startPush, type CodexCache } from './cache.js';
-import { refusedPush } from './remote.js';
+import { msg } from '../core/messages.js';
+import { local, openCache, recordPushed, remoteBranches, startFetch, startPush, type CodexCache } from './cache/cache.js';
+import { refusedPush } from './cache/remote.js';
+import type { Env } from '../core/edge.js';
 
 /**
  * `codex-hooks create-branch` (design §5): a codex branch made from `from` (production's branch unless

@@ -1,29 +1,29 @@
-import { SyncError } from '../errors.js';
+import { SyncError } from '../core/errors.js';
 import { requireCodexUrl } from '../config/normalize.js';
-import { ObjectStore } from '../git/store.js';
+import { ObjectStore } from '../git/objects/store.js';
 import { Running, trace } from '../git/exec.js';
 import { commitPeople, projectObjects, userIdentity } from '../git/project.js';
-import { listForSync } from './listing.js';
-import { msg } from '../ui/messages.js';
-import { redactUrl } from '../git/url.js';
-import { local, openCache, remoteBranches, startFetch } from './cache.js';
+import { listForSync } from './to-codex/listing.js';
+import { msg } from '../core/messages.js';
+import { redactUrl } from '../core/url.js';
+import { local, openCache, remoteBranches, startFetch } from './cache/cache.js';
 import { codexEnv } from '../config/token.js';
-import { maintain } from './maintenance.js';
+import { maintain } from './cache/maintenance.js';
 import { layered, type SyncOptions, type SyncResult } from './options.js';
-import { pull } from './pull.js';
-import { pushToCodex, type Prepared } from './push-loop.js';
-import { selectFiles } from './select.js';
+import { pull } from './from-codex/pull.js';
+import { pushToCodex, type Prepared } from './to-codex/push-loop.js';
+import { selectFiles } from './to-codex/select.js';
 import { withinTimeout } from './deadline.js';
-import { stageFolder } from './to-codex.js';
+import { stageFolder } from './to-codex/to-codex.js';
 import { pushLayered, warmLayers, type LayerWarmup } from './layers/push.js';
 import { originHeads } from './layers/origin.js';
-import { mirrorRefs } from './cache.js';
+import { mirrorRefs } from './cache/cache.js';
 import { stateRefPrefix } from './layers/state.js';
 
 /**
  * One sync (design §4): to-codex, then from-codex, on the same codex branch. Its time is the fetch, the
  * push and what lies between them, so the fetch starts first; the codex's trees are read and the commit
- * is written in this process (git/store.ts): no git process between the fetch and the push.
+ * is written in this process (git/objects/store.ts): no git process between the fetch and the push.
  *
  * This module orchestrates: what runs while git fetches, and what while git pushes. The to-codex half is
  * push-loop.ts (its retries push-retry.ts), the pull pull.ts, the cache (fetch, push, repack) cache.ts.

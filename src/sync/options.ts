@@ -1,11 +1,11 @@
 import type { Config, SyncMode } from '../config/normalize.js';
 import type { ParsedConfig } from '../config/schema.js';
-import type { EnvDecision } from '../env/resolve.js';
+import type { EnvDecision } from '../environment/resolve.js';
 import type { Project } from '../git/project.js';
-import type { TreeEntry } from '../git/parse.js';
-import type { Logger } from '../ui/logger.js';
+import type { TreeEntry } from '../git/objects/parse.js';
 import type { DropReason, LayerEvent } from './layers/next.js';
 import type { Overlap } from './layers/compute.js';
+import type { Logger } from '../core/edge.js';
 
 /** What one sync is asked to do (runSync, and each project of a sync-org batch) and what it reports. */
 export type Direction = ParsedConfig['sync_direction'];

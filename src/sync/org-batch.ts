@@ -1,29 +1,29 @@
-import { SyncError } from '../errors.js';
+import { SyncError } from '../core/errors.js';
 import { requireCodexUrl } from '../config/normalize.js';
-import { ObjectStore } from '../git/store.js';
-import { PackWriter } from '../git/pack-write.js';
+import { ObjectStore } from '../git/objects/store.js';
+import { PackWriter } from '../git/objects/pack-write.js';
 import { trace } from '../git/exec.js';
 import { commitPeople, projectObjects, type Person } from '../git/project.js';
-import type { TreeEntry } from '../git/parse.js';
-import { msg } from '../ui/messages.js';
-import { redactUrl } from '../git/url.js';
-import { local, mirrorRefs, openCache, recordPushed, startFetch, startPush, type CodexCache } from './cache.js';
+import type { TreeEntry } from '../git/objects/parse.js';
+import { msg } from '../core/messages.js';
+import { redactUrl } from '../core/url.js';
+import { local, mirrorRefs, openCache, recordPushed, startFetch, startPush, type CodexCache } from './cache/cache.js';
 import { codexEnv } from '../config/token.js';
-import { maintain } from './maintenance.js';
+import { maintain } from './cache/maintenance.js';
 import { withinTimeout } from './deadline.js';
-import { refusedPush } from './remote.js';
-import { changes, holdDeletions, mirrorPlan, recordToCodex, toCodexResult } from './push-loop.js';
-import { pushRetrying } from './push-retry.js';
-import { pull } from './pull.js';
+import { refusedPush } from './cache/remote.js';
+import { changes, holdDeletions, mirrorPlan, recordToCodex, toCodexResult } from './to-codex/push-loop.js';
+import { pushRetrying } from './to-codex/push-retry.js';
+import { pull } from './from-codex/pull.js';
 import { layerStep, prepareLayers, type LayerPrep, type LayerStep } from './layers/push.js';
 import { originHeads } from './layers/origin.js';
 import { stateRefPrefix } from './layers/state.js';
 import { readStoredState, stateCommitIn } from './layers/store.js';
 import { layered, type SyncOptions, type SyncResult } from './options.js';
-import { listForSync } from './listing.js';
-import { routedDocs } from './routes.js';
-import { selectFiles, type Selection } from './select.js';
-import { codexProjectFiles, commitMessage, stageFolder, writeCommit, type FilePlan, type Staged } from './to-codex.js';
+import { listForSync } from './to-codex/listing.js';
+import { routedDocs } from './from-codex/routes.js';
+import { selectFiles, type Selection } from './to-codex/select.js';
+import { codexProjectFiles, commitMessage, stageFolder, writeCommit, type FilePlan, type Staged } from './to-codex/to-codex.js';
 
 /**
  * Many projects into one codex branch (design §9): one fetch, one commit per project built as its own sync
@@ -100,7 +100,7 @@ async function batchUntil(options: SyncOptions[], limit: Limit, signal: AbortSig
   const reader = ObjectStore.open(cache.dir, local(cache));
   reader.warm(); // git's reader of the codex's packed objects starts with the fetch, ready when it ends
   // What the batch writes (staged folders, the chain) is held, and handed to git as one pack before each
-  // push (git's index-pack stores and indexes it: src/git/pack-write.ts).
+  // push (git's index-pack stores and indexes it: src/git/objects/pack-write.ts).
   const objects = new PackWriter(local(cache), reader);
   try {
     // While the codex is fetched: each project's selection, its staged folder and its people.

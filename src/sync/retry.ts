@@ -1,13 +1,13 @@
-import { SyncError, UsageError } from '../errors.js';
+import { SyncError, UsageError } from '../core/errors.js';
 import type { Config } from '../config/normalize.js';
-import { resolveEnvironment, type EnvDecision } from '../env/resolve.js';
-import { needsYes } from '../env/needs-yes.js';
+import { resolveEnvironment, type EnvDecision } from '../environment/resolve.js';
+import { needsYes } from '../environment/needs-yes.js';
 import type { Project } from '../git/project.js';
-import type { Logger } from '../ui/logger.js';
-import { msg } from '../ui/messages.js';
+import { msg } from '../core/messages.js';
 import { runSync } from './engine.js';
 import { clearPending, keepPending, pendingFile, readPending, type PendingRequest } from './state.js';
 import type { Direction } from './options.js';
+import type { Logger } from '../core/edge.js';
 
 export interface RetryOutcome {
   env: string;

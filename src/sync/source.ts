@@ -1,8 +1,8 @@
-import { UsageError } from '../errors.js';
-import { validBranchName } from '../git/names.js';
-import type { Env } from '../git/env.js';
+import { UsageError } from '../core/errors.js';
+import { validBranchName } from '../core/names.js';
 import { currentBranch, isLocalBranch, openProject, originBranchAt, originUrl, refCommit, resolveCommit, type Project } from '../git/project.js';
-import { msg } from '../ui/messages.js';
+import { msg } from '../core/messages.js';
+import type { Env } from '../core/edge.js';
 
 /**
  * What a sync starts from in the developer's checkout (design §6): the commit, the branch that decides

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { stateDir, type Project } from '../git/project.js';
-import { redactUrl } from '../git/url.js';
-import { readJson, writeJson } from '../json-file.js';
+import { redactUrl } from '../core/url.js';
+import { readJson, writeJson } from '../core/json-file.js';
 
 /** What the last successful sync of each environment wrote, so a hook with nothing new skips the network. */
 export interface SyncedRecord {
@@ -49,7 +49,7 @@ export interface BackgroundOutcome {
   reported?: boolean;
 }
 
-export { readJson, writeJson } from '../json-file.js';
+export { readJson, writeJson } from '../core/json-file.js';
 
 const syncedFile = (p: Project) => path.join(stateDir(p), 'synced.json');
 const pendingDir = (p: Project) => path.join(stateDir(p), 'pending');

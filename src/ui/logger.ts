@@ -1,13 +1,6 @@
-import type { Settings } from '../settings.js';
+import type { Logger } from '../core/edge.js';
+import type { Settings } from '../core/settings.js';
 
-export interface Logger {
-  /** Progress and results; silenced by --quiet. */
-  info(message: string): void;
-  success(message: string): void;
-  /** Always shown (on stderr). */
-  warn(message: string): void;
-  error(message: string): void;
-}
 
 export interface Style {
   bold(s: string): string;

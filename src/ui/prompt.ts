@@ -1,16 +1,10 @@
 import fs from 'node:fs';
 import tty from 'node:tty';
-import { Interrupted } from '../errors.js';
-import type { Settings } from '../settings.js';
+import { Interrupted } from '../core/errors.js';
+import type { Ask, Confirm, NoTerminal } from '../core/edge.js';
+import type { Settings } from '../core/settings.js';
 
-/** Why nobody can be asked: no controlling terminal, or CI is set (a terminal there is nobody's). */
-export type NoTerminal = 'no-terminal' | 'ci';
 
-/**
- * Asks a yes/no question. Resolves the answer, or why there is nobody to ask; rejects with
- * `Interrupted` when the person pressed Ctrl-C at the question.
- */
-export type Confirm = (message: string, preamble?: string) => Promise<boolean | NoTerminal>;
 
 type PromptClass = new (options: object) => {
   run(): Promise<unknown>;
@@ -88,8 +82,6 @@ export function terminalConfirm(s: TerminalSettings): Confirm {
   };
 }
 
-/** Asks for a line of text; null when there is no terminal. `validate` returns an error text to ask again. */
-export type Ask = (message: string, o?: { initial?: string; validate?: (value: string) => string | true }) => Promise<string | null>;
 
 export function terminalAsk(s: TerminalSettings): Ask {
   return async (message, o = {}) => {

@@ -1,4 +1,4 @@
-import type { TreeEntry } from '../../git/parse.js';
+import type { TreeEntry } from '../../git/objects/parse.js';
 
 /**
  * The layered folder as a function (design §4), pure: the base's selection, then each live layer's changes

@@ -1,5 +1,5 @@
 import type { Config } from '../../config/normalize.js';
-import type { EnvDecision } from '../../env/resolve.js';
+import type { EnvDecision } from '../../environment/resolve.js';
 
 type EnvConfig = Pick<Config, 'default_environment' | 'environments'>;
 

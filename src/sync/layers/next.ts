@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { TreeEntry } from '../../git/parse.js';
+import type { TreeEntry } from '../../git/objects/parse.js';
 import { composeFolder, isAbsorbed, type Composed, type LayerChanges } from './compute.js';
 import type { Layer, LayerState } from './state.js';
 import type { StoredState } from './store.js';

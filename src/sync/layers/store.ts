@@ -1,13 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { runGit } from '../../git/exec.js';
-import { writer } from '../to-codex.js';
-import { encodeCommit, isSha1, isTreeMode, type RawEntry } from '../../git/objects.js';
-import type { TreeEntry } from '../../git/parse.js';
+import { writer } from '../to-codex/to-codex.js';
+import { encodeCommit, isSha1, isTreeMode, type RawEntry } from '../../git/objects/objects.js';
+import type { TreeEntry } from '../../git/objects/parse.js';
 import type { Person } from '../../git/project.js';
-import type { ObjectSource } from '../../git/store.js';
-import { local, type CodexCache } from '../cache.js';
-import { buildTree, listFiles, pathChain, rootTree, type Write } from '../codex-tree.js';
+import type { ObjectSource } from '../../git/objects/store.js';
+import { local, type CodexCache } from '../cache/cache.js';
+import { buildTree, listFiles, pathChain, rootTree, type Write } from '../tree/codex-tree.js';
 import { emptyState, parseState, serializeState, STATE_FILE, stateRef, type LayerState } from './state.js';
 
 /** A project's layer state as the codex holds it (design §4): the record and the files it names. */
