@@ -153,7 +153,7 @@ export async function main(rawArgv: string[], edge: Edge = processEdge()): Promi
       cwd: path.resolve(edge.cwd, typeof values.cwd === 'string' ? values.cwd : '.'),
       env: edge.env,
       settings,
-      codexEnv: edge.env.CODEX_ENV || undefined,
+      namedEnvironment: edge.env.CODEX_ENV || undefined,
       json,
       quiet: Boolean(values.quiet),
       logger,

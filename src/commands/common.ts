@@ -19,9 +19,9 @@ export function requireConfig(config: Config): void {
   if (!config.filepath) throw new UsageError(msg.noConfigIn(config.root), msg.noConfigInHint);
 }
 
-/** `--env` and `CODEX_ENV` (read once by the entry into ctx.codexEnv). */
+/** `--env` and `CODEX_ENV` (read once by the entry into ctx.namedEnvironment). */
 export function explicitEnv(ctx: Context, values: Values): { flag?: string; envVar?: string } {
-  return { flag: single(values, 'env'), envVar: ctx.codexEnv };
+  return { flag: single(values, 'env'), envVar: ctx.namedEnvironment };
 }
 
 const DIRECTIONS = SYNC_DIRECTIONS;

@@ -1,4 +1,4 @@
-import { codexEnv } from '../config/token.js';
+import { codexGitEnv } from '../config/token.js';
 import { UsageError } from '../core/errors.js';
 import { requireCodexUrl } from '../config/normalize.js';
 import { validBranchName } from '../core/names.js';
@@ -20,7 +20,7 @@ export async function run(ctx: Context, values: Values, positionals: string[]): 
   const url = requireCodexUrl(config);
   // Without --from, the branch starts from production's codex branch (main unless configured).
   const from = given ?? config.environments.prod.branch;
-  const created = await createCodexBranch({ url, env: await codexEnv(ctx.env, config), branch, from, prodBranch: config.environments.prod.branch, empty });
+  const created = await createCodexBranch({ url, env: await codexGitEnv(ctx.env, config), branch, from, prodBranch: config.environments.prod.branch, empty });
   if (!created.created) {
     const data = { branch, created: false, codexUrl: redactUrl(url) };
     return { data, render: (log) => log.info(msg.branchExists(branch)) };

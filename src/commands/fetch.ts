@@ -1,4 +1,4 @@
-import { codexEnv } from '../config/token.js';
+import { codexGitEnv } from '../config/token.js';
 import { UsageError, SyncError } from '../core/errors.js';
 import { resolveEnvironment } from '../environment/resolve.js';
 import { msg } from '../core/messages.js';
@@ -21,7 +21,7 @@ export async function run(ctx: Context, values: Values, positionals: string[]): 
     throw new UsageError(msg.fetchOtherOrg(config.organization, uri.org), msg.fetchOtherOrgHint(config.organization, uri.project, uri.path));
   }
   // fractary's token goes to the codex its config names, not to a --codex or CODEX_URL given instead
-  const env = url === config.codexUrl ? await codexEnv(ctx.env, config) : ctx.env;
+  const env = url === config.codexUrl ? await codexGitEnv(ctx.env, config) : ctx.env;
   const found = await fetchFromCodex({ url, env, branch: decision.codexBranch, uri, logger: ctx.logger });
   const unreleased = decision.env === 'prod' && !flag;
   switch (found.kind) {

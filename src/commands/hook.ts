@@ -18,7 +18,7 @@ export async function run(ctx: Context, _values: Values, positionals: string[]):
   } catch (error) {
     if (error instanceof ConfigError) {
       // A broken config stops a push only when the user asked for a sync (design §6).
-      if (name === 'pre-push' && ctx.codexEnv) throw new ConfigError(error.message, msg.configBrokenHint(error.hint, ctx.codexEnv), error);
+      if (name === 'pre-push' && ctx.namedEnvironment) throw new ConfigError(error.message, msg.configBrokenHint(error.hint, ctx.namedEnvironment), error);
       ctx.logger.warn(msg.configBroken(name, error.message, error.hint));
       return { data: { hook: name, skipped: 'invalid config', error: error.message } };
     }

@@ -1,5 +1,5 @@
 import { UsageError } from '../core/errors.js';
-import { resolveEnvironment, type EnvDecision } from '../environment/resolve.js';
+import { resolveEnvironment, type EnvironmentDecision } from '../environment/resolve.js';
 import { headCommit } from '../sync/source.js';
 import { runSync } from '../sync/engine.js';
 import type { LayersReport, SyncResult } from '../sync/options.js';
@@ -20,7 +20,7 @@ export async function run(ctx: Context, values: Values, positionals: string[]): 
   const { project, config } = await projectAndConfig(ctx);
   requireConfig(config);
   const explicit = explicitEnv(ctx, values);
-  const decision: EnvDecision =
+  const decision: EnvironmentDecision =
     explicit.flag !== undefined || explicit.envVar
       ? resolveEnvironment({ explicit, branch: null, config })
       : resolveEnvironment({ explicit: { flag: config.default_environment }, branch: null, config });

@@ -1,4 +1,4 @@
-import { codexEnv } from '../config/token.js';
+import { codexGitEnv } from '../config/token.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../core/errors.js';
@@ -40,7 +40,7 @@ export async function run(ctx: Context, values: Values, positionals: string[]): 
         unreleasedBranches: [...new Set(Object.values(source.config.environments).map((e) => e.branch))].filter((b) => b !== prod),
         refreshSeconds: source.config.mcp?.refresh_seconds ?? 60,
         timeoutMs: ctx.settings.timeoutSeconds * 1000,
-        env: source.url === source.config.codexUrl ? await codexEnv(ctx.env, source.config) : ctx.env,
+        env: source.url === source.config.codexUrl ? await codexGitEnv(ctx.env, source.config) : ctx.env,
       },
       org: source.org,
       checkOrg: source.config.organization ?? null,

@@ -1,4 +1,4 @@
-import { resolveEnvironment, DetachedHead, type EnvDecision } from '../environment/resolve.js';
+import { resolveEnvironment, DetachedHead, type EnvironmentDecision } from '../environment/resolve.js';
 import { checkedOutBranch, headCommit } from '../sync/source.js';
 import { hooksHealth } from '../install/health.js';
 import { cachePathFor } from '../sync/cache/cache.js';
@@ -18,7 +18,7 @@ export async function run(ctx: Context, values: Values): Promise<CommandResult> 
   const explicit = explicitEnv(ctx, values);
   const { project, config } = await projectAndConfig(ctx);
   const branch = await checkedOutBranch(project);
-  let decision: EnvDecision | null = null;
+  let decision: EnvironmentDecision | null = null;
   let decisionNote: string | null = null;
   try {
     decision = resolveEnvironment({ explicit, branch, config });

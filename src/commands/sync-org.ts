@@ -4,7 +4,7 @@ import { UsageError } from '../core/errors.js';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/normalize.js';
 import { requireCodexUrl } from '../config/normalize.js';
-import { resolveEnvironment, type EnvDecision } from '../environment/resolve.js';
+import { resolveEnvironment, type EnvironmentDecision } from '../environment/resolve.js';
 import type { Project } from '../git/project.js';
 import { checkedOutBranch, headCommit, openCheckout } from '../sync/source.js';
 import type { SyncResult } from '../sync/options.js';
@@ -46,7 +46,7 @@ interface Loaded {
 
 /** A checkout ready to sync. */
 export interface Member extends Loaded {
-  decision: EnvDecision;
+  decision: EnvironmentDecision;
   commit: string;
   sourceBranch: string;
 }
@@ -140,25 +140,25 @@ export async function run(ctx: Context, values: Values, positionals: string[]): 
   checkEnvOnce(explicit, loaded);
   const progress = await startProgress(ctx, rows);
   try {
-    const members = (await Promise.all(loaded.map((l) => limit(() => decide(l, explicit))))).filter((m): m is Member => m !== null);
+    const members = (await Promise.all(loaded.map((l) => limit(() => decide(l, explicit))))).filter((member): member is Member => member !== null);
     trace(ctx.env, 'environments decided');
     progress.update();
     // One batch per codex and codex branch (design §9): one fetch, a commit per project, one push.
     const batches = new Map<string, Member[]>();
-    for (const m of members) {
-      const key = `${requireCodexUrl(m.config)}\n${m.decision.codexBranch}`;
+    for (const member of members) {
+      const key = `${requireCodexUrl(member.config)}\n${member.decision.codexBranch}`;
       const batch = batches.get(key) ?? [];
       // Two checkouts writing one folder would overwrite each other within the push: the first keeps it.
-      const same = batch.find((b) => b.config.projectName === m.config.projectName);
-      if (same) fail(m.row, new UsageError(msg.orgSameProject(m.config.projectName, same.row.dir, m.decision.codexBranch)));
-      else batches.set(key, [...batch, m]);
+      const same = batch.find((b) => b.config.projectName === member.config.projectName);
+      if (same) fail(member.row, new UsageError(msg.orgSameProject(member.config.projectName, same.row.dir, member.decision.codexBranch)));
+      else batches.set(key, [...batch, member]);
     }
     const { syncBatch } = await import('../sync/org-batch.js');
     await Promise.all(
       [...batches.values()].map(async (batch) => {
-        for (const m of batch) m.row.status = 'syncing';
+        for (const member of batch) member.row.status = 'syncing';
         progress.update();
-        const options = batch.map((m) => ({ project: m.project, config: m.config, decision: m.decision, commit: m.commit, sourceBranch: m.sourceBranch, direction: m.config.sync_direction, dryRun, logger: recordingLogger() }));
+        const options = batch.map((member) => ({ project: member.project, config: member.config, decision: member.decision, commit: member.commit, sourceBranch: member.sourceBranch, direction: member.config.sync_direction, dryRun, logger: recordingLogger() }));
         try {
           const show = (i: number, o: BatchOutcome) => (o.ok ? settle(batch[i].row, o.result) : fail(batch[i].row, o.error));
           const outcomes = await syncBatch(options, limit, (i, o) => {
@@ -167,7 +167,7 @@ export async function run(ctx: Context, values: Values, positionals: string[]): 
           });
           outcomes.forEach((o, i) => show(i, o));
         } catch (error) {
-          for (const m of batch) fail(m.row, error);
+          for (const member of batch) fail(member.row, error);
         }
         progress.update();
       }),

@@ -20,7 +20,7 @@ export const tokenInFile = (config: TokenSource): boolean => config.tokenTemplat
  * override a variable that is set and are never written anywhere. A CODEX_TOKEN already set wins; a
  * token that expands to nothing adds nothing (git's credential helper or ssh still answer).
  */
-export async function codexEnv(env: Env, config: TokenSource): Promise<Env> {
+export async function codexGitEnv(env: Env, config: TokenSource): Promise<Env> {
   if (config.tokenTemplate === undefined || env.CODEX_TOKEN) return env;
   const parts = parseTemplate(config.tokenTemplate);
   // read only when a variable the template names is not set

@@ -38,7 +38,7 @@ export interface Context {
   /** CI and the CODEX_HOOKS_* variables, read once by the entry (settings.ts). */
   settings: Settings;
   /** CODEX_ENV as the entry read it, once (an empty value counts as unset): an explicit environment. */
-  codexEnv?: string;
+  namedEnvironment?: string;
   json: boolean;
   quiet: boolean;
   logger: Logger;

@@ -7,7 +7,7 @@ import { writesProductionUnnamed } from './needs-yes.js';
 
 export type EnvSource = '--env' | 'CODEX_ENV' | 'prod_branches' | 'branch_environments' | 'default_environment';
 
-export interface EnvDecision {
+export interface EnvironmentDecision {
   env: string;
   codexBranch: string;
   explicit: boolean;
@@ -32,10 +32,10 @@ export interface ResolveInput {
 export class DetachedHead extends UsageError {}
 
 /** Which environment, and whether it needs confirmation (design §3). Pure: reads nothing but its input. */
-export function resolveEnvironment({ explicit, branch, config }: ResolveInput): EnvDecision {
+export function resolveEnvironment({ explicit, branch, config }: ResolveInput): EnvironmentDecision {
   const known = Object.keys(config.environments);
   const prodBranch = config.environments.prod.branch;
-  const decide = (env: string, source: EnvSource): EnvDecision => {
+  const decide = (env: string, source: EnvSource): EnvironmentDecision => {
     if (!known.includes(env)) {
       const hint = nearest(env, known);
       throw new UsageError(

@@ -30,7 +30,7 @@ export async function postCommit(ctx: Context): Promise<CommandResult> {
   if (!child) reportBackground(project, ctx.logger);
   const branch = await currentBranch(project);
   if (branch === null) return skip('detached HEAD');
-  const decision = resolveEnvironment({ explicit: { envVar: ctx.codexEnv }, branch, config });
+  const decision = resolveEnvironment({ explicit: { envVar: ctx.namedEnvironment }, branch, config });
   const commit = await resolveCommit(project, 'HEAD');
 
   if (config.hooks.post_commit === 'background' && !child) {

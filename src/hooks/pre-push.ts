@@ -47,9 +47,9 @@ export async function prePush(ctx: Context, args: string[] = []): Promise<Comman
   if (config.hooks.pre_push === 'off') return done({ skipped: 'pre_push off' });
   reportBackground(project, log);
 
-  const plan = planPush(updates, config, ctx.codexEnv);
+  const plan = planPush(updates, config, ctx.namedEnvironment);
   if (plan.updates.length > 0 && !config.codexUrl) {
-    if (ctx.codexEnv) throw new UsageError(msg.noCodexConfigured(config.filepath), msg.setCodexHint);
+    if (ctx.namedEnvironment) throw new UsageError(msg.noCodexConfigured(config.filepath), msg.setCodexHint);
     log.warn(msg.hookNoCodex(config.filepath));
     return done({ skipped: 'no codex_url' });
   }

@@ -1,6 +1,6 @@
 import { UsageError } from '../core/errors.js';
 import type { Config } from '../config/normalize.js';
-import { branchOfRef, resolveEnvironment, type EnvDecision } from '../environment/resolve.js';
+import { branchOfRef, resolveEnvironment, type EnvironmentDecision } from '../environment/resolve.js';
 import { unanswered } from '../environment/needs-yes.js';
 import { msg } from '../core/messages.js';
 import { isDeletion, type RefUpdate } from './refs.js';
@@ -17,10 +17,10 @@ import { layeredEnvironments } from '../sync/layers/environments.js';
  * An explicit environment on production's codex branch applies only to a production branch being pushed.
  */
 export type PushAction =
-  | { kind: 'layer'; decision: EnvDecision; branch: string; commit: string; primary: boolean }
-  | { kind: 'base'; decision: EnvDecision; branch: string; commit: string; primary: boolean }
-  | { kind: 'mirror'; decision: EnvDecision; branch: string; commit: string; primary: boolean; localRef: string }
-  | { kind: 'drop'; decision: EnvDecision; branch: string; primary: false };
+  | { kind: 'layer'; decision: EnvironmentDecision; branch: string; commit: string; primary: boolean }
+  | { kind: 'base'; decision: EnvironmentDecision; branch: string; commit: string; primary: boolean }
+  | { kind: 'mirror'; decision: EnvironmentDecision; branch: string; commit: string; primary: boolean; localRef: string }
+  | { kind: 'drop'; decision: EnvironmentDecision; branch: string; primary: false };
 
 export interface PushPlan {
   /** Per pushed branch (the remote ref git updates), what to do once it lands. */
@@ -29,16 +29,16 @@ export interface PushPlan {
 
 type PlanConfig = Pick<Config, 'prod_branches' | 'branch_environments' | 'default_environment' | 'filepath' | 'environments' | 'sync_direction'>;
 
-export function planPush(updates: RefUpdate[], config: PlanConfig, codexEnv: string | undefined): PushPlan {
+export function planPush(updates: RefUpdate[], config: PlanConfig, namedEnvironment: string | undefined): PushPlan {
   const prodBranch = config.environments.prod.branch;
-  const explicitDecision = codexEnv ? resolveEnvironment({ explicit: { envVar: codexEnv }, branch: null, config }) : null;
+  const explicitDecision = namedEnvironment ? resolveEnvironment({ explicit: { envVar: namedEnvironment }, branch: null, config }) : null;
   const explicitIsRelease = explicitDecision?.codexBranch === prodBranch;
   const layered = layeredEnvironments(config);
   const out: PushPlan = { updates: [] };
   const branches = updates.map((u) => ({ update: u, branch: branchOfRef(u.remoteRef) })).filter((u): u is { update: RefUpdate; branch: string } => u.branch !== null);
   const pushed = branches.filter((b) => !isDeletion(b.update)).map((b) => b.branch);
   if (explicitIsRelease && pushed.length > 0 && !pushed.some((b) => config.prod_branches.includes(b))) {
-    throw new UsageError(msg.explicitNoRelease(codexEnv!, config.prod_branches, pushed), msg.explicitNoReleaseHint(codexEnv!, pushed[0]));
+    throw new UsageError(msg.explicitNoRelease(namedEnvironment!, config.prod_branches, pushed), msg.explicitNoReleaseHint(namedEnvironment!, pushed[0]));
   }
   for (const { update, branch } of branches) {
     const actions: PushAction[] = [];

@@ -1,5 +1,5 @@
 import type { Config } from '../config/normalize.js';
-import type { EnvDecision } from '../environment/resolve.js';
+import type { EnvironmentDecision } from '../environment/resolve.js';
 import { readLooseObject } from '../git/objects/loose.js';
 import { commitTree, treeEntries } from '../git/objects/objects.js';
 import { projectObjects, readRefFile, type Project } from '../git/project.js';
@@ -15,7 +15,7 @@ import { readSynced, syncTarget } from '../sync/state.js';
  * tree's entries for the synced folders, read from loose objects without a git process; then the full
  * listing, which is handed back (`entries`) so the sync that follows does not list the commit again.
  */
-export async function alreadySynced(project: Project, config: Config, decision: EnvDecision, commit: string, branch: string): Promise<{ upToDate: boolean; entries?: TreeEntry[]; matchedNothing?: boolean }> {
+export async function alreadySynced(project: Project, config: Config, decision: EnvironmentDecision, commit: string, branch: string): Promise<{ upToDate: boolean; entries?: TreeEntry[]; matchedNothing?: boolean }> {
   const no = { upToDate: false };
   if (!config.codexUrl || config.sync_direction === 'from-codex') return no;
   const record = readSynced(project)[decision.env];

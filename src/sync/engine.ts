@@ -7,7 +7,7 @@ import { listForSync } from './to-codex/listing.js';
 import { msg } from '../core/messages.js';
 import { redactUrl } from '../core/url.js';
 import { local, openCache, remoteBranches, startFetch } from './cache/cache.js';
-import { codexEnv } from '../config/token.js';
+import { codexGitEnv } from '../config/token.js';
 import { maintain } from './cache/maintenance.js';
 import { layered, type SyncOptions, type SyncResult } from './options.js';
 import { pull } from './from-codex/pull.js';
@@ -28,24 +28,24 @@ import { stateRefPrefix } from './layers/state.js';
  * This module orchestrates: what runs while git fetches, and what while git pushes. The to-codex half is
  * push-loop.ts (its retries push-retry.ts), the pull pull.ts, the cache (fetch, push, repack) cache.ts.
  */
-export async function runSync(o: SyncOptions): Promise<SyncResult> {
-  return withinTimeout(o.project.env, (signal) => syncUntil({ ...o, signal }));
+export async function runSync(job: SyncOptions): Promise<SyncResult> {
+  return withinTimeout(job.project.env, (signal) => syncUntil({ ...job, signal }));
 }
 
-async function syncUntil(o: SyncOptions): Promise<SyncResult> {
-  trace(o.project.env, 'sync starts');
-  const url = requireCodexUrl(o.config);
-  const { codexBranch, env } = o.decision;
-  const cache = await openCache(url, await codexEnv(o.project.env, o.config), o.signal);
+async function syncUntil(job: SyncOptions): Promise<SyncResult> {
+  trace(job.project.env, 'sync starts');
+  const url = requireCodexUrl(job.config);
+  const { codexBranch, env } = job.decision;
+  const cache = await openCache(url, await codexGitEnv(job.project.env, job.config), job.signal);
   // layer: the folder is computed from the project's layer state, fetched with the branch (layers/)
-  const also = layered(o) ? [mirrorRefs(stateRefPrefix(o.config.projectName))] : [];
+  const also = layered(job) ? [mirrorRefs(stateRefPrefix(job.config.projectName))] : [];
   const fetchTip = (): Running<string> =>
     new Running(async (tip) => {
       const fetch = startFetch(cache, codexBranch, also);
       tip.follow(fetch);
       const fetched = await fetch.done;
       // Only on this failure: the codex's branches, so the way out names branches that exist.
-      if (fetched === null) throw new SyncError('branch-missing', msg.branchMissing(codexBranch, env, o.config.filepath, await remoteBranches(cache).catch(() => null), o.config.environments.prod.branch));
+      if (fetched === null) throw new SyncError('branch-missing', msg.branchMissing(codexBranch, env, job.config.filepath, await remoteBranches(cache).catch(() => null), job.config.environments.prod.branch));
       return fetched;
     });
   // The fetch is the longest chain: every other process starts after it (each start holds this thread).
@@ -56,40 +56,40 @@ async function syncUntil(o: SyncOptions): Promise<SyncResult> {
   // git's reader of packed codex objects starts when first needed: on a warm sync every object it reads is
   // usually loose (fetched in small amounts, or written by the last sync), and starting it with each fetch
   // cost 2-8% of the sync (measured); after a repack the first read pays its start instead.
-  const source = projectObjects(o.project);
-  const wantsTo = o.direction !== 'from-codex';
+  const source = projectObjects(job.project);
+  const wantsTo = job.direction !== 'from-codex';
   // Dropping or settling layers syncs no commit of the project's.
-  const noCommit = o.layerEvent?.kind === 'drop' || o.layerEvent?.kind === 'reconcile';
+  const noCommit = job.layerEvent?.kind === 'drop' || job.layerEvent?.kind === 'reconcile';
   // While the codex is fetched: the commit's listing, the selection, its people, and the selected
   // blobs the cache lacks copied in with the folder's trees (they depend on the commit alone).
-  const listing = wantsTo && !noCommit ? Promise.resolve(o.entries ?? listForSync(o.project, source, o.commit, o.config)) : null;
-  const selecting = listing?.then((entries) => ({ entries, selection: selectFiles(entries, o.config) })) ?? null;
-  const staging = selecting && !o.dryRun ? selecting.then((s) => stageFolder(cache, (oids) => new Set(oids.filter((oid) => reader.hasLoose(oid))), source, s.selection.files)) : null;
-  const people = wantsTo && !o.dryRun ? (noCommit ? userIdentity(o.project).then((me) => ({ author: me, committer: me })) : commitPeople(o.project, source, o.commit)) : null;
+  const listing = wantsTo && !noCommit ? Promise.resolve(job.entries ?? listForSync(job.project, source, job.commit, job.config)) : null;
+  const selecting = listing?.then((entries) => ({ entries, selection: selectFiles(entries, job.config) })) ?? null;
+  const staging = selecting && !job.dryRun ? selecting.then((s) => stageFolder(cache, (oids) => new Set(oids.filter((oid) => reader.hasLoose(oid))), source, s.selection.files)) : null;
+  const people = wantsTo && !job.dryRun ? (noCommit ? userIdentity(job.project).then((me) => ({ author: me, committer: me })) : commitPeople(job.project, source, job.commit)) : null;
   // layer: which branches origin has (deleted on the server: the layer goes), asked while the codex is fetched
-  const origin = layered(o) ? originHeads(o.project, cache.timeoutMs, o.signal) : null;
-  const warm = layered(o) ? warmLayers(o, source) : null;
+  const origin = layered(job) ? originHeads(job.project, cache.timeoutMs, job.signal) : null;
+  const warm = layered(job) ? warmLayers(job, source) : null;
   for (const p of [selecting, staging, people, origin]) p?.catch(() => {}); // awaited below, or moot when the fetch fails
   try {
     const [fetched, selected, staged] = await Promise.all([fetching, selecting, staging]);
-    trace(o.project.env, 'fetched');
-    return await syncWith(o, { cache, reader, source, tip: fetched, selected, staged: staged ?? null, people, fetchTip: () => fetchTip().done, url }, origin, warm);
+    trace(job.project.env, 'fetched');
+    return await syncWith(job, { cache, reader, source, tip: fetched, selected, staged: staged ?? null, people, fetchTip: () => fetchTip().done, url }, origin, warm);
   } finally {
     reader.close();
     source.close();
   }
 }
 
-async function syncWith(o: SyncOptions, s: Prepared, origin: ReturnType<typeof originHeads> | null, warm: LayerWarmup | null): Promise<SyncResult> {
-  const { cache, reader } = s;
-  const { codexBranch, env } = o.decision;
-  const result: SyncResult = { project: o.config.projectName, env, codexBranch, codexUrl: redactUrl(s.url), commit: o.commit, direction: o.direction, dryRun: !!o.dryRun };
-  const push = origin ? pushLayered(o, s, origin, warm) : s.selected ? pushToCodex(o, s, s.selected) : null;
+async function syncWith(job: SyncOptions, prepared: Prepared, origin: ReturnType<typeof originHeads> | null, warm: LayerWarmup | null): Promise<SyncResult> {
+  const { cache, reader } = prepared;
+  const { codexBranch, env } = job.decision;
+  const result: SyncResult = { project: job.config.projectName, env, codexBranch, codexUrl: redactUrl(prepared.url), commit: job.commit, direction: job.direction, dryRun: !!job.dryRun };
+  const push = origin ? pushLayered(job, prepared, origin, warm) : prepared.selected ? pushToCodex(job, prepared, prepared.selected) : null;
   // What to pull depends only on the fetched tip (never on our own folder), so the pull is listed and
   // applied while git pushes: it starts once the push has (or once there is nothing to push). A push
   // that fails before it starts fails the sync here, with nothing pulled.
   if (push) await Promise.race([push.started, push.done]);
-  const pulling = o.direction === 'to-codex' ? null : pull(o, cache, reader, codexBranch, s.tip);
+  const pulling = job.direction === 'to-codex' ? null : pull(job, cache, reader, codexBranch, prepared.tip);
   pulling?.catch(() => {}); // awaited below; a to-codex failure must not leave it unhandled
   try {
     if (push) result.toCodex = await push.done;
@@ -98,10 +98,10 @@ async function syncWith(o: SyncOptions, s: Prepared, origin: ReturnType<typeof o
     throw error;
   }
   if (pulling) result.fromCodex = await pulling;
-  trace(o.project.env, 'pull applied');
+  trace(job.project.env, 'pull applied');
   // Every sync's fetch leaves objects (a pull-only project's too): roll them up now and then.
-  if (!o.dryRun) await maintain(cache);
-  trace(o.project.env, 'sync done');
+  if (!job.dryRun) await maintain(cache);
+  trace(job.project.env, 'sync done');
   return result;
 }
 
@@ -109,10 +109,10 @@ async function syncWith(o: SyncOptions, s: Prepared, origin: ReturnType<typeof o
  * Fetches the codex branch of an environment (with a layered project's state) into the cache, so the next
  * push only fetches what is new (post-commit, design §6). Nothing is written to the codex.
  */
-export async function prefetch(o: Pick<SyncOptions, 'project' | 'config' | 'decision'>): Promise<void> {
-  await withinTimeout(o.project.env, async (signal) => {
-    const cache = await openCache(requireCodexUrl(o.config), await codexEnv(o.project.env, o.config), signal);
-    const also = o.decision.mode === 'layer' ? [mirrorRefs(stateRefPrefix(o.config.projectName))] : [];
-    await startFetch(cache, o.decision.codexBranch, also).done;
+export async function prefetch(job: Pick<SyncOptions, 'project' | 'config' | 'decision'>): Promise<void> {
+  await withinTimeout(job.project.env, async (signal) => {
+    const cache = await openCache(requireCodexUrl(job.config), await codexGitEnv(job.project.env, job.config), signal);
+    const also = job.decision.mode === 'layer' ? [mirrorRefs(stateRefPrefix(job.config.projectName))] : [];
+    await startFetch(cache, job.decision.codexBranch, also).done;
   });
 }

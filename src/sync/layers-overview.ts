@@ -1,6 +1,6 @@
-import { codexEnv } from '../config/token.js';
+import { codexGitEnv } from '../config/token.js';
 import { requireCodexUrl, type Config } from '../config/normalize.js';
-import type { EnvDecision } from '../environment/resolve.js';
+import type { EnvironmentDecision } from '../environment/resolve.js';
 import { local, openCache, startFetch } from './cache/cache.js';
 import { runGit } from '../git/exec.js';
 import { ObjectStore } from '../git/objects/store.js';
@@ -34,7 +34,7 @@ export async function overview(project: Project, config: Config, logger: Logger)
   const tip = tracking ?? (await refCommit(project, `refs/heads/${prodBranch}`));
   const ref = tracking ? `origin/${prodBranch}` : prodBranch;
   if (tip) {
-    const decision: EnvDecision = { env: 'prod', codexBranch: prod, explicit: true, source: '--env', needsConfirmation: false, mode: 'mirror' };
+    const decision: EnvironmentDecision = { env: 'prod', codexBranch: prod, explicit: true, source: '--env', needsConfirmation: false, mode: 'mirror' };
     const r = await runSync({ project, config, decision, commit: tip, sourceBranch: prodBranch, direction: 'to-codex', dryRun: true, logger: quiet, mirror: true });
     out.pendingRelease = { commit: tip, ref, added: r.toCodex!.added, changed: r.toCodex!.changed, removed: r.toCodex!.removed };
   }
@@ -48,7 +48,7 @@ export async function overview(project: Project, config: Config, logger: Logger)
 
 /** Two codex branches' folders of this project, compared path by path (the cache has both: just fetched). */
 async function compareFolders(config: Config, project: Project, a: string, b: string, fetchB: boolean): Promise<Overview['testVsProd']> {
-  const cache = await openCache(requireCodexUrl(config), await codexEnv(project.env, config));
+  const cache = await openCache(requireCodexUrl(config), await codexGitEnv(project.env, config));
   // both were fetched a moment ago by the dry runs above: the cache's own branches
   const tipOf = async (branch: string) => {
     const { stdout, code } = await runGit(['rev-parse', '-q', '--verify', `refs/heads/${branch}^{commit}`], local(cache, { okCodes: [1, 128] }));

@@ -1,6 +1,6 @@
 import type { Config, SyncMode } from '../config/normalize.js';
 import type { ParsedConfig } from '../config/schema.js';
-import type { EnvDecision } from '../environment/resolve.js';
+import type { EnvironmentDecision } from '../environment/resolve.js';
 import type { Project } from '../git/project.js';
 import type { TreeEntry } from '../git/objects/parse.js';
 import type { DropReason, LayerEvent } from './layers/next.js';
@@ -13,7 +13,7 @@ export type Direction = ParsedConfig['sync_direction'];
 export interface SyncOptions {
   project: Project;
   config: Config;
-  decision: EnvDecision;
+  decision: EnvironmentDecision;
   /** The full sha of the commit whose files are synced (never the working tree). */
   commit: string;
   /** That commit's listing, when the caller has already read it (`listForSync`). */
@@ -38,7 +38,7 @@ export interface SyncOptions {
 }
 
 /** The sync writes the project's layered folder (design §4 `layer`): to-codex work, in layer mode, not `--mirror`. */
-export const layered = (o: Pick<SyncOptions, 'direction' | 'mirror' | 'decision'>): boolean => o.direction !== 'from-codex' && !o.mirror && o.decision.mode === 'layer';
+export const layered = (job: Pick<SyncOptions, 'direction' | 'mirror' | 'decision'>): boolean => job.direction !== 'from-codex' && !job.mirror && job.decision.mode === 'layer';
 
 export interface SyncResult {
   project: string;

@@ -8,7 +8,7 @@ import type { TreeEntry } from '../git/objects/parse.js';
 import { msg } from '../core/messages.js';
 import { redactUrl } from '../core/url.js';
 import { local, mirrorRefs, openCache, recordPushed, startFetch, startPush, type CodexCache } from './cache/cache.js';
-import { codexEnv } from '../config/token.js';
+import { codexGitEnv } from '../config/token.js';
 import { maintain } from './cache/maintenance.js';
 import { withinTimeout } from './deadline.js';
 import { refusedPush } from './cache/remote.js';
@@ -33,7 +33,7 @@ import { codexProjectFiles, commitMessage, stageFolder, writeCommit, type FilePl
 export type BatchOutcome = { ok: true; result: SyncResult } | { ok: false; error: unknown };
 
 interface Member {
-  o: SyncOptions;
+  job: SyncOptions;
   /** Set when this member has failed (preparing, pushing, pulling): it takes no further part. */
   error?: unknown;
   /** Why its commit could not be built on the last tip (a held deletion): judged again on each build. */
@@ -53,7 +53,7 @@ interface Member {
 }
 
 type Limit = <T>(fn: () => Promise<T>) => Promise<T>;
-const wantsTo = (m: Member) => m.o.direction !== 'from-codex';
+const wantsTo = (member: Member) => member.job.direction !== 'from-codex';
 
 /**
  * Why the batch's push loop stopped short of landing: each member's error (the members whose commits were
@@ -61,7 +61,7 @@ const wantsTo = (m: Member) => m.o.direction !== 'from-codex';
  */
 class Stopped extends Error {
   constructor(
-    readonly errorOf: (m: Member) => unknown,
+    readonly errorOf: (member: Member) => unknown,
     readonly all = false,
   ) {
     super('push stopped');
@@ -83,11 +83,11 @@ export async function syncBatch(options: SyncOptions[], limit: Limit, onSettled?
 }
 
 async function batchUntil(options: SyncOptions[], limit: Limit, signal: AbortSignal, onSettled?: (index: number, outcome: BatchOutcome) => void): Promise<BatchOutcome[]> {
-  const members: Member[] = options.map((o) => ({ o }));
+  const members: Member[] = options.map((job) => ({ job }));
   const first = options[0];
   const url = requireCodexUrl(first.config);
   const branch = first.decision.codexBranch;
-  const cache = await openCache(url, await codexEnv(first.project.env, first.config), signal);
+  const cache = await openCache(url, await codexGitEnv(first.project.env, first.config), signal);
   // layered projects' state comes with the branch (layers/)
   const also = [...new Set(options.filter(layered).map((o) => mirrorRefs(stateRefPrefix(o.config.projectName))))];
   const fetchTip = async () => {
@@ -110,11 +110,11 @@ async function batchUntil(options: SyncOptions[], limit: Limit, signal: AbortSig
     try {
       tip = await fetching;
     } catch (error) {
-      for (const m of members) m.error ??= error;
+      for (const member of members) member.error ??= error;
       return outcomes(members, url);
     }
     trace(cache.env, 'batch fetched');
-    const pulls = members.some((m) => m.o.direction !== 'to-codex');
+    const pulls = members.some((member) => member.job.direction !== 'to-codex');
     // (The batch reports its builds as attempts: one for a batch with nothing to push.)
     let attempts = 0;
     let pushed = tip;
@@ -127,7 +127,7 @@ async function batchUntil(options: SyncOptions[], limit: Limit, signal: AbortSig
           attempts++;
           tip = on;
           const head = await build(members, cache, objects, tip);
-          states = members.filter((m) => m.step?.state && !m.error && !m.buildError).map((m) => ({ commit: m.step!.state!, ref: m.layer!.ref }));
+          states = members.filter((member) => member.step?.state && !member.error && !member.buildError).map((member) => ({ commit: member.step!.state!, ref: member.layer!.ref }));
           if (head === tip && states.length === 0) return null;
           signal.throwIfAborted();
           await objects.flush();
@@ -149,7 +149,7 @@ async function batchUntil(options: SyncOptions[], limit: Limit, signal: AbortSig
           fetchTip().catch((error) => {
             throw new Stopped(() => error, true);
           }),
-        refused: (refusal) => new Stopped((m) => refusedPush(url, branch, refusal, msg.pushRefusedHint(branch, m.o.decision.env, m.o.config.filepath))),
+        refused: (refusal) => new Stopped((member) => refusedPush(url, branch, refusal, msg.pushRefusedHint(branch, member.job.decision.env, member.job.config.filepath))),
         rejected: (n) => {
           const error = new SyncError('rejected', msg.pushRejected(branch, n), msg.orgRejectedHint);
           return new Stopped(() => error);
@@ -161,9 +161,9 @@ async function batchUntil(options: SyncOptions[], limit: Limit, signal: AbortSig
       }
     } catch (stop) {
       if (!(stop instanceof Stopped)) throw stop;
-      for (const m of members) {
-        if (stop.all) m.error ??= stop.errorOf(m);
-        else if (m.codexCommit) m.error = stop.errorOf(m);
+      for (const member of members) {
+        if (stop.all) member.error ??= stop.errorOf(member);
+        else if (member.codexCommit) member.error = stop.errorOf(member);
       }
     }
     if (pushed !== tip || attempts > 1) await maintain(cache);
@@ -172,18 +172,18 @@ async function batchUntil(options: SyncOptions[], limit: Limit, signal: AbortSig
     if (pulls) await routedDocs(cache, reader, branch, pushed).catch(() => {});
     trace(cache.env, 'batch routes indexed');
     await Promise.all(
-      members.map((m, i) =>
+      members.map((member, i) =>
         limit(async () => {
           if (signal.aborted) return; // out of time: nothing more is written
-          if (!m.error && !m.buildError) {
+          if (!member.error && !member.buildError) {
             try {
-              if (m.selected && !m.o.dryRun) recordToCodex(m.o, url, m.selected, m.codexCommit ?? null);
-              if (m.o.direction !== 'to-codex') m.fromCodex = await pull(m.o, cache, reader, branch, pushed);
+              if (member.selected && !member.job.dryRun) recordToCodex(member.job, url, member.selected, member.codexCommit ?? null);
+              if (member.job.direction !== 'to-codex') member.fromCodex = await pull(member.job, cache, reader, branch, pushed);
             } catch (error) {
-              m.error = error;
+              member.error = error;
             }
           }
-          onSettled?.(i, outcomeOf(m, url, attempts)); // a live display moves on as each project is done
+          onSettled?.(i, outcomeOf(member, url, attempts)); // a live display moves on as each project is done
         }),
       ),
     );
@@ -192,7 +192,7 @@ async function batchUntil(options: SyncOptions[], limit: Limit, signal: AbortSig
     return outcomes(members, url, attempts);
   } finally {
     reader.close();
-    for (const m of members) m.source?.close();
+    for (const member of members) member.source?.close();
   }
 }
 
@@ -202,41 +202,41 @@ async function batchUntil(options: SyncOptions[], limit: Limit, signal: AbortSig
  * people and, in layer mode, its base. A project that fails here fails alone.
  */
 async function prepare(members: Member[], cache: CodexCache, reader: ObjectStore, objects: PackWriter, limit: Limit, codex: { url: string; branch: string; tip: Promise<string> }): Promise<void> {
-  const each = (fn: (m: Member, source: ObjectStore) => Promise<void>) =>
+  const each = (fn: (member: Member, source: ObjectStore) => Promise<void>) =>
     Promise.all(
-      members.filter((m) => wantsTo(m) && !m.error).map(async (m) => {
-        const source = projectObjects(m.o.project);
+      members.filter((member) => wantsTo(member) && !member.error).map(async (member) => {
+        const source = projectObjects(member.job.project);
         try {
-          await fn(m, source);
+          await fn(member, source);
         } catch (error) {
-          m.error = error;
+          member.error = error;
         } finally {
           source.close();
         }
       }),
     );
-  await each((m, source) =>
+  await each((member, source) =>
     limit(async () => {
-      const entries = m.o.entries ?? (await listForSync(m.o.project, source, m.o.commit, m.o.config));
-      m.selected = { entries, selection: selectFiles(entries, m.o.config) };
+      const entries = member.job.entries ?? (await listForSync(member.job.project, source, member.job.commit, member.job.config));
+      member.selected = { entries, selection: selectFiles(entries, member.job.config) };
     }),
   );
   // Which selected blobs the cache has: one git process for the batch, not one per project.
-  const staging = members.filter((m) => m.selected && !m.o.dryRun);
-  const present = staging.length ? await reader.sizes(staging.flatMap((m) => m.selected!.selection.files.map((f) => f.oid))) : new Map<string, number>();
+  const staging = members.filter((member) => member.selected && !member.job.dryRun);
+  const present = staging.length ? await reader.sizes(staging.flatMap((member) => member.selected!.selection.files.map((f) => f.oid))) : new Map<string, number>();
   const known = (oids: string[]) => new Set(oids.filter((oid) => present.has(oid)));
-  await each(async (m, source) => {
-    const { o } = m;
+  await each(async (member, source) => {
+    const { job: job } = member;
     await limit(async () => {
-      if (o.dryRun) return;
-      m.staged = await stageFolder(cache, known, source, m.selected!.selection.files, objects.write);
-      m.people = await commitPeople(o.project, source, o.commit);
+      if (job.dryRun) return;
+      member.staged = await stageFolder(cache, known, source, member.selected!.selection.files, objects.write);
+      member.people = await commitPeople(job.project, source, job.commit);
     });
-    if (layered(o)) {
+    if (layered(job)) {
       // outside the limit: origin is asked while the codex is fetched
-      m.source = projectObjects(o.project);
-      const origin = originHeads(o.project, cache.timeoutMs, o.signal);
-      m.layer = await prepareLayers(o, { cache, reader, source: m.source, selected: m.selected!, staged: m.staged ?? null, people: m.people ? Promise.resolve(m.people) : null, write: objects.write }, origin);
+      member.source = projectObjects(job.project);
+      const origin = originHeads(job.project, cache.timeoutMs, job.signal);
+      member.layer = await prepareLayers(job, { cache, reader, source: member.source, selected: member.selected!, staged: member.staged ?? null, people: member.people ? Promise.resolve(member.people) : null, write: objects.write }, origin);
     }
   });
 }
@@ -244,48 +244,48 @@ async function prepare(members: Member[], cache: CodexCache, reader: ObjectStore
 /** Builds the chain of commits on `tip`, one per project with changes; returns its head (`tip` when none). */
 async function build(members: Member[], cache: CodexCache, objects: PackWriter, tip: string): Promise<string> {
   let head = tip;
-  for (const m of members) {
-    m.buildError = undefined;
-    m.codexCommit = null;
-    if (m.error || !m.selected) continue;
-    const { o } = m;
+  for (const member of members) {
+    member.buildError = undefined;
+    member.codexCommit = null;
+    if (member.error || !member.selected) continue;
+    const { job: job } = member;
     try {
-      if (m.layer) {
-        const folder = await codexProjectFiles(objects, head, o.config.projectName);
-        m.step = await layerStep(m.layer, cache, folder, await readStoredState(objects, await stateCommitIn(cache, o.config.projectName, o.decision.codexBranch)), objects.write);
-        m.plan = m.step.plan;
-        if (!o.dryRun && changes(m.plan) > 0) {
-          head = writeCommit(cache, { tip: head, projectName: o.config.projectName, folder, tree: m.step.tree, message: m.step.message, people: m.people! }, objects.write);
-          m.codexCommit = head;
+      if (member.layer) {
+        const folder = await codexProjectFiles(objects, head, job.config.projectName);
+        member.step = await layerStep(member.layer, cache, folder, await readStoredState(objects, await stateCommitIn(cache, job.config.projectName, job.decision.codexBranch)), objects.write);
+        member.plan = member.step.plan;
+        if (!job.dryRun && changes(member.plan) > 0) {
+          head = writeCommit(cache, { tip: head, projectName: job.config.projectName, folder, tree: member.step.tree, message: member.step.message, people: member.people! }, objects.write);
+          member.codexCommit = head;
         }
         continue;
       }
-      const folder = await codexProjectFiles(objects, head, o.config.projectName);
-      const plan = mirrorPlan(o, m.selected.selection.files, m.staged, folder);
-      m.plan = plan;
-      holdDeletions(plan, o);
-      if (o.dryRun || changes(plan) === 0) continue;
-      const message = commitMessage({ projectName: o.config.projectName, count: changes(plan), branch: o.sourceBranch, commit: o.commit, env: o.decision.env });
-      head = writeCommit(cache, { tip: head, projectName: o.config.projectName, folder, tree: m.staged!.tree, message, people: m.people! }, objects.write);
-      m.codexCommit = head;
+      const folder = await codexProjectFiles(objects, head, job.config.projectName);
+      const plan = mirrorPlan(job, member.selected.selection.files, member.staged, folder);
+      member.plan = plan;
+      holdDeletions(plan, job);
+      if (job.dryRun || changes(plan) === 0) continue;
+      const message = commitMessage({ projectName: job.config.projectName, count: changes(plan), branch: job.sourceBranch, commit: job.commit, env: job.decision.env });
+      head = writeCommit(cache, { tip: head, projectName: job.config.projectName, folder, tree: member.staged!.tree, message, people: member.people! }, objects.write);
+      member.codexCommit = head;
     } catch (error) {
-      m.buildError = error;
-      m.codexCommit = null;
-      m.step = undefined;
+      member.buildError = error;
+      member.codexCommit = null;
+      member.step = undefined;
     }
   }
   trace(cache.env, 'batch built');
   return head;
 }
 
-const outcomes = (members: Member[], url: string, attempts = 0): BatchOutcome[] => members.map((m) => outcomeOf(m, url, attempts));
+const outcomes = (members: Member[], url: string, attempts = 0): BatchOutcome[] => members.map((member) => outcomeOf(member, url, attempts));
 
-function outcomeOf(m: Member, url: string, attempts: number): BatchOutcome {
-  if (m.error || m.buildError) return { ok: false, error: m.error ?? m.buildError };
-  const { o } = m;
-  const result: SyncResult = { project: o.config.projectName, env: o.decision.env, codexBranch: o.decision.codexBranch, codexUrl: redactUrl(url), commit: o.commit, direction: o.direction, dryRun: !!o.dryRun };
-  if (m.step) result.toCodex = m.step.result(m.codexCommit ?? null, attempts);
-  else if (m.selected && m.plan) result.toCodex = toCodexResult(m.plan, m.selected.selection, m.codexCommit ?? null, attempts);
-  if (m.fromCodex) result.fromCodex = m.fromCodex;
+function outcomeOf(member: Member, url: string, attempts: number): BatchOutcome {
+  if (member.error || member.buildError) return { ok: false, error: member.error ?? member.buildError };
+  const { job: job } = member;
+  const result: SyncResult = { project: job.config.projectName, env: job.decision.env, codexBranch: job.decision.codexBranch, codexUrl: redactUrl(url), commit: job.commit, direction: job.direction, dryRun: !!job.dryRun };
+  if (member.step) result.toCodex = member.step.result(member.codexCommit ?? null, attempts);
+  else if (member.selected && member.plan) result.toCodex = toCodexResult(member.plan, member.selected.selection, member.codexCommit ?? null, attempts);
+  if (member.fromCodex) result.fromCodex = member.fromCodex;
   return { ok: true, result };
 }

@@ -1,6 +1,6 @@
 import { SyncError, UsageError } from '../core/errors.js';
 import type { Config } from '../config/normalize.js';
-import { resolveEnvironment, type EnvDecision } from '../environment/resolve.js';
+import { resolveEnvironment, type EnvironmentDecision } from '../environment/resolve.js';
 import { needsYes } from '../environment/needs-yes.js';
 import type { Project } from '../git/project.js';
 import { msg } from '../core/messages.js';
@@ -27,7 +27,7 @@ export interface RetryOptions {
    * Asked for a kept request that now writes production but was made for an assumed environment that
    * did not (its config changed since): yes delivers it. Without it such a request stays kept.
    */
-  confirm?: (decision: EnvDecision, request: PendingRequest) => Promise<boolean>;
+  confirm?: (decision: EnvironmentDecision, request: PendingRequest) => Promise<boolean>;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { Interrupted } from '../core/errors.js';
-import type { EnvDecision } from '../environment/resolve.js';
+import type { EnvironmentDecision } from '../environment/resolve.js';
 import { msg } from '../core/messages.js';
 import type { Context, NoTerminal } from '../core/edge.js';
 
@@ -8,7 +8,7 @@ export type Confirmation = 'yes' | 'declined' | NoTerminal;
 /** Shows the production warning and asks on the terminal (design §6 wording); Ctrl-C rejects with Interrupted. */
 export async function confirmProduction(
   ctx: Context,
-  o: { decision: EnvDecision; branch: string; codexUrl: string; direction: string; verb: 'pushing' | 'syncing' },
+  o: { decision: EnvironmentDecision; branch: string; codexUrl: string; direction: string; verb: 'pushing' | 'syncing' },
 ): Promise<Confirmation> {
   const preamble = [msg.confirmTitle, ...(o.decision.warning ? [o.decision.warning] : []), msg.confirmBody(o.verb, o.branch, o.codexUrl, o.decision.codexBranch, o.direction)].join('\n');
   try {

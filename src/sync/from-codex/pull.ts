@@ -14,27 +14,27 @@ import { pulledFile, pullLockFile, readJson, writeJson } from '../state.js';
  * codex-hooks wrote there: a user's own file is never removed or overwritten. The worktree is locked
  * while the pull is applied, so two syncs never interleave their writes.
  */
-export async function pull(o: SyncOptions, cache: CodexCache, reader: ObjectSource, branch: string, tip: string): Promise<FromCodexResult> {
-  const { wanted, refused, warnings, unlisted } = await codexSelection(cache, reader, branch, tip, o.config, o.signal);
-  const root = pullRoot(o.project.root, o.config.pull_dir);
-  const pullDir = path.relative(o.project.root, root);
+export async function pull(job: SyncOptions, cache: CodexCache, reader: ObjectSource, branch: string, tip: string): Promise<FromCodexResult> {
+  const { wanted, refused, warnings, unlisted } = await codexSelection(cache, reader, branch, tip, job.config, job.signal);
+  const root = pullRoot(job.project.root, job.config.pull_dir);
+  const pullDir = path.relative(job.project.root, root);
   const apply = async (): Promise<FromCodexResult> => {
-    const state = readPullState(o.project, pullDir);
+    const state = readPullState(job.project, pullDir);
     const plan = planPull(root, wanted, state, refused, unlisted);
-    const warn = (text: string) => o.logger.warn(text);
-    for (const p of plan.refused) warn(msg.pullRefused(p, o.config.pull_dir));
+    const warn = (text: string) => job.logger.warn(text);
+    for (const p of plan.refused) warn(msg.pullRefused(p, job.config.pull_dir));
     for (const w of warnings) warn(w);
     for (const k of plan.newlyKept) warn(msg.pullKept(path.posix.join(pullDir, k.path), k.reason));
-    if (o.dryRun) return { added: plan.added, changed: plan.changed, removed: plan.removed, refused: plan.refused, skipped: plan.kept };
+    if (job.dryRun) return { added: plan.added, changed: plan.changed, removed: plan.removed, refused: plan.refused, skipped: plan.kept };
     fs.mkdirSync(root, { recursive: true });
     ignoreItself(root);
-    const outcome = await applyPull(reader, root, plan, state, o.config.max_file_size, { signal: o.signal, record: (s) => writeJson(pulledFile(o.project), s) });
+    const outcome = await applyPull(reader, root, plan, state, job.config.max_file_size, { signal: job.signal, record: (s) => writeJson(pulledFile(job.project), s) });
     for (const s of outcome.skipped) if (s.fresh) warn(msg.pullSkipped(path.posix.join(pullDir, s.path), s.reason));
-    writeJson(pulledFile(o.project), outcome.state);
+    writeJson(pulledFile(job.project), outcome.state);
     return { added: outcome.added, changed: outcome.changed, removed: plan.removed, refused: plan.refused, skipped: [...plan.kept, ...outcome.skipped.map(({ path: p, reason }) => ({ path: p, reason }))] };
   };
-  if (o.dryRun) return apply();
-  const release = await acquireLock(pullLockFile(o.project), { signal: o.signal, what: msg.pullLocked });
+  if (job.dryRun) return apply();
+  const release = await acquireLock(pullLockFile(job.project), { signal: job.signal, what: msg.pullLocked });
   try {
     return await apply();
   } finally {

@@ -1,11 +1,11 @@
 import type { Config } from '../../config/normalize.js';
-import type { EnvDecision } from '../../environment/resolve.js';
+import type { EnvironmentDecision } from '../../environment/resolve.js';
 
 type EnvConfig = Pick<Config, 'default_environment' | 'environments'>;
 
 /** One decision per codex branch that holds layers: the environments a base move or a drop reaches. */
-export function layeredEnvironments(config: EnvConfig): EnvDecision[] {
-  const seen = new Map<string, EnvDecision>();
+export function layeredEnvironments(config: EnvConfig): EnvironmentDecision[] {
+  const seen = new Map<string, EnvironmentDecision>();
   const prodBranch = config.environments.prod.branch;
   for (const [env, e] of Object.entries(config.environments)) {
     const mode = e.mode ?? (e.branch === prodBranch ? 'mirror' : 'layer');

@@ -23,18 +23,18 @@ import { stateRef } from './state.js';
 import { readStoredState, stateCommitIn, writeStoredState, type StoredState } from './store.js';
 
 
-/** The event a plain sync of `o.commit` from `o.sourceBranch` stands for. */
-export function eventOf(o: Pick<SyncOptions, 'layerEvent' | 'sourceBranch' | 'commit' | 'config'>): LayerEvent {
-  if (o.layerEvent) return o.layerEvent;
-  if (o.config.prod_branches.includes(o.sourceBranch)) return { kind: 'base', branch: o.sourceBranch, commit: o.commit };
-  return { kind: 'layer', branch: o.sourceBranch, commit: o.commit };
+/** The event a plain sync of `job.commit` from `job.sourceBranch` stands for. */
+export function eventOf(job: Pick<SyncOptions, 'layerEvent' | 'sourceBranch' | 'commit' | 'config'>): LayerEvent {
+  if (job.layerEvent) return job.layerEvent;
+  if (job.config.prod_branches.includes(job.sourceBranch)) return { kind: 'base', branch: job.sourceBranch, commit: job.commit };
+  return { kind: 'layer', branch: job.sourceBranch, commit: job.commit };
 }
 
 const changes = (p: FilePlan) => p.added.length + p.changed.length + p.removed.length;
 
 /** What a layered sync reads once, whatever tip it builds on: the event, origin's branches, the base candidate. */
 export interface LayerPrep {
-  o: SyncOptions;
+  job: SyncOptions;
   event: LayerEvent;
   heads: OriginHeads;
   candidate: string | null;
@@ -56,17 +56,17 @@ export interface LayerWarmup {
   selections: Map<string, Promise<TreeEntry[]>>;
 }
 
-export function warmLayers(o: SyncOptions, source: ObjectStore): LayerWarmup {
+export function warmLayers(job: SyncOptions, source: ObjectStore): LayerWarmup {
   const selections = new Map<string, Promise<TreeEntry[]>>();
-  const event = eventOf(o);
-  const prod = o.config.prod_branches[0] ?? 'main';
-  const base = event.kind === 'layer' ? (readRefFile(o.project, `refs/remotes/origin/${prod}`) ?? readRefFile(o.project, `refs/heads/${prod}`)) : null;
+  const event = eventOf(job);
+  const prod = job.config.prod_branches[0] ?? 'main';
+  const base = event.kind === 'layer' ? (readRefFile(job.project, `refs/remotes/origin/${prod}`) ?? readRefFile(job.project, `refs/heads/${prod}`)) : null;
   if (event.kind !== 'layer' || !base) return { selections };
-  const mb = mergeBase(o.project, event.commit, base);
+  const mb = mergeBase(job.project, event.commit, base);
   mb.then(
     (c) => {
       if (!c || c === event.commit || selections.has(c)) return;
-      const listed = listForSync(o.project, source, c, o.config).then((e) => selectFiles(e, o.config).files);
+      const listed = listForSync(job.project, source, c, job.config).then((e) => selectFiles(e, job.config).files);
       listed.catch(() => {}); // asked again, and reported, when it is needed
       selections.set(c, listed);
     },
@@ -77,22 +77,22 @@ export function warmLayers(o: SyncOptions, source: ObjectStore): LayerWarmup {
 
 type PrepInput = Pick<Prepared, 'cache' | 'reader' | 'source' | 'selected' | 'staged' | 'people'> & { write?: Write };
 
-export async function prepareLayers(o: SyncOptions, s: PrepInput, origin: Promise<OriginHeads>, warm?: LayerWarmup | null): Promise<LayerPrep> {
-  const event = eventOf(o);
-  const prod = o.config.prod_branches[0] ?? 'main';
+export async function prepareLayers(job: SyncOptions, prepared: PrepInput, origin: Promise<OriginHeads>, warm?: LayerWarmup | null): Promise<LayerPrep> {
+  const event = eventOf(job);
+  const prod = job.config.prod_branches[0] ?? 'main';
   const selections = warm?.selections ?? new Map<string, Promise<TreeEntry[]>>();
-  const mergeBaseOf = (a: string, b: string) => (warm?.mergeBase && warm.mergeBase.a === a && warm.mergeBase.b === b ? warm.mergeBase.mb : mergeBase(o.project, a, b));
+  const mergeBaseOf = (a: string, b: string) => (warm?.mergeBase && warm.mergeBase.a === a && warm.mergeBase.b === b ? warm.mergeBase.mb : mergeBase(job.project, a, b));
   const selectionOf = (commit: string): Promise<TreeEntry[]> => {
-    if (!selections.has(commit)) selections.set(commit, commit === o.commit && s.selected ? Promise.resolve(s.selected.selection.files) : listForSync(o.project, s.source, commit, o.config).then((e) => selectFiles(e, o.config).files));
+    if (!selections.has(commit)) selections.set(commit, commit === job.commit && prepared.selected ? Promise.resolve(prepared.selected.selection.files) : listForSync(job.project, prepared.source, commit, job.config).then((e) => selectFiles(e, job.config).files));
     return selections.get(commit)!;
   };
   // Blobs of other commits (a new base) are copied into the cache when first needed, as the selection's were.
-  const ids = new Map(s.staged?.ids ?? []);
-  const staged = new Set<string>(s.selected?.selection.files.map((f) => f.oid) ?? []);
+  const ids = new Map(prepared.staged?.ids ?? []);
+  const staged = new Set<string>(prepared.selected?.selection.files.map((f) => f.oid) ?? []);
   const toCodex = async (files: TreeEntry[]) => {
     const lacking = files.filter((f) => !staged.has(f.oid));
-    if (lacking.length && !o.dryRun) {
-      const st = await stageFolder(s.cache, (oids) => s.reader.sizes(oids).then((known) => new Set(known.keys())), s.source, lacking, s.write);
+    if (lacking.length && !job.dryRun) {
+      const st = await stageFolder(prepared.cache, (oids) => prepared.reader.sizes(oids).then((known) => new Set(known.keys())), prepared.source, lacking, prepared.write);
       for (const [a, b] of st.ids) ids.set(a, b);
     }
     for (const f of lacking) staged.add(f.oid);
@@ -105,14 +105,14 @@ export async function prepareLayers(o: SyncOptions, s: PrepInput, origin: Promis
     if (event.kind === 'base') return event.commit;
     const onOrigin = 'heads' in heads ? heads.heads.get(prod) : undefined;
     // origin moved on (a merge, a hotfix) and this clone has not fetched: its commits are brought in
-    if (onOrigin && !(await hasCommit(o.project, onOrigin))) await fetchFromOrigin(o.project, [prod], timeoutSeconds(o.project.env) * 1000, o.signal);
-    if (onOrigin && (await hasCommit(o.project, onOrigin))) return onOrigin;
+    if (onOrigin && !(await hasCommit(job.project, onOrigin))) await fetchFromOrigin(job.project, [prod], timeoutSeconds(job.project.env) * 1000, job.signal);
+    if (onOrigin && (await hasCommit(job.project, onOrigin))) return onOrigin;
     // read from the ref files (no process), else asked of git (a symbolic or odd ref)
-    const tracking = await branchTip(o.project, `refs/remotes/origin/${prod}`);
+    const tracking = await branchTip(job.project, `refs/remotes/origin/${prod}`);
     if (tracking || !('unknown' in heads && heads.unknown === 'no remote named origin')) return tracking;
-    return branchTip(o.project, `refs/heads/${prod}`);
+    return branchTip(job.project, `refs/heads/${prod}`);
   })();
-  return { o, event, heads, candidate, prod, ref: stateRef(o.config.projectName, o.decision.codexBranch), selected: s.selected, people: s.people, selectionOf, toCodex, mergeBaseOf };
+  return { job: job, event, heads, candidate, prod, ref: stateRef(job.config.projectName, job.decision.codexBranch), selected: prepared.selected, people: prepared.people, selectionOf, toCodex, mergeBaseOf };
 }
 
 /** One build of a layered folder on a codex tip: the plan, the folder's tree and message, the new state commit. */
@@ -127,24 +127,24 @@ export interface LayerStep {
 }
 
 export async function layerStep(p: LayerPrep, cache: CodexCache, folder: CodexFolder, stored: StoredState, write?: Write): Promise<LayerStep> {
-  const { o, event } = p;
-  const plan = await planLayers(o, event, stored, p.candidate, p.heads, p.prod, p.selectionOf, p.toCodex, p.people, p.mergeBaseOf);
+  const { job: job, event } = p;
+  const plan = await planLayers(job, event, stored, p.candidate, p.heads, p.prod, p.selectionOf, p.toCodex, p.people, p.mergeBaseOf);
   const composed = [...plan.next.composed.files.values()];
   const filePlan = planToCodex(composed, folder.files);
   // The guard counts what this event deletes (the branch's own deletions, docs gone from the base),
   // never a dropped layer's docs leaving with it.
   const guarded = new Set(plan.deletes);
-  holdDeletions({ ...filePlan, removed: filePlan.removed.filter((f) => guarded.has(f)) }, o);
+  holdDeletions({ ...filePlan, removed: filePlan.removed.filter((f) => guarded.has(f)) }, job);
   // A first record is written by a write of docs; dropping a branch that has no layer records nothing.
   const writeState = (!stored.commit && event.kind !== 'drop') || !!stored.unreadable || stateChanged(stored.state, plan.next.state);
   const n = changes(filePlan);
-  const doWrite = !o.dryRun && (n > 0 || writeState);
+  const doWrite = !job.dryRun && (n > 0 || writeState);
   const people = doWrite ? (await p.people)! : null;
   const w = write ?? writer(cache);
   return {
     plan: filePlan,
     tree: doWrite && n > 0 ? buildTree(composed, w) : null,
-    message: commitMessage({ projectName: o.config.projectName, count: n, branch: plan.source.branch, commit: plan.source.commit, env: o.decision.env }),
+    message: commitMessage({ projectName: job.config.projectName, count: n, branch: plan.source.branch, commit: plan.source.commit, env: job.decision.env }),
     state: doWrite ? writeStoredState(cache, stored, plan.next.state, plan.next.base, plan.next.files, people!.committer, write) : null,
     result: (codexCommit, attempts) => ({
       added: filePlan.added,
@@ -176,14 +176,14 @@ export async function layerStep(p: LayerPrep, cache: CodexCache, folder: CodexFo
  * state in one atomic push, without force; when either moved meanwhile, all of it is computed again on the
  * new tips.
  */
-export function pushLayered(o: SyncOptions, s: Prepared, origin: Promise<OriginHeads>, warm?: LayerWarmup | null): Running<ToCodexResult> {
-  return new Running((loop) => layeredUntilLanded(o, s, origin, loop, warm));
+export function pushLayered(job: SyncOptions, prepared: Prepared, origin: Promise<OriginHeads>, warm?: LayerWarmup | null): Running<ToCodexResult> {
+  return new Running((loop) => layeredUntilLanded(job, prepared, origin, loop, warm));
 }
 
-async function layeredUntilLanded(o: SyncOptions, s: Prepared, origin: Promise<OriginHeads>, loop: Running<ToCodexResult>, warm?: LayerWarmup | null): Promise<ToCodexResult> {
-  const { cache, reader } = s;
-  const { codexBranch } = o.decision;
-  const name = o.config.projectName;
+async function layeredUntilLanded(job: SyncOptions, prepared: Prepared, origin: Promise<OriginHeads>, loop: Running<ToCodexResult>, warm?: LayerWarmup | null): Promise<ToCodexResult> {
+  const { cache, reader } = prepared;
+  const { codexBranch } = job.decision;
+  const name = job.config.projectName;
   const read = (tip: string) => {
     const both = Promise.all([codexProjectFiles(reader, tip, name), stateCommitIn(cache, name, codexBranch).then((c) => readStoredState(reader, c))]);
     both.catch(() => {}); // awaited by the build
@@ -191,19 +191,19 @@ async function layeredUntilLanded(o: SyncOptions, s: Prepared, origin: Promise<O
   };
   // The first build's reads (the folder on the fetched tip, the layer record) run while the layers are
   // prepared (origin's answer, the base); a build on a newer tip reads both again.
-  let first: ReturnType<typeof read> | null = read(s.tip);
-  const prep = await prepareLayers(o, s, origin, warm);
+  let first: ReturnType<typeof read> | null = read(prepared.tip);
+  const prep = await prepareLayers(job, prepared, origin, warm);
   let step!: LayerStep;
   const { landed, attempts } = await pushRetrying({
-    tip: s.tip,
+    tip: prepared.tip,
     build: async (tip) => {
       const [folder, stored] = await (first ?? read(tip));
       first = null;
       step = await layerStep(prep, cache, folder, stored);
-      if (o.dryRun || !step.state) return null;
-      const people = (await s.people)!;
+      if (job.dryRun || !step.state) return null;
+      const people = (await prepared.people)!;
       const folderCommit = changes(step.plan) > 0 ? writeCommit(cache, { tip, projectName: name, folder, tree: step.tree, message: step.message, people }) : null;
-      trace(o.project.env, 'layer commit written');
+      trace(job.project.env, 'layer commit written');
       return { folderCommit, also: [{ commit: step.state, ref: prep.ref }] };
     },
     push: ({ folderCommit, also }) => {
@@ -211,11 +211,11 @@ async function layeredUntilLanded(o: SyncOptions, s: Prepared, origin: Promise<O
       loop.follow(push);
       return push.done;
     },
-    fetchTip: s.fetchTip,
-    ...pushErrors(o, s.url),
+    fetchTip: prepared.fetchTip,
+    ...pushErrors(job, prepared.url),
   });
   if (landed) await recordPushed(cache, landed.folderCommit ? codexBranch : null, landed.folderCommit, landed.also);
-  if (!o.dryRun && s.selected) recordToCodex(o, s.url, s.selected, landed?.folderCommit ?? null);
+  if (!job.dryRun && prepared.selected) recordToCodex(job, prepared.url, prepared.selected, landed?.folderCommit ?? null);
   return step.result(landed?.folderCommit ?? null, attempts);
 }
 
@@ -231,21 +231,21 @@ interface LayerPlan {
 export const MAX_SEEDED = 50;
 
 /** A branch of origin as a layer would hold it: when, by whom, its merge base with `base` and its changes; null when this clone cannot tell. */
-async function layerAt(o: SyncOptions, tip: string, base: string, selectionOf: (commit: string) => Promise<TreeEntry[]>) {
-  const info = await commitInfo(o.project, tip);
-  const mb = info && (await mergeBase(o.project, tip, base));
+async function layerAt(job: SyncOptions, tip: string, base: string, selectionOf: (commit: string) => Promise<TreeEntry[]>) {
+  const info = await commitInfo(job.project, tip);
+  const mb = info && (await mergeBase(job.project, tip, base));
   if (!info || !mb) return null;
   return { info, mergeBase: mb, changes: layerChanges(await selectionOf(mb), await selectionOf(tip)) };
 }
 
-type Seeding = { o: SyncOptions; heads: Map<string, string>; base: string; pushed: string | null; selectionOf: (commit: string) => Promise<TreeEntry[]>; toCodex: (files: TreeEntry[]) => Promise<TreeEntry[]> };
+type Seeding = { job: SyncOptions; heads: Map<string, string>; base: string; pushed: string | null; selectionOf: (commit: string) => Promise<TreeEntry[]>; toCodex: (files: TreeEntry[]) => Promise<TreeEntry[]> };
 
-async function seedFromOrigin(stored: StoredState, { o, heads, base, pushed, selectionOf, toCodex }: Seeding): Promise<StoredState> {
+async function seedFromOrigin(stored: StoredState, { job: job, heads, base, pushed, selectionOf, toCodex }: Seeding): Promise<StoredState> {
   const found: Array<{ layer: Layer; files: TreeEntry[] }> = [];
   for (const [branch, tip] of heads) {
-    if (branch === pushed || o.config.prod_branches.includes(branch) || !validBranchName(branch)) continue;
-    if ((await isAncestor(o.project, tip, base)) !== false) continue; // merged, or not in this clone
-    const at = await layerAt(o, tip, base, selectionOf);
+    if (branch === pushed || job.config.prod_branches.includes(branch) || !validBranchName(branch)) continue;
+    if ((await isAncestor(job.project, tip, base)) !== false) continue; // merged, or not in this clone
+    const at = await layerAt(job, tip, base, selectionOf);
     if (!at || at.changes.files.length + at.changes.removed.length === 0) continue;
     found.push({ layer: { branch, key: layerKey(branch), tip, mergeBase: at.mergeBase, first: at.info.time, time: at.info.time, author: at.info.author, removed: at.changes.removed, seen: true }, files: at.changes.files });
   }
@@ -256,17 +256,17 @@ async function seedFromOrigin(stored: StoredState, { o, heads, base, pushed, sel
   return { ...stored, state: { ...stored.state, layers: [...stored.state.layers, ...kept.map((f) => f.layer)] }, files };
 }
 
-async function refreshFromOrigin(stored: StoredState, { o, heads, base, pushed, selectionOf, toCodex }: Seeding): Promise<StoredState> {
+async function refreshFromOrigin(stored: StoredState, { job: job, heads, base, pushed, selectionOf, toCodex }: Seeding): Promise<StoredState> {
   const moved = stored.state.layers.filter((l) => l.branch !== pushed && heads.has(l.branch) && heads.get(l.branch) !== l.tip);
   if (moved.length === 0) return stored;
   const lacking = [];
-  for (const l of moved) if (!(await hasCommit(o.project, heads.get(l.branch)!))) lacking.push(l.branch);
-  if (lacking.length) await fetchFromOrigin(o.project, lacking, timeoutSeconds(o.project.env) * 1000, o.signal);
+  for (const l of moved) if (!(await hasCommit(job.project, heads.get(l.branch)!))) lacking.push(l.branch);
+  if (lacking.length) await fetchFromOrigin(job.project, lacking, timeoutSeconds(job.project.env) * 1000, job.signal);
   const files = new Map(stored.files);
   const layers = [];
   for (const l of stored.state.layers) {
     const tip = heads.get(l.branch)!;
-    const at = moved.includes(l) ? await layerAt(o, tip, base, selectionOf) : null;
+    const at = moved.includes(l) ? await layerAt(job, tip, base, selectionOf) : null;
     if (!at) {
       layers.push(l);
       continue;
@@ -278,7 +278,7 @@ async function refreshFromOrigin(stored: StoredState, { o, heads, base, pushed, 
 }
 
 async function planLayers(
-  o: SyncOptions,
+  job: SyncOptions,
   event: LayerEvent,
   stored: StoredState,
   candidate: string | null,
@@ -296,9 +296,9 @@ async function planLayers(
   if (candidate && candidate !== recorded) {
     if (event.kind === 'base' || !recorded) baseCommit = candidate;
     else {
-      const forward = await isAncestor(o.project, recorded, candidate);
+      const forward = await isAncestor(job.project, recorded, candidate);
       // null: this clone lacks the recorded base (it is behind): the record stands.
-      if (forward === true || (forward === false && (await isAncestor(o.project, candidate, recorded)) === false)) baseCommit = candidate;
+      if (forward === true || (forward === false && (await isAncestor(job.project, candidate, recorded)) === false)) baseCommit = candidate;
     }
   }
   const baseMoved = baseCommit !== recorded;
@@ -318,17 +318,17 @@ async function planLayers(
 
   // A live branch that moved on origin without this clone's hooks (pushed from elsewhere, edited on the
   // server): its layer is computed again from origin's tip.
-  const seeding = 'heads' in heads && baseCommit ? { o, heads: heads.heads, base: baseCommit, pushed: event.kind === 'layer' ? event.branch : null, selectionOf, toCodex } : null;
+  const seeding = 'heads' in heads && baseCommit ? { job, heads: heads.heads, base: baseCommit, pushed: event.kind === 'layer' ? event.branch : null, selectionOf, toCodex } : null;
   if (seeding) stored = await refreshFromOrigin(stored, seeding);
 
   // Layers the base now contains: merged.
   const merged = new Set<string>();
   if (baseMoved && baseCommit) {
-    const brought = recorded ? await commitsBetween(o.project, recorded, baseCommit) : null;
+    const brought = recorded ? await commitsBetween(job.project, recorded, baseCommit) : null;
     for (const l of stored.state.layers) {
       // the pushed branch is judged by its new tip (below): merged once, it may carry new changes since
       if (event.kind === 'layer' && l.branch === event.branch) continue;
-      if (brought ? brought.has(l.tip) : await isAncestor(o.project, l.tip, baseCommit)) merged.add(l.branch);
+      if (brought ? brought.has(l.tip) : await isAncestor(job.project, l.tip, baseCommit)) merged.add(l.branch);
     }
   }
 
@@ -338,7 +338,7 @@ async function planLayers(
 
   let write: LayerWrite | undefined;
   // a landed push (or a kept request of one) whose branch origin no longer has: deleted since, so no layer
-  const deletedSince = event.kind === 'layer' && o.onOrigin && 'heads' in heads && !heads.heads.has(event.branch);
+  const deletedSince = event.kind === 'layer' && job.onOrigin && 'heads' in heads && !heads.heads.has(event.branch);
   if (event.kind === 'layer' && !deletedSince) {
     // one question to git: the merge base with the base; the branch's own tip means it is merged
     const withBase = baseCommit ? await mergeBaseOf(event.commit, baseCommit) : null;
@@ -346,7 +346,7 @@ async function planLayers(
     else {
       let mb = withBase;
       if (!mb && candidate && candidate !== baseCommit) mb = await mergeBaseOf(event.commit, candidate);
-      if (!mb && (await isShallow(o.project))) throw new SyncError('git', layerMsg.shallowClone(event.branch, prod), layerMsg.shallowCloneHint);
+      if (!mb && (await isShallow(job.project))) throw new SyncError('git', layerMsg.shallowClone(event.branch, prod), layerMsg.shallowCloneHint);
       const before = mb ? await selectionOf(mb) : null;
       const changes = layerChanges(before, await selectionOf(event.commit));
       // What this push takes away: the branch's deletions, and the docs its last push wrote that it no longer has.
@@ -361,7 +361,7 @@ async function planLayers(
   const gone = 'heads' in heads ? new Set(branches.filter((b) => !heads.heads.has(b))) : null;
   const drop = event.kind === 'drop' ? { branches: event.branches, why: event.why } : deletedSince ? { branches: [event.branch], why: 'gone from origin' as const } : undefined;
   const next = nextLayers({ stored, base, write, drop, gone, merged, now: new Date().toISOString() });
-  const source = event.kind === 'layer' ? { branch: event.branch, commit: event.commit } : { branch: base?.branch ?? prod, commit: base?.commit ?? o.commit };
+  const source = event.kind === 'layer' ? { branch: event.branch, commit: event.commit } : { branch: base?.branch ?? prod, commit: base?.commit ?? job.commit };
   return { next, deletes, source };
 }
 

@@ -40,16 +40,16 @@ export const changes = (p: FilePlan) => p.added.length + p.changed.length + p.re
  * staged folder's tree equal to the codex's settles it whatever the ids say (a SHA-256 project's blobs
  * have other ids than their copies in the codex): nothing differs, nothing goes.
  */
-export function mirrorPlan(o: Pick<SyncOptions, 'dryRun'>, files: TreeEntry[], staged: Staged | null | undefined, folder: CodexFolder): FilePlan {
-  if (!o.dryRun && staged?.tree === folder.tree) return { added: [], changed: [], removed: [], before: folder.files.size };
+export function mirrorPlan(job: Pick<SyncOptions, 'dryRun'>, files: TreeEntry[], staged: Staged | null | undefined, folder: CodexFolder): FilePlan {
+  if (!job.dryRun && staged?.tree === folder.tree) return { added: [], changed: [], removed: [], before: folder.files.size };
   return planToCodex(codexIds(files, staged?.ids ?? new Map<string, string>()), folder.files);
 }
 
 /** A sync's errors for a push the server refused, and for a codex branch that kept moving (push-retry.ts). */
-export function pushErrors(o: SyncOptions, url: string): Pick<PushRetry<unknown>, 'refused' | 'rejected'> {
-  const { codexBranch, env } = o.decision;
+export function pushErrors(job: SyncOptions, url: string): Pick<PushRetry<unknown>, 'refused' | 'rejected'> {
+  const { codexBranch, env } = job.decision;
   return {
-    refused: (refusal) => refusedPush(url, codexBranch, refusal, msg.pushRefusedHint(codexBranch, env, o.config.filepath)),
+    refused: (refusal) => refusedPush(url, codexBranch, refusal, msg.pushRefusedHint(codexBranch, env, job.config.filepath)),
     rejected: (attempts) => new SyncError('rejected', msg.pushRejected(codexBranch, attempts), msg.rejectedHint),
   };
 }
@@ -60,34 +60,34 @@ export function pushErrors(o: SyncOptions, url: string): Pick<PushRetry<unknown>
  * once git's first push has been spawned (never, when nothing is pushed), `done` when the push has landed
  * and the cache's branch has caught up, and this machine's record is written.
  */
-export function pushToCodex(o: SyncOptions, s: Prepared, selected: Selected): Running<ToCodexResult> {
-  return new Running((loop) => pushUntilLanded(o, s, selected, loop));
+export function pushToCodex(job: SyncOptions, prepared: Prepared, selected: Selected): Running<ToCodexResult> {
+  return new Running((loop) => pushUntilLanded(job, prepared, selected, loop));
 }
 
-async function pushUntilLanded(o: SyncOptions, s: Prepared, selected: Selected, loop: Running<ToCodexResult>): Promise<ToCodexResult> {
-  const { cache, reader } = s;
-  const { codexBranch, env } = o.decision;
+async function pushUntilLanded(job: SyncOptions, prepared: Prepared, selected: Selected, loop: Running<ToCodexResult>): Promise<ToCodexResult> {
+  const { cache, reader } = prepared;
+  const { codexBranch, env } = job.decision;
   const { selection } = selected;
-  const name = o.config.projectName;
-  let planned = s.tip;
+  const name = job.config.projectName;
+  let planned = prepared.tip;
   let folder = await codexProjectFiles(reader, planned, name);
-  let plan = mirrorPlan(o, selection.files, s.staged, folder);
+  let plan = mirrorPlan(job, selection.files, prepared.staged, folder);
   // (The guard weighs the plan on the tip first fetched; a rebuild on a moved tip is not weighed again.)
-  holdDeletions(plan, o);
+  holdDeletions(plan, job);
   const { landed, attempts } = await pushRetrying({
-    tip: s.tip,
+    tip: prepared.tip,
     build: async (tip) => {
       if (tip !== planned) {
         // Every object the new commit refers to is in the cache already: the staged ones, and the
         // codex's own, which the fetch brought.
         folder = await codexProjectFiles(reader, tip, name);
-        plan = mirrorPlan(o, selection.files, s.staged, folder);
+        plan = mirrorPlan(job, selection.files, prepared.staged, folder);
         planned = tip;
       }
-      if (o.dryRun || changes(plan) === 0) return null; // (on a new tip: another run synced the same files meanwhile)
-      const message = commitMessage({ projectName: name, count: changes(plan), branch: o.sourceBranch, commit: o.commit, env });
-      const candidate = writeCommit(cache, { tip, projectName: name, folder, tree: s.staged!.tree, message, people: (await s.people)! });
-      trace(o.project.env, 'commit written');
+      if (job.dryRun || changes(plan) === 0) return null; // (on a new tip: another run synced the same files meanwhile)
+      const message = commitMessage({ projectName: name, count: changes(plan), branch: job.sourceBranch, commit: job.commit, env });
+      const candidate = writeCommit(cache, { tip, projectName: name, folder, tree: prepared.staged!.tree, message, people: (await prepared.people)! });
+      trace(job.project.env, 'commit written');
       return candidate;
     },
     push: (candidate) => {
@@ -95,11 +95,11 @@ async function pushUntilLanded(o: SyncOptions, s: Prepared, selected: Selected, 
       loop.follow(push);
       return push.done;
     },
-    fetchTip: s.fetchTip,
-    ...pushErrors(o, s.url),
+    fetchTip: prepared.fetchTip,
+    ...pushErrors(job, prepared.url),
   });
   if (landed) await recordPushed(cache, codexBranch, landed);
-  if (!o.dryRun) recordToCodex(o, s.url, selected, landed);
+  if (!job.dryRun) recordToCodex(job, prepared.url, selected, landed);
   return toCodexResult(plan, selection, landed, attempts);
 }
 
@@ -118,28 +118,28 @@ export function toCodexResult(plan: FilePlan, selection: Selection, codexCommit:
 }
 
 /** The deletion guard (design §4): a sync that would remove too much of the project's folder is held back. */
-export function holdDeletions(plan: FilePlan, o: Pick<SyncOptions, 'config' | 'allowDeletions'>): void {
+export function holdDeletions(plan: FilePlan, job: Pick<SyncOptions, 'config' | 'allowDeletions'>): void {
   const removed = plan.removed.length;
-  if (removed >= 10 && removed / plan.before > o.config.deletion_threshold && !o.allowDeletions) {
-    throw new SyncError('deletions', msg.deletionsHeld(removed, plan.before, o.config.deletion_threshold), msg.deletionsHint);
+  if (removed >= 10 && removed / plan.before > job.config.deletion_threshold && !job.allowDeletions) {
+    throw new SyncError('deletions', msg.deletionsHeld(removed, plan.before, job.config.deletion_threshold), msg.deletionsHint);
   }
 }
 
 /** What lets the next hook with nothing new skip the codex (see hooks/up-to-date.ts). */
-export function recordToCodex(o: SyncOptions, url: string, selected: Selected, codexCommit: string | null): void {
+export function recordToCodex(job: SyncOptions, url: string, selected: Selected, codexCommit: string | null): void {
   const { entries, selection } = selected;
-  const names = probeNames(o.config.sync_patterns);
-  const target = syncTarget(url, o.decision.codexBranch, o.config.projectName);
-  recordSynced(o.project, o.decision.env, {
+  const names = probeNames(job.config.sync_patterns);
+  const target = syncTarget(url, job.decision.codexBranch, job.config.projectName);
+  recordSynced(job.project, job.decision.env, {
     target,
-    branch: o.sourceBranch,
+    branch: job.sourceBranch,
     selectionKey: selectionKey(selection.files),
     matchedNothing: matchedNothing(selection),
-    configKey: selectionConfigKey(o.config),
+    configKey: selectionConfigKey(job.config),
     probe: names && probeKey(names, entries.filter((e) => !e.path.includes('/')).map((e) => ({ mode: e.mode, name: e.path, oid: e.oid }))),
-    commit: o.commit,
+    commit: job.commit,
     codexCommit,
     time: new Date().toISOString(),
-    ...(o.decision.mode === 'layer' && !o.mirror ? { baseTip: readRefFile(o.project, `refs/remotes/origin/${o.config.prod_branches[0] ?? 'main'}`) } : {}),
+    ...(job.decision.mode === 'layer' && !job.mirror ? { baseTip: readRefFile(job.project, `refs/remotes/origin/${job.config.prod_branches[0] ?? 'main'}`) } : {}),
   });
 }
