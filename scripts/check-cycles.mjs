@@ -1,5 +1,5 @@
 // Fails when src/ has an import cycle, an import that does not point down the order of its folders, or a
-// command that reaches git (design §10). Run by `npm test` (pretest), so by CI.
+// command that reaches git (design §7). Run by `npm test` (pretest), so by CI.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -59,7 +59,7 @@ function connect(v) {
 }
 for (const f of files) if (!idx.has(f)) connect(f);
 
-// The order of the folders (design §10), top to bottom: a file imports from its own folder or from a level
+// The order of the folders (design §7), top to bottom: a file imports from its own folder or from a level
 // below its own, never from above and never across (two folders of one level know nothing of each other).
 // `core/` is the ground floor: the message catalog, the URL and branch-name rules, the edge's interfaces
 // (edge.ts), errors, settings. Type-only imports count.

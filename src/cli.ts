@@ -1,5 +1,5 @@
 /**
- * The edge (STYLE §1, §5): parses the arguments, reads the process's state once (its `Edge`: folder,
+ * The edge (design §7): parses the arguments, reads the process's state once (its `Edge`: folder,
  * environment, streams, terminal) and maps errors to exit codes; bin/codex-hooks.cjs hands it
  * process.argv and sets the exit code. Tests pass an Edge of their own and run a command in-process.
  * Kept light: a hook run imports only what its command needs.

@@ -1,5 +1,5 @@
 /**
- * The edge's interfaces (design §10): what the entry (cli.ts) reads from the process and hands to the
+ * The edge's interfaces (design §7): what the entry (cli.ts) reads from the process and hands to the
  * commands and hooks, which read only this. A leaf: it imports types alone.
  */
 import type { Settings } from './settings.js';

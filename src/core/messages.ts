@@ -1,4 +1,4 @@
-/** Every sentence codex-hooks says to people, in one place (STYLE §6). */
+/** Every sentence codex-hooks says to people, in one place. */
 import fs from 'node:fs';
 import path from 'node:path';
 import { redactUrl } from './url.js';
