@@ -39,50 +39,65 @@ const RESOURCE_NOT_FOUND = -32002;
 const text = (t: string) => ({ type: 'text' as const, text: t });
 const withNote = (note: string | null) => (note ? [text(note)] : []);
 
+const EXAMPLE = 'codex://<org>/<project>/<path>';
+
+/** What wraps each tool's body (toolOf): the session, and the reader's errors as results. */
+type ToolBody = <A>(fn: (args: A, s: Session) => Promise<CallToolResult>) => (args: A) => Promise<CallToolResult>;
+
 /**
  * The reader for agents (design §8) on the official SDK: four tools and every released document as a
  * resource. Nothing here names a branch or an environment: the reader serves production only.
  */
 export function createServer(o: ServerOptions): McpServer {
-  const example = 'codex://<org>/<project>/<path>';
   const server = new McpServer(
     { name: 'codex-hooks', version: o.version },
     {
       ...(o.jsonSchemaValidator ? { jsonSchemaValidator: o.jsonSchemaValidator } : {}),
       instructions:
         "The released (production) documentation of the organisation's codex: every project's docs and the shared ones. " +
-        `Documents are addressed as ${example}. Find them with codex_search or codex_list, read them with codex_fetch; ` +
+        `Documents are addressed as ${EXAMPLE}. Find them with codex_search or codex_list, read them with codex_fetch; ` +
         'codex_status says which codex and how fresh. Unreleased docs (test branches) are never served.',
     },
   );
 
-  /** A tool body whose ReaderErrors become isError results an agent can act on. */
-  const tool = <A>(fn: (args: A, s: Session) => Promise<CallToolResult>) => async (args: A): Promise<CallToolResult> => {
-    try {
-      return await fn(args, await o.session());
-    } catch (error) {
-      if (error instanceof ReaderError) {
-        return { isError: true, content: [text(`${error.message}${error.hint ? `\n${error.hint}` : ''}`)], _meta: { kind: error.kind } };
-      }
-      // git that could not start (EMFILE) or died: this call fails, the server stays (the next call starts git anew)
-      if (error instanceof SyncError) {
-        const e = new ReaderError('unavailable', readerMsg.gitUnavailable(error.message.split('\n')[0].slice(0, 300)), readerMsg.gitUnavailableHint);
-        return { isError: true, content: [text(`${e.message}\n${e.hint}`)], _meta: { kind: e.kind } };
-      }
-      o.log?.(`codex-hooks mcp: unexpected error: ${(error as Error)?.stack ?? error}`);
-      throw error;
-    }
-  };
+  const tool = toolOf(o);
+  registerFetch(server, tool);
+  registerList(server, tool);
+  registerSearch(server, tool);
+  registerStatus(server, tool);
+  registerDocuments(server, o);
+  return server;
+}
 
+/** A tool body whose ReaderErrors become isError results an agent can act on. */
+const toolOf = (o: ServerOptions): ToolBody => (fn) => async (args) => {
+  try {
+    return await fn(args, await o.session());
+  } catch (error) {
+    if (error instanceof ReaderError) {
+      return { isError: true, content: [text(`${error.message}${error.hint ? `\n${error.hint}` : ''}`)], _meta: { kind: error.kind } };
+    }
+    // git that could not start (EMFILE) or died: this call fails, the server stays (the next call starts git anew)
+    if (error instanceof SyncError) {
+      const e = new ReaderError('unavailable', readerMsg.gitUnavailable(error.message.split('\n')[0].slice(0, 300)), readerMsg.gitUnavailableHint);
+      return { isError: true, content: [text(`${e.message}\n${e.hint}`)], _meta: { kind: e.kind } };
+    }
+    o.log?.(`codex-hooks mcp: unexpected error: ${(error as Error)?.stack ?? error}`);
+    throw error;
+  }
+};
+
+/** codex_fetch: one released document. */
+function registerFetch(server: McpServer, tool: ToolBody): void {
   server.registerTool(
     'codex_fetch',
     {
       title: 'Read a released document',
       description:
-        `Returns one released document of the organisation's codex by its URI, ${example} (e.g. codex://acme/api/docs/intro.md; ` +
+        `Returns one released document of the organisation's codex by its URI, ${EXAMPLE} (e.g. codex://acme/api/docs/intro.md; ` +
         'codex://<org>/shared/... for shared docs). Use codex_search or codex_list first when you do not know the exact path. ' +
         'Only production docs are served: a doc that exists only on a test branch is reported as "not released yet".',
-      inputSchema: { uri: z.string().describe(`The document's URI, ${example}`) },
+      inputSchema: { uri: z.string().describe(`The document's URI, ${EXAMPLE}`) },
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
     tool(async ({ uri }: { uri: string }, { reader, checkOrg }) => {
@@ -96,7 +111,10 @@ export function createServer(o: ServerOptions): McpServer {
       return { content: [text(body), ...withNote(doc.note)] };
     }),
   );
+}
 
+/** codex_list: the projects, or the documents under a folder. */
+function registerList(server: McpServer, tool: ToolBody): void {
   const listed = z.object({ uri: z.string(), kind: z.enum(['document', 'project', 'folder']), size: z.number().optional() });
   server.registerTool(
     'codex_list',
@@ -117,7 +135,10 @@ export function createServer(o: ServerOptions): McpServer {
       return { content: [text(lines.join('\n')), ...withNote(r.note)], structuredContent: { entries: r.entries, more: r.more } };
     }),
   );
+}
 
+/** codex_search: ranked search, a few at once and a bounded queue behind them. */
+function registerSearch(server: McpServer, tool: ToolBody): void {
   // each search may run a git grep (or wait on the index): a few at once, a bounded queue behind them
   const searches = boundedQueue(SEARCHES_RUNNING, SEARCHES_WAITING);
   const line = z.object({ line: z.number(), text: z.string() });
@@ -156,7 +177,10 @@ export function createServer(o: ServerOptions): McpServer {
       return { content: [text(lines.join('\n')), ...withNote(r.note)], structuredContent: { hits: r.hits, truncated: r.truncated, source: r.source } };
     }),
   );
+}
 
+/** codex_status: which codex, how fresh, each project's last release. */
+function registerStatus(server: McpServer, tool: ToolBody): void {
   const sync = z.object({ commit: z.string(), date: z.string(), source_branch: z.string().nullable(), source_commit: z.string().nullable(), env: z.string().nullable() });
   const statusSchema = {
     codex_url: z.string(), organization: z.string(), production_branch: z.string(), tip: z.string().nullable(), fetched_at: z.string().nullable(),
@@ -184,7 +208,10 @@ export function createServer(o: ServerOptions): McpServer {
       return { content: [text(lines.join('\n'))], structuredContent: s };
     }),
   );
+}
 
+/** Every released document as a resource. */
+function registerDocuments(server: McpServer, o: ServerOptions): void {
   server.registerResource(
     'codex-doc',
     new ResourceTemplate('codex://{org}/{project}/{+path}', {
@@ -193,7 +220,7 @@ export function createServer(o: ServerOptions): McpServer {
         return { resources: await listResources(reader, org) };
       },
     }),
-    { title: 'Released documents', description: `Every released document of the codex, ${example}` },
+    { title: 'Released documents', description: `Every released document of the codex, ${EXAMPLE}` },
     async (uri) => {
       try {
         const { reader, checkOrg } = await o.session();
@@ -210,5 +237,4 @@ export function createServer(o: ServerOptions): McpServer {
       }
     },
   );
-  return server;
 }
