@@ -115,78 +115,13 @@ async function batchUntil(options: SyncOptions[], limit: Limit, signal: AbortSig
     }
     trace(cache.env, 'batch fetched');
     const pulls = members.some((member) => member.job.direction !== 'to-codex');
-    // (The batch reports its builds as attempts: one for a batch with nothing to push.)
-    let attempts = 0;
-    let pushed = tip;
-    let recorded: Promise<unknown> | undefined;
-    let states: Array<{ commit: string; ref: string }> = [];
-    try {
-      const { landed } = await pushRetrying({
-        tip,
-        build: async (on) => {
-          attempts++;
-          tip = on;
-          const head = await build(members, cache, objects, tip);
-          states = members.filter((member) => member.step?.state && !member.error && !member.buildError).map((member) => ({ commit: member.step!.state!, ref: member.layer!.ref }));
-          if (head === tip && states.length === 0) return null;
-          signal.throwIfAborted();
-          await objects.flush();
-          return head;
-        },
-        push: async (head) => {
-          // While git pushes: the routed docs of the new head indexed for the pulls (an index of a head that
-          // does not land is only a starting point for the next diff).
-          const indexing = pulls ? routedDocs(cache, reader, branch, head).catch(() => {}) : null;
-          try {
-            const outcome = await startPush(cache, head === tip ? null : head, branch, states).done;
-            await indexing;
-            return outcome;
-          } catch (error) {
-            throw new Stopped(() => error);
-          }
-        },
-        fetchTip: () =>
-          fetchTip().catch((error) => {
-            throw new Stopped(() => error, true);
-          }),
-        refused: (refusal) => new Stopped((member) => refusedPush(url, branch, refusal, msg.pushRefusedHint(branch, member.job.decision.env, member.job.config.filepath))),
-        rejected: (n) => {
-          const error = new SyncError('rejected', msg.pushRejected(branch, n), msg.orgRejectedHint);
-          return new Stopped(() => error);
-        },
-      });
-      if (landed) {
-        pushed = landed;
-        recorded = recordPushed(cache, landed === tip ? null : branch, landed, states); // awaited last: the pulls need not wait for it
-      }
-    } catch (stop) {
-      if (!(stop instanceof Stopped)) throw stop;
-      for (const member of members) {
-        if (stop.all) member.error ??= stop.errorOf(member);
-        else if (member.codexCommit) member.error = stop.errorOf(member);
-      }
-    }
+    const { pushed, attempts, recorded } = await pushBatch(members, { cache, reader, objects, url, branch, tip, pulls, signal, fetchTip });
     if (pushed !== tip || attempts > 1) await maintain(cache);
     // After the push, per project: the record for the hooks, then the pull from what the codex now holds.
     // The routed docs are indexed for the new tip once, not by each project's pull at the same moment.
     if (pulls) await routedDocs(cache, reader, branch, pushed).catch(() => {});
     trace(cache.env, 'batch routes indexed');
-    await Promise.all(
-      members.map((member, i) =>
-        limit(async () => {
-          if (signal.aborted) return; // out of time: nothing more is written
-          if (!member.error && !member.buildError) {
-            try {
-              if (member.selected && !member.job.dryRun) recordToCodex(member.job, url, member.selected, member.codexCommit ?? null);
-              if (member.job.direction !== 'to-codex') member.fromCodex = await pull(member.job, cache, reader, branch, pushed);
-            } catch (error) {
-              member.error = error;
-            }
-          }
-          onSettled?.(i, outcomeOf(member, url, attempts)); // a live display moves on as each project is done
-        }),
-      ),
-    );
+    await pullBatch(members, { cache, reader, url, branch, pushed, attempts, limit, signal, onSettled });
     trace(cache.env, 'batch pulled');
     await recorded;
     return outcomes(members, url, attempts);
@@ -194,6 +129,103 @@ async function batchUntil(options: SyncOptions[], limit: Limit, signal: AbortSig
     reader.close();
     for (const member of members) member.source?.close();
   }
+}
+
+interface BatchPush {
+  cache: CodexCache;
+  reader: ObjectStore;
+  objects: PackWriter;
+  url: string;
+  branch: string;
+  tip: string;
+  pulls: boolean;
+  signal: AbortSignal;
+  fetchTip: () => Promise<string>;
+}
+
+/**
+ * The batch's push (push-retry.ts's loop): every project's commit built on the tip, chained and pushed with
+ * the layer states, built again on a moved tip. A failure marks the projects it concerns (Stopped).
+ */
+async function pushBatch(members: Member[], b: BatchPush): Promise<{ pushed: string; attempts: number; recorded?: Promise<unknown> }> {
+  const { cache, reader, objects, url, branch, pulls, signal, fetchTip } = b;
+  let tip = b.tip;
+  // (The batch reports its builds as attempts: one for a batch with nothing to push.)
+  let attempts = 0;
+  let pushed = tip;
+  let recorded: Promise<unknown> | undefined;
+  let states: Array<{ commit: string; ref: string }> = [];
+  try {
+    const { landed } = await pushRetrying({
+      tip,
+      build: async (on) => {
+        attempts++;
+        tip = on;
+        const head = await build(members, cache, objects, tip);
+        states = members.filter((member) => member.step?.state && !member.error && !member.buildError).map((member) => ({ commit: member.step!.state!, ref: member.layer!.ref }));
+        if (head === tip && states.length === 0) return null;
+        signal.throwIfAborted();
+        await objects.flush();
+        return head;
+      },
+      push: async (head) => {
+        // While git pushes: the routed docs of the new head indexed for the pulls (an index of a head that
+        // does not land is only a starting point for the next diff).
+        const indexing = pulls ? routedDocs(cache, reader, branch, head).catch(() => {}) : null;
+        try {
+          const outcome = await startPush(cache, head === tip ? null : head, branch, states).done;
+          await indexing;
+          return outcome;
+        } catch (error) {
+          throw new Stopped(() => error);
+        }
+      },
+      fetchTip: () =>
+        fetchTip().catch((error) => {
+          throw new Stopped(() => error, true);
+        }),
+      refused: (refusal) => new Stopped((member) => refusedPush(url, branch, refusal, msg.pushRefusedHint(branch, member.job.decision.env, member.job.config.filepath))),
+      rejected: (n) => {
+        const error = new SyncError('rejected', msg.pushRejected(branch, n), msg.orgRejectedHint);
+        return new Stopped(() => error);
+      },
+    });
+    if (landed) {
+      pushed = landed;
+      recorded = recordPushed(cache, landed === tip ? null : branch, landed, states); // awaited last: the pulls need not wait for it
+    }
+  } catch (stop) {
+    if (!(stop instanceof Stopped)) throw stop;
+    for (const member of members) {
+      if (stop.all) member.error ??= stop.errorOf(member);
+      else if (member.codexCommit) member.error = stop.errorOf(member);
+    }
+  }
+  return { pushed, attempts, recorded };
+}
+
+/** After the push, per project: the record for the hooks, then the pull from what the codex now holds. */
+async function pullBatch(
+  members: Member[],
+  b: { cache: CodexCache; reader: ObjectStore; url: string; branch: string; pushed: string; attempts: number; limit: Limit; signal: AbortSignal; onSettled?: (index: number, outcome: BatchOutcome) => void },
+): Promise<void> {
+  const { cache, reader, url, branch, pushed, attempts, limit, signal, onSettled } = b;
+  await Promise.all(
+    members.map((member, i) =>
+      limit(async () => {
+        if (signal.aborted) return; // out of time: nothing more is written
+        if (!member.error && !member.buildError) {
+          try {
+            if (member.selected && !member.job.dryRun) recordToCodex(member.job, url, member.selected, member.codexCommit ?? null);
+            if (member.job.direction !== 'to-codex') member.fromCodex = await pull(member.job, cache, reader, branch, pushed);
+          } catch (error) {
+            member.error = error;
+          }
+        }
+        onSettled?.(i, outcomeOf(member, url, attempts)); // a live display moves on as each project is done
+      }),
+    ),
+  );
 }
 
 /**
