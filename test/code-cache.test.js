@@ -1,0 +1,73 @@
+// The bin's V8 code cache (bin/codex-hooks.cjs, README "Performance"): made after a command that succeeded,
+// one file per command, never after a failure; a damaged cache is rejected and made again; the runner's lazy
+// import()s work from it (a config in YAML loads js-yaml through one) and print no warning; CODEX_HOOKS_NO_CODE_CACHE=1 makes none.
+import fs from 'node:fs';
+import path from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { cleanup, cliProcess, isolatedEnv, makeCodex, makeRepo, ROOT } from './helpers.js';
+
+const t = test;
+t.after.each(cleanup);
+
+const compiled = (env) => {
+  const dir = path.join(env.CODEX_HOOKS_CACHE_DIR, 'compiled');
+  return fs.existsSync(dir) ? fs.readdirSync(dir).sort() : [];
+};
+
+/** A project whose config is YAML (loaded through the runner's lazy import of js-yaml) and a codex. */
+function yamlProject(env) {
+  const codex = makeCodex(env);
+  const dir = makeRepo(env);
+  fs.writeFileSync(path.join(dir, '.codexrc.yaml'), `codex_url: ${codex}\nproject_name: api\n`);
+  return dir;
+}
+
+t('a command that succeeded leaves its cache; the next run uses it and prints nothing more', async () => {
+  const env = isolatedEnv();
+  const dir = yamlProject(env);
+  const first = await cliProcess(['status', '--json'], { cwd: dir, env });
+  assert.is(first.code, 0, first.stderr);
+  const made = compiled(env);
+  assert.is(made.length, 1, made.join(', '));
+  assert.match(made[0], /^runner-status-\d+-\d+-v\d+\.\d+\.\d+-[a-z0-9]+\.v8$/);
+  const second = await cliProcess(['status', '--json'], { cwd: dir, env });
+  assert.is(second.code, 0, second.stderr);
+  assert.is(JSON.parse(second.stdout).project ?? null, JSON.parse(first.stdout).project ?? null, 'the same answer from the cache');
+  assert.not.match(second.stderr, /ExperimentalWarning|experimental/i, 'no warning from node:vm');
+  assert.equal(compiled(env), made, 'the cache is kept, not written again');
+});
+
+t('a command that failed leaves no cache (bad input is refused before anything is written)', async () => {
+  const env = isolatedEnv();
+  const r = await cliProcess(['sync', '--env', 'nope'], { cwd: makeRepo(env), env });
+  assert.is(r.code, 2, r.stderr);
+  assert.equal(compiled(env), []);
+  assert.not.ok(fs.existsSync(env.CODEX_HOOKS_CACHE_DIR), 'no cache folder made');
+});
+
+t('a damaged cache is rejected and made again; CODEX_HOOKS_NO_CODE_CACHE=1 makes none', async () => {
+  const env = isolatedEnv();
+  const dir = yamlProject(env);
+  assert.is((await cliProcess(['status'], { cwd: dir, env })).code, 0);
+  const [file] = compiled(env);
+  const full = path.join(env.CODEX_HOOKS_CACHE_DIR, 'compiled', file);
+  fs.writeFileSync(full, 'not a code cache');
+  const r = await cliProcess(['status'], { cwd: dir, env });
+  assert.is(r.code, 0, r.stderr);
+  assert.ok(fs.statSync(full).size > 50_000, 'made again (a real cache is hundreds of KB)');
+
+  const off = { ...isolatedEnv(), CODEX_HOOKS_NO_CODE_CACHE: '1' };
+  const d2 = yamlProject(off);
+  assert.is((await cliProcess(['status'], { cwd: d2, env: off })).code, 0);
+  assert.equal(compiled(off), []);
+});
+
+t('the runner has no import() the bin cannot run from its cache', () => {
+  const text = fs.readFileSync(path.join(ROOT, 'dist/codex-hooks.cjs'), 'utf8');
+  const left = [...text.matchAll(/\bimport\(/g)].length;
+  assert.is(left, 1, 'only the fallback when the runner is required as it is');
+  assert.match(text, /__codexHooksImport\("js-yaml"\)/);
+});
+
+t.run();
