@@ -61,7 +61,7 @@ function release(bare) {
 const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))];
 
 async function reader(bare, cacheDir) {
-  const { Reader } = await import(dist('mcp/reader.js'));
+  const { Reader } = await import(dist('reader/reader.js'));
   return new Reader({ url: bare, branch: 'main', unreleasedBranches: [], refreshSeconds: 3600, timeoutMs: 120_000, env: { ...env, CODEX_HOOKS_CACHE_DIR: cacheDir } });
 }
 
@@ -85,9 +85,9 @@ async function main() {
     if (child.status !== 0) throw new Error(`the build failed: ${child.stderr}`);
     const build = JSON.parse(child.stdout.trim().split('\n').pop());
     const { searchDocs } = await import(dist('mcp/search.js'));
-    const { readDoc } = await import(dist('mcp/docs.js'));
-    const { INDEX_FOLDER } = await import(dist('mcp/search-index.js'));
-    const { cachePathFor } = await import(dist('sync/cache.js'));
+    const { readDoc } = await import(dist('reader/docs.js'));
+    const { INDEX_FOLDER } = await import(dist('reader/search/search-index.js'));
+    const { cachePathFor } = await import(dist('sync/cache/cache.js'));
     const folder = path.join(cachePathFor(bare, { ...env, CODEX_HOOKS_CACHE_DIR: cacheDir }), INDEX_FOLDER);
     const indexMb = fs.readdirSync(folder).reduce((s, n) => s + fs.statSync(path.join(folder, n)).size, 0) / 1e6;
     const r = await reader(bare, cacheDir);
