@@ -4,6 +4,7 @@
 // a bare `node -e 0`: resolving ~40 ES modules one by one, and the ES loader's facades over node's
 // built-ins, cost more than the hook's own work. The heavy libraries stay outside, loaded with import()
 // only by the commands that need them.
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -72,9 +73,15 @@ const common = {
  * made while tests run (scripts/test.mjs) rebuilds without touching a file a test is reading.
  */
 async function emit(options, transform = (contents) => contents) {
+  // A bundle's first line names its content: the V8 code caches of the bin and of the MCP server are keyed by it
+  // (a file's size and time are no proof: an unpacked tarball's files all have one date).
+  const named = (contents) => {
+    const body = transform(contents);
+    return Buffer.concat([Buffer.from(`// codex-hooks build ${createHash('sha256').update(body).digest('hex').slice(0, 16)}\n`), body]);
+  };
   const { outputFiles } = await build({ ...options, write: false });
   for (const out of outputFiles) {
-    const contents = transform(out.contents);
+    const contents = options.format === 'cjs' ? named(out.contents) : out.contents;
     const now = fs.existsSync(out.path) ? fs.readFileSync(out.path) : null;
     if (now && Buffer.compare(now, contents) === 0) continue;
     fs.mkdirSync(path.dirname(out.path), { recursive: true });
