@@ -67,7 +67,7 @@ async function reader(bare, cacheDir) {
 
 /** In a process of its own: the first build, its time and the process's peak RSS. */
 async function firstBuild(bare, cacheDir) {
-  const { searchDocs } = await import(dist('mcp/search.js'));
+  const { searchDocs } = await import(dist('reader/search/search.js'));
   const r = await reader(bare, cacheDir);
   await searchDocs(r, 'bench', { query: 'needle phrase' });
   await r.searchIndex.settled();
@@ -84,7 +84,7 @@ async function main() {
     const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--build', bare, cacheDir], { encoding: 'utf8', env, maxBuffer: 1 << 26 });
     if (child.status !== 0) throw new Error(`the build failed: ${child.stderr}`);
     const build = JSON.parse(child.stdout.trim().split('\n').pop());
-    const { searchDocs } = await import(dist('mcp/search.js'));
+    const { searchDocs } = await import(dist('reader/search/search.js'));
     const { readDoc } = await import(dist('reader/docs.js'));
     const { INDEX_FOLDER } = await import(dist('reader/search/search-index.js'));
     const { cachePathFor } = await import(dist('sync/cache/cache.js'));

@@ -17,13 +17,16 @@ const files = [];
 const edges = new Map();
 /** `from\0to` pairs with an import of values (not `import type` alone). */
 const values = new Set();
+// `import … from`, `export … from`, `import('…')` and a bare `import '…'` (for its side effects)
+const IMPORT = /\b(import|export)(\s+type)?\s[^;]*?from\s+['"](\.[^'"]+)['"]|\bimport\(\s*['"](\.[^'"]+)['"]\s*\)|\bimport\s+['"](\.[^'"]+)['"]/g;
 for (const f of files) {
   const text = fs.readFileSync(f, 'utf8');
   const to = [];
-  for (const m of text.matchAll(/(import|export)(\s+type)?\s[^;]*?from\s+['"](\.[^'"]+)['"]|import\(\s*['"](\.[^'"]+)['"]\s*\)/g)) {
-    const target = path.join(path.dirname(f), (m[3] ?? m[4]).replace(/\.js$/, '.ts'));
-    if (fs.existsSync(target)) to.push(target);
-    if (fs.existsSync(target) && !m[2]) values.add(`${f}\0${target}`);
+  for (const m of text.matchAll(IMPORT)) {
+    const target = path.join(path.dirname(f), (m[3] ?? m[4] ?? m[5]).replace(/\.js$/, '.ts'));
+    if (!fs.existsSync(target)) continue;
+    to.push(target);
+    if (!m[2]) values.add(`${f}\0${target}`);
   }
   edges.set(f, to);
 }
@@ -66,13 +69,15 @@ for (const f of files) if (!idx.has(f)) connect(f);
 const ORDER = [['cli.ts'], ['commands'], ['hooks', 'mcp'], ['install', 'reader'], ['sync'], ['ui'], ['environment'], ['config'], ['git'], ['core']];
 // Inside two wings, the same rule one level down. In sync/: what runs syncs (kept requests, the layers'
 // overview), the syncs' orchestrators, the layers, what goes to
-// the codex and what comes back, the shared records, the codex cache and tree (type-only imports exempt here:
-// options.ts names the layers' types). In git/: the questions to a project, the objects, the process gateway, the
+// the codex and what comes back, the shared records, the codex cache and tree (options.ts may import the
+// layers' types, nothing else up). In git/: the questions to a project, the objects, the process gateway, the
 // environment of its children.
 const WINGS = {
-  sync: [['retry.ts', 'layers-overview.ts'], ['engine.ts', 'org-batch.ts', 'create-branch.ts', 'source.ts'], ['layers'], ['to-codex', 'from-codex'], ['options.ts', 'state.ts', 'deadline.ts'], ['cache', 'tree']],
+  sync: [['pending.ts', 'layers-overview.ts'], ['engine.ts', 'org-batch.ts', 'create-branch.ts', 'source.ts'], ['layers'], ['to-codex', 'from-codex'], ['options.ts', 'state.ts', 'deadline.ts'], ['cache', 'tree']],
   git: [['project.ts', 'ssh.ts'], ['objects'], ['exec.ts'], ['env.ts']],
 };
+// The one file allowed to name a higher wing's types (not its values): the sync's options name the layers' events.
+const TYPES_UP = new Set(['sync/options.ts']);
 const place = (order, parts) => {
   const level = order.findIndex((names) => names.includes(parts[0]));
   return { level, name: parts[0] };
@@ -80,6 +85,11 @@ const place = (order, parts) => {
 const rel = (f) => path.relative(path.dirname(src), f);
 const misplaced = [];
 const unknown = new Set();
+for (const f of files) {
+  const parts = path.relative(src, f).split(path.sep);
+  if (place(ORDER, parts).level < 0) unknown.add(parts[0]);
+  else if (WINGS[parts[0]] && place(WINGS[parts[0]], parts.slice(1)).level < 0) unknown.add(`${parts[0]}/${parts[1]}`);
+}
 for (const [from, tos] of edges) {
   const a = path.relative(src, from).split(path.sep);
   for (const to of tos) {
@@ -90,7 +100,7 @@ for (const [from, tos] of edges) {
     if (pb.level < 0) unknown.add(b[0]);
     if (pa.name === pb.name) {
       const wing = WINGS[a[0]];
-      if (!wing || !values.has(`${from}\0${to}`)) continue;
+      if (!wing || (!values.has(`${from}\0${to}`) && TYPES_UP.has(path.relative(src, from)))) continue;
       const wa = place(wing, a.slice(1));
       const wb = place(wing, b.slice(1));
       if (wa.level < 0) unknown.add(`${a[0]}/${a[1]}`);
@@ -115,15 +125,10 @@ if (misplaced.length) {
 // imports only types from git/ (the pure rules, URLs and branch names, are core/'s); git's processes,
 // objects and questions are reached through named functions of sync/, install/ and reader/.
 const GIT = path.join(src, 'git');
-const PURE_GIT = new Set();
 const callsGit = [];
-for (const f of files.filter((x) => path.relative(src, x).split(path.sep)[0] === 'commands')) {
-  for (const m of fs.readFileSync(f, 'utf8').matchAll(/(import|export)(\s+type)?\s[^;]*?from\s+['"](\.[^'"]+)['"]|import\(\s*['"](\.[^'"]+)['"]\s*\)/g)) {
-    const target = path.join(path.dirname(f), (m[3] ?? m[4]).replace(/\.js$/, '.ts'));
-    if (path.dirname(target) !== GIT && !target.startsWith(GIT + path.sep)) continue;
-    if (m[2] || PURE_GIT.has(path.relative(GIT, target))) continue;
-    callsGit.push(`${path.relative(path.dirname(src), f)} → ${path.relative(path.dirname(src), target)}`);
-  }
+for (const [f, tos] of edges) {
+  if (path.relative(src, f).split(path.sep)[0] !== 'commands') continue;
+  for (const target of tos) if (target.startsWith(GIT + path.sep) && values.has(`${f}\0${target}`)) callsGit.push(`${path.relative(path.dirname(src), f)} → ${path.relative(path.dirname(src), target)}`);
 }
 if (callsGit.length) {
   process.stderr.write(`commands/ imports git (call a named function of sync/, install/ or reader/ instead):\n${callsGit.map((u) => `  ${u}`).join('\n')}\n`);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Reader } from '../dist/reader/reader.js';
-import { searchDocs } from '../dist/mcp/search.js';
+import { searchDocs } from '../dist/reader/search/search.js';
 import { INDEX_FOLDER } from '../dist/reader/search/search-index.js';
 import { cachePathFor } from '../dist/sync/cache/cache.js';
 import { cleanup, commitToCodex, isolatedEnv, makeCodex } from './helpers.js';

@@ -4,7 +4,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Reader } from '../dist/reader/reader.js';
-import { grepTree, searchDocs } from '../dist/mcp/search.js';
+import { grepTree, searchDocs } from '../dist/reader/search/search.js';
 import { QUESTIONS, relevanceDocs } from './fixtures/relevance.js';
 import { cleanup, isolatedEnv, makeCodex } from './helpers.js';
 

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { docFields, TEXT_LIMITS } from '../dist/reader/search/doc-text.js';
-import { bestLines } from '../dist/mcp/search.js';
+import { bestLines } from '../dist/reader/search/search.js';
 import { parseQuery, processTerm, termsOf } from '../dist/reader/search/text-index.js';
 import { parseListen } from '../dist/mcp/listen.js';
 

@@ -7,7 +7,7 @@ import type { Project } from '../git/project.js';
 import { layeredEnvironments } from '../sync/layers/environments.js';
 import { runSync } from '../sync/engine.js';
 import type { SyncResult } from '../sync/options.js';
-import { deliverPending } from '../sync/retry.js';
+import { deliverPending } from '../sync/pending.js';
 import { layerMsg, msg, summaryLine, syncWarnings } from '../core/messages.js';
 import { clearPending } from '../sync/state.js';
 import { confirmProduction, explicitEnv, parseDirection, projectAndConfig, requireConfig } from './common.js';

@@ -66,7 +66,7 @@ const CH = invocation();
 /** A codex-hooks command as a hint shows it: `cmd('install')` → `npx codex-hooks install` from node_modules. */
 export const cmd = (args: string) => `${CH} ${args}`;
 /**
- * The parts of a sync's result that messages show. Declared here, by shape, so that ui/ imports nothing
+ * The parts of a sync's result that messages show. Declared here, by shape, so that core/ imports nothing
  * from sync/ (the layers point one way); sync/options.ts's SyncResult fits it.
  */
 interface ShownResult {
@@ -300,7 +300,7 @@ export const msg = {
   skipped: (p: string, reason: string) => `skipped ${/[\x00-\x1f\x7f"]/.test(p) ? JSON.stringify(p) : p} (${msg.skipReason[reason] ?? reason})`,
   backgroundFailed: (time: string, first: string, hint?: string) =>
     `codex-hooks: the background docs sync after a commit failed (${time}): ${first}\n  ${hint ?? `It is kept and retried by this push or \`${CH} sync --retry\`.`}`,
-  // Commands, options and folders (cli.ts, commands/, git/, env/, install/)
+  // Commands, options and folders (cli.ts, commands/, git/, environment/, install/)
   unknownCommand: (name: string, near?: string) => `Unknown command "${name}"${near ? ` (did you mean "${near}"?)` : ''}`,
   unknownCommandHint: `run \`${CH} --help\` for the list of commands`,
   seeHelp: (command: string, nearOption?: string) => `${nearOption ? `did you mean --${nearOption}? ` : ''}see \`codex-hooks ${command} --help\``,

@@ -94,7 +94,7 @@ export async function prePush(ctx: Context, args: string[] = []): Promise<Comman
   // Kept requests of environments this push does not touch are delivered now too.
   const touched = new Set(plan.updates.flatMap((u) => u.actions.map((a) => a.decision.env)));
   if (readPending(project).some((r) => !touched.has(r.env))) {
-    const { deliverPending } = await import('../sync/retry.js');
+    const { deliverPending } = await import('../sync/pending.js');
     for (const o of await deliverPending(project, config, log, { only: (r) => !touched.has(r.env) })) {
       (o.ok ? log.info : log.warn)(msg.keptOutcome(o.env, o.message));
     }

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { readerMsg } from '../core/messages.js';
 import { LIMITS, readDoc } from '../reader/docs.js';
 import { listDocs, listResources } from '../reader/listing.js';
-import { MAX_QUERY, searchDocs } from './search.js';
+import { MAX_QUERY, searchDocs } from '../reader/search/search.js';
 import { status } from '../reader/status.js';
 import { boundedQueue } from './queue.js';
 import { SyncError } from '../core/errors.js';

@@ -11,7 +11,7 @@ import { codexGitEnv } from '../config/token.js';
 import { maintain } from './cache/maintenance.js';
 import { layered, type SyncOptions, type SyncResult } from './options.js';
 import { pull } from './from-codex/pull.js';
-import { pushToCodex, type Prepared } from './to-codex/push-loop.js';
+import { pushToCodex, type Prepared } from './to-codex/push.js';
 import { selectFiles } from './to-codex/select.js';
 import { withinTimeout } from './deadline.js';
 import { stageFolder } from './to-codex/to-codex.js';
@@ -26,7 +26,7 @@ import { stateRefPrefix } from './layers/state.js';
  * is written in this process (git/objects/store.ts): no git process between the fetch and the push.
  *
  * This module orchestrates: what runs while git fetches, and what while git pushes. The to-codex half is
- * push-loop.ts (its retries push-retry.ts), the pull pull.ts, the cache (fetch, push, repack) cache.ts.
+ * to-codex/push.ts (its retries to-codex/push-retry.ts), the pull pull.ts, the cache (fetch, push, repack) cache.ts.
  */
 export async function runSync(job: SyncOptions): Promise<SyncResult> {
   return withinTimeout(job.project.env, (signal) => syncUntil({ ...job, signal }));

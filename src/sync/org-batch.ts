@@ -12,7 +12,7 @@ import { codexGitEnv } from '../config/token.js';
 import { maintain } from './cache/maintenance.js';
 import { withinTimeout } from './deadline.js';
 import { refusedPush } from './cache/remote.js';
-import { changes, holdDeletions, mirrorPlan, recordToCodex, toCodexResult } from './to-codex/push-loop.js';
+import { changes, holdDeletions, mirrorPlan, recordToCodex, toCodexResult } from './to-codex/push.js';
 import { pushRetrying } from './to-codex/push-retry.js';
 import { pull } from './from-codex/pull.js';
 import { layerStep, prepareLayers, type LayerPrep, type LayerStep } from './layers/push.js';

@@ -7,7 +7,7 @@ import { layerMsg } from '../../core/messages.js';
 import { recordPushed, startPush, type CodexCache } from '../cache/cache.js';
 import { listForSync } from '../to-codex/listing.js';
 import type { SyncOptions, ToCodexResult } from '../options.js';
-import { holdDeletions, pushErrors, recordToCodex, type Prepared, type Selected } from '../to-codex/push-loop.js';
+import { holdDeletions, pushErrors, recordToCodex, type Prepared, type Selected } from '../to-codex/push.js';
 import { pushRetrying } from '../to-codex/push-retry.js';
 import { matchedNothing, selectFiles } from '../to-codex/select.js';
 import { codexIds, codexProjectFiles, commitMessage, planToCodex, stageFolder, writeCommit, writer, type CodexFolder, type FilePlan } from '../to-codex/to-codex.js';

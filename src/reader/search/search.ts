@@ -1,11 +1,11 @@
-import { spawnGit, type RunOptions } from '../git/exec.js';
-import { readerMsg } from '../core/messages.js';
-import { LIMITS } from '../reader/docs.js';
-import { uriOfPath } from '../reader/listing.js';
-import { ReaderError, type Reader } from '../reader/reader.js';
-import { printable } from '../reader/uri.js';
-import { docFields, TEXT_LIMITS } from '../reader/search/doc-text.js';
-import { parseQuery, termsOf } from '../reader/search/text-index.js';
+import { spawnGit, type RunOptions } from '../../git/exec.js';
+import { readerMsg } from '../../core/messages.js';
+import { LIMITS } from '../docs.js';
+import { uriOfPath } from '../listing.js';
+import { ReaderError, type Reader } from '../reader.js';
+import { printable } from '../uri.js';
+import { docFields, TEXT_LIMITS } from './doc-text.js';
+import { parseQuery, termsOf } from './text-index.js';
 
 export interface GrepHit {
   /** The codex path. */
