@@ -1,7 +1,7 @@
 import { UsageError } from '../core/errors.js';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/normalize.js';
-import { SYNC_DIRECTIONS } from '../config/defaults.js';
+import { SYNC_DIRECTIONS, type SyncDirection } from '../config/defaults.js';
 import type { Project } from '../git/project.js';
 import { openCheckout } from '../sync/source.js';
 import { msg } from '../core/messages.js';
@@ -24,15 +24,12 @@ export function explicitEnv(ctx: Context, values: Values): { flag?: string; envV
   return { flag: single(values, 'env'), envVar: ctx.namedEnvironment };
 }
 
-const DIRECTIONS = SYNC_DIRECTIONS;
-export type Direction = (typeof DIRECTIONS)[number];
 
-export function parseDirection(value: string | undefined, fallback: Direction): Direction {
+export function parseDirection(value: string | undefined, fallback: SyncDirection): SyncDirection {
   if (value === undefined) return fallback;
-  if (!(DIRECTIONS as readonly string[]).includes(value)) {
-    throw new UsageError(msg.unknownDirection(value), msg.directionOneOf(DIRECTIONS));
+  if (!(SYNC_DIRECTIONS as readonly string[]).includes(value)) {
+    throw new UsageError(msg.unknownDirection(value), msg.directionOneOf(SYNC_DIRECTIONS));
   }
-  return value as Direction;
+  return value as SyncDirection;
 }
 
-export { confirmProduction, type Confirmation } from '../ui/confirm.js';

@@ -2,7 +2,6 @@ import { UsageError } from '../core/errors.js';
 
 import { msg } from '../core/messages.js';
 import type { Values } from '../core/edge.js';
-export type { CommandResult, Context, Output, Values } from '../core/edge.js';
 
 /** The one value of a string option that may not be repeated (`--env a --env b` is an error). */
 export function single(values: Values, name: string): string | undefined {

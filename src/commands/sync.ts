@@ -10,9 +10,10 @@ import type { SyncResult } from '../sync/options.js';
 import { deliverPending } from '../sync/pending.js';
 import { layerMsg, msg, summaryLine, syncWarnings } from '../core/messages.js';
 import { clearPending } from '../sync/state.js';
-import { confirmProduction, explicitEnv, parseDirection, projectAndConfig, requireConfig } from './common.js';
+import { explicitEnv, parseDirection, projectAndConfig, requireConfig } from './common.js';
 import { single } from './context.js';
 import type { CommandResult, Context, Logger, Values } from '../core/edge.js';
+import { confirmProduction } from '../ui/confirm.js';
 
 export async function run(ctx: Context, values: Values): Promise<CommandResult> {
   const explicit = explicitEnv(ctx, values);

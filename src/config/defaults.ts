@@ -30,6 +30,7 @@ export const DEFAULT_ENVIRONMENTS: Record<string, { branch: string; description?
  * they are stated here and the schema's enum is made of them (schema.ts).
  */
 export const SYNC_DIRECTIONS = ['to-codex', 'from-codex', 'bidirectional'] as const;
+export type SyncDirection = (typeof SYNC_DIRECTIONS)[number];
 
 export const ENV_NAME = /^[a-z][a-z0-9_-]*$/;
 export const PROJECT_NAME = /^[A-Za-z0-9._-]+$/;

@@ -88,7 +88,6 @@ export function stopGitOnSignals(exit: (code: number) => void = (code) => proces
   }
 }
 
-export { trace } from '../core/trace.js';
 
 /**
  * CODEX_HOOKS_TRACE=1 shows each git process, when it ran and for how long: where a slow sync spends its

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { runGit } from '../git/exec.js';
+import { processAlive as alive } from '../core/process-alive.js';
 import { stateDir, type Project } from '../git/project.js';
 import { readJson, writeJson } from '../core/json-file.js';
 import type { PushAction } from './push-plan.js';
@@ -64,14 +65,6 @@ export function gitAncestorPid(start = process.ppid): number | null {
   return null;
 }
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
 
 /** Where git records a branch of `remote` after a push (its fetch refspecs), or null when it records none. */
 export async function trackingRefs(p: Project, remote: string): Promise<((branch: string) => string | null) | null> {

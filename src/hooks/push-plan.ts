@@ -1,3 +1,4 @@
+import type { SyncDirection } from '../config/defaults.js';
 import { UsageError } from '../core/errors.js';
 import type { Config } from '../config/normalize.js';
 import { branchOfRef, resolveEnvironment, type EnvironmentDecision } from '../environment/resolve.js';
@@ -62,10 +63,9 @@ export function planPush(updates: RefUpdate[], config: PlanConfig, namedEnvironm
   return out;
 }
 
-type Direction = Config['sync_direction'];
 
 /** Whether pre-push asks the production question for an action (unless its commit is on the codex already). */
-export function asksProduction(a: PushAction, syncDirection: Direction): boolean {
+export function asksProduction(a: PushAction, syncDirection: SyncDirection): boolean {
   return a.kind === 'mirror' && a.decision.needsConfirmation && unanswered({ direction: syncDirection });
 }
 
@@ -75,7 +75,7 @@ export function asksProduction(a: PushAction, syncDirection: Direction): boolean
  * release not answered yes, and a commit whose docs are on the codex already, only pull shared docs (so
  * nothing at all with `sync_direction: to-codex`).
  */
-export function publishDirection(a: Pick<PushAction, 'kind' | 'primary' | 'decision'> & { answer?: string }, syncDirection: Direction, upToDate: boolean): Direction | null {
+export function publishDirection(a: Pick<PushAction, 'kind' | 'primary' | 'decision'> & { answer?: string }, syncDirection: SyncDirection, upToDate: boolean): SyncDirection | null {
   const direction = a.kind === 'drop' || !a.primary ? 'to-codex' : syncDirection;
   const declined = a.kind === 'mirror' && a.decision.needsConfirmation && unanswered({ yes: a.answer === 'yes' });
   if (declined || upToDate) return direction === 'to-codex' ? null : 'from-codex';

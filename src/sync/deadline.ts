@@ -1,8 +1,8 @@
 import { setMaxListeners } from 'node:events';
 import { SyncError } from '../core/errors.js';
 import { msg } from '../core/messages.js';
-import { timeoutSeconds } from './cache/cache.js';
 import type { Env } from '../core/edge.js';
+import { timeoutSeconds } from '../core/timeout.js';
 
 /**
  * Runs `work` within CODEX_HOOKS_TIMEOUT (design §4: a whole sync, not only each git process). When the time

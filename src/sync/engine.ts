@@ -1,7 +1,7 @@
 import { SyncError } from '../core/errors.js';
 import { requireCodexUrl } from '../config/normalize.js';
 import { ObjectStore } from '../git/objects/store.js';
-import { Running, trace } from '../git/exec.js';
+import { Running } from '../git/exec.js';
 import { commitPeople, projectObjects, userIdentity } from '../git/project.js';
 import { listForSync } from './to-codex/listing.js';
 import { msg } from '../core/messages.js';
@@ -19,6 +19,7 @@ import { pushLayered, warmLayers, type LayerWarmup } from './layers/push.js';
 import { originHeads } from './layers/origin.js';
 import { mirrorRefs } from './cache/cache.js';
 import { stateRefPrefix } from './layers/state.js';
+import { trace } from '../core/trace.js';
 
 /**
  * One sync (design §4): to-codex, then from-codex, on the same codex branch. Its time is the fetch, the

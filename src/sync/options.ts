@@ -1,5 +1,5 @@
+import type { SyncDirection } from '../config/defaults.js';
 import type { Config, SyncMode } from '../config/normalize.js';
-import type { ParsedConfig } from '../config/schema.js';
 import type { EnvironmentDecision } from '../environment/resolve.js';
 import type { Project } from '../git/project.js';
 import type { TreeEntry } from '../git/objects/parse.js';
@@ -8,7 +8,6 @@ import type { Overlap } from './layers/compute.js';
 import type { Logger } from '../core/edge.js';
 
 /** What one sync is asked to do (runSync, and each project of a sync-org batch) and what it reports. */
-export type Direction = ParsedConfig['sync_direction'];
 
 export interface SyncOptions {
   project: Project;
@@ -20,7 +19,7 @@ export interface SyncOptions {
   entries?: TreeEntry[];
   /** The branch the commit came from, for the message and trailers. */
   sourceBranch: string;
-  direction: Direction;
+  direction: SyncDirection;
   dryRun?: boolean;
   allowDeletions?: boolean;
   /** The folder mirrors this commit's selection whatever the environment's mode (`sync --mirror`). */
@@ -46,7 +45,7 @@ export interface SyncResult {
   codexBranch: string;
   codexUrl: string;
   commit: string;
-  direction: Direction;
+  direction: SyncDirection;
   dryRun: boolean;
   toCodex?: ToCodexResult;
   fromCodex?: FromCodexResult;

@@ -2,7 +2,6 @@ import { SyncError } from '../core/errors.js';
 import { requireCodexUrl } from '../config/normalize.js';
 import { ObjectStore } from '../git/objects/store.js';
 import { PackWriter } from '../git/objects/pack-write.js';
-import { trace } from '../git/exec.js';
 import { commitPeople, projectObjects, type Person } from '../git/project.js';
 import type { TreeEntry } from '../git/objects/parse.js';
 import { msg } from '../core/messages.js';
@@ -24,6 +23,7 @@ import { listForSync } from './to-codex/listing.js';
 import { routedDocs } from './from-codex/routes.js';
 import { selectFiles, type Selection } from './to-codex/select.js';
 import { codexProjectFiles, commitMessage, stageFolder, writeCommit, type FilePlan, type Staged } from './to-codex/to-codex.js';
+import { trace } from '../core/trace.js';
 
 /**
  * Many projects into one codex branch (design §9): one fetch, one commit per project built as its own sync

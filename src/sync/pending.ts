@@ -6,7 +6,7 @@ import type { Project } from '../git/project.js';
 import { msg } from '../core/messages.js';
 import { runSync } from './engine.js';
 import { clearPending, keepPending, pendingFile, readPending, type PendingRequest } from './state.js';
-import type { Direction } from './options.js';
+import type { SyncDirection } from '../config/defaults.js';
 import type { Logger } from '../core/edge.js';
 
 export interface RetryOutcome {
@@ -58,7 +58,7 @@ export async function deliverPending(project: Project, config: Config, logger: L
         decision,
         commit: request.commit,
         sourceBranch: request.branch,
-        direction: request.direction as Direction,
+        direction: request.direction as SyncDirection,
         allowDeletions: options.allowDeletions,
         // a kept request is a push's: a branch origin no longer has was deleted since, and gets no layer
         onOrigin: true,

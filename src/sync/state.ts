@@ -49,7 +49,6 @@ export interface BackgroundOutcome {
   reported?: boolean;
 }
 
-export { readJson, writeJson } from '../core/json-file.js';
 
 const syncedFile = (p: Project) => path.join(stateDir(p), 'synced.json');
 const pendingDir = (p: Project) => path.join(stateDir(p), 'pending');

@@ -1,3 +1,4 @@
+import { setImmediate as yieldTurn } from 'node:timers/promises';
 import fs from 'node:fs';
 import path from 'node:path';
 import { commitTree } from '../../git/objects/objects.js';
@@ -26,7 +27,6 @@ export interface IndexView {
   building: { done: number; total: number } | null;
 }
 
-const yieldTurn = () => new Promise<void>((r) => setImmediate(r));
 
 /**
  * The search index of the production tree (design §8), kept under the codex's cache folder as

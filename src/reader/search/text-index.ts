@@ -1,3 +1,4 @@
+import { setImmediate as yieldTurn } from 'node:timers/promises';
 import os from 'node:os';
 import type { DocFields } from './doc-text.js';
 
@@ -115,7 +116,6 @@ class Grow<T extends Uint32Array | Uint16Array | Uint8Array | Int32Array> {
 }
 
 const { k: K, b: B, d: D } = BM25;
-const yieldTurn = () => new Promise<void>((r) => setImmediate(r));
 
 /** The saved form (JSON; typed arrays as base64 of their little- or big-endian bytes, as `endian` says). */
 interface Saved {

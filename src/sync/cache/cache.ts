@@ -1,3 +1,4 @@
+import { processAlive as alive } from '../../core/process-alive.js';
 import type { Env } from '../../core/edge.js';
 import { shortId } from '../../core/hash.js';
 import fs from 'node:fs';
@@ -95,14 +96,6 @@ function removeTempObjects(dir: string): void {
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 export async function openCache(url: string, env: Env, signal?: AbortSignal): Promise<CodexCache> {
   checkCodexUrl(url, 'codex_url'); // every entry checks first; this keeps a URL that slipped past them from git
@@ -178,7 +171,6 @@ function usableCache(dir: string): boolean {
   return (!format || format === 'sha1') && !/^\s*refstorage\s*=\s*reftable/im.test(config);
 }
 
-export { timeoutSeconds } from '../../core/timeout.js';
 
 export const local = (cache: CodexCache, extra: Partial<RunOptions> = {}): RunOptions => ({
   cwd: cache.dir,

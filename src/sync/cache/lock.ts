@@ -3,17 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { SyncError } from '../../core/errors.js';
 import { msg } from '../../core/messages.js';
+import { processAlive as alive } from '../../core/process-alive.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * An exclusive lock file (O_EXCL). A holder that died (its pid is gone on this host) or that has held it

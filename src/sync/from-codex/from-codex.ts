@@ -15,7 +15,6 @@ import { msg } from '../../core/messages.js';
 import { CODEX_TREE } from '../tree/bounds.js';
 import type { SkippedFolder } from '../tree/codex-walk.js';
 
-export type { PullEntry, PullPlan, PullSkip, PullState } from './pull-plan.js';
 
 /**
  * What the project should pull from a codex commit: from_codex_patterns plus docs routed to it by front

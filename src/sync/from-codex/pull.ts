@@ -4,10 +4,12 @@ import type { ObjectSource } from '../../git/objects/store.js';
 import type { Project } from '../../git/project.js';
 import { msg } from '../../core/messages.js';
 import type { CodexCache } from '../cache/cache.js';
-import { applyPull, codexSelection, planPull, pullRoot, type PullState } from './from-codex.js';
+import { applyPull, codexSelection, planPull, pullRoot } from './from-codex.js';
 import { acquireLock } from '../cache/lock.js';
 import type { FromCodexResult, SyncOptions } from '../options.js';
-import { pulledFile, pullLockFile, readJson, writeJson } from '../state.js';
+import { pulledFile, pullLockFile } from '../state.js';
+import type { PullState } from './pull-plan.js';
+import { readJson, writeJson } from '../../core/json-file.js';
 
 /**
  * Makes pull_dir mirror what the codex tip holds for this project (design §4 from-codex), among the files

@@ -1,5 +1,5 @@
 import { SyncError } from '../../core/errors.js';
-import { Running, trace } from '../../git/exec.js';
+import { Running } from '../../git/exec.js';
 import type { TreeEntry } from '../../git/objects/parse.js';
 import { branchTip, commitInfo, commitsBetween, hasCommit, isAncestor, isShallow, mergeBase, readRefFile } from '../../git/project.js';
 import { validBranchName } from '../../core/names.js';
@@ -7,7 +7,7 @@ import { layerMsg } from '../../core/messages.js';
 import { recordPushed, startPush, type CodexCache } from '../cache/cache.js';
 import { listForSync } from '../to-codex/listing.js';
 import type { SyncOptions, ToCodexResult } from '../options.js';
-import { holdDeletions, pushErrors, recordToCodex, type Prepared, type Selected } from '../to-codex/push.js';
+import { changes, holdDeletions, pushErrors, recordToCodex, type Prepared, type Selected } from '../to-codex/push.js';
 import { pushRetrying } from '../to-codex/push-retry.js';
 import { matchedNothing, selectFiles } from '../to-codex/select.js';
 import { codexIds, codexProjectFiles, commitMessage, planToCodex, stageFolder, writeCommit, writer, type CodexFolder, type FilePlan } from '../to-codex/to-codex.js';
@@ -16,11 +16,11 @@ import type { ObjectStore } from '../../git/objects/store.js';
 import { layerChanges } from './compute.js';
 import { layerKey, nextLayers, stateChanged, type LayerEvent, type LayerWrite, type Next } from './next.js';
 import type { Layer } from './state.js';
-export type { LayerEvent } from './next.js';
 import { fetchFromOrigin, type OriginHeads } from './origin.js';
-import { timeoutSeconds } from '../cache/cache.js';
 import { stateRef } from './state.js';
 import { readStoredState, stateCommitIn, writeStoredState, type StoredState } from './store.js';
+import { trace } from '../../core/trace.js';
+import { timeoutSeconds } from '../../core/timeout.js';
 
 
 /** The event a plain sync of `job.commit` from `job.sourceBranch` stands for. */
@@ -30,7 +30,6 @@ export function eventOf(job: Pick<SyncOptions, 'layerEvent' | 'sourceBranch' | '
   return { kind: 'layer', branch: job.sourceBranch, commit: job.commit };
 }
 
-const changes = (p: FilePlan) => p.added.length + p.changed.length + p.removed.length;
 
 /** What a layered sync reads once, whatever tip it builds on: the event, origin's branches, the base candidate. */
 export interface LayerPrep {

@@ -1,9 +1,9 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { PushOutcome } from '../cache/cache.js';
 import type { Refusal } from '../cache/remote.js';
 
 /** Pushes rejected because the codex branch moved before a sync gives up ("kept moving"). */
 export const MAX_ATTEMPTS = 30;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Full jitter: concurrent projects that collided once spread out instead of colliding again. */
 const backoff = (attempt: number) => Math.random() * Math.min(2000, 50 * 2 ** attempt);
 

@@ -1,5 +1,5 @@
 import { SyncError } from '../../core/errors.js';
-import { Running, trace } from '../../git/exec.js';
+import { Running } from '../../git/exec.js';
 import type { ObjectSource, ObjectStore } from '../../git/objects/store.js';
 import { readRefFile, type commitPeople } from '../../git/project.js';
 import type { TreeEntry } from '../../git/objects/parse.js';
@@ -12,6 +12,7 @@ import { matchedNothing, selectionKey, type Selection } from './select.js';
 import { recordSynced, syncTarget } from '../state.js';
 import { codexIds, codexProjectFiles, commitMessage, planToCodex, writeCommit, type CodexFolder, type FilePlan, type Staged } from './to-codex.js';
 import { pushRetrying, type PushRetry } from './push-retry.js';
+import { trace } from '../../core/trace.js';
 
 /** The commit's listing and what of it is selected for the codex. */
 export type Selected = { entries: TreeEntry[]; selection: Selection };
