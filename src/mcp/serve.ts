@@ -1,7 +1,7 @@
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { Reader, type ReaderSettings } from '../reader/reader.js';
 import { createServer, type Session } from './server.js';
-import { serveHttp, type HttpOptions } from './http.js';
+import type { HttpOptions } from './http.js';
 
 export interface ServeOptions {
   /** The codex and what the configuration says of it; loaded after the server is up (see below). */
@@ -64,6 +64,9 @@ export async function serve(o: ServeOptions): Promise<void> {
  * and the search index is started at once: replicas behind a load balancer answer ranked from the start.
  */
 async function serveOverHttp(o: ServeOptions, h: NonNullable<ServeOptions['http']>): Promise<void> {
+  // Loaded only for --http: its HTTP server's request and response classes load node's fetch (undici), ~12 ms of
+  // the stdio server's start, which clients time.
+  const { serveHttp } = await import('./http.js');
   const { settings, org, checkOrg } = await o.setup();
   const reader = new Reader(settings);
   const session: Session = { reader, org, checkOrg };
