@@ -123,7 +123,9 @@ function hookNoop() {
   const cache = path.join(base, 'cache-hook');
   sync(dir, cache);
   git(dir, ['commit', '-q', '--allow-empty', '-m', 'code only']);
-  const line = `refs/heads/feat ${git(dir, ['rev-parse', 'HEAD'])} refs/heads/feat ${'0'.repeat(40)}\n`;
+  // a push of code to a branch origin has (its tip there: the commit before); a push that makes the branch
+  // on origin always syncs (a teammate may have deleted it, and its layer with it)
+  const line = `refs/heads/feat ${git(dir, ['rev-parse', 'HEAD'])} refs/heads/feat ${git(dir, ['rev-parse', 'HEAD~1'])}\n`;
   const hook = [];
   const node = [];
   for (let i = 0; i < Math.max(RUNS * 2, 9); i++) {
@@ -137,7 +139,7 @@ function hookNoop() {
   const bothCache = path.join(base, 'cache-hook-both');
   sync(both, bothCache);
   git(both, ['commit', '-q', '--allow-empty', '-m', 'code only']);
-  const bothLine = `refs/heads/feat ${git(both, ['rev-parse', 'HEAD'])} refs/heads/feat ${'0'.repeat(40)}\n`;
+  const bothLine = `refs/heads/feat ${git(both, ['rev-parse', 'HEAD'])} refs/heads/feat ${git(both, ['rev-parse', 'HEAD~1'])}\n`;
   const mirror = path.join(base, 'mirror-hook.git');
   git(base, ['clone', '-q', '--bare', '--single-branch', '-b', 'test', codex, mirror]);
   const pullHook = [];

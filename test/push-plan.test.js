@@ -1,7 +1,7 @@
 // design §6: what one push asks of the codex, decided before anything is written (src/hooks/push-plan.ts, pure).
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { asksProduction, planPush, publishDirection, splitByLanding } from '../dist/hooks/push-plan.js';
+import { asksProduction, mayBeUpToDate, planPush, publishDirection, splitByLanding } from '../dist/hooks/push-plan.js';
 
 const t = suite('push plan (pure)');
 const Z = '0'.repeat(40);
@@ -34,6 +34,18 @@ t('CODEX_ENV=prod releases the production branch of the push only; with none it 
 
 t('an explicit layered environment applies to every branch; on main it is the base move, named', () => {
   assert.equal(summary(planPush([line('main'), line('feat/a', sha('e'))], config, 'test')), [['main', ['base:test!']], ['feat/a', ['layer:test!']]]);
+});
+
+t('the last-sync record may spare the network for a mirror, and for a layer unless the push makes its branch on the remote', () => {
+  const [made] = planPush([line('feat/a')], config, undefined).updates[0].actions;
+  const [moved] = planPush([{ ...line('feat/a'), remoteSha: sha('b') }], config, undefined).updates[0].actions;
+  assert.not.ok(mayBeUpToDate(made), 'a teammate may have deleted the branch, and its layer with it');
+  assert.ok(mayBeUpToDate(moved));
+  const [release] = planPush([line('main')], config, undefined).updates[0].actions;
+  assert.is(release.kind, 'mirror');
+  assert.ok(mayBeUpToDate(release));
+  for (const a of planPush([line('main')], config, undefined).updates[0].actions.filter((x) => x.kind === 'base')) assert.not.ok(mayBeUpToDate(a), 'a base move is always computed');
+  assert.not.ok(mayBeUpToDate({ kind: 'drop', branch: 'feat/a', primary: false, decision: {} }));
 });
 
 // What pre-push and publish decide per action once planned (pure, beside planPush).

@@ -237,6 +237,19 @@ t('a branch pushed again after the server merged it: its new change shows on tes
   expectTest(tm, { ...START, 'docs/api.md': 'api 2' }, 'the merged branch lives on with its new change');
 });
 
+t('a branch a teammate deleted, pushed again unchanged by its author, is back on test (found by team-model, seed 20261206, the reliability suite\'s long run)', async () => {
+  const tm = await team();
+  const bob = await tm.developer('bob');
+  branch(tm.alice, 'feat/a');
+  change(tm.alice, { 'docs/api.md': 'api a' });
+  await pushOk(tm.alice, ['-u', 'origin', 'feat/a']);
+  await pushOk(bob, ['origin', '--delete', 'feat/a']);
+  expectTest(tm, START, 'deleted by bob: its layer left test');
+  // alice's clone still says it synced this very commit; origin does not have the branch any more
+  await pushOk(tm.alice, ['origin', 'feat/a']);
+  expectTest(tm, { ...START, 'docs/api.md': 'api a' }, 'pushed again: the layer is back');
+});
+
 t('a hotfix on main reaches test with the next push even from a clone that has not fetched; a branch pushed from elsewhere too', async () => {
   const tm = await team();
   const bob = await tm.developer('bob');

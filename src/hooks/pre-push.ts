@@ -9,7 +9,7 @@ import { confirmProduction } from '../ui/confirm.js';
 import { parseRefLines, type RefUpdate } from './refs.js';
 import { alreadySynced } from './up-to-date.js';
 import { reportBackground } from './background.js';
-import { asksProduction, planPush, splitByLanding } from './push-plan.js';
+import { asksProduction, mayBeUpToDate, planPush, splitByLanding } from './push-plan.js';
 import { publish, type Known, type PlannedAction } from './publish.js';
 import { gitAncestorPid, trackingRefs, writeLanding } from './landing.js';
 import { ensureReferenceTransaction } from '../install/reference-transaction.js';
@@ -58,7 +58,7 @@ export async function prePush(ctx: Context, args: string[] = []): Promise<Comman
   // landing decision and the write (publish).
   const known: Known = new Map();
   const synced = async (a: PlannedAction) => {
-    if (a.kind !== 'layer' && a.kind !== 'mirror') return null;
+    if (!mayBeUpToDate(a)) return null;
     if (!known.has(a)) known.set(a, await alreadySynced(project, config, a.decision, a.commit, a.branch));
     return known.get(a)!;
   };

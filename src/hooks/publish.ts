@@ -3,7 +3,7 @@ import type { Config } from '../config/normalize.js';
 import type { Project } from '../git/project.js';
 import { clearPending, keepPending } from '../sync/state.js';
 import { layerMsg, msg, summaryLine, syncWarnings } from '../core/messages.js';
-import { publishDirection, type PushAction } from './push-plan.js';
+import { mayBeUpToDate, publishDirection, type PushAction } from './push-plan.js';
 import { alreadySynced } from './up-to-date.js';
 import type { Context } from '../core/edge.js';
 
@@ -28,7 +28,7 @@ export async function publish(ctx: Context, project: Project, config: Config, ac
     const commit = a.kind === 'drop' ? null : a.commit;
     let upToDate = false;
     let entries;
-    if (commit && a.kind !== 'base') {
+    if (commit && mayBeUpToDate(a)) {
       const known = o.known?.get(a) ?? (await alreadySynced(project, config, a.decision, commit, a.branch));
       if (known.matchedNothing && a.primary) log.warn(msg.matchedNothing(config.sync_patterns, config.filepath));
       upToDate = known.upToDate;

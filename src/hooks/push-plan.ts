@@ -18,7 +18,7 @@ import { layeredEnvironments } from '../sync/layers/environments.js';
  * An explicit environment on production's codex branch applies only to a production branch being pushed.
  */
 export type PushAction =
-  | { kind: 'layer'; decision: EnvironmentDecision; branch: string; commit: string; primary: boolean }
+  | { kind: 'layer'; decision: EnvironmentDecision; branch: string; commit: string; primary: boolean; created?: boolean }
   | { kind: 'base'; decision: EnvironmentDecision; branch: string; commit: string; primary: boolean }
   | { kind: 'mirror'; decision: EnvironmentDecision; branch: string; commit: string; primary: boolean; localRef: string }
   | { kind: 'drop'; decision: EnvironmentDecision; branch: string; primary: false };
@@ -29,6 +29,16 @@ export interface PushPlan {
 }
 
 type PlanConfig = Pick<Config, 'prod_branches' | 'branch_environments' | 'default_environment' | 'filepath' | 'environments' | 'sync_direction'>;
+
+/** The push makes the branch on the remote (it did not have it, or a teammate deleted it). */
+const isCreation = (update: RefUpdate) => /^0+$/.test(update.remoteSha);
+
+/**
+ * Whether the clone's record of its last sync may say an action's docs are on the codex already (and spare
+ * the network): a mirror's, and a layer's unless the push makes its branch on the remote — a branch a
+ * teammate deleted took its layer with it, whatever this clone last synced.
+ */
+export const mayBeUpToDate = <A extends PushAction>(a: A): a is A & Extract<PushAction, { kind: 'layer' | 'mirror' }> => a.kind === 'mirror' || (a.kind === 'layer' && !a.created);
 
 export function planPush(updates: RefUpdate[], config: PlanConfig, namedEnvironment: string | undefined): PushPlan {
   const prodBranch = config.environments.prod.branch;
@@ -55,7 +65,7 @@ export function planPush(updates: RefUpdate[], config: PlanConfig, namedEnvironm
       }
     } else {
       const decision = explicitDecision && !explicitIsRelease ? explicitDecision : resolveEnvironment({ explicit: {}, branch, config });
-      if (decision.mode === 'layer') actions.push({ kind: 'layer', decision, branch, commit: update.localSha, primary: true });
+      if (decision.mode === 'layer') actions.push({ kind: 'layer', decision, branch, commit: update.localSha, primary: true, ...(isCreation(update) ? { created: true } : {}) });
       else actions.push({ kind: 'mirror', decision, branch, commit: update.localSha, primary: true, localRef: update.localRef });
     }
     if (actions.length) out.updates.push({ update, branch, actions });
