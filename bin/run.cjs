@@ -3,7 +3,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const vm = require('node:vm');
-const zlib = require('node:zlib');
+const { available, readChecked, writeChecked } = require('./code-cache.cjs');
 
 const file = path.join(__dirname, '../dist/codex-hooks.cjs');
 const compiled = loadCompiled(file);
@@ -30,9 +30,8 @@ main(process.argv.slice(2)).then((code) => {
  * hook more than its own work between git's fetch and push (a warm sync measured 185 -> 161 ms, median of
  * 15 alternating runs). The cache is made after a command has run, so it holds the functions that command
  * compiled: one file per command and runner (`compiled/` in the cache folder), named by the runner's
- * content hash (its first line, written by scripts/bundle.mjs) and node's version. Each file carries a
- * CRC-32 of its data, checked before V8 sees it: V8 itself only checks the source's length, and bytes
- * damaged in a cache can crash it. Anything amiss (no home folder, an unreadable cache, a node without
+ * content hash (its first line, written by scripts/bundle.mjs) and node's version, each checked by its
+ * CRC-32 before V8 sees it (code-cache.cjs). Anything amiss (no home folder, an unreadable cache, a node without
  * zlib.crc32) runs the runner as it is; CODEX_HOOKS_NO_CODE_CACHE=1 always does.
  */
 function loadCompiled(runner) {
@@ -41,7 +40,7 @@ function loadCompiled(runner) {
   let cacheFile;
   let cached;
   try {
-    if (process.env.CODEX_HOOKS_NO_CODE_CACHE || typeof zlib.crc32 !== 'function') return plain();
+    if (process.env.CODEX_HOOKS_NO_CODE_CACHE || !available) return plain();
     source = fs.readFileSync(runner, 'utf8');
     const build = /^\/\/ codex-hooks build ([0-9a-f]{16})\n/.exec(source);
     if (!build) return plain();
@@ -65,33 +64,13 @@ function loadCompiled(runner) {
     save() {
       if (cached && !script.cachedDataRejected) return;
       try {
-        const data = script.createCachedData();
-        const head = Buffer.alloc(8);
-        head.write('CHC1', 0, 'latin1');
-        head.writeUInt32LE(zlib.crc32(data), 4);
-        fs.mkdirSync(path.dirname(cacheFile), { recursive: true });
-        const tmp = `${cacheFile}.${process.pid}.tmp`;
-        fs.writeFileSync(tmp, Buffer.concat([head, data]));
-        fs.renameSync(tmp, cacheFile);
+        writeChecked(cacheFile, script.createCachedData());
         prune(path.dirname(cacheFile));
       } catch {
         // a read-only cache folder: the next run compiles again
       }
     },
   };
-}
-
-/** A cache file's data when its header and CRC-32 hold, else undefined (missing, damaged, another format). */
-function readChecked(cacheFile) {
-  let buffer;
-  try {
-    buffer = fs.readFileSync(cacheFile);
-  } catch {
-    return undefined; // first run of this command with this runner and this node
-  }
-  if (buffer.length < 8 || buffer.toString('latin1', 0, 4) !== 'CHC1') return undefined;
-  const data = buffer.subarray(8);
-  return zlib.crc32(data) === buffer.readUInt32LE(4) ? data : undefined;
 }
 
 /** Caches not written for 30 days go (older runners and nodes); several projects on different versions keep theirs. */
