@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { rng } from './rng.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const N = Number(process.env.BENCH_SEARCH_SIZE || 100000);
@@ -16,14 +17,6 @@ const dist = (p) => pathToFileURL(path.join(ROOT, 'dist', p)).href;
 const env = { ...process.env };
 for (const k of Object.keys(env)) if (k.startsWith('GIT_') || k.startsWith('CODEX_')) delete env[k];
 
-function rng(seed) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const SYL = ['ka', 'lo', 'mi', 'ne', 'ru', 'sa', 'ti', 'vo', 'ze', 'pa', 'qu', 'ro', 'di', 'fe', 'gu', 'hi'];
 const VOCAB = Array.from({ length: 5000 }, (_, i) => {
   let w = '';

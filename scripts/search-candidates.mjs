@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { rng } from './rng.mjs';
 
 const N = Number(process.env.SEARCH_DOCS || 100000);
 const QUERIES = 300;
@@ -18,14 +19,6 @@ const require = createRequire(path.join(DIR, 'package.json'));
 const MODULES = path.join(DIR, 'node_modules');
 const versionOf = (name) => JSON.parse(fs.readFileSync(path.join(MODULES, name, 'package.json'), 'utf8')).version;
 
-function rng(seed) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const SYL = ['ka', 'lo', 'mi', 'ne', 'ru', 'sa', 'ti', 'vo', 'ze', 'pa', 'qu', 'ro', 'di', 'fe', 'gu', 'hi', 'ja', 'bo', 'ce', 'wy'];
 const VOCAB = Array.from({ length: 30000 }, (_, i) => {
   let w = '';
