@@ -10,7 +10,7 @@ import { ObjectStore } from '../dist/git/objects/store.js';
 import { writeLooseObject } from '../dist/git/objects/loose.js';
 import { encodeTree, hashObject, MalformedTree, parseTree } from '../dist/git/objects/objects.js';
 import { buildTree, diffTrees, listFiles, replaceAt, pathChain, rootTree } from '../dist/sync/tree/codex-tree.js';
-import { commitPeople, listCommit, openProject, projectObjects } from '../dist/git/project.js';
+import { branchTip, commitPeople, listCommit, openProject, projectObjects, readRefFile } from '../dist/git/project.js';
 import { listForSync, patternBases } from '../dist/sync/to-codex/listing.js';
 import { selectFiles } from '../dist/sync/to-codex/select.js';
 import { cleanup, git, isolatedEnv, makeRepo, readObjects, tmpdir, writeFiles } from './helpers.js';
@@ -274,6 +274,24 @@ test('a malformed or foreign tree fails at once instead of looping (a SHA-256 tr
   assert.throws(() => parseTree(Buffer.from('garbage')), /malformed/);
   assert.throws(() => parseTree(Buffer.concat([Buffer.from('1x0644 a\0'), Buffer.alloc(20)])), /malformed/);
   assert.equal(parseTree(Buffer.concat([Buffer.from('100644 a.md\0'), Buffer.alloc(20, 1)])).map((e) => e.name.toString()), ['a.md']);
+});
+
+test('a branch\'s tip from the ref files (loose, packed) as git says it; a name git would refuse is never a path to read', async () => {
+  const env = isolatedEnv();
+  const dir = makeRepo(env);
+  const project = await openProject(dir, env);
+  const head = git(dir, ['rev-parse', 'HEAD'], env);
+  git(dir, ['branch', 'packed'], env);
+  git(dir, ['pack-refs', '--all'], env);
+  git(dir, ['branch', 'loose'], env);
+  assert.is(readRefFile(project, 'refs/heads/packed'), head);
+  assert.is(readRefFile(project, 'refs/heads/loose'), head);
+  assert.is(await branchTip(project, 'refs/heads/packed'), head);
+  assert.is(await branchTip(project, 'refs/heads/none'), null);
+  // ORIG_HEAD-like files hold an id too: reached through `..` they would pass for a branch
+  fs.writeFileSync(path.join(dir, '.git', 'NOT_A_REF'), head + '\n');
+  assert.is(readRefFile(project, 'refs/heads/../../NOT_A_REF'), null);
+  assert.is(await branchTip(project, 'refs/heads/../../NOT_A_REF'), null, 'git refuses the name');
 });
 
 test.run();

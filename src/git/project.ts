@@ -226,6 +226,8 @@ export function readRefFile(project: Project, ref: string): string | null {
  * tell (a symbolic ref, or the reftable backend, which keeps no such files).
  */
 function refFromFiles(project: Project, ref: string): string | null | undefined {
+  // a name with `..`, an empty or a dot-led part is no ref git would take: never a path to read (git says no)
+  if (ref.split('/').some((part) => part === '' || part.startsWith('.'))) return undefined;
   let loose: string | null = null;
   try {
     loose = fs.readFileSync(path.join(project.commonDir, ...ref.split('/')), 'utf8').trim();
