@@ -4,7 +4,7 @@ import type { EnvironmentDecision } from '../environment/resolve.js';
 import { local, openCache, startFetch } from './cache/cache.js';
 import { runGit } from '../git/exec.js';
 import { ObjectStore } from '../git/objects/store.js';
-import { refCommit, type Project } from '../git/project.js';
+import { branchTip, type Project } from '../git/project.js';
 import { codexProjectFiles } from './to-codex/to-codex.js';
 import { layeredEnvironments } from './layers/environments.js';
 import { runSync } from './engine.js';
@@ -30,8 +30,8 @@ export async function overview(project: Project, config: Config, logger: Logger)
   const def = layered.find((l) => l.env === config.default_environment) ?? layered[0];
   const quiet = { ...logger, info: () => {}, warn: () => {} };
   const prodBranch = config.prod_branches[0] ?? 'main';
-  const tracking = await refCommit(project, `refs/remotes/origin/${prodBranch}`);
-  const tip = tracking ?? (await refCommit(project, `refs/heads/${prodBranch}`));
+  const tracking = await branchTip(project, `refs/remotes/origin/${prodBranch}`);
+  const tip = tracking ?? (await branchTip(project, `refs/heads/${prodBranch}`));
   const ref = tracking ? `origin/${prodBranch}` : prodBranch;
   if (tip) {
     const decision: EnvironmentDecision = { env: 'prod', codexBranch: prod, explicit: true, source: '--env', needsConfirmation: false, mode: 'mirror' };
