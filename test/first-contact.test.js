@@ -138,6 +138,24 @@ t("codex-hooks runs after the project's own pre-push checks: a push they refuse 
   assert.is(fs.readFileSync(path.join(p.dir, '.husky/pre-push'), 'utf8'), own);
 });
 
+t('NODE_EXTRA_CA_CERTS (a company CA bundle): the hooks start node without reading it, and git gets it as set', async () => {
+  const { env, dir, codex } = await installedProject({ config: { hooks: { post_commit: 'foreground' } } });
+  // node 20 reads the named file as it starts and warns about one it cannot read: the warning shows a read
+  const ca = { ...env, NODE_EXTRA_CA_CERTS: path.join(path.dirname(dir), 'no-such-company-ca.pem') };
+  const seen = path.join(path.dirname(dir), 'receive-saw.txt');
+  fs.writeFileSync(path.join(codex, 'hooks/pre-receive'), `#!/bin/sh\ncat >/dev/null\nprintf '%s' "\${NODE_EXTRA_CA_CERTS-unset}" > '${seen}'\n`, { mode: 0o755 });
+  git(dir, ['checkout', '-q', '-b', 'feat'], env);
+  const c = await run('git', ['commit', '-q', '--allow-empty', '-m', 'a commit'], { cwd: dir, env: ca });
+  assert.is(c.code, 0, c.stderr);
+  assert.not.match(c.stderr, /extra certs/, 'post-commit');
+  commit(dir, env, { 'docs/ca.md': 'behind a proxy\n' });
+  const p = await pushWithoutTerminal(dir, ca, ['origin', 'feat']);
+  assert.is(p.code, 0, p.stderr);
+  assert.not.match(p.stderr, /extra certs/, 'pre-push, and the write after landing');
+  assert.ok(codexFiles(codex, 'test', env)['projects/api/docs/ca.md']);
+  assert.is(fs.readFileSync(seen, 'utf8'), ca.NODE_EXTRA_CA_CERTS, 'the git that pushed to the codex had it as set');
+});
+
 /** Every codex-hooks command a text names, each with what comes before it. */
 const commandsIn = (text) => [...text.matchAll(/(\w+ )?codex-hooks (init|install|uninstall|sync|sync-org|status|fetch|create-branch|mcp|--help)\b/g)].map((m) => m[0]);
 

@@ -8,7 +8,7 @@ import { readBackground, writeBackground } from '../sync/state.js';
 import { msg, syncWarnings } from '../core/messages.js';
 import { packageRoot } from '../core/paths.js';
 import { reportBackground } from './background.js';
-import { BACKGROUND_CHILD } from '../core/settings.js';
+import { BACKGROUND_CHILD, withoutCaCertsRead } from '../core/settings.js';
 import type { CommandResult, Context } from '../core/edge.js';
 
 
@@ -40,7 +40,7 @@ export async function postCommit(ctx: Context): Promise<CommandResult> {
     const bin = path.join(packageRoot(), 'bin', 'codex-hooks.cjs');
     const sub = spawn(process.execPath, [bin, 'hook', 'post-commit'], {
       cwd: project.root,
-      env: { ...ctx.env, [BACKGROUND_CHILD]: '1' } as NodeJS.ProcessEnv,
+      env: { ...withoutCaCertsRead(ctx.env), [BACKGROUND_CHILD]: '1' } as NodeJS.ProcessEnv,
       detached: true,
       stdio: ['ignore', logFd, logFd],
     });

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { runGit } from '../git/exec.js';
 import type { Project } from '../git/project.js';
 import { packageRoot } from '../core/paths.js';
+import { WITHOUT_CA_CERTS_READ } from '../core/settings.js';
 
 const MARK = '# codex-hooks: reference-transaction';
 
@@ -24,7 +25,7 @@ export function referenceTransactionScript(nodePath: string, bin: string): strin
     `if [ "$1" = committed ] && [ "\${CODEX_HOOKS:-}" != 0 ] && [ "\${HUSKY:-}" != 0 ] && [ -f "$codex_hooks_dir/codex-hooks/landing.json" ] && [ -x ${q(nodePath)} ] && [ -f ${q(bin)} ]; then codex_hooks_run=1; fi`,
     '[ -n "$codex_hooks_run$codex_hooks_chain" ] || exit 0',
     'codex_hooks_in=$(cat)',
-    `[ -z "$codex_hooks_run" ] || printf '%s\\n' "$codex_hooks_in" | ${q(nodePath)} ${q(bin)} hook reference-transaction "$@" || true`,
+    `[ -z "$codex_hooks_run" ] || printf '%s\\n' "$codex_hooks_in" | ${WITHOUT_CA_CERTS_READ} ${q(nodePath)} ${q(bin)} hook reference-transaction "$@" || true`,
     '[ -z "$codex_hooks_chain" ] || printf \'%s\\n\' "$codex_hooks_in" | "$codex_hooks_chain" "$@"',
     '',
   ].join('\n');
