@@ -247,6 +247,34 @@ t('the pulled tree mirrors the codex: routed docs arrive, stale files go, own fo
   assert.is(fs.readFileSync(path.join(dir, '.codex/stray.md'), 'utf8'), 'not from the codex\n');
 });
 
+t("the pull keeps each shared folder's listing by its tree id: used while the folder is unchanged, never when damaged", async () => {
+  const { env, codex, dir } = setup({}, {}, { 'shared/a.md': 'a\n', 'shared/deep/b.md': 'b\n' });
+  assert.is((await sync(dir, env)).code, 0);
+  const cacheDir = fs.readdirSync(env.CODEX_HOOKS_CACHE_DIR).find((d) => d.startsWith('codex-'));
+  const kept = path.join(env.CODEX_HOOKS_CACHE_DIR, cacheDir, `codex-hooks-listed-${Buffer.from('test').toString('hex')}.json`);
+  const saved = JSON.parse(fs.readFileSync(kept, 'utf8'));
+  assert.equal(saved.bases.shared.files.map((f) => f.path).sort(), ['shared/a.md', 'shared/deep/b.md']);
+  const pulled = () => fs.readdirSync(path.join(dir, '.codex/shared'), { recursive: true }).filter((f) => f.endsWith('.md')).sort();
+  // the codex changes elsewhere: shared/ keeps its tree id, and its docs stay pulled
+  commitToCodex(codex, env, { 'teams/other.md': 'x\n' }, 'test');
+  commit(dir, env, { 'docs/one.md': '1\n' });
+  assert.is((await sync(dir, env)).code, 0);
+  assert.equal(pulled(), ['a.md', 'deep/b.md']);
+  // shared/ changes: listed again
+  commitToCodex(codex, env, { 'shared/c.md': 'c\n', 'shared/a.md': null }, 'test');
+  commit(dir, env, { 'docs/two.md': '2\n' });
+  assert.is((await sync(dir, env)).code, 0);
+  assert.equal(pulled(), ['c.md', 'deep/b.md']);
+  // a kept file of the wrong shape (cut short, edited by hand) is not used: the folder is listed again
+  const now = JSON.parse(fs.readFileSync(kept, 'utf8'));
+  fs.writeFileSync(kept, JSON.stringify({ version: 1, bases: { shared: { tree: now.bases.shared.tree, files: 'none', skipped: [] } } }));
+  commitToCodex(codex, env, { 'teams/more.md': 'y\n' }, 'test');
+  commit(dir, env, { 'docs/three.md': '3\n' });
+  assert.is((await sync(dir, env)).code, 0);
+  assert.equal(pulled(), ['c.md', 'deep/b.md']);
+  assert.equal(JSON.parse(fs.readFileSync(kept, 'utf8')).bases.shared.files.length, 2);
+});
+
 t('a codex path that would escape pull_dir is refused', async () => {
   const { env, codex, dir } = setup();
   // Craft a tree entry named ".." under shared/ (git's own tools refuse to; the object format does not).

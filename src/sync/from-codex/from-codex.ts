@@ -12,6 +12,7 @@ import { projectDir } from '../tree/layout.js';
 import { fixedBase } from '../../config/patterns.js';
 import { decidePull, PENDING, pullable, signature, type OnDisk, type PullEntry, type PullPlan, type PullSkip, type PullState } from './pull-plan.js';
 import { msg } from '../../core/messages.js';
+import { readJson, writeJsonIfPossible } from '../../core/json-file.js';
 import { CODEX_TREE } from '../tree/bounds.js';
 import type { SkippedFolder } from '../tree/codex-walk.js';
 
@@ -40,7 +41,7 @@ export async function codexSelection(
     else wanted.set(p, e);
   };
   const [{ files: listed, skipped }, routed] = await Promise.all([
-    config.from_codex_patterns.length ? listBases(reader, tip, config.from_codex_patterns, signal) : { files: [], skipped: [] },
+    config.from_codex_patterns.length ? listBases(cache, reader, branch, tip, config.from_codex_patterns, signal) : { files: [], skipped: [] },
     routedDocs(cache, reader, branch, tip, signal),
   ]);
   const match = picomatch(config.from_codex_patterns, { dot: true });
@@ -80,22 +81,45 @@ export function gitDirectories(paths: Iterable<string>): string[] {
 
 /**
  * The files under the fixed prefix of each pattern (`shared/**` → shared/): the only trees read, within
- * the bounds of bounds.ts (folders past them are `skipped`).
+ * the bounds of bounds.ts (folders past them are `skipped`). A folder's listing is a function of its tree
+ * id, so the last one of each prefix is kept in the cache (`codex-hooks-listed-<branch>.json`) and used
+ * while the id is the same: a warm sync whose shared docs did not change reads no tree below the prefix
+ * (usually packed: no `git cat-file` started beside the push).
  */
-async function listBases(reader: ObjectSource, tip: string, patterns: string[], signal?: AbortSignal): Promise<{ files: TreeEntry[]; skipped: SkippedFolder[] }> {
+async function listBases(cache: CodexCache, reader: ObjectSource, branch: string, tip: string, patterns: string[], signal?: AbortSignal): Promise<Listed> {
   const root = await rootTree(reader, tip);
   const bases = [...new Set(patterns.map((p) => fixedBase(p) ?? ''))];
   if (bases.includes('')) return listFiles(reader, root, '', 0, signal);
   const outer = bases.filter((b) => !bases.some((o) => o !== b && b.startsWith(o + '/')));
+  const file = `${cache.dir}/codex-hooks-listed-${Buffer.from(branch).toString('hex')}.json`;
+  const known = readListed(file);
+  const kept: ListedBases['bases'] = {};
   const lists = await Promise.all(
-    outer.map(async (base): Promise<{ files: TreeEntry[]; skipped: SkippedFolder[] }> => {
+    outer.map(async (base): Promise<Listed> => {
       const { target } = await pathChain(reader, root, base.split('/'));
       if (!target) return { files: [], skipped: [] };
-      if (isTreeMode(target.mode)) return listFiles(reader, target.oid, base + '/', base.split('/').length, signal);
-      return { files: [listedEntry(target, base)], skipped: [] };
+      if (!isTreeMode(target.mode)) return { files: [listedEntry(target, base)], skipped: [] };
+      const before = known.bases[base];
+      const listed = before?.tree === target.oid ? before : await listFiles(reader, target.oid, base + '/', base.split('/').length, signal);
+      kept[base] = { tree: target.oid, files: listed.files, skipped: listed.skipped };
+      return listed;
     }),
   );
+  if (outer.some((b) => kept[b] !== known.bases[b])) writeJsonIfPossible(file, { version: 1, bases: kept } satisfies ListedBases, { compact: true }); // only a speed-up
   return { files: lists.flatMap((l) => l.files), skipped: lists.flatMap((l) => l.skipped) };
+}
+
+type Listed = { files: TreeEntry[]; skipped: SkippedFolder[] };
+interface ListedBases {
+  version: 1;
+  bases: Record<string, Listed & { tree: string }>;
+}
+
+/** The kept listings, or none: a file of another version or shape (hand-edited, cut short) is not used. */
+function readListed(file: string): ListedBases {
+  const saved = readJson<ListedBases | null>(file, null);
+  const fine = saved?.version === 1 && typeof saved.bases === 'object' && saved.bases !== null && Object.values(saved.bases).every((b) => typeof b?.tree === 'string' && Array.isArray(b.files) && Array.isArray(b.skipped));
+  return fine ? saved : { version: 1, bases: {} };
 }
 
 /** Every file and link under pull_dir, as relative posix paths (links are never followed); folders apart. */
