@@ -4,7 +4,8 @@ import { UsageError } from '../core/errors.js';
 import { gitText, runGit } from './exec.js';
 import { parseLsTree, type TreeEntry } from './objects/parse.js';
 import { readLooseRef } from './objects/loose.js';
-import { isSha1 } from './objects/objects.js';
+import { commitParents, isSha1 } from './objects/objects.js';
+import { readJson, writeJsonIfPossible } from '../core/json-file.js';
 import { ObjectStore } from './objects/store.js';
 import { msg } from '../core/messages.js';
 import type { Env } from '../core/edge.js';
@@ -174,8 +175,65 @@ export async function commitPeople(project: Project, objects: ObjectStore, commi
 
 /** The merge base of two commits, or null (unrelated histories, or a commit this clone lacks). */
 export async function mergeBase(project: Project, a: string, b: string): Promise<string | null> {
-  const { stdout, code } = await runGit(['merge-base', '--end-of-options', a, b], { ...opts(project), okCodes: [1, 128] });
-  return code === 0 ? stdout.toString().trim() || null : null;
+  return (await mergeBases(project, a, b))[0] ?? null;
+}
+
+/** Every best common ancestor (`git merge-base --all`), git's own pick first; empty when none or unknown. */
+async function mergeBases(project: Project, a: string, b: string): Promise<string[]> {
+  const { stdout, code } = await runGit(['merge-base', '--all', '--end-of-options', a, b], { ...opts(project), okCodes: [1, 128] });
+  return code === 0 ? stdout.toString().split('\n').filter(Boolean) : [];
+}
+
+/** How many merge bases a clone remembers, and how many new commits are read to reach a remembered tip. */
+const REMEMBERED = 32;
+const WALKED = 256;
+type Remembered = { tip: string; base: string; mergeBase: string };
+
+/**
+ * mergeBase, remembered per clone (`<state>/merge-bases.json`): a branch pushed again is usually its last
+ * pushed tip plus a few commits, and then its merge base with an unchanged base is the one found last time.
+ * That holds when each new commit (read here: new commits are loose) has a single parent and they lead to
+ * the remembered tip, and that tip was not already in the base (if it was, a new commit may be too): the new
+ * commits are then no ancestors of the base, and the common ancestors are the same. git is asked otherwise,
+ * and its answer remembered when it is the only best common ancestor (a criss-cross merge has several).
+ */
+export async function rememberedMergeBase(project: Project, objects: ObjectStore, tip: string, base: string): Promise<string | null> {
+  const file = path.join(stateDir(project), 'merge-bases.json');
+  const known = readRemembered(file);
+  const exact = known.find((k) => k.tip === tip && k.base === base);
+  if (exact) return exact.mergeBase;
+  const from = new Map(known.filter((k) => k.base === base && k.mergeBase !== k.tip).map((k) => [k.tip, k.mergeBase]));
+  let found = from.size ? mergeBaseAlong(objects, tip, from) : null;
+  if (!found) {
+    const all = await mergeBases(project, tip, base);
+    if (all.length !== 1) return all[0] ?? null;
+    found = all[0];
+  }
+  const kept = [{ tip, base, mergeBase: found }, ...known].slice(0, REMEMBERED);
+  writeJsonIfPossible(file, { version: 1, kept }, { compact: true }); // only a speed-up
+  return found;
+}
+
+/** The remembered merge base of the first remembered tip reached from `tip` through single-parent commits read here. */
+function mergeBaseAlong(objects: ObjectStore, tip: string, from: Map<string, string>): string | null {
+  let at = tip;
+  for (let i = 0; i < WALKED; i++) {
+    const c = objects.readHere(at);
+    if (c?.type !== 'commit') return null;
+    const parents = commitParents(c.body);
+    if (parents.length !== 1) return null;
+    at = parents[0];
+    const mb = from.get(at);
+    if (mb) return mb;
+  }
+  return null;
+}
+
+function readRemembered(file: string): Remembered[] {
+  const saved = readJson<{ version?: number; kept?: unknown } | null>(file, null);
+  if (saved?.version !== 1 || !Array.isArray(saved.kept)) return [];
+  const oid = (v: unknown) => typeof v === 'string' && isSha1(v);
+  return saved.kept.filter((k): k is Remembered => oid(k?.tip) && oid(k?.base) && oid(k?.mergeBase)).slice(0, REMEMBERED);
 }
 
 /** Whether this clone has a commit. */

@@ -745,6 +745,21 @@ section('A team over time: the model-based property of test/team-model.test.js, 
   cleanup();
 }
 
+section('The remembered merge base against git: the property of test/merge-base.test.js, longer');
+{
+  const runs = QUICK ? 150 : 1000;
+  await scenario(`${runs} random histories (lanes, merges, repacks), queried as pushes would: always one of git's merge bases`, async () => {
+    const r = await run(process.execPath, [path.join(path.dirname(BIN), '../test/merge-base.test.js')], {
+      env: { CODEX_HOOKS_MB_SEED: '20261207', ...process.env, CODEX_HOOKS_MB_RUNS: String(runs) },
+      timeoutMs: 600_000,
+    });
+    if (r.code !== 0) process.stdout.write(`${r.stdout}\n${r.stderr}`.trim().split('\n').filter((l) => !/^\s+at /.test(l)).slice(0, 40).map((l) => `    ${l}\n`).join(''));
+    check(r.code === 0, 'an answer differs from git: the counterexample is above');
+    process.stdout.write(`    (${/merge-base: (.*)/.exec(r.stdout)?.[1] ?? 'no summary'})\n`);
+  });
+  cleanup();
+}
+
 section('MCP over HTTP: many agents at once on loopback (design §8)');
 {
   const clients = 50;

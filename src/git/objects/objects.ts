@@ -50,6 +50,12 @@ export const treeEntries = (body: Buffer) => parseTree(body).map((e) => ({ mode:
 
 /** The root tree of a commit object's body. */
 export const commitTree = (body: Buffer): string | null => /^tree ([0-9a-f]{40})/.exec(body.toString('latin1'))?.[1] ?? null;
+/** A commit's parents, from its header (the lines before the first empty one). */
+export function commitParents(body: Buffer): string[] {
+  const end = body.indexOf('\n\n');
+  const head = body.toString('latin1', 0, end < 0 ? body.length : end);
+  return [...head.matchAll(/^parent ([0-9a-f]{40})$/gm)].map((m) => m[1]);
+}
 
 /** git's tree order: bytes, with a folder compared as if its name ended in "/". */
 function compareEntries(a: RawEntry, b: RawEntry): number {
