@@ -138,10 +138,17 @@ export function startGit(args: string[], options: RunOptions): Running<RunResult
   return new Running((git) => spawnAndWait(git, args, options));
 }
 
+/**
+ * node:child_process, loaded on first use: a hook that finds nothing to do starts no process and need not
+ * load it. Once loaded, a git process starts as it is asked for, not a turn of the event loop later (after
+ * whatever work was queued meanwhile: a sync's question to origin waited for the listing of the docs).
+ */
+let childProcess: typeof import('node:child_process') | null = null;
+const loadChildProcess = async () => (childProcess ??= await import('node:child_process'));
+
 async function spawnAndWait(git: Running<RunResult>, args: string[], options: RunOptions): Promise<RunResult> {
   const redact = options.redact ?? identity;
-  // Loaded on first use: a hook that finds nothing to do starts no process and need not load it.
-  const { spawn } = await import('node:child_process');
+  const { spawn } = childProcess ?? (await loadChildProcess());
   options.signal?.throwIfAborted();
   return new Promise((resolve, reject) => {
     const child = spawn('git', args, {
@@ -216,7 +223,7 @@ async function spawnAndWait(git: Running<RunResult>, args: string[], options: Ru
  * process answers many requests. Its environment is built as for runGit; stderr is kept for the error.
  */
 export async function spawnGit(args: string[], options: RunOptions): Promise<{ child: ChildProcessWithoutNullStreams; stderr: () => string }> {
-  const { spawn } = await import('node:child_process');
+  const { spawn } = childProcess ?? (await loadChildProcess());
   const child = spawn('git', args, { cwd: options.cwd, env: gitEnv(options.env, options.extraEnv) as NodeJS.ProcessEnv });
   if (child.pid === undefined) {
     // not started (EMFILE, EAGAIN, ENOENT): its 'error' event comes on the next tick (see spawnAndWait)

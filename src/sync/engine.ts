@@ -61,15 +61,16 @@ async function syncUntil(job: SyncOptions): Promise<SyncResult> {
   const wantsTo = job.direction !== 'from-codex';
   // Dropping or settling layers syncs no commit of the project's.
   const noCommit = job.layerEvent?.kind === 'drop' || job.layerEvent?.kind === 'reconcile';
+  // layer: which branches origin has (deleted on the server: the layer goes), asked while the codex is
+  // fetched, first: its git process then runs while this thread lists the commit
+  const origin = layered(job) ? originHeads(job.project, cache.timeoutMs, job.signal) : null;
+  const warm = layered(job) ? warmLayers(job, source) : null;
   // While the codex is fetched: the commit's listing, the selection, its people, and the selected
   // blobs the cache lacks copied in with the folder's trees (they depend on the commit alone).
   const listing = wantsTo && !noCommit ? Promise.resolve(job.entries ?? listForSync(job.project, source, job.commit, job.config)) : null;
   const selecting = listing?.then((entries) => ({ entries, selection: selectFiles(entries, job.config) })) ?? null;
   const staging = selecting && !job.dryRun ? selecting.then((s) => stageFolder(cache, (oids) => new Set(oids.filter((oid) => reader.hasLoose(oid))), source, s.selection.files)) : null;
   const people = wantsTo && !job.dryRun ? (noCommit ? userIdentity(job.project).then((me) => ({ author: me, committer: me })) : commitPeople(job.project, source, job.commit)) : null;
-  // layer: which branches origin has (deleted on the server: the layer goes), asked while the codex is fetched
-  const origin = layered(job) ? originHeads(job.project, cache.timeoutMs, job.signal) : null;
-  const warm = layered(job) ? warmLayers(job, source) : null;
   for (const p of [selecting, staging, people, origin]) p?.catch(() => {}); // awaited below, or moot when the fetch fails
   try {
     const [fetched, selected, staged] = await Promise.all([fetching, selecting, staging]);
