@@ -20,6 +20,11 @@ const base = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'codex-hooks-
 const env = { ...process.env };
 for (const k of Object.keys(env)) if (k.startsWith('GIT_') || k.startsWith('CODEX_') || k === 'CI') delete env[k];
 Object.assign(env, { HOME: base, GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_NAME: 'Bench', GIT_AUTHOR_EMAIL: 'b@example.com', GIT_COMMITTER_NAME: 'Bench', GIT_COMMITTER_EMAIL: 'b@example.com' });
+// Node starts as the hooks start it (hooks/pre-push): without reading the CA bundle NODE_EXTRA_CA_CERTS names
+// (node 20 reads it as it starts: ~30 ms here), the reference `node -e 0` too. CA_BUNDLE, when set, times
+// one row as a shell starts node, the bundle read.
+const CA_BUNDLE = process.env.NODE_EXTRA_CA_CERTS || null;
+Object.assign(env, { NODE_EXTRA_CA_CERTS: '', CODEX_HOOKS_EXTRA_CA_CERTS: CA_BUNDLE ?? '' });
 
 const git = (cwd, args, input) => execFileSync('git', args, { cwd, env, input, encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['pipe', 'pipe', 'pipe'] }).trim();
 const time = (fn) => {
@@ -249,8 +254,13 @@ function bySize(n) {
   const floor = [];
   const idle = [];
   const fresh = [];
+  const caRead = [];
   let rss = 0;
   for (let i = 0; i < RUNS; i++) {
+    if (CA_BUNDLE) {
+      changeTenDocs(dir);
+      caRead.push(time(() => sh(process.execPath, [BIN, 'sync', '--env', 'test', '--quiet'], { cwd: dir, env: { CODEX_HOOKS_CACHE_DIR: cache, NODE_EXTRA_CA_CERTS: CA_BUNDLE } })));
+    }
     changeTenDocs(dir);
     const rssFile = path.join(base, 'rss');
     warm.push(time(() => sh(process.execPath, [path.join(ROOT, 'scripts/bench-rss.cjs'), 'sync', '--env', 'test', '--quiet'], { cwd: dir, env: { CODEX_HOOKS_CACHE_DIR: cache, BENCH_RSS_FILE: rssFile } })));
@@ -267,6 +277,7 @@ function bySize(n) {
   row(`  cold start: cold sync minus warm sync, ${n} files`, stats(extra), stats(clone), (r) => r <= 1, 'git clone --bare --no-local --single-branch');
   row(`warm sync (10 of 100 docs), ${n} files`, stats(warm), stats(floor), (r) => r <= 2.2, 'git fetch (same new commits) + push', '≤ 2.2×');
   row(`  the same, against a fetch with nothing new`, stats(warm), stats(idle), null, 'git fetch (nothing new) + push');
+  if (CA_BUNDLE) row(`  the same, node reading NODE_EXTRA_CA_CERTS as it starts (a shell's \`codex-hooks sync\`)`, stats(caRead), stats(floor), null, 'git fetch (same new commits) + push');
   row(`warm sync vs fresh shallow clone, ${n} files`, stats(warm), stats(fresh), (r) => r <= 1 / 20, 'clone+copy+add+commit+push');
   rows.push({ measure: `peak memory of the sync process, ${n} files`, memory: rss, holds: rss < 150 * 1024 * 1024 });
   fs.rmSync(codex, { recursive: true, force: true });
@@ -420,7 +431,7 @@ function searchRows() {
 }
 
 try {
-  log(`codex-hooks bench: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, ${git(base, ['--version'])}`);
+  log(`codex-hooks bench: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, ${git(base, ['--version'])}${CA_BUNDLE ? ', NODE_EXTRA_CA_CERTS set (node started without reading it, as hooks do, but in the row that says so)' : ''}`);
   if (ONLY.has('hook')) hookNoop();
   if (ONLY.has('size')) for (const n of SIZES) bySize(n);
   if (ONLY.has('org')) organisation(ORG_CODEX, ORG);
