@@ -75,6 +75,14 @@ t('the to-codex selection never sends pull_dir back, even with **', () => {
   assert.equal(files.map((f) => f.path), ['docs/a.md', '.codexrc.json']);
 });
 
+t('a denied folder name catches every file inside it, at any depth, in any letter case; its siblings pass', () => {
+  const entry = (p) => ({ path: p, mode: '100644', type: 'blob', oid: 'a'.repeat(40), size: 1 });
+  const paths = ['docs/.secrets/a.md', 'docs/.secrets/b.md', 'docs/.Secrets/deep/c.md', 'docs/ok.md', 'docs/keys/ok.md', 'docs/keys/id_rsa', 'docs/x/.env/y.md', 'docs/x/z.md'];
+  const { files, skipped } = selectFiles(paths.map(entry), { sync_patterns: ['docs/**'], exclude_patterns: [], deny_patterns: ['**/.secrets', '**/id_rsa*', '**/.env'], max_file_size: 100 });
+  assert.equal(files.map((f) => f.path), ['docs/ok.md', 'docs/keys/ok.md', 'docs/x/z.md']);
+  assert.equal(skipped.map((s) => s.path), ['docs/.secrets/a.md', 'docs/.secrets/b.md', 'docs/.Secrets/deep/c.md', 'docs/keys/id_rsa', 'docs/x/.env/y.md']);
+});
+
 t('escapeControl shows control characters as escapes', () => {
   assert.is(escapeControl('\u001b[2J\u001b[Hmain'), '\\x1b[2J\\x1b[Hmain');
   assert.is(escapeControl('a\nb\tc\u2028'), 'a\\nb\\tc\\u2028');

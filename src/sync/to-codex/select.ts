@@ -56,10 +56,17 @@ export function selectFiles(entries: TreeEntry[], config: SelectConfig): Selecti
   const deniedAnyCase = matcher(config.deny_patterns.length ? config.deny_patterns : ['\0'], { ...opts, nocase: true });
   const excluded = matcher(config.exclude_patterns.length ? config.exclude_patterns : ['\0'], opts);
   const denied = (p: string) => deniedAnyCase(p) || excluded(p);
-  // deny lists name files ("**/.env"); a denied folder name must also catch what is inside it.
+  // deny lists name files ("**/.env"); a denied folder name must also catch what is inside it. Each
+  // folder is asked once: the files of a folder share it.
+  const folders = new Map<string, boolean>();
+  const deniedFolder = (dir: string) => {
+    let answer = folders.get(dir);
+    if (answer === undefined) folders.set(dir, (answer = denied(dir)));
+    return answer;
+  };
   const deniedDir = (p: string) => {
     const parts = p.split('/');
-    for (let i = 1; i < parts.length; i++) if (denied(parts.slice(0, i).join('/'))) return true;
+    for (let i = 1; i < parts.length; i++) if (deniedFolder(parts.slice(0, i).join('/'))) return true;
     return false;
   };
   const pulled = config.pull_dir && path.posix.normalize(config.pull_dir.replace(/\\/g, '/')).replace(/\/+$/, '');
