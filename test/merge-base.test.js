@@ -131,4 +131,37 @@ t('a branch pushed again: its new commits lead to the remembered tip, and git is
   }
 });
 
+t('a shallow clone (or grafts, or replace refs) neither uses nor keeps a remembered merge base: unshallowed, git answers', async () => {
+  const env = isolatedEnv();
+  const { dir, make } = history(env);
+  const project = await openProject(dir, env);
+  const objects = projectObjects(project);
+  try {
+    const r = make([]);
+    const x = make([r]);
+    const y = make([x]);
+    const main = make([y]);
+    const t = make([make([x]), make([y])]); // the branch merged main's y in
+    const g2 = git(dir, ['rev-parse', `${t}^2`], env);
+    // shallow at y's child on the branch: y is cut off, and git's answer is x
+    fs.writeFileSync(path.join(dir, '.git/shallow'), g2 + '\n');
+    assert.is(await rememberedMergeBase(project, objects, t, main), x);
+    fs.rmSync(path.join(dir, '.git/shallow')); // git fetch --unshallow
+    const t2 = make([t]);
+    assert.is(await rememberedMergeBase(project, objects, t2, main), y);
+    assert.is(await rememberedMergeBase(project, objects, t, main), y);
+    // with a graft, or a replace ref, the history is not what the commits say: git alone answers
+    for (const rewrite of [() => fs.writeFileSync(path.join(dir, '.git/info/grafts'), `${t} ${make([r])}\n`), () => git(dir, ['replace', t, make([r])], env)]) {
+      const before = fs.readFileSync(path.join(project.commonDir, 'codex-hooks/merge-bases.json'), 'utf8');
+      rewrite();
+      assert.is(await rememberedMergeBase(project, objects, t, main), r);
+      assert.is(fs.readFileSync(path.join(project.commonDir, 'codex-hooks/merge-bases.json'), 'utf8'), before, 'nothing remembered');
+      fs.rmSync(path.join(dir, '.git/info/grafts'), { force: true });
+      if (git(dir, ['replace', '-l'], env)) git(dir, ['replace', '-d', t], env);
+    }
+  } finally {
+    objects.close();
+  }
+});
+
 t.run();

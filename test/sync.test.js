@@ -199,6 +199,9 @@ t('--dry-run fetches, prints the plan, and writes nothing anywhere', async () =>
   const { env, codex, dir } = setup();
   const refs = git(codex, ['for-each-ref'], env);
   const status = git(dir, ['status', '--porcelain', '--ignored'], env);
+  // the records of syncs and what they remember (not the loaded config's cache, which any command keeps)
+  const state = () => (fs.existsSync(path.join(dir, '.git/codex-hooks')) ? fs.readdirSync(path.join(dir, '.git/codex-hooks')).filter((f) => f !== 'config-cache.json').sort() : []);
+  const before = state();
   const r = await sync(dir, env, ['--dry-run', '--json']);
   assert.is(r.code, 0, r.stderr);
   const plan = JSON.parse(r.stdout);
@@ -206,6 +209,7 @@ t('--dry-run fetches, prints the plan, and writes nothing anywhere', async () =>
   assert.equal(plan.fromCodex.added, ['shared/guide.md']);
   assert.is(git(codex, ['for-each-ref'], env), refs);
   assert.is(git(dir, ['status', '--porcelain', '--ignored'], env), status);
+  assert.equal(state(), before, 'nothing in .git/codex-hooks either');
   const human = await sync(dir, env, ['--dry-run', '--env', 'prod']);
   assert.match(human.stdout, /dry run, nothing written/);
   assert.match(human.stdout, /add \(3\):/);

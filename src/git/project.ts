@@ -6,7 +6,7 @@ import { parseLsTree, type TreeEntry } from './objects/parse.js';
 import { readLooseRef } from './objects/loose.js';
 import { commitParents, isSha1 } from './objects/objects.js';
 import { readJson, writeJsonIfPossible } from '../core/json-file.js';
-import { ObjectStore } from './objects/store.js';
+import { hasReplaceRefs, ObjectStore } from './objects/store.js';
 import { msg } from '../core/messages.js';
 import type { Env } from '../core/edge.js';
 
@@ -197,7 +197,10 @@ type Remembered = { tip: string; base: string; mergeBase: string };
  * commits are then no ancestors of the base, and the common ancestors are the same. git is asked otherwise,
  * and its answer remembered when it is the only best common ancestor (a criss-cross merge has several).
  */
-export async function rememberedMergeBase(project: Project, objects: ObjectStore, tip: string, base: string): Promise<string | null> {
+export async function rememberedMergeBase(project: Project, objects: ObjectStore, tip: string, base: string, o: { remember?: boolean } = {}): Promise<string | null> {
+  // A history the commits do not tell alone (a shallow clone, grafts, replace refs) changes when it is
+  // unshallowed or rewritten: nothing is remembered of it, nor used.
+  if (!historyAsCommitted(project)) return mergeBase(project, tip, base);
   const file = path.join(stateDir(project), 'merge-bases.json');
   const known = readRemembered(file);
   const exact = known.find((k) => k.tip === tip && k.base === base);
@@ -210,9 +213,13 @@ export async function rememberedMergeBase(project: Project, objects: ObjectStore
     found = all[0];
   }
   const kept = [{ tip, base, mergeBase: found }, ...known].slice(0, REMEMBERED);
-  writeJsonIfPossible(file, { version: 1, kept }, { compact: true }); // only a speed-up
+  if (o.remember !== false) writeJsonIfPossible(file, { version: 1, kept }, { compact: true }); // only a speed-up
   return found;
 }
+
+/** The ancestry is what the commits say: no shallow boundary, no grafts, no replace refs. */
+const historyAsCommitted = (p: Project): boolean =>
+  !p.env.GIT_GRAFT_FILE && !['shallow', path.join('info', 'grafts')].some((f) => fs.existsSync(path.join(p.commonDir, f))) && !hasReplaceRefs(p.commonDir);
 
 /** The remembered merge base of the first remembered tip reached from `tip` through single-parent commits read here. */
 function mergeBaseAlong(objects: ObjectStore, tip: string, from: Map<string, string>): string | null {

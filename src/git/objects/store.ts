@@ -30,8 +30,7 @@ export class ObjectStore implements ObjectSource {
   /** The store of the repository whose git folder (the common one, for a worktree) is `gitDir`. */
   static open(gitDir: string, git: RunOptions): ObjectStore {
     // Replace refs change what an id reads as; git honours them, so then git alone reads.
-    const replaced = fs.existsSync(path.join(gitDir, 'refs', 'replace')) || packedRefsMention(gitDir, 'refs/replace/');
-    return new ObjectStore(path.join(gitDir, 'objects'), git, !replaced);
+    return new ObjectStore(path.join(gitDir, 'objects'), git, !hasReplaceRefs(gitDir));
   }
 
   /** Starts git's reader now (a sync starts it with its fetch, so it is ready when the fetch is done). */
@@ -127,6 +126,9 @@ export class ObjectStore implements ObjectSource {
     return this.reader;
   }
 }
+
+/** The repository has replace refs (`git replace`), loose or packed. */
+export const hasReplaceRefs = (gitDir: string): boolean => fs.existsSync(path.join(gitDir, 'refs', 'replace')) || packedRefsMention(gitDir, 'refs/replace/');
 
 function packedRefsMention(gitDir: string, prefix: string): boolean {
   try {

@@ -61,7 +61,7 @@ export function warmLayers(job: SyncOptions, source: ObjectStore): LayerWarmup {
   const prod = job.config.prod_branches[0] ?? 'main';
   const base = event.kind === 'layer' ? (readRefFile(job.project, `refs/remotes/origin/${prod}`) ?? readRefFile(job.project, `refs/heads/${prod}`)) : null;
   if (event.kind !== 'layer' || !base) return { selections };
-  const mb = rememberedMergeBase(job.project, source, event.commit, base);
+  const mb = rememberedMergeBase(job.project, source, event.commit, base, { remember: !job.dryRun });
   mb.then(
     (c) => {
       if (!c || c === event.commit || selections.has(c)) return;
@@ -80,7 +80,7 @@ export async function prepareLayers(job: SyncOptions, prepared: PrepInput, origi
   const event = eventOf(job);
   const prod = job.config.prod_branches[0] ?? 'main';
   const selections = warm?.selections ?? new Map<string, Promise<TreeEntry[]>>();
-  const mergeBaseOf = (a: string, b: string) => (warm?.mergeBase && warm.mergeBase.a === a && warm.mergeBase.b === b ? warm.mergeBase.mb : rememberedMergeBase(job.project, prepared.source, a, b));
+  const mergeBaseOf = (a: string, b: string) => (warm?.mergeBase && warm.mergeBase.a === a && warm.mergeBase.b === b ? warm.mergeBase.mb : rememberedMergeBase(job.project, prepared.source, a, b, { remember: !job.dryRun }));
   const selectionOf = (commit: string): Promise<TreeEntry[]> => {
     if (!selections.has(commit)) selections.set(commit, commit === job.commit && prepared.selected ? Promise.resolve(prepared.selected.selection.files) : listForSync(job.project, prepared.source, commit, job.config).then((e) => selectFiles(e, job.config).files));
     return selections.get(commit)!;
