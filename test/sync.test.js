@@ -277,6 +277,23 @@ t("the pull keeps each shared folder's listing by its tree id: used while the fo
   assert.is((await sync(dir, env)).code, 0);
   assert.equal(pulled(), ['c.md', 'deep/b.md']);
   assert.equal(JSON.parse(fs.readFileSync(kept, 'utf8')).bases.shared.files.length, 2);
+  // entries that are no listing git could give (hand-edited, another version's): not used, listed again
+  const good = JSON.parse(fs.readFileSync(kept, 'utf8'));
+  const damages = [null, { ...good.bases.shared.files[0], path: 42 }, { ...good.bases.shared.files[0], path: 'shared/bad.md', oid: 'zz' }, { ...good.bases.shared.files[0], path: 'teams/other.md' }, { ...good.bases.shared.files[0], path: 'shared/x.md', mode: '777' }];
+  for (const [i, damage] of damages.entries()) {
+    fs.writeFileSync(kept, JSON.stringify({ ...good, bases: { shared: { ...good.bases.shared, files: [...good.bases.shared.files, damage] } } }));
+    commit(dir, env, { [`docs/d${i}.md`]: `${i}\n` });
+    const r = await sync(dir, env);
+    assert.is(r.code, 0, `${JSON.stringify(damage)}: ${r.stderr}`);
+    assert.equal(pulled(), ['c.md', 'deep/b.md']);
+    assert.not.ok(fs.existsSync(path.join(dir, '.codex/teams')));
+    assert.equal(JSON.parse(fs.readFileSync(kept, 'utf8')).bases.shared.files, good.bases.shared.files, 'the listing is made again');
+  }
+  // reused unchanged, the kept file is not written again
+  const mtime = fs.statSync(kept).mtimeMs;
+  commit(dir, env, { 'docs/four.md': '4\n' });
+  assert.is((await sync(dir, env)).code, 0);
+  assert.is(fs.statSync(kept).mtimeMs, mtime);
 });
 
 t('a codex path that would escape pull_dir is refused', async () => {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import picomatch from 'picomatch';
 import { SyncError } from '../../core/errors.js';
 import type { ObjectSource } from '../../git/objects/store.js';
-import { isTreeMode, listedEntry } from '../../git/objects/objects.js';
+import { isSha1, isTreeMode, listedEntry } from '../../git/objects/objects.js';
 import type { TreeEntry } from '../../git/objects/parse.js';
 import type { CodexCache } from '../cache/cache.js';
 import { listFiles, pathChain, rootTree } from '../tree/codex-tree.js';
@@ -93,33 +93,59 @@ async function listBases(cache: CodexCache, reader: ObjectSource, branch: string
   const outer = bases.filter((b) => !bases.some((o) => o !== b && b.startsWith(o + '/')));
   const file = `${cache.dir}/codex-hooks-listed-${Buffer.from(branch).toString('hex')}.json`;
   const known = readListed(file);
-  const kept: ListedBases['bases'] = {};
+  // other projects sharing this cache may list other folders: theirs are kept, within a bound
+  const kept: ListedBases['bases'] = Object.fromEntries(Object.entries(known.bases).slice(-LISTED_FOLDERS));
   const lists = await Promise.all(
     outer.map(async (base): Promise<Listed> => {
       const { target } = await pathChain(reader, root, base.split('/'));
       if (!target) return { files: [], skipped: [] };
       if (!isTreeMode(target.mode)) return { files: [listedEntry(target, base)], skipped: [] };
       const before = known.bases[base];
-      const listed = before?.tree === target.oid ? before : await listFiles(reader, target.oid, base + '/', base.split('/').length, signal);
+      if (before?.tree === target.oid) return before;
+      const listed = await listFiles(reader, target.oid, base + '/', base.split('/').length, signal);
+      delete kept[base]; // the newest last
       kept[base] = { tree: target.oid, files: listed.files, skipped: listed.skipped };
       return listed;
     }),
   );
-  if (outer.some((b) => kept[b] !== known.bases[b])) writeJsonIfPossible(file, { version: 1, bases: kept } satisfies ListedBases, { compact: true }); // only a speed-up
+  if (outer.some((b) => kept[b] && kept[b] !== known.bases[b])) writeJsonIfPossible(file, { version: 1, bounds: CODEX_TREE, bases: kept } satisfies ListedBases, { compact: true }); // only a speed-up
   return { files: lists.flatMap((l) => l.files), skipped: lists.flatMap((l) => l.skipped) };
 }
 
 type Listed = { files: TreeEntry[]; skipped: SkippedFolder[] };
 interface ListedBases {
   version: 1;
+  /** The bounds the listings were made within (tree/bounds.ts): listings made within others are not used. */
+  bounds: typeof CODEX_TREE;
   bases: Record<string, Listed & { tree: string }>;
 }
+/** How many folders' listings a cache keeps for one codex branch. */
+const LISTED_FOLDERS = 32;
 
-/** The kept listings, or none: a file of another version or shape (hand-edited, cut short) is not used. */
+/**
+ * The kept listings whose every entry is one a listing of git's tree could give (a file edited by hand, cut
+ * short or of another version is not used, and listed again): ids, modes and types as git writes them,
+ * paths under their folder.
+ */
 function readListed(file: string): ListedBases {
+  const none: ListedBases = { version: 1, bounds: CODEX_TREE, bases: {} };
   const saved = readJson<ListedBases | null>(file, null);
-  const fine = saved?.version === 1 && typeof saved.bases === 'object' && saved.bases !== null && Object.values(saved.bases).every((b) => typeof b?.tree === 'string' && Array.isArray(b.files) && Array.isArray(b.skipped));
-  return fine ? saved : { version: 1, bases: {} };
+  if (saved?.version !== 1 || JSON.stringify(saved.bounds) !== JSON.stringify(CODEX_TREE) || typeof saved.bases !== 'object' || saved.bases === null) return none;
+  const bases: ListedBases['bases'] = {};
+  for (const [base, listed] of Object.entries(saved.bases)) if (listedFolder(base, listed)) bases[base] = listed;
+  return { ...none, bases };
+}
+
+const TYPE_OF_MODE: Record<string, TreeEntry['type']> = { '100644': 'blob', '100755': 'blob', '120000': 'blob', '160000': 'commit', '040000': 'tree' };
+
+function listedFolder(base: string, v: unknown): v is Listed & { tree: string } {
+  const l = v as Partial<Listed & { tree: string }> | null;
+  if (!l || typeof l.tree !== 'string' || !isSha1(l.tree) || !Array.isArray(l.files) || !Array.isArray(l.skipped)) return false;
+  const under = (p: unknown) => typeof p === 'string' && p.startsWith(base + '/') && p.length > base.length + 1 && !p.includes('\0');
+  return (
+    l.files.every((f: Partial<TreeEntry> | null) => !!f && under(f.path) && typeof f.oid === 'string' && isSha1(f.oid) && typeof f.mode === 'string' && TYPE_OF_MODE[f.mode] === f.type && typeof f.size === 'number') &&
+    l.skipped.every((k: Partial<SkippedFolder> | null) => !!k && (k.path === base || under(k.path)) && (k.reason === 'paths' || k.reason === 'depth'))
+  );
 }
 
 /** Every file and link under pull_dir, as relative posix paths (links are never followed); folders apart. */
