@@ -4,15 +4,6 @@
 // here instead of a SyntaxError from the bundle. A hook then lets git go on, unless CODEX_ENV asked for
 // a sync (design §6); the check costs no process of its own.
 'use strict';
-// The hooks start node with NODE_EXTRA_CA_CERTS empty, since node reads the file it names as it starts
-// (~30 ms) for TLS codex-hooks never does, and its value in CODEX_HOOKS_EXTRA_CA_CERTS: given back here, so
-// git, ssh and credential helpers get it as set (src/core/settings.ts).
-var kept = process.env.CODEX_HOOKS_EXTRA_CA_CERTS;
-if (kept !== undefined) {
-  if (kept) process.env.NODE_EXTRA_CA_CERTS = kept;
-  else delete process.env.NODE_EXTRA_CA_CERTS;
-  delete process.env.CODEX_HOOKS_EXTRA_CA_CERTS;
-}
 var major = Number(process.versions.node.split('.')[0]);
 if (major < 20) {
   var hook = process.argv[2] === 'hook';

@@ -10,7 +10,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const BIN = path.join(ROOT, 'bin/codex-hooks.cjs');
+// the hooks' entry, as they start it (hooks/pre-push); a shell's `codex-hooks` starts the other
+const BIN = path.join(ROOT, 'bin/hook.cjs');
+const SHELL_BIN = path.join(ROOT, 'bin/codex-hooks.cjs');
 const SIZES = (process.env.BENCH_SIZES || '1000,20000,100000').split(',').map(Number);
 const RUNS = Number(process.env.BENCH_RUNS || 5);
 const ONLY = new Set((process.env.BENCH_ONLY || 'hook,size,org,mcp,layers,search').split(','));
@@ -200,7 +202,7 @@ function layerRows(n) {
   const hooked = teamProject('layers-hooked', { sync_direction: 'to-codex' });
   fs.mkdirSync(path.join(hooked.dir, 'node_modules'));
   fs.symlinkSync(ROOT, path.join(hooked.dir, 'node_modules/codex-hooks'));
-  sh(process.execPath, [BIN, 'install', '--quiet'], { cwd: hooked.dir, env: { CODEX_HOOKS_CACHE_DIR: hooked.cache } });
+  sh(process.execPath, [SHELL_BIN, 'install', '--quiet'], { cwd: hooked.dir, env: { CODEX_HOOKS_CACHE_DIR: hooked.cache } });
   const pushEnv = { env: { CODEX_HOOKS_CACHE_DIR: hooked.cache }, cwd: hooked.dir };
   sh('git', ['push', '-q', 'origin', 'feat'], pushEnv);
   const landed = [];
@@ -259,7 +261,7 @@ function bySize(n) {
   for (let i = 0; i < RUNS; i++) {
     if (CA_BUNDLE) {
       changeTenDocs(dir);
-      caRead.push(time(() => sh(process.execPath, [BIN, 'sync', '--env', 'test', '--quiet'], { cwd: dir, env: { CODEX_HOOKS_CACHE_DIR: cache, NODE_EXTRA_CA_CERTS: CA_BUNDLE } })));
+      caRead.push(time(() => sh(process.execPath, [SHELL_BIN, 'sync', '--env', 'test', '--quiet'], { cwd: dir, env: { CODEX_HOOKS_CACHE_DIR: cache, NODE_EXTRA_CA_CERTS: CA_BUNDLE } })));
     }
     changeTenDocs(dir);
     const rssFile = path.join(base, 'rss');
@@ -299,7 +301,7 @@ async function mcpRows(n) {
   const serverEnv = { ...env, CODEX_HOOKS_CACHE_DIR: cache };
   const connect = async () => {
     const client = new Client({ name: 'bench', version: '1' });
-    await client.connect(new StdioClientTransport({ command: process.execPath, args: [BIN, 'mcp', '--codex', codex], cwd: base, env: serverEnv, stderr: 'inherit' }));
+    await client.connect(new StdioClientTransport({ command: process.execPath, args: [SHELL_BIN, 'mcp', '--codex', codex], cwd: base, env: serverEnv, stderr: 'inherit' }));
     return client;
   };
   const client = await connect();
@@ -338,7 +340,7 @@ async function mcpRows(n) {
   const startOnce = () =>
     new Promise((resolve, reject) => {
       const t = performance.now();
-      const child = spawn(process.execPath, [BIN, 'mcp', '--codex', codex], { cwd: base, env: serverEnv, stdio: ['pipe', 'pipe', 'inherit'] });
+      const child = spawn(process.execPath, [SHELL_BIN, 'mcp', '--codex', codex], { cwd: base, env: serverEnv, stdio: ['pipe', 'pipe', 'inherit'] });
       child.on('error', reject);
       child.stdout.once('data', () => {
         const ms = performance.now() - t;

@@ -154,6 +154,20 @@ t('NODE_EXTRA_CA_CERTS (a company CA bundle): the hooks start node without readi
   assert.not.match(p.stderr, /extra certs/, 'pre-push, and the write after landing');
   assert.ok(codexFiles(codex, 'test', env)['projects/api/docs/ca.md']);
   assert.is(fs.readFileSync(seen, 'utf8'), ca.NODE_EXTRA_CA_CERTS, 'the git that pushed to the codex had it as set');
+  // A teammate runs the committed hook scripts with an older codex-hooks in node_modules (before `npm
+  // install`), whose bin hands nothing back: node starts with the bundle read, and git still gets it.
+  const installed = path.join(dir, 'node_modules/codex-hooks');
+  const old = path.join(path.dirname(dir), 'old-codex-hooks');
+  fs.cpSync(fs.realpathSync(installed), old, { recursive: true });
+  fs.rmSync(path.join(old, 'bin/hook.cjs'), { force: true });
+  const bin = path.join(old, 'bin/codex-hooks.cjs');
+  fs.writeFileSync(bin, fs.readFileSync(bin, 'utf8').replace(/\/\/ The hooks start node with NODE_EXTRA_CA_CERTS empty[\s\S]*?\n}\n/, ''));
+  fs.rmSync(seen);
+  commit(dir, env, { 'docs/ca2.md': 'an older toolkit\n' });
+  const o = await pushWithoutTerminal(dir, { ...ca, CODEX_HOOKS_BIN: bin }, ['origin', 'feat']);
+  assert.is(o.code, 0, o.stderr);
+  assert.ok(codexFiles(codex, 'test', env)['projects/api/docs/ca2.md']);
+  assert.is(fs.readFileSync(seen, 'utf8'), ca.NODE_EXTRA_CA_CERTS, 'an older bin: git had it as set');
 });
 
 /** Every codex-hooks command a text names, each with what comes before it. */

@@ -11,16 +11,16 @@ type Env = Record<string, string | undefined>;
 export const BACKGROUND_CHILD = 'CODEX_HOOKS_BACKGROUND_CHILD';
 
 /**
- * How a hook starts node (design §7): node 20 reads the file NODE_EXTRA_CA_CERTS names (a company's CA
+ * How a hook starts node (design §6): node 20 reads the file NODE_EXTRA_CA_CERTS names (a company's CA
  * bundle) as it starts, ~30 ms on every hook, for TLS codex-hooks never does (git does the transport). So the
- * hooks start node with it empty and its value in CODEX_HOOKS_EXTRA_CA_CERTS, which bin/codex-hooks.cjs
- * gives back to NODE_EXTRA_CA_CERTS before anything runs: git, ssh and credential helpers get it as set.
+ * hooks start the bin's `hook.cjs` with it empty and its value in CODEX_HOOKS_EXTRA_CA_CERTS; hook.cjs gives
+ * it back to NODE_EXTRA_CA_CERTS before anything runs: git, ssh and credential helpers get it as set.
  */
-export const KEPT_CA_CERTS = 'CODEX_HOOKS_EXTRA_CA_CERTS';
-/** The same for a node this process starts (post-commit's background child). */
-export const withoutCaCertsRead = (env: Env): Env => ({ ...env, [KEPT_CA_CERTS]: env.NODE_EXTRA_CA_CERTS ?? '', NODE_EXTRA_CA_CERTS: '' });
-/** The same in a shell line (the reference-transaction hook), before the command that starts node. */
-export const WITHOUT_CA_CERTS_READ = `${KEPT_CA_CERTS}=\${NODE_EXTRA_CA_CERTS-} NODE_EXTRA_CA_CERTS=`;
+export const HOOK_ENTRY = 'hook.cjs';
+/** The same for a node this process starts (post-commit's background child), with HOOK_ENTRY. */
+export const withoutCaCertsRead = (env: Env): Env => ({ ...env, CODEX_HOOKS_EXTRA_CA_CERTS: env.NODE_EXTRA_CA_CERTS ?? '', NODE_EXTRA_CA_CERTS: '' });
+/** The same in a shell line (the reference-transaction hook), before the command that starts HOOK_ENTRY. */
+export const WITHOUT_CA_CERTS_READ = 'CODEX_HOOKS_EXTRA_CA_CERTS=${NODE_EXTRA_CA_CERTS-} NODE_EXTRA_CA_CERTS=';
 
 export interface Settings {
   /** A CI run (`CI` set to anything but empty, `0` or `false`): nobody is at the terminal, no colour, no live table. */

@@ -8,7 +8,7 @@ import { readBackground, writeBackground } from '../sync/state.js';
 import { msg, syncWarnings } from '../core/messages.js';
 import { packageRoot } from '../core/paths.js';
 import { reportBackground } from './background.js';
-import { BACKGROUND_CHILD, withoutCaCertsRead } from '../core/settings.js';
+import { BACKGROUND_CHILD, HOOK_ENTRY, withoutCaCertsRead } from '../core/settings.js';
 import type { CommandResult, Context } from '../core/edge.js';
 
 
@@ -37,7 +37,7 @@ export async function postCommit(ctx: Context): Promise<CommandResult> {
     const dir = stateDir(project);
     fs.mkdirSync(dir, { recursive: true });
     const logFd = fs.openSync(path.join(dir, 'background.log'), 'w');
-    const bin = path.join(packageRoot(), 'bin', 'codex-hooks.cjs');
+    const bin = path.join(packageRoot(), 'bin', HOOK_ENTRY);
     const sub = spawn(process.execPath, [bin, 'hook', 'post-commit'], {
       cwd: project.root,
       env: { ...withoutCaCertsRead(ctx.env), [BACKGROUND_CHILD]: '1' } as NodeJS.ProcessEnv,

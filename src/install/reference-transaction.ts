@@ -3,7 +3,7 @@ import path from 'node:path';
 import { runGit } from '../git/exec.js';
 import type { Project } from '../git/project.js';
 import { packageRoot } from '../core/paths.js';
-import { WITHOUT_CA_CERTS_READ } from '../core/settings.js';
+import { HOOK_ENTRY, WITHOUT_CA_CERTS_READ } from '../core/settings.js';
 
 const MARK = '# codex-hooks: reference-transaction';
 
@@ -13,7 +13,7 @@ const MARK = '# codex-hooks: reference-transaction';
  * teammate's clone, after `npm install`), before the push it is needed for. It starts node only in the
  * `committed` state while a landing is kept, so other ref updates (commits, checkouts) cost a shell test.
  */
-export function referenceTransactionScript(nodePath: string, bin: string): string {
+export function referenceTransactionScript(nodePath: string, bin: string, hookEntry = false): string {
   const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
   return [
     '#!/usr/bin/env sh',
@@ -25,7 +25,7 @@ export function referenceTransactionScript(nodePath: string, bin: string): strin
     `if [ "$1" = committed ] && [ "\${CODEX_HOOKS:-}" != 0 ] && [ "\${HUSKY:-}" != 0 ] && [ -f "$codex_hooks_dir/codex-hooks/landing.json" ] && [ -x ${q(nodePath)} ] && [ -f ${q(bin)} ]; then codex_hooks_run=1; fi`,
     '[ -n "$codex_hooks_run$codex_hooks_chain" ] || exit 0',
     'codex_hooks_in=$(cat)',
-    `[ -z "$codex_hooks_run" ] || printf '%s\\n' "$codex_hooks_in" | ${WITHOUT_CA_CERTS_READ} ${q(nodePath)} ${q(bin)} hook reference-transaction "$@" || true`,
+    `[ -z "$codex_hooks_run" ] || printf '%s\\n' "$codex_hooks_in" | ${hookEntry ? `${WITHOUT_CA_CERTS_READ} ` : ''}${q(nodePath)} ${q(bin)} hook reference-transaction "$@" || true`,
     '[ -z "$codex_hooks_chain" ] || printf \'%s\\n\' "$codex_hooks_in" | "$codex_hooks_chain" "$@"',
     '',
   ].join('\n');
@@ -35,7 +35,10 @@ export function referenceTransactionScript(nodePath: string, bin: string): strin
 export async function ensureReferenceTransaction(p: Project): Promise<'written' | 'same' | 'foreign'> {
   const { stdout } = await runGit(['rev-parse', '--git-path', 'hooks/reference-transaction'], { cwd: p.root, env: p.env });
   const file = path.resolve(p.root, stdout.toString().trim());
-  const want = referenceTransactionScript(process.execPath, path.join(packageRoot(), 'bin', 'codex-hooks.cjs'));
+  // the hooks' entry, which gives NODE_EXTRA_CA_CERTS back (core/settings.ts), else the bin as it is
+  const entry = path.join(packageRoot(), 'bin', HOOK_ENTRY);
+  const hookEntry = fs.existsSync(entry);
+  const want = referenceTransactionScript(process.execPath, hookEntry ? entry : path.join(packageRoot(), 'bin', 'codex-hooks.cjs'), hookEntry);
   let have: string | null = null;
   try {
     have = fs.readFileSync(file, 'utf8');
