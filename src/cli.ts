@@ -6,7 +6,6 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import tty from 'node:tty';
 import { parseArgs } from 'node:util';
 import { CodexError, UsageError, exitCodeOf } from './core/errors.js';
 import { COMMANDS, commandHelp, rootHelp } from './commands/registry.js';
@@ -31,9 +30,17 @@ function version(): string {
   return JSON.parse(fs.readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')).version;
 }
 
-/** All of stdin (git's ref lines); read synchronously, which spares a hook the stream machinery. */
+/**
+ * All of stdin (git's ref lines); read synchronously, which spares a hook the stream machinery. Not from a
+ * terminal, nor any character device (a terminal is one; /dev/null has nothing to read): told by a stat,
+ * which spares a hook node:tty and the node:net it loads.
+ */
 async function readProcessStdin(): Promise<string> {
-  if (tty.isatty(0)) return '';
+  try {
+    if (fs.fstatSync(0).isCharacterDevice()) return '';
+  } catch {
+    return ''; // no stdin at all
+  }
   try {
     return fs.readFileSync(0, 'utf8');
   } catch {

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { childProcess } from '../core/builtin.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { runGit } from '../git/exec.js';
@@ -53,7 +53,7 @@ export function gitAncestorPid(start = process.ppid): number | null {
       const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
       ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
     } catch {
-      const r = spawnSync('ps', ['-o', 'ppid=,comm=', '-p', String(pid)], { encoding: 'utf8' });
+      const r = childProcess().spawnSync('ps', ['-o', 'ppid=,comm=', '-p', String(pid)], { encoding: 'utf8' });
       const m = /^\s*(\d+)\s+(.*)$/.exec(r.stdout ?? '');
       if (!m) return null;
       ppid = Number(m[1]);

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../config/load.js';
@@ -7,6 +6,7 @@ import { currentBranch, openProject, operationInProgress, resolveCommit, stateDi
 import { readBackground, writeBackground } from '../sync/state.js';
 import { msg, syncWarnings } from '../core/messages.js';
 import { packageRoot } from '../core/paths.js';
+import { childProcess } from '../core/builtin.js';
 import { reportBackground } from './background.js';
 import { BACKGROUND_CHILD, HOOK_ENTRY, withoutCaCertsRead } from '../core/settings.js';
 import type { CommandResult, Context } from '../core/edge.js';
@@ -38,7 +38,7 @@ export async function postCommit(ctx: Context): Promise<CommandResult> {
     fs.mkdirSync(dir, { recursive: true });
     const logFd = fs.openSync(path.join(dir, 'background.log'), 'w');
     const bin = path.join(packageRoot(), 'bin', HOOK_ENTRY);
-    const sub = spawn(process.execPath, [bin, 'hook', 'post-commit'], {
+    const sub = childProcess().spawn(process.execPath, [bin, 'hook', 'post-commit'], {
       cwd: project.root,
       env: { ...withoutCaCertsRead(ctx.env), [BACKGROUND_CHILD]: '1' } as NodeJS.ProcessEnv,
       detached: true,

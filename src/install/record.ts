@@ -4,7 +4,6 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { gitEnv } from '../git/env.js';
@@ -12,6 +11,7 @@ import { runGit } from '../git/exec.js';
 import { stateDir, type Project } from '../git/project.js';
 import { readJson } from '../core/json-file.js';
 import { packageRoot } from '../core/paths.js';
+import { childProcess } from '../core/builtin.js';
 import { msg } from '../core/messages.js';
 
 export const HOOKS = ['pre-push', 'post-commit'] as const;
@@ -105,7 +105,7 @@ export function runHusky(project: Project): Promise<string> {
   const entry = pathToFileURL(createRequire(path.join(packageRoot(), 'package.json')).resolve('husky')).href;
   const script = `import husky from ${JSON.stringify(entry)}; process.stdout.write(husky(${JSON.stringify(HUSKY_DIR)}));`;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+    const child = childProcess().spawn(process.execPath, ['--input-type=module', '-e', script], {
       cwd: project.root,
       env: gitEnv(project.env) as NodeJS.ProcessEnv,
       stdio: ['ignore', 'pipe', 'inherit'],

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { crypto } from '../core/builtin.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { SyncError } from '../core/errors.js';
@@ -91,5 +91,5 @@ function readCachedBlob(file: string, oid: string): Buffer | null {
 
 /** git's id of a blob: the hash of `blob <size>\0<content>`. */
 function blobId(content: Buffer, algorithm: 'sha1' | 'sha256'): string {
-  return createHash(algorithm).update(`blob ${content.length}\0`).update(content).digest('hex');
+  return crypto().createHash(algorithm).update(`blob ${content.length}\0`).update(content).digest('hex');
 }

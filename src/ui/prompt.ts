@@ -1,6 +1,6 @@
 import fs from 'node:fs';
-import tty from 'node:tty';
 import { Interrupted } from '../core/errors.js';
+import { tty } from '../core/builtin.js';
 import type { Ask, Confirm, NoTerminal } from '../core/edge.js';
 import type { Settings } from '../core/settings.js';
 
@@ -30,8 +30,8 @@ function openTerminal(s: TerminalSettings): number | NoTerminal {
 async function onTerminal(s: TerminalSettings, make: (enquirer: Record<string, PromptClass>) => PromptClass, options: object, preamble?: string): Promise<{ answer: unknown } | NoTerminal> {
   const fd = openTerminal(s);
   if (typeof fd !== 'number') return fd;
-  const input = new tty.ReadStream(fd);
-  const output = new tty.WriteStream(fd);
+  const input = new (tty().ReadStream)(fd);
+  const output = new (tty().WriteStream)(fd);
   try {
     if (preamble) output.write(preamble + '\n');
     const { default: Enquirer } = await import('enquirer');

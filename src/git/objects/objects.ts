@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { crypto } from '../../core/builtin.js';
 import type { TreeEntry } from './parse.js';
 
 /**
@@ -91,5 +91,5 @@ export function encodeCommit(c: { tree: string; parents: string[]; author: Signa
 
 /** The object's id: sha1 of `<type> <size>\0<body>`. */
 export function hashObject(type: string, body: Buffer): string {
-  return createHash('sha1').update(`${type} ${body.length}\0`).update(body).digest('hex');
+  return crypto().createHash('sha1').update(`${type} ${body.length}\0`).update(body).digest('hex');
 }

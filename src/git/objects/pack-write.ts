@@ -1,5 +1,5 @@
-import crypto from 'node:crypto';
 import zlib from 'node:zlib';
+import { crypto } from '../../core/builtin.js';
 import { runGit, type RunOptions } from '../exec.js';
 import { hashObject } from './objects.js';
 import type { ObjectSource } from './store.js';
@@ -113,7 +113,7 @@ export function packStream(objects: Array<{ type: string; body: Buffer }>): Buff
     // as for a loose object: a small window for a small object, whose setup would cost more than it saves
     parts.push(entryHeader(o.type, o.body.length), zlib.deflateSync(o.body, o.body.length < 1024 ? { level: 1, windowBits: 9, memLevel: 1 } : { level: 1 }));
   }
-  const sum = crypto.createHash('sha1');
+  const sum = crypto().createHash('sha1');
   for (const p of parts) sum.update(p);
   parts.push(sum.digest());
   return Buffer.concat(parts);

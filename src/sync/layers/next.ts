@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { crypto } from '../../core/builtin.js';
 import type { TreeEntry } from '../../git/objects/parse.js';
 import { composeFolder, isAbsorbed, type Composed, type LayerChanges } from './compute.js';
 import type { Layer, LayerState } from './state.js';
@@ -45,7 +45,7 @@ export interface Next {
   dropped: Array<{ branch: string; why: DropReason }>;
 }
 
-export const layerKey = (branch: string) => createHash('sha1').update(branch).digest('hex').slice(0, 16);
+export const layerKey = (branch: string) => crypto().createHash('sha1').update(branch).digest('hex').slice(0, 16);
 
 /**
  * The next state of a project's layers and the folder it makes (design §4). Pure. A layer stays live until its

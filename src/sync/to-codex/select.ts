@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { crypto } from '../../core/builtin.js';
 import path from 'node:path';
 import picomatch from 'picomatch';
 import type { TreeEntry } from '../../git/objects/parse.js';
@@ -87,7 +87,7 @@ export function selectFiles(entries: TreeEntry[], config: SelectConfig): Selecti
 
 /** A fingerprint of a selection: equal fingerprints mean the codex folder would not change. */
 export function selectionKey(files: TreeEntry[]): string {
-  const hash = createHash('sha1');
+  const hash = crypto().createHash('sha1');
   for (const f of [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) hash.update(`${f.mode} ${f.oid} ${f.path}\0`);
   return hash.digest('hex');
 }
