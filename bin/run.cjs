@@ -9,13 +9,7 @@ const file = path.join(__dirname, '../dist/codex-hooks.cjs');
 const compiled = loadCompiled(file);
 const { main } = compiled.exports;
 
-// `codex-hooks status | head`: once the reader has gone, the rest of the output is dropped and the
-// command still finishes (a sync is never cut short by a closed pipe).
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (error) => {
-    if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
-  });
-}
+// `codex-hooks status | head`: the command's output is dropped once its reader has gone (src/ui/output.ts).
 
 main(process.argv.slice(2)).then((code) => {
   process.exitCode = code;

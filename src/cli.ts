@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { CodexError, UsageError, exitCodeOf } from './core/errors.js';
 import { COMMANDS, commandHelp, rootHelp } from './commands/registry.js';
 import { createLogger } from './ui/logger.js';
+import { lazyOutput } from './ui/output.js';
 import { stopGitOnSignals } from './git/exec.js';
 import { packageRoot } from './core/paths.js';
 import { terminalConfirm, terminalAsk } from './ui/prompt.js';
@@ -106,8 +107,8 @@ function processEdge(): Edge {
   return {
     cwd: process.cwd(),
     env: process.env,
-    stdout: process.stdout,
-    stderr: process.stderr,
+    stdout: lazyOutput(1, () => process.stdout),
+    stderr: lazyOutput(2, () => process.stderr),
     stdin: readProcessStdin,
     confirm: terminalConfirm(settings),
     ask: terminalAsk(settings),

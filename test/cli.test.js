@@ -34,6 +34,27 @@ t('a reader that goes away (`codex-hooks status | head -1`) ends the output, not
   assert.is(code, 0);
 });
 
+t('the edge writes lines without making node streams until something else is asked of them; all output in order', async () => {
+  const output = path.resolve('dist/ui/output.js');
+  const script = `
+    import { lazyOutput } from ${JSON.stringify(output)};
+    const out = lazyOutput(1, () => process.stdout);
+    out.write('one\\n');
+    out.write(Buffer.from('two\\n'));
+    const made = process.moduleLoadList.some((m) => m === 'NativeModule net');
+    out.write(String(made) + '\\n');
+    out.write('tty: ' + Boolean(out.isTTY) + '\\n'); // asking makes the stream: later writes go through it
+    out.write('x'.repeat(300000) + '\\n', () => out.write('last\\n'));
+  `;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  assert.is(await new Promise((resolve) => child.on('close', resolve)), 0, stderr);
+  assert.equal(stdout.split('\n').map((l) => (l.length > 20 ? `x*${l.length}` : l)), ['one', 'two', 'false', 'tty: false', 'x*300000', 'last', '']);
+});
+
 t('every command has --help with its usage and the common options', async () => {
   const env = isolatedEnv();
   for (const name of Object.keys(COMMANDS)) {

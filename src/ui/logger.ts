@@ -36,12 +36,14 @@ export function createLogger(options: LoggerOptions): Logger {
   const stdout = options.stdout ?? process.stdout;
   const stderr = options.stderr ?? process.stderr;
   const out = options.json ? stderr : stdout;
-  const style = makeStyle(colorEnabled(stderr, options.settings));
+  // asked when first needed: whether stderr is a terminal makes its stream (ui/output.ts)
+  let styled: Style | undefined;
+  const style = () => (styled ??= makeStyle(colorEnabled(stderr, options.settings)));
   return {
     info: (m) => void (!options.quiet && out.write(m + '\n')),
-    success: (m) => void (!options.quiet && out.write(style.green('✔') + ' ' + m + '\n')),
-    warn: (m) => void stderr.write(style.yellow('⚠') + ' ' + m + '\n'),
-    error: (m) => void stderr.write(style.red('✖') + ' ' + m + '\n'),
+    success: (m) => void (!options.quiet && out.write(style().green('✔') + ' ' + m + '\n')),
+    warn: (m) => void stderr.write(style().yellow('⚠') + ' ' + m + '\n'),
+    error: (m) => void stderr.write(style().red('✖') + ' ' + m + '\n'),
   };
 }
 
