@@ -291,9 +291,21 @@ t("the pull keeps each shared folder's listing by its tree id: used while the fo
   }
   // reused unchanged, the kept file is not written again
   const mtime = fs.statSync(kept).mtimeMs;
+  commitToCodex(codex, env, { 'teams/last.md': 'z\n' }, 'test');
   commit(dir, env, { 'docs/four.md': '4\n' });
   assert.is((await sync(dir, env)).code, 0);
   assert.is(fs.statSync(kept).mtimeMs, mtime);
+  // the same codex commit pulled again (a sync that writes nothing, after one that wrote) reads nothing of
+  // it: the record of what each prefix was there is taken as it is; a damaged one is not used
+  assert.is((await sync(dir, env)).code, 0);
+  const last = JSON.parse(fs.readFileSync(`${kept}.last`, 'utf8'));
+  assert.equal(Object.keys(last.at), ['shared']);
+  fs.writeFileSync(`${kept}.last`, JSON.stringify({ ...last, at: { shared: { file: { path: 'shared', oid: 'zz', mode: '100644', type: 'blob', size: 1 } } } }));
+  assert.is((await sync(dir, env)).code, 0);
+  assert.equal(pulled(), ['c.md', 'deep/b.md']);
+  fs.writeFileSync(`${kept}.last`, JSON.stringify({ ...last, at: { shared: null } }));
+  assert.is((await sync(dir, env)).code, 0);
+  assert.not.ok(fs.existsSync(path.join(dir, '.codex/shared/c.md')), 'taken as it is: shared/ held nothing there');
 });
 
 t('a codex path that would escape pull_dir is refused', async () => {

@@ -84,22 +84,35 @@ export function gitDirectories(paths: Iterable<string>): string[] {
  * the bounds of bounds.ts (folders past them are `skipped`). A folder's listing is a function of its tree
  * id, so the last one of each prefix is kept in the cache (`codex-hooks-listed-<branch>.json`) and used
  * while the id is the same: a warm sync whose shared docs did not change reads no tree below the prefix
- * (usually packed: no `git cat-file` started beside the push).
+ * (usually packed: no `git cat-file` started beside the push). What each prefix was on the last commit
+ * listed is kept beside it (`.last`): a pull of the same commit again (a push of code) reads nothing.
  */
 async function listBases(cache: CodexCache, reader: ObjectSource, branch: string, tip: string, patterns: string[], signal?: AbortSignal): Promise<Listed> {
-  const root = await rootTree(reader, tip);
   const bases = [...new Set(patterns.map((p) => fixedBase(p) ?? ''))];
-  if (bases.includes('')) return listFiles(reader, root, '', 0, signal);
+  if (bases.includes('')) return listFiles(reader, await rootTree(reader, tip), '', 0, signal);
   const outer = bases.filter((b) => !bases.some((o) => o !== b && b.startsWith(o + '/')));
   const file = `${cache.dir}/codex-hooks-listed-${Buffer.from(branch).toString('hex')}.json`;
-  const known = readListed(file);
+  const known = readListed(file, `${file}.last`);
+  const all = (lists: Listed[]): Listed => ({ files: lists.flatMap((l) => l.files), skipped: lists.flatMap((l) => l.skipped) });
+  // the same commit as the last pull (a push of code): not even its trees are read (its commit is often packed)
+  const again = known.last?.commit === tip ? outer.map((b) => known.last!.at[b]) : [];
+  if (again.length && again.every((a) => a !== undefined && (a === null || 'file' in a || known.bases[a.base]?.tree === a.tree))) {
+    return all(again.map((a) => (a === null ? { files: [], skipped: [] } : 'file' in a ? { files: [a.file], skipped: [] } : known.bases[a.base])));
+  }
+  const root = await rootTree(reader, tip);
   // other projects sharing this cache may list other folders: theirs are kept, within a bound
   const kept: ListedBases['bases'] = Object.fromEntries(Object.entries(known.bases).slice(-LISTED_FOLDERS));
+  const at: NonNullable<ListedBases['last']>['at'] = {};
   const lists = await Promise.all(
     outer.map(async (base): Promise<Listed> => {
       const { target } = await pathChain(reader, root, base.split('/'));
+      at[base] = null;
       if (!target) return { files: [], skipped: [] };
-      if (!isTreeMode(target.mode)) return { files: [listedEntry(target, base)], skipped: [] };
+      if (!isTreeMode(target.mode)) {
+        at[base] = { file: listedEntry(target, base) };
+        return { files: [at[base].file], skipped: [] };
+      }
+      at[base] = { base, tree: target.oid };
       const before = known.bases[base];
       if (before?.tree === target.oid) return before;
       const listed = await listFiles(reader, target.oid, base + '/', base.split('/').length, signal);
@@ -108,16 +121,20 @@ async function listBases(cache: CodexCache, reader: ObjectSource, branch: string
       return listed;
     }),
   );
-  if (outer.some((b) => kept[b] && kept[b] !== known.bases[b])) writeJsonIfPossible(file, { version: 1, bounds: CODEX_TREE, bases: kept } satisfies ListedBases, { compact: true }); // only a speed-up
-  return { files: lists.flatMap((l) => l.files), skipped: lists.flatMap((l) => l.skipped) };
+  // only a speed-up; the listings (large for a large shared folder) are written only when one is new
+  if (outer.some((b) => kept[b] && kept[b] !== known.bases[b])) writeJsonIfPossible(file, { version: 2, bounds: CODEX_TREE, bases: kept } satisfies ListedBases, { compact: true });
+  writeJsonIfPossible(`${file}.last`, { commit: tip, at } satisfies ListedBases['last'], { compact: true });
+  return all(lists);
 }
 
 type Listed = { files: TreeEntry[]; skipped: SkippedFolder[] };
 interface ListedBases {
-  version: 1;
+  version: 2;
   /** The bounds the listings were made within (tree/bounds.ts): listings made within others are not used. */
   bounds: typeof CODEX_TREE;
   bases: Record<string, Listed & { tree: string }>;
+  /** The commit listed last, and what each prefix was there: a folder (its listing in `bases`), a file, or nothing (kept in `<file>.last`). */
+  last?: { commit: string; at: Record<string, { base: string; tree: string } | { file: TreeEntry } | null> };
 }
 /** How many folders' listings a cache keeps for one codex branch. */
 const LISTED_FOLDERS = 32;
@@ -127,25 +144,34 @@ const LISTED_FOLDERS = 32;
  * short or of another version is not used, and listed again): ids, modes and types as git writes them,
  * paths under their folder.
  */
-function readListed(file: string): ListedBases {
-  const none: ListedBases = { version: 1, bounds: CODEX_TREE, bases: {} };
+function readListed(file: string, lastFile: string): ListedBases {
+  const none: ListedBases = { version: 2, bounds: CODEX_TREE, bases: {} };
   const saved = readJson<ListedBases | null>(file, null);
-  if (saved?.version !== 1 || JSON.stringify(saved.bounds) !== JSON.stringify(CODEX_TREE) || typeof saved.bases !== 'object' || saved.bases === null) return none;
+  if (saved?.version !== 2 || JSON.stringify(saved.bounds) !== JSON.stringify(CODEX_TREE) || typeof saved.bases !== 'object' || saved.bases === null) return none;
   const bases: ListedBases['bases'] = {};
   for (const [base, listed] of Object.entries(saved.bases)) if (listedFolder(base, listed)) bases[base] = listed;
-  return { ...none, bases };
+  const last = readJson<ListedBases['last'] | null>(lastFile, null);
+  const fine = (base: string, a: unknown): boolean => {
+    const v = a as { base?: unknown; tree?: unknown; file?: Partial<TreeEntry> } | null;
+    if (v === null) return true;
+    if (typeof v !== 'object') return false;
+    if ('file' in v) return !!v.file && v.file.path === base && entryFine(v.file, (p) => p === base);
+    return v.base === base && typeof v.tree === 'string' && isSha1(v.tree);
+  };
+  const lastFine = !!last && typeof last.commit === 'string' && isSha1(last.commit) && typeof last.at === 'object' && last.at !== null && Object.entries(last.at).every(([b, a]) => fine(b, a));
+  return { ...none, bases, ...(lastFine ? { last } : {}) };
 }
 
 const TYPE_OF_MODE: Record<string, TreeEntry['type']> = { '100644': 'blob', '100755': 'blob', '120000': 'blob', '160000': 'commit', '040000': 'tree' };
+
+const entryFine = (f: Partial<TreeEntry> | null, where: (p: unknown) => boolean): boolean =>
+  !!f && where(f.path) && typeof f.oid === 'string' && isSha1(f.oid) && typeof f.mode === 'string' && TYPE_OF_MODE[f.mode] === f.type && typeof f.size === 'number';
 
 function listedFolder(base: string, v: unknown): v is Listed & { tree: string } {
   const l = v as Partial<Listed & { tree: string }> | null;
   if (!l || typeof l.tree !== 'string' || !isSha1(l.tree) || !Array.isArray(l.files) || !Array.isArray(l.skipped)) return false;
   const under = (p: unknown) => typeof p === 'string' && p.startsWith(base + '/') && p.length > base.length + 1 && !p.includes('\0');
-  return (
-    l.files.every((f: Partial<TreeEntry> | null) => !!f && under(f.path) && typeof f.oid === 'string' && isSha1(f.oid) && typeof f.mode === 'string' && TYPE_OF_MODE[f.mode] === f.type && typeof f.size === 'number') &&
-    l.skipped.every((k: Partial<SkippedFolder> | null) => !!k && (k.path === base || under(k.path)) && (k.reason === 'paths' || k.reason === 'depth'))
-  );
+  return l.files.every((f: Partial<TreeEntry> | null) => entryFine(f, under)) && l.skipped.every((k: Partial<SkippedFolder> | null) => !!k && (k.path === base || under(k.path)) && (k.reason === 'paths' || k.reason === 'depth'));
 }
 
 /** Every file and link under pull_dir, as relative posix paths (links are never followed); folders apart. */
