@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ROOT, cleanup, cli, codexFiles, commit, git, isolatedEnv, refOf, run, tmpdir } from './helpers.js';
+import { ROOT, cleanup, cli, codexFiles, commit, commitToCodex, git, isolatedEnv, refOf, run, tmpdir } from './helpers.js';
 import { e2eProject, installedProject, pushWithoutTerminal } from './e2e-helpers.js';
 
 const t = suite('first-contact');
@@ -168,6 +168,26 @@ t('NODE_EXTRA_CA_CERTS (a company CA bundle): the hooks start node without readi
   assert.is(o.code, 0, o.stderr);
   assert.ok(codexFiles(codex, 'test', env)['projects/api/docs/ca2.md']);
   assert.is(fs.readFileSync(seen, 'utf8'), ca.NODE_EXTRA_CA_CERTS, 'an older bin: git had it as set');
+});
+
+t('a push of code that only pulls fetches the codex once (started before the rest is decided), and goes on when the codex is away', async () => {
+  const { env, dir, codex } = await installedProject();
+  git(dir, ['checkout', '-q', '-b', 'feat'], env);
+  assert.is((await pushWithoutTerminal(dir, env, ['origin', 'feat'])).code, 0);
+  commitToCodex(codex, env, { 'shared/guide.md': '# Shared guide, new\n' }, 'test');
+  commit(dir, env, { 'src/app.js': 'code\n' });
+  const p = await pushWithoutTerminal(dir, { ...env, CODEX_HOOKS_TRACE: '1' }, ['origin', 'feat']);
+  assert.is(p.code, 0, p.stderr);
+  const fetches = p.stderr.split('\n').filter((l) => /trace: .* git fetch .*codex/.test(l));
+  assert.is(fetches.length, 1, p.stderr);
+  assert.is(fs.readFileSync(path.join(dir, '.codex/shared/guide.md'), 'utf8'), '# Shared guide, new\n');
+  // the codex away: the fetch started ahead fails, the push goes on and says so
+  fs.renameSync(codex, `${codex}.away`);
+  commit(dir, env, { 'src/app.js': 'more code\n' });
+  const away = await pushWithoutTerminal(dir, env, ['origin', 'feat']);
+  assert.is(away.code, 0, away.stderr);
+  assert.match(away.stderr, /codex-hooks/);
+  assert.is(git(dir, ['rev-parse', 'origin/feat'], env), git(dir, ['rev-parse', 'HEAD'], env));
 });
 
 /** Every codex-hooks command a text names, each with what comes before it. */

@@ -9,7 +9,7 @@ import { confirmProduction } from '../ui/confirm.js';
 import { parseRefLines, type RefUpdate } from './refs.js';
 import { alreadySynced } from './up-to-date.js';
 import { reportBackground } from './background.js';
-import { asksProduction, mayBeUpToDate, planPush, splitByLanding } from './push-plan.js';
+import { asksProduction, mayBeUpToDate, planPush, publishDirection, splitByLanding } from './push-plan.js';
 import { publish, type Known, type PlannedAction } from './publish.js';
 import { gitAncestorPid, trackingRefs, writeLanding } from './landing.js';
 import { ensureReferenceTransaction } from '../install/reference-transaction.js';
@@ -78,6 +78,13 @@ export async function prePush(ctx: Context, args: string[] = []): Promise<Comman
   const actions = plan.updates.flatMap((u) => u.actions);
   let nothingNew = actions.every((a) => a.kind === 'layer' || a.kind === 'mirror');
   for (const a of actions) if (nothingNew) nothingNew = !!(await synced(a))?.upToDate;
+  // A push of code that pulls shared docs (the usual push): the codex fetch starts now, and what is left to
+  // decide runs while git fetches (the sync below takes the fetch).
+  const pulling = nothingNew ? actions.filter((a) => publishDirection(a, config.sync_direction, true) === 'from-codex') : [];
+  if (pulling.length) {
+    const { fetchAhead } = await import('../sync/engine.js');
+    for (const a of pulling) fetchAhead({ project, config, decision: a.decision, direction: 'from-codex' });
+  }
   const remote = nothingNew ? undefined : args[0];
   const tracking = remote && (await gitVersionAtLeast(project.env, 2, 28)) ? await trackingRefs(project, remote) : null;
   const { later, now, unseen } = splitByLanding(plan.updates, tracking);

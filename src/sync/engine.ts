@@ -40,9 +40,13 @@ async function syncUntil(job: SyncOptions): Promise<SyncResult> {
   const cache = await openCache(url, await codexGitEnv(job.project.env, job.config), job.signal);
   // layer: the folder is computed from the project's layer state, fetched with the branch (layers/)
   const also = layered(job) ? [mirrorRefs(stateRefPrefix(job.config.projectName))] : [];
+  let ahead = takeFetchAhead(url, codexBranch, also);
   const fetchTip = (): Running<string> =>
     new Running(async (tip) => {
-      const fetch = startFetch(cache, codexBranch, also);
+      // the hook's fetch started ahead of this sync (once: a retry fetches again)
+      const early = ahead ? await ahead : null;
+      ahead = null;
+      const fetch = early ?? startFetch(cache, codexBranch, also);
       tip.follow(fetch);
       const fetched = await fetch.done;
       // Only on this failure: the codex's branches, so the way out names branches that exist.
@@ -105,6 +109,35 @@ async function syncWith(job: SyncOptions, prepared: Prepared, origin: ReturnType
   if (!job.dryRun) await maintain(cache);
   trace(job.project.env, 'sync done');
   return result;
+}
+
+/**
+ * Fetches started ahead of the sync that will use them, by the hook that will run it: a push of code that
+ * only pulls starts its fetch as soon as it knows the codex branch, so deciding the rest overlaps git's work.
+ * Keyed by codex URL, branch and refs; taken once.
+ */
+const fetchesAhead = new Map<string, Promise<Running<string | null> | null>>();
+const aheadKey = (url: string, branch: string, also: string[]) => JSON.stringify([url, branch, also]);
+
+export function fetchAhead(job: Pick<SyncOptions, 'project' | 'config' | 'decision' | 'direction'>): void {
+  const url = requireCodexUrl(job.config);
+  const also = layered(job) ? [mirrorRefs(stateRefPrefix(job.config.projectName))] : [];
+  const key = aheadKey(url, job.decision.codexBranch, also);
+  if (fetchesAhead.has(key)) return;
+  const started = (async () => {
+    const cache = await openCache(url, await codexGitEnv(job.project.env, job.config));
+    const fetch = startFetch(cache, job.decision.codexBranch, also);
+    fetch.done.catch(() => {}); // reported by the sync that takes it
+    return fetch;
+  })().catch(() => null); // the sync opens the cache itself, and says what is wrong
+  fetchesAhead.set(key, started);
+}
+
+function takeFetchAhead(url: string, branch: string, also: string[]): Promise<Running<string | null> | null> | null {
+  const key = aheadKey(url, branch, also);
+  const early = fetchesAhead.get(key) ?? null;
+  fetchesAhead.delete(key);
+  return early;
 }
 
 /**
