@@ -1,5 +1,6 @@
 import { UsageError } from '../core/errors.js';
 import { loadConfig } from '../config/load.js';
+import { codexGitEnv } from '../config/token.js';
 import { branchOfRef } from '../environment/resolve.js';
 import { gitVersionAtLeast } from '../git/exec.js';
 import { openProject, resolveCommit, type Project } from '../git/project.js';
@@ -82,8 +83,9 @@ export async function prePush(ctx: Context, args: string[] = []): Promise<Comman
   // decide runs while git fetches (the sync below takes the fetch).
   const pulling = nothingNew ? actions.filter((a) => publishDirection(a, config.sync_direction, true) === 'from-codex') : [];
   if (pulling.length) {
-    const { fetchAhead } = await import('../sync/engine.js');
-    for (const a of pulling) fetchAhead({ project, config, decision: a.decision, direction: 'from-codex' });
+    const { fetchAhead } = await import('../sync/cache/ahead.js');
+    const env = await codexGitEnv(project.env, config);
+    for (const a of pulling) fetchAhead(config.codexUrl!, env, a.decision.codexBranch); // a pull alone fetches no layer state
   }
   const remote = nothingNew ? undefined : args[0];
   const tracking = remote && (await gitVersionAtLeast(project.env, 2, 28)) ? await trackingRefs(project, remote) : null;

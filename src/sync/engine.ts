@@ -7,6 +7,7 @@ import { listForSync } from './to-codex/listing.js';
 import { msg } from '../core/messages.js';
 import { redactUrl } from '../core/url.js';
 import { local, openCache, remoteBranches, startFetch } from './cache/cache.js';
+import { takeFetchAhead } from './cache/ahead.js';
 import { codexGitEnv } from '../config/token.js';
 import { maintain } from './cache/maintenance.js';
 import { layered, type SyncOptions, type SyncResult } from './options.js';
@@ -109,35 +110,6 @@ async function syncWith(job: SyncOptions, prepared: Prepared, origin: ReturnType
   if (!job.dryRun) await maintain(cache);
   trace(job.project.env, 'sync done');
   return result;
-}
-
-/**
- * Fetches started ahead of the sync that will use them, by the hook that will run it: a push of code that
- * only pulls starts its fetch as soon as it knows the codex branch, so deciding the rest overlaps git's work.
- * Keyed by codex URL, branch and refs; taken once.
- */
-const fetchesAhead = new Map<string, Promise<Running<string | null> | null>>();
-const aheadKey = (url: string, branch: string, also: string[]) => JSON.stringify([url, branch, also]);
-
-export function fetchAhead(job: Pick<SyncOptions, 'project' | 'config' | 'decision' | 'direction'>): void {
-  const url = requireCodexUrl(job.config);
-  const also = layered(job) ? [mirrorRefs(stateRefPrefix(job.config.projectName))] : [];
-  const key = aheadKey(url, job.decision.codexBranch, also);
-  if (fetchesAhead.has(key)) return;
-  const started = (async () => {
-    const cache = await openCache(url, await codexGitEnv(job.project.env, job.config));
-    const fetch = startFetch(cache, job.decision.codexBranch, also);
-    fetch.done.catch(() => {}); // reported by the sync that takes it
-    return fetch;
-  })().catch(() => null); // the sync opens the cache itself, and says what is wrong
-  fetchesAhead.set(key, started);
-}
-
-function takeFetchAhead(url: string, branch: string, also: string[]): Promise<Running<string | null> | null> | null {
-  const key = aheadKey(url, branch, also);
-  const early = fetchesAhead.get(key) ?? null;
-  fetchesAhead.delete(key);
-  return early;
 }
 
 /**
