@@ -102,12 +102,21 @@ t("the remembered merge base is always one of git's best common ancestors (the o
   assert.ok(walked > 0, 'some answers came from a remembered tip the new commits lead to');
 });
 
-t('a branch pushed again: its new commits lead to the remembered tip, and git is not asked; unless that tip was in the base', async () => {
+/** A fresh history, its project and object store (closed after `fn`). */
+async function inHistory(fn) {
   const env = isolatedEnv();
   const { dir, make } = history(env);
   const project = await openProject(dir, env);
   const objects = projectObjects(project);
   try {
+    await fn({ env, dir, make, project, objects });
+  } finally {
+    objects.close();
+  }
+}
+
+t('a branch pushed again: its new commits lead to the remembered tip, and git is not asked; unless that tip was in the base', () =>
+  inHistory(async ({ env, make, project, objects }) => {
     const root = make([]);
     const main = make([root]);
     const t0 = make([root]);
@@ -126,17 +135,10 @@ t('a branch pushed again: its new commits lead to the remembered tip, and git is
     assert.is(await rememberedMergeBase(project, objects, t0, both), t0);
     assert.is(await rememberedMergeBase(project, objects, t2, both), c);
     assert.is(await rememberedMergeBase(project, objects, t2, both), c, 'remembered');
-  } finally {
-    objects.close();
-  }
-});
+  }));
 
-t('a shallow clone (or grafts, or replace refs) neither uses nor keeps a remembered merge base: unshallowed, git answers', async () => {
-  const env = isolatedEnv();
-  const { dir, make } = history(env);
-  const project = await openProject(dir, env);
-  const objects = projectObjects(project);
-  try {
+t('a shallow clone (or grafts, or replace refs) neither uses nor keeps a remembered merge base: unshallowed, git answers', () =>
+  inHistory(async ({ env, dir, make, project, objects }) => {
     const r = make([]);
     const x = make([r]);
     const y = make([x]);
@@ -159,9 +161,6 @@ t('a shallow clone (or grafts, or replace refs) neither uses nor keeps a remembe
       fs.rmSync(path.join(dir, '.git/info/grafts'), { force: true });
       if (git(dir, ['replace', '-l'], env)) git(dir, ['replace', '-d', t], env);
     }
-  } finally {
-    objects.close();
-  }
-});
+  }));
 
 t.run();
