@@ -32,6 +32,11 @@ t('a reader that goes away (`codex-hooks status | head -1`) ends the output, not
   const code = await new Promise((resolve) => child.on('close', resolve));
   assert.not.match(stderr, /EPIPE|Error|unexpected/); // problems (hooks not installed) are warnings on stderr
   assert.is(code, 0);
+  // with its trace on and stderr's reader gone too
+  const traced = spawn(process.execPath, [BIN, 'status'], { cwd: dir, env: { ...env, CODEX_HOOKS_TRACE: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  traced.stdout.destroy();
+  traced.stderr.destroy();
+  assert.is(await new Promise((resolve) => traced.on('close', resolve)), 0);
 });
 
 t('the edge writes lines without making node streams until something else is asked of them; all output in order', async () => {

@@ -3,6 +3,7 @@
 // real `git commit` / `git push` through husky.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -188,6 +189,18 @@ t('a push of code that only pulls fetches the codex once (started before the res
   assert.is(away.code, 0, away.stderr);
   assert.match(away.stderr, /codex-hooks/);
   assert.is(git(dir, ['rev-parse', 'origin/feat'], env), git(dir, ['rev-parse', 'HEAD'], env));
+  // the cache busy (another sync holds its lock): the fetch started ahead gives up with the sync, at
+  // CODEX_HOOKS_TIMEOUT, and the push goes on (it waited for the lock for two minutes)
+  fs.renameSync(`${codex}.away`, codex);
+  const cacheDir = fs.readdirSync(env.CODEX_HOOKS_CACHE_DIR).find((d) => /^codex-.*\.git$/.test(d));
+  const lock = path.join(env.CODEX_HOOKS_CACHE_DIR, `${cacheDir}.lock`);
+  fs.writeFileSync(lock, JSON.stringify({ pid: process.pid, host: os.hostname(), time: Date.now() }));
+  commit(dir, env, { 'src/app.js': 'code while the cache is busy\n' });
+  const busy = await run('setsid', ['-w', 'git', 'push', 'origin', 'feat'], { cwd: dir, env: { ...env, CODEX_HOOKS_TIMEOUT: '3' }, timeoutMs: 40_000 });
+  assert.is(busy.code, 0, busy.stderr);
+  assert.match(busy.stderr, /CODEX_HOOKS_TIMEOUT|timed out|time/i);
+  assert.ok(fs.existsSync(lock), 'the lock was never taken');
+  fs.rmSync(lock);
 });
 
 /** Every codex-hooks command a text names, each with what comes before it. */

@@ -2,6 +2,7 @@ import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { SyncError } from '../core/errors.js';
 import { gitEnv } from './env.js';
 import { traceOn } from '../core/settings.js';
+import { traceLine } from '../core/trace.js';
 import type { Env } from '../core/edge.js';
 
 /** A git command that exited non-zero. Its stderr is kept for classification, never shown raw with URLs. */
@@ -98,7 +99,7 @@ function traceChild(child: { on(event: 'close', listener: () => void): unknown }
   const started = performance.now();
   child.on('close', () => {
     const ended = performance.now();
-    process.stderr.write(`codex-hooks trace: ${(ended - started).toFixed(0)} ms (at ${started.toFixed(0)}–${ended.toFixed(0)})  git ${(options.redact ?? identity)(args.join(' ')).slice(0, 120)}\n`);
+    traceLine(`${(ended - started).toFixed(0)} ms (at ${started.toFixed(0)}–${ended.toFixed(0)})  git ${(options.redact ?? identity)(args.join(' ')).slice(0, 120)}`);
   });
 }
 

@@ -41,7 +41,7 @@ async function syncUntil(job: SyncOptions): Promise<SyncResult> {
   const cache = await openCache(url, await codexGitEnv(job.project.env, job.config), job.signal);
   // layer: the folder is computed from the project's layer state, fetched with the branch (layers/)
   const also = layered(job) ? [mirrorRefs(stateRefPrefix(job.config.projectName))] : [];
-  let ahead = takeFetchAhead(url, codexBranch, also);
+  let ahead = takeFetchAhead(url, codexBranch, also, job.signal);
   const fetchTip = (): Running<string> =>
     new Running(async (tip) => {
       // the hook's fetch started ahead of this sync (once: a retry fetches again)
