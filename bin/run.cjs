@@ -33,6 +33,7 @@ function loadCompiled(runner) {
   let source;
   let cacheFile;
   let cached;
+  let cachedAt = 0;
   try {
     if (process.env.CODEX_HOOKS_NO_CODE_CACHE || !available) return plain();
     source = fs.readFileSync(runner, 'utf8');
@@ -44,6 +45,7 @@ function loadCompiled(runner) {
     const command = /^[a-z][a-z-]{0,30}$/.test(first || '') ? first + (first === 'hook' && /^[a-z-]{1,30}$/.test(second || '') ? `-${second}` : '') : 'other';
     cacheFile = path.join(root, 'compiled', `runner-${command}-${build[1]}-${process.version}-${process.arch}.v8`);
     cached = readChecked(cacheFile);
+    if (cached) cachedAt = fs.statSync(cacheFile).mtimeMs;
   } catch {
     return plain(); // e.g. no home folder to find the cache in: run without it
   }
@@ -56,7 +58,10 @@ function loadCompiled(runner) {
   return {
     exports: module.exports,
     save() {
-      if (cached && !script.cachedDataRejected) return;
+      // An hour old, it is made again with what this run compiled besides what it held: a cache made by one
+      // path of a command (a pre-push that only decided) then grows to hold the others (one that pulled),
+      // which would otherwise compile their functions on every run; at most one write an hour per command.
+      if (cached && !script.cachedDataRejected && Date.now() - cachedAt < REMADE_AFTER_MS) return;
       try {
         writeChecked(cacheFile, script.createCachedData());
         prune(path.dirname(cacheFile));
@@ -66,6 +71,8 @@ function loadCompiled(runner) {
     },
   };
 }
+
+const REMADE_AFTER_MS = 60 * 60 * 1000;
 
 /** Caches not written for 30 days go (older runners and nodes); several projects on different versions keep theirs. */
 function prune(dir) {

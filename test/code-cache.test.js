@@ -41,6 +41,34 @@ t('a command that succeeded leaves its cache; the next run uses it and prints no
   assert.equal(compiled(env), made, 'the cache is kept, not written again');
 });
 
+t("a cache an hour old is made again with what the run compiled besides (a command's other path); a younger one is kept", async () => {
+  const env = isolatedEnv();
+  const dir = yamlProject(env);
+  // pre-push skipped (CODEX_HOOKS=0): a short path; then a push of a new branch: the config, the plan, the sync
+  const skip = await cliProcess(['hook', 'pre-push', 'origin', 'x'], { cwd: dir, env: { ...env, CODEX_HOOKS: '0' }, input: '' });
+  assert.is(skip.code, 0, skip.stderr);
+  const [file] = compiled(env);
+  assert.match(file, /^runner-hook-pre-push-/);
+  const full = path.join(env.CODEX_HOOKS_CACHE_DIR, 'compiled', file);
+  const short = fs.readFileSync(full);
+  const head = (await import('node:child_process')).execFileSync('git', ['rev-parse', 'HEAD'], { cwd: dir, env, encoding: 'utf8' }).trim();
+  const line = `refs/heads/main ${head} refs/heads/main ${'0'.repeat(40)}\n`;
+  const push = await cliProcess(['hook', 'pre-push', 'origin', 'x'], { cwd: dir, env, input: line });
+  assert.is(push.code, 0, push.stderr);
+  assert.equal(fs.readFileSync(full), short, 'younger than an hour: kept');
+  const old = new Date(Date.now() - 2 * 3600 * 1000);
+  fs.utimesSync(full, old, old);
+  assert.is((await cliProcess(['hook', 'pre-push', 'origin', 'x'], { cwd: dir, env, input: line })).code, 0);
+  const grown = fs.readFileSync(full);
+  assert.ok(grown.length > short.length, `made again with what the longer run compiled (${short.length} -> ${grown.length} bytes)`);
+  const again = await cliProcess(['hook', 'pre-push', 'origin', 'x'], { cwd: dir, env, input: line });
+  assert.is(again.code, 0, again.stderr);
+  assert.equal(fs.readFileSync(full), grown, 'kept: made a moment ago');
+  // the short path with the grown cache: still kept
+  assert.is((await cliProcess(['hook', 'pre-push', 'origin', 'x'], { cwd: dir, env: { ...env, CODEX_HOOKS: '0' }, input: '' })).code, 0);
+  assert.equal(fs.readFileSync(full), grown);
+});
+
 t('a command that failed leaves no cache (bad input is refused before anything is written)', async () => {
   const env = isolatedEnv();
   const r = await cliProcess(['sync', '--env', 'nope'], { cwd: makeRepo(env), env });
