@@ -1,6 +1,7 @@
 import { UsageError } from '../core/errors.js';
 import { loadConfig } from '../config/load.js';
 import { codexGitEnv } from '../config/token.js';
+import type { Config } from '../config/normalize.js';
 import { branchOfRef } from '../environment/resolve.js';
 import { gitVersionAtLeast } from '../git/exec.js';
 import { openProject, resolveCommit, type Project } from '../git/project.js';
@@ -79,14 +80,7 @@ export async function prePush(ctx: Context, args: string[] = []): Promise<Comman
   const actions = plan.updates.flatMap((u) => u.actions);
   let nothingNew = actions.every((a) => a.kind === 'layer' || a.kind === 'mirror');
   for (const a of actions) if (nothingNew) nothingNew = !!(await synced(a))?.upToDate;
-  // A push of code that pulls shared docs (the usual push): the codex fetch starts now, and what is left to
-  // decide runs while git fetches (the sync below takes the fetch).
-  const pulling = nothingNew ? actions.filter((a) => publishDirection(a, config.sync_direction, true) === 'from-codex') : [];
-  if (pulling.length) {
-    const { fetchAhead } = await import('../sync/cache/ahead.js');
-    const env = await codexGitEnv(project.env, config);
-    for (const a of pulling) fetchAhead(config.codexUrl!, env, a.decision.codexBranch); // a pull alone fetches no layer state
-  }
+  if (nothingNew) await fetchPullsAhead(project, config, actions);
   const remote = nothingNew ? undefined : args[0];
   const tracking = remote && (await gitVersionAtLeast(project.env, 2, 28)) ? await trackingRefs(project, remote) : null;
   const { later, now, unseen } = splitByLanding(plan.updates, tracking);
@@ -109,4 +103,16 @@ export async function prePush(ctx: Context, args: string[] = []): Promise<Comman
     }
   }
   return done({ outcomes, deferred: later.map((e) => e.branch) });
+}
+
+/**
+ * A push of code that pulls shared docs (the usual push): the codex fetch of each pull starts now, and what
+ * is left to decide runs while git fetches (the sync takes the fetch: sync/cache/ahead.ts).
+ */
+async function fetchPullsAhead(project: Project, config: Config, actions: PlannedAction[]): Promise<void> {
+  const pulling = actions.filter((a) => publishDirection(a, config.sync_direction, true) === 'from-codex');
+  if (!pulling.length || !config.codexUrl) return;
+  const { fetchAhead } = await import('../sync/cache/ahead.js');
+  const env = await codexGitEnv(project.env, config);
+  for (const a of pulling) fetchAhead(config.codexUrl, env, a.decision.codexBranch); // a pull alone fetches no layer state
 }
