@@ -3,6 +3,7 @@ import { SyncError } from '../core/errors.js';
 import { gitEnv } from './env.js';
 import { traceOn } from '../core/settings.js';
 import { traceLine } from '../core/trace.js';
+import { childProcess } from '../core/builtin.js';
 import type { Env } from '../core/edge.js';
 
 /** A git command that exited non-zero. Its stderr is kept for classification, never shown raw with URLs. */
@@ -139,17 +140,11 @@ export function startGit(args: string[], options: RunOptions): Running<RunResult
   return new Running((git) => spawnAndWait(git, args, options));
 }
 
-/**
- * node:child_process, loaded on first use: a hook that finds nothing to do starts no process and need not
- * load it. Once loaded, a git process starts as it is asked for, not a turn of the event loop later (after
- * whatever work was queued meanwhile: a sync's question to origin waited for the listing of the docs).
- */
-let childProcess: typeof import('node:child_process') | null = null;
-const loadChildProcess = async () => (childProcess ??= await import('node:child_process'));
-
 async function spawnAndWait(git: Running<RunResult>, args: string[], options: RunOptions): Promise<RunResult> {
   const redact = options.redact ?? identity;
-  const { spawn } = childProcess ?? (await loadChildProcess());
+  // node:child_process loaded on first use (a hook that finds nothing to do starts no process), synchronously:
+  // a git process starts as it is asked for, not a turn of the event loop later behind queued work
+  const { spawn } = childProcess();
   options.signal?.throwIfAborted();
   return new Promise((resolve, reject) => {
     const child = spawn('git', args, {
@@ -224,7 +219,7 @@ async function spawnAndWait(git: Running<RunResult>, args: string[], options: Ru
  * process answers many requests. Its environment is built as for runGit; stderr is kept for the error.
  */
 export async function spawnGit(args: string[], options: RunOptions): Promise<{ child: ChildProcessWithoutNullStreams; stderr: () => string }> {
-  const { spawn } = childProcess ?? (await loadChildProcess());
+  const { spawn } = childProcess();
   const child = spawn('git', args, { cwd: options.cwd, env: gitEnv(options.env, options.extraEnv) as NodeJS.ProcessEnv });
   if (child.pid === undefined) {
     // not started (EMFILE, EAGAIN, ENOENT): its 'error' event comes on the next tick (see spawnAndWait)
